@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AuditModule } from './audit/audit.module';
+import { REQUEST_CONTEXT, RequestContext } from './common/request-context';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { EngineModule } from './engine/engine.module';
+import { FindingsModule } from './findings/findings.module';
+import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { IdentityModule } from './identity/identity.module';
+import { RoundsModule } from './rounds/rounds.module';
+import { WorkflowsModule } from './workflows/workflows.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.LOG_LEVEL,
+          redact: ['req.headers.authorization'],
+        },
+      }),
+    }),
+    ClsModule.forRoot({
+      global: true,
+      middleware: {
+        mount: true,
+        setup: (cls, request: { id?: string }) =>
+          cls.set<RequestContext>(REQUEST_CONTEXT, { requestId: String(request.id ?? randomUUID()).slice(0, 64) }),
+      },
+    }),
+    DatabaseModule,
+    EngineModule,
+    IdentityModule,
+    RoundsModule,
+    FindingsModule,
+    AuditModule,
+    WorkflowsModule,
+    HealthModule,
+    IdempotencyModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,33 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Page } from '../common/pagination';
+import { UuidParam } from '../common/params';
+import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
+import type { AuthUser } from '../identity/auth-user';
+import { AuditEntryDto, AuditTrailQuery, ListAuditQuery } from './audit.dto';
+import { AuditService } from './audit.service';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller()
+export class AuditController {
+  constructor(private readonly service: AuditService) {}
+
+  @Get('findings/:id/audit')
+  @AllowAnyUser()
+  findingTrail(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
+    return this.service.findingTrail(auth, id, query);
+  }
+
+  @Get('rounds/:id/audit')
+  @AllowAnyUser()
+  roundTrail(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
+    return this.service.roundTrail(auth, id, query);
+  }
+
+  @Get('audit')
+  @Allow('discipline_office', 'admin')
+  list(@Auth() auth: AuthUser, @Query() query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
+    return this.service.list(auth, query);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { FindingsModule } from '../findings/findings.module';
+import { RoundsModule } from '../rounds/rounds.module';
+import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
+import { AuditService } from './audit.service';
+
+@Module({
+  imports: [RoundsModule, FindingsModule],
+  controllers: [AuditController],
+  providers: [AuditService, AuditRepository],
+})
+export class AuditModule {}

@@ -1,0 +1,33 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { PayloadProblem } from '../../workflows';
+
+/** The body of every error answer: `{ statusCode, error, message, details? }`. */
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+export class ApiException extends HttpException {
+  constructor(status: HttpStatus, message: string, details?: unknown) {
+    super({ statusCode: status, error: errorName(status), message, details } satisfies ApiErrorBody, status);
+  }
+}
+
+/** 400 naming each field and what is wrong with it. */
+export class InvalidInputException extends ApiException {
+  constructor(problems: PayloadProblem[]) {
+    super(HttpStatus.BAD_REQUEST, problems.map((p) => `${p.field} ${p.reason}`).join('; '), problems);
+  }
+}
+
+export function errorName(status: number): string {
+  const name = HttpStatus[status] as string | undefined;
+  if (!name) return 'Error';
+  return name
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join(' ');
+}

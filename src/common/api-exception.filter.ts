@@ -1,0 +1,38 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiErrorBody, errorName } from './api-error';
+
+/** Maps every error, once, to `{ statusCode, error, message, details? }`. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ApiExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'statusCode' in response && 'error' in response) {
+        const { statusCode, error, message, details } = response as ApiErrorBody & { message: string | string[] };
+        return { statusCode, error, message: Array.isArray(message) ? message.join('; ') : message, details };
+      }
+      return { statusCode: status, error: errorName(status), message: typeof response === 'string' ? response : exception.message };
+    }
+    // Errors raised by Fastify itself (malformed JSON, body too large, wrong content type) carry a 4xx statusCode.
+    const status = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, error: errorName(status), message: (exception as Error).message };
+    }
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: errorName(HttpStatus.INTERNAL_SERVER_ERROR),
+      message: exception instanceof Error && exception.name === 'UnknownWorkflowError' ? exception.message : 'Internal server error',
+    };
+  }
+}

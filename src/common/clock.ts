@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+
+/** The one source of "now"; tests replace it to drive time. */
+@Injectable()
+export class Clock {
+  private readonly dateFormat: Intl.DateTimeFormat;
+
+  constructor(config: AppConfig) {
+    // en-CA formats dates as YYYY-MM-DD.
+    this.dateFormat = new Intl.DateTimeFormat('en-CA', {
+      timeZone: config.TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+  }
+
+  now(): Date {
+    return new Date();
+  }
+
+  /** The hospital's calendar date at `instant`. */
+  dateOf(instant: Date): string {
+    return this.dateFormat.format(instant);
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AppConfig } from '../config/app-config';
+import { FindingEntity } from '../findings/finding.entity';
+import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+import { DepartmentEntity } from '../identity/department.entity';
+import { UserEntity } from '../identity/user.entity';
+import { RoundEntity } from '../rounds/round.entity';
+
+export const ENTITIES = [DepartmentEntity, UserEntity, RoundEntity, FindingEntity, AuditEntryEntity, IdempotencyKeyEntity];
+
+/** One description of the database for the service and the migration CLI; never `synchronize`. */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false } as const;
+  if (config.isPostgres) {
+    return { ...common, type: 'postgres', url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE };
+  }
+  const path = config.sqlitePath;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: path,
+    enableWAL: true,
+    timeout: 5000,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}

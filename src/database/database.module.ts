@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
+import { dataSourceOptions } from './data-source-options';
+import { Database } from './database.service';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      // Migrations run before the service answers anything.
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
+    }),
+  ],
+  providers: [Database, IdempotencyStore],
+  exports: [Database, IdempotencyStore],
+})
+export class DatabaseModule {}

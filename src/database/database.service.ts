@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Mutex } from 'async-mutex';
+import { ClsService } from 'nestjs-cls';
+import { DataSource, EntityManager } from 'typeorm';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
+import { REQUEST_CONTEXT, RequestContext } from '../common/request-context';
+
+/**
+ * The only way to the database. On PostgreSQL each unit of work is a transaction from the pool.
+ * On SQLite every unit of work shares one connection, so they take turns: a write must not begin
+ * inside another's transaction, and a read must not see a write that may still roll back.
+ */
+@Injectable()
+export class Database {
+  private readonly turn = new Mutex();
+  private readonly serialised: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyStore,
+    private readonly cls: ClsService,
+  ) {
+    this.serialised = dataSource.options.type !== 'postgres';
+  }
+
+  get isPostgres(): boolean {
+    return !this.serialised;
+  }
+
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.inTurn(() => work(this.dataSource.manager));
+  }
+
+  /**
+   * One transaction. When the request carries an Idempotency-Key, the key is checked and its answer
+   * stored inside the same transaction, so a retry can never repeat the effect.
+   */
+  async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const claim = this.cls.isActive() ? this.cls.get<RequestContext | undefined>(REQUEST_CONTEXT)?.idempotency : undefined;
+    const unitOfWork = () =>
+      this.dataSource.transaction(async (manager) => {
+        if (claim) await this.idempotency.assertUnused(manager, claim);
+        const result = await work(manager);
+        if (claim) await this.idempotency.remember(manager, claim, result);
+        return result;
+      });
+    try {
+      return await this.inTurn(unitOfWork);
+    } catch (error) {
+      // Two requests with one key raced past the check: the loser's transaction is rolled back; answer as the winner did.
+      if (claim && this.idempotency.isKeyCollision(error)) {
+        await this.read((manager) => this.idempotency.assertUnused(manager, claim));
+      }
+      throw error;
+    }
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    return this.serialised ? this.turn.runExclusive(work) : work();
+  }
+}

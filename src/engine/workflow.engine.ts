@@ -1,0 +1,239 @@
+import { ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, EntityTarget } from 'typeorm';
+import { initialTransition, transition } from 'xstate';
+import {
+  Actor,
+  Envelope,
+  EntityType,
+  Snapshot,
+  StoredSnapshot,
+  Workflow,
+  availableEvents,
+  currentWorkflow,
+  decide,
+  resolveWorkflow,
+  restore,
+  toStored,
+} from '../../workflows';
+import { ApiException, InvalidInputException } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { REQUEST_CONTEXT, RequestContext } from '../common/request-context';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { WorkflowSubjectEntity } from './workflow-subject.entity';
+
+/** How the engine stores one kind of subject: its table and the columns derived from its snapshot. */
+export interface SubjectKind<E extends WorkflowSubjectEntity> {
+  entityType: EntityType;
+  entity: EntityTarget<E> & (new () => E);
+  /** Columns kept beside the snapshot for filters and sorting. */
+  denormalise(snapshot: Snapshot): Partial<E>;
+}
+
+export interface Applied<E extends WorkflowSubjectEntity> {
+  row: E;
+  snapshot: Snapshot;
+  /** Marker actions the machine chose, for the caller's effect handlers. */
+  actions: string[];
+}
+
+export interface NewSubject<E extends WorkflowSubjectEntity> {
+  id: string;
+  workflowId: string;
+  input: unknown;
+  columns: Omit<Partial<E>, keyof WorkflowSubjectEntity>;
+  /** The event recorded in the audit entry of the creation. */
+  event: { type: string; payload: Record<string, unknown> };
+  actor: Actor;
+}
+
+type EffectHandler = (manager: EntityManager, applied: Applied<WorkflowSubjectEntity>, event: EnvelopedEvent) => Promise<void>;
+
+export type EnvelopedEvent = { type: string } & Envelope & Record<string, unknown>;
+
+const ENVELOPE_KEYS = new Set(['type', 'actor', 'at', 'today']);
+
+/**
+ * Applies events. The only writer of workflow state: load → ask the machine → store snapshot,
+ * version and audit entry together, inside the caller's unit of work (Database.write).
+ */
+@Injectable()
+export class WorkflowEngine {
+  private readonly effects = new Map<string, EffectHandler>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly cls: ClsService,
+  ) {}
+
+  /** Registers what to do, in the same transaction, when a machine chooses a marker action. */
+  onAction<E extends WorkflowSubjectEntity>(
+    action: string,
+    handler: (manager: EntityManager, applied: Applied<E>, event: EnvelopedEvent) => Promise<void>,
+  ): void {
+    this.effects.set(action, handler as unknown as EffectHandler);
+  }
+
+  /** The envelope for an event sent now by `actor`. */
+  envelope(actor: Actor): Envelope {
+    const now = this.clock.now();
+    return { actor, at: now.toISOString(), today: this.clock.dateOf(now) };
+  }
+
+  async create<E extends WorkflowSubjectEntity>(
+    manager: EntityManager,
+    kind: SubjectKind<E>,
+    subject: NewSubject<E>,
+  ): Promise<Applied<E>> {
+    const workflow = currentWorkflow(subject.workflowId);
+    const [snapshot] = initialTransition(workflow.machine, subject.input);
+    const envelope = this.envelope(subject.actor);
+    const row = manager.create(kind.entity, {
+      ...subject.columns,
+      ...kind.denormalise(snapshot),
+      id: subject.id,
+      workflowId: workflow.id,
+      workflowVersion: workflow.version,
+      snapshot: toStored(snapshot),
+      version: 1,
+      createdBy: subject.actor.id,
+      createdAt: new Date(envelope.at),
+      updatedAt: new Date(envelope.at),
+    } as E);
+    await manager.insert(kind.entity, row as never);
+    await this.audit(manager, {
+      envelope,
+      actorRole: subject.actor.roles[0] ?? 'system',
+      entityType: kind.entityType,
+      entityId: subject.id,
+      event: subject.event.type,
+      payload: subject.event.payload,
+      from: null,
+      to: snapshot.value,
+    });
+    return { row, snapshot, actions: [] };
+  }
+
+  /**
+   * Applies one event to one subject. Refuses with 404 (no such subject), 412 (stale If-Match),
+   * 409 (not possible in this state, with the caller's available events), 400 (payload does not
+   * fit) or 403 (someone may, not this caller).
+   */
+  async apply<E extends WorkflowSubjectEntity>(
+    manager: EntityManager,
+    kind: SubjectKind<E>,
+    id: string,
+    event: EnvelopedEvent,
+    options: { ifMatch?: number } = {},
+  ): Promise<Applied<E>> {
+    const row = await manager.findOne(kind.entity, {
+      where: { id } as never,
+      // PostgreSQL: concurrent events on one subject queue here. SQLite: the Database turn already serialises.
+      ...(manager.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!row) throw new NotFoundException(`No ${kind.entityType} ${id}`);
+    if (options.ifMatch !== undefined && options.ifMatch !== row.version) {
+      throw new ApiException(
+        HttpStatus.PRECONDITION_FAILED,
+        `The ${kind.entityType} is at version ${row.version}, not ${options.ifMatch}`,
+        { version: row.version },
+      );
+    }
+    const workflow = resolveWorkflow(row.workflowId, row.workflowVersion);
+    const snapshot = restore(workflow, row.snapshot);
+    this.assertAccepted(kind, workflow, snapshot, event);
+
+    const [next, actions] = transition(workflow.machine, snapshot, event);
+    const version = row.version + 1;
+    const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
+    const result = await manager
+      .createQueryBuilder()
+      .update(kind.entity)
+      .set(changes as never)
+      .where('id = :id AND version = :version', { id, version: row.version })
+      .execute();
+    if (result.affected !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
+
+    await this.audit(manager, {
+      envelope: event,
+      actorRole: this.actingRole(workflow, snapshot, event),
+      entityType: kind.entityType,
+      entityId: id,
+      event: event.type,
+      payload: payloadOf(event),
+      from: snapshot.value,
+      to: next.value,
+    });
+
+    const applied: Applied<E> = { row: Object.assign(row, changes), snapshot: next, actions: actions.map((a) => a.type) };
+    for (const action of applied.actions) {
+      await this.effects.get(action)?.(manager, applied as unknown as Applied<WorkflowSubjectEntity>, event);
+    }
+    return applied;
+  }
+
+  /** What this actor may send to a subject now. */
+  availableEvents(row: WorkflowSubjectEntity, actor: Actor): { snapshot: Snapshot; events: string[] } {
+    const workflow = resolveWorkflow(row.workflowId, row.workflowVersion);
+    const snapshot = restore(workflow, row.snapshot as StoredSnapshot);
+    return { snapshot, events: availableEvents(snapshot, this.envelope(actor)) };
+  }
+
+  private assertAccepted(kind: SubjectKind<WorkflowSubjectEntity>, workflow: Workflow, snapshot: Snapshot, event: EnvelopedEvent): void {
+    const decision = decide(workflow, snapshot, event);
+    switch (decision.verdict) {
+      case 'accepted':
+        return;
+      case 'invalid':
+        throw new InvalidInputException(decision.problems);
+      case 'forbidden':
+        throw new ApiException(HttpStatus.FORBIDDEN, `You may not send ${event.type} to this ${kind.entityType}`);
+      case 'not_now':
+        throw new ApiException(
+          HttpStatus.CONFLICT,
+          `${event.type} is not possible for this ${kind.entityType} in its current state`,
+          { state: snapshot.value, availableEvents: decision.availableEvents },
+        );
+    }
+  }
+
+  /** The role under which the actor was allowed: the first of its roles that alone passes the guards. */
+  private actingRole(workflow: Workflow, snapshot: Snapshot, event: EnvelopedEvent): string {
+    const role = event.actor.roles.find((r) => snapshot.can({ ...event, actor: { ...event.actor, roles: [r] } }));
+    return role ?? event.actor.roles[0] ?? 'system';
+  }
+
+  private async audit(
+    manager: EntityManager,
+    entry: {
+      envelope: Envelope;
+      actorRole: string;
+      entityType: EntityType;
+      entityId: string;
+      event: string;
+      payload: Record<string, unknown>;
+      from: unknown;
+      to: unknown;
+    },
+  ): Promise<void> {
+    const requestContext = this.cls.isActive() ? this.cls.get<RequestContext | undefined>(REQUEST_CONTEXT) : undefined;
+    const row: Partial<AuditEntryEntity> = {
+      at: new Date(entry.envelope.at),
+      actorId: entry.envelope.actor.id,
+      actorRole: entry.actorRole,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      event: entry.event,
+      payload: entry.payload,
+      fromState: entry.from,
+      toState: entry.to,
+      requestId: requestContext?.requestId ?? `internal-${randomUUID()}`,
+    };
+    await manager.insert(AuditEntryEntity, row as never);
+  }
+}
+
+function payloadOf(event: EnvelopedEvent): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(event).filter(([key]) => !ENVELOPE_KEYS.has(key)));
+}

@@ -1,0 +1,101 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { FindingInput, LoggedFinding, RoundContext, SYSTEM_ACTOR } from '../../workflows';
+import { AppConfig } from '../config/app-config';
+import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
+import { RoundEntity } from '../rounds/round.entity';
+import { ROUND } from '../rounds/round.kind';
+import { FindingEntity } from './finding.entity';
+import { FINDING } from './finding.kind';
+import { FindingsRepository } from './findings.repository';
+
+/**
+ * What rounds and findings ask of each other, done by the engine in the same transaction:
+ * a round's LOG_FINDING creates the finding, SUBMIT assigns its reported findings, CANCEL withdraws
+ * its open ones; a finding settling may complete its round, a reopened one reopens it.
+ */
+@Injectable()
+export class FindingEffects implements OnModuleInit {
+  constructor(
+    private readonly engine: WorkflowEngine,
+    private readonly findings: FindingsRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.engine.onAction<RoundEntity>('createFinding', (manager, round, event) => this.createFinding(manager, round, event));
+    this.engine.onAction<RoundEntity>('assignReportedFindings', (manager, round, event) =>
+      this.sendToFindings(manager, round.row.id, 'reported', { type: 'ASSIGN' }, event),
+    );
+    this.engine.onAction<RoundEntity>('withdrawOpenFindings', (manager, round, event) =>
+      this.sendToFindings(manager, round.row.id, 'open', { type: 'WITHDRAW', reason: `Round cancelled: ${String(event.reason)}` }, event),
+    );
+    this.engine.onAction<RoundEntity>('completeIfSettled', (manager, round, event) =>
+      this.completeRoundIfSettled(manager, round.row.id, event),
+    );
+    this.engine.onAction<FindingEntity>('findingSettled', (manager, finding, event) =>
+      this.completeRoundIfSettled(manager, finding.row.roundId, event),
+    );
+    this.engine.onAction<FindingEntity>('findingReopened', (manager, finding, event) =>
+      this.reopenRound(manager, finding.row.roundId, event),
+    );
+  }
+
+  private async createFinding(manager: EntityManager, round: Applied<RoundEntity>, event: EnvelopedEvent): Promise<void> {
+    const finding = event.finding as LoggedFinding;
+    const roundContext = round.snapshot.context as RoundContext;
+    const input: FindingInput = {
+      roundId: round.row.id,
+      roundType: finding.roundType,
+      severity: finding.severity,
+      roundLeadId: roundContext.leadId,
+      responsibleDepartmentId: finding.responsibleDepartment.id,
+      defaultDeadlineDays: this.config.deadlineDays(finding.severity),
+    };
+    await this.engine.create(manager, FINDING, {
+      id: finding.id,
+      workflowId: 'finding',
+      input,
+      columns: {
+        roundId: round.row.id,
+        roundType: finding.roundType,
+        title: finding.title,
+        description: finding.description,
+        severity: finding.severity,
+        location: finding.location,
+      },
+      event: { type: 'LOG_FINDING', payload: { ...finding } },
+      actor: event.actor,
+    });
+  }
+
+  private async sendToFindings(
+    manager: EntityManager,
+    roundId: string,
+    state: 'reported' | 'open',
+    payload: { type: string } & Record<string, unknown>,
+    cause: EnvelopedEvent,
+  ): Promise<void> {
+    for (const finding of await this.findings.inRound(manager, roundId, state)) {
+      await this.engine.apply(manager, FINDING, finding.id, { ...payload, actor: cause.actor, at: cause.at, today: cause.today });
+    }
+  }
+
+  private async completeRoundIfSettled(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
+    const round = await manager.findOneByOrFail(RoundEntity, { id: roundId });
+    if (round.state !== 'submitted') return;
+    const openFindings = await this.findings.countOpenInRound(manager, roundId);
+    if (openFindings > 0) return;
+    await this.engine.apply(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...this.systemAt(cause) });
+  }
+
+  private async reopenRound(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
+    const round = await manager.findOneByOrFail(RoundEntity, { id: roundId });
+    if (round.state !== 'completed') return;
+    await this.engine.apply(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...this.systemAt(cause) });
+  }
+
+  private systemAt(cause: EnvelopedEvent) {
+    return { actor: SYSTEM_ACTOR, at: cause.at, today: cause.today };
+  }
+}

@@ -1,0 +1,296 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import {
+  EXTENSION_STATES,
+  FINDING_PROGRESS_STATES,
+  FindingContext,
+  ROUND_TYPES,
+  SEVERITIES,
+  TIMELINESS_STATES,
+  type ExtensionState,
+  type FindingProgress,
+  type RoundType,
+  type Severity,
+  type Timeliness,
+} from '../../workflows';
+import { IsCalendarDate } from '../common/calendar-date';
+import { PageQuery } from '../common/pagination';
+import { FindingEntity } from './finding.entity';
+
+const Text = (max: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(max));
+const Reason = () => Text(2000);
+
+export class LogFindingDto {
+  /** A client-made UUID, so a finding logged offline can be retried without creating a second one. */
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
+  @IsIn(ROUND_TYPES)
+  roundType: RoundType;
+
+  @Text(200)
+  title: string;
+
+  @Text(4000)
+  description: string;
+
+  @IsIn(SEVERITIES)
+  severity: Severity;
+
+  @IsUUID()
+  responsibleDepartmentId: string;
+
+  @IsOptional()
+  @Text(200)
+  location?: string;
+}
+
+export class ListFindingsQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(FINDING_PROGRESS_STATES)
+  state?: FindingProgress;
+
+  @IsOptional()
+  @IsIn(ROUND_TYPES)
+  roundType?: RoundType;
+
+  @IsOptional()
+  @IsUUID()
+  responsibleDepartmentId?: string;
+
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'overdue must be true or false' })
+  overdue?: boolean;
+
+  @IsOptional()
+  @IsUUID()
+  roundId?: string;
+}
+
+export class FindingDto {
+  id: string;
+  roundId: string;
+  @ApiProperty({ enum: ROUND_TYPES })
+  roundType: RoundType;
+  title: string;
+  description: string;
+  @ApiProperty({ enum: SEVERITIES })
+  severity: Severity;
+  location: string | null;
+  responsibleDepartmentId: string;
+  @ApiProperty({ enum: FINDING_PROGRESS_STATES })
+  state: FindingProgress;
+  @ApiProperty({ enum: TIMELINESS_STATES })
+  timeliness: Timeliness;
+  @ApiProperty({ enum: EXTENSION_STATES })
+  extension: ExtensionState;
+  /** The committed deadline, a calendar date. */
+  deadline: string | null;
+  measures: string | null;
+  committedDate: string | null;
+  proposedDeadline: string | null;
+  rejections: number;
+  reopenCount: number;
+  version: number;
+  /** Events the caller may send now. */
+  availableEvents: string[];
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+
+  static from(entity: FindingEntity, availableEvents: string[]): FindingDto {
+    const context = entity.snapshot.context as FindingContext;
+    return {
+      id: entity.id,
+      roundId: entity.roundId,
+      roundType: entity.roundType,
+      title: entity.title,
+      description: entity.description,
+      severity: entity.severity,
+      location: entity.location,
+      responsibleDepartmentId: entity.responsibleDepartmentId,
+      state: entity.state as FindingProgress,
+      timeliness: entity.timeliness,
+      extension: entity.extension,
+      deadline: entity.deadline,
+      measures: context.measures,
+      committedDate: context.committedDate,
+      proposedDeadline: context.proposedDeadline,
+      rejections: entity.rejections,
+      reopenCount: context.reopenCount,
+      version: entity.version,
+      availableEvents,
+      createdBy: entity.createdBy,
+      createdAt: entity.createdAt,
+      updatedAt: entity.updatedAt,
+      closedAt: entity.closedAt,
+    };
+  }
+}
+
+/** The base of one DTO per event type: `type` must be exactly that event. */
+function FindingEvent<T extends string>(type: T) {
+  class FindingEventDto {
+    @IsIn([type])
+    type: T;
+  }
+  return FindingEventDto;
+}
+
+export class AssignDto extends FindingEvent('ASSIGN') {
+  /** Defaults to the department named when the finding was logged. */
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
+
+  /** Defaults by severity (critical 7 days, major 15, minor 30). */
+  @IsOptional()
+  @IsCalendarDate()
+  deadline?: string;
+}
+
+export class ReassignDto extends FindingEvent('REASSIGN') {
+  @IsUUID()
+  departmentId: string;
+
+  @Reason()
+  reason: string;
+}
+
+export class UpholdDto extends FindingEvent('UPHOLD') {
+  @IsOptional()
+  @Reason()
+  reason?: string;
+}
+
+export class DisputeDto extends FindingEvent('DISPUTE') {
+  @Reason()
+  reason: string;
+}
+
+export class SubmitPlanDto extends FindingEvent('SUBMIT_PLAN') {
+  /** The rectification measures (整改措施). */
+  @Text(4000)
+  measures: string;
+
+  /** The date the department commits to; not after the deadline. */
+  @IsCalendarDate()
+  committedDate: string;
+}
+
+export class SubmitEvidenceDto extends FindingEvent('SUBMIT_EVIDENCE') {
+  @Text(4000)
+  note: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class VerifyAcceptDto extends FindingEvent('VERIFY_ACCEPT') {
+  @IsOptional()
+  @Text(2000)
+  note?: string;
+}
+
+export class VerifyRejectDto extends FindingEvent('VERIFY_REJECT') {
+  @Reason()
+  reason: string;
+}
+
+export class AuditApproveDto extends FindingEvent('AUDIT_APPROVE') {
+  @IsOptional()
+  @Text(2000)
+  note?: string;
+}
+
+export class AuditRejectDto extends FindingEvent('AUDIT_REJECT') {
+  @Reason()
+  reason: string;
+}
+
+export class ReopenDto extends FindingEvent('REOPEN') {
+  @Reason()
+  reason: string;
+}
+
+export class WithdrawDto extends FindingEvent('WITHDRAW') {
+  @Reason()
+  reason: string;
+}
+
+export class TransferDto extends FindingEvent('TRANSFER') {
+  @Reason()
+  reason: string;
+}
+
+export class RequestExtensionDto extends FindingEvent('REQUEST_EXTENSION') {
+  @Reason()
+  reason: string;
+
+  @IsCalendarDate()
+  proposedDeadline: string;
+}
+
+export class ApproveExtensionDto extends FindingEvent('APPROVE_EXTENSION') {
+  /** Defaults to the proposed deadline. */
+  @IsOptional()
+  @IsCalendarDate()
+  deadline?: string;
+}
+
+export class DenyExtensionDto extends FindingEvent('DENY_EXTENSION') {
+  @Reason()
+  reason: string;
+}
+
+export class DueSoonDto extends FindingEvent('DUE_SOON') {}
+export class DeadlinePassedDto extends FindingEvent('DEADLINE_PASSED') {}
+export class EscalateDto extends FindingEvent('ESCALATE') {}
+
+export const FINDING_EVENT_DTOS = {
+  ASSIGN: AssignDto,
+  REASSIGN: ReassignDto,
+  UPHOLD: UpholdDto,
+  DISPUTE: DisputeDto,
+  SUBMIT_PLAN: SubmitPlanDto,
+  SUBMIT_EVIDENCE: SubmitEvidenceDto,
+  VERIFY_ACCEPT: VerifyAcceptDto,
+  VERIFY_REJECT: VerifyRejectDto,
+  AUDIT_APPROVE: AuditApproveDto,
+  AUDIT_REJECT: AuditRejectDto,
+  REOPEN: ReopenDto,
+  WITHDRAW: WithdrawDto,
+  TRANSFER: TransferDto,
+  REQUEST_EXTENSION: RequestExtensionDto,
+  APPROVE_EXTENSION: ApproveExtensionDto,
+  DENY_EXTENSION: DenyExtensionDto,
+  DUE_SOON: DueSoonDto,
+  DEADLINE_PASSED: DeadlinePassedDto,
+  ESCALATE: EscalateDto,
+};
+
+export type FindingEventBody = InstanceType<(typeof FINDING_EVENT_DTOS)[keyof typeof FINDING_EVENT_DTOS]>;

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { RoundsModule } from '../rounds/rounds.module';
+import { FindingEffects } from './finding-effects';
+import { FindingsController } from './findings.controller';
+import { FindingsRepository } from './findings.repository';
+import { FindingsService } from './findings.service';
+
+@Module({
+  imports: [IdentityModule, RoundsModule],
+  controllers: [FindingsController],
+  providers: [FindingsService, FindingsRepository, FindingEffects],
+  exports: [FindingsService],
+})
+export class FindingsModule {}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, Not, In } from 'typeorm';
+import { FINDING_SETTLED_STATES, FindingProgress } from '../../workflows';
+import { visibleFindings } from '../access/visibility';
+import type { AuthUser } from '../identity/auth-user';
+import { RoundEntity } from '../rounds/round.entity';
+import { ListFindingsQuery } from './finding.dto';
+import { FindingEntity } from './finding.entity';
+
+@Injectable()
+export class FindingsRepository {
+  findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<FindingEntity | null> {
+    return this.visible(manager, auth).andWhere('finding.id = :id', { id }).getOne();
+  }
+
+  /** Sorted by deadline, the most urgent first; findings without a deadline last. */
+  list(manager: EntityManager, auth: AuthUser, query: ListFindingsQuery): Promise<[FindingEntity[], number]> {
+    const builder = this.visible(manager, auth);
+    const filters = {
+      state: query.state,
+      roundType: query.roundType,
+      responsibleDepartmentId: query.responsibleDepartmentId,
+      severity: query.severity,
+      overdue: query.overdue,
+      roundId: query.roundId,
+    };
+    for (const [column, value] of Object.entries(filters)) {
+      if (value !== undefined) builder.andWhere(`finding.${column} = :${column}`, { [column]: value });
+    }
+    return builder
+      .orderBy('finding.deadline', 'ASC', 'NULLS LAST')
+      .addOrderBy('finding.createdAt', 'ASC')
+      .addOrderBy('finding.id', 'ASC')
+      .limit(query.limit)
+      .offset(query.offset)
+      .getManyAndCount();
+  }
+
+  findByIdOrNull(manager: EntityManager, id: string): Promise<FindingEntity | null> {
+    return manager.findOneBy(FindingEntity, { id });
+  }
+
+  inRound(manager: EntityManager, roundId: string, state: FindingProgress | 'open'): Promise<FindingEntity[]> {
+    return manager.find(FindingEntity, {
+      where: { roundId, state: state === 'open' ? Not(In(FINDING_SETTLED_STATES)) : state },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  countOpenInRound(manager: EntityManager, roundId: string): Promise<number> {
+    return manager.countBy(FindingEntity, { roundId, state: Not(In(FINDING_SETTLED_STATES)) });
+  }
+
+  private visible(manager: EntityManager, auth: AuthUser) {
+    return manager
+      .createQueryBuilder(FindingEntity, 'finding')
+      .innerJoin(RoundEntity, 'round', 'round.id = finding.roundId')
+      .where(visibleFindings(auth));
+  }
+}

@@ -1,0 +1,108 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { LoggedFinding } from '../../workflows';
+import { InvalidInputException } from '../common/api-error';
+import { Page, page } from '../common/pagination';
+import { Database } from '../database/database.service';
+import { WorkflowEngine } from '../engine/workflow.engine';
+import { AuthUser, toActor } from '../identity/auth-user';
+import { IdentityRepository } from '../identity/identity.repository';
+import { ROUND } from '../rounds/round.kind';
+import { RoundsService } from '../rounds/rounds.service';
+import { FindingDto, FindingEventBody, ListFindingsQuery, LogFindingDto } from './finding.dto';
+import { FindingEntity } from './finding.entity';
+import { FINDING } from './finding.kind';
+import { FindingsRepository } from './findings.repository';
+
+@Injectable()
+export class FindingsService {
+  constructor(
+    private readonly db: Database,
+    private readonly engine: WorkflowEngine,
+    private readonly findings: FindingsRepository,
+    private readonly rounds: RoundsService,
+    private readonly identity: IdentityRepository,
+  ) {}
+
+  /**
+   * Logs a finding through the round's LOG_FINDING event, so the round's machine decides who may.
+   * A retry with the same client-made id and content answers with the finding already logged.
+   */
+  log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
+    return this.db.write(async (manager) => {
+      await this.rounds.findVisible(manager, auth, roundId);
+      const id = dto.id ?? randomUUID();
+      const existing = dto.id ? await this.findings.findByIdOrNull(manager, dto.id) : null;
+      if (existing) return this.replayLogged(auth, existing, roundId, dto);
+
+      const department = await this.identity.findDepartment(manager, dto.responsibleDepartmentId);
+      if (!department) {
+        throw new InvalidInputException([{ field: 'responsibleDepartmentId', reason: 'names no known department' }]);
+      }
+      const finding: LoggedFinding = {
+        id,
+        roundType: dto.roundType,
+        severity: dto.severity,
+        responsibleDepartment: { id: department.id, kind: department.kind },
+        title: dto.title,
+        description: dto.description,
+        location: dto.location ?? null,
+      };
+      await this.engine.apply(manager, ROUND, roundId, {
+        type: 'LOG_FINDING',
+        finding,
+        ...this.engine.envelope(toActor(auth)),
+      });
+      return this.toDto(auth, await manager.findOneByOrFail(FindingEntity, { id }));
+    });
+  }
+
+  async list(auth: AuthUser, query: ListFindingsQuery): Promise<Page<FindingDto>> {
+    const [findings, total] = await this.db.read((manager) => this.findings.list(manager, auth, query));
+    return page(
+      findings.map((finding) => this.toDto(auth, finding)),
+      total,
+      query,
+    );
+  }
+
+  async get(auth: AuthUser, id: string): Promise<FindingDto> {
+    return this.toDto(auth, await this.db.read((manager) => this.findVisible(manager, auth, id)));
+  }
+
+  send(auth: AuthUser, id: string, body: FindingEventBody, ifMatch?: number): Promise<FindingDto> {
+    return this.db.write(async (manager) => {
+      await this.findVisible(manager, auth, id);
+      if ('departmentId' in body && body.departmentId && !(await this.identity.findDepartment(manager, body.departmentId))) {
+        throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
+      }
+      const event = { ...body, ...this.engine.envelope(toActor(auth)) };
+      const { row } = await this.engine.apply(manager, FINDING, id, event, { ifMatch });
+      return this.toDto(auth, row);
+    });
+  }
+
+  async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<FindingEntity> {
+    const finding = await this.findings.findVisible(manager, auth, id);
+    if (!finding) throw new NotFoundException(`No finding ${id}`);
+    return finding;
+  }
+
+  private replayLogged(auth: AuthUser, existing: FindingEntity, roundId: string, dto: LogFindingDto): FindingDto {
+    const same =
+      existing.roundId === roundId &&
+      existing.createdBy === auth.id &&
+      existing.roundType === dto.roundType &&
+      existing.title === dto.title &&
+      existing.description === dto.description &&
+      existing.severity === dto.severity &&
+      existing.location === (dto.location ?? null);
+    if (!same) throw new ConflictException(`A different finding with id ${existing.id} exists`);
+    return this.toDto(auth, existing);
+  }
+
+  private toDto(auth: AuthUser, finding: FindingEntity): FindingDto {
+    return FindingDto.from(finding, this.engine.availableEvents(finding, toActor(auth)).events);
+  }
+}

@@ -1,0 +1,68 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
+import { ApiException } from '../common/api-error';
+import type { IdempotencyClaim } from '../common/request-context';
+import { AppConfig } from '../config/app-config';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+
+/** Thrown to answer a retry with the answer already given; the interceptor sends it. */
+export class IdempotentReplay extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('Idempotent replay');
+  }
+}
+
+/** Remembered answers to POSTs with an Idempotency-Key; used inside the request's own transaction. */
+@Injectable()
+export class IdempotencyStore {
+  constructor(private readonly config: AppConfig) {}
+
+  /** Returns when the key is new; otherwise throws the replay, or 422 if the key came with another request. */
+  async assertUnused(manager: EntityManager, claim: IdempotencyClaim): Promise<void> {
+    const row = await manager.findOneBy(IdempotencyKeyEntity, { userId: claim.userId, key: claim.key });
+    if (!row) return;
+    if (row.createdAt < this.expiry()) {
+      await manager.delete(IdempotencyKeyEntity, { userId: claim.userId, key: claim.key });
+      return;
+    }
+    if (row.requestHash !== claim.requestHash) {
+      throw new ApiException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'This Idempotency-Key was already used with a different request',
+        { idempotencyKey: claim.key },
+      );
+    }
+    throw new IdempotentReplay(row.status, JSON.parse(row.body));
+  }
+
+  async remember(manager: EntityManager, claim: IdempotencyClaim, answer: unknown): Promise<void> {
+    await manager.insert(IdempotencyKeyEntity, {
+      userId: claim.userId,
+      key: claim.key,
+      requestHash: claim.requestHash,
+      status: claim.status,
+      body: JSON.stringify(answer ?? null),
+    });
+  }
+
+  isKeyCollision(error: unknown): boolean {
+    if (!(error instanceof QueryFailedError)) return false;
+    const driverError = error.driverError as { code?: string; table?: string; message?: string };
+    return (
+      (driverError.code === '23505' && driverError.table === 'idempotency_keys') ||
+      (driverError.code?.startsWith('SQLITE_CONSTRAINT') === true && /idempotency_keys/.test(driverError.message ?? ''))
+    );
+  }
+
+  async purgeExpired(manager: EntityManager): Promise<number> {
+    const result = await manager.delete(IdempotencyKeyEntity, { createdAt: LessThan(this.expiry()) });
+    return result.affected ?? 0;
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() - this.config.IDEMPOTENCY_TTL_HOURS * 3_600_000);
+  }
+}

@@ -1,0 +1,20 @@
+import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { USER_ROLES, type Role } from '../../workflows';
+import type { AuthUser } from './auth-user';
+
+export const ACCESS_METADATA = 'access';
+
+export type RouteAccess = { public: true } | { public: false; roles: readonly Role[] };
+
+/** Who may call a route. Every route declares it; the global guard refuses routes that do not. */
+export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public: false, roles } satisfies RouteAccess);
+
+/** Any signed-in user, whatever their role. */
+export const AllowAnyUser = () => Allow(...USER_ROLES);
+
+export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
+
+/** The caller; only on routes that are not public. */
+export const Auth = createParamDecorator(
+  (_: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<{ auth: AuthUser }>().auth,
+);

@@ -1,0 +1,53 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { ACCESS_METADATA, RouteAccess } from './access.decorator';
+import type { AuthUser } from './auth-user';
+import { IdentityRepository } from './identity.repository';
+
+export interface AccessTokenPayload {
+  sub: string;
+  /** The user's token version when issued; a bump revokes every older token. */
+  ver: number;
+}
+
+/** The one guard: reads each route's declared access, authenticates the bearer token, checks roles. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly identity: IdentityRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!access) throw new ForbiddenException('This route declares no access rule');
+    if (access.public) return true;
+
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthUser }>();
+    const auth = await this.authenticate(request.headers.authorization);
+    if (!access.roles.some((role) => auth.roles.includes(role))) {
+      throw new ForbiddenException(`Requires one of the roles: ${access.roles.join(', ')}`);
+    }
+    request.auth = auth;
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<AuthUser> {
+    const [scheme, token] = header?.split(' ') ?? [];
+    if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('A bearer token is required');
+    let payload: AccessTokenPayload;
+    try {
+      payload = await this.jwt.verifyAsync<AccessTokenPayload>(token);
+    } catch {
+      throw new UnauthorizedException('The token is invalid or has expired');
+    }
+    const user = await this.identity.findActiveUser(payload.sub);
+    if (!user || user.tokenVersion !== payload.ver) throw new UnauthorizedException('The token has been revoked');
+    return user.auth;
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { IdentityRepository } from './identity.repository';
+import { UsersService } from './users.service';
+
+/** On first start with no users, creates `admin` with ADMIN_PASSWORD, or a generated password printed once. */
+@Injectable()
+export class FirstAdminService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FirstAdminService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly identity: IdentityRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if ((await this.identity.countUsers()) > 0) return;
+    const password = this.config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+    await this.users.create(null, { username: 'admin', password, displayName: 'Administrator', roles: ['admin'] });
+    if (this.config.ADMIN_PASSWORD) {
+      this.logger.log('Created the first account "admin" with the password from ADMIN_PASSWORD');
+    } else {
+      this.logger.warn(`Created the first account "admin" with the password: ${password}  (shown once; change it)`);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { Role } from '../../workflows';
+
+@Entity('users')
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  username: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  displayName: string;
+
+  @Column({ type: 'simple-json' })
+  roles: Role[];
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  departmentId: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  /** Bumped to invalidate every token issued before. */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  @CreateDateColumn({ type: Date })
+  createdAt: Date;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { RoundsController } from './rounds.controller';
+import { RoundsRepository } from './rounds.repository';
+import { RoundsService } from './rounds.service';
+
+@Module({
+  imports: [IdentityModule],
+  controllers: [RoundsController],
+  providers: [RoundsService, RoundsRepository],
+  exports: [RoundsService],
+})
+export class RoundsModule {}

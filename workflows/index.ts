@@ -1,0 +1,6 @@
+export * from './vocabulary';
+export * from './calendar';
+export * from './finding.machine';
+export * from './round.machine';
+export * from './registry';
+export { toMermaid } from './mermaid';

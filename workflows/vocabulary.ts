@@ -1,0 +1,54 @@
+/** The domain's words, shared by the machines and the service (see DOMAIN.md, glossary). */
+export const ROUND_TYPES = ['administrative', 'party_building', 'integrity'] as const;
+export type RoundType = (typeof ROUND_TYPES)[number];
+
+export const ROLES = [
+  'inspector',
+  'round_lead',
+  'department_staff',
+  'verifier',
+  'discipline_office',
+  'admin',
+  'system',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles a person can hold; `system` belongs to the service's own timers. */
+export const USER_ROLES = ROLES.filter((role): role is Exclude<Role, 'system'> => role !== 'system');
+
+export const SEVERITIES = ['minor', 'major', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const DEPARTMENT_KINDS = ['functional', 'clinical'] as const;
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+
+/** Who sends an event, as far as the rules need to know. */
+export interface Actor {
+  id: string;
+  roles: readonly Role[];
+  departmentId: string | null;
+  /** Round types whose lead office is the actor's department. */
+  leadOfficeFor: readonly RoundType[];
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', roles: ['system'], departmentId: null, leadOfficeFor: [] };
+
+/**
+ * Every event carries who sends it and when, so guards stay pure and tests need no clock.
+ * `today` is the hospital's calendar date at `at`; deadlines are calendar dates.
+ */
+export interface Envelope {
+  actor: Actor;
+  at: string;
+  today: string;
+}
+
+export type WorkflowEvent<Type extends string, Payload = unknown> = { type: Type } & Envelope & Payload;
+
+/** A payload that does not fit the subject's current data; answered 400 with the field. */
+export interface PayloadProblem {
+  field: string;
+  reason: string;
+}
+
+export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role);
