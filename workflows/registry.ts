@@ -104,9 +104,11 @@ export function eventsHandled(snapshot: Snapshot): string[] {
   return [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '');
 }
 
-/** Event types this actor may send now (payload aside). */
+/** Event types this actor may send now (payload aside), in alphabetical order. */
 export function availableEvents(snapshot: Snapshot, envelope: Envelope): string[] {
-  return eventsHandled(snapshot).filter((type) => snapshot.can({ type, ...envelope }));
+  return eventsHandled(snapshot)
+    .filter((type) => snapshot.can({ type, ...envelope }))
+    .sort();
 }
 
 export type Decision =

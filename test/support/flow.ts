@@ -1,0 +1,57 @@
+import type { RoundType } from '../../workflows';
+import type { Hospital } from './hospital';
+import type { TestApp } from './test-app';
+
+/** Short verbs for the walk through a finding's life, each asserting the status it expects. */
+export class Flow {
+  constructor(
+    private readonly t: TestApp,
+    private readonly h: Hospital,
+  ) {}
+
+  as(who: keyof Hospital['users']) {
+    const token = this.h.users[who].token;
+    const t = this.t;
+    return {
+      post: (path: string, body: object, headers: Record<string, string> = {}) =>
+        t.http.post(path).set({ Authorization: `Bearer ${token}`, ...headers }).send(body),
+      get: (path: string) => t.http.get(path).set('Authorization', `Bearer ${token}`),
+    };
+  }
+
+  async startedRound(type: RoundType, departmentId = this.h.departments.cardiology): Promise<string> {
+    const body = { types: [type], departmentId, scheduledFor: '2026-11-24', leadId: this.h.users.lead.id, teamMemberIds: [this.h.users.inspector.id] };
+    const round = await this.as('lead').post('/rounds', body).expect(201);
+    await this.as('lead').post(`/rounds/${round.body.id}/events`, { type: 'START' }).expect(200);
+    return round.body.id as string;
+  }
+
+  async logFinding(roundId: string, roundType: RoundType, extra: object = {}): Promise<string> {
+    const body = {
+      roundType,
+      title: '抢救车药品过期 expired drugs in the crash cart',
+      description: 'Two ampoules past their date',
+      severity: 'major',
+      responsibleDepartmentId: this.h.departments.cardiology,
+      ...extra,
+    };
+    return (await this.as('inspector').post(`/rounds/${roundId}/findings`, body).expect(201)).body.id as string;
+  }
+
+  /** A round of the type with one finding, submitted, so the finding is assigned. */
+  async assignedFinding(type: RoundType, extra: object = {}): Promise<{ roundId: string; findingId: string }> {
+    const roundId = await this.startedRound(type);
+    const findingId = await this.logFinding(roundId, type, extra);
+    await this.as('lead').post(`/rounds/${roundId}/events`, { type: 'SUBMIT' }).expect(200);
+    return { roundId, findingId };
+  }
+
+  send(who: keyof Hospital['users'], findingId: string, event: object, status = 200) {
+    return this.as(who).post(`/findings/${findingId}/events`, event).expect(status);
+  }
+
+  async auditEvents(entity: 'findings' | 'rounds', id: string): Promise<string[]> {
+    const trail = await this.as('discipline').get(`/${entity}/${id}/audit`).expect(200);
+    return trail.body.items.map((entry: { event: string }) => entry.event);
+  }
+}

@@ -1,0 +1,55 @@
+import { AnyStateMachine, EventObject, transition } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import { Snapshot } from '../../workflows';
+
+type AnyStateNode = AnyStateMachine['root'];
+
+/** Every transition written in the machine: source node, event, target nodes. */
+export function definedTransitions(machine: AnyStateMachine): { source: string; event: string; targets: string[] }[] {
+  const walk = (node: AnyStateNode): { source: string; event: string; targets: string[] }[] => [
+    ...[...node.transitions].flatMap(([event, transitions]) =>
+      transitions.map((t) => ({ source: node.id, event, targets: (t.target ?? [node]).map((n) => n.id) })),
+    ),
+    ...Object.values(node.states).flatMap((child) => walk(child as AnyStateNode)),
+  ];
+  return walk(machine.root);
+}
+
+export function activeNodeIds(snapshot: Snapshot): Set<string> {
+  return new Set((snapshot as unknown as { _nodes: AnyStateNode[] })._nodes.map((n) => n.id));
+}
+
+/**
+ * Shortest paths to every reachable state value, then every enabled event from each path's end:
+ * together they take every edge of the reachable graph. States are told apart by value only, since
+ * counters in the context would make the graph infinite.
+ */
+export function explore(machine: AnyStateMachine, input: unknown, events: (snapshot: Snapshot) => EventObject[]) {
+  const paths = getShortestPaths(machine, {
+    input,
+    events: (snapshot) => events(snapshot as Snapshot),
+    serializeState: (snapshot) => JSON.stringify(snapshot.value),
+  } as never);
+  const steps: { before: Snapshot; event: EventObject; after: Snapshot }[] = [];
+  for (const path of paths) {
+    const before = path.state as Snapshot;
+    for (const event of events(before).filter((e) => before.can(e))) {
+      steps.push({ before, event, after: transition(machine, before, event)[0] as Snapshot });
+    }
+  }
+  return { paths, steps };
+}
+
+/** The defined transitions no explored step took. */
+export function untakenTransitions(machine: AnyStateMachine, steps: ReturnType<typeof explore>['steps']): string[] {
+  return definedTransitions(machine)
+    .filter(
+      (t) =>
+        !steps.some(({ before, event, after }) => {
+          const was = activeNodeIds(before);
+          const is = activeNodeIds(after);
+          return event.type === t.event && was.has(t.source) && t.targets.every((target) => is.has(target));
+        }),
+    )
+    .map((t) => `${t.source} --${t.event}--> ${t.targets.join(',')}`);
+}

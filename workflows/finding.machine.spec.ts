@@ -1,0 +1,239 @@
+import { initialTransition, transition } from 'xstate';
+import { activeNodeIds, explore, untakenTransitions } from '../test/support/machine-coverage';
+import {
+  Actor,
+  EXTENSION_STATES,
+  FINDING_PROGRESS_STATES,
+  TIMELINESS_STATES,
+  FindingContext,
+  FindingInput,
+  ROLES,
+  Role,
+  RoundType,
+  SYSTEM_ACTOR,
+  Snapshot,
+  availableEvents,
+  decide,
+  findingMachine,
+  findingStatus,
+  resolveWorkflow,
+  restore,
+  toStored,
+} from './index';
+
+const at = '2026-11-23T02:00:00.000Z';
+const today = '2026-11-23';
+const actor = (id: string, roles: Role[], departmentId: string | null = null, leadOfficeFor: RoundType[] = []): Actor => ({
+  id,
+  roles,
+  departmentId,
+  leadOfficeFor,
+});
+
+const lead = actor('lead', ['round_lead']);
+const otherLead = actor('other-lead', ['round_lead']);
+const staff = actor('staff', ['department_staff'], 'dept-a');
+const otherStaff = actor('staff-b', ['department_staff'], 'dept-b');
+const verifierFor = (type: RoundType) => actor('verifier', ['verifier'], 'office', [type]);
+const discipline = actor('discipline', ['discipline_office'], 'discipline-dept');
+const inspector = actor('inspector', ['inspector']);
+const admin = actor('admin', ['admin']);
+
+const input = (roundType: RoundType, severity: FindingInput['severity'] = 'major'): FindingInput => ({
+  roundId: 'round',
+  roundType,
+  severity,
+  roundLeadId: 'lead',
+  responsibleDepartmentId: 'dept-a',
+  defaultDeadlineDays: 15,
+});
+
+/** One well-formed event of each type, from the actor entitled to send it. */
+function entitledEvents(roundType: RoundType) {
+  const verifier = verifierFor(roundType);
+  const e = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => ({ type, actor: sender, at, today, ...payload });
+  return [
+    e('ASSIGN', lead),
+    e('REASSIGN', lead, { departmentId: 'dept-c', reason: 'belongs to nursing' }),
+    e('REASSIGN', lead, { departmentId: 'dept-a', reason: 'back to the ward' }),
+    e('UPHOLD', lead),
+    e('DISPUTE', staff, { reason: 'not ours' }),
+    e('DISPUTE', actor('staff-c', ['department_staff'], 'dept-c'), { reason: 'not ours either' }),
+    e('SUBMIT_PLAN', staff, { measures: 'weekly checks', committedDate: '2026-11-30' }),
+    e('SUBMIT_PLAN', actor('staff-c', ['department_staff'], 'dept-c'), { measures: 'x', committedDate: '2026-11-30' }),
+    e('SUBMIT_EVIDENCE', staff, { note: 'photos attached' }),
+    e('VERIFY_ACCEPT', verifier),
+    e('VERIFY_REJECT', verifier, { reason: 'photos unclear' }),
+    e('AUDIT_APPROVE', discipline),
+    e('AUDIT_REJECT', discipline, { reason: 'evidence incomplete' }),
+    e('REOPEN', discipline, { reason: 'recurred' }),
+    e('WITHDRAW', lead, { reason: 'logged twice' }),
+    e('TRANSFER', discipline, { reason: 'case handling' }),
+    e('REQUEST_EXTENSION', staff, { reason: 'parts on order', proposedDeadline: '2027-02-01' }),
+    e('REQUEST_EXTENSION', staff, { reason: 'still on order', proposedDeadline: '2027-06-01' }),
+    e('APPROVE_EXTENSION', verifier),
+    e('DENY_EXTENSION', verifier, { reason: 'no' }),
+    e('DUE_SOON', SYSTEM_ACTOR),
+    e('DEADLINE_PASSED', SYSTEM_ACTOR),
+    e('ESCALATE', SYSTEM_ACTOR),
+  ];
+}
+
+describe('finding machine', () => {
+  describe.each([
+    ['administrative', 'major'],
+    ['administrative', 'critical'],
+    ['integrity', 'minor'],
+  ] as const)('explored for a %s %s finding', (roundType, severity) => {
+    const { paths, steps } = explore(findingMachine, input(roundType, severity), () => entitledEvents(roundType) as never);
+
+    it('reaches every transition it should, and no other', () => {
+      const untaken = untakenTransitions(findingMachine, steps);
+      const expectedUntaken = [
+        ...(roundType === 'integrity' || severity === 'critical'
+          ? ['finding.progress.open.verifying --VERIFY_ACCEPT--> finding-closed']
+          : [
+              'finding.progress.open.verifying --VERIFY_ACCEPT--> finding.progress.open.closure_audit',
+              'finding.progress.open.closure_audit --AUDIT_APPROVE--> finding-closed',
+              'finding.progress.open.closure_audit --AUDIT_REJECT--> finding.progress.open.rectifying',
+            ]),
+        ...(roundType === 'integrity' ? [] : ['finding-open --TRANSFER--> finding.progress.transferred']),
+      ];
+      expect(untaken.sort()).toEqual(expectedUntaken.sort());
+    });
+
+    it('reaches every state the round type allows', () => {
+      const reached = paths.map((p) => findingStatus(p.state.value));
+      const unreached = [
+        ...FINDING_PROGRESS_STATES.filter((state) => !reached.some((r) => r.state === state)),
+        ...TIMELINESS_STATES.filter((state) => !reached.some((r) => r.timeliness === state)),
+        ...EXTENSION_STATES.filter((state) => !reached.some((r) => r.extension === state)),
+      ];
+      const expected = [
+        ...(roundType === 'integrity' || severity === 'critical' ? [] : ['closure_audit']),
+        ...(roundType === 'integrity' ? [] : ['transferred']),
+      ];
+      expect(unreached.sort()).toEqual(expected.sort());
+    });
+
+    it('restores every reached snapshot from JSON and behaves the same afterwards', () => {
+      const workflow = resolveWorkflow('finding', 1);
+      for (const path of paths) {
+        const original = path.state as Snapshot;
+        const restored = restore(workflow, JSON.parse(JSON.stringify(toStored(original))));
+        expect(restored.value).toEqual(original.value);
+        expect(restored.context).toEqual(original.context);
+        for (const event of entitledEvents(roundType)) {
+          expect(restored.can(event as never)).toBe(original.can(event as never));
+          const [fromOriginal] = transition(findingMachine, original, event as never);
+          const [fromRestored] = transition(findingMachine, restored, event as never);
+          expect(fromRestored.value).toEqual(fromOriginal.value);
+          expect(fromRestored.context).toEqual(fromOriginal.context);
+        }
+      }
+    });
+  });
+
+  /** Role × event: who may send each event, in a state where the event is handled. */
+  describe('who may send what', () => {
+    const workflow = resolveWorkflow('finding', 1);
+    const walk = (roundType: RoundType, events: string[]): Snapshot => {
+      let [snapshot] = initialTransition(findingMachine, input(roundType));
+      for (const type of events) {
+        const event = entitledEvents(roundType).find((e) => e.type === type)!;
+        [snapshot] = transition(findingMachine, snapshot, event as never);
+      }
+      return snapshot as Snapshot;
+    };
+    const table: [event: string, state: string[], payload: Record<string, unknown>, allowed: Actor, refused: Actor[]][] = [
+      ['ASSIGN', [], {}, lead, [otherLead, staff, verifierFor('integrity'), discipline, inspector, admin, SYSTEM_ACTOR]],
+      ['DISPUTE', ['ASSIGN'], { reason: 'r' }, staff, [otherStaff, lead, verifierFor('integrity'), discipline, inspector, admin]],
+      ['REASSIGN', ['ASSIGN', 'DISPUTE'], { departmentId: 'dept-b', reason: 'r' }, lead, [otherLead, staff, discipline, admin]],
+      ['UPHOLD', ['ASSIGN', 'DISPUTE'], {}, lead, [otherLead, staff, discipline, admin]],
+      ['SUBMIT_PLAN', ['ASSIGN'], { measures: 'm', committedDate: '2026-12-01' }, staff, [otherStaff, lead, admin, inspector]],
+      ['SUBMIT_EVIDENCE', ['ASSIGN', 'SUBMIT_PLAN'], { note: 'n' }, staff, [otherStaff, lead, admin]],
+      ['VERIFY_ACCEPT', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE'], {}, verifierFor('integrity'), [verifierFor('administrative'), staff, lead, discipline, admin]],
+      ['VERIFY_REJECT', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE'], { reason: 'r' }, verifierFor('integrity'), [verifierFor('party_building'), staff, lead, admin]],
+      ['AUDIT_APPROVE', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT'], {}, discipline, [verifierFor('integrity'), lead, staff, admin]],
+      ['AUDIT_REJECT', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT'], { reason: 'r' }, discipline, [verifierFor('integrity'), lead, admin]],
+      ['REOPEN', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT', 'AUDIT_APPROVE'], { reason: 'r' }, discipline, [lead, staff, verifierFor('integrity'), admin]],
+      ['WITHDRAW', ['ASSIGN'], { reason: 'r' }, lead, [otherLead, staff, discipline, admin, inspector]],
+      ['TRANSFER', ['ASSIGN'], { reason: 'r' }, discipline, [lead, staff, verifierFor('integrity'), admin]],
+      ['REQUEST_EXTENSION', ['ASSIGN'], { reason: 'r', proposedDeadline: '2027-03-01' }, staff, [otherStaff, lead, admin]],
+      ['APPROVE_EXTENSION', ['ASSIGN', 'REQUEST_EXTENSION'], {}, verifierFor('integrity'), [verifierFor('administrative'), staff, lead, discipline, admin]],
+      ['DENY_EXTENSION', ['ASSIGN', 'REQUEST_EXTENSION'], { reason: 'r' }, verifierFor('integrity'), [verifierFor('administrative'), staff, admin]],
+      ['DUE_SOON', ['ASSIGN'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
+      ['DEADLINE_PASSED', ['ASSIGN'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
+      ['ESCALATE', ['ASSIGN', 'DEADLINE_PASSED'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
+    ];
+
+    it.each(table)('%s: the entitled actor is accepted, the others get "forbidden"', (type, history, payload, allowed, refused) => {
+      const snapshot = walk('integrity', history);
+      const event = (sender: Actor) => ({ type, actor: sender, at, today, ...payload });
+      expect(decide(workflow, snapshot, event(allowed) as never)).toEqual({ verdict: 'accepted' });
+      for (const sender of refused) {
+        expect({ sender: sender.id, roles: sender.roles, ...decide(workflow, snapshot, event(sender) as never) }).toEqual({
+          sender: sender.id,
+          roles: sender.roles,
+          verdict: 'forbidden',
+        });
+      }
+    });
+
+    it('covers every event type and every role', () => {
+      expect(new Set(table.map(([type]) => type))).toEqual(new Set(findingMachine.events));
+      const roles = new Set(table.flatMap(([, , , allowed, refused]) => [allowed, ...refused].flatMap((a) => a.roles)));
+      expect([...roles].sort()).toEqual([...ROLES].sort());
+    });
+  });
+
+  describe('rules', () => {
+    const workflow = resolveWorkflow('finding', 1);
+    const assigned = () => transition(findingMachine, initialTransition(findingMachine, input('administrative'))[0], { type: 'ASSIGN', actor: lead, at, today } as never)[0] as Snapshot;
+
+    it('gives the default deadline for the severity from the event date', () => {
+      expect((assigned().context as FindingContext).deadline).toBe('2026-12-08');
+    });
+
+    it('refuses a committed date after the deadline as an invalid payload, naming the field', () => {
+      const decision = decide(workflow, assigned(), { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-09', actor: staff, at, today } as never);
+      expect(decision).toEqual({ verdict: 'invalid', problems: [{ field: 'committedDate', reason: 'must not be after the deadline (2026-12-08)' }] });
+    });
+
+    it('answers "not now" with the caller\'s events when the state does not take the event', () => {
+      const decision = decide(workflow, assigned(), { type: 'VERIFY_ACCEPT', actor: staff, at, today } as never);
+      expect(decision).toEqual({ verdict: 'not_now', availableEvents: ['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] });
+    });
+
+    it('counts rejections and reopenings, and stops the clock when closed', () => {
+      const verifier = verifierFor('administrative');
+      let snapshot = assigned();
+      const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
+        [snapshot] = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never) as never;
+      };
+      send('SUBMIT_PLAN', staff, { measures: 'm', committedDate: '2026-12-01' });
+      send('SUBMIT_EVIDENCE', staff, { note: 'n' });
+      send('VERIFY_REJECT', verifier, { reason: 'r' });
+      send('SUBMIT_EVIDENCE', staff, { note: 'n2' });
+      send('VERIFY_ACCEPT', verifier);
+      expect(findingStatus(snapshot.value).state).toBe('closed');
+      expect(snapshot.context).toMatchObject({ rejections: 1, closedAt: at });
+      expect(availableEvents(snapshot, { actor: SYSTEM_ACTOR, at, today })).toEqual([]);
+      send('REOPEN', discipline, { reason: 'recurred' });
+      expect(findingStatus(snapshot.value).state).toBe('rectifying');
+      expect(snapshot.context).toMatchObject({ reopenCount: 1, closedAt: null });
+    });
+
+    it('approves an extension with the proposed deadline and restarts the clock', () => {
+      let snapshot = assigned();
+      const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
+        [snapshot] = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never) as never;
+      };
+      send('DEADLINE_PASSED', SYSTEM_ACTOR);
+      send('REQUEST_EXTENSION', staff, { reason: 'r', proposedDeadline: '2027-01-15' });
+      send('APPROVE_EXTENSION', verifierFor('administrative'));
+      expect(findingStatus(snapshot.value)).toEqual({ state: 'assigned', timeliness: 'on_track', extension: 'approved' });
+      expect((snapshot.context as FindingContext).deadline).toBe('2027-01-15');
+    });
+  });
+});
