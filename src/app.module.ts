@@ -24,6 +24,8 @@ import { WorkflowsModule } from './workflows/workflows.module';
         pinoHttp: {
           level: config.LOG_LEVEL,
           redact: ['req.headers.authorization'],
+          // Readable lines for a person at a terminal; JSON lines for log collectors.
+          transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
         },
       }),
     }),

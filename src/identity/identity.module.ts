@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -14,10 +15,15 @@ import { UsersService } from './users.service';
   imports: [
     JwtModule.registerAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        signOptions: { expiresIn: config.JWT_EXPIRES_IN as `${number}h` },
-      }),
+      useFactory: (config: AppConfig) => {
+        // A KeyObject made once: given a string, jsonwebtoken re-derives (and first mis-parses) the key on every call.
+        const key = createSecretKey(Buffer.from(config.jwtSecret));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { expiresIn: config.JWT_EXPIRES_IN as `${number}h`, algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        };
+      },
     }),
   ],
   controllers: [AuthController, UsersController, DepartmentsController],

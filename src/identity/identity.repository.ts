@@ -10,27 +10,34 @@ import { UserEntity } from './user.entity';
 export class IdentityRepository {
   constructor(private readonly db: Database) {}
 
+  /** Read on every request, so in one query. */
   async findActiveUser(id: string): Promise<{ tokenVersion: number; auth: AuthUser } | null> {
-    return this.db.read(async (manager) => {
-      const user = await manager.findOneBy(UserEntity, { id, active: true });
-      if (!user) return null;
-      return { tokenVersion: user.tokenVersion, auth: await this.toAuthUser(manager, user) };
-    });
+    const row = await this.db.read((manager) =>
+      manager
+        .createQueryBuilder(UserEntity, 'user')
+        .leftJoin(DepartmentEntity, 'department', 'department.id = user.departmentId')
+        .select(['user.id', 'user.username', 'user.roles', 'user.departmentId', 'user.tokenVersion'])
+        .addSelect('department.leadOfficeFor', 'leadOfficeFor')
+        .where('user.id = :id AND user.active = :active', { id, active: true })
+        .getRawAndEntities(),
+    );
+    const user = row.entities[0];
+    if (!user) return null;
+    const leadOfficeFor = row.raw[0].leadOfficeFor as string | null;
+    return {
+      tokenVersion: user.tokenVersion,
+      auth: {
+        id: user.id,
+        username: user.username,
+        roles: user.roles,
+        departmentId: user.departmentId,
+        leadOfficeFor: leadOfficeFor ? JSON.parse(leadOfficeFor) : [],
+      },
+    };
   }
 
   findUserByUsername(username: string): Promise<UserEntity | null> {
     return this.db.read((manager) => manager.findOneBy(UserEntity, { username }));
-  }
-
-  async toAuthUser(manager: EntityManager, user: UserEntity): Promise<AuthUser> {
-    const department = user.departmentId ? await manager.findOneBy(DepartmentEntity, { id: user.departmentId }) : null;
-    return {
-      id: user.id,
-      username: user.username,
-      roles: user.roles,
-      departmentId: user.departmentId,
-      leadOfficeFor: department?.leadOfficeFor ?? [],
-    };
   }
 
   findDepartment(manager: EntityManager, id: string): Promise<DepartmentEntity | null> {
