@@ -209,7 +209,7 @@ describe('finding machine', () => {
       const verifier = verifierFor('administrative');
       let snapshot = assigned();
       const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
-        [snapshot] = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never) as never;
+        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never)[0] as Snapshot;
       };
       send('SUBMIT_PLAN', staff, { measures: 'm', committedDate: '2026-12-01' });
       send('SUBMIT_EVIDENCE', staff, { note: 'n' });
@@ -227,7 +227,7 @@ describe('finding machine', () => {
     it('approves an extension with the proposed deadline and restarts the clock', () => {
       let snapshot = assigned();
       const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
-        [snapshot] = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never) as never;
+        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never)[0] as Snapshot;
       };
       send('DEADLINE_PASSED', SYSTEM_ACTOR);
       send('REQUEST_EXTENSION', staff, { reason: 'r', proposedDeadline: '2027-01-15' });

@@ -173,11 +173,10 @@ export class WorkflowEngine {
     return applied;
   }
 
-  /** What this actor may send to a subject now. */
-  availableEvents(row: WorkflowSubjectEntity, actor: Actor): { snapshot: Snapshot; events: string[] } {
-    const workflow = resolveWorkflow(row.workflowId, row.workflowVersion);
-    const snapshot = restore(workflow, row.snapshot as StoredSnapshot);
-    return { snapshot, events: availableEvents(snapshot, this.envelope(actor)) };
+  /** What this actor may send to a subject now; pass the snapshot when it is at hand, to skip restoring it. */
+  availableEvents(row: WorkflowSubjectEntity, actor: Actor, snapshot?: Snapshot): string[] {
+    const current = snapshot ?? restore(resolveWorkflow(row.workflowId, row.workflowVersion), row.snapshot as StoredSnapshot);
+    return availableEvents(current, this.envelope(actor));
   }
 
   private assertAccepted(kind: SubjectKind<WorkflowSubjectEntity>, workflow: Workflow, snapshot: Snapshot, event: EnvelopedEvent): void {

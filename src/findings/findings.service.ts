@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { LoggedFinding } from '../../workflows';
+import { LoggedFinding, Snapshot } from '../../workflows';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
@@ -78,8 +78,8 @@ export class FindingsService {
         throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
       }
       const event = { ...body, ...this.engine.envelope(toActor(auth)) };
-      const { row } = await this.engine.apply(manager, FINDING, id, event, { ifMatch });
-      return this.toDto(auth, row);
+      const { row, snapshot } = await this.engine.apply(manager, FINDING, id, event, { ifMatch });
+      return this.toDto(auth, row, snapshot);
     });
   }
 
@@ -102,7 +102,7 @@ export class FindingsService {
     return this.toDto(auth, existing);
   }
 
-  private toDto(auth: AuthUser, finding: FindingEntity): FindingDto {
-    return FindingDto.from(finding, this.engine.availableEvents(finding, toActor(auth)).events);
+  private toDto(auth: AuthUser, finding: FindingEntity, snapshot?: Snapshot): FindingDto {
+    return FindingDto.from(finding, this.engine.availableEvents(finding, toActor(auth), snapshot));
   }
 }

@@ -10,28 +10,30 @@ import { UserEntity } from './user.entity';
 export class IdentityRepository {
   constructor(private readonly db: Database) {}
 
-  /** Read on every request, so in one query. */
+  /**
+   * Read on every request, so one plain query: building and hydrating it with the query builder
+   * costs several times what SQLite takes to answer it.
+   */
   async findActiveUser(id: string): Promise<{ tokenVersion: number; auth: AuthUser } | null> {
-    const row = await this.db.read((manager) =>
-      manager
-        .createQueryBuilder(UserEntity, 'user')
-        .leftJoin(DepartmentEntity, 'department', 'department.id = user.departmentId')
-        .select(['user.id', 'user.username', 'user.roles', 'user.departmentId', 'user.tokenVersion'])
-        .addSelect('department.leadOfficeFor', 'leadOfficeFor')
-        .where('user.id = :id AND user.active = :active', { id, active: true })
-        .getRawAndEntities(),
+    const placeholder = this.db.isPostgres ? '$1' : '?';
+    const [row] = await this.db.read((manager) =>
+      manager.query(
+        `SELECT u."username", u."roles", u."departmentId", u."tokenVersion", u."active", d."leadOfficeFor"
+           FROM "users" u LEFT JOIN "departments" d ON d."id" = u."departmentId"
+          WHERE u."id" = ${placeholder}`,
+        [id],
+      ),
     );
-    const user = row.entities[0];
-    if (!user) return null;
-    const leadOfficeFor = row.raw[0].leadOfficeFor as string | null;
+    // SQLite answers booleans as 0/1.
+    if (!row || !row.active) return null;
     return {
-      tokenVersion: user.tokenVersion,
+      tokenVersion: Number(row.tokenVersion),
       auth: {
-        id: user.id,
-        username: user.username,
-        roles: user.roles,
-        departmentId: user.departmentId,
-        leadOfficeFor: leadOfficeFor ? JSON.parse(leadOfficeFor) : [],
+        id,
+        username: row.username,
+        roles: JSON.parse(row.roles),
+        departmentId: row.departmentId,
+        leadOfficeFor: row.leadOfficeFor ? JSON.parse(row.leadOfficeFor) : [],
       },
     };
   }

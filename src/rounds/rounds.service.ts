@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ROUND_WORKFLOW_BY_TYPE, RoundInput } from '../../workflows';
+import { ROUND_WORKFLOW_BY_TYPE, RoundInput, Snapshot } from '../../workflows';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
@@ -31,7 +31,7 @@ export class RoundsService {
         leadId: dto.leadId,
         teamMemberIds: dto.teamMemberIds,
       };
-      const { row } = await this.engine.create(manager, ROUND, {
+      const { row, snapshot } = await this.engine.create(manager, ROUND, {
         id: randomUUID(),
         workflowId: ROUND_WORKFLOW_BY_TYPE[dto.types[0]],
         input,
@@ -39,7 +39,7 @@ export class RoundsService {
         event: { type: 'PLAN', payload: { ...dto } },
         actor: toActor(auth),
       });
-      return this.toDto(auth, row);
+      return this.toDto(auth, row, snapshot);
     });
   }
 
@@ -60,8 +60,8 @@ export class RoundsService {
     return this.db.write(async (manager) => {
       await this.findVisible(manager, auth, id);
       const event = { ...body, ...this.engine.envelope(toActor(auth)) };
-      const { row } = await this.engine.apply(manager, ROUND, id, event, { ifMatch });
-      return this.toDto(auth, row);
+      const { row, snapshot } = await this.engine.apply(manager, ROUND, id, event, { ifMatch });
+      return this.toDto(auth, row, snapshot);
     });
   }
 
@@ -71,8 +71,8 @@ export class RoundsService {
     return round;
   }
 
-  private toDto(auth: AuthUser, round: RoundEntity): RoundDto {
-    return RoundDto.from(round, this.engine.availableEvents(round, toActor(auth)).events);
+  private toDto(auth: AuthUser, round: RoundEntity, snapshot?: Snapshot): RoundDto {
+    return RoundDto.from(round, this.engine.availableEvents(round, toActor(auth), snapshot));
   }
 
   private async assertReferences(manager: EntityManager, dto: CreateRoundDto): Promise<void> {

@@ -27,8 +27,8 @@ export function activeNodeIds(snapshot: Snapshot): Set<string> {
 export function explore(machine: AnyStateMachine, input: unknown, events: (snapshot: Snapshot) => EventObject[]) {
   const paths = getShortestPaths(machine, {
     input,
-    events: (snapshot) => events(snapshot as Snapshot),
-    serializeState: (snapshot) => JSON.stringify(snapshot.value),
+    events: (snapshot: Snapshot) => events(snapshot),
+    serializeState: (snapshot: Snapshot) => JSON.stringify(snapshot.value),
   } as never);
   const steps: { before: Snapshot; event: EventObject; after: Snapshot }[] = [];
   for (const path of paths) {
