@@ -125,13 +125,16 @@ async function main(): Promise<void> {
     ];
     console.log(`Driving ${FINDINGS * lifecycle.length} transitions with ${CONCURRENCY} concurrent clients…`);
     const latencies: number[] = [];
+    const byEvent = new Map<string, number[]>();
     let failures = 0;
     const started = performance.now();
     await onWorkers(findingIds.length, async (i) => {
       for (const step of lifecycle) {
         const sent = performance.now();
         const { status, json } = await call('POST', `/findings/${findingIds[i]}/events`, step.token, step.body);
-        latencies.push(performance.now() - sent);
+        const latency = performance.now() - sent;
+        latencies.push(latency);
+        byEvent.set(step.body.type, [...(byEvent.get(step.body.type) ?? []), latency]);
         if (status !== 200 && failures++ < 5) console.error(`${step.body.type} → ${status} ${JSON.stringify(json)}`);
       }
     });
@@ -145,6 +148,10 @@ async function main(): Promise<void> {
     const p99 = percentile(latencies, 99).toFixed(1);
     const database = process.env.DATABASE_URL && /^postgres/.test(process.env.DATABASE_URL) ? 'PostgreSQL' : 'SQLite';
     console.log(`${database}: ${latencies.length} transitions in ${seconds.toFixed(1)} s`);
+    for (const [type, values] of byEvent) {
+      values.sort((a, b) => a - b);
+      console.log(`  ${type.padEnd(16)} p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms`);
+    }
     console.log(`  transitions/s ${rate}   p50 ${p50} ms   p99 ${p99} ms   service peak RSS ${peakRssMb.toFixed(0)} MB`);
     console.log(`transitions/s=${rate} p50_ms=${p50} p99_ms=${p99} peak_rss_mb=${peakRssMb.toFixed(0)}`);
   } finally {

@@ -21,6 +21,7 @@ import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { REQUEST_CONTEXT, RequestContext } from '../common/request-context';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { RowMapper } from '../database/row-mapper';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
 
 /** How the engine stores one kind of subject: its table and the columns derived from its snapshot. */
@@ -101,7 +102,7 @@ export class WorkflowEngine {
       createdAt: new Date(envelope.at),
       updatedAt: new Date(envelope.at),
     } as E);
-    await manager.insert(kind.entity, row as never);
+    await RowMapper.of(manager, kind.entity).insert(manager, row);
     await this.audit(manager, {
       envelope,
       actorRole: subject.actor.roles[0] ?? 'system',
@@ -127,11 +128,9 @@ export class WorkflowEngine {
     event: EnvelopedEvent,
     options: { ifMatch?: number } = {},
   ): Promise<Applied<E>> {
-    const row = await manager.findOne(kind.entity, {
-      where: { id } as never,
-      // PostgreSQL: concurrent events on one subject queue here. SQLite: the Database turn already serialises.
-      ...(manager.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const rows = RowMapper.of(manager, kind.entity);
+    // PostgreSQL: concurrent events on one subject queue on this lock. SQLite: the Database turn already serialises.
+    const row = await rows.findById(manager, id, { lock: true });
     if (!row) throw new NotFoundException(`No ${kind.entityType} ${id}`);
     if (options.ifMatch !== undefined && options.ifMatch !== row.version) {
       throw new ApiException(
@@ -147,13 +146,8 @@ export class WorkflowEngine {
     const [next, actions] = transition(workflow.machine, snapshot, event);
     const version = row.version + 1;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
-    const result = await manager
-      .createQueryBuilder()
-      .update(kind.entity)
-      .set(changes as never)
-      .where('id = :id AND version = :version', { id, version: row.version })
-      .execute();
-    if (result.affected !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
+    const updated = await rows.updateAtVersion(manager, id, row.version, changes);
+    if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
 
     await this.audit(manager, {
       envelope: event,
@@ -229,7 +223,7 @@ export class WorkflowEngine {
       toState: entry.to,
       requestId: requestContext?.requestId ?? `internal-${randomUUID()}`,
     };
-    await manager.insert(AuditEntryEntity, row as never);
+    await RowMapper.of(manager, AuditEntryEntity).insert(manager, row);
   }
 }
 

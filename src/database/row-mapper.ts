@@ -1,0 +1,78 @@
+import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Plain SQL for the engine's hot path, with TypeORM's own per-column conversions (dates, JSON,
+ * booleans) so SQLite and PostgreSQL read and write the same values. Building and hydrating a
+ * query-builder query costs several times what the database takes to answer it.
+ */
+export class RowMapper<E extends ObjectLiteral> {
+  private static readonly cache = new WeakMap<DataSource, Map<unknown, RowMapper<ObjectLiteral>>>();
+
+  static of<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>): RowMapper<E> {
+    const dataSource = manager.connection;
+    let mappers = RowMapper.cache.get(dataSource);
+    if (!mappers) RowMapper.cache.set(dataSource, (mappers = new Map()));
+    let mapper = mappers.get(entity);
+    if (!mapper) mappers.set(entity, (mapper = new RowMapper(dataSource, dataSource.getMetadata(entity))));
+    return mapper as unknown as RowMapper<E>;
+  }
+
+  private readonly postgres: boolean;
+  private readonly table: string;
+
+  private constructor(
+    private readonly dataSource: DataSource,
+    private readonly metadata: EntityMetadata,
+  ) {
+    this.postgres = dataSource.options.type === 'postgres';
+    this.table = `"${metadata.tableName}"`;
+  }
+
+  /** The row by primary key; on PostgreSQL optionally locked until the transaction ends. */
+  async findById(manager: EntityManager, id: string, { lock = false } = {}): Promise<E | null> {
+    const forUpdate = lock && this.postgres ? ' FOR UPDATE' : '';
+    const [raw] = await manager.query(`SELECT * FROM ${this.table} WHERE "id" = ${this.placeholder(1)}${forUpdate}`, [id]);
+    return raw ? this.hydrate(raw) : null;
+  }
+
+  async insert(manager: EntityManager, values: Partial<E>): Promise<void> {
+    const { columns, parameters } = this.dehydrate(values);
+    const placeholders = parameters.map((_, i) => this.placeholder(i + 1));
+    await manager.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, parameters);
+  }
+
+  /** Updates the row only if it is still at `version`; answers how many rows changed (0 or 1). */
+  async updateAtVersion(manager: EntityManager, id: string, version: number, changes: Partial<E>): Promise<number> {
+    const { columns, parameters } = this.dehydrate(changes);
+    const assignments = columns.map((column, i) => `${column} = ${this.placeholder(i + 1)}`);
+    const n = parameters.length;
+    const sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE "id" = ${this.placeholder(n + 1)} AND "version" = ${this.placeholder(n + 2)}`;
+    const result = await manager.queryRunner!.query(sql, [...parameters, id, version], true);
+    return result.affected ?? 0;
+  }
+
+  private hydrate(raw: Record<string, unknown>): E {
+    const entity = this.metadata.create() as E;
+    for (const column of this.metadata.columns) {
+      (entity as ObjectLiteral)[column.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
+    }
+    return entity;
+  }
+
+  private dehydrate(values: Partial<E>): { columns: string[]; parameters: unknown[] } {
+    const columns: string[] = [];
+    const parameters: unknown[] = [];
+    for (const [property, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      const column = this.metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`${this.metadata.name} has no column ${property}`);
+      columns.push(`"${column.databaseName}"`);
+      parameters.push(this.dataSource.driver.preparePersistentValue(value, column));
+    }
+    return { columns, parameters };
+  }
+
+  private placeholder(index: number): string {
+    return this.postgres ? `$${index}` : '?';
+  }
+}
