@@ -13,7 +13,11 @@ export const VALIDATION_OPTIONS = {
 export function toProblems(errors: ValidationError[], parent = ''): PayloadProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason: reason.replace(/^property \S+ /, '') }));
+    // class-validator starts its messages with the property name; the field says that already.
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({
+      field,
+      reason: reason.replace(/^property \S+ /, '').replace(new RegExp(`^(each value in )?${error.property} `), (_, each) => (each ? 'each value ' : '')),
+    }));
     return [...own, ...toProblems(error.children ?? [], field)];
   });
 }
