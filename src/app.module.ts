@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { AuditModule } from './audit/audit.module';
-import { REQUEST_CONTEXT, RequestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -28,14 +25,6 @@ import { WorkflowsModule } from './workflows/workflows.module';
           transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
         },
       }),
-    }),
-    ClsModule.forRoot({
-      global: true,
-      middleware: {
-        mount: true,
-        setup: (cls, request: { id?: string }) =>
-          cls.set<RequestContext>(REQUEST_CONTEXT, { requestId: String(request.id ?? randomUUID()).slice(0, 64) }),
-      },
     }),
     DatabaseModule,
     EngineModule,

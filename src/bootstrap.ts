@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { runInRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 
 /** Builds the application exactly as it serves, for `main.ts`, the end-to-end tests and the benchmark. */
@@ -16,6 +17,11 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
+  // Everything a request awaits sees its id (audit entries) and idempotency claim (Database.write).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, _reply, done) => runInRequestContext({ requestId: String(request.id).slice(0, 64) }, done));
 
   const document = SwaggerModule.createDocument(
     app,

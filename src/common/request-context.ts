@@ -1,6 +1,6 @@
-/** What one HTTP request carries through the layers without threading it through every call. */
-export const REQUEST_CONTEXT = 'request';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
+/** What one HTTP request carries through the layers without threading it through every call. */
 export interface IdempotencyClaim {
   userId: string;
   key: string;
@@ -12,4 +12,16 @@ export interface IdempotencyClaim {
 export interface RequestContext {
   requestId: string;
   idempotency?: IdempotencyClaim;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `work` (and everything it awaits) inside the request's context. */
+export function runInRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+/** The current request's context; undefined outside a request (start-up jobs, timers). */
+export function currentRequest(): RequestContext | undefined {
+  return storage.getStore();
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
-import { ClsService } from 'nestjs-cls';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
-import { REQUEST_CONTEXT, RequestContext } from '../common/request-context';
+import { currentRequest } from '../common/request-context';
 
 /**
  * The only way to the database. On PostgreSQL each unit of work is a transaction from the pool.
@@ -19,7 +18,6 @@ export class Database {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly cls: ClsService,
   ) {
     this.serialised = dataSource.options.type !== 'postgres';
   }
@@ -37,7 +35,7 @@ export class Database {
    * stored inside the same transaction, so a retry can never repeat the effect.
    */
   async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const claim = this.cls.isActive() ? this.cls.get<RequestContext | undefined>(REQUEST_CONTEXT)?.idempotency : undefined;
+    const claim = currentRequest()?.idempotency;
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
         if (claim) await this.idempotency.assertUnused(manager, claim);

@@ -1,5 +1,4 @@
 import { ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
-import { ClsService } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, EntityTarget } from 'typeorm';
 import { initialTransition, transition } from 'xstate';
@@ -19,7 +18,7 @@ import {
 } from '../../workflows';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { REQUEST_CONTEXT, RequestContext } from '../common/request-context';
+import { currentRequest } from '../common/request-context';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { RowMapper } from '../database/row-mapper';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
@@ -63,10 +62,7 @@ const ENVELOPE_KEYS = new Set(['type', 'actor', 'at', 'today']);
 export class WorkflowEngine {
   private readonly effects = new Map<string, EffectHandler>();
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly cls: ClsService,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   /** Registers what to do, in the same transaction, when a machine chooses a marker action. */
   onAction<E extends WorkflowSubjectEntity>(
@@ -210,7 +206,6 @@ export class WorkflowEngine {
       to: unknown;
     },
   ): Promise<void> {
-    const requestContext = this.cls.isActive() ? this.cls.get<RequestContext | undefined>(REQUEST_CONTEXT) : undefined;
     const row: Partial<AuditEntryEntity> = {
       at: new Date(entry.envelope.at),
       actorId: entry.envelope.actor.id,
@@ -221,7 +216,7 @@ export class WorkflowEngine {
       payload: entry.payload,
       fromState: entry.from,
       toState: entry.to,
-      requestId: requestContext?.requestId ?? `internal-${randomUUID()}`,
+      requestId: currentRequest()?.requestId ?? `internal-${randomUUID()}`,
     };
     await RowMapper.of(manager, AuditEntryEntity).insert(manager, row);
   }

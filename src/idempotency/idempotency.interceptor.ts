@@ -2,12 +2,11 @@ import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor 
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ClsService } from 'nestjs-cls';
 import { createHash } from 'node:crypto';
 import { Observable, catchError, of, throwError } from 'rxjs';
 import stringify from 'safe-stable-stringify';
 import { InvalidInputException } from '../common/api-error';
-import { REQUEST_CONTEXT, RequestContext } from '../common/request-context';
+import { currentRequest } from '../common/request-context';
 import type { AuthUser } from '../identity/auth-user';
 import { IdempotentReplay } from './idempotency.store';
 
@@ -19,10 +18,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly cls: ClsService,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
@@ -35,11 +31,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${request.method} ${request.url}\n${stringify(request.body ?? null)}`)
       .digest('hex');
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
-    const requestContext = this.cls.get<RequestContext>(REQUEST_CONTEXT);
-    this.cls.set<RequestContext>(REQUEST_CONTEXT, {
-      ...requestContext,
-      idempotency: { userId: request.auth.id, key, requestHash, status },
-    });
+    const requestContext = currentRequest();
+    if (requestContext) requestContext.idempotency = { userId: request.auth.id, key, requestHash, status };
 
     return next.handle().pipe(
       catchError((error: unknown) => {
