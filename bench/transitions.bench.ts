@@ -134,7 +134,8 @@ async function main(): Promise<void> {
         const { status, json } = await call('POST', `/findings/${findingIds[i]}/events`, step.token, step.body);
         const latency = performance.now() - sent;
         latencies.push(latency);
-        byEvent.set(step.body.type, [...(byEvent.get(step.body.type) ?? []), latency]);
+        if (!byEvent.has(step.body.type)) byEvent.set(step.body.type, []);
+        byEvent.get(step.body.type)!.push(latency);
         if (status !== 200 && failures++ < 5) console.error(`${step.body.type} → ${status} ${JSON.stringify(json)}`);
       }
     });

@@ -276,6 +276,19 @@ describe(`finding lifecycle over HTTP (${/^postgres/.test(process.env.DATABASE_U
     });
   });
 
+  describe('stored snapshots', () => {
+    it('refuses, loudly and without writing, a snapshot stored by a machine version it does not know', async () => {
+      const { findingId } = await flow.assignedFinding('administrative');
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 99 WHERE id = '${findingId}'`);
+      const before = await t.counts();
+      const refused = await flow.send('cardiologyStaff', findingId, { type: 'DISPUTE', reason: 'x' }, 500);
+      expect(refused.body.message).toMatch(/No workflow "finding" at version 99 is known to this service/);
+      const read = await flow.as('cardiologyStaff').get(`/findings/${findingId}`).expect(500);
+      expect(read.body.message).toMatch(/version 99/);
+      expect(await t.counts()).toEqual(before);
+    });
+  });
+
   describe('reading', () => {
     it('lists findings sorted by deadline with the paging envelope, and the audit log with filters', async () => {
       const list = await flow.as('lead').get('/findings?limit=3&offset=0').expect(200);
@@ -299,6 +312,21 @@ describe(`finding lifecycle over HTTP (${/^postgres/.test(process.env.DATABASE_U
       expect(finding.body.mermaid).toMatch(/^stateDiagram-v2/);
       expect(finding.body.events).toEqual(expect.arrayContaining(['ASSIGN', 'VERIFY_REJECT', 'ESCALATE']));
       await flow.as('inspector').get('/workflows/nope').expect(404);
+    });
+  });
+
+  describe('after a restart', () => {
+    it('still replays an Idempotency-Key given before it', async () => {
+      const { findingId } = await flow.assignedFinding('administrative');
+      const key = { 'Idempotency-Key': randomUUID() };
+      const dispute = { type: 'DISPUTE', reason: 'sent from a tablet on flaky Wi-Fi' };
+      const first = await flow.as('cardiologyStaff').post(`/findings/${findingId}/events`, dispute, key).expect(200);
+      t = await t.restart();
+      flow = new Flow(t, h);
+      const retried = await flow.as('cardiologyStaff').post(`/findings/${findingId}/events`, dispute, key).expect(200);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual(first.body);
+      expect(await flow.auditEvents('findings', findingId)).toEqual(['LOG_FINDING', 'ASSIGN', 'DISPUTE']);
     });
   });
 });

@@ -3,7 +3,7 @@ import { explore, untakenTransitions } from '../test/support/machine-coverage';
 import { administrativeRound } from './administrative-round.machine';
 import { integrityRound } from './integrity-round.machine';
 import { partyBuildingRound } from './party-building-round.machine';
-import { Actor, LoggedFinding, ROUND_STATES, RoundInput, SYSTEM_ACTOR, decide, resolveWorkflow, restore, toStored, Snapshot } from './index';
+import { Actor, LoggedFinding, ROUND_STATES, RoundInput, SYSTEM_ACTOR, Snapshot, UnknownWorkflowError, decide, resolveWorkflow, restore, toStored } from './index';
 
 const at = '2026-11-23T02:00:00.000Z';
 const today = '2026-11-23';
@@ -84,5 +84,13 @@ describe.each(rounds)('$round.machine.id', ({ round, type }) => {
       decide(workflow, inProgress as Snapshot, { ...events[3], finding: finding(type, department) } as never).verdict;
     expect(to({ id: 'other-ward', kind: 'clinical' })).toBe('invalid');
     expect(to({ id: 'logistics', kind: 'functional' })).toBe(type === 'party_building' ? 'invalid' : 'accepted');
+  });
+});
+
+describe('registry', () => {
+  it('refuses to restore a snapshot of a machine version it does not know, naming what it knows', () => {
+    expect(() => resolveWorkflow('finding', 2)).toThrow(UnknownWorkflowError);
+    expect(() => resolveWorkflow('finding', 2)).toThrow(/No workflow "finding" at version 2 is known .*known: .*finding@1/);
+    expect(() => resolveWorkflow('golf-round', 1)).toThrow(UnknownWorkflowError);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { currentRequest } from '../common/request-context';
 
@@ -10,6 +10,11 @@ import { currentRequest } from '../common/request-context';
  * On SQLite every unit of work shares one connection, so they take turns: a write must not begin
  * inside another's transaction, and a read must not see a write that may still roll back.
  */
+const MAX_ATTEMPTS = 3;
+
+const isDeadlock = (error: unknown): boolean =>
+  error instanceof QueryFailedError && ['40P01', '40001'].includes((error.driverError as { code?: string }).code ?? '');
+
 @Injectable()
 export class Database {
   private readonly turn = new Mutex();
@@ -43,14 +48,18 @@ export class Database {
         if (claim) await this.idempotency.remember(manager, claim, result);
         return result;
       });
-    try {
-      return await this.inTurn(unitOfWork);
-    } catch (error) {
-      // Two requests with one key raced past the check: the loser's transaction is rolled back; answer as the winner did.
-      if (claim && this.idempotency.isKeyCollision(error)) {
-        await this.read((manager) => this.idempotency.assertUnused(manager, claim));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inTurn(unitOfWork);
+      } catch (error) {
+        // Two requests with one key raced past the check: the loser's transaction is rolled back; answer as the winner did.
+        if (claim && this.idempotency.isKeyCollision(error)) {
+          await this.read((manager) => this.idempotency.assertUnused(manager, claim));
+        }
+        // PostgreSQL broke a deadlock (a round and its finding locked in opposite orders) by rolling this one back.
+        if (attempt < MAX_ATTEMPTS && isDeadlock(error)) continue;
+        throw error;
       }
-      throw error;
     }
   }
 

@@ -59,6 +59,15 @@ export class TestApp {
     return result;
   }
 
+  /** Stops the application and starts a new one on the same database, as a redeploy would. */
+  async restart(): Promise<TestApp> {
+    await this.app.close();
+    const app = await createApp();
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return new TestApp(app);
+  }
+
   close(): Promise<void> {
     return this.app.close();
   }
