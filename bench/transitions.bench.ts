@@ -9,7 +9,7 @@
  * Ends with one machine-readable line: transitions/s=N p50_ms=N p99_ms=N peak_rss_mb=N
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +41,8 @@ async function expectOk(method: 'GET' | 'POST', path: string, token: string | nu
   return result.json;
 }
 
+let scratch: string | null = null;
+
 async function startService(): Promise<ChildProcess> {
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl && /^postgres/.test(databaseUrl)) {
@@ -49,7 +51,8 @@ async function startService(): Promise<ChildProcess> {
     await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
     await client.end();
   } else {
-    databaseUrl = join(mkdtempSync(join(tmpdir(), 'triple-round-bench-')), 'bench.sqlite');
+    scratch = mkdtempSync(join(tmpdir(), 'triple-round-bench-'));
+    databaseUrl = join(scratch, 'bench.sqlite');
   }
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), ADMIN_PASSWORD: PASSWORD, JWT_SECRET: 'bench-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'warn' },
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
   } finally {
     service.kill();
     await pool.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import { initialTransition, transition } from 'xstate';
-import { activeNodeIds, explore, untakenTransitions } from '../test/support/machine-coverage';
+import { activeNodeIds, explore, stepDisagreements, untakenTransitions } from '../test/support/machine-coverage';
 import {
   Actor,
   EXTENSION_STATES,
@@ -100,6 +100,11 @@ describe('finding machine', () => {
         ...(roundType === 'integrity' ? [] : ['finding-open --TRANSFER--> finding.progress.transferred']),
       ];
       expect(untaken.sort()).toEqual(expectedUntaken.sort());
+    });
+
+    it("takes the same steps through the engine's step() as through xstate's transition()", () => {
+      expect(steps.length).toBeGreaterThan(0);
+      expect(stepDisagreements(resolveWorkflow('finding', 1), steps)).toEqual([]);
     });
 
     it('reaches every state the round type allows', () => {

@@ -1,4 +1,4 @@
-import { AnyStateMachine, EventObject, getNextTransitions } from 'xstate';
+import { AnyActorScope, AnyStateMachine, EventObject, createActor, getNextTransitions } from 'xstate';
 import { administrativeRound } from './administrative-round.machine';
 import {
   FindingContext,
@@ -97,6 +97,38 @@ export function restore(workflow: Workflow, stored: StoredSnapshot): Snapshot {
 
 export function toStored(snapshot: Snapshot): StoredSnapshot {
   return { value: snapshot.value, context: snapshot.context };
+}
+
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope & { executed: string[] }>();
+
+/**
+ * The next snapshot and the types of the actions the machine chose, like xstate's `transition()`
+ * without its per-call cost: that builds a throwaway actor, initial snapshot included, for every
+ * event. These machines spawn nothing and their actions run nowhere, so one inert scope per
+ * machine serves every call.
+ */
+export function step(workflow: Workflow, snapshot: Snapshot, event: EventObject): [Snapshot, string[]] {
+  let scope = scopes.get(workflow.machine);
+  if (!scope) {
+    const self = createActor(workflow.machine);
+    const executed: string[] = [];
+    scope = {
+      self,
+      system: self.system,
+      id: '',
+      sessionId: '',
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      stopChild: () => {},
+      actionExecutor: (action) => void executed.push(action.type),
+      executed,
+    };
+    scopes.set(workflow.machine, scope);
+  }
+  scope.executed.length = 0;
+  const next = workflow.machine.transition(snapshot, event, scope);
+  return [next, [...scope.executed]];
 }
 
 /** Event types the current state has a transition for, whoever sends them. */

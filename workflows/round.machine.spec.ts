@@ -1,5 +1,5 @@
 import { initialTransition, transition } from 'xstate';
-import { explore, untakenTransitions } from '../test/support/machine-coverage';
+import { explore, stepDisagreements, untakenTransitions } from '../test/support/machine-coverage';
 import { administrativeRound } from './administrative-round.machine';
 import { integrityRound } from './integrity-round.machine';
 import { partyBuildingRound } from './party-building-round.machine';
@@ -43,6 +43,11 @@ describe.each(rounds)('$round.machine.id', ({ round, type }) => {
   it('reaches every state and takes every transition', () => {
     expect(new Set(paths.map((p) => p.state.value))).toEqual(new Set(ROUND_STATES));
     expect(untakenTransitions(round.machine, steps)).toEqual([]);
+  });
+
+  it("takes the same steps, marker actions included, through the engine's step() as through xstate's transition()", () => {
+    expect(steps.some((s) => s.actions.length > 0)).toBe(true);
+    expect(stepDisagreements(resolveWorkflow(round.machine.id, 1), steps)).toEqual([]);
   });
 
   it('restores every reached snapshot from JSON', () => {

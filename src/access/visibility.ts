@@ -1,6 +1,18 @@
-import { Brackets, WhereExpressionBuilder } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Role } from '../../workflows';
 import type { AuthUser } from '../identity/auth-user';
+
+/**
+ * Which rows of one table a caller may see, as SQL over quoted aliases with named parameters, so a
+ * list (query builder), a single read and the engine's locked load all apply one rule.
+ */
+export interface Scope {
+  /** The alias the condition uses for the scoped table. */
+  alias: string;
+  joins: { table: string; alias: string; on: string }[];
+  condition: string;
+  parameters: Record<string, unknown>;
+}
 
 /** Roles that see the hospital's non-confidential rounds and findings. */
 const HOSPITAL_WIDE: readonly Role[] = ['inspector', 'round_lead', 'verifier', 'admin'];
@@ -8,45 +20,51 @@ const HOSPITAL_WIDE: readonly Role[] = ['inspector', 'round_lead', 'verifier', '
 const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 
 /**
- * Who sees what, as SQL, so lists, counts and single reads agree. Integrity work (廉政) is
- * confidential: only the discipline office, the round's team, the responsible department and the
- * integrity lead office's verifiers see it. Department staff see only their own department's work.
+ * Integrity work (廉政) is confidential: only the discipline office, the round's team, the
+ * responsible department and the integrity lead office's verifiers see it. Department staff see
+ * only their own department's work.
  */
-export function visibleRounds(auth: AuthUser, alias = 'round'): Brackets {
-  return new Brackets((where) => {
-    if (has(auth, 'discipline_office') || seesAllIntegrity(auth)) return void where.where('1 = 1');
-    where.where('1 = 0');
-    if (HOSPITAL_WIDE.some((role) => has(auth, role))) where.orWhere(`${alias}.types NOT LIKE '%"integrity"%'`);
-    onTeam(where, auth, alias);
-    if (has(auth, 'department_staff') && auth.departmentId) {
-      where.orWhere(`${alias}.departmentId = :visibilityDepartmentId`, { visibilityDepartmentId: auth.departmentId });
-    }
+export function visibleRounds(auth: AuthUser): Scope {
+  return scope(auth, 'round', [], {
+    notConfidential: `"round"."types" NOT LIKE '%"integrity"%'`,
+    ownDepartment: `"round"."departmentId" = :visibilityDepartmentId`,
   });
 }
 
-/** Expects the finding's round joined as `roundAlias`. */
-export function visibleFindings(auth: AuthUser, alias = 'finding', roundAlias = 'round'): Brackets {
-  return new Brackets((where) => {
-    if (has(auth, 'discipline_office') || seesAllIntegrity(auth)) return void where.where('1 = 1');
-    where.where('1 = 0');
-    if (HOSPITAL_WIDE.some((role) => has(auth, role))) where.orWhere(`${alias}.roundType <> 'integrity'`);
-    onTeam(where, auth, roundAlias);
-    if (has(auth, 'department_staff') && auth.departmentId) {
-      where.orWhere(`${alias}.responsibleDepartmentId = :visibilityDepartmentId`, {
-        visibilityDepartmentId: auth.departmentId,
-      });
-    }
+export function visibleFindings(auth: AuthUser): Scope {
+  return scope(auth, 'finding', [{ table: 'rounds', alias: 'round', on: `"round"."id" = "finding"."roundId"` }], {
+    notConfidential: `"finding"."roundType" <> 'integrity'`,
+    ownDepartment: `"finding"."responsibleDepartmentId" = :visibilityDepartmentId`,
   });
 }
 
-function seesAllIntegrity(auth: AuthUser): boolean {
-  return has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity');
+/** The rules' SQL refers to the scoped rows' round as `"round"` (for rounds, the row itself). */
+function scope(
+  auth: AuthUser,
+  alias: string,
+  joins: Scope['joins'],
+  rules: { notConfidential: string; ownDepartment: string },
+): Scope {
+  const sees = (condition: string, parameters: Record<string, unknown> = {}): Scope => ({ alias, joins, condition, parameters });
+  if (has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'))) return sees('1 = 1');
+
+  const any: string[] = [];
+  const parameters: Record<string, unknown> = {};
+  if (HOSPITAL_WIDE.some((role) => has(auth, role))) any.push(rules.notConfidential);
+  if (has(auth, 'inspector') || has(auth, 'round_lead')) {
+    any.push(`("round"."leadId" = :visibilityUserId OR "round"."teamMemberIds" LIKE :visibilityTeamPattern)`);
+    Object.assign(parameters, { visibilityUserId: auth.id, visibilityTeamPattern: `%"${auth.id}"%` });
+  }
+  if (has(auth, 'department_staff') && auth.departmentId) {
+    any.push(rules.ownDepartment);
+    parameters.visibilityDepartmentId = auth.departmentId;
+  }
+  return sees(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0', parameters);
 }
 
-function onTeam(where: WhereExpressionBuilder, auth: AuthUser, roundAlias: string): void {
-  if (!has(auth, 'inspector') && !has(auth, 'round_lead')) return;
-  where.orWhere(`(${roundAlias}.leadId = :visibilityUserId OR ${roundAlias}.teamMemberIds LIKE :visibilityTeamPattern)`, {
-    visibilityUserId: auth.id,
-    visibilityTeamPattern: `%"${auth.id}"%`,
-  });
+/** A query for the rows of `entity` the scope lets its caller see. */
+export function scopedQuery<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, scope: Scope): SelectQueryBuilder<E> {
+  const builder = manager.createQueryBuilder(entity, scope.alias);
+  for (const join of scope.joins) builder.innerJoin(join.table, join.alias, join.on);
+  return builder.where(scope.condition, scope.parameters);
 }

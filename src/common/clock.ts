@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config';
 @Injectable()
 export class Clock {
   private readonly dateFormat: Intl.DateTimeFormat;
+  /** The last minute asked about and its date: time zones change date only on a minute boundary. */
+  private lastDate = { minute: NaN, date: '' };
 
   constructor(config: AppConfig) {
     // en-CA formats dates as YYYY-MM-DD.
@@ -22,6 +24,8 @@ export class Clock {
 
   /** The hospital's calendar date at `instant`. */
   dateOf(instant: Date): string {
-    return this.dateFormat.format(instant);
+    const minute = Math.floor(instant.getTime() / 60_000);
+    if (minute !== this.lastDate.minute) this.lastDate = { minute, date: this.dateFormat.format(instant) };
+    return this.lastDate.date;
   }
 }

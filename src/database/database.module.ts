@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
 import { Database } from './database.service';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 @Global()
 @Module({
@@ -14,7 +15,7 @@ import { Database } from './database.service';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
     }),
   ],
-  providers: [Database, IdempotencyStore],
+  providers: [Database, IdempotencyStore, SqliteCheckpointer],
   exports: [Database, IdempotencyStore],
 })
 export class DatabaseModule {}

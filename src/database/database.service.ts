@@ -4,6 +4,7 @@ import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { currentRequest } from '../common/request-context';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 /**
  * The only way to the database. On PostgreSQL each unit of work is a transaction from the pool.
@@ -23,6 +24,7 @@ export class Database {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
+    private readonly checkpointer: SqliteCheckpointer,
   ) {
     this.serialised = dataSource.options.type !== 'postgres';
   }
@@ -50,7 +52,7 @@ export class Database {
       });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inTurn(unitOfWork);
+        return await this.inTurn(() => unitOfWork().finally(() => this.checkpointer.afterWrite()));
       } catch (error) {
         // Two requests with one key raced past the check: the loser's transaction is rolled back; answer as the winner did.
         if (claim && this.idempotency.isKeyCollision(error)) {

@@ -1,3 +1,4 @@
+import type { Scope } from '../access/visibility';
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
@@ -28,10 +29,20 @@ export class RowMapper<E extends ObjectLiteral> {
     this.table = `"${metadata.tableName}"`;
   }
 
-  /** The row by primary key; on PostgreSQL optionally locked until the transaction ends. */
-  async findById(manager: EntityManager, id: string, { lock = false } = {}): Promise<E | null> {
-    const forUpdate = lock && this.postgres ? ' FOR UPDATE' : '';
-    const [raw] = await manager.query(`SELECT * FROM ${this.table} WHERE "id" = ${this.placeholder(1)}${forUpdate}`, [id]);
+  /**
+   * The row by primary key, if `scope` lets its caller see it; on PostgreSQL optionally locked
+   * until the transaction ends.
+   */
+  async findById(manager: EntityManager, id: string, { lock = false, scope }: { lock?: boolean; scope?: Scope } = {}): Promise<E | null> {
+    const alias = scope ? `"${scope.alias}"` : this.table;
+    const joins = scope?.joins.map((join) => ` INNER JOIN "${join.table}" "${join.alias}" ON ${join.on}`).join('') ?? '';
+    const condition = scope ? ` AND (${scope.condition})` : '';
+    const forUpdate = lock && this.postgres ? ` FOR UPDATE OF ${alias}` : '';
+    const [sql, parameters] = this.dataSource.driver.escapeQueryWithParameters(
+      `SELECT ${alias}.* FROM ${this.table} ${alias}${joins} WHERE ${alias}."id" = :id${condition}${forUpdate}`,
+      { ...scope?.parameters, id },
+    );
+    const [raw] = await manager.query(sql, parameters);
     return raw ? this.hydrate(raw) : null;
   }
 
@@ -41,14 +52,28 @@ export class RowMapper<E extends ObjectLiteral> {
     await manager.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, parameters);
   }
 
-  /** Updates the row only if it is still at `version`; answers how many rows changed (0 or 1). */
-  async updateAtVersion(manager: EntityManager, id: string, version: number, changes: Partial<E>): Promise<number> {
-    const { columns, parameters } = this.dehydrate(changes);
+  /**
+   * Writes the columns `changes` alters, only if the row is still at the version it was loaded
+   * with; answers how many rows changed (0 or 1). Unchanged columns stay out of the statement, so
+   * their indexes are not rewritten.
+   */
+  async updateAtVersion(manager: EntityManager, loaded: E & { id: string; version: number }, changes: Partial<E>): Promise<number> {
+    const changed = Object.fromEntries(
+      Object.entries(changes).filter(([property, value]) => !this.samePersisted(property, value, loaded[property])),
+    ) as Partial<E>;
+    const { columns, parameters } = this.dehydrate(changed);
     const assignments = columns.map((column, i) => `${column} = ${this.placeholder(i + 1)}`);
     const n = parameters.length;
     const sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE "id" = ${this.placeholder(n + 1)} AND "version" = ${this.placeholder(n + 2)}`;
-    const result = await manager.queryRunner!.query(sql, [...parameters, id, version], true);
+    const result = await manager.queryRunner!.query(sql, [...parameters, loaded.id, loaded.version], true);
     return result.affected ?? 0;
+  }
+
+  private samePersisted(property: string, a: unknown, b: unknown): boolean {
+    const column = this.metadata.findColumnWithPropertyName(property);
+    if (!column) return false;
+    const [x, y] = [a, b].map((value) => this.dataSource.driver.preparePersistentValue(value, column));
+    return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
   }
 
   private hydrate(raw: Record<string, unknown>): E {

@@ -1,7 +1,7 @@
 import { ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, EntityTarget } from 'typeorm';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import {
   Actor,
   Envelope,
@@ -14,8 +14,10 @@ import {
   decide,
   resolveWorkflow,
   restore,
+  step,
   toStored,
 } from '../../workflows';
+import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { currentRequest } from '../common/request-context';
@@ -113,7 +115,8 @@ export class WorkflowEngine {
   }
 
   /**
-   * Applies one event to one subject. Refuses with 404 (no such subject), 412 (stale If-Match),
+   * Applies one event to one subject. Refuses with 404 (no such subject, or none the caller's
+   * `scope` lets it see), 412 (stale If-Match),
    * 409 (not possible in this state, with the caller's available events), 400 (payload does not
    * fit) or 403 (someone may, not this caller).
    */
@@ -122,11 +125,11 @@ export class WorkflowEngine {
     kind: SubjectKind<E>,
     id: string,
     event: EnvelopedEvent,
-    options: { ifMatch?: number } = {},
+    options: { ifMatch?: number; scope?: Scope } = {},
   ): Promise<Applied<E>> {
     const rows = RowMapper.of(manager, kind.entity);
     // PostgreSQL: concurrent events on one subject queue on this lock. SQLite: the Database turn already serialises.
-    const row = await rows.findById(manager, id, { lock: true });
+    const row = await rows.findById(manager, id, { lock: true, scope: options.scope });
     if (!row) throw new NotFoundException(`No ${kind.entityType} ${id}`);
     if (options.ifMatch !== undefined && options.ifMatch !== row.version) {
       throw new ApiException(
@@ -139,10 +142,10 @@ export class WorkflowEngine {
     const snapshot = restore(workflow, row.snapshot);
     this.assertAccepted(kind, workflow, snapshot, event);
 
-    const [next, actions] = transition(workflow.machine, snapshot, event);
+    const [next, actions] = step(workflow, snapshot, event);
     const version = row.version + 1;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
-    const updated = await rows.updateAtVersion(manager, id, row.version, changes);
+    const updated = await rows.updateAtVersion(manager, row, changes);
     if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
 
     await this.audit(manager, {
@@ -156,7 +159,7 @@ export class WorkflowEngine {
       to: next.value,
     });
 
-    const applied: Applied<E> = { row: Object.assign(row, changes), snapshot: next, actions: actions.map((a) => a.type) };
+    const applied: Applied<E> = { row: Object.assign(row, changes), snapshot: next, actions };
     for (const action of applied.actions) {
       await this.effects.get(action)?.(manager, applied as unknown as Applied<WorkflowSubjectEntity>, event);
     }

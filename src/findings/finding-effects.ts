@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { FindingInput, LoggedFinding, RoundContext, SYSTEM_ACTOR } from '../../workflows';
 import { AppConfig } from '../config/app-config';
+import { RowMapper } from '../database/row-mapper';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { RoundEntity } from '../rounds/round.entity';
 import { ROUND } from '../rounds/round.kind';
@@ -82,16 +83,16 @@ export class FindingEffects implements OnModuleInit {
   }
 
   private async completeRoundIfSettled(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
-    const round = await manager.findOneByOrFail(RoundEntity, { id: roundId });
-    if (round.state !== 'submitted') return;
+    const round = await RowMapper.of(manager, RoundEntity).findById(manager, roundId);
+    if (round?.state !== 'submitted') return;
     const openFindings = await this.findings.countOpenInRound(manager, roundId);
     if (openFindings > 0) return;
     await this.engine.apply(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...this.systemAt(cause) });
   }
 
   private async reopenRound(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
-    const round = await manager.findOneByOrFail(RoundEntity, { id: roundId });
-    if (round.state !== 'completed') return;
+    const round = await RowMapper.of(manager, RoundEntity).findById(manager, roundId);
+    if (round?.state !== 'completed') return;
     await this.engine.apply(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...this.systemAt(cause) });
   }
 

@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, Not, In } from 'typeorm';
 import { FINDING_SETTLED_STATES, FindingProgress } from '../../workflows';
-import { visibleFindings } from '../access/visibility';
+import { scopedQuery, visibleFindings } from '../access/visibility';
+import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from '../identity/auth-user';
-import { RoundEntity } from '../rounds/round.entity';
 import { ListFindingsQuery } from './finding.dto';
 import { FindingEntity } from './finding.entity';
 
 @Injectable()
 export class FindingsRepository {
   findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<FindingEntity | null> {
-    return this.visible(manager, auth).andWhere('finding.id = :id', { id }).getOne();
+    return RowMapper.of(manager, FindingEntity).findById(manager, id, { scope: visibleFindings(auth) });
   }
 
   /** Sorted by deadline, the most urgent first; findings without a deadline last. */
   list(manager: EntityManager, auth: AuthUser, query: ListFindingsQuery): Promise<[FindingEntity[], number]> {
-    const builder = this.visible(manager, auth);
+    const builder = scopedQuery(manager, FindingEntity, visibleFindings(auth));
     const filters = {
       state: query.state,
       roundType: query.roundType,
@@ -49,12 +49,5 @@ export class FindingsRepository {
 
   countOpenInRound(manager: EntityManager, roundId: string): Promise<number> {
     return manager.countBy(FindingEntity, { roundId, state: Not(In(FINDING_SETTLED_STATES)) });
-  }
-
-  private visible(manager: EntityManager, auth: AuthUser) {
-    return manager
-      .createQueryBuilder(FindingEntity, 'finding')
-      .innerJoin(RoundEntity, 'round', 'round.id = finding.roundId')
-      .where(visibleFindings(auth));
   }
 }

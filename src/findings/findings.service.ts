@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { LoggedFinding, Snapshot } from '../../workflows';
+import { visibleFindings } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
@@ -73,12 +74,11 @@ export class FindingsService {
 
   send(auth: AuthUser, id: string, body: FindingEventBody, ifMatch?: number): Promise<FindingDto> {
     return this.db.write(async (manager) => {
-      await this.findVisible(manager, auth, id);
       if ('departmentId' in body && body.departmentId && !(await this.identity.findDepartment(manager, body.departmentId))) {
         throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
       }
       const event = { ...body, ...this.engine.envelope(toActor(auth)) };
-      const { row, snapshot } = await this.engine.apply(manager, FINDING, id, event, { ifMatch });
+      const { row, snapshot } = await this.engine.apply(manager, FINDING, id, event, { ifMatch, scope: visibleFindings(auth) });
       return this.toDto(auth, row, snapshot);
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { visibleRounds } from '../access/visibility';
+import { scopedQuery, visibleRounds } from '../access/visibility';
+import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from '../identity/auth-user';
 import { ListRoundsQuery } from './round.dto';
 import { RoundEntity } from './round.entity';
@@ -8,15 +9,11 @@ import { RoundEntity } from './round.entity';
 @Injectable()
 export class RoundsRepository {
   findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<RoundEntity | null> {
-    return manager
-      .createQueryBuilder(RoundEntity, 'round')
-      .where('round.id = :id', { id })
-      .andWhere(visibleRounds(auth))
-      .getOne();
+    return RowMapper.of(manager, RoundEntity).findById(manager, id, { scope: visibleRounds(auth) });
   }
 
   list(manager: EntityManager, auth: AuthUser, query: ListRoundsQuery): Promise<[RoundEntity[], number]> {
-    const builder = manager.createQueryBuilder(RoundEntity, 'round').where(visibleRounds(auth));
+    const builder = scopedQuery(manager, RoundEntity, visibleRounds(auth));
     if (query.state) builder.andWhere('round.state = :state', { state: query.state });
     if (query.type) builder.andWhere('round.types LIKE :type', { type: `%"${query.type}"%` });
     if (query.departmentId) builder.andWhere('round.departmentId = :departmentId', { departmentId: query.departmentId });

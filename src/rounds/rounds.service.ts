@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ROUND_WORKFLOW_BY_TYPE, RoundInput, Snapshot } from '../../workflows';
+import { visibleRounds } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
@@ -58,9 +59,8 @@ export class RoundsService {
 
   send(auth: AuthUser, id: string, body: RoundEventBody, ifMatch?: number): Promise<RoundDto> {
     return this.db.write(async (manager) => {
-      await this.findVisible(manager, auth, id);
       const event = { ...body, ...this.engine.envelope(toActor(auth)) };
-      const { row, snapshot } = await this.engine.apply(manager, ROUND, id, event, { ifMatch });
+      const { row, snapshot } = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
       return this.toDto(auth, row, snapshot);
     });
   }

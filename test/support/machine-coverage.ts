@@ -1,6 +1,6 @@
 import { AnyStateMachine, EventObject, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { Snapshot } from '../../workflows';
+import { Snapshot, Workflow, step } from '../../workflows';
 
 type AnyStateNode = AnyStateMachine['root'];
 
@@ -30,11 +30,12 @@ export function explore(machine: AnyStateMachine, input: unknown, events: (snaps
     events: (snapshot: Snapshot) => events(snapshot),
     serializeState: (snapshot: Snapshot) => JSON.stringify(snapshot.value),
   } as never);
-  const steps: { before: Snapshot; event: EventObject; after: Snapshot }[] = [];
+  const steps: { before: Snapshot; event: EventObject; after: Snapshot; actions: string[] }[] = [];
   for (const path of paths) {
     const before = path.state as Snapshot;
     for (const event of events(before).filter((e) => before.can(e))) {
-      steps.push({ before, event, after: transition(machine, before, event)[0] as Snapshot });
+      const [after, actions] = transition(machine, before, event);
+      steps.push({ before, event, after: after as Snapshot, actions: actions.map((action) => action.type) });
     }
   }
   return { paths, steps };
@@ -52,4 +53,13 @@ export function untakenTransitions(machine: AnyStateMachine, steps: ReturnType<t
         }),
     )
     .map((t) => `${t.source} --${t.event}--> ${t.targets.join(',')}`);
+}
+
+/** The explored steps on which the engine's `step()` and xstate's own `transition()` disagree. */
+export function stepDisagreements(workflow: Workflow, steps: ReturnType<typeof explore>['steps']): string[] {
+  return steps.flatMap(({ before, event, after, actions }) => {
+    const [next, chosen] = step(workflow, before, event);
+    const same = JSON.stringify([next.value, next.context, chosen]) === JSON.stringify([after.value, after.context, actions]);
+    return same ? [] : [`${JSON.stringify(before.value)} --${event.type}-->`];
+  });
 }
