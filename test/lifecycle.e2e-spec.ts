@@ -1,4 +1,6 @@
+import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../src/config/app-config';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -273,6 +275,26 @@ describe(`finding lifecycle over HTTP (${/^postgres/.test(process.env.DATABASE_U
       await t.http.get('/health').expect(200);
       await t.http.get('/docs/openapi.json').expect(200);
       await t.http.post('/auth/login').send({ username: 'admin', password: 'wrong-password' }).expect(401);
+    });
+
+    it('keeps refusing a token once it expires or its user revokes it, though it was accepted before', async () => {
+      const { id } = h.users.inspector;
+      const signer = new JwtService({ secret: t.app.get(AppConfig).jwtSecret });
+      const signed = (exp: number) => signer.sign({ sub: id, ver: 0, exp });
+      const now = Math.floor(Date.now() / 1000);
+      await t.http.get('/findings').set('Authorization', `Bearer ${signed(now - 1)}`).expect(401);
+
+      const shortLived = signed(now + 1);
+      await t.http.get('/findings').set('Authorization', `Bearer ${shortLived}`).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, (now + 1) * 1000 - Date.now() + 50));
+      await t.http.get('/findings').set('Authorization', `Bearer ${shortLived}`).expect(401);
+
+      const token = await t.login('inspector');
+      await t.http.get('/findings').set('Authorization', `Bearer ${token}`).expect(200);
+      await t.dataSource.query(`UPDATE users SET "tokenVersion" = 1 WHERE id = '${id}'`);
+      const revoked = await t.http.get('/findings').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(revoked.body.message).toBe('The token has been revoked');
+      await t.dataSource.query(`UPDATE users SET "tokenVersion" = 0 WHERE id = '${id}'`);
     });
   });
 

@@ -31,3 +31,13 @@ export function errorName(status: number): string {
     .map((word) => word[0].toUpperCase() + word.slice(1))
     .join(' ');
 }
+
+/** Thrown to answer a retried request with the answer it was given first; ApiExceptionFilter sends it. */
+export class IdempotentReplay extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('Idempotent replay');
+  }
+}

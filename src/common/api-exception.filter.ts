@@ -1,14 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorBody, errorName } from './api-error';
+import { ApiErrorBody, IdempotentReplay, errorName } from './api-error';
 
-/** Maps every error, once, to `{ statusCode, error, message, details? }`. */
+/** Maps every error, once, to `{ statusCode, error, message, details? }`; a replay to its stored answer. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(ApiExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof IdempotentReplay) {
+      void reply.status(exception.status).header('Idempotent-Replayed', 'true').send(exception.body);
+      return;
+    }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
     void reply.status(body.statusCode).send(body);

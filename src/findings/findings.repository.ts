@@ -47,7 +47,13 @@ export class FindingsRepository {
     });
   }
 
-  countOpenInRound(manager: EntityManager, roundId: string): Promise<number> {
-    return manager.countBy(FindingEntity, { roundId, state: Not(In(FINDING_SETTLED_STATES)) });
+  async countOpenInRound(manager: EntityManager, roundId: string): Promise<number> {
+    // Asked after every settling transition; a query builder costs several times the query.
+    const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(
+      `SELECT COUNT(*) AS "open" FROM "findings" WHERE "roundId" = :roundId AND "state" NOT IN (:...settled)`,
+      { roundId, settled: FINDING_SETTLED_STATES },
+    );
+    const [{ open }] = await manager.query(sql, parameters);
+    return Number(open);
   }
 }

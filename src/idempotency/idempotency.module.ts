@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
+import { IdempotencyGuard } from './idempotency.guard';
 import { IdempotencyPurgeService } from './idempotency-purge.service';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 @Module({
-  providers: [IdempotencyPurgeService, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyPurgeService, { provide: APP_GUARD, useClass: IdempotencyGuard }],
 })
 export class IdempotencyModule {}

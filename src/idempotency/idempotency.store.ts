@@ -1,19 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
-import { ApiException } from '../common/api-error';
+import { ApiException, IdempotentReplay } from '../common/api-error';
 import type { IdempotencyClaim } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
-
-/** Thrown to answer a retry with the answer already given; the interceptor sends it. */
-export class IdempotentReplay extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super('Idempotent replay');
-  }
-}
 
 /** Remembered answers to POSTs with an Idempotency-Key; used inside the request's own transaction. */
 @Injectable()
