@@ -1,27 +1,25 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { runInRequestContext } from './common/request-context';
+import { NestPinoLogger, createLogger } from './common/logging';
+import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation';
 
 /** Builds the application exactly as it serves, for `main.ts`, the end-to-end tests and the benchmark. */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ bodyLimit: 1_048_576, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }), {
-    bufferLogs: true,
-  });
-  app.useLogger(app.get(Logger));
+  const logger = createLogger(AppConfig.fromEnvironment().LOG_LEVEL);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    new FastifyAdapter({ loggerInstance: logger, bodyLimit: 1_048_576, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
+    { bufferLogs: true },
+  );
+  app.useLogger(new NestPinoLogger(logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
-  // Everything a request awaits sees its id (audit entries) and idempotency claim (Database.write).
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, _reply, done) => runInRequestContext({ requestId: String(request.id).slice(0, 64) }, done));
 
   const document = SwaggerModule.createDocument(
     app,

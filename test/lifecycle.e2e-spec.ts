@@ -325,6 +325,25 @@ describe(`finding lifecycle over HTTP (${/^postgres/.test(process.env.DATABASE_U
       await flow.as('cardiologyStaff').get('/audit').expect(403);
     });
 
+    it("records the client's X-Request-Id on every audit entry a request causes, cascades included", async () => {
+      const roundId = await flow.startedRound('administrative');
+      const findingIds = [await flow.logFinding(roundId, 'administrative'), await flow.logFinding(roundId, 'administrative')];
+      await flow.as('lead').post(`/rounds/${roundId}/events`, { type: 'SUBMIT' }, { 'X-Request-Id': 'tablet-7-submit-1' }).expect(200);
+      const trails = await Promise.all([
+        flow.as('discipline').get(`/rounds/${roundId}/audit`).expect(200),
+        ...findingIds.map((id) => flow.as('discipline').get(`/findings/${id}/audit`).expect(200)),
+      ]);
+      const entries: { entityId: string; event: string; requestId: string }[] = trails.flatMap((trail) => trail.body.items);
+      const caused = entries.filter((e) => e.requestId === 'tablet-7-submit-1');
+      expect(caused.map((e) => `${e.entityId} ${e.event}`).sort()).toEqual(
+        [`${roundId} SUBMIT`, ...findingIds.map((id) => `${id} ASSIGN`)].sort(),
+      );
+      // PLAN, START and each LOG_FINDING came in requests of their own.
+      const others = entries.filter((e) => e.entityId === roundId && e.requestId !== 'tablet-7-submit-1');
+      expect(others.map((e) => e.event)).toEqual(['PLAN', 'START', 'LOG_FINDING', 'LOG_FINDING']);
+      expect(new Set(others.map((e) => e.requestId)).size).toBe(others.length);
+    });
+
     it('describes its workflows with Mermaid diagrams', async () => {
       const workflows = await flow.as('inspector').get('/workflows').expect(200);
       expect(workflows.body.map((w: { id: string; version: number }) => `${w.id}@${w.version}`)).toEqual([

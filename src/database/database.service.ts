@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
-import { currentRequest } from '../common/request-context';
+import type { RequestContext } from '../common/request-context';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 /**
@@ -15,6 +15,15 @@ const MAX_ATTEMPTS = 3;
 
 const isDeadlock = (error: unknown): boolean =>
   error instanceof QueryFailedError && ['40P01', '40001'].includes((error.driverError as { code?: string }).code ?? '');
+
+interface UnitOfWorkData {
+  requestId?: string;
+}
+
+/** The id of the request a unit of work (Database.write) runs for; undefined for the service's own work. */
+export function requestIdOf(manager: EntityManager): string | undefined {
+  return (manager.queryRunner?.data as UnitOfWorkData | undefined)?.requestId;
+}
 
 @Injectable()
 export class Database {
@@ -38,13 +47,15 @@ export class Database {
   }
 
   /**
-   * One transaction. When the request carries an Idempotency-Key, the key is checked and its answer
-   * stored inside the same transaction, so a retry can never repeat the effect.
+   * One transaction, on behalf of `request` (null for the service's own work). When the request
+   * carries an Idempotency-Key, the key is checked and its answer stored inside the same
+   * transaction, so a retry can never repeat the effect.
    */
-  async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const claim = currentRequest()?.idempotency;
+  async write<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const claim = request?.idempotency;
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
+        (manager.queryRunner!.data as UnitOfWorkData).requestId = request?.requestId;
         if (claim) await this.idempotency.assertUnused(manager, claim);
         const result = await work(manager);
         if (claim) await this.idempotency.remember(manager, claim, result);

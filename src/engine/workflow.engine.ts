@@ -20,8 +20,8 @@ import {
 import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { currentRequest } from '../common/request-context';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { requestIdOf } from '../database/database.service';
 import { RowMapper } from '../database/row-mapper';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
 
@@ -219,7 +219,7 @@ export class WorkflowEngine {
       payload: entry.payload,
       fromState: entry.from,
       toState: entry.to,
-      requestId: currentRequest()?.requestId ?? `internal-${randomUUID()}`,
+      requestId: requestIdOf(manager) ?? `internal-${randomUUID()}`,
     };
     await RowMapper.of(manager, AuditEntryEntity).insert(manager, row);
   }

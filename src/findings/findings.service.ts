@@ -31,7 +31,7 @@ export class FindingsService {
    * A retry with the same client-made id and content answers with the finding already logged.
    */
   log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
-    return this.db.write(async (manager) => {
+    return this.db.write(auth.request, async (manager) => {
       await this.rounds.findVisible(manager, auth, roundId);
       const id = dto.id ?? randomUUID();
       const existing = dto.id ? await this.findings.findByIdOrNull(manager, dto.id) : null;
@@ -73,7 +73,7 @@ export class FindingsService {
   }
 
   send(auth: AuthUser, id: string, body: FindingEventBody, ifMatch?: number): Promise<FindingDto> {
-    return this.db.write(async (manager) => {
+    return this.db.write(auth.request, async (manager) => {
       if ('departmentId' in body && body.departmentId && !(await this.identity.findDepartment(manager, body.departmentId))) {
         throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
       }

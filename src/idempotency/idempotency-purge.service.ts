@@ -26,7 +26,7 @@ export class IdempotencyPurgeService implements OnApplicationBootstrap, OnApplic
 
   private async purge(): Promise<void> {
     try {
-      const purged = await this.db.write((manager) => this.store.purgeExpired(manager));
+      const purged = await this.db.write(null, (manager) => this.store.purgeExpired(manager));
       if (purged > 0) this.logger.log(`Forgot ${purged} expired idempotency keys`);
     } catch (error) {
       this.logger.error(`Purging idempotency keys failed: ${String(error)}`);

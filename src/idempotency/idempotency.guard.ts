@@ -5,15 +5,14 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { InvalidInputException } from '../common/api-error';
-import { currentRequest } from '../common/request-context';
 import { ACCESS_METADATA, RouteAccess } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Makes an authenticated POST with `Idempotency-Key` safe to retry: it registers the request's
- * claim, which Database.write checks and stores with the effect, inside one transaction; a retry
+ * Makes an authenticated POST with `Idempotency-Key` safe to retry: it adds the request's claim to
+ * the caller's request context, which Database.write checks and stores with the effect, inside one transaction; a retry
  * with the same key and body is answered as the first was (ApiExceptionFilter sends the stored
  * answer), another body gets 422.
  *
@@ -37,8 +36,7 @@ export class IdempotencyGuard implements CanActivate {
       .update(`${request.method} ${request.url}\n${stringify(request.body ?? null)}`)
       .digest('hex');
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
-    const requestContext = currentRequest();
-    if (requestContext) requestContext.idempotency = { userId: request.auth.id, key, requestHash, status };
+    request.auth.request.idempotency = { userId: request.auth.id, key, requestHash, status };
     return true;
   }
 

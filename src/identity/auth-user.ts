@@ -1,4 +1,5 @@
 import type { Actor, Role, RoundType } from '../../workflows';
+import type { RequestContext } from '../common/request-context';
 
 /** The caller, as established by the auth guard for this request. */
 export interface AuthUser {
@@ -7,6 +8,8 @@ export interface AuthUser {
   roles: Role[];
   departmentId: string | null;
   leadOfficeFor: RoundType[];
+  /** The request this caller is making, for the unit of work it asks for. */
+  request: RequestContext;
 }
 
 export const toActor = (auth: AuthUser): Actor => ({

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { JwtService } from '@nestjs/jwt';
 import { ACCESS_METADATA, RouteAccess } from './access.decorator';
@@ -36,8 +37,9 @@ export class AuthGuard implements CanActivate {
     if (!access) throw new ForbiddenException('This route declares no access rule');
     if (access.public) return true;
 
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthUser }>();
-    const auth = await this.authenticate(request.headers.authorization);
+    const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
+    const user = await this.authenticate(request.headers.authorization);
+    const auth: AuthUser = { ...user, request: { requestId: String(request.id).slice(0, 64) } };
     if (!access.roles.some((role) => auth.roles.includes(role))) {
       throw new ForbiddenException(`Requires one of the roles: ${access.roles.join(', ')}`);
     }
@@ -45,7 +47,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<AuthUser> {
+  private async authenticate(header: string | undefined): Promise<Omit<AuthUser, 'request'>> {
     const [scheme, token] = header?.split(' ') ?? [];
     if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('A bearer token is required');
     const payload = await this.verify(token);

@@ -10,8 +10,8 @@ import { CreateDepartmentDto, DepartmentDto, ListDepartmentsQuery } from './iden
 export class DepartmentsService {
   constructor(private readonly db: Database) {}
 
-  create(_auth: AuthUser, dto: CreateDepartmentDto): Promise<DepartmentDto> {
-    return this.db.write(async (manager) => {
+  create(auth: AuthUser, dto: CreateDepartmentDto): Promise<DepartmentDto> {
+    return this.db.write(auth.request, async (manager) => {
       if (await manager.existsBy(DepartmentEntity, { code: dto.code })) {
         throw new ConflictException(`A department with code "${dto.code}" exists`);
       }

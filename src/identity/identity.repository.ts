@@ -14,7 +14,7 @@ export class IdentityRepository {
    * Read on every request, so one plain query: building and hydrating it with the query builder
    * costs several times what SQLite takes to answer it.
    */
-  async findActiveUser(id: string): Promise<{ tokenVersion: number; auth: AuthUser } | null> {
+  async findActiveUser(id: string): Promise<{ tokenVersion: number; auth: Omit<AuthUser, 'request'> } | null> {
     const placeholder = this.db.isPostgres ? '$1' : '?';
     const [row] = await this.db.read((manager) =>
       manager.query(

@@ -16,14 +16,14 @@ export class UsersService {
     private readonly identity: IdentityRepository,
   ) {}
 
-  async create(_auth: AuthUser | null, dto: CreateUserDto): Promise<UserDto> {
+  async create(auth: AuthUser | null, dto: CreateUserDto): Promise<UserDto> {
     if (!dto.departmentId && dto.roles.some((role) => role === 'department_staff' || role === 'verifier')) {
       throw new InvalidInputException([
         { field: 'departmentId', reason: 'is required for department_staff and verifier users' },
       ]);
     }
     const passwordHash = await hashPassword(dto.password);
-    return this.db.write(async (manager) => {
+    return this.db.write(auth?.request ?? null, async (manager) => {
       if (dto.departmentId && !(await this.identity.findDepartment(manager, dto.departmentId))) {
         throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
       }

@@ -24,7 +24,7 @@ export class RoundsService {
   ) {}
 
   create(auth: AuthUser, dto: CreateRoundDto): Promise<RoundDto> {
-    return this.db.write(async (manager) => {
+    return this.db.write(auth.request, async (manager) => {
       await this.assertReferences(manager, dto);
       const input: RoundInput = {
         types: dto.types,
@@ -58,7 +58,7 @@ export class RoundsService {
   }
 
   send(auth: AuthUser, id: string, body: RoundEventBody, ifMatch?: number): Promise<RoundDto> {
-    return this.db.write(async (manager) => {
+    return this.db.write(auth.request, async (manager) => {
       const event = { ...body, ...this.engine.envelope(toActor(auth)) };
       const { row, snapshot } = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
       return this.toDto(auth, row, snapshot);
