@@ -5,7 +5,9 @@ import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
 
-describe(`finding lifecycle over HTTP (${/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'PostgreSQL' : 'SQLite'})`, () => {
+const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
+
+describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
   let h: Hospital;
   let flow: Flow;
@@ -370,4 +372,21 @@ describe(`finding lifecycle over HTTP (${/^postgres/.test(process.env.DATABASE_U
       expect(await flow.auditEvents('findings', findingId)).toEqual(['LOG_FINDING', 'ASSIGN', 'DISPUTE']);
     });
   });
+
+  // Only PostgreSQL parses and plans queries on the server; SQLite's statements are cached by TypeORM.
+  if (onPostgres) {
+    describe('on PostgreSQL', () => {
+      it('runs parameterised queries as prepared statements, planned once per connection', async () => {
+        const runner = t.dataSource.createQueryRunner();
+        try {
+          await runner.query('SELECT $1::int AS answer', [42]);
+          await runner.query('SELECT $1::int AS answer', [43]);
+          const prepared: { statement: string }[] = await runner.query('SELECT statement FROM pg_prepared_statements');
+          expect(prepared.filter((p) => p.statement === 'SELECT $1::int AS answer')).toHaveLength(1);
+        } finally {
+          await runner.release();
+        }
+      });
+    });
+  }
 });

@@ -131,9 +131,19 @@ export function step(workflow: Workflow, snapshot: Snapshot, event: EventObject)
   return [next, [...scope.executed]];
 }
 
-/** Event types the current state has a transition for, whoever sends them. */
+const handledByState = new WeakMap<AnyStateMachine, Map<string, string[]>>();
+
+/** Event types the current state has a transition for, whoever sends them; a function of the state value alone. */
 export function eventsHandled(snapshot: Snapshot): string[] {
-  return [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '');
+  let byState = handledByState.get(snapshot.machine);
+  if (!byState) handledByState.set(snapshot.machine, (byState = new Map()));
+  const state = JSON.stringify(snapshot.value);
+  let handled = byState.get(state);
+  if (!handled) {
+    handled = [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '');
+    byState.set(state, handled);
+  }
+  return handled;
 }
 
 /** Event types this actor may send now (payload aside), in alphabetical order. */

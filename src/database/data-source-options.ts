@@ -9,6 +9,7 @@ import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
 import { RoundEntity } from '../rounds/round.entity';
+import { PreparingClient } from './prepared-statements';
 
 export const ENTITIES = [DepartmentEntity, UserEntity, RoundEntity, FindingEntity, AuditEntryEntity, IdempotencyKeyEntity];
 
@@ -16,7 +17,7 @@ export const ENTITIES = [DepartmentEntity, UserEntity, RoundEntity, FindingEntit
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false } as const;
   if (config.isPostgres) {
-    return { ...common, type: 'postgres', url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE };
+    return { ...common, type: 'postgres', url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, extra: { Client: PreparingClient } };
   }
   const path = config.sqlitePath;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -69,9 +69,10 @@ export class RowMapper<E extends ObjectLiteral> {
     return result.affected ?? 0;
   }
 
+  /** Whether two values of a scalar column store the same; JSON columns count as changed. */
   private samePersisted(property: string, a: unknown, b: unknown): boolean {
     const column = this.metadata.findColumnWithPropertyName(property);
-    if (!column) return false;
+    if (!column || (typeof a === 'object' && a !== null && !(a instanceof Date))) return false;
     const [x, y] = [a, b].map((value) => this.dataSource.driver.preparePersistentValue(value, column));
     return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
   }
