@@ -133,14 +133,14 @@ export function step(workflow: Workflow, snapshot: Snapshot, event: EventObject)
 
 const handledByState = new WeakMap<AnyStateMachine, Map<string, string[]>>();
 
-/** Event types the current state has a transition for, whoever sends them; a function of the state value alone. */
+/** Event types the current state has a transition for, whoever sends them, in alphabetical order; a function of the state value alone. */
 export function eventsHandled(snapshot: Snapshot): string[] {
   let byState = handledByState.get(snapshot.machine);
   if (!byState) handledByState.set(snapshot.machine, (byState = new Map()));
   const state = JSON.stringify(snapshot.value);
   let handled = byState.get(state);
   if (!handled) {
-    handled = [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '');
+    handled = [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '').sort();
     byState.set(state, handled);
   }
   return handled;
@@ -148,9 +148,7 @@ export function eventsHandled(snapshot: Snapshot): string[] {
 
 /** Event types this actor may send now (payload aside), in alphabetical order. */
 export function availableEvents(snapshot: Snapshot, envelope: Envelope): string[] {
-  return eventsHandled(snapshot)
-    .filter((type) => snapshot.can({ type, ...envelope }))
-    .sort();
+  return eventsHandled(snapshot).filter((type) => snapshot.can({ type, ...envelope }));
 }
 
 export type Decision =

@@ -150,7 +150,7 @@ export class WorkflowEngine {
 
     await this.audit(manager, {
       envelope: event,
-      actorRole: this.actingRole(workflow, snapshot, event),
+      actorRole: this.actingRole(snapshot, event),
       entityType: kind.entityType,
       entityId: id,
       event: event.type,
@@ -191,7 +191,8 @@ export class WorkflowEngine {
   }
 
   /** The role under which the actor was allowed: the first of its roles that alone passes the guards. */
-  private actingRole(workflow: Workflow, snapshot: Snapshot, event: EnvelopedEvent): string {
+  private actingRole(snapshot: Snapshot, event: EnvelopedEvent): string {
+    if (event.actor.roles.length === 1) return event.actor.roles[0];
     const role = event.actor.roles.find((r) => snapshot.can({ ...event, actor: { ...event.actor, roles: [r] } }));
     return role ?? event.actor.roles[0] ?? 'system';
   }
