@@ -47,26 +47,45 @@ export class RowMapper<E extends ObjectLiteral> {
   }
 
   async insert(manager: EntityManager, values: Partial<E>): Promise<void> {
-    const { columns, parameters } = this.dehydrate(values);
-    const placeholders = parameters.map((_, i) => this.placeholder(i + 1));
-    await manager.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, parameters);
+    const { sql, parameters } = this.insertStatement(values);
+    await manager.query(sql, parameters);
   }
 
   /**
    * Writes the columns `changes` alters, only if the row is still at the version it was loaded
    * with; answers how many rows changed (0 or 1). Unchanged columns stay out of the statement, so
    * their indexes are not rewritten.
+   *
+   * `alongside` is a row for another table written in the same step (the audit entry). On
+   * PostgreSQL both go in one statement, saving a round trip; if the version check fails the
+   * caller throws and the transaction takes the inserted row back with it.
    */
-  async updateAtVersion(manager: EntityManager, loaded: E & { id: string; version: number }, changes: Partial<E>): Promise<number> {
+  async updateAtVersion<A extends ObjectLiteral>(
+    manager: EntityManager,
+    loaded: E & { id: string; version: number },
+    changes: Partial<E>,
+    alongside?: { into: RowMapper<A>; values: Partial<A> },
+  ): Promise<number> {
     const changed = Object.fromEntries(
       Object.entries(changes).filter(([property, value]) => !this.samePersisted(property, value, loaded[property])),
     ) as Partial<E>;
+    const insert = alongside?.into.insertStatement(alongside.values);
+    if (insert && !this.postgres) await manager.query(insert.sql, insert.parameters);
+    const prefix = insert && this.postgres ? insert : { sql: '', parameters: [] };
+    const offset = prefix.parameters.length;
     const { columns, parameters } = this.dehydrate(changed);
-    const assignments = columns.map((column, i) => `${column} = ${this.placeholder(i + 1)}`);
-    const n = parameters.length;
-    const sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE "id" = ${this.placeholder(n + 1)} AND "version" = ${this.placeholder(n + 2)}`;
-    const result = await manager.queryRunner!.query(sql, [...parameters, loaded.id, loaded.version], true);
+    const assignments = columns.map((column, i) => `${column} = ${this.placeholder(offset + i + 1)}`);
+    const n = offset + parameters.length;
+    const update = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE "id" = ${this.placeholder(n + 1)} AND "version" = ${this.placeholder(n + 2)}`;
+    const sql = prefix.sql ? `WITH "alongside" AS (${prefix.sql}) ${update}` : update;
+    const result = await manager.queryRunner!.query(sql, [...prefix.parameters, ...parameters, loaded.id, loaded.version], true);
     return result.affected ?? 0;
+  }
+
+  private insertStatement(values: Partial<E>): { sql: string; parameters: unknown[] } {
+    const { columns, parameters } = this.dehydrate(values);
+    const placeholders = parameters.map((_, i) => this.placeholder(i + 1));
+    return { sql: `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, parameters };
   }
 
   /** Whether two values of a scalar column store the same; JSON columns count as changed. */

@@ -101,7 +101,7 @@ export class WorkflowEngine {
       updatedAt: new Date(envelope.at),
     } as E);
     await RowMapper.of(manager, kind.entity).insert(manager, row);
-    await this.audit(manager, {
+    const entry = this.auditEntry(manager, {
       envelope,
       actorRole: subject.actor.roles[0] ?? 'system',
       entityType: kind.entityType,
@@ -111,6 +111,7 @@ export class WorkflowEngine {
       from: null,
       to: snapshot.value,
     });
+    await RowMapper.of(manager, AuditEntryEntity).insert(manager, entry);
     return { row, snapshot, actions: [] };
   }
 
@@ -145,10 +146,7 @@ export class WorkflowEngine {
     const [next, actions] = step(workflow, snapshot, event);
     const version = row.version + 1;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
-    const updated = await rows.updateAtVersion(manager, row, changes);
-    if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
-
-    await this.audit(manager, {
+    const entry = this.auditEntry(manager, {
       envelope: event,
       actorRole: this.actingRole(snapshot, event),
       entityType: kind.entityType,
@@ -158,6 +156,8 @@ export class WorkflowEngine {
       from: snapshot.value,
       to: next.value,
     });
+    const updated = await rows.updateAtVersion(manager, row, changes, { into: RowMapper.of(manager, AuditEntryEntity), values: entry });
+    if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
 
     const applied: Applied<E> = { row: Object.assign(row, changes), snapshot: next, actions };
     for (const action of applied.actions) {
@@ -197,7 +197,7 @@ export class WorkflowEngine {
     return role ?? event.actor.roles[0] ?? 'system';
   }
 
-  private async audit(
+  private auditEntry(
     manager: EntityManager,
     entry: {
       envelope: Envelope;
@@ -209,8 +209,8 @@ export class WorkflowEngine {
       from: unknown;
       to: unknown;
     },
-  ): Promise<void> {
-    const row: Partial<AuditEntryEntity> = {
+  ): Partial<AuditEntryEntity> {
+    return {
       at: new Date(entry.envelope.at),
       actorId: entry.envelope.actor.id,
       actorRole: entry.actorRole,
@@ -222,7 +222,6 @@ export class WorkflowEngine {
       toState: entry.to,
       requestId: requestIdOf(manager) ?? `internal-${randomUUID()}`,
     };
-    await RowMapper.of(manager, AuditEntryEntity).insert(manager, row);
   }
 }
 
