@@ -47,7 +47,8 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, OnApplication
       workerData: { database, intervalMs: CHECKPOINT_INTERVAL_MS },
     });
     this.worker.on('message', (result: CheckpointResult) => this.observe(result));
-    this.worker.on('error', (error) => this.logger.error(`The checkpoint worker stopped: ${error}`));
+    this.worker.on('error', (error) => this.logger.error(`The checkpoint worker failed: ${error}`));
+    this.worker.on('exit', () => void this.fallBack());
     this.worker.unref();
   }
 
@@ -62,8 +63,19 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.terminate();
+    const worker = this.worker;
     this.worker = null;
+    await worker?.terminate();
+  }
+
+  /** A worker that stopped on its own hands checkpoints back to SQLite, and releases a waiting write. */
+  private async fallBack(): Promise<void> {
+    if (!this.worker) return;
+    this.worker = null;
+    this.restarted?.();
+    this.restarted = null;
+    this.logger.error('The checkpoint worker stopped; SQLite checkpoints inside commits again');
+    await this.dataSource.query('PRAGMA wal_autocheckpoint = 1000');
   }
 
   private observe(result: CheckpointResult): void {

@@ -5,16 +5,16 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { InvalidInputException } from '../common/api-error';
-import { ACCESS_METADATA, RouteAccess } from '../identity/access.decorator';
+import { routeAccess } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Makes an authenticated POST with `Idempotency-Key` safe to retry: it adds the request's claim to
- * the caller's request context, which Database.write checks and stores with the effect, inside one transaction; a retry
- * with the same key and body is answered as the first was (ApiExceptionFilter sends the stored
- * answer), another body gets 422.
+ * the caller's request context, which Database.write checks and stores with the effect in one
+ * transaction; a retry with the same key and body is answered as the first was (ApiExceptionFilter
+ * sends the stored answer), another body gets 422.
  *
  * A guard rather than an interceptor: as soon as one interceptor exists, Nest wraps every handler
  * in RxJS observables and AsyncResource.bind calls, about a tenth of a transition's cost. Runs
@@ -27,7 +27,7 @@ export class IdempotencyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || key === undefined || this.isPublic(context)) return true;
+    if (request.method !== 'POST' || key === undefined || routeAccess(this.reflector, context)?.public) return true;
     if (!request.auth) throw new Error('IdempotencyGuard ran before AuthGuard');
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new InvalidInputException([{ field: 'Idempotency-Key', reason: 'must be 1-255 visible ASCII characters' }]);
@@ -38,10 +38,5 @@ export class IdempotencyGuard implements CanActivate {
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
     request.auth.request.idempotency = { userId: request.auth.id, key, requestHash, status };
     return true;
-  }
-
-  private isPublic(context: ExecutionContext): boolean {
-    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
-    return access?.public === true;
   }
 }

@@ -1,8 +1,9 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import { USER_ROLES, type Role } from '../../workflows';
 import type { AuthUser } from './auth-user';
 
-export const ACCESS_METADATA = 'access';
+const ACCESS_METADATA = 'access';
 
 export type RouteAccess = { public: true } | { public: false; roles: readonly Role[] };
 
@@ -13,6 +14,10 @@ export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public
 export const AllowAnyUser = () => Allow(...USER_ROLES);
 
 export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
+
+/** The access a route declares (on the handler, else its controller). */
+export const routeAccess = (reflector: Reflector, context: ExecutionContext): RouteAccess | undefined =>
+  reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
 
 /** The caller; only on routes that are not public. */
 export const Auth = createParamDecorator(

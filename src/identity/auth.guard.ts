@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { JwtService } from '@nestjs/jwt';
-import { ACCESS_METADATA, RouteAccess } from './access.decorator';
+import { routeAccess } from './access.decorator';
 import type { AuthUser } from './auth-user';
 import { IdentityRepository } from './identity.repository';
 
@@ -18,7 +18,7 @@ type VerifiedToken = AccessTokenPayload & { exp: number };
 /** Tokens whose signature was checked, until they expire: a tablet sends the same one all shift. */
 const VERIFIED_TOKENS = 10_000;
 
-/** The one guard: reads each route's declared access, authenticates the bearer token, checks roles. */
+/** The access guard: reads each route's declared access, authenticates the bearer token, checks roles. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS });
@@ -30,10 +30,7 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const access = routeAccess(this.reflector, context);
     if (!access) throw new ForbiddenException('This route declares no access rule');
     if (access.public) return true;
 
