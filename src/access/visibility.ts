@@ -38,13 +38,17 @@ export function visibleFindings(auth: AuthUser): Scope {
   });
 }
 
-/** The rules' SQL refers to the scoped rows' round as `"round"` (for rounds, the row itself). */
+/**
+ * The rules' SQL refers to the scoped rows' round as `"round"` (for rounds, the row itself);
+ * `roundJoin` brings it in, only when the team rule needs it (every finding has its round).
+ */
 function scope(
   auth: AuthUser,
   alias: string,
-  joins: Scope['joins'],
+  roundJoin: Scope['joins'],
   rules: { notConfidential: string; ownDepartment: string },
 ): Scope {
+  let joins: Scope['joins'] = [];
   const sees = (condition: string, parameters: Record<string, unknown> = {}): Scope => ({ alias, joins, condition, parameters });
   if (has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'))) return sees('1 = 1');
 
@@ -53,6 +57,7 @@ function scope(
   if (HOSPITAL_WIDE.some((role) => has(auth, role))) any.push(rules.notConfidential);
   if (has(auth, 'inspector') || has(auth, 'round_lead')) {
     any.push(`("round"."leadId" = :visibilityUserId OR "round"."teamMemberIds" LIKE :visibilityTeamPattern)`);
+    joins = roundJoin;
     Object.assign(parameters, { visibilityUserId: auth.id, visibilityTeamPattern: `%"${auth.id}"%` });
   }
   if (has(auth, 'department_staff') && auth.departmentId) {
