@@ -1,6 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { AuditEntryEntity } from '../src/audit/audit-entry.entity';
 import { AppConfig } from '../src/config/app-config';
+import { Database } from '../src/database/database.service';
+import { RowMapper } from '../src/database/row-mapper';
+import { FindingEntity } from '../src/findings/finding.entity';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -188,6 +192,27 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect(statuses).toEqual([200, ...Array(19).fill(409)]);
       expect(await flow.auditEvents('findings', findingId)).toEqual(['LOG_FINDING', 'ASSIGN', 'DISPUTE']);
       expect((await flow.as('lead').get(`/findings/${findingId}`)).body.version).toBe(3);
+    });
+
+    it('writes a versioned update and the audit entry riding with it together or not at all', async () => {
+      const { findingId } = await flow.assignedFinding('administrative');
+      const before = await t.counts();
+      const attempt = t.app.get(Database).write(null, async (manager) => {
+        const findings = RowMapper.of(manager, FindingEntity);
+        const loaded = (await findings.findById(manager, findingId))!;
+        // As if another writer had moved the finding on since it was loaded.
+        const stale = Object.assign(new FindingEntity(), loaded, { version: loaded.version - 1 });
+        const entry = {
+          at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding', entityId: findingId,
+          event: 'DISPUTE', payload: {}, fromState: 'assigned', toState: 'disputed', requestId: 'stale-write',
+        };
+        const changed = await findings.updateAtVersion(manager, stale, { state: 'disputed' }, { into: RowMapper.of(manager, AuditEntryEntity), values: entry });
+        expect(changed).toBe(0);
+        throw new Error('the finding changed meanwhile');
+      });
+      await expect(attempt).rejects.toThrow('the finding changed meanwhile');
+      expect(await t.counts()).toEqual(before);
+      expect((await flow.as('lead').get(`/findings/${findingId}`)).body).toMatchObject({ state: 'assigned', version: 2 });
     });
 
     it('replays a retried POST with the same Idempotency-Key once, and refuses the key with another body', async () => {
