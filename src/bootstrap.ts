@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { NestPinoLogger, createLogger } from './common/logging';
-import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
 
 /** Builds the application exactly as it serves, for `main.ts`, the end-to-end tests and the benchmark. */
 export async function createApp(): Promise<NestFastifyApplication> {

@@ -203,7 +203,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         // As if another writer had moved the finding on since it was loaded.
         const stale = Object.assign(new FindingEntity(), loaded, { version: loaded.version - 1 });
         const entry = {
-          at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding', entityId: findingId,
+          at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding' as const, entityId: findingId,
           event: 'DISPUTE', payload: {}, fromState: 'assigned', toState: 'disputed', requestId: 'stale-write',
         };
         const changed = await findings.updateAtVersion(manager, stale, { state: 'disputed' }, { into: RowMapper.of(manager, AuditEntryEntity), values: entry });

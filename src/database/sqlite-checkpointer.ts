@@ -80,7 +80,8 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, OnApplication
 
   private observe(result: CheckpointResult): void {
     if (result.error) this.logger.warn(`WAL checkpoint (${result.mode}) failed: ${result.error}`);
-    else this.walFrames = result.log;
+    // After a restart, failed or not, wait for the next passive report before trying again.
+    this.walFrames = result.error && result.mode === 'PASSIVE' ? this.walFrames : result.log;
     if (result.mode === 'RESTART') {
       this.restarted?.();
       this.restarted = null;
