@@ -1,27 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
-
-/** Instants: `timestamptz` on PostgreSQL; SQLite keeps UTC text in a `datetime` column. */
-const instant = (queryRunner: QueryRunner) => (queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime');
-
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true });
-const ref = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable });
-const text = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
+import { id, instantColumn, ref, text } from './columns';
 
 export class InitialSchema1732300000000 implements MigrationInterface {
   name = 'InitialSchema1732300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const timestamp = (name: string, isNullable = false): TableColumnOptions => ({
-      name,
-      type: instant(queryRunner),
-      isNullable,
-      ...(name === 'createdAt' || name === 'updatedAt' ? { default: 'CURRENT_TIMESTAMP' } : {}),
-    });
+    const timestamp = (name: string, isNullable = false) => instantColumn(queryRunner, name, isNullable);
     const workflowColumns: TableColumnOptions[] = [
       text('workflowId', 64),
       { name: 'workflowVersion', type: 'integer' },

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,13 +11,23 @@ import { AppConfig } from './config/app-config';
 
 /** Builds the application exactly as it serves, for `main.ts`, the end-to-end tests and the benchmark. */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const logger = createLogger(AppConfig.fromEnvironment().LOG_LEVEL);
+  const config = AppConfig.fromEnvironment();
+  const logger = createLogger(config.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
-    new FastifyAdapter({ loggerInstance: logger, bodyLimit: 1_048_576, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
+    new FastifyAdapter({
+      loggerInstance: logger,
+      bodyLimit: 1_048_576,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+      trustProxy: config.TRUST_PROXY,
+    }),
     { bufferLogs: true },
   );
   app.useLogger(new NestPinoLogger(logger));
+  await app.register(helmet);
+  // Browsers may call the API only from the origins configured; none by default.
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

@@ -307,7 +307,8 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     it('keeps refusing a token once it expires or its user revokes it, though it was accepted before', async () => {
       const { id } = h.users.inspector;
       const signer = new JwtService({ secret: t.app.get(AppConfig).jwtSecret });
-      const signed = (exp: number) => signer.sign({ sub: id, ver: 0, exp });
+      const { sid } = signer.decode<{ sid: string }>(h.users.inspector.token);
+      const signed = (exp: number) => signer.sign({ sub: id, ver: 0, sid, exp });
       const now = Math.floor(Date.now() / 1000);
       await t.http.get('/findings').set('Authorization', `Bearer ${signed(now - 1)}`).expect(401);
 

@@ -67,6 +67,14 @@ function scope(
   return sees(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0', parameters);
 }
 
+/** The scope's joins, for hand-written SQL. */
+export const joinsSql = (scope: Scope): string =>
+  scope.joins.map((join) => ` INNER JOIN "${join.table}" "${join.alias}" ON ${join.on}`).join('');
+
+/** SQL that holds when the row of `table` whose id is `idSql` is one the scope lets its caller see. */
+export const visibleRowExists = (scope: Scope, table: string, idSql: string): string =>
+  `EXISTS (SELECT 1 FROM "${table}" "${scope.alias}"${joinsSql(scope)} WHERE "${scope.alias}"."id" = ${idSql} AND (${scope.condition}))`;
+
 /** A query for the rows of `entity` the scope lets its caller see. */
 export function scopedQuery<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, scope: Scope): SelectQueryBuilder<E> {
   const builder = manager.createQueryBuilder(entity, scope.alias);

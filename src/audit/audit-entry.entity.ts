@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { EntityType } from '../../workflows';
 
-/** One transition (or security event), appended by the engine and never changed. */
+/** What an entry is about: a workflow subject, or an account or device (security events). */
+export const AUDIT_ENTITY_TYPES = ['round', 'finding', 'user', 'device'] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+/** One transition or security event, appended (see audit-writer) and never changed. */
 @Entity('audit_entries')
 export class AuditEntryEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -10,17 +13,19 @@ export class AuditEntryEntity {
   @Column({ type: Date })
   at: Date;
 
-  @Column({ type: 'varchar', length: 36 })
-  actorId: string;
+  /** Null when nobody is signed in (a failed login) or the service acts on its own. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  actorId: string | null;
 
   @Column({ type: 'varchar', length: 32 })
   actorRole: string;
 
   @Column({ type: 'varchar', length: 16 })
-  entityType: EntityType;
+  entityType: AuditEntityType;
 
-  @Column({ type: 'varchar', length: 36 })
-  entityId: string;
+  /** Null when a security event names no known entity (a login with an unknown username). */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  entityId: string | null;
 
   @Column({ type: 'varchar', length: 32 })
   event: string;
@@ -32,7 +37,8 @@ export class AuditEntryEntity {
   @Column({ type: 'simple-json', nullable: true })
   fromState: unknown;
 
-  @Column({ type: 'simple-json' })
+  /** State value after the event; null for security events, which change no workflow state. */
+  @Column({ type: 'simple-json', nullable: true })
   toState: unknown;
 
   @Column({ type: 'varchar', length: 64 })

@@ -1,17 +1,19 @@
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { AuditEntryEntity } from './audit-entry.entity';
+import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
 
 export class AuditEntryDto {
   seq: number;
   at: Date;
-  actorId: string;
+  /** Null for a failed login, where nobody is signed in. */
+  actorId: string | null;
   actorRole: string;
-  entityType: string;
-  entityId: string;
+  entityType: AuditEntityType;
+  /** Null for a security event about an unknown username. */
+  entityId: string | null;
   event: string;
   payload: Record<string, unknown>;
-  /** The state value before; null for a creation. */
+  /** The state value before; null for a creation and for security events. */
   from: unknown;
   to: unknown;
   requestId: string;
@@ -26,8 +28,8 @@ export class AuditTrailQuery extends PageQuery {}
 
 export class ListAuditQuery extends PageQuery {
   @IsOptional()
-  @IsIn(['round', 'finding'])
-  entityType?: 'round' | 'finding';
+  @IsIn(AUDIT_ENTITY_TYPES)
+  entityType?: AuditEntityType;
 
   @IsOptional()
   @IsUUID()
@@ -38,6 +40,11 @@ export class ListAuditQuery extends PageQuery {
   @IsString()
   @MaxLength(36)
   actorId?: string;
+
+  /** An event type, e.g. `VERIFY_REJECT` or `LOGIN_FAILED`. */
+  @IsOptional()
+  @Matches(/^[A-Z_]{1,32}$/, { message: 'event must be an event type in capitals, e.g. LOGIN_FAILED' })
+  event?: string;
 
   /** Entries at or after this instant (ISO 8601). */
   @IsOptional()

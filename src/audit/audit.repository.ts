@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Scope, visibleRowExists } from '../access/visibility';
 import type { EntityType } from '../../workflows';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { ListAuditQuery } from './audit.dto';
@@ -15,10 +16,20 @@ export class AuditRepository {
     });
   }
 
-  list(manager: EntityManager, query: ListAuditQuery): Promise<[AuditEntryEntity[], number]> {
-    const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry');
+  /**
+   * Entries about the rounds and findings the scopes let the caller see (an administrator reads no
+   * integrity case through the log), and every security event.
+   */
+  list(manager: EntityManager, query: ListAuditQuery, visible: { rounds: Scope; findings: Scope }): Promise<[AuditEntryEntity[], number]> {
+    const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where(
+      `((entry.entityType = 'round' AND ${visibleRowExists(visible.rounds, 'rounds', 'entry.entityId')})
+        OR (entry.entityType = 'finding' AND ${visibleRowExists(visible.findings, 'findings', 'entry.entityId')})
+        OR entry.entityType IN ('user', 'device'))`,
+      { ...visible.rounds.parameters, ...visible.findings.parameters },
+    );
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });
     if (query.entityId) builder.andWhere('entry.entityId = :entityId', { entityId: query.entityId });
+    if (query.event) builder.andWhere('entry.event = :event', { event: query.event });
     if (query.actorId) builder.andWhere('entry.actorId = :actorId', { actorId: query.actorId });
     // Instants are bound as the driver stores them (UTC text on SQLite, timestamptz on PostgreSQL).
     const at = manager.connection.getMetadata(AuditEntryEntity).findColumnWithPropertyName('at')!;

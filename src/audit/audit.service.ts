@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { visibleFindings, visibleRounds } from '../access/visibility';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
 import { FindingsService } from '../findings/findings.service';
@@ -33,8 +34,9 @@ export class AuditService {
     });
   }
 
-  async list(_auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
-    const [entries, total] = await this.db.read((manager) => this.audit.list(manager, query));
+  async list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
+    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth) };
+    const [entries, total] = await this.db.read((manager) => this.audit.list(manager, query, visible));
     return page(entries.map(AuditEntryDto.from), total, query);
   }
 }

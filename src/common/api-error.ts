@@ -22,6 +22,16 @@ export class InvalidInputException extends ApiException {
   }
 }
 
+/** 429, with how long to wait, which the filter sends as Retry-After. */
+export class TooManyRequestsException extends ApiException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(HttpStatus.TOO_MANY_REQUESTS, message, { retryAfterSeconds });
+  }
+}
+
 export function errorName(status: number): string {
   const name = HttpStatus[status] as string | undefined;
   if (!name) return 'Error';

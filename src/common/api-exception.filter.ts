@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorBody, IdempotentReplay, errorName } from './api-error';
+import { ApiErrorBody, IdempotentReplay, TooManyRequestsException, errorName } from './api-error';
 
 /** Maps every error, once, to `{ statusCode, error, message, details? }`; a replay to its stored answer. */
 @Catch()
@@ -15,6 +15,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
+    if (exception instanceof TooManyRequestsException) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 

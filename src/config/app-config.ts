@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -16,9 +16,9 @@ export class AppConfig {
   @IsString()
   DATABASE_URL = './data/triple-round.sqlite';
 
+  /** The first account's password; held to the password policy when that account is created. */
   @IsOptional()
   @IsString()
-  @MinLength(8)
   ADMIN_PASSWORD?: string;
 
   @IsOptional()
@@ -26,8 +26,60 @@ export class AppConfig {
   @MinLength(32)
   JWT_SECRET?: string;
 
+  /** How long an access token lives; a refresh token gets the next one. */
+  @Matches(/^[1-9]\d*[smh]$/, { message: 'JWT_EXPIRES_IN must be a number of seconds, minutes or hours, e.g. 15m' })
+  JWT_EXPIRES_IN = '15m';
+
+  /** A sign-in session not refreshed for this long ends. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REFRESH_TOKEN_TTL_HOURS = 12;
+
+  /** Failed logins for one account before it is locked out. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** Failed logins from one address, whatever the account, before the address is locked out. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+
+  /** How long failures are counted, and how long a lockout lasts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Each failed login after the first for an account is answered this much later than the one before. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_SLOWDOWN_MS = 500;
+
+  /** Writes (POST, PATCH, DELETE) one user may make per minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WRITES_PER_MINUTE = 300;
+
+  /** Origins allowed to call the API from a browser, comma-separated; none by default. */
+  @IsOptional()
   @IsString()
-  JWT_EXPIRES_IN = '12h';
+  CORS_ORIGINS?: string;
+
+  /** Behind a reverse proxy: trust its X-Forwarded-For, so lockouts apply to the real client address. */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** `production` refuses to start without JWT_SECRET. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -66,6 +118,10 @@ export class AppConfig {
     return /^postgres(ql)?:\/\//.test(this.DATABASE_URL);
   }
 
+  get corsOrigins(): string[] {
+    return (this.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  }
+
   get sqlitePath(): string {
     return this.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');
   }
@@ -87,6 +143,9 @@ export class AppConfig {
     if (errors.length > 0) {
       const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
       throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    }
+    if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
+      throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');
     }
     Object.assign(config, {
       jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),

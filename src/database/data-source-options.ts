@@ -7,11 +7,22 @@ import { AppConfig } from '../config/app-config';
 import { FindingEntity } from '../findings/finding.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { DepartmentEntity } from '../identity/department.entity';
+import { DeviceEntity } from '../identity/device.entity';
+import { SessionEntity } from '../identity/session.entity';
 import { UserEntity } from '../identity/user.entity';
 import { RoundEntity } from '../rounds/round.entity';
 import { PreparingClient } from './prepared-statements';
 
-export const ENTITIES = [DepartmentEntity, UserEntity, RoundEntity, FindingEntity, AuditEntryEntity, IdempotencyKeyEntity];
+export const ENTITIES = [
+  DepartmentEntity,
+  UserEntity,
+  SessionEntity,
+  DeviceEntity,
+  RoundEntity,
+  FindingEntity,
+  AuditEntryEntity,
+  IdempotencyKeyEntity,
+];
 
 /** One description of the database for the service and the migration CLI; never `synchronize`. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {

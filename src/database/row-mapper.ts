@@ -1,4 +1,4 @@
-import type { Scope } from '../access/visibility';
+import { joinsSql, type Scope } from '../access/visibility';
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
@@ -35,7 +35,7 @@ export class RowMapper<E extends ObjectLiteral> {
    */
   async findById(manager: EntityManager, id: string, { lock = false, scope }: { lock?: boolean; scope?: Scope } = {}): Promise<E | null> {
     const alias = scope ? `"${scope.alias}"` : this.table;
-    const joins = scope?.joins.map((join) => ` INNER JOIN "${join.table}" "${join.alias}" ON ${join.on}`).join('') ?? '';
+    const joins = scope ? joinsSql(scope) : '';
     const condition = scope ? ` AND (${scope.condition})` : '';
     const forUpdate = lock && this.postgres ? ` FOR UPDATE OF ${alias}` : '';
     const [sql, parameters] = this.dataSource.driver.escapeQueryWithParameters(

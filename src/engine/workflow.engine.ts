@@ -21,7 +21,7 @@ import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
-import { requestIdOf } from '../database/database.service';
+import { appendAudit, auditRow } from '../audit/audit-writer';
 import { RowMapper } from '../database/row-mapper';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
 
@@ -101,17 +101,16 @@ export class WorkflowEngine {
       updatedAt: new Date(envelope.at),
     } as E);
     await RowMapper.of(manager, kind.entity).insert(manager, row);
-    const entry = this.auditEntry(manager, {
-      envelope,
+    await appendAudit(manager, {
+      at: new Date(envelope.at),
+      actorId: envelope.actor.id,
       actorRole: subject.actor.roles[0] ?? 'system',
       entityType: kind.entityType,
       entityId: subject.id,
       event: subject.event.type,
       payload: subject.event.payload,
-      from: null,
       to: snapshot.value,
     });
-    await RowMapper.of(manager, AuditEntryEntity).insert(manager, entry);
     return { row, snapshot, actions: [] };
   }
 
@@ -146,8 +145,9 @@ export class WorkflowEngine {
     const [next, actions] = step(workflow, snapshot, event);
     const version = row.version + 1;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
-    const entry = this.auditEntry(manager, {
-      envelope: event,
+    const entry = auditRow(manager, {
+      at: new Date(event.at),
+      actorId: event.actor.id,
       actorRole: this.actingRole(snapshot, event),
       entityType: kind.entityType,
       entityId: id,
@@ -195,33 +195,6 @@ export class WorkflowEngine {
     if (event.actor.roles.length === 1) return event.actor.roles[0];
     const role = event.actor.roles.find((r) => snapshot.can({ ...event, actor: { ...event.actor, roles: [r] } }));
     return role ?? event.actor.roles[0] ?? 'system';
-  }
-
-  private auditEntry(
-    manager: EntityManager,
-    entry: {
-      envelope: Envelope;
-      actorRole: string;
-      entityType: EntityType;
-      entityId: string;
-      event: string;
-      payload: Record<string, unknown>;
-      from: unknown;
-      to: unknown;
-    },
-  ): Partial<AuditEntryEntity> {
-    return {
-      at: new Date(entry.envelope.at),
-      actorId: entry.envelope.actor.id,
-      actorRole: entry.actorRole,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      event: entry.event,
-      payload: entry.payload,
-      fromState: entry.from,
-      toState: entry.to,
-      requestId: requestIdOf(manager) ?? `internal-${randomUUID()}`,
-    };
   }
 }
 

@@ -5,13 +5,20 @@ import type { AuthUser } from './auth-user';
 
 const ACCESS_METADATA = 'access';
 
-export type RouteAccess = { public: true } | { public: false; roles: readonly Role[] };
+export type RouteAccess =
+  | { public: true }
+  /** `beforePasswordChange`: open to a user whose password was reset and not yet changed. */
+  | { public: false; roles: readonly Role[]; beforePasswordChange?: boolean };
 
 /** Who may call a route. Every route declares it; the global guard refuses routes that do not. */
 export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public: false, roles } satisfies RouteAccess);
 
 /** Any signed-in user, whatever their role. */
 export const AllowAnyUser = () => Allow(...USER_ROLES);
+
+/** Any signed-in user, even one that must change a reset password first: the way out of that state. */
+export const AllowSelfService = () =>
+  SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, beforePasswordChange: true } satisfies RouteAccess);
 
 export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
 

@@ -1,24 +1,31 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import { JwtService } from '@nestjs/jwt';
+import { requestContextOf } from '../common/request-context';
 import { routeAccess } from './access.decorator';
 import type { AuthUser } from './auth-user';
+import { DEVICE_TOKEN_PREFIX, hashToken } from './tokens';
 import { IdentityRepository } from './identity.repository';
 
 export interface AccessTokenPayload {
   sub: string;
   /** The user's token version when issued; a bump revokes every older token. */
   ver: number;
+  /** The sign-in session; revoking it (logout) ends the token at once. */
+  sid: string;
 }
 
 type VerifiedToken = AccessTokenPayload & { exp: number };
 
-/** Tokens whose signature was checked, until they expire: a tablet sends the same one all shift. */
+/** Tokens whose signature was checked, until they expire: a client sends the same one for minutes. */
 const VERIFIED_TOKENS = 10_000;
 
-/** The access guard: reads each route's declared access, authenticates the bearer token, checks roles. */
+/**
+ * The access guard: reads each route's declared access, authenticates the bearer token (a
+ * person's access token or a tablet's device token), checks roles.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS });
@@ -35,8 +42,10 @@ export class AuthGuard implements CanActivate {
     if (access.public) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
-    const user = await this.authenticate(request.headers.authorization);
-    const auth: AuthUser = { ...user, request: { requestId: String(request.id).slice(0, 64) } };
+    const { auth, mustChangePassword } = await this.authenticate(request);
+    if (mustChangePassword && !access.beforePasswordChange) {
+      throw new ForbiddenException('Your password was reset: choose a new one first (POST /me/password)');
+    }
     if (!access.roles.some((role) => auth.roles.includes(role))) {
       throw new ForbiddenException(`Requires one of the roles: ${access.roles.join(', ')}`);
     }
@@ -44,14 +53,27 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<Omit<AuthUser, 'request'>> {
-    const [scheme, token] = header?.split(' ') ?? [];
+  private async authenticate(request: FastifyRequest): Promise<{ auth: AuthUser; mustChangePassword: boolean }> {
+    const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
     if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('A bearer token is required');
+    const context = requestContextOf(request);
+
+    if (token.startsWith(DEVICE_TOKEN_PREFIX)) {
+      const device = await this.identity.findDeviceCaller(hashToken(token));
+      // A tablet does inspector work only, and only while its user is active and still an inspector.
+      if (!device || !device.active || !device.user.roles.includes('inspector')) {
+        throw new UnauthorizedException('The device token is unknown or has been revoked');
+      }
+      const auth: AuthUser = { ...device.user, roles: ['inspector'], credential: { kind: 'device', deviceId: device.deviceId }, request: context };
+      return { auth, mustChangePassword: false };
+    }
+
     const payload = await this.verify(token);
-    // Revocation (deactivation, password change) is checked on every request, cached signature or not.
-    const user = await this.identity.findActiveUser(payload.sub);
-    if (!user || user.tokenVersion !== payload.ver) throw new UnauthorizedException('The token has been revoked');
-    return user.auth;
+    // Revocation (disabling, role change, password change, logout) is checked on every request, cached signature or not.
+    const caller = await this.identity.findSessionCaller(payload.sub, payload.sid);
+    if (!caller || !caller.active || caller.tokenVersion !== payload.ver) throw new UnauthorizedException('The token has been revoked');
+    const auth: AuthUser = { ...caller.user, credential: { kind: 'session', sessionId: payload.sid }, request: context };
+    return { auth, mustChangePassword: caller.mustChangePassword };
   }
 
   private async verify(token: string): Promise<VerifiedToken> {
@@ -63,6 +85,7 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('The token is invalid or has expired');
     }
+    if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string') throw new UnauthorizedException('The token is invalid or has expired');
     this.verified.set(token, payload, { ttl: Math.max(1, payload.exp * 1000 - Date.now()) });
     return payload;
   }

@@ -1,22 +1,182 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EntityManager } from 'typeorm';
+import { InvalidInputException } from '../common/api-error';
+import { Clock } from '../common/clock';
+import type { RequestContext } from '../common/request-context';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { RowMapper } from '../database/row-mapper';
 import type { AccessTokenPayload } from './auth.guard';
+import type { AuthUser } from './auth-user';
+import { ChangePasswordDto, LoginDto, LoginResponseDto, RefreshDto, TokensDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
-import { LoginDto, LoginResponseDto, UserDto } from './identity.dto';
-import { UNKNOWN_USER_HASH, verifyPassword } from './passwords';
+import { LoginThrottle } from './login-throttle';
+import { UNKNOWN_USER_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { account, anonymous, recordSecurityEvent, signedIn } from './security-events';
+import { SessionEntity } from './session.entity';
+import { hashToken, newSecret } from './tokens';
+import { UserEntity } from './user.entity';
 
+/** How long the secret a refresh replaced is still taken: long enough for a tablet to retry a lost answer. */
+const REFRESH_RETRY_GRACE_MS = 60_000;
+
+/** Sign-in, sessions and a user's own password. */
 @Injectable()
 export class AuthService {
   constructor(
+    private readonly db: Database,
     private readonly identity: IdentityRepository,
     private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
   ) {}
 
-  async login(dto: LoginDto): Promise<LoginResponseDto> {
+  async login(client: RequestContext, dto: LoginDto): Promise<LoginResponseDto> {
+    await this.throttle.assertOpen(dto.username, client.address);
     const user = await this.identity.findUserByUsername(dto.username);
     const valid = await verifyPassword(user?.passwordHash ?? (await UNKNOWN_USER_HASH), dto.password);
-    if (!user || !valid || !user.active) throw new UnauthorizedException('Invalid username or password');
-    const payload: AccessTokenPayload = { sub: user.id, ver: user.tokenVersion };
-    return { accessToken: await this.jwt.signAsync(payload), user: UserDto.from(user) };
+    if (!user || !valid || !user.active) {
+      const reason = !user ? 'unknown username' : !valid ? 'wrong password' : 'account disabled';
+      return this.refuseLogin(client, dto.username, user?.id ?? null, reason);
+    }
+    await this.throttle.recordSuccess(dto.username);
+    return this.db.write(client, async (manager) => {
+      const tokens = await this.openSession(manager, user);
+      await recordSecurityEvent(manager, {
+        at: this.clock.now(),
+        type: 'LOGIN_SUCCEEDED',
+        actor: account(user, client),
+        entityType: 'user',
+        entityId: user.id,
+      });
+      return { ...tokens, user: UserDto.from(user) };
+    });
+  }
+
+  /** Rotates the refresh token; a replaced one presented again (after a short grace for retries) ends the session. */
+  async refresh(client: RequestContext, dto: RefreshDto): Promise<TokensDto> {
+    const [sessionId, secret] = dto.refreshToken.split('.');
+    const outcome = await this.db.write(client, async (manager) => {
+      const now = this.clock.now();
+      const session = await RowMapper.of(manager, SessionEntity).findById(manager, sessionId, { lock: true });
+      if (!session || session.revokedAt || session.expiresAt <= now || !secret) return null;
+      const presented = hashToken(secret);
+      const retried = presented === session.previousSecretHash && now.getTime() - session.refreshedAt.getTime() < REFRESH_RETRY_GRACE_MS;
+      if (presented !== session.secretHash && !retried) {
+        await manager.update(SessionEntity, { id: session.id }, { revokedAt: now });
+        await recordSecurityEvent(manager, {
+          at: now,
+          type: 'SESSION_REVOKED',
+          actor: anonymous(client),
+          entityType: 'user',
+          entityId: session.userId,
+          payload: { sessionId: session.id, reason: 'a replaced refresh token was presented again' },
+        });
+        return null;
+      }
+      const user = await manager.findOneBy(UserEntity, { id: session.userId });
+      if (!user?.active) return null;
+      const next = newSecret();
+      await manager.update(
+        SessionEntity,
+        { id: session.id },
+        {
+          secretHash: hashToken(next),
+          // A retry keeps the grace window of the refresh it repeats, so retries cannot extend it.
+          ...(retried ? {} : { previousSecretHash: session.secretHash, refreshedAt: now }),
+          expiresAt: this.sessionExpiry(now),
+        },
+      );
+      return { accessToken: await this.sign(user, session.id), refreshToken: `${session.id}.${next}` };
+    });
+    if (!outcome) throw new UnauthorizedException('The refresh token is invalid, expired or revoked');
+    return outcome;
+  }
+
+  async logout(auth: AuthUser): Promise<void> {
+    const sessionId = this.sessionOf(auth, 'A tablet is signed out by revoking its device (DELETE /devices/:id)');
+    await this.db.write(auth.request, async (manager) => {
+      const at = this.clock.now();
+      await manager.update(SessionEntity, { id: sessionId }, { revokedAt: at });
+      await recordSecurityEvent(manager, { at, type: 'LOGOUT', actor: signedIn(auth), entityType: 'user', entityId: auth.id, payload: { sessionId } });
+    });
+  }
+
+  /**
+   * A user's own password change: ends every session and token of the user, then signs this
+   * caller in again. A wrong current password counts as a failed login.
+   */
+  async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<LoginResponseDto> {
+    this.sessionOf(auth, 'A tablet cannot change its user\'s password');
+    await this.throttle.assertOpen(auth.username, auth.request.address);
+    const user = await this.identity.findUserByUsername(auth.username);
+    if (!user || !(await verifyPassword(user.passwordHash, dto.currentPassword))) {
+      await this.throttle.recordFailure(auth.username, auth.request.address);
+      throw new InvalidInputException([{ field: 'currentPassword', reason: 'is not your current password' }]);
+    }
+    const problem = passwordProblem(dto.newPassword, user.username);
+    if (problem) throw new InvalidInputException([{ field: 'newPassword', reason: problem }]);
+    if (dto.newPassword === dto.currentPassword) {
+      throw new InvalidInputException([{ field: 'newPassword', reason: 'must differ from the current password' }]);
+    }
+    const passwordHash = await hashPassword(dto.newPassword);
+    return this.db.write(auth.request, async (manager) => {
+      const at = this.clock.now();
+      await this.identity.invalidateTokens(manager, user.id, at);
+      await manager.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false });
+      await recordSecurityEvent(manager, { at, type: 'PASSWORD_CHANGED', actor: account(user, auth.request), entityType: 'user', entityId: user.id });
+      const changed = (await manager.findOneBy(UserEntity, { id: user.id }))!;
+      return { ...(await this.openSession(manager, changed)), user: UserDto.from(changed) };
+    });
+  }
+
+  private async refuseLogin(client: RequestContext, username: string, userId: string | null, reason: string): Promise<never> {
+    const { failures, lockedOut } = await this.throttle.recordFailure(username, client.address);
+    await this.db.write(client, async (manager) => {
+      const at = this.clock.now();
+      const subject = { actor: anonymous(client), entityType: 'user', entityId: userId } as const;
+      await recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_FAILED', payload: { username, reason } });
+      if (lockedOut.length > 0) {
+        const payload = { username, lockedOut, seconds: this.config.LOGIN_LOCKOUT_SECONDS };
+        await recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_LOCKED_OUT', payload });
+      }
+    });
+    // Each failure in a row answers later than the one before: guessing slows down before it locks out.
+    await sleep((failures - 1) * this.config.LOGIN_SLOWDOWN_MS);
+    throw new UnauthorizedException('Invalid username or password');
+  }
+
+  private async openSession(manager: EntityManager, user: UserEntity): Promise<TokensDto> {
+    const now = this.clock.now();
+    const secret = newSecret();
+    const session: SessionEntity = {
+      id: randomUUID(),
+      userId: user.id,
+      secretHash: hashToken(secret),
+      previousSecretHash: null,
+      createdAt: now,
+      refreshedAt: now,
+      expiresAt: this.sessionExpiry(now),
+      revokedAt: null,
+    };
+    await manager.insert(SessionEntity, session);
+    return { accessToken: await this.sign(user, session.id), refreshToken: `${session.id}.${secret}` };
+  }
+
+  private sign(user: UserEntity, sessionId: string): Promise<string> {
+    return this.jwt.signAsync({ sub: user.id, ver: user.tokenVersion, sid: sessionId } satisfies AccessTokenPayload);
+  }
+
+  private sessionExpiry(from: Date): Date {
+    return new Date(from.getTime() + this.config.REFRESH_TOKEN_TTL_HOURS * 3_600_000);
+  }
+
+  private sessionOf(auth: AuthUser, refusal: string): string {
+    if (auth.credential.kind !== 'session') throw new ForbiddenException(refusal);
+    return auth.credential.sessionId;
   }
 }

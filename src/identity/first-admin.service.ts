@@ -2,7 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { IdentityRepository } from './identity.repository';
+import { passwordProblem } from './passwords';
 import { UsersService } from './users.service';
+
+const FIRST_ADMIN = 'admin';
 
 /** On first start with no users, creates `admin` with ADMIN_PASSWORD, or a generated password printed once. */
 @Injectable()
@@ -18,7 +21,9 @@ export class FirstAdminService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.identity.countUsers()) > 0) return;
     const password = this.config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
-    await this.users.create(null, { username: 'admin', password, displayName: 'Administrator', roles: ['admin'] });
+    const problem = passwordProblem(password, FIRST_ADMIN);
+    if (problem) throw new Error(`ADMIN_PASSWORD ${problem}`);
+    await this.users.create(null, { username: FIRST_ADMIN, password, displayName: 'Administrator', roles: ['admin'] });
     if (this.config.ADMIN_PASSWORD) {
       this.logger.log('Created the first account "admin" with the password from ADMIN_PASSWORD');
     } else {

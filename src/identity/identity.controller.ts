@@ -1,18 +1,30 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination';
-import { Allow, AllowAnyUser, Auth, Public } from './access.decorator';
+import { UuidParam } from '../common/params';
+import { ClientRequest, type RequestContext } from '../common/request-context';
+import { Allow, AllowAnyUser, AllowSelfService, Auth, Public } from './access.decorator';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth-user';
 import { DepartmentsService } from './departments.service';
+import { DevicesService } from './devices.service';
 import {
+  ChangePasswordDto,
   CreateDepartmentDto,
   CreateUserDto,
   DepartmentDto,
+  DeviceDto,
   ListDepartmentsQuery,
+  ListDevicesQuery,
   ListUsersQuery,
   LoginDto,
   LoginResponseDto,
+  PasswordResetDto,
+  RefreshDto,
+  RegisterDeviceDto,
+  RegisteredDeviceDto,
+  TokensDto,
+  UpdateUserDto,
   UserDto,
 } from './identity.dto';
 import { UsersService } from './users.service';
@@ -22,11 +34,42 @@ import { UsersService } from './users.service';
 export class AuthController {
   constructor(private readonly service: AuthService) {}
 
+  /** Throttled: failures slow down, then lock the account or address out (429 with Retry-After). */
   @Post('login')
   @HttpCode(200)
   @Public()
-  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    return this.service.login(dto);
+  login(@ClientRequest() client: RequestContext, @Body() dto: LoginDto): Promise<LoginResponseDto> {
+    return this.service.login(client, dto);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  refresh(@ClientRequest() client: RequestContext, @Body() dto: RefreshDto): Promise<TokensDto> {
+    return this.service.refresh(client, dto);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @AllowSelfService()
+  logout(@Auth() auth: AuthUser): Promise<void> {
+    return this.service.logout(auth);
+  }
+}
+
+@ApiTags('identity')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly service: AuthService) {}
+
+  /** Ends every other session and token of the caller and answers a fresh pair. */
+  @Post('password')
+  @HttpCode(200)
+  @AllowSelfService()
+  changePassword(@Auth() auth: AuthUser, @Body() dto: ChangePasswordDto): Promise<LoginResponseDto> {
+    return this.service.changePassword(auth, dto);
   }
 }
 
@@ -46,6 +89,45 @@ export class UsersController {
   @Allow('admin')
   list(@Auth() auth: AuthUser, @Query() query: ListUsersQuery): Promise<Page<UserDto>> {
     return this.service.list(auth, query);
+  }
+
+  @Patch(':id')
+  @Allow('admin')
+  update(@Auth() auth: AuthUser, @UuidParam() id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
+    return this.service.update(auth, id, dto);
+  }
+
+  @Post(':id/password-reset')
+  @HttpCode(200)
+  @Allow('admin')
+  resetPassword(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<PasswordResetDto> {
+    return this.service.resetPassword(auth, id);
+  }
+}
+
+@ApiTags('identity')
+@ApiBearerAuth()
+@Controller('devices')
+export class DevicesController {
+  constructor(private readonly service: DevicesService) {}
+
+  @Post()
+  @Allow('admin')
+  register(@Auth() auth: AuthUser, @Body() dto: RegisterDeviceDto): Promise<RegisteredDeviceDto> {
+    return this.service.register(auth, dto);
+  }
+
+  @Get()
+  @Allow('admin')
+  list(@Auth() auth: AuthUser, @Query() query: ListDevicesQuery): Promise<Page<DeviceDto>> {
+    return this.service.list(auth, query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Allow('admin')
+  revoke(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<void> {
+    return this.service.revoke(auth, id);
   }
 }
 

@@ -9,12 +9,15 @@ import {
   IsUUID,
   Matches,
   MaxLength,
-  MinLength,
   ArrayMinSize,
+  IsBoolean,
+  ValidateIf,
 } from 'class-validator';
 import { DEPARTMENT_KINDS, ROUND_TYPES, USER_ROLES, type DepartmentKind, type Role, type RoundType } from '../../workflows';
 import { PageQuery } from '../common/pagination';
 import { DepartmentEntity } from './department.entity';
+import { DeviceEntity } from './device.entity';
+import { PASSWORD_MAX_LENGTH } from './passwords';
 import { UserEntity } from './user.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -80,9 +83,9 @@ export class CreateUserDto {
   @Matches(/^[A-Za-z0-9_.-]{3,64}$/, { message: 'username must be 3-64 letters, digits, ".", "_" or "-"' })
   username: string;
 
+  /** At least 12 characters, not containing the username, not a common password. */
   @IsString()
-  @MinLength(8)
-  @MaxLength(256)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
 
   @Transform(trim)
@@ -110,18 +113,112 @@ export class UserDto {
   roles: Role[];
   departmentId: string | null;
   active: boolean;
+  /** After an administrator's password reset: the user may do nothing but choose a new password. */
+  mustChangePassword: boolean;
   createdAt: Date;
 
   static from(entity: UserEntity): UserDto {
-    const { id, username, displayName, roles, departmentId, active, createdAt } = entity;
-    return { id, username, displayName, roles, departmentId, active, createdAt };
+    const { id, username, displayName, roles, departmentId, active, mustChangePassword, createdAt } = entity;
+    return { id, username, displayName, roles, departmentId, active, mustChangePassword, createdAt };
   }
 }
 
-export class LoginResponseDto {
+/** What an administrator may change about a user; the username and credentials are not among it. */
+export class UpdateUserDto {
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName?: string;
+
+  /** Changing roles signs the user out everywhere. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(USER_ROLES, { each: true })
+  roles?: Role[];
+
+  /** null removes the department (not allowed for department staff and verifiers). */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  departmentId?: string | null;
+
+  /** Disabling signs the user out everywhere, tablets included. */
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class PasswordResetDto {
+  /** Shown once; the user must replace it at its next sign-in. */
+  temporaryPassword: string;
+}
+
+export class ChangePasswordDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  currentPassword: string;
+
+  /** At least 12 characters, not containing the username, not a common password. */
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  newPassword: string;
+}
+
+export class TokensDto {
+  /** Short-lived (JWT_EXPIRES_IN); send as `Authorization: Bearer …`. */
   accessToken: string;
+  /** Exchanged at POST /auth/refresh for a new pair; each may be used once. */
+  refreshToken: string;
+}
+
+export class LoginResponseDto extends TokensDto {
   user: UserDto;
 }
+
+export class RefreshDto {
+  @IsString()
+  @Matches(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/, { message: 'refreshToken is not a refresh token' })
+  refreshToken: string;
+}
+
+export class RegisterDeviceDto {
+  /** How the team knows the tablet, e.g. "Ward round tablet 3". */
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  /** The inspector the tablet acts as. */
+  @IsUUID()
+  userId: string;
+}
+
+export class DeviceDto {
+  id: string;
+  name: string;
+  userId: string;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+
+  static from(entity: DeviceEntity): DeviceDto {
+    const { id, name, userId, createdBy, createdAt, revokedAt } = entity;
+    return { id, name, userId, createdBy, createdAt, revokedAt };
+  }
+}
+
+export class RegisteredDeviceDto extends DeviceDto {
+  /** The tablet's bearer token, shown this once. */
+  token: string;
+}
+
+export class ListDevicesQuery extends PageQuery {}
 
 export class ListUsersQuery extends PageQuery {}
 export class ListDepartmentsQuery extends PageQuery {}

@@ -6,10 +6,13 @@ import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { DepartmentsService } from './departments.service';
+import { DevicesService } from './devices.service';
 import { FirstAdminService } from './first-admin.service';
-import { AuthController, DepartmentsController, UsersController } from './identity.controller';
+import { AuthController, DepartmentsController, DevicesController, MeController, UsersController } from './identity.controller';
 import { IdentityRepository } from './identity.repository';
+import { LoginThrottle } from './login-throttle';
 import { UsersService } from './users.service';
+import { WriteRateLimitGuard } from './write-rate-limit.guard';
 
 @Module({
   imports: [
@@ -20,20 +23,24 @@ import { UsersService } from './users.service';
         const key = createSecretKey(Buffer.from(config.jwtSecret));
         return {
           secretOrKeyProvider: () => key,
-          signOptions: { expiresIn: config.JWT_EXPIRES_IN as `${number}h`, algorithm: 'HS256' },
+          signOptions: { expiresIn: config.JWT_EXPIRES_IN as `${number}m`, algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         };
       },
     }),
   ],
-  controllers: [AuthController, UsersController, DepartmentsController],
+  controllers: [AuthController, MeController, UsersController, DevicesController, DepartmentsController],
   providers: [
     IdentityRepository,
     AuthService,
     UsersService,
     DepartmentsService,
+    DevicesService,
+    LoginThrottle,
     FirstAdminService,
+    // In this order: writes are counted per authenticated user.
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: WriteRateLimitGuard },
   ],
   exports: [IdentityRepository],
 })

@@ -1,41 +1,92 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { Database } from '../database/database.service';
 import type { AuthUser } from './auth-user';
 import { DepartmentEntity } from './department.entity';
+import { SessionEntity } from './session.entity';
 import { UserEntity } from './user.entity';
 
-/** Queries on users and departments. */
+/** An account as the auth guard needs it. */
+export interface Caller {
+  active: boolean;
+  tokenVersion: number;
+  mustChangePassword: boolean;
+  user: Omit<AuthUser, 'request' | 'credential'>;
+}
+
+const CALLER_COLUMNS = `u."id", u."username", u."roles", u."departmentId", u."tokenVersion", u."active", u."mustChangePassword", d."leadOfficeFor"`;
+
+// SQLite answers booleans as 0/1.
+const toCaller = (row: Record<string, string | number | boolean | null>): Caller => ({
+  active: Boolean(row.active),
+  tokenVersion: Number(row.tokenVersion),
+  mustChangePassword: Boolean(row.mustChangePassword),
+  user: {
+    id: String(row.id),
+    username: String(row.username),
+    roles: JSON.parse(String(row.roles)),
+    departmentId: row.departmentId === null ? null : String(row.departmentId),
+    leadOfficeFor: row.leadOfficeFor ? JSON.parse(String(row.leadOfficeFor)) : [],
+  },
+});
+
+/** Queries on users, departments and the credentials that sign them in. */
 @Injectable()
 export class IdentityRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Read on every request, so one plain query: building and hydrating it with the query builder
+   * The signed-in caller of a session, read on every request: the account must still be active and
+   * the session not revoked. One plain query: building and hydrating it with the query builder
    * costs several times what SQLite takes to answer it.
    */
-  async findActiveUser(id: string): Promise<{ tokenVersion: number; auth: Omit<AuthUser, 'request'> } | null> {
-    const placeholder = this.db.isPostgres ? '$1' : '?';
+  async findSessionCaller(userId: string, sessionId: string): Promise<Caller | null> {
     const [row] = await this.db.read((manager) =>
       manager.query(
-        `SELECT u."username", u."roles", u."departmentId", u."tokenVersion", u."active", d."leadOfficeFor"
-           FROM "users" u LEFT JOIN "departments" d ON d."id" = u."departmentId"
-          WHERE u."id" = ${placeholder}`,
-        [id],
+        `SELECT ${CALLER_COLUMNS} FROM "users" u
+           LEFT JOIN "departments" d ON d."id" = u."departmentId"
+           JOIN "sessions" s ON s."id" = ${this.placeholder(1)} AND s."userId" = u."id" AND s."revokedAt" IS NULL
+          WHERE u."id" = ${this.placeholder(2)}`,
+        [sessionId, userId],
       ),
     );
-    // SQLite answers booleans as 0/1.
-    if (!row || !row.active) return null;
-    return {
-      tokenVersion: Number(row.tokenVersion),
-      auth: {
-        id,
-        username: row.username,
-        roles: JSON.parse(row.roles),
-        departmentId: row.departmentId,
-        leadOfficeFor: row.leadOfficeFor ? JSON.parse(row.leadOfficeFor) : [],
-      },
-    };
+    return row ? toCaller(row) : null;
+  }
+
+  /** The user a tablet acts as, if its token names a device that is not revoked. */
+  async findDeviceCaller(tokenHash: string): Promise<(Caller & { deviceId: string }) | null> {
+    const [row] = await this.db.read((manager) =>
+      manager.query(
+        `SELECT ${CALLER_COLUMNS}, dv."id" AS "deviceId" FROM "devices" dv
+           JOIN "users" u ON u."id" = dv."userId"
+           LEFT JOIN "departments" d ON d."id" = u."departmentId"
+          WHERE dv."tokenHash" = ${this.placeholder(1)} AND dv."revokedAt" IS NULL`,
+        [tokenHash],
+      ),
+    );
+    return row ? { ...toCaller(row), deviceId: row.deviceId } : null;
+  }
+
+  /** SQLite's `?` take the parameters in the order they appear: number them in that order. */
+  private placeholder(position: number): string {
+    return this.db.isPostgres ? `$${position}` : '?';
+  }
+
+  /** Bumps the user's token version and ends its sessions: every token it holds stops working at once. */
+  async invalidateTokens(manager: EntityManager, userId: string, at: Date): Promise<void> {
+    await manager.increment(UserEntity, { id: userId }, 'tokenVersion', 1);
+    await manager.update(SessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
+  /** Active administrators other than `userId`; on PostgreSQL their rows stay locked, so two demotions cannot both pass. */
+  async activeAdminsOtherThan(manager: EntityManager, userId: string): Promise<number> {
+    const query = manager
+      .createQueryBuilder(UserEntity, 'user')
+      .where('user.active = :active', { active: true })
+      .andWhere('user.roles LIKE :admin', { admin: '%"admin"%' })
+      .andWhere('user.id <> :userId', { userId });
+    if (this.db.isPostgres) query.setLock('pessimistic_write');
+    return (await query.getMany()).length;
   }
 
   findUserByUsername(username: string): Promise<UserEntity | null> {

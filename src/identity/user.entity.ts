@@ -24,6 +24,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Set by an administrator's password reset: until the user picks a new one, it may do nothing else. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword: boolean;
+
   /** Bumped to invalidate every token issued before. */
   @Column({ type: 'integer', default: 0 })
   tokenVersion: number;

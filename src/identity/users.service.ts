@@ -1,32 +1,39 @@
-import { ConflictException, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { InvalidInputException } from '../common/api-error';
+import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
+import { RowMapper } from '../database/row-mapper';
+import type { Role } from '../../workflows';
 import type { AuthUser } from './auth-user';
-import { CreateUserDto, ListUsersQuery, UserDto } from './identity.dto';
+import { CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
-import { hashPassword } from './passwords';
+import { hashPassword, passwordProblem } from './passwords';
+import { SERVICE, SecurityActor, recordSecurityEvent, signedIn } from './security-events';
 import { UserEntity } from './user.entity';
 
+/** Roles whose work is tied to a department: its own findings, or the round types it leads. */
+const DEPARTMENT_ROLES: readonly Role[] = ['department_staff', 'verifier'];
+
+/** Accounts, as an administrator manages them. */
 @Injectable()
 export class UsersService {
   constructor(
     private readonly db: Database,
     private readonly identity: IdentityRepository,
+    private readonly clock: Clock,
   ) {}
 
+  /** `auth` null: the service creating the first account. */
   async create(auth: AuthUser | null, dto: CreateUserDto): Promise<UserDto> {
-    if (!dto.departmentId && dto.roles.some((role) => role === 'department_staff' || role === 'verifier')) {
-      throw new InvalidInputException([
-        { field: 'departmentId', reason: 'is required for department_staff and verifier users' },
-      ]);
-    }
+    this.assertDepartmentFits(dto.roles, dto.departmentId ?? null);
+    const problem = passwordProblem(dto.password, dto.username);
+    if (problem) throw new InvalidInputException([{ field: 'password', reason: problem }]);
     const passwordHash = await hashPassword(dto.password);
     return this.db.write(auth?.request ?? null, async (manager) => {
-      if (dto.departmentId && !(await this.identity.findDepartment(manager, dto.departmentId))) {
-        throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
-      }
+      await this.assertDepartmentExists(manager, dto.departmentId);
       if (await manager.existsBy(UserEntity, { username: dto.username })) {
         throw new ConflictException(`The username "${dto.username}" is taken`);
       }
@@ -38,9 +45,12 @@ export class UsersService {
         roles: dto.roles,
         departmentId: dto.departmentId ?? null,
         active: true,
+        mustChangePassword: false,
         tokenVersion: 0,
       });
-      return UserDto.from(await manager.save(user));
+      await manager.insert(UserEntity, user);
+      await this.record(manager, auth ? signedIn(auth) : SERVICE, 'USER_CREATED', user.id, { roles: user.roles, departmentId: user.departmentId });
+      return UserDto.from(user);
     });
   }
 
@@ -50,4 +60,75 @@ export class UsersService {
     );
     return page(users.map(UserDto.from), total, query);
   }
+
+  /** Changing roles or disabling ends every token the user holds; each change is a security event. */
+  update(auth: AuthUser, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    return this.db.write(auth.request, async (manager) => {
+      const user = await this.load(manager, id);
+      const roles = dto.roles ?? user.roles;
+      const departmentId = dto.departmentId === undefined ? user.departmentId : dto.departmentId;
+      const active = dto.disabled === undefined ? user.active : !dto.disabled;
+      this.assertDepartmentFits(roles, departmentId);
+      if (departmentId !== user.departmentId) await this.assertDepartmentExists(manager, departmentId ?? undefined);
+      const rolesChanged = !sameRoles(roles, user.roles);
+      if ((rolesChanged && !roles.includes('admin')) || !active) await this.assertAnotherAdminRemains(manager, user);
+
+      const at = this.clock.now();
+      const actor = signedIn(auth);
+      if (rolesChanged || active !== user.active) await this.identity.invalidateTokens(manager, user.id, at);
+      if (rolesChanged) await this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles });
+      if (active !== user.active) await this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id);
+      const details = { displayName: dto.displayName ?? user.displayName, departmentId };
+      const detailsChanged = details.displayName !== user.displayName || details.departmentId !== user.departmentId;
+      if (detailsChanged) await this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details });
+
+      await manager.update(UserEntity, { id }, { ...details, roles, active });
+      return UserDto.from((await manager.findOneBy(UserEntity, { id }))!);
+    });
+  }
+
+  /** A temporary password, shown once; the user must replace it before doing anything else. */
+  async resetPassword(auth: AuthUser, id: string): Promise<PasswordResetDto> {
+    const temporaryPassword = randomBytes(12).toString('base64url');
+    const passwordHash = await hashPassword(temporaryPassword);
+    return this.db.write(auth.request, async (manager) => {
+      const user = await this.load(manager, id);
+      const at = this.clock.now();
+      await this.identity.invalidateTokens(manager, user.id, at);
+      await manager.update(UserEntity, { id }, { passwordHash, mustChangePassword: true });
+      await this.record(manager, signedIn(auth), 'PASSWORD_RESET', user.id);
+      return { temporaryPassword };
+    });
+  }
+
+  private async load(manager: EntityManager, id: string): Promise<UserEntity> {
+    const user = await RowMapper.of(manager, UserEntity).findById(manager, id, { lock: true });
+    if (!user) throw new NotFoundException(`No user ${id}`);
+    return user;
+  }
+
+  private record(manager: EntityManager, actor: SecurityActor, type: 'USER_CREATED' | 'USER_UPDATED' | 'ROLES_CHANGED' | 'USER_DISABLED' | 'USER_ENABLED' | 'PASSWORD_RESET', userId: string, payload?: Record<string, unknown>) {
+    return recordSecurityEvent(manager, { at: this.clock.now(), type, actor, entityType: 'user', entityId: userId, payload });
+  }
+
+  private assertDepartmentFits(roles: readonly Role[], departmentId: string | null): void {
+    if (!departmentId && roles.some((role) => DEPARTMENT_ROLES.includes(role))) {
+      throw new InvalidInputException([{ field: 'departmentId', reason: 'is required for department_staff and verifier users' }]);
+    }
+  }
+
+  private async assertDepartmentExists(manager: EntityManager, departmentId: string | undefined): Promise<void> {
+    if (departmentId && !(await this.identity.findDepartment(manager, departmentId))) {
+      throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
+    }
+  }
+
+  /** Someone must still be able to manage accounts. */
+  private async assertAnotherAdminRemains(manager: EntityManager, user: UserEntity): Promise<void> {
+    if (!user.active || !user.roles.includes('admin')) return;
+    const others = await this.identity.activeAdminsOtherThan(manager, user.id);
+    if (others === 0) throw new ConflictException('This is the last active administrator: it cannot be disabled or lose the admin role');
+  }
 }
+
+const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));

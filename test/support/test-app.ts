@@ -7,14 +7,23 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
 
-export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const ADMIN_PASSWORD = 'first-account-secret-for-tests';
 export const PASSWORD = 'password-for-tests';
+
+/** Settings every suite runs with; write limits and login slowdown have tests of their own. */
+const TEST_ENVIRONMENT = {
+  ADMIN_PASSWORD,
+  JWT_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+  LOG_LEVEL: 'silent',
+  WRITES_PER_MINUTE: '100000',
+  LOGIN_SLOWDOWN_MS: '0',
+};
 
 /**
  * The real application on a fresh database: a new SQLite file, or, when DATABASE_URL names
- * PostgreSQL, that database with its public schema emptied first.
+ * PostgreSQL, that database with its public schema emptied first. `environment` overrides settings.
  */
-export async function startApp(): Promise<TestApp> {
+export async function startApp(environment: Record<string, string> = {}): Promise<TestApp> {
   const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (given && /^postgres/.test(given)) {
     const client = new Client({ connectionString: given });
@@ -25,17 +34,33 @@ export async function startApp(): Promise<TestApp> {
   } else {
     process.env.DATABASE_URL = join(mkdtempSync(join(tmpdir(), 'triple-round-')), 'test.sqlite');
   }
-  Object.assign(process.env, { ADMIN_PASSWORD, JWT_SECRET: 'a-test-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'silent' });
-  const app = await createApp();
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return new TestApp(app);
+  return new TestApp(await boot({ ...TEST_ENVIRONMENT, ...environment }), { ...TEST_ENVIRONMENT, ...environment });
+}
+
+/** Starts the application with `environment` set, leaving process.env as it found it for the next suite's app. */
+async function boot(environment: Record<string, string>): Promise<NestFastifyApplication> {
+  const before = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, environment);
+  try {
+    const app = await createApp();
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return app;
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 }
 
 export class TestApp {
   readonly http: ReturnType<typeof request>;
 
-  constructor(readonly app: NestFastifyApplication) {
+  constructor(
+    readonly app: NestFastifyApplication,
+    private readonly environment: Record<string, string>,
+  ) {
     this.http = request(app.getHttpServer());
   }
 
@@ -62,10 +87,7 @@ export class TestApp {
   /** Stops the application and starts a new one on the same database, as a redeploy would. */
   async restart(): Promise<TestApp> {
     await this.app.close();
-    const app = await createApp();
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return new TestApp(app);
+    return new TestApp(await boot(this.environment), this.environment);
   }
 
   close(): Promise<void> {

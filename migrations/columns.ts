@@ -1,0 +1,22 @@
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
+
+/** Instants: `timestamptz` on PostgreSQL; SQLite keeps UTC text in a `datetime` column. */
+const instant = (queryRunner: QueryRunner) => (queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime');
+
+/** An instant column; `createdAt` and `updatedAt` default to the time of insert. */
+export const instantColumn = (queryRunner: QueryRunner, name: string, isNullable = false): TableColumnOptions => ({
+  name,
+  type: instant(queryRunner),
+  isNullable,
+  ...(name === 'createdAt' || name === 'updatedAt' ? { default: 'CURRENT_TIMESTAMP' } : {}),
+});
+
+export const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true });
+export const ref = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable });
+export const text = (name: string, length: number, isNullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  isNullable,
+});
+

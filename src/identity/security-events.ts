@@ -1,0 +1,68 @@
+import type { EntityManager } from 'typeorm';
+import { appendAudit } from '../audit/audit-writer';
+import type { RequestContext } from '../common/request-context';
+import { AuthUser, primaryRole } from './auth-user';
+
+/** Security events, written to the same audit log as transitions. */
+export type SecurityEvent =
+  | 'LOGIN_SUCCEEDED'
+  | 'LOGIN_FAILED'
+  | 'LOGIN_LOCKED_OUT'
+  | 'LOGOUT'
+  | 'SESSION_REVOKED'
+  | 'USER_CREATED'
+  | 'USER_UPDATED'
+  | 'ROLES_CHANGED'
+  | 'USER_DISABLED'
+  | 'USER_ENABLED'
+  | 'PASSWORD_RESET'
+  | 'PASSWORD_CHANGED'
+  | 'DEVICE_REGISTERED'
+  | 'DEVICE_REVOKED';
+
+/** Who caused a security event, and from where. */
+export interface SecurityActor {
+  id: string | null;
+  role: string;
+  address?: string;
+}
+
+/** A signed-in caller. */
+export const signedIn = (auth: AuthUser): SecurityActor => ({ id: auth.id, role: primaryRole(auth), address: auth.request.address });
+
+/** A user proving who it is on this request (a login, a password change). */
+export const account = (user: { id: string } & Pick<AuthUser, 'roles'>, client: RequestContext): SecurityActor => ({
+  id: user.id,
+  role: primaryRole(user),
+  address: client.address,
+});
+
+/** A client that is not signed in (yet): a login attempt, or a refresh token presented. */
+export const anonymous = (client: RequestContext): SecurityActor => ({ id: null, role: 'anonymous', address: client.address });
+
+/** The service acting on its own, e.g. creating the first account. */
+export const SERVICE: SecurityActor = { id: null, role: 'system' };
+
+/** Appends one security event in the unit of work `manager` belongs to. */
+export function recordSecurityEvent(
+  manager: EntityManager,
+  event: {
+    at: Date;
+    type: SecurityEvent;
+    actor: SecurityActor;
+    entityType: 'user' | 'device';
+    entityId: string | null;
+    payload?: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { actor } = event;
+  return appendAudit(manager, {
+    at: event.at,
+    actorId: actor.id,
+    actorRole: actor.role,
+    entityType: event.entityType,
+    entityId: event.entityId,
+    event: event.type,
+    payload: { ...event.payload, ...(actor.address === undefined ? {} : { address: actor.address }) },
+  });
+}
