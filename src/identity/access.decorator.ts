@@ -7,8 +7,11 @@ const ACCESS_METADATA = 'access';
 
 export type RouteAccess =
   | { public: true }
-  /** `beforePasswordChange`: open to a user whose password was reset and not yet changed. */
-  | { public: false; roles: readonly Role[]; beforePasswordChange?: boolean };
+  /**
+   * `selfService`: a person's own account (logout, password): open to a user whose password was
+   * reset and not yet changed, closed to tablets.
+   */
+  | { public: false; roles: readonly Role[]; selfService?: boolean };
 
 /** Who may call a route. Every route declares it; the global guard refuses routes that do not. */
 export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public: false, roles } satisfies RouteAccess);
@@ -16,9 +19,9 @@ export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public
 /** Any signed-in user, whatever their role. */
 export const AllowAnyUser = () => Allow(...USER_ROLES);
 
-/** Any signed-in user, even one that must change a reset password first: the way out of that state. */
+/** Any person signed in, even one that must change a reset password first (the way out of that state); no tablet. */
 export const AllowSelfService = () =>
-  SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, beforePasswordChange: true } satisfies RouteAccess);
+  SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, selfService: true } satisfies RouteAccess);
 
 export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
 

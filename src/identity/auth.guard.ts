@@ -43,8 +43,11 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
     const { auth, mustChangePassword } = await this.authenticate(request);
-    if (mustChangePassword && !access.beforePasswordChange) {
+    if (mustChangePassword && !access.selfService) {
       throw new ForbiddenException('Your password was reset: choose a new one first (POST /me/password)');
+    }
+    if (access.selfService && auth.credential.kind === 'device') {
+      throw new ForbiddenException('A tablet has no account of its own: an administrator revokes it (DELETE /devices/:id)');
     }
     if (!access.roles.some((role) => auth.roles.includes(role))) {
       throw new ForbiddenException(`Requires one of the roles: ${access.roles.join(', ')}`);

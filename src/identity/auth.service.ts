@@ -98,7 +98,7 @@ export class AuthService {
   }
 
   async logout(auth: AuthUser): Promise<void> {
-    const sessionId = this.sessionOf(auth, 'A tablet is signed out by revoking its device (DELETE /devices/:id)');
+    const sessionId = this.sessionOf(auth);
     await this.db.write(auth.request, async (manager) => {
       const at = this.clock.now();
       await manager.update(SessionEntity, { id: sessionId }, { revokedAt: at });
@@ -111,7 +111,6 @@ export class AuthService {
    * caller in again. A wrong current password counts as a failed login.
    */
   async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<LoginResponseDto> {
-    this.sessionOf(auth, 'A tablet cannot change its user\'s password');
     await this.throttle.assertOpen(auth.username, auth.request.address);
     const user = await this.identity.findUserByUsername(auth.username);
     if (!user || !(await verifyPassword(user.passwordHash, dto.currentPassword))) {
@@ -175,8 +174,9 @@ export class AuthService {
     return new Date(from.getTime() + this.config.REFRESH_TOKEN_TTL_HOURS * 3_600_000);
   }
 
-  private sessionOf(auth: AuthUser, refusal: string): string {
-    if (auth.credential.kind !== 'session') throw new ForbiddenException(refusal);
+  /** Self-service routes are closed to tablets by the guard (AllowSelfService). */
+  private sessionOf(auth: AuthUser): string {
+    if (auth.credential.kind !== 'session') throw new ForbiddenException('Only a person signed in may do this');
     return auth.credential.sessionId;
   }
 }
