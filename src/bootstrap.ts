@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
+import type { RawServerDefault } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   app.useLogger(new NestPinoLogger(logger));
   await app.register(helmet);
+  acceptEmptyJsonBodies(app);
   // Browsers may call the API only from the origins configured; none by default.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(createValidationPipe());
@@ -43,4 +45,16 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/**
+ * Many clients send `Content-Type: application/json` on a DELETE or a body-less POST; Fastify
+ * would answer 400. An empty body is read as no body; any other goes to Fastify's own parser,
+ * which refuses prototype poisoning.
+ */
+function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', {}, (request, body, done) =>
+    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
+  );
 }
