@@ -26,7 +26,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     { bufferLogs: true },
   );
   app.useLogger(new NestPinoLogger(logger));
-  await app.register(helmet);
+  // Served over plain HTTP on many ward networks: upgrading the docs' assets to HTTPS would break them.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   acceptEmptyJsonBodies(app);
   // Browsers may call the API only from the origins configured; none by default.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });

@@ -366,6 +366,9 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const health = await t.http.get('/health').expect(200);
       expect(health.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
       expect(health.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(health.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      const docs = await t.http.get('/docs').redirects(1).expect(200);
+      expect(docs.text).toContain('swagger-ui');
       const preflight = await t.http.options('/findings').set({ Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' });
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
       const malformed = await t.http.post('/auth/login').set('content-type', 'application/json').send('{"username":').expect(400);
