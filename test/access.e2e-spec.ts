@@ -312,8 +312,13 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const notInspector = await t.http.post('/devices').set(adminAuth()).send({ name: 'x', userId: h.users.lead.id }).expect(400);
       expect(notInspector.body.details).toEqual([{ field: 'userId', reason: 'must name an active user with the inspector role' }]);
 
-      const tablet = await registerTablet(both.id, 'Tablet 7');
+      const keysBefore = (await t.counts()).idempotency_keys;
+      const tablet = (
+        await t.http.post('/devices').set({ ...adminAuth(), 'Idempotency-Key': 'tablet-7' }).send({ name: 'Tablet 7', userId: both.id }).expect(201)
+      ).body as { id: string; token: string };
       expect(tablet.token).toMatch(/^trd_/);
+      // A token is never stored for replay, not even under an Idempotency-Key.
+      expect((await t.counts()).idempotency_keys).toBe(keysBefore);
       const roundId = (
         await t.http
           .post('/rounds')

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -9,6 +9,15 @@ import { routeAccess } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+const ANSWERS_SECRET = 'answersSecret';
+
+/**
+ * The route's answer carries a credential (a tablet token, a temporary password, a token pair):
+ * it is never stored for replay, so Idempotency-Key is ignored there. A retry repeats the effect,
+ * which for these routes is harmless (a second reset, a second tablet the admin can revoke).
+ */
+export const AnswersSecret = () => SetMetadata(ANSWERS_SECRET, true);
 
 /**
  * Makes an authenticated POST with `Idempotency-Key` safe to retry: it adds the request's claim to
@@ -28,6 +37,7 @@ export class IdempotencyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || routeAccess(this.reflector, context)?.public) return true;
+    if (this.reflector.get<boolean | undefined>(ANSWERS_SECRET, context.getHandler())) return true;
     if (!request.auth) throw new Error('IdempotencyGuard ran before AuthGuard');
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new InvalidInputException([{ field: 'Idempotency-Key', reason: 'must be 1-255 visible ASCII characters' }]);

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { ClientRequest, type RequestContext } from '../common/request-context';
+import { AnswersSecret } from '../idempotency/idempotency.guard';
 import { Allow, AllowAnyUser, AllowSelfService, Auth, Public } from './access.decorator';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth-user';
@@ -68,6 +69,7 @@ export class MeController {
   @Post('password')
   @HttpCode(200)
   @AllowSelfService()
+  @AnswersSecret()
   changePassword(@Auth() auth: AuthUser, @Body() dto: ChangePasswordDto): Promise<LoginResponseDto> {
     return this.service.changePassword(auth, dto);
   }
@@ -100,6 +102,7 @@ export class UsersController {
   @Post(':id/password-reset')
   @HttpCode(200)
   @Allow('admin')
+  @AnswersSecret()
   resetPassword(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<PasswordResetDto> {
     return this.service.resetPassword(auth, id);
   }
@@ -113,6 +116,7 @@ export class DevicesController {
 
   @Post()
   @Allow('admin')
+  @AnswersSecret()
   register(@Auth() auth: AuthUser, @Body() dto: RegisterDeviceDto): Promise<RegisteredDeviceDto> {
     return this.service.register(auth, dto);
   }
