@@ -273,6 +273,8 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const change = (body: object) => t.http.post('/me/password').set(bearer(login.accessToken)).send(body);
       const wrong = await change({ currentPassword: 'not-the-temporary', newPassword: 'a fresh ward passphrase' }).expect(400);
       expect(wrong.body.details).toEqual([{ field: 'currentPassword', reason: 'is not your current password' }]);
+      const [failed] = (await t.http.get(`/audit?entityId=${user.id}&event=LOGIN_FAILED`).set(adminAuth()).expect(200)).body.items;
+      expect(failed).toMatchObject({ entityType: 'user', payload: { username: 'forgetful', reason: 'wrong current password on a password change' } });
       await change({ currentPassword: temporary, newPassword: 'forgetful-again-2026' }).expect(400);
       const changed = (await change({ currentPassword: temporary, newPassword: 'a fresh ward passphrase' }).expect(200)).body;
       expect(changed.user.mustChangePassword).toBe(false);

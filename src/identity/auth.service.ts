@@ -41,7 +41,8 @@ export class AuthService {
     const valid = await verifyPassword(user?.passwordHash ?? (await UNKNOWN_USER_HASH), dto.password);
     if (!user || !valid || !user.active) {
       const reason = !user ? 'unknown username' : !valid ? 'wrong password' : 'account disabled';
-      return this.refuseLogin(client, dto.username, user?.id ?? null, reason);
+      await this.recordFailedProof(client, dto.username, user?.id ?? null, reason);
+      throw new UnauthorizedException('Invalid username or password');
     }
     await this.throttle.recordSuccess(dto.username);
     return this.db.write(client, async (manager) => {
@@ -114,7 +115,7 @@ export class AuthService {
     await this.throttle.assertOpen(auth.username, auth.request.address);
     const user = await this.identity.findUserByUsername(auth.username);
     if (!user || !(await verifyPassword(user.passwordHash, dto.currentPassword))) {
-      await this.throttle.recordFailure(auth.username, auth.request.address);
+      await this.recordFailedProof(auth.request, auth.username, auth.id, 'wrong current password on a password change');
       throw new InvalidInputException([{ field: 'currentPassword', reason: 'is not your current password' }]);
     }
     const problem = passwordProblem(dto.newPassword, user.username);
@@ -133,7 +134,11 @@ export class AuthService {
     });
   }
 
-  private async refuseLogin(client: RequestContext, username: string, userId: string | null, reason: string): Promise<never> {
+  /**
+   * A wrong password, at login or on a password change: counted towards a lockout, audited (with
+   * the lockout it causes), and answered later each time in a row.
+   */
+  private async recordFailedProof(client: RequestContext, username: string, userId: string | null, reason: string): Promise<void> {
     const { failures, lockedOut } = await this.throttle.recordFailure(username, client.address);
     await this.db.write(client, async (manager) => {
       const at = this.clock.now();
@@ -146,7 +151,6 @@ export class AuthService {
     });
     // Each failure in a row answers later than the one before: guessing slows down before it locks out.
     await sleep((failures - 1) * this.config.LOGIN_SLOWDOWN_MS);
-    throw new UnauthorizedException('Invalid username or password');
   }
 
   private async openSession(manager: EntityManager, user: UserEntity): Promise<TokensDto> {
