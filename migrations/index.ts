@@ -1,5 +1,6 @@
 import { InitialSchema1732300000000 } from './1732300000000-initial-schema';
 import { AccountsAndDevices1732400000000 } from './1732400000000-accounts-and-devices';
+import { ChecklistsAndJointRounds1732500000000 } from './1732500000000-checklists-and-joint-rounds';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
-export const MIGRATIONS = [InitialSchema1732300000000, AccountsAndDevices1732400000000];
+export const MIGRATIONS = [InitialSchema1732300000000, AccountsAndDevices1732400000000, ChecklistsAndJointRounds1732500000000];

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from './assessments/assessments.module';
 import { AuditModule } from './audit/audit.module';
+import { ChecklistsModule } from './checklists/checklists.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EngineModule } from './engine/engine.module';
@@ -16,9 +18,11 @@ import { WorkflowsModule } from './workflows/workflows.module';
     DatabaseModule,
     EngineModule,
     IdentityModule,
+    ChecklistsModule,
     RoundsModule,
     FindingsModule,
     AuditModule,
+    AssessmentsModule,
     WorkflowsModule,
     HealthModule,
     IdempotencyModule,

@@ -43,6 +43,12 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /audit': ['discipline_office', 'admin'],
   'GET /workflows': SIGNED_IN,
   'GET /workflows/{id}': SIGNED_IN,
+  'GET /checklists': SIGNED_IN,
+  'GET /checklists/{id}': SIGNED_IN,
+  'POST /checklists': ['admin'],
+  'GET /rounds/{id}/results': SIGNED_IN,
+  'PUT /rounds/{id}/results/{itemCode}': ['inspector', 'round_lead', 'tablet'],
+  'GET /assessments': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
 };
 
 describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
@@ -97,7 +103,7 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         for (const route of ordered) {
           const [method, path] = route.split(' ');
           const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-          let call = t.http[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url);
+          let call = t.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](url);
           if (caller !== 'anonymous') call = call.set(bearer(tokens[caller]!));
           const { status } = method === 'GET' ? await call : await call.send({});
           const allowed = ROUTE_ACCESS[route] === 'public' || (ROUTE_ACCESS[route] as Caller[]).includes(caller);

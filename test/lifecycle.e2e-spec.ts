@@ -44,7 +44,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect(await flow.auditEvents('findings', findingId)).toEqual([
         'LOG_FINDING', 'ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_REJECT', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT',
       ]);
-      expect(await flow.auditEvents('rounds', roundId)).toEqual(['PLAN', 'START', 'LOG_FINDING', 'SUBMIT', 'COMPLETE']);
+      expect(await flow.auditEvents('rounds', roundId)).toEqual(['PLAN', 'START', 'RECORD_RESULT', 'LOG_FINDING', 'SUBMIT', 'COMPLETE']);
     });
 
     it('party-building: disputed, reassigned, upheld after a second dispute, then closed', async () => {
@@ -86,7 +86,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('completed');
       expect(await flow.auditEvents('rounds', roundId)).toEqual([
-        'PLAN', 'START', 'LOG_FINDING', 'SUBMIT', 'COMPLETE', 'FINDING_REOPENED', 'COMPLETE',
+        'PLAN', 'START', 'RECORD_RESULT', 'LOG_FINDING', 'SUBMIT', 'COMPLETE', 'FINDING_REOPENED', 'COMPLETE',
       ]);
     });
 
@@ -366,16 +366,19 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect(caused.map((e) => `${e.entityId} ${e.event}`).sort()).toEqual(
         [`${roundId} SUBMIT`, ...findingIds.map((id) => `${id} ASSIGN`)].sort(),
       );
-      // PLAN, START and each LOG_FINDING came in requests of their own.
+      // PLAN, START, RECORD_RESULT and each LOG_FINDING came in requests of their own.
       const others = entries.filter((e) => e.entityId === roundId && e.requestId !== 'tablet-7-submit-1');
-      expect(others.map((e) => e.event)).toEqual(['PLAN', 'START', 'LOG_FINDING', 'LOG_FINDING']);
+      expect(others.map((e) => e.event)).toEqual(['PLAN', 'START', 'RECORD_RESULT', 'LOG_FINDING', 'LOG_FINDING']);
       expect(new Set(others.map((e) => e.requestId)).size).toBe(others.length);
     });
 
     it('describes its workflows with Mermaid diagrams', async () => {
       const workflows = await flow.as('inspector').get('/workflows').expect(200);
       expect(workflows.body.map((w: { id: string; version: number }) => `${w.id}@${w.version}`)).toEqual([
-        'administrative-round@1', 'party-building-round@1', 'integrity-round@1', 'finding@1',
+        'administrative-round@2', 'party-building-round@2', 'integrity-round@2',
+        'joint-round.administrative+party_building@1', 'joint-round.administrative+integrity@1',
+        'joint-round.party_building+integrity@1', 'joint-round.administrative+party_building+integrity@1',
+        'finding@1',
       ]);
       const finding = await flow.as('inspector').get('/workflows/finding').expect(200);
       expect(finding.body.mermaid).toMatch(/^stateDiagram-v2/);

@@ -1,4 +1,4 @@
-import { and, assign, not, setup, stateIn } from 'xstate';
+import { and, assign, not, or, setup, stateIn } from 'xstate';
 import { addDays } from './calendar';
 import {
   Actor,
@@ -217,7 +217,8 @@ export const findingMachine = setup({
           id: 'finding-open',
           initial: 'reported',
           on: {
-            WITHDRAW: { guard: 'isRoundLead', target: 'withdrawn' },
+            // The service withdraws a cancelled round's findings itself: a joint round's parts have other leads.
+            WITHDRAW: { guard: or(['isRoundLead', 'isSystem']), target: 'withdrawn' },
             TRANSFER: { guard: and(['isDisciplineOffice', 'isIntegrityFinding']), target: 'transferred' },
           },
           states: {

@@ -2,5 +2,7 @@ export * from './vocabulary';
 export * from './calendar';
 export * from './finding.machine';
 export * from './round.machine';
+export * from './round-types';
+export * from './checklist';
 export * from './registry';
 export { toMermaid } from './mermaid';

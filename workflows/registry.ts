@@ -1,5 +1,4 @@
 import { AnyActorScope, AnyStateMachine, EventObject, createActor, getNextTransitions } from 'xstate';
-import { administrativeRound } from './administrative-round.machine';
 import {
   FindingContext,
   FindingEvent,
@@ -7,10 +6,17 @@ import {
   findingPayloadProblems,
   findingPrivilegedActor,
 } from './finding.machine';
-import { integrityRound } from './integrity-round.machine';
-import { partyBuildingRound } from './party-building-round.machine';
-import { RoundContext, RoundEvent, roundPrivilegedActor } from './round.machine';
-import { Actor, Envelope, PayloadProblem, RoundType } from './vocabulary';
+import { ROUND_TYPE_RULES } from './round-types';
+import {
+  RoundContext,
+  RoundEvent,
+  createRoundMachine,
+  roundConflict,
+  roundPayloadProblems,
+  roundPrivilegedActor,
+  roundWorkflowId,
+} from './round.machine';
+import { Actor, Envelope, PayloadProblem, ROUND_TYPES, RoundType } from './vocabulary';
 
 export type EntityType = 'round' | 'finding';
 
@@ -22,7 +28,10 @@ export interface Workflow {
   description: string;
   machine: AnyStateMachine;
   payloadProblems(context: unknown, event: EventObject): PayloadProblem[];
-  privilegedActor(context: unknown): Actor;
+  /** Someone who would pass every "who" guard for this event: tells 403 (not you) from 409 (nobody, now). */
+  privilegedActor(context: unknown, event: EventObject): Actor;
+  /** Why nobody may send the event now, when the state alone does not explain it (409 with details). */
+  conflict?(context: unknown, event: EventObject): { message: string; details: Record<string, unknown> } | null;
 }
 
 /** What is stored for a subject: enough to restore it with `machine.resolveState`. */
@@ -31,22 +40,28 @@ export interface StoredSnapshot {
   context: unknown;
 }
 
-function roundWorkflow(round: typeof administrativeRound, description: string): Workflow {
+/** Every combination of round types: one type is an ordinary round, several a joint round (联动查房). */
+const ROUND_TYPE_COMBINATIONS: RoundType[][] = [1, 2, 4, 3, 5, 6, 7].map((bits) => ROUND_TYPES.filter((_, index) => bits & (1 << index)));
+
+function roundWorkflow(types: RoundType[]): Workflow {
   return {
-    id: round.machine.id,
-    version: 1,
+    id: roundWorkflowId(types),
+    // Version 2 gave rounds their checklists and parts; the migration to it rewrote every version-1 snapshot.
+    version: types.length === 1 ? 2 : 1,
     entityType: 'round',
-    description,
-    machine: round.machine,
-    payloadProblems: (context, event) => round.payloadProblems(context as RoundContext, event as RoundEvent),
-    privilegedActor: (context) => roundPrivilegedActor(context as RoundContext),
+    description:
+      types.length === 1
+        ? ROUND_TYPE_RULES[types[0]].description
+        : `联动查房 — joint round: ${types.map((type) => ROUND_TYPE_RULES[type].description.split(' — ')[1]).join(' + ')}`,
+    machine: createRoundMachine(types),
+    payloadProblems: (context, event) => roundPayloadProblems(context as RoundContext, event as RoundEvent),
+    privilegedActor: (context, event) => roundPrivilegedActor(context as RoundContext, event as RoundEvent),
+    conflict: (context, event) => roundConflict(context as RoundContext, event as RoundEvent),
   };
 }
 
 export const WORKFLOWS: readonly Workflow[] = [
-  roundWorkflow(administrativeRound, '行政查房 — administrative round'),
-  roundWorkflow(partyBuildingRound, '党建查房 — Party-building round'),
-  roundWorkflow(integrityRound, '廉政查房 — integrity round'),
+  ...ROUND_TYPE_COMBINATIONS.map(roundWorkflow),
   {
     id: findingMachine.id,
     version: 1,
@@ -57,12 +72,6 @@ export const WORKFLOWS: readonly Workflow[] = [
     privilegedActor: (context) => findingPrivilegedActor(context as FindingContext),
   },
 ];
-
-export const ROUND_WORKFLOW_BY_TYPE: Record<RoundType, string> = {
-  administrative: administrativeRound.machine.id,
-  party_building: partyBuildingRound.machine.id,
-  integrity: integrityRound.machine.id,
-};
 
 export class UnknownWorkflowError extends Error {
   constructor(
@@ -155,11 +164,13 @@ export type Decision =
   | { verdict: 'accepted' }
   | { verdict: 'not_now'; availableEvents: string[] }
   | { verdict: 'invalid'; problems: PayloadProblem[] }
+  | { verdict: 'conflict'; message: string; details: Record<string, unknown> }
   | { verdict: 'forbidden' };
 
 /**
  * Whether the event may be applied, and if not, why: nobody may send it in this state (409),
- * its payload does not fit the subject (400), or somebody may but not this actor (403).
+ * its payload does not fit the subject (400), somebody may but not this actor (403), or the
+ * subject's data stands in the way (409 with details).
  */
 export function decide(workflow: Workflow, snapshot: Snapshot, event: EventObject & Envelope): Decision {
   const envelope: Envelope = { actor: event.actor, at: event.at, today: event.today };
@@ -168,8 +179,12 @@ export function decide(workflow: Workflow, snapshot: Snapshot, event: EventObjec
   if (!eventsHandled(snapshot).includes(event.type)) return notNow();
   const problems = workflow.payloadProblems(snapshot.context, event);
   if (problems.length > 0) return { verdict: 'invalid', problems };
-  const privileged = { ...event, actor: workflow.privilegedActor(snapshot.context) };
-  return snapshot.can(privileged) ? { verdict: 'forbidden' } : notNow();
+  const privileged = { ...event, actor: workflow.privilegedActor(snapshot.context, event) };
+  if (snapshot.can(privileged)) return { verdict: 'forbidden' };
+  const conflict = workflow.conflict?.(snapshot.context, event);
+  if (!conflict) return notNow();
+  // Only the one who could otherwise send it hears what stands in the way; anyone else may not send it at all.
+  return event.actor.id === privileged.actor.id ? { verdict: 'conflict', ...conflict } : { verdict: 'forbidden' };
 }
 
 /** Every state as a dotted path (`progress.open.assigned`), in document order. */

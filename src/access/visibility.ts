@@ -19,14 +19,20 @@ const HOSPITAL_WIDE: readonly Role[] = ['inspector', 'round_lead', 'verifier', '
 
 const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 
+const USER = 'CAST(:visibilityUserId AS VARCHAR(36))';
+
 /**
  * Integrity work (廉政) is confidential: only the discipline office, the round's team, the
  * responsible department and the integrity lead office's verifiers see it. Department staff see
  * only their own department's work.
+ *
+ * A round's `participantIds` holds `type:userId` for each part's lead and team (the round's lead
+ * under every type): anyone on the visit sees the round, and a finding only its own part's team.
  */
 export function visibleRounds(auth: AuthUser): Scope {
   return scope(auth, 'round', [], {
     notConfidential: `"round"."types" NOT LIKE '%"integrity"%'`,
+    team: `"round"."participantIds" LIKE '%:' || ${USER} || '"%'`,
     ownDepartment: `"round"."departmentId" = :visibilityDepartmentId`,
   });
 }
@@ -34,6 +40,7 @@ export function visibleRounds(auth: AuthUser): Scope {
 export function visibleFindings(auth: AuthUser): Scope {
   return scope(auth, 'finding', [{ table: 'rounds', alias: 'round', on: `"round"."id" = "finding"."roundId"` }], {
     notConfidential: `"finding"."roundType" <> 'integrity'`,
+    team: `"round"."participantIds" LIKE '%"' || "finding"."roundType" || ':' || ${USER} || '"%'`,
     ownDepartment: `"finding"."responsibleDepartmentId" = :visibilityDepartmentId`,
   });
 }
@@ -46,7 +53,7 @@ function scope(
   auth: AuthUser,
   alias: string,
   roundJoin: Scope['joins'],
-  rules: { notConfidential: string; ownDepartment: string },
+  rules: { notConfidential: string; team: string; ownDepartment: string },
 ): Scope {
   let joins: Scope['joins'] = [];
   const sees = (condition: string, parameters: Record<string, unknown> = {}): Scope => ({ alias, joins, condition, parameters });
@@ -56,9 +63,9 @@ function scope(
   const parameters: Record<string, unknown> = {};
   if (HOSPITAL_WIDE.some((role) => has(auth, role))) any.push(rules.notConfidential);
   if (has(auth, 'inspector') || has(auth, 'round_lead')) {
-    any.push(`("round"."leadId" = :visibilityUserId OR "round"."teamMemberIds" LIKE :visibilityTeamPattern)`);
+    any.push(rules.team);
     joins = roundJoin;
-    Object.assign(parameters, { visibilityUserId: auth.id, visibilityTeamPattern: `%"${auth.id}"%` });
+    parameters.visibilityUserId = auth.id;
   }
   if (has(auth, 'department_staff') && auth.departmentId) {
     any.push(rules.ownDepartment);

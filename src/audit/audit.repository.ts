@@ -24,7 +24,7 @@ export class AuditRepository {
     const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where(
       `((entry.entityType = 'round' AND ${visibleRowExists(visible.rounds, 'rounds', 'entry.entityId')})
         OR (entry.entityType = 'finding' AND ${visibleRowExists(visible.findings, 'findings', 'entry.entityId')})
-        OR entry.entityType IN ('user', 'device'))`,
+        OR entry.entityType IN ('user', 'device', 'checklist'))`,
       { ...visible.rounds.parameters, ...visible.findings.parameters },
     );
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });

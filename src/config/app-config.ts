@@ -1,8 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
+import type { AssessmentWeights } from '../assessments/assessment';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = toInt;
 
 /** Everything the service reads from the environment, validated once at start. */
 export class AppConfig {
@@ -103,6 +105,38 @@ export class AppConfig {
   @Min(1)
   DEADLINE_DAYS_MINOR = 30;
 
+  /** Assessment: share of the average round score; with ASSESSMENT_TIMELINESS_WEIGHT it must make 1. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  ASSESSMENT_SCORE_WEIGHT = 0.6;
+
+  /** Assessment: share of the on-time rate (closed on time ÷ closed or overdue). */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  ASSESSMENT_TIMELINESS_WEIGHT = 0.4;
+
+  /** Assessment: points off per vetoed round (一票否决). */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  ASSESSMENT_VETO_PENALTY = 20;
+
+  /** Assessment: points off per finding overdue at month end. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  ASSESSMENT_OVERDUE_PENALTY = 2;
+
+  /** Assessment: points off per reopening in the month. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  ASSESSMENT_REOPEN_PENALTY = 2;
+
   /** How long an Idempotency-Key is remembered. */
   @Transform(toInt)
   @IsInt()
@@ -126,6 +160,16 @@ export class AppConfig {
     return this.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');
   }
 
+  get assessmentWeights(): AssessmentWeights {
+    return {
+      score: this.ASSESSMENT_SCORE_WEIGHT,
+      timeliness: this.ASSESSMENT_TIMELINESS_WEIGHT,
+      vetoPenalty: this.ASSESSMENT_VETO_PENALTY,
+      overduePenalty: this.ASSESSMENT_OVERDUE_PENALTY,
+      reopenPenalty: this.ASSESSMENT_REOPEN_PENALTY,
+    };
+  }
+
   deadlineDays(severity: 'minor' | 'major' | 'critical'): number {
     return { critical: this.DEADLINE_DAYS_CRITICAL, major: this.DEADLINE_DAYS_MAJOR, minor: this.DEADLINE_DAYS_MINOR }[
       severity
@@ -143,6 +187,9 @@ export class AppConfig {
     if (errors.length > 0) {
       const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
       throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    }
+    if (Math.abs(config.ASSESSMENT_SCORE_WEIGHT + config.ASSESSMENT_TIMELINESS_WEIGHT - 1) > 1e-9) {
+      throw new Error('Invalid configuration:\n  ASSESSMENT_SCORE_WEIGHT + ASSESSMENT_TIMELINESS_WEIGHT: must add up to 1, so the assessment stays on the 0–100 scale');
     }
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
       throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');

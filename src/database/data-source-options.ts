@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { ChecklistTemplateEntity } from '../checklists/checklist-template.entity';
 import { AppConfig } from '../config/app-config';
 import { FindingEntity } from '../findings/finding.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
@@ -18,6 +19,7 @@ export const ENTITIES = [
   UserEntity,
   SessionEntity,
   DeviceEntity,
+  ChecklistTemplateEntity,
   RoundEntity,
   FindingEntity,
   AuditEntryEntity,

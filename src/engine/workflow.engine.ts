@@ -179,6 +179,8 @@ export class WorkflowEngine {
         return;
       case 'invalid':
         throw new InvalidInputException(decision.problems);
+      case 'conflict':
+        throw new ApiException(HttpStatus.CONFLICT, decision.message, decision.details);
       case 'forbidden':
         throw new ApiException(HttpStatus.FORBIDDEN, `You may not send ${event.type} to this ${kind.entityType}`);
       case 'not_now':

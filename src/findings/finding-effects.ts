@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { FindingInput, LoggedFinding, RoundContext, SYSTEM_ACTOR } from '../../workflows';
+import { Actor, FindingInput, LoggedFinding, RoundContext, RoundEvent, RoundType, SYSTEM_ACTOR, addressedPart, partOf } from '../../workflows';
 import { AppConfig } from '../config/app-config';
 import { RowMapper } from '../database/row-mapper';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
@@ -25,11 +25,20 @@ export class FindingEffects implements OnModuleInit {
 
   onModuleInit(): void {
     this.engine.onAction<RoundEntity>('createFinding', (manager, round, event) => this.createFinding(manager, round, event));
+    // A part's lead submitting the part assigns its findings, in that lead's name.
     this.engine.onAction<RoundEntity>('assignReportedFindings', (manager, round, event) =>
-      this.sendToFindings(manager, round.row.id, 'reported', { type: 'ASSIGN' }, event),
+      this.sendToFindings(manager, round.row.id, 'reported', partSubmitted(round, event), { type: 'ASSIGN', actor: event.actor }, event),
     );
+    // The round's lead may not lead every part, so the service withdraws the findings itself.
     this.engine.onAction<RoundEntity>('withdrawOpenFindings', (manager, round, event) =>
-      this.sendToFindings(manager, round.row.id, 'open', { type: 'WITHDRAW', reason: `Round cancelled: ${String(event.reason)}` }, event),
+      this.sendToFindings(
+        manager,
+        round.row.id,
+        'open',
+        undefined,
+        { type: 'WITHDRAW', reason: `Round cancelled: ${String(event.reason)}`, actor: SYSTEM_ACTOR },
+        event,
+      ),
     );
     this.engine.onAction<RoundEntity>('completeIfSettled', (manager, round, event) =>
       this.completeRoundIfSettled(manager, round.row.id, event),
@@ -49,7 +58,8 @@ export class FindingEffects implements OnModuleInit {
       roundId: round.row.id,
       roundType: finding.roundType,
       severity: finding.severity,
-      roundLeadId: roundContext.leadId,
+      // Each part of a joint round has its own lead, who assigns and may withdraw its findings.
+      roundLeadId: partOf(roundContext, finding.roundType)?.leadId ?? roundContext.leadId,
       responsibleDepartmentId: finding.responsibleDepartment.id,
       defaultDeadlineDays: this.config.deadlineDays(finding.severity),
     };
@@ -64,6 +74,7 @@ export class FindingEffects implements OnModuleInit {
         description: finding.description,
         severity: finding.severity,
         location: finding.location,
+        checklistItemCode: finding.checklistItemCode,
       },
       event: { type: 'LOG_FINDING', payload: { ...finding } },
       actor: event.actor,
@@ -74,11 +85,12 @@ export class FindingEffects implements OnModuleInit {
     manager: EntityManager,
     roundId: string,
     state: 'reported' | 'open',
-    payload: { type: string } & Record<string, unknown>,
+    roundType: RoundType | undefined,
+    event: { type: string; actor: Actor } & Record<string, unknown>,
     cause: EnvelopedEvent,
   ): Promise<void> {
-    for (const finding of await this.findings.inRound(manager, roundId, state)) {
-      await this.engine.apply(manager, FINDING, finding.id, { ...payload, actor: cause.actor, at: cause.at, today: cause.today });
+    for (const finding of await this.findings.inRound(manager, roundId, state, roundType)) {
+      await this.engine.apply(manager, FINDING, finding.id, { ...event, at: cause.at, today: cause.today });
     }
   }
 
@@ -99,4 +111,9 @@ export class FindingEffects implements OnModuleInit {
   private systemAt(cause: EnvelopedEvent) {
     return { actor: SYSTEM_ACTOR, at: cause.at, today: cause.today };
   }
+}
+
+/** The part a SUBMIT was for. */
+function partSubmitted(round: Applied<RoundEntity>, event: EnvelopedEvent): RoundType | undefined {
+  return addressedPart(round.snapshot.context as RoundContext, event as unknown as RoundEvent);
 }

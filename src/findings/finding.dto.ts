@@ -96,6 +96,8 @@ export class FindingDto {
   @ApiProperty({ enum: SEVERITIES })
   severity: Severity;
   location: string | null;
+  /** The checklist item whose failure raised the finding. */
+  checklistItemCode: string | null;
   responsibleDepartmentId: string;
   @ApiProperty({ enum: FINDING_PROGRESS_STATES })
   state: FindingProgress;
@@ -128,6 +130,7 @@ export class FindingDto {
       description: entity.description,
       severity: entity.severity,
       location: entity.location,
+      checklistItemCode: entity.checklistItemCode,
       responsibleDepartmentId: entity.responsibleDepartmentId,
       state: entity.state as FindingProgress,
       timeliness: entity.timeliness,

@@ -22,6 +22,10 @@ export class FindingEntity extends WorkflowSubjectEntity {
   @Column({ type: 'varchar', length: 200, nullable: true })
   location: string | null;
 
+  /** The checklist item whose failure raised the finding. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  checklistItemCode: string | null;
+
   // Denormalised from the snapshot by the engine, for filters and sorting.
   @Column({ type: 'varchar', length: 36 })
   responsibleDepartmentId: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, Not, In } from 'typeorm';
-import { FINDING_SETTLED_STATES, FindingProgress } from '../../workflows';
+import { FINDING_SETTLED_STATES, FindingProgress, RoundType } from '../../workflows';
 import { scopedQuery, visibleFindings } from '../access/visibility';
 import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from '../identity/auth-user';
@@ -40,9 +40,10 @@ export class FindingsRepository {
     return manager.findOneBy(FindingEntity, { id });
   }
 
-  inRound(manager: EntityManager, roundId: string, state: FindingProgress | 'open'): Promise<FindingEntity[]> {
+  /** The round's findings in `state`, of one part (`roundType`) or all. */
+  inRound(manager: EntityManager, roundId: string, state: FindingProgress | 'open', roundType?: RoundType): Promise<FindingEntity[]> {
     return manager.find(FindingEntity, {
-      where: { roundId, state: state === 'open' ? Not(In(FINDING_SETTLED_STATES)) : state },
+      where: { roundId, state: state === 'open' ? Not(In(FINDING_SETTLED_STATES)) : state, ...(roundType ? { roundType } : {}) },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }

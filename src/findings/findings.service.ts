@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { LoggedFinding, Snapshot } from '../../workflows';
+import { Snapshot } from '../../workflows';
 import { visibleFindings } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
@@ -15,6 +15,7 @@ import { FindingDto, FindingEventBody, ListFindingsQuery, LogFindingDto } from '
 import { FindingEntity } from './finding.entity';
 import { FINDING } from './finding.kind';
 import { FindingsRepository } from './findings.repository';
+import { loggedFinding } from './logged-finding';
 
 @Injectable()
 export class FindingsService {
@@ -37,19 +38,16 @@ export class FindingsService {
       const existing = dto.id ? await this.findings.findByIdOrNull(manager, dto.id) : null;
       if (existing) return this.replayLogged(auth, existing, roundId, dto);
 
-      const department = await this.identity.findDepartment(manager, dto.responsibleDepartmentId);
-      if (!department) {
-        throw new InvalidInputException([{ field: 'responsibleDepartmentId', reason: 'names no known department' }]);
-      }
-      const finding: LoggedFinding = {
+      const finding = await loggedFinding(manager, this.identity, {
         id,
         roundType: dto.roundType,
         severity: dto.severity,
-        responsibleDepartment: { id: department.id, kind: department.kind },
+        responsibleDepartmentId: dto.responsibleDepartmentId,
         title: dto.title,
         description: dto.description,
         location: dto.location ?? null,
-      };
+        checklistItemCode: null,
+      });
       await this.engine.apply(manager, ROUND, roundId, {
         type: 'LOG_FINDING',
         finding,

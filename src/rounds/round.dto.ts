@@ -1,15 +1,60 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ROUND_STATES, ROUND_TYPES, type RoundState, type RoundType } from '../../workflows';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ITEM_RESULTS,
+  PART_STATES,
+  ROUND_STATES,
+  ROUND_TYPES,
+  SEVERITIES,
+  partScore,
+  roundStatus,
+  type ItemResult,
+  type PartState,
+  type RoundContext,
+  type RoundState,
+  type RoundType,
+  type Severity,
+} from '../../workflows';
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { RoundEntity } from './round.entity';
 
+/** One part of a joint round: its type, lead and team. */
+export class RoundPartPlanDto {
+  @IsIn(ROUND_TYPES)
+  type: RoundType;
+
+  /** A user with the round_lead role; submits this part. */
+  @IsUUID()
+  leadId: string;
+
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  teamMemberIds: string[];
+}
+
 export class CreateRoundDto {
-  /** One round type; joint rounds (several types) come with checklists. */
+  /** One round type, or several for a joint round (联动查房). */
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1, { message: 'types must hold exactly one round type (joint rounds are not available yet)' })
+  @ArrayMaxSize(ROUND_TYPES.length)
+  @ArrayUnique()
   @IsIn(ROUND_TYPES, { each: true })
   types: RoundType[];
 
@@ -30,6 +75,14 @@ export class CreateRoundDto {
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   teamMemberIds: string[];
+
+  /** A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROUND_TYPES.length)
+  @ValidateNested({ each: true })
+  @Type(() => RoundPartPlanDto)
+  parts?: RoundPartPlanDto[];
 }
 
 export class ListRoundsQuery extends PageQuery {
@@ -46,6 +99,41 @@ export class ListRoundsQuery extends PageQuery {
   departmentId?: string;
 }
 
+export class RoundPartDto {
+  @ApiProperty({ enum: ROUND_TYPES })
+  type: RoundType;
+  leadId: string;
+  teamMemberIds: string[];
+  @ApiProperty({ enum: PART_STATES })
+  state: PartState;
+  /** The checklist version the part started with; null for rounds planned before checklists. */
+  checklistId: string | null;
+  checklistVersion: number;
+  itemCount: number;
+  itemsAnswered: number;
+  /** 100 minus deductions, floored at 0; null without a checklist. */
+  score: number | null;
+  vetoed: boolean;
+
+  static from(entity: RoundEntity, context: RoundContext, part: RoundContext['parts'][number]): RoundPartDto {
+    const status = roundStatus(entity.snapshot.value);
+    const state: PartState = status.state === 'in_progress' ? (status.parts[part.type] ?? 'inspecting') : status.state;
+    const { score, vetoed } = partScore(part);
+    return {
+      type: part.type,
+      leadId: part.leadId,
+      teamMemberIds: part.teamMemberIds,
+      state,
+      checklistId: part.checklist.templateId,
+      checklistVersion: part.checklist.version,
+      itemCount: part.checklist.items.length,
+      itemsAnswered: part.checklist.items.filter((item) => part.results[item.code] !== undefined).length,
+      score,
+      vetoed,
+    };
+  }
+}
+
 export class RoundDto {
   id: string;
   types: RoundType[];
@@ -59,13 +147,20 @@ export class RoundDto {
   /** Events the caller may send now. */
   availableEvents: string[];
   findingsLogged: number;
+  /** The mean of the parts' scores (one part: its score); null without a checklist. */
+  score: number | null;
+  /** A bottom-line item failed in some part (一票否决). */
+  vetoed: boolean;
+  /** Checklist version per round type. */
+  checklistVersions: Partial<Record<RoundType, number>>;
+  parts: RoundPartDto[];
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
 
   static from(entity: RoundEntity, availableEvents: string[]): RoundDto {
-    const { id, types, departmentId, leadId, teamMemberIds, scheduledFor, state, version, createdBy, createdAt, updatedAt } = entity;
-    const findingsLogged = (entity.snapshot.context as { findingsLogged: number }).findingsLogged;
+    const { id, types, departmentId, leadId, teamMemberIds, scheduledFor, state, version, score, vetoed, createdBy, createdAt, updatedAt } = entity;
+    const context = entity.snapshot.context as RoundContext;
     return {
       id,
       types,
@@ -76,12 +171,122 @@ export class RoundDto {
       state: state as RoundState,
       version,
       availableEvents,
-      findingsLogged,
+      findingsLogged: context.findingsLogged,
+      score,
+      vetoed,
+      checklistVersions: Object.fromEntries(context.parts.map((part) => [part.type, part.checklist.version])),
+      parts: context.parts.map((part) => RoundPartDto.from(entity, context, part)),
       createdBy,
       createdAt,
       updatedAt,
     };
   }
+}
+
+/** A finding raised from a failed item, pre-filled from it: every field may be left out. */
+export class RaiseFindingDto {
+  /** A client-made UUID, as for logging a finding. */
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
+  /** Defaults to the item's title. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+
+  /** Defaults to the note, or the item's standard. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  description?: string;
+
+  /** Defaults to critical for a bottom-line item, major otherwise. */
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  /** Defaults to the visited department. */
+  @IsOptional()
+  @IsUUID()
+  responsibleDepartmentId?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  location?: string;
+}
+
+export class RecordResultDto {
+  /** The part the item belongs to; may be left out when the item code is in one part only. */
+  @IsOptional()
+  @IsIn(ROUND_TYPES)
+  roundType?: RoundType;
+
+  @IsIn(ITEM_RESULTS)
+  result: ItemResult;
+
+  /** Points deducted for a failed item, up to the item's maximum (its maximum when left out); 0 otherwise. */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  deduction?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+
+  /** Raise a finding for this failed item in the same step. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RaiseFindingDto)
+  raiseFinding?: RaiseFindingDto;
+}
+
+export class ItemResultDto {
+  code: string;
+  title: string;
+  titleEn: string;
+  category: string;
+  standard: string;
+  maxDeduction: number;
+  veto: boolean;
+  source: string | null;
+  @ApiProperty({ enum: ITEM_RESULTS, nullable: true })
+  result: ItemResult | null;
+  deduction: number | null;
+  note: string | null;
+  findingId: string | null;
+  recordedBy: string | null;
+  recordedAt: string | null;
+}
+
+export class PartResultsDto {
+  @ApiProperty({ enum: ROUND_TYPES })
+  type: RoundType;
+  @ApiProperty({ enum: PART_STATES })
+  state: PartState;
+  checklistId: string | null;
+  checklistVersion: number;
+  checklistTitle: string | null;
+  score: number | null;
+  vetoed: boolean;
+  /** Codes of the items still without a result: the part cannot be submitted until this is empty. */
+  missingItems: string[];
+  items: ItemResultDto[];
+}
+
+export class RoundResultsDto {
+  roundId: string;
+  version: number;
+  score: number | null;
+  vetoed: boolean;
+  /** Parts the caller may read: an integrity part only for those entitled to integrity work. */
+  parts: PartResultsDto[];
 }
 
 abstract class RoundEventDto<T extends string> {
@@ -96,6 +301,11 @@ export class StartRoundDto extends RoundEventDto<'START'> {
 export class SubmitRoundDto extends RoundEventDto<'SUBMIT'> {
   @IsIn(['SUBMIT'])
   override type: 'SUBMIT';
+
+  /** The part to submit; required for a joint round. */
+  @IsOptional()
+  @IsIn(ROUND_TYPES)
+  roundType?: RoundType;
 }
 
 export class CancelRoundDto extends RoundEventDto<'CANCEL'> {

@@ -18,4 +18,15 @@ export class RoundEntity extends WorkflowSubjectEntity {
 
   @Column({ type: 'date' })
   scheduledFor: string;
+
+  // Denormalised from the snapshot by the engine, for visibility, filters and assessment.
+  /** The round's lead and every part's lead and team: who may see the round. */
+  @Column({ type: 'simple-json' })
+  participantIds: string[];
+
+  @Column({ type: 'double precision', nullable: true })
+  score: number | null;
+
+  @Column({ type: 'boolean' })
+  vetoed: boolean;
 }

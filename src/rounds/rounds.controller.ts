@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EventBodyPipe } from '../common/event-body.pipe';
 import { Page } from '../common/pagination';
 import { IfMatch, UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { CreateRoundDto, ListRoundsQuery, ROUND_EVENT_DTOS, RoundDto, type RoundEventBody } from './round.dto';
+import { CreateRoundDto, ListRoundsQuery, ROUND_EVENT_DTOS, RecordResultDto, RoundDto, RoundResultsDto, type RoundEventBody } from './round.dto';
 import { RoundsService } from './rounds.service';
 
 @ApiTags('rounds')
@@ -45,5 +45,24 @@ export class RoundsController {
     @IfMatch() ifMatch?: number,
   ): Promise<RoundDto> {
     return this.service.send(auth, id, event, ifMatch);
+  }
+
+  @Get(':id/results')
+  @AllowAnyUser()
+  results(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<RoundResultsDto> {
+    return this.service.results(auth, id);
+  }
+
+  @Put(':id/results/:itemCode')
+  @Allow('inspector', 'round_lead')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version the client last saw; 412 if it changed' })
+  recordResult(
+    @Auth() auth: AuthUser,
+    @UuidParam() id: string,
+    @Param('itemCode') itemCode: string,
+    @Body() dto: RecordResultDto,
+    @IfMatch() ifMatch?: number,
+  ): Promise<RoundResultsDto> {
+    return this.service.recordResult(auth, id, itemCode, dto, ifMatch);
   }
 }

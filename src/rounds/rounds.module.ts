@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ChecklistsModule } from '../checklists/checklists.module';
 import { IdentityModule } from '../identity/identity.module';
 import { RoundsController } from './rounds.controller';
 import { RoundsRepository } from './rounds.repository';
 import { RoundsService } from './rounds.service';
 
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, ChecklistsModule],
   controllers: [RoundsController],
   providers: [RoundsService, RoundsRepository],
   exports: [RoundsService],

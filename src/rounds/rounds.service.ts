@@ -1,15 +1,42 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ROUND_WORKFLOW_BY_TYPE, RoundInput, Snapshot } from '../../workflows';
+import {
+  LoggedFinding,
+  PartState,
+  PayloadProblem,
+  RoundContext,
+  RoundInput,
+  RoundPart,
+  RoundType,
+  Snapshot,
+  missingItems,
+  partOf,
+  partScore,
+  roundStatus,
+  roundWorkflowId,
+} from '../../workflows';
 import { visibleRounds } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
+import { ChecklistItem } from '../checklists/checklist-template.entity';
+import { ChecklistsService } from '../checklists/checklists.service';
 import { Database } from '../database/database.service';
 import { WorkflowEngine } from '../engine/workflow.engine';
+import { FindingEntity } from '../findings/finding.entity';
+import { loggedFinding } from '../findings/logged-finding';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
-import { CreateRoundDto, ListRoundsQuery, RoundDto, RoundEventBody } from './round.dto';
+import {
+  CreateRoundDto,
+  ItemResultDto,
+  ListRoundsQuery,
+  PartResultsDto,
+  RecordResultDto,
+  RoundDto,
+  RoundEventBody,
+  RoundResultsDto,
+} from './round.dto';
 import { RoundEntity } from './round.entity';
 import { ROUND } from './round.kind';
 import { RoundsRepository } from './rounds.repository';
@@ -21,23 +48,28 @@ export class RoundsService {
     private readonly engine: WorkflowEngine,
     private readonly rounds: RoundsRepository,
     private readonly identity: IdentityRepository,
+    private readonly checklists: ChecklistsService,
   ) {}
 
+  /** Plans a round; each part starts with the current checklist of its type and keeps that version. */
   create(auth: AuthUser, dto: CreateRoundDto): Promise<RoundDto> {
     return this.db.write(auth.request, async (manager) => {
-      await this.assertReferences(manager, dto);
+      const plans = this.partPlans(dto);
+      await this.assertReferences(manager, dto, plans);
+      const checklists = await this.checklists.currentRefs(manager, dto.types);
       const input: RoundInput = {
         types: dto.types,
         departmentId: dto.departmentId,
         leadId: dto.leadId,
         teamMemberIds: dto.teamMemberIds,
+        parts: plans.map((plan) => ({ ...plan, checklist: checklists.get(plan.type)! })),
       };
       const { row, snapshot } = await this.engine.create(manager, ROUND, {
         id: randomUUID(),
-        workflowId: ROUND_WORKFLOW_BY_TYPE[dto.types[0]],
+        workflowId: roundWorkflowId(dto.types),
         input,
-        columns: { ...input, scheduledFor: dto.scheduledFor },
-        event: { type: 'PLAN', payload: { ...dto } },
+        columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor },
+        event: { type: 'PLAN', payload: { ...dto, parts: input.parts } },
         actor: toActor(auth),
       });
       return this.toDto(auth, row, snapshot);
@@ -60,8 +92,46 @@ export class RoundsService {
   send(auth: AuthUser, id: string, body: RoundEventBody, ifMatch?: number): Promise<RoundDto> {
     return this.db.write(auth.request, async (manager) => {
       const event = { ...body, ...this.engine.envelope(toActor(auth)) };
-      const { row, snapshot } = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
-      return this.toDto(auth, row, snapshot);
+      const applied = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
+      // Effects may have moved the round on (a submitted round with nothing open completes at once).
+      if (applied.actions.length > 0) return this.toDto(auth, await this.findVisible(manager, auth, id));
+      return this.toDto(auth, applied.row, applied.snapshot);
+    });
+  }
+
+  async results(auth: AuthUser, id: string): Promise<RoundResultsDto> {
+    return this.db.read(async (manager) => this.resultsOf(manager, auth, await this.findVisible(manager, auth, id)));
+  }
+
+  /**
+   * Records one item's result through the round's RECORD_RESULT event, raising a finding from a
+   * failed item in the same step if asked. Sending the same result again changes and writes nothing.
+   */
+  recordResult(auth: AuthUser, id: string, itemCode: string, dto: RecordResultDto, ifMatch?: number): Promise<RoundResultsDto> {
+    return this.db.write(auth.request, async (manager) => {
+      const round = await this.findVisible(manager, auth, id);
+      const context = round.snapshot.context as RoundContext;
+      const part = this.partWithItem(context, itemCode, dto.roundType);
+      const item = part.checklist.items.find((i) => i.code === itemCode);
+      const recorded = part.results[itemCode];
+      const deduction = dto.result === 'fail' ? (dto.deduction ?? item?.maxDeduction ?? 0) : (dto.deduction ?? 0);
+      const unchanged =
+        recorded?.result === dto.result && recorded.deduction === deduction && recorded.note === (dto.note ?? null);
+      if (unchanged && (!dto.raiseFinding || recorded.findingId !== null)) return this.resultsOf(manager, auth, round);
+
+      const finding = dto.raiseFinding && !recorded?.findingId ? await this.raisedFinding(manager, round, part, itemCode, dto) : undefined;
+      const event = {
+        type: 'RECORD_RESULT',
+        roundType: part.type,
+        itemCode,
+        result: dto.result,
+        ...(dto.deduction !== undefined ? { deduction: dto.deduction } : {}),
+        note: dto.note ?? null,
+        ...(finding ? { finding } : {}),
+        ...this.engine.envelope(toActor(auth)),
+      };
+      const { row } = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
+      return this.resultsOf(manager, auth, row);
     });
   }
 
@@ -75,22 +145,137 @@ export class RoundsService {
     return RoundDto.from(round, this.engine.availableEvents(round, toActor(auth), snapshot));
   }
 
-  private async assertReferences(manager: EntityManager, dto: CreateRoundDto): Promise<void> {
-    const problems = [];
+  /** The part whose checklist has the item: named by `roundType`, or the only part that has it. */
+  private partWithItem(context: RoundContext, itemCode: string, roundType?: RoundType): RoundPart {
+    if (roundType) {
+      const part = partOf(context, roundType);
+      if (!part) throw new InvalidInputException([{ field: 'roundType', reason: `must be one of this round's types: ${context.types.join(', ')}` }]);
+      return part;
+    }
+    const parts = context.parts.filter((part) => part.checklist.items.some((item) => item.code === itemCode));
+    if (parts.length === 1) return parts[0];
+    if (parts.length === 0) throw new InvalidInputException([{ field: 'itemCode', reason: "is not an item of this round's checklists" }]);
+    throw new InvalidInputException([{ field: 'roundType', reason: `is required: ${itemCode} is in the ${parts.map((p) => p.type).join(' and ')} checklists` }]);
+  }
+
+  /** The finding a failed item raises, pre-filled from the item where the request leaves fields out. */
+  private async raisedFinding(
+    manager: EntityManager,
+    round: RoundEntity,
+    part: RoundPart,
+    itemCode: string,
+    dto: RecordResultDto,
+  ): Promise<LoggedFinding> {
+    const raise = dto.raiseFinding!;
+    if (raise.id && (await manager.existsBy(FindingEntity, { id: raise.id }))) {
+      throw new ConflictException(`A finding with id ${raise.id} exists`);
+    }
+    const [template] = await this.checklists.findByIds(manager, part.checklist.templateId ? [part.checklist.templateId] : []);
+    const item = template?.items.find((i) => i.code === itemCode);
+    return loggedFinding(
+      manager,
+      this.identity,
+      {
+        id: raise.id ?? randomUUID(),
+        roundType: part.type,
+        severity: raise.severity ?? (item?.veto ? 'critical' : 'major'),
+        responsibleDepartmentId: raise.responsibleDepartmentId ?? round.departmentId,
+        title: raise.title ?? (item ? item.title.slice(0, 200) : itemCode),
+        description: raise.description ?? dto.note ?? `${itemCode}: ${item?.standard ?? ''}`.trim(),
+        location: raise.location ?? null,
+        checklistItemCode: itemCode,
+      },
+      'raiseFinding.',
+    );
+  }
+
+  private async resultsOf(manager: EntityManager, auth: AuthUser, round: RoundEntity): Promise<RoundResultsDto> {
+    const context = round.snapshot.context as RoundContext;
+    const parts = context.parts.filter((part) => part.type !== 'integrity' || this.maySeeIntegrityResults(auth, round));
+    const templates = await this.checklists.findByIds(manager, parts.flatMap((part) => part.checklist.templateId ?? []));
+    const status = roundStatus(round.snapshot.value);
+    return {
+      roundId: round.id,
+      version: round.version,
+      score: round.score,
+      vetoed: round.vetoed,
+      parts: parts.map((part): PartResultsDto => {
+        const template = templates.find((t) => t.id === part.checklist.templateId);
+        const state: PartState = status.state === 'in_progress' ? (status.parts[part.type] ?? 'inspecting') : status.state;
+        return {
+          type: part.type,
+          state,
+          checklistId: part.checklist.templateId,
+          checklistVersion: part.checklist.version,
+          checklistTitle: template?.title ?? null,
+          ...partScore(part),
+          missingItems: missingItems(part.checklist, part.results),
+          items: (template?.items ?? []).map((item) => itemResult(item, part)),
+        };
+      }),
+    };
+  }
+
+  /** Integrity results are confidential like integrity findings: the discipline office, the integrity lead office, the part's team and the visited department. */
+  private maySeeIntegrityResults(auth: AuthUser, round: RoundEntity): boolean {
+    return (
+      auth.roles.includes('discipline_office') ||
+      (auth.roles.includes('verifier') && auth.leadOfficeFor.includes('integrity')) ||
+      round.participantIds.includes(`integrity:${auth.id}`) ||
+      (auth.roles.includes('department_staff') && auth.departmentId === round.departmentId)
+    );
+  }
+
+  private partPlans(dto: CreateRoundDto): Omit<RoundPart, 'checklist' | 'results'>[] {
+    if (!dto.parts) return dto.types.map((type) => ({ type, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds }));
+    const planned = dto.parts.map((part) => part.type);
+    if (planned.length !== dto.types.length || dto.types.some((type) => !planned.includes(type))) {
+      throw new InvalidInputException([{ field: 'parts', reason: `must hold one part for each of types: ${dto.types.join(', ')}` }]);
+    }
+    return dto.types.map((type) => {
+      const { leadId, teamMemberIds } = dto.parts!.find((part) => part.type === type)!;
+      return { type, leadId, teamMemberIds };
+    });
+  }
+
+  private async assertReferences(manager: EntityManager, dto: CreateRoundDto, plans: Omit<RoundPart, 'checklist' | 'results'>[]): Promise<void> {
+    const problems: PayloadProblem[] = [];
     if (!(await this.identity.findDepartment(manager, dto.departmentId))) {
       problems.push({ field: 'departmentId', reason: 'names no known department' });
     }
-    const users = await this.identity.findUsers(manager, [dto.leadId, ...dto.teamMemberIds]);
-    const user = (id: string) => users.find((u) => u.id === id && u.active);
-    if (!user(dto.leadId)?.roles.includes('round_lead')) {
-      problems.push({ field: 'leadId', reason: 'must name an active user with the round_lead role' });
-    }
-    dto.teamMemberIds.forEach((memberId, index) => {
-      const roles = user(memberId)?.roles ?? [];
-      if (!roles.includes('inspector') && !roles.includes('round_lead')) {
-        problems.push({ field: `teamMemberIds[${index}]`, reason: 'must name an active inspector or round lead' });
-      }
+    const ids = [dto.leadId, ...dto.teamMemberIds, ...plans.flatMap((plan) => [plan.leadId, ...plan.teamMemberIds])];
+    const users = await this.identity.findUsers(manager, [...new Set(ids)]);
+    const rolesOf = (id: string) => users.find((u) => u.id === id && u.active)?.roles ?? [];
+    const checkLead = (id: string, field: string) => {
+      if (!rolesOf(id).includes('round_lead')) problems.push({ field, reason: 'must name an active user with the round_lead role' });
+    };
+    const checkTeam = (memberIds: string[], field: string) =>
+      memberIds.forEach((memberId, index) => {
+        const roles = rolesOf(memberId);
+        if (!roles.includes('inspector') && !roles.includes('round_lead')) {
+          problems.push({ field: `${field}[${index}]`, reason: 'must name an active inspector or round lead' });
+        }
+      });
+    checkLead(dto.leadId, 'leadId');
+    checkTeam(dto.teamMemberIds, 'teamMemberIds');
+    dto.parts?.forEach((part, index) => {
+      checkLead(part.leadId, `parts[${index}].leadId`);
+      checkTeam(part.teamMemberIds, `parts[${index}].teamMemberIds`);
     });
     if (problems.length > 0) throw new InvalidInputException(problems);
   }
+}
+
+function itemResult(item: ChecklistItem, part: RoundPart): ItemResultDto {
+  const recorded = part.results[item.code];
+  return {
+    ...item,
+    source: item.source ?? null,
+    result: recorded?.result ?? null,
+    deduction: recorded?.deduction ?? null,
+    note: recorded?.note ?? null,
+    findingId: recorded?.findingId ?? null,
+    recordedBy: recorded?.recordedBy ?? null,
+    recordedAt: recorded?.recordedAt ?? null,
+  };
 }

@@ -1,5 +1,5 @@
 import type { RoundType } from '../../workflows';
-import type { Hospital } from './hospital';
+import { TEST_ITEM, type Hospital } from './hospital';
 import type { TestApp } from './test-app';
 
 /** Short verbs for the walk through a finding's life, each asserting the status it expects. */
@@ -15,14 +15,17 @@ export class Flow {
     return {
       post: (path: string, body: object, headers: Record<string, string> = {}) =>
         t.http.post(path).set({ Authorization: `Bearer ${token}`, ...headers }).send(body),
+      put: (path: string, body: object) => t.http.put(path).set({ Authorization: `Bearer ${token}` }).send(body),
       get: (path: string) => t.http.get(path).set('Authorization', `Bearer ${token}`),
     };
   }
 
+  /** A round of the type, started, its checklist passed: ready to log findings and be submitted. */
   async startedRound(type: RoundType, departmentId = this.h.departments.cardiology): Promise<string> {
     const body = { types: [type], departmentId, scheduledFor: '2026-11-24', leadId: this.h.users.lead.id, teamMemberIds: [this.h.users.inspector.id] };
     const round = await this.as('lead').post('/rounds', body).expect(201);
     await this.as('lead').post(`/rounds/${round.body.id}/events`, { type: 'START' }).expect(200);
+    await this.as('lead').put(`/rounds/${round.body.id}/results/${TEST_ITEM}`, { result: 'pass' }).expect(200);
     return round.body.id as string;
   }
 

@@ -1,7 +1,10 @@
 import type { RoundType } from '../../workflows';
 import { ADMIN_PASSWORD, PASSWORD, TestApp } from './test-app';
 
-/** A small hospital: wards, lead offices, and one person per role. */
+/** The one item of the checklist every round type gets in a seeded hospital. */
+export const TEST_ITEM = 'T-1';
+
+/** A small hospital: wards, lead offices, one person per role, and a one-item checklist per round type. */
 export interface Hospital {
   departments: { cardiology: string; surgery: string; logistics: string; presidentOffice: string; partyOffice: string; disciplineOffice: string };
   users: Record<'lead' | 'otherLead' | 'inspector' | 'cardiologyStaff' | 'surgeryStaff' | 'adminVerifier' | 'partyVerifier' | 'discipline' | 'admin', { id: string; token: string }>;
@@ -25,6 +28,11 @@ export async function seedHospital(t: TestApp): Promise<Hospital> {
     const id = (await t.http.post('/users').set(auth).send(body).expect(201)).body.id as string;
     return { id, token: await t.login(username) };
   };
+  // A one-item standard for every type, so suites about other things pass a round's checklist in one step.
+  for (const roundType of ['administrative', 'party_building', 'integrity']) {
+    const item = { code: TEST_ITEM, title: '病区巡查', titleEn: 'Ward walk-through', category: '巡查', standard: 'Walked through', maxDeduction: 10, veto: false };
+    await t.http.post('/checklists').set(auth).send({ roundType, title: 'Test standard', items: [item] }).expect(201);
+  }
   const users = {
     lead: await user('lead', ['round_lead']),
     otherLead: await user('other-lead', ['round_lead']),

@@ -21,14 +21,19 @@ export function activeNodeIds(snapshot: Snapshot): Set<string> {
 
 /**
  * Shortest paths to every reachable state value, then every enabled event from each path's end:
- * together they take every edge of the reachable graph. States are told apart by value only, since
- * counters in the context would make the graph infinite.
+ * together they take every edge of the reachable graph. States are told apart by value, and by the
+ * finite part of the context a guard reads (`serializeContext`): counters would make the graph infinite.
  */
-export function explore(machine: AnyStateMachine, input: unknown, events: (snapshot: Snapshot) => EventObject[]) {
+export function explore(
+  machine: AnyStateMachine,
+  input: unknown,
+  events: (snapshot: Snapshot) => EventObject[],
+  serializeContext: (context: any) => unknown = () => null,
+) {
   const paths = getShortestPaths(machine, {
     input,
     events: (snapshot: Snapshot) => events(snapshot),
-    serializeState: (snapshot: Snapshot) => JSON.stringify(snapshot.value),
+    serializeState: (snapshot: Snapshot) => JSON.stringify([snapshot.value, serializeContext(snapshot.context)]),
   } as never);
   const steps: { before: Snapshot; event: EventObject; after: Snapshot; actions: string[] }[] = [];
   for (const path of paths) {
@@ -43,13 +48,23 @@ export function explore(machine: AnyStateMachine, input: unknown, events: (snaps
 
 /** The defined transitions no explored step took. */
 export function untakenTransitions(machine: AnyStateMachine, steps: ReturnType<typeof explore>['steps']): string[] {
+  const finalNodes = new Set<string>();
+  const collect = (node: AnyStateNode): void => {
+    if (node.type === 'final') finalNodes.add(node.id);
+    Object.values(node.states).forEach((child) => collect(child as AnyStateNode));
+  };
+  collect(machine.root);
+  // A final state that completes its parent is left at once, by the parent's done transition, in the same step.
+  const reached = (target: string, is: Set<string>, source: string) => is.has(target) || (finalNodes.has(target) && !is.has(source));
   return definedTransitions(machine)
     .filter(
       (t) =>
         !steps.some(({ before, event, after }) => {
           const was = activeNodeIds(before);
           const is = activeNodeIds(after);
-          return event.type === t.event && was.has(t.source) && t.targets.every((target) => is.has(target));
+          // A done transition (onDone) is taken by whichever event finishes its state's regions.
+          const done = t.event.startsWith('xstate.done.state.') && !was.has(t.targets[0]);
+          return (event.type === t.event || done) && was.has(t.source) && t.targets.every((target) => reached(target, is, t.source));
         }),
     )
     .map((t) => `${t.source} --${t.event}--> ${t.targets.join(',')}`);

@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+import type { LoggedFinding } from '../../workflows';
+import { InvalidInputException } from '../common/api-error';
+import type { IdentityRepository } from '../identity/identity.repository';
+
+/**
+ * A finding as a round's event carries it, its department looked up: shared by logging a finding
+ * and raising one from a failed checklist item. `field` prefixes the field named in a 400.
+ */
+export async function loggedFinding(
+  manager: EntityManager,
+  identity: IdentityRepository,
+  fields: Omit<LoggedFinding, 'responsibleDepartment'> & { responsibleDepartmentId: string },
+  field = '',
+): Promise<LoggedFinding> {
+  const { responsibleDepartmentId, ...finding } = fields;
+  const department = await identity.findDepartment(manager, responsibleDepartmentId);
+  if (!department) throw new InvalidInputException([{ field: `${field}responsibleDepartmentId`, reason: 'names no known department' }]);
+  return { ...finding, responsibleDepartment: { id: department.id, kind: department.kind } };
+}
