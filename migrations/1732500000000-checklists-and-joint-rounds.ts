@@ -16,7 +16,7 @@ interface StoredRound {
 
 /** Plain SQL with named parameters: a migration must not lean on today's entities, which may change after it. */
 function run(queryRunner: QueryRunner, sql: string, parameters: Record<string, unknown>): Promise<unknown> {
-  const [query, values] = queryRunner.connection.driver.escapeQueryWithParameters(sql, parameters, {});
+  const [query, values] = queryRunner.connection.driver.escapeQueryWithParameters(sql, parameters);
   return queryRunner.query(query, values);
 }
 
