@@ -24,7 +24,7 @@ const PASSWORD = 'bench-password-123';
 
 const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONCURRENCY, pipelining: 1 });
 
-async function call(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(method: 'GET' | 'POST' | 'PUT', path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await pool.request({
     method,
     path,
@@ -35,7 +35,7 @@ async function call(method: 'GET' | 'POST', path: string, token: string | null, 
   return { status: response.statusCode, json: text ? JSON.parse(text) : null };
 }
 
-async function expectOk(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown) {
+async function expectOk(method: 'GET' | 'POST' | 'PUT', path: string, token: string | null, body?: unknown) {
   const result = await call(method, path, token, body);
   if (result.status >= 300) throw new Error(`${method} ${path} → ${result.status} ${JSON.stringify(result.json)}`);
   return result.json;
@@ -118,6 +118,10 @@ async function main(): Promise<void> {
           findingIds.push(finding.id);
         }),
       );
+      const { parts } = await expectOk('GET', `/rounds/${round.id}/results`, lead.token);
+      for (const code of parts[0].missingItems as string[]) {
+        await expectOk('PUT', `/rounds/${round.id}/results/${code}`, inspector.token, { result: 'pass' });
+      }
       await expectOk('POST', `/rounds/${round.id}/events`, lead.token, { type: 'SUBMIT' });
     }
 
