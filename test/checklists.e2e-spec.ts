@@ -181,6 +181,7 @@ describe(`checklists, scoring, joint rounds and assessment (${onPostgres ? 'Post
 
     it('cannot be submitted until every item has a result: 409 listing the missing items', async () => {
       const roundId = await startedRound(['administrative']);
+      expect((await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.lead.token)).expect(200)).body.availableEvents).toEqual(['CANCEL']);
       await put(h.users.inspector.token, roundId, 'A', { result: 'pass' }).expect(200);
       const refused = await roundEvent(h.users.lead.token, roundId, { type: 'SUBMIT' }).expect(409);
       expect(refused.body).toMatchObject({
@@ -189,6 +190,7 @@ describe(`checklists, scoring, joint rounds and assessment (${onPostgres ? 'Post
       });
       await roundEvent(h.users.inspector.token, roundId, { type: 'SUBMIT' }).expect(403);
       for (const code of ['B', 'C', 'V']) await put(h.users.inspector.token, roundId, code, { result: 'pass' }).expect(200);
+      expect((await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.lead.token)).expect(200)).body.availableEvents).toEqual(['CANCEL', 'SUBMIT']);
       expect((await roundEvent(h.users.lead.token, roundId, { type: 'SUBMIT' }).expect(200)).body).toMatchObject({ state: 'completed', score: 100 });
     });
   });

@@ -149,7 +149,8 @@ export function eventsHandled(snapshot: Snapshot): string[] {
   const state = JSON.stringify(snapshot.value);
   let handled = byState.get(state);
   if (!handled) {
-    handled = [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '').sort();
+    // Eventless and done transitions (`xstate.done.state…`) are the machine's own, never sent from outside.
+    handled = [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))].filter((type) => type !== '' && !type.startsWith('xstate.')).sort();
     byState.set(state, handled);
   }
   return handled;
