@@ -31,6 +31,7 @@ import {
 } from '../../workflows';
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
+import { ChecklistItemDto } from '../checklists/checklist.dto';
 import { RoundEntity } from './round.entity';
 
 /** One part of a joint round: its type, lead and team. */
@@ -247,15 +248,8 @@ export class RecordResultDto {
   raiseFinding?: RaiseFindingDto;
 }
 
-export class ItemResultDto {
-  code: string;
-  title: string;
-  titleEn: string;
-  category: string;
-  standard: string;
-  maxDeduction: number;
-  veto: boolean;
-  source: string | null;
+/** A checklist item as published, with the part's result for it (nulls while unanswered). */
+export class ItemResultDto extends ChecklistItemDto {
   @ApiProperty({ enum: ITEM_RESULTS, nullable: true })
   result: ItemResult | null;
   deduction: number | null;
