@@ -35,14 +35,13 @@ import { ChecklistItemDto } from '../checklists/checklist.dto';
 import { RoundEntity } from './round.entity';
 
 /** One part of a joint round: its type, lead and team. */
-export class RoundPartPlanDto {
-  @IsIn(ROUND_TYPES)
-  type: RoundType;
-
-  /** A user with the round_lead role; submits this part. */
+/** Who does a round, or one part of a joint round. */
+class TeamPlanDto {
+  /** A user with the round_lead role. */
   @IsUUID()
   leadId: string;
 
+  /** Inspectors on the team. */
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(50)
@@ -50,7 +49,13 @@ export class RoundPartPlanDto {
   teamMemberIds: string[];
 }
 
-export class CreateRoundDto {
+/** One part of a joint round: its type, and the lead (who submits it) and team. */
+export class RoundPartPlanDto extends TeamPlanDto {
+  @IsIn(ROUND_TYPES)
+  type: RoundType;
+}
+
+export class CreateRoundDto extends TeamPlanDto {
   /** One round type, or several for a joint round (联动查房). */
   @IsArray()
   @ArrayMinSize(1)
@@ -65,17 +70,6 @@ export class CreateRoundDto {
 
   @IsCalendarDate()
   scheduledFor: string;
-
-  /** A user with the round_lead role. */
-  @IsUUID()
-  leadId: string;
-
-  /** Inspectors on the team. */
-  @IsArray()
-  @ArrayUnique()
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
-  teamMemberIds: string[];
 
   /** A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
   @IsOptional()
