@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
-import { id, instantColumn, ref, text } from './columns';
+import { id, instantColumn, ref, run, text } from './columns';
 import { DEFAULT_CHECKLISTS_V1 } from './data/default-checklists-v1';
 
 const SINGLE_TYPE_ROUND_WORKFLOWS: Record<string, string> = {
@@ -12,12 +12,6 @@ const SINGLE_TYPE_ROUND_WORKFLOWS: Record<string, string> = {
 interface StoredRound {
   value: unknown;
   context: { types: string[]; leadId: string; teamMemberIds: string[]; parts?: unknown[] } & Record<string, unknown>;
-}
-
-/** Plain SQL with named parameters: a migration must not lean on today's entities, which may change after it. */
-function run(queryRunner: QueryRunner, sql: string, parameters: Record<string, unknown>): Promise<unknown> {
-  const [query, values] = queryRunner.connection.driver.escapeQueryWithParameters(sql, parameters);
-  return queryRunner.query(query, values);
 }
 
 /**

@@ -20,3 +20,9 @@ export const text = (name: string, length: number, isNullable = false): TableCol
   isNullable,
 });
 
+
+/** Plain SQL with named parameters: a migration must not lean on today's entities, which may change after it. */
+export function run(queryRunner: QueryRunner, sql: string, parameters: Record<string, unknown>): Promise<unknown> {
+  const [query, values] = queryRunner.connection.driver.escapeQueryWithParameters(sql, parameters);
+  return queryRunner.query(query, values);
+}

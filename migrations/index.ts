@@ -1,6 +1,12 @@
 import { InitialSchema1732300000000 } from './1732300000000-initial-schema';
 import { AccountsAndDevices1732400000000 } from './1732400000000-accounts-and-devices';
 import { ChecklistsAndJointRounds1732500000000 } from './1732500000000-checklists-and-joint-rounds';
+import { DeadlinesAndNotifications1732600000000 } from './1732600000000-deadlines-and-notifications';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
-export const MIGRATIONS = [InitialSchema1732300000000, AccountsAndDevices1732400000000, ChecklistsAndJointRounds1732500000000];
+export const MIGRATIONS = [
+  InitialSchema1732300000000,
+  AccountsAndDevices1732400000000,
+  ChecklistsAndJointRounds1732500000000,
+  DeadlinesAndNotifications1732600000000,
+];

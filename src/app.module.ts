@@ -4,12 +4,15 @@ import { AuditModule } from './audit/audit.module';
 import { ChecklistsModule } from './checklists/checklists.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DeadlinesModule } from './deadlines/deadlines.module';
 import { EngineModule } from './engine/engine.module';
 import { FindingsModule } from './findings/findings.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { RoundsModule } from './rounds/rounds.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 @Module({
@@ -21,6 +24,9 @@ import { WorkflowsModule } from './workflows/workflows.module';
     ChecklistsModule,
     RoundsModule,
     FindingsModule,
+    DeadlinesModule,
+    NotificationsModule,
+    WebhooksModule,
     AuditModule,
     AssessmentsModule,
     WorkflowsModule,

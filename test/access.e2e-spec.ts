@@ -49,6 +49,12 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /rounds/{id}/results': SIGNED_IN,
   'PUT /rounds/{id}/results/{itemCode}': ['inspector', 'round_lead', 'tablet'],
   'GET /assessments': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
+  'GET /me/notifications': SIGNED_IN,
+  'POST /me/notifications/{id}/read': SIGNED_IN,
+  'POST /webhooks': ['admin'],
+  'GET /webhooks': ['admin'],
+  'DELETE /webhooks/{id}': ['admin'],
+  'GET /webhooks/{id}/deliveries': ['admin'],
 };
 
 describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {

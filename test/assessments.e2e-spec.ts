@@ -42,7 +42,7 @@ describe(`monthly department assessment (${onPostgres ? 'PostgreSQL' : 'SQLite'}
   async function close(findingId: string): Promise<void> {
     const finding = (await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body;
     const staff = staffFor(finding.responsibleDepartmentId);
-    await flow.send(staff, findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: finding.deadline });
+    await flow.send(staff, findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: finding.deadline.slice(0, 10) });
     await flow.send(staff, findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
     const verified = await flow.send(verifierFor[finding.roundType as Type], findingId, { type: 'VERIFY_ACCEPT' });
     if (verified.body.state === 'closure_audit') await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
@@ -179,7 +179,7 @@ describe(`monthly department assessment (${onPostgres ? 'PostgreSQL' : 'SQLite'}
             await close(id);
             closedAt = new Date(now);
           }
-          facts.push({ severity, createdAt: new Date(finding.createdAt), closedAt, deadline: finding.deadline });
+          facts.push({ severity, createdAt: new Date(finding.createdAt), closedAt, deadline: finding.deadline.slice(0, 10) });
         }
       }
     }

@@ -28,10 +28,11 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     it('administrative: rejected once, then accepted and closed; the round completes', async () => {
       const { roundId, findingId } = await flow.assignedFinding('administrative');
       const assigned = await flow.as('cardiologyStaff').get(`/findings/${findingId}`).expect(200);
-      expect(assigned.body).toMatchObject({ state: 'assigned', deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), version: 2 });
+      // A date alone is the end of that day in the hospital's time zone.
+      expect(assigned.body).toMatchObject({ state: 'assigned', deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T23:59:59\.999\+08:00$/), version: 2 });
       expect(assigned.body.availableEvents).toEqual(['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN']);
 
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '每周检查 weekly checks', committedDate: assigned.body.deadline });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '每周检查 weekly checks', committedDate: assigned.body.deadline.slice(0, 10) });
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'replaced' });
       const rejected = await flow.send('adminVerifier', findingId, { type: 'VERIFY_REJECT', reason: 'photo missing' });
       expect(rejected.body).toMatchObject({ state: 'rectifying', rejections: 1 });
@@ -124,7 +125,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       await flow.send('cardiologyStaff', findingId, { type: 'REQUEST_EXTENSION', reason: 'parts on order', proposedDeadline: '2027-03-01' });
       await flow.send('cardiologyStaff', findingId, { type: 'REQUEST_EXTENSION', reason: 'again', proposedDeadline: '2027-04-01' }, 409);
       const approved = await flow.send('adminVerifier', findingId, { type: 'APPROVE_EXTENSION' });
-      expect(approved.body).toMatchObject({ extension: 'approved', deadline: '2027-03-01', timeliness: 'on_track' });
+      expect(approved.body).toMatchObject({ extension: { state: 'approved', count: 1, limit: 2 }, deadline: '2027-03-01T23:59:59.999+08:00', timeliness: 'on_track' });
     });
   });
 
@@ -378,7 +379,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         'administrative-round@2', 'party-building-round@2', 'integrity-round@2',
         'joint-round.administrative+party_building@1', 'joint-round.administrative+integrity@1',
         'joint-round.party_building+integrity@1', 'joint-round.administrative+party_building+integrity@1',
-        'finding@1',
+        'finding@2',
       ]);
       const finding = await flow.as('inspector').get('/workflows/finding').expect(200);
       expect(finding.body.mermaid).toMatch(/^stateDiagram-v2/);

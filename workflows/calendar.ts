@@ -1,6 +1,32 @@
-/** Calendar dates as `YYYY-MM-DD` strings: ordered as strings, free of time zones. */
+import { DateTime } from 'luxon';
+
+/**
+ * Calendar dates are `YYYY-MM-DD` strings, ordered as strings. Deadlines are instants written as
+ * ISO 8601 with the hospital's offset (`2026-12-08T23:59:59.999+08:00`), so their calendar date is
+ * their first ten characters; compare them with `Date.parse`, never as strings.
+ */
 const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * A deadline as given (a date, or a date-time with or without an offset) as an instant in `timeZone`:
+ * a date alone means the end of that day there, a date-time without an offset is read there.
+ */
+export function deadlineIn(value: string, timeZone: string): string {
+  const read = DateTime.fromISO(value, { zone: timeZone });
+  return (DATE_ONLY.test(value) ? read.endOf('day') : read).toISO()!;
+}
+
+/** The calendar date of an instant in `timeZone`. */
+export function dateIn(instant: string, timeZone: string): string {
+  return DateTime.fromISO(instant, { zone: timeZone }).toISODate()!;
+}
+
+/** `instant` moved by a number of milliseconds, as UTC ISO 8601. */
+export function shiftInstant(instant: string, ms: number): string {
+  return new Date(Date.parse(instant) + ms).toISOString();
 }

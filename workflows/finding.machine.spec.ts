@@ -7,6 +7,8 @@ import {
   TIMELINESS_STATES,
   FindingContext,
   FindingInput,
+  NOTICE_TYPES,
+  Notice,
   ROLES,
   Role,
   RoundType,
@@ -23,6 +25,7 @@ import {
 
 const at = '2026-11-23T02:00:00.000Z';
 const today = '2026-11-23';
+const timeZone = 'Asia/Shanghai';
 const actor = (id: string, roles: Role[], departmentId: string | null = null, leadOfficeFor: RoundType[] = []): Actor => ({
   id,
   roles,
@@ -46,12 +49,13 @@ const input = (roundType: RoundType, severity: FindingInput['severity'] = 'major
   roundLeadId: 'lead',
   responsibleDepartmentId: 'dept-a',
   defaultDeadlineDays: 15,
+  extensionLimit: 2,
 });
 
 /** One well-formed event of each type, from the actor entitled to send it. */
 function entitledEvents(roundType: RoundType) {
   const verifier = verifierFor(roundType);
-  const e = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => ({ type, actor: sender, at, today, ...payload });
+  const e = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => ({ type, actor: sender, at, today, timeZone, ...payload });
   return [
     e('ASSIGN', lead),
     e('REASSIGN', lead, { departmentId: 'dept-c', reason: 'belongs to nursing' }),
@@ -79,6 +83,28 @@ function entitledEvents(roundType: RoundType) {
   ];
 }
 
+/** What each event asks of whom (`notice→audiences`); an escalation's audience comes from the ladder. */
+const NOTICES_BY_EVENT: Record<string, string[]> = {
+  ASSIGN: ['assigned→department_staff'],
+  REASSIGN: ['assigned→department_staff'],
+  UPHOLD: ['assigned→department_staff'],
+  DISPUTE: ['disputed→round_lead'],
+  SUBMIT_PLAN: [],
+  SUBMIT_EVIDENCE: ['evidence_submitted→verifier'],
+  VERIFY_REJECT: ['rejected→department_staff'],
+  AUDIT_APPROVE: [],
+  AUDIT_REJECT: ['rejected→department_staff'],
+  REOPEN: ['reopened→department_staff'],
+  WITHDRAW: [],
+  TRANSFER: [],
+  REQUEST_EXTENSION: ['extension_requested→verifier'],
+  APPROVE_EXTENSION: ['extension_approved→department_staff'],
+  DENY_EXTENSION: ['extension_denied→department_staff'],
+  DUE_SOON: ['due_soon→department_staff'],
+  DEADLINE_PASSED: ['overdue→department_staff'],
+  ESCALATE: ['escalated→'],
+};
+
 describe('finding machine', () => {
   describe.each([
     ['administrative', 'major'],
@@ -102,9 +128,27 @@ describe('finding machine', () => {
       expect(untaken.sort()).toEqual(expectedUntaken.sort());
     });
 
+    it('asks the right people of every step that needs someone to act, and of no other', () => {
+      const needsAudit = roundType === 'integrity' || severity === 'critical';
+      const expected: Record<string, string[]> = {
+        ...NOTICES_BY_EVENT,
+        VERIFY_ACCEPT: needsAudit ? ['closure_audit_requested→discipline_office'] : [],
+      };
+      const wrong = steps.flatMap(({ event, actions }) => {
+        const notices = actions.filter((a) => a.type === 'notify').map((a) => {
+          const { notice, to } = a.params as Notice;
+          return `${notice}→${to.join(',')}`;
+        });
+        return JSON.stringify(notices) === JSON.stringify(expected[event.type]) ? [] : [`${event.type}: ${notices.join(' ')}`];
+      });
+      expect(wrong).toEqual([]);
+      const sent = new Set(steps.flatMap(({ actions }) => actions.filter((a) => a.type === 'notify').map((a) => (a.params as Notice).notice)));
+      expect(NOTICE_TYPES.filter((type) => !sent.has(type))).toEqual(needsAudit ? [] : ['closure_audit_requested']);
+    });
+
     it("takes the same steps through the engine's step() as through xstate's transition()", () => {
       expect(steps.length).toBeGreaterThan(0);
-      expect(stepDisagreements(resolveWorkflow('finding', 1), steps)).toEqual([]);
+      expect(stepDisagreements(resolveWorkflow('finding', 2), steps)).toEqual([]);
     });
 
     it('reaches every state the round type allows', () => {
@@ -122,7 +166,7 @@ describe('finding machine', () => {
     });
 
     it('restores every reached snapshot from JSON and behaves the same afterwards', () => {
-      const workflow = resolveWorkflow('finding', 1);
+      const workflow = resolveWorkflow('finding', 2);
       for (const path of paths) {
         const original = path.state as Snapshot;
         const restored = restore(workflow, JSON.parse(JSON.stringify(toStored(original))));
@@ -141,7 +185,7 @@ describe('finding machine', () => {
 
   /** Role × event: who may send each event, in a state where the event is handled. */
   describe('who may send what', () => {
-    const workflow = resolveWorkflow('finding', 1);
+    const workflow = resolveWorkflow('finding', 2);
     const walk = (roundType: RoundType, events: string[]): Snapshot => {
       let [snapshot] = initialTransition(findingMachine, input(roundType));
       for (const type of events) {
@@ -174,7 +218,7 @@ describe('finding machine', () => {
 
     it.each(table)('%s: the entitled actor is accepted, the others get "forbidden"', (type, history, payload, allowed, refused) => {
       const snapshot = walk('integrity', history);
-      const event = (sender: Actor) => ({ type, actor: sender, at, today, ...payload });
+      const event = (sender: Actor) => ({ type, actor: sender, at, today, timeZone, ...payload });
       expect(decide(workflow, snapshot, event(allowed) as never)).toEqual({ verdict: 'accepted' });
       for (const sender of refused) {
         expect({ sender: sender.id, roles: sender.roles, ...decide(workflow, snapshot, event(sender) as never) }).toEqual({
@@ -193,20 +237,20 @@ describe('finding machine', () => {
   });
 
   describe('rules', () => {
-    const workflow = resolveWorkflow('finding', 1);
-    const assigned = () => transition(findingMachine, initialTransition(findingMachine, input('administrative'))[0], { type: 'ASSIGN', actor: lead, at, today } as never)[0] as Snapshot;
+    const workflow = resolveWorkflow('finding', 2);
+    const assigned = () => transition(findingMachine, initialTransition(findingMachine, input('administrative'))[0], { type: 'ASSIGN', actor: lead, at, today, timeZone } as never)[0] as Snapshot;
 
     it('gives the default deadline for the severity from the event date', () => {
-      expect((assigned().context as FindingContext).deadline).toBe('2026-12-08');
+      expect((assigned().context as FindingContext).deadline).toBe('2026-12-08T23:59:59.999+08:00');
     });
 
     it('refuses a committed date after the deadline as an invalid payload, naming the field', () => {
-      const decision = decide(workflow, assigned(), { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-09', actor: staff, at, today } as never);
-      expect(decision).toEqual({ verdict: 'invalid', problems: [{ field: 'committedDate', reason: 'must not be after the deadline (2026-12-08)' }] });
+      const decision = decide(workflow, assigned(), { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-09', actor: staff, at, today, timeZone } as never);
+      expect(decision).toEqual({ verdict: 'invalid', problems: [{ field: 'committedDate', reason: 'must not be after the deadline (2026-12-08T23:59:59.999+08:00)' }] });
     });
 
     it('answers "not now" with the caller\'s events when the state does not take the event', () => {
-      const decision = decide(workflow, assigned(), { type: 'VERIFY_ACCEPT', actor: staff, at, today } as never);
+      const decision = decide(workflow, assigned(), { type: 'VERIFY_ACCEPT', actor: staff, at, today, timeZone } as never);
       expect(decision).toEqual({ verdict: 'not_now', availableEvents: ['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] });
     });
 
@@ -214,7 +258,7 @@ describe('finding machine', () => {
       const verifier = verifierFor('administrative');
       let snapshot = assigned();
       const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
-        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never)[0] as Snapshot;
+        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, timeZone, ...payload } as never)[0] as Snapshot;
       };
       send('SUBMIT_PLAN', staff, { measures: 'm', committedDate: '2026-12-01' });
       send('SUBMIT_EVIDENCE', staff, { note: 'n' });
@@ -223,22 +267,60 @@ describe('finding machine', () => {
       send('VERIFY_ACCEPT', verifier);
       expect(findingStatus(snapshot.value).state).toBe('closed');
       expect(snapshot.context).toMatchObject({ rejections: 1, closedAt: at });
-      expect(availableEvents(snapshot, { actor: SYSTEM_ACTOR, at, today })).toEqual([]);
+      expect(availableEvents(snapshot, { actor: SYSTEM_ACTOR, at, today, timeZone })).toEqual([]);
       send('REOPEN', discipline, { reason: 'recurred' });
       expect(findingStatus(snapshot.value).state).toBe('rectifying');
       expect(snapshot.context).toMatchObject({ reopenCount: 1, closedAt: null });
     });
 
+    it('reads deadlines in the hospital time zone: a date is the end of that day, a date-time without offset is local', () => {
+      const verifier = verifierFor('administrative');
+      let snapshot = assigned();
+      const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
+        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, timeZone, ...payload } as never)[0] as Snapshot;
+      };
+      send('REQUEST_EXTENSION', staff, { reason: 'r', proposedDeadline: '2026-12-20T17:30' });
+      expect((snapshot.context as FindingContext).proposedDeadline).toBe('2026-12-20T17:30:00.000+08:00');
+      send('APPROVE_EXTENSION', verifier, { deadline: '2026-12-21T01:00:00Z' });
+      expect((snapshot.context as FindingContext).deadline).toBe('2026-12-21T09:00:00.000+08:00');
+      // The committed date may be the deadline's local date, not the day after.
+      const plan = (committedDate: string) => decide(workflow, snapshot, { type: 'SUBMIT_PLAN', measures: 'm', committedDate, actor: staff, at, today, timeZone } as never);
+      expect(plan('2026-12-21')).toEqual({ verdict: 'accepted' });
+      expect(plan('2026-12-22')).toMatchObject({ verdict: 'invalid', problems: [{ field: 'committedDate' }] });
+      const early = decide(workflow, snapshot, { type: 'REQUEST_EXTENSION', reason: 'r', proposedDeadline: '2026-12-21T08:00', actor: staff, at, today, timeZone } as never);
+      expect(early).toEqual({ verdict: 'invalid', problems: [{ field: 'proposedDeadline', reason: 'must be later than the deadline (2026-12-21T09:00:00.000+08:00)' }] });
+    });
+
+    it('allows as many extension requests as the limit; then the department hears why, and anyone else is refused', () => {
+      const verifier = verifierFor('administrative');
+      let snapshot = assigned();
+      const request = (proposedDeadline: string, sender: Actor = staff) =>
+        ({ type: 'REQUEST_EXTENSION', reason: 'r', proposedDeadline, actor: sender, at, today, timeZone }) as never;
+      snapshot = transition(findingMachine, snapshot, request('2027-01-10'))[0] as Snapshot;
+      snapshot = transition(findingMachine, snapshot, { type: 'DENY_EXTENSION', reason: 'no', actor: verifier, at, today, timeZone } as never)[0] as Snapshot;
+      // While a request is pending, a second is not possible.
+      const pending = transition(findingMachine, snapshot, request('2027-01-10'))[0] as Snapshot;
+      expect(decide(workflow, pending, request('2027-02-10'))).toMatchObject({ verdict: 'not_now' });
+      snapshot = transition(findingMachine, pending, { type: 'APPROVE_EXTENSION', actor: verifier, at, today, timeZone } as never)[0] as Snapshot;
+      expect(snapshot.context).toMatchObject({ extensionRequests: 2, extensionLimit: 2 });
+      expect(decide(workflow, snapshot, request('2027-03-01'))).toEqual({
+        verdict: 'conflict',
+        message: 'This finding has had its 2 extension request(s); no more may be made',
+        details: { limit: 2, count: 2 },
+      });
+      expect(decide(workflow, snapshot, request('2027-03-01', otherStaff))).toEqual({ verdict: 'forbidden' });
+    });
+
     it('approves an extension with the proposed deadline and restarts the clock', () => {
       let snapshot = assigned();
       const send = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
-        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, ...payload } as never)[0] as Snapshot;
+        snapshot = transition(findingMachine, snapshot, { type, actor: sender, at, today, timeZone, ...payload } as never)[0] as Snapshot;
       };
       send('DEADLINE_PASSED', SYSTEM_ACTOR);
       send('REQUEST_EXTENSION', staff, { reason: 'r', proposedDeadline: '2027-01-15' });
       send('APPROVE_EXTENSION', verifierFor('administrative'));
       expect(findingStatus(snapshot.value)).toEqual({ state: 'assigned', timeliness: 'on_track', extension: 'approved' });
-      expect((snapshot.context as FindingContext).deadline).toBe('2027-01-15');
+      expect((snapshot.context as FindingContext).deadline).toBe('2027-01-15T23:59:59.999+08:00');
     });
   });
 });

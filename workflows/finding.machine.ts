@@ -1,7 +1,8 @@
 import { and, assign, not, or, setup, stateIn } from 'xstate';
-import { addDays } from './calendar';
+import { addDays, dateIn, deadlineIn } from './calendar';
 import {
   Actor,
+  Conflict,
   PayloadProblem,
   RoundType,
   Severity,
@@ -22,6 +23,9 @@ export interface FindingContext {
   responsibleDepartmentId: string;
   /** Days from assignment to the default deadline, fixed when the finding is logged. */
   defaultDeadlineDays: number;
+  /** Extension requests allowed, fixed when the finding is logged. */
+  extensionLimit: number;
+  /** An instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
   measures: string | null;
   committedDate: string | null;
@@ -35,7 +39,7 @@ export interface FindingContext {
 
 export type FindingInput = Pick<
   FindingContext,
-  'roundId' | 'roundType' | 'severity' | 'roundLeadId' | 'responsibleDepartmentId' | 'defaultDeadlineDays'
+  'roundId' | 'roundType' | 'severity' | 'roundLeadId' | 'responsibleDepartmentId' | 'defaultDeadlineDays' | 'extensionLimit'
 >;
 
 export type FindingEvent =
@@ -55,9 +59,47 @@ export type FindingEvent =
   | WorkflowEvent<'REQUEST_EXTENSION', { reason: string; proposedDeadline: string }>
   | WorkflowEvent<'APPROVE_EXTENSION', { deadline?: string }>
   | WorkflowEvent<'DENY_EXTENSION', { reason: string }>
-  | WorkflowEvent<'DUE_SOON'>
-  | WorkflowEvent<'DEADLINE_PASSED'>
-  | WorkflowEvent<'ESCALATE'>;
+  | WorkflowEvent<'DUE_SOON', TimerPayload>
+  | WorkflowEvent<'DEADLINE_PASSED', TimerPayload>
+  | WorkflowEvent<'ESCALATE', TimerPayload>;
+
+/** What a timer's event carries: when it was due (it may fire later, after downtime) and, for ESCALATE, the level. */
+export interface TimerPayload {
+  dueAt?: string;
+  level?: number;
+}
+
+/** What a transition asks of someone; the engine writes it to the notification outbox in the same transaction. */
+export const NOTICE_TYPES = [
+  'assigned',
+  'disputed',
+  'evidence_submitted',
+  'closure_audit_requested',
+  'rejected',
+  'reopened',
+  'due_soon',
+  'overdue',
+  'escalated',
+  'extension_requested',
+  'extension_approved',
+  'extension_denied',
+] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
+/**
+ * Who hears of it: the responsible department's staff, the lead office's verifiers for the round
+ * type, the discipline office, or the finding's round lead. An escalation's audience is the level's,
+ * from the service's escalation policy.
+ */
+export const AUDIENCES = ['department_staff', 'verifier', 'discipline_office', 'round_lead'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export interface Notice {
+  notice: NoticeType;
+  to: readonly Audience[];
+}
+
+const notify = (notice: NoticeType, ...to: Audience[]) => ({ type: 'notify', params: { notice, to } }) as const;
 
 export const FINDING_PROGRESS_STATES = [
   'reported',
@@ -87,10 +129,15 @@ export type ExtensionState = (typeof EXTENSION_STATES)[number];
 export function findingPayloadProblems(context: FindingContext, event: FindingEvent): PayloadProblem[] {
   const problems: PayloadProblem[] = [];
   const deadline = context.deadline;
+  const laterThanDeadline = (field: string, value: string | undefined) => {
+    if (deadline !== null && value !== undefined && Date.parse(deadlineIn(value, event.timeZone)) <= Date.parse(deadline)) {
+      problems.push({ field, reason: `must be later than the deadline (${deadline})` });
+    }
+  };
   switch (event.type) {
     case 'ASSIGN':
-      if (event.deadline !== undefined && event.deadline < event.today) {
-        problems.push({ field: 'deadline', reason: `must not be before today (${event.today})` });
+      if (event.deadline !== undefined && Date.parse(deadlineIn(event.deadline, event.timeZone)) <= Date.parse(event.at)) {
+        problems.push({ field: 'deadline', reason: `must be later than now (${event.at})` });
       }
       break;
     case 'REASSIGN':
@@ -99,25 +146,36 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
       }
       break;
     case 'SUBMIT_PLAN':
-      if (deadline !== null && event.committedDate !== undefined && event.committedDate > deadline) {
+      if (deadline !== null && event.committedDate !== undefined && event.committedDate > dateIn(deadline, event.timeZone)) {
         problems.push({ field: 'committedDate', reason: `must not be after the deadline (${deadline})` });
       }
       break;
     case 'REQUEST_EXTENSION':
-      if (deadline !== null && event.proposedDeadline !== undefined && event.proposedDeadline <= deadline) {
-        problems.push({ field: 'proposedDeadline', reason: `must be later than the deadline (${deadline})` });
-      }
+      laterThanDeadline('proposedDeadline', event.proposedDeadline);
       break;
     case 'APPROVE_EXTENSION':
-      if (deadline !== null && event.deadline !== undefined && event.deadline <= deadline) {
-        problems.push({ field: 'deadline', reason: `must be later than the deadline (${deadline})` });
-      }
+      laterThanDeadline('deadline', event.deadline);
       break;
   }
   return problems;
 }
 
+/** What stands in the way of an event its sender could otherwise send (409 with details). */
+export function findingConflict(context: FindingContext, event: FindingEvent): Conflict | null {
+  if (event.type === 'REQUEST_EXTENSION' && context.extensionRequests >= context.extensionLimit) {
+    return {
+      message: `This finding has had its ${context.extensionLimit} extension request(s); no more may be made`,
+      details: { limit: context.extensionLimit, count: context.extensionRequests },
+      entitled: isResponsibleStaff(context, event.actor),
+    };
+  }
+  return null;
+}
+
 /** Someone who would pass every "who" guard for this finding: tells 403 (not you) from 409 (nobody, now). */
+const isResponsibleStaff = (context: FindingContext, actor: Actor): boolean =>
+  hasRole(actor, 'department_staff') && actor.departmentId === context.responsibleDepartmentId;
+
 export function findingPrivilegedActor(context: FindingContext): Actor {
   return {
     id: context.roundLeadId,
@@ -130,7 +188,13 @@ export function findingPrivilegedActor(context: FindingContext): Actor {
 const requestExtension = {
   guard: 'mayRequestExtension',
   target: 'requested',
-  actions: 'recordExtensionRequest',
+  actions: ['recordExtensionRequest', notify('extension_requested', 'verifier')],
+} as const;
+
+const deadlinePassed = {
+  guard: and(['isSystem', 'isOpen', 'hasDeadline']),
+  target: 'overdue',
+  actions: notify('overdue', 'department_staff'),
 } as const;
 
 export const findingMachine = setup({
@@ -141,8 +205,7 @@ export const findingMachine = setup({
   },
   guards: {
     isRoundLead: ({ context, event }) => hasRole(event.actor, 'round_lead') && event.actor.id === context.roundLeadId,
-    isResponsibleDepartment: ({ context, event }) =>
-      hasRole(event.actor, 'department_staff') && event.actor.departmentId === context.responsibleDepartmentId,
+    isResponsibleDepartment: ({ context, event }) => isResponsibleStaff(context, event.actor),
     isVerifierForRoundType: ({ context, event }) =>
       hasRole(event.actor, 'verifier') && event.actor.leadOfficeFor.includes(context.roundType),
     isDisciplineOffice: ({ event }) => hasRole(event.actor, 'discipline_office'),
@@ -150,6 +213,7 @@ export const findingMachine = setup({
     isIntegrityFinding: ({ context }) => context.roundType === 'integrity',
     needsClosureAudit: ({ context }) => context.roundType === 'integrity' || context.severity === 'critical',
     hasDeadline: ({ context }) => context.deadline !== null,
+    withinExtensionLimit: ({ context }) => context.extensionRequests < context.extensionLimit,
     payloadFits: ({ context, event }) => findingPayloadProblems(context, event).length === 0,
     isOpen: stateIn('#finding-open'),
     hasPendingExtension: stateIn('#finding-extension-requested'),
@@ -158,6 +222,7 @@ export const findingMachine = setup({
       stateIn('#finding-open'),
       'hasDeadline',
       not(stateIn('#finding-open.reported')),
+      'withinExtensionLimit',
       'payloadFits',
     ]),
   },
@@ -166,7 +231,7 @@ export const findingMachine = setup({
       if (event.type !== 'ASSIGN') return {};
       return {
         responsibleDepartmentId: event.departmentId ?? context.responsibleDepartmentId,
-        deadline: event.deadline ?? addDays(event.today, context.defaultDeadlineDays),
+        deadline: deadlineIn(event.deadline ?? addDays(event.today, context.defaultDeadlineDays), event.timeZone),
       };
     }),
     reassignDepartment: assign(({ event }) =>
@@ -181,18 +246,23 @@ export const findingMachine = setup({
     raiseEscalation: assign({ escalationLevel: ({ context }) => context.escalationLevel + 1 }),
     recordExtensionRequest: assign(({ context, event }) =>
       event.type === 'REQUEST_EXTENSION'
-        ? { extensionRequests: context.extensionRequests + 1, proposedDeadline: event.proposedDeadline }
+        ? { extensionRequests: context.extensionRequests + 1, proposedDeadline: deadlineIn(event.proposedDeadline, event.timeZone) }
         : {},
     ),
     extendDeadline: assign(({ context, event }) =>
       event.type === 'APPROVE_EXTENSION'
-        ? { deadline: event.deadline ?? context.proposedDeadline, proposedDeadline: null, escalationLevel: 0 }
+        ? {
+            deadline: event.deadline ? deadlineIn(event.deadline, event.timeZone) : context.proposedDeadline,
+            proposedDeadline: null,
+            escalationLevel: 0,
+          }
         : {},
     ),
     clearProposedDeadline: assign({ proposedDeadline: null }),
-    // Markers: the engine acts on them inside the same transaction (the round may complete or reopen).
+    // Markers: the engine acts on them inside the same transaction (the round may complete or reopen, people hear of it).
     findingSettled: () => {},
     findingReopened: () => {},
+    notify: (_, _notice: Notice) => {},
   },
 }).createMachine({
   id: 'finding',
@@ -224,17 +294,21 @@ export const findingMachine = setup({
           states: {
             reported: {
               on: {
-                ASSIGN: { guard: and(['isRoundLead', 'payloadFits']), target: 'assigned', actions: 'assignDepartment' },
+                ASSIGN: {
+                  guard: and(['isRoundLead', 'payloadFits']),
+                  target: 'assigned',
+                  actions: ['assignDepartment', notify('assigned', 'department_staff')],
+                },
               },
             },
             assigned: {
               on: {
-                DISPUTE: { guard: 'isResponsibleDepartment', target: 'disputed' },
+                DISPUTE: { guard: 'isResponsibleDepartment', target: 'disputed', actions: notify('disputed', 'round_lead') },
                 REASSIGN: {
                   guard: and(['isRoundLead', 'payloadFits']),
                   target: 'assigned',
                   reenter: true,
-                  actions: 'reassignDepartment',
+                  actions: ['reassignDepartment', notify('assigned', 'department_staff')],
                 },
                 SUBMIT_PLAN: {
                   guard: and(['isResponsibleDepartment', 'payloadFits']),
@@ -248,29 +322,41 @@ export const findingMachine = setup({
                 REASSIGN: {
                   guard: and(['isRoundLead', 'payloadFits']),
                   target: 'assigned',
-                  actions: 'reassignDepartment',
+                  actions: ['reassignDepartment', notify('assigned', 'department_staff')],
                 },
-                UPHOLD: { guard: 'isRoundLead', target: 'assigned' },
+                UPHOLD: { guard: 'isRoundLead', target: 'assigned', actions: notify('assigned', 'department_staff') },
               },
             },
             rectifying: {
               on: {
-                SUBMIT_EVIDENCE: { guard: 'isResponsibleDepartment', target: 'verifying' },
+                SUBMIT_EVIDENCE: {
+                  guard: 'isResponsibleDepartment',
+                  target: 'verifying',
+                  actions: notify('evidence_submitted', 'verifier'),
+                },
               },
             },
             verifying: {
               on: {
                 VERIFY_ACCEPT: [
-                  { guard: and(['isVerifierForRoundType', 'needsClosureAudit']), target: 'closure_audit' },
+                  {
+                    guard: and(['isVerifierForRoundType', 'needsClosureAudit']),
+                    target: 'closure_audit',
+                    actions: notify('closure_audit_requested', 'discipline_office'),
+                  },
                   { guard: 'isVerifierForRoundType', target: '#finding-closed' },
                 ],
-                VERIFY_REJECT: { guard: 'isVerifierForRoundType', target: 'rectifying', actions: 'countRejection' },
+                VERIFY_REJECT: {
+                  guard: 'isVerifierForRoundType',
+                  target: 'rectifying',
+                  actions: ['countRejection', notify('rejected', 'department_staff')],
+                },
               },
             },
             closure_audit: {
               on: {
                 AUDIT_APPROVE: { guard: 'isDisciplineOffice', target: '#finding-closed' },
-                AUDIT_REJECT: { guard: 'isDisciplineOffice', target: 'rectifying' },
+                AUDIT_REJECT: { guard: 'isDisciplineOffice', target: 'rectifying', actions: notify('rejected', 'department_staff') },
               },
             },
           },
@@ -279,7 +365,11 @@ export const findingMachine = setup({
           id: 'finding-closed',
           entry: ['stampClosed', 'findingSettled'],
           on: {
-            REOPEN: { guard: 'isDisciplineOffice', target: 'open.rectifying', actions: ['reopen', 'findingReopened'] },
+            REOPEN: {
+              guard: 'isDisciplineOffice',
+              target: 'open.rectifying',
+              actions: ['reopen', 'findingReopened', notify('reopened', 'department_staff')],
+            },
           },
         },
         withdrawn: { entry: 'findingSettled' },
@@ -298,23 +388,21 @@ export const findingMachine = setup({
       states: {
         on_track: {
           on: {
-            DUE_SOON: { guard: and(['isSystem', 'isOpen', 'hasDeadline']), target: 'due_soon' },
-            DEADLINE_PASSED: { guard: and(['isSystem', 'isOpen', 'hasDeadline']), target: 'overdue' },
+            DUE_SOON: { guard: and(['isSystem', 'isOpen', 'hasDeadline']), target: 'due_soon', actions: notify('due_soon', 'department_staff') },
+            DEADLINE_PASSED: deadlinePassed,
           },
         },
         due_soon: {
-          on: {
-            DEADLINE_PASSED: { guard: and(['isSystem', 'isOpen', 'hasDeadline']), target: 'overdue' },
-          },
+          on: { DEADLINE_PASSED: deadlinePassed },
         },
         overdue: {
           on: {
-            ESCALATE: { guard: and(['isSystem', 'isOpen']), target: 'escalated', actions: 'raiseEscalation' },
+            ESCALATE: { guard: and(['isSystem', 'isOpen']), target: 'escalated', actions: ['raiseEscalation', notify('escalated')] },
           },
         },
         escalated: {
           on: {
-            ESCALATE: { guard: and(['isSystem', 'isOpen']), actions: 'raiseEscalation' },
+            ESCALATE: { guard: and(['isSystem', 'isOpen']), actions: ['raiseEscalation', notify('escalated')] },
           },
         },
       },
@@ -329,12 +417,12 @@ export const findingMachine = setup({
             APPROVE_EXTENSION: {
               guard: and(['isVerifierForRoundType', 'payloadFits']),
               target: 'approved',
-              actions: 'extendDeadline',
+              actions: ['extendDeadline', notify('extension_approved', 'department_staff')],
             },
             DENY_EXTENSION: {
               guard: 'isVerifierForRoundType',
               target: 'denied',
-              actions: 'clearProposedDeadline',
+              actions: ['clearProposedDeadline', notify('extension_denied', 'department_staff')],
             },
           },
         },

@@ -1,7 +1,8 @@
-import { AnyActorScope, AnyStateMachine, EventObject, createActor, getNextTransitions } from 'xstate';
+import { AnyActorScope, AnyStateMachine, EventObject, ParameterizedObject, createActor, getNextTransitions } from 'xstate';
 import {
   FindingContext,
   FindingEvent,
+  findingConflict,
   findingMachine,
   findingPayloadProblems,
   findingPrivilegedActor,
@@ -16,7 +17,7 @@ import {
   roundPrivilegedActor,
   roundWorkflowId,
 } from './round.machine';
-import { Actor, Envelope, PayloadProblem, ROUND_TYPES, RoundType } from './vocabulary';
+import { Actor, Conflict, Envelope, PayloadProblem, ROUND_TYPES, RoundType } from './vocabulary';
 
 export type EntityType = 'round' | 'finding';
 
@@ -30,8 +31,11 @@ export interface Workflow {
   payloadProblems(context: unknown, event: EventObject): PayloadProblem[];
   /** Someone who would pass every "who" guard for this event: tells 403 (not you) from 409 (nobody, now). */
   privilegedActor(context: unknown, event: EventObject): Actor;
-  /** Why nobody may send the event now, when the state alone does not explain it (409 with details). */
-  conflict?(context: unknown, event: EventObject): { message: string; details: Record<string, unknown> } | null;
+  /**
+   * Why nobody may send the event now, when the state alone does not explain it (409 with details),
+   * and whether the sender is one who could otherwise send it: only they hear why.
+   */
+  conflict?(context: unknown, event: EventObject): Conflict | null;
 }
 
 /** What is stored for a subject: enough to restore it with `machine.resolveState`. */
@@ -64,12 +68,14 @@ export const WORKFLOWS: readonly Workflow[] = [
   ...ROUND_TYPE_COMBINATIONS.map(roundWorkflow),
   {
     id: findingMachine.id,
-    version: 1,
+    // Version 2 made deadlines instants and limited extension requests; the migration to it rewrote every version-1 snapshot.
+    version: 2,
     entityType: 'finding',
     description: '问题整改 — finding rectification: progress, timeliness and extension',
     machine: findingMachine,
     payloadProblems: (context, event) => findingPayloadProblems(context as FindingContext, event as FindingEvent),
     privilegedActor: (context) => findingPrivilegedActor(context as FindingContext),
+    conflict: (context, event) => findingConflict(context as FindingContext, event as FindingEvent),
   },
 ];
 
@@ -108,7 +114,13 @@ export function toStored(snapshot: Snapshot): StoredSnapshot {
   return { value: snapshot.value, context: snapshot.context };
 }
 
-const scopes = new WeakMap<AnyStateMachine, AnyActorScope & { executed: string[] }>();
+/** An action a transition chose, with its parameters: the engine carries out the ones it knows, in the same transaction. */
+export interface ChosenAction {
+  type: string;
+  params?: ParameterizedObject['params'];
+}
+
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope & { executed: ChosenAction[] }>();
 
 /**
  * The next snapshot and the types of the actions the machine chose, like xstate's `transition()`
@@ -116,11 +128,11 @@ const scopes = new WeakMap<AnyStateMachine, AnyActorScope & { executed: string[]
  * event. These machines spawn nothing and their actions run nowhere, so one inert scope per
  * machine serves every call.
  */
-export function step(workflow: Workflow, snapshot: Snapshot, event: EventObject): [Snapshot, string[]] {
+export function step(workflow: Workflow, snapshot: Snapshot, event: EventObject): [Snapshot, ChosenAction[]] {
   let scope = scopes.get(workflow.machine);
   if (!scope) {
     const self = createActor(workflow.machine);
-    const executed: string[] = [];
+    const executed: ChosenAction[] = [];
     scope = {
       self,
       system: self.system,
@@ -130,7 +142,7 @@ export function step(workflow: Workflow, snapshot: Snapshot, event: EventObject)
       defer: () => {},
       emit: () => {},
       stopChild: () => {},
-      actionExecutor: (action) => void executed.push(action.type),
+      actionExecutor: (action) => void executed.push({ type: action.type, params: action.params }),
       executed,
     };
     scopes.set(workflow.machine, scope);
@@ -174,7 +186,7 @@ export type Decision =
  * subject's data stands in the way (409 with details).
  */
 export function decide(workflow: Workflow, snapshot: Snapshot, event: EventObject & Envelope): Decision {
-  const envelope: Envelope = { actor: event.actor, at: event.at, today: event.today };
+  const envelope: Envelope = { actor: event.actor, at: event.at, today: event.today, timeZone: event.timeZone };
   if (snapshot.can(event)) return { verdict: 'accepted' };
   const notNow = (): Decision => ({ verdict: 'not_now', availableEvents: availableEvents(snapshot, envelope) });
   if (!eventsHandled(snapshot).includes(event.type)) return notNow();
@@ -185,7 +197,7 @@ export function decide(workflow: Workflow, snapshot: Snapshot, event: EventObjec
   const conflict = workflow.conflict?.(snapshot.context, event);
   if (!conflict) return notNow();
   // Only the one who could otherwise send it hears what stands in the way; anyone else may not send it at all.
-  return event.actor.id === privileged.actor.id ? { verdict: 'conflict', ...conflict } : { verdict: 'forbidden' };
+  return conflict.entitled ? { verdict: 'conflict', message: conflict.message, details: conflict.details } : { verdict: 'forbidden' };
 }
 
 /** Every state as a dotted path (`progress.open.assigned`), in document order. */

@@ -10,7 +10,7 @@ import {
   missingItems,
 } from './checklist';
 import { ROUND_TYPE_RULES } from './round-types';
-import { Actor, DepartmentKind, PayloadProblem, ROUND_TYPES, RoundType, Severity, WorkflowEvent, hasRole } from './vocabulary';
+import { Actor, Conflict, DepartmentKind, PayloadProblem, ROUND_TYPES, RoundType, Severity, WorkflowEvent, hasRole } from './vocabulary';
 
 /**
  * A round is one visit to a department, inspecting it against one checklist per round type:
@@ -138,7 +138,7 @@ export function roundPayloadProblems(context: RoundContext, event: RoundEvent): 
 }
 
 /** Why nobody may send the event now, when the state alone does not say: a part submitted with items unanswered. */
-export function roundConflict(context: RoundContext, event: RoundEvent): { message: string; details: Record<string, unknown> } | null {
+export function roundConflict(context: RoundContext, event: RoundEvent): Conflict | null {
   if (event.type !== 'SUBMIT') return null;
   const part = partOf(context, addressedPart(context, event));
   const missing = part ? missingItems(part.checklist, part.results) : [];
@@ -146,6 +146,7 @@ export function roundConflict(context: RoundContext, event: RoundEvent): { messa
   return {
     message: `The ${part.type} checklist has ${missing.length} item(s) without a result`,
     details: { roundType: part.type, missingItems: missing },
+    entitled: event.actor.id === part.leadId,
   };
 }
 

@@ -35,12 +35,13 @@ export const SYSTEM_ACTOR: Actor = { id: 'system', roles: ['system'], department
 
 /**
  * Every event carries who sends it and when, so guards stay pure and tests need no clock.
- * `today` is the hospital's calendar date at `at`; deadlines are calendar dates.
+ * `today` is the hospital's calendar date at `at`, in `timeZone`, where dates given alone are read.
  */
 export interface Envelope {
   actor: Actor;
   at: string;
   today: string;
+  timeZone: string;
 }
 
 export type WorkflowEvent<Type extends string, Payload = unknown> = { type: Type } & Envelope & Payload;
@@ -49,6 +50,13 @@ export type WorkflowEvent<Type extends string, Payload = unknown> = { type: Type
 export interface PayloadProblem {
   field: string;
   reason: string;
+}
+
+/** Why an event its sender could otherwise send may not be sent now (409 with details); `entitled` says whether the sender is such a one. */
+export interface Conflict {
+  message: string;
+  details: Record<string, unknown>;
+  entitled: boolean;
 }
 
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role);

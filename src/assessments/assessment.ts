@@ -48,7 +48,7 @@ export interface FindingFacts {
   state: FindingProgress;
   createdAt: Date;
   closedAt: Date | null;
-  deadline: string | null;
+  deadline: Date | null;
 }
 
 export interface DepartmentAssessment {
@@ -76,7 +76,6 @@ const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys
 /**
  * One department's month. `rounds` are the rounds held (submitted or completed, scheduled in the
  * month); `findings` any that may count; `reopenings` one entry per REOPEN in the month.
- * `dateOf` gives an instant's calendar date in the hospital's time zone.
  */
 export function assessDepartment(
   departmentId: string,
@@ -85,11 +84,10 @@ export function assessDepartment(
   findings: FindingFacts[],
   reopenings: number,
   weights: AssessmentWeights,
-  dateOf: (instant: Date) => string,
 ): DepartmentAssessment {
   const found = findings.filter((f) => f.state !== 'withdrawn' && within(f.createdAt, window));
   const closed = findings.filter((f) => f.state === 'closed' && within(f.closedAt, window));
-  const onTime = closed.filter((f) => f.deadline === null || dateOf(f.closedAt!) <= f.deadline);
+  const onTime = closed.filter((f) => f.deadline === null || f.closedAt! <= f.deadline);
   // Open when the month ended (not yet closed then), its deadline already behind it.
   const overdue = findings.filter(
     (f) =>
@@ -98,7 +96,7 @@ export function assessDepartment(
       f.state !== 'transferred' &&
       (f.closedAt === null || f.closedAt >= window.end) &&
       f.deadline !== null &&
-      f.deadline <= window.lastDay,
+      f.deadline < window.end,
   );
   const foundByType = zeroes(ROUND_TYPES);
   const foundBySeverity = zeroes(SEVERITIES);

@@ -2,7 +2,6 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { EntityManager } from 'typeorm';
 import { FINDING_SETTLED_STATES } from '../../workflows';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
-import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { FindingEntity } from '../findings/finding.entity';
@@ -20,7 +19,6 @@ export class AssessmentsService {
   constructor(
     private readonly db: Database,
     private readonly config: AppConfig,
-    private readonly clock: Clock,
   ) {}
 
   async monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
@@ -44,7 +42,6 @@ export class AssessmentsService {
           findings.filter((f) => f.responsibleDepartmentId === department.id),
           reopenings.filter((r) => r === department.id).length,
           weights,
-          (instant) => this.clock.dateOf(instant),
         ),
         departmentCode: department.code,
         departmentName: department.name,

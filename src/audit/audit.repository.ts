@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Scope, visibleRowExists } from '../access/visibility';
 import type { EntityType } from '../../workflows';
-import { AuditEntryEntity } from './audit-entry.entity';
+import { AUDIT_ENTITY_TYPES, AuditEntryEntity } from './audit-entry.entity';
 import { ListAuditQuery } from './audit.dto';
 
 @Injectable()
@@ -18,14 +18,14 @@ export class AuditRepository {
 
   /**
    * Entries about the rounds and findings the scopes let the caller see (an administrator reads no
-   * integrity case through the log), and every security event.
+   * integrity case through the log), and every other entry (security events, checklists, webhooks).
    */
   list(manager: EntityManager, query: ListAuditQuery, visible: { rounds: Scope; findings: Scope }): Promise<[AuditEntryEntity[], number]> {
     const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where(
       `((entry.entityType = 'round' AND ${visibleRowExists(visible.rounds, 'rounds', 'entry.entityId')})
         OR (entry.entityType = 'finding' AND ${visibleRowExists(visible.findings, 'findings', 'entry.entityId')})
-        OR entry.entityType IN ('user', 'device', 'checklist'))`,
-      { ...visible.rounds.parameters, ...visible.findings.parameters },
+        OR entry.entityType IN (:...unscoped))`,
+      { ...visible.rounds.parameters, ...visible.findings.parameters, unscoped: AUDIT_ENTITY_TYPES.filter((type) => type !== 'round' && type !== 'finding') },
     );
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });
     if (query.entityId) builder.andWhere('entry.entityId = :entityId', { entityId: query.entityId });

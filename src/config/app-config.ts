@@ -2,9 +2,12 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import type { AssessmentWeights } from '../assessments/assessment';
+import { AUDIENCES, Audience, TimerPolicy, days } from '../../workflows';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toNumber = toInt;
+const toBoolean = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1';
+const ESCALATION_LEVELS_FORMAT = new RegExp(`^\\d+(\\.\\d+)?:(${AUDIENCES.join('|')})(,\\d+(\\.\\d+)?:(${AUDIENCES.join('|')}))*$`);
 
 /** Everything the service reads from the environment, validated once at start. */
 export class AppConfig {
@@ -74,7 +77,7 @@ export class AppConfig {
   CORS_ORIGINS?: string;
 
   /** Behind a reverse proxy: trust its X-Forwarded-For, so lockouts apply to the real client address. */
-  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @Transform(toBoolean)
   @IsBoolean()
   TRUST_PROXY = false;
 
@@ -104,6 +107,63 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   DEADLINE_DAYS_MINOR = 30;
+
+  /** A finding is due soon (and its department reminded) this many days before its deadline. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  DUE_SOON_DAYS = 3;
+
+  /**
+   * The escalation ladder (督办): `days overdue:who hears`, comma-separated, days increasing. Who is
+   * one of department_staff (the responsible department), verifier (the round type's lead office),
+   * discipline_office, round_lead.
+   */
+  @Matches(ESCALATION_LEVELS_FORMAT, {
+    message: `ESCALATION_LEVELS must be days:audience pairs, comma-separated, e.g. 3:department_staff,7:verifier,14:discipline_office (audiences: ${AUDIENCES.join(', ')})`,
+  })
+  ESCALATION_LEVELS = '3:department_staff,7:verifier,14:discipline_office';
+
+  /** How often the service looks for due timers and webhook deliveries; 0 turns the polling off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCHEDULER_INTERVAL_MS = 1000;
+
+  /** Timers fired per transaction: more keeps up with a backlog faster, fewer holds up requests less on SQLite. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCHEDULER_BATCH_SIZE = 200;
+
+  /** Webhook URLs may resolve to loopback or private addresses (a hospital intranet); refused otherwise. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  /** Tries of one webhook delivery before it is dead-lettered. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_MAX_ATTEMPTS = 8;
+
+  /** Wait after the first failed try; each further failure doubles it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_BACKOFF_MS = 30_000;
+
+  /** A receiver that has not answered in this long has failed the try. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Extension requests (申请延期) a finding may have, whatever became of them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  EXTENSION_LIMIT = 2;
 
   /** Assessment: share of the average round score; with ASSESSMENT_TIMELINESS_WEIGHT it must make 1. */
   @Transform(toNumber)
@@ -170,6 +230,17 @@ export class AppConfig {
     };
   }
 
+  /** When time speaks to a finding; ESCALATION_LEVELS was checked at start. */
+  get timerPolicy(): TimerPolicy {
+    return {
+      dueSoonMs: days(this.DUE_SOON_DAYS),
+      escalations: this.ESCALATION_LEVELS.split(',').map((level) => {
+        const [after, audience] = level.split(':');
+        return { afterMs: days(Number(after)), audience: audience as Audience };
+      }),
+    };
+  }
+
   deadlineDays(severity: 'minor' | 'major' | 'critical'): number {
     return { critical: this.DEADLINE_DAYS_CRITICAL, major: this.DEADLINE_DAYS_MAJOR, minor: this.DEADLINE_DAYS_MINOR }[
       severity
@@ -190,6 +261,10 @@ export class AppConfig {
     }
     if (Math.abs(config.ASSESSMENT_SCORE_WEIGHT + config.ASSESSMENT_TIMELINESS_WEIGHT - 1) > 1e-9) {
       throw new Error('Invalid configuration:\n  ASSESSMENT_SCORE_WEIGHT + ASSESSMENT_TIMELINESS_WEIGHT: must add up to 1, so the assessment stays on the 0–100 scale');
+    }
+    const ladder = config.timerPolicy.escalations.map((level) => level.afterMs);
+    if (ladder.some((after, i) => i > 0 && after <= ladder[i - 1])) {
+      throw new Error('Invalid configuration:\n  ESCALATION_LEVELS: days overdue must increase from one level to the next');
     }
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
       throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');

@@ -5,13 +5,16 @@ import { MIGRATIONS } from '../../migrations';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { ChecklistTemplateEntity } from '../checklists/checklist-template.entity';
 import { AppConfig } from '../config/app-config';
+import { FindingTimerEntity } from '../deadlines/finding-timer.entity';
 import { FindingEntity } from '../findings/finding.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { DepartmentEntity } from '../identity/department.entity';
 import { DeviceEntity } from '../identity/device.entity';
 import { SessionEntity } from '../identity/session.entity';
 import { UserEntity } from '../identity/user.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
 import { RoundEntity } from '../rounds/round.entity';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '../webhooks/webhook.entities';
 import { PreparingClient } from './prepared-statements';
 
 export const ENTITIES = [
@@ -24,6 +27,11 @@ export const ENTITIES = [
   FindingEntity,
   AuditEntryEntity,
   IdempotencyKeyEntity,
+  FindingTimerEntity,
+  NotificationEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];
 
 /** One description of the database for the service and the migration CLI; never `synchronize`. */

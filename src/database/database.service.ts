@@ -55,7 +55,8 @@ export class Database {
     const claim = request?.idempotency;
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
-        (manager.queryRunner!.data as UnitOfWorkData).requestId = request?.requestId;
+        // A fresh object per unit of work: SQLite's drivers hand every transaction the same query runner.
+        manager.queryRunner!.data = { requestId: request?.requestId } satisfies UnitOfWorkData;
         if (claim) await this.idempotency.assertUnused(manager, claim);
         const result = await work(manager);
         if (claim) await this.idempotency.remember(manager, claim, result);

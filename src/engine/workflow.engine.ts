@@ -4,6 +4,7 @@ import { EntityManager, EntityTarget } from 'typeorm';
 import { initialTransition } from 'xstate';
 import {
   Actor,
+  ChosenAction,
   Envelope,
   EntityType,
   Snapshot,
@@ -20,6 +21,7 @@ import {
 import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { appendAudit, auditRow } from '../audit/audit-writer';
 import { RowMapper } from '../database/row-mapper';
@@ -37,7 +39,7 @@ export interface Applied<E extends WorkflowSubjectEntity> {
   row: E;
   snapshot: Snapshot;
   /** Marker actions the machine chose, for the caller's effect handlers. */
-  actions: string[];
+  actions: ChosenAction[];
 }
 
 export interface NewSubject<E extends WorkflowSubjectEntity> {
@@ -50,11 +52,18 @@ export interface NewSubject<E extends WorkflowSubjectEntity> {
   actor: Actor;
 }
 
-type EffectHandler = (manager: EntityManager, applied: Applied<WorkflowSubjectEntity>, event: EnvelopedEvent) => Promise<void>;
+type EffectHandler = (
+  manager: EntityManager,
+  applied: Applied<WorkflowSubjectEntity>,
+  event: EnvelopedEvent,
+  params: ChosenAction['params'],
+) => Promise<void>;
+
+type TransitionObserver = (manager: EntityManager, applied: Applied<WorkflowSubjectEntity>, before: Snapshot) => Promise<void>;
 
 export type EnvelopedEvent = { type: string } & Envelope & Record<string, unknown>;
 
-const ENVELOPE_KEYS = new Set(['type', 'actor', 'at', 'today']);
+const ENVELOPE_KEYS = new Set(['type', 'actor', 'at', 'today', 'timeZone']);
 
 /**
  * Applies events. The only writer of workflow state: load → ask the machine → store snapshot,
@@ -63,21 +72,33 @@ const ENVELOPE_KEYS = new Set(['type', 'actor', 'at', 'today']);
 @Injectable()
 export class WorkflowEngine {
   private readonly effects = new Map<string, EffectHandler>();
+  private readonly observers = new Map<EntityType, TransitionObserver[]>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Registers what to do, in the same transaction, when a machine chooses a marker action. */
-  onAction<E extends WorkflowSubjectEntity>(
+  onAction<E extends WorkflowSubjectEntity, P = undefined>(
     action: string,
-    handler: (manager: EntityManager, applied: Applied<E>, event: EnvelopedEvent) => Promise<void>,
+    handler: (manager: EntityManager, applied: Applied<E>, event: EnvelopedEvent, params: P) => Promise<void>,
   ): void {
     this.effects.set(action, handler as unknown as EffectHandler);
+  }
+
+  /** Registers what to do, in the same transaction, after every transition of one kind of subject. */
+  onTransition<E extends WorkflowSubjectEntity>(
+    entityType: EntityType,
+    observer: (manager: EntityManager, applied: Applied<E>, before: Snapshot) => Promise<void>,
+  ): void {
+    this.observers.set(entityType, [...(this.observers.get(entityType) ?? []), observer as unknown as TransitionObserver]);
   }
 
   /** The envelope for an event sent now by `actor`. */
   envelope(actor: Actor): Envelope {
     const now = this.clock.now();
-    return { actor, at: now.toISOString(), today: this.clock.dateOf(now) };
+    return { actor, at: now.toISOString(), today: this.clock.dateOf(now), timeZone: this.config.TIME_ZONE };
   }
 
   async create<E extends WorkflowSubjectEntity>(
@@ -160,8 +181,11 @@ export class WorkflowEngine {
     if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
 
     const applied: Applied<E> = { row: Object.assign(row, changes), snapshot: next, actions };
+    for (const observer of this.observers.get(kind.entityType) ?? []) {
+      await observer(manager, applied as unknown as Applied<WorkflowSubjectEntity>, snapshot);
+    }
     for (const action of applied.actions) {
-      await this.effects.get(action)?.(manager, applied as unknown as Applied<WorkflowSubjectEntity>, event);
+      await this.effects.get(action.type)?.(manager, applied as unknown as Applied<WorkflowSubjectEntity>, event, action.params);
     }
     return applied;
   }

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, FindingInput, LoggedFinding, RoundContext, RoundEvent, RoundType, SYSTEM_ACTOR, addressedPart, partOf } from '../../workflows';
+import { Actor, Envelope, FindingInput, LoggedFinding, RoundContext, RoundEvent, RoundType, SYSTEM_ACTOR, addressedPart, partOf } from '../../workflows';
 import { AppConfig } from '../config/app-config';
 import { RowMapper } from '../database/row-mapper';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
@@ -62,6 +62,7 @@ export class FindingEffects implements OnModuleInit {
       roundLeadId: partOf(roundContext, finding.roundType)?.leadId ?? roundContext.leadId,
       responsibleDepartmentId: finding.responsibleDepartment.id,
       defaultDeadlineDays: this.config.deadlineDays(finding.severity),
+      extensionLimit: this.config.EXTENSION_LIMIT,
     };
     await this.engine.create(manager, FINDING, {
       id: finding.id,
@@ -90,7 +91,7 @@ export class FindingEffects implements OnModuleInit {
     cause: EnvelopedEvent,
   ): Promise<void> {
     for (const finding of await this.findings.inRound(manager, roundId, state, roundType)) {
-      await this.engine.apply(manager, FINDING, finding.id, { ...event, at: cause.at, today: cause.today });
+      await this.engine.apply(manager, FINDING, finding.id, { ...event, ...sentWith(cause, event.actor) });
     }
   }
 
@@ -99,18 +100,19 @@ export class FindingEffects implements OnModuleInit {
     if (round?.state !== 'submitted') return;
     const openFindings = await this.findings.countOpenInRound(manager, roundId);
     if (openFindings > 0) return;
-    await this.engine.apply(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...this.systemAt(cause) });
+    await this.engine.apply(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...sentWith(cause, SYSTEM_ACTOR) });
   }
 
   private async reopenRound(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
     const round = await RowMapper.of(manager, RoundEntity).findById(manager, roundId);
     if (round?.state !== 'completed') return;
-    await this.engine.apply(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...this.systemAt(cause) });
+    await this.engine.apply(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...sentWith(cause, SYSTEM_ACTOR) });
   }
+}
 
-  private systemAt(cause: EnvelopedEvent) {
-    return { actor: SYSTEM_ACTOR, at: cause.at, today: cause.today };
-  }
+/** The envelope of an event the service sends because of `cause`: same moment, another sender. */
+function sentWith(cause: EnvelopedEvent, actor: Actor): Envelope {
+  return { actor, at: cause.at, today: cause.today, timeZone: cause.timeZone };
 }
 
 /** The part a SUBMIT was for. */

@@ -26,7 +26,7 @@ import {
   type Severity,
   type Timeliness,
 } from '../../workflows';
-import { IsCalendarDate } from '../common/calendar-date';
+import { IsCalendarDate, IsDeadline } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { FindingEntity } from './finding.entity';
 
@@ -86,6 +86,18 @@ export class ListFindingsQuery extends PageQuery {
   roundId?: string;
 }
 
+/** Requests for a later deadline (申请延期). */
+export class ExtensionDto {
+  @ApiProperty({ enum: EXTENSION_STATES })
+  state: ExtensionState;
+  /** The deadline asked for, while a request is pending. */
+  requestedDeadline?: string;
+  /** Requests made so far, whatever became of them. */
+  count: number;
+  /** Requests allowed for this finding. */
+  limit: number;
+}
+
 export class FindingDto {
   id: string;
   roundId: string;
@@ -103,13 +115,13 @@ export class FindingDto {
   state: FindingProgress;
   @ApiProperty({ enum: TIMELINESS_STATES })
   timeliness: Timeliness;
-  @ApiProperty({ enum: EXTENSION_STATES })
-  extension: ExtensionState;
-  /** The committed deadline, a calendar date. */
+  /** The committed deadline (承诺完成时限): an instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
+  /** 0 until the finding is escalated; then the level reached (see ESCALATION_LEVELS). */
+  escalationLevel: number;
+  extension: ExtensionDto;
   measures: string | null;
   committedDate: string | null;
-  proposedDeadline: string | null;
   rejections: number;
   reopenCount: number;
   version: number;
@@ -134,11 +146,16 @@ export class FindingDto {
       responsibleDepartmentId: entity.responsibleDepartmentId,
       state: entity.state as FindingProgress,
       timeliness: entity.timeliness,
-      extension: entity.extension,
-      deadline: entity.deadline,
+      deadline: context.deadline,
+      escalationLevel: context.escalationLevel,
+      extension: {
+        state: entity.extension,
+        ...(context.proposedDeadline !== null && { requestedDeadline: context.proposedDeadline }),
+        count: context.extensionRequests,
+        limit: context.extensionLimit,
+      },
       measures: context.measures,
       committedDate: context.committedDate,
-      proposedDeadline: context.proposedDeadline,
       rejections: entity.rejections,
       reopenCount: context.reopenCount,
       version: entity.version,
@@ -166,9 +183,9 @@ export class AssignDto extends FindingEvent('ASSIGN') {
   @IsUUID()
   departmentId?: string;
 
-  /** Defaults by severity (critical 7 days, major 15, minor 30). */
+  /** Defaults by severity (critical 7 days, major 15, minor 30). A date alone means the end of that day. */
   @IsOptional()
-  @IsCalendarDate()
+  @IsDeadline()
   deadline?: string;
 }
 
@@ -254,14 +271,15 @@ export class RequestExtensionDto extends FindingEvent('REQUEST_EXTENSION') {
   @Reason()
   reason: string;
 
-  @IsCalendarDate()
+  /** Later than the current deadline; a date alone means the end of that day. */
+  @IsDeadline()
   proposedDeadline: string;
 }
 
 export class ApproveExtensionDto extends FindingEvent('APPROVE_EXTENSION') {
   /** Defaults to the proposed deadline. */
   @IsOptional()
-  @IsCalendarDate()
+  @IsDeadline()
   deadline?: string;
 }
 

@@ -39,8 +39,8 @@ export class FindingEntity extends WorkflowSubjectEntity {
   @Column({ type: 'boolean' })
   overdue: boolean;
 
-  @Column({ type: 'date', nullable: true })
-  deadline: string | null;
+  @Column({ type: Date, nullable: true })
+  deadline: Date | null;
 
   @Column({ type: 'integer' })
   rejections: number;

@@ -14,7 +14,7 @@ export const FINDING: SubjectKind<FindingEntity> = {
       extension,
       overdue: timeliness === 'overdue' || timeliness === 'escalated',
       responsibleDepartmentId: context.responsibleDepartmentId,
-      deadline: context.deadline,
+      deadline: context.deadline ? new Date(context.deadline) : null,
       rejections: context.rejections,
       closedAt: context.closedAt ? new Date(context.closedAt) : null,
     };

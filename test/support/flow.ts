@@ -17,6 +17,7 @@ export class Flow {
         t.http.post(path).set({ Authorization: `Bearer ${token}`, ...headers }).send(body),
       put: (path: string, body: object) => t.http.put(path).set({ Authorization: `Bearer ${token}` }).send(body),
       get: (path: string) => t.http.get(path).set('Authorization', `Bearer ${token}`),
+      delete: (path: string) => t.http.delete(path).set('Authorization', `Bearer ${token}`),
     };
   }
 

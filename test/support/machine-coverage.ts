@@ -1,6 +1,6 @@
 import { AnyStateMachine, EventObject, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { Snapshot, Workflow, step } from '../../workflows';
+import { ChosenAction, Snapshot, Workflow, step } from '../../workflows';
 
 type AnyStateNode = AnyStateMachine['root'];
 
@@ -35,12 +35,12 @@ export function explore(
     events: (snapshot: Snapshot) => events(snapshot),
     serializeState: (snapshot: Snapshot) => JSON.stringify([snapshot.value, serializeContext(snapshot.context)]),
   } as never);
-  const steps: { before: Snapshot; event: EventObject; after: Snapshot; actions: string[] }[] = [];
+  const steps: { before: Snapshot; event: EventObject; after: Snapshot; actions: ChosenAction[] }[] = [];
   for (const path of paths) {
     const before = path.state as Snapshot;
     for (const event of events(before).filter((e) => before.can(e))) {
       const [after, actions] = transition(machine, before, event);
-      steps.push({ before, event, after: after as Snapshot, actions: actions.map((action) => action.type) });
+      steps.push({ before, event, after: after as Snapshot, actions: actions.map(({ type, params }) => ({ type, params })) });
     }
   }
   return { paths, steps };

@@ -10,9 +10,13 @@ import { createApp } from '../../src/bootstrap';
 export const ADMIN_PASSWORD = 'first-account-secret-for-tests';
 export const PASSWORD = 'password-for-tests';
 
-/** Settings every suite runs with; write limits and login slowdown have tests of their own. */
+/**
+ * Settings every suite runs with; write limits and login slowdown have tests of their own. The
+ * scheduler does not poll: suites fire timers and deliveries themselves, at the time they set.
+ */
 const TEST_ENVIRONMENT = {
   ADMIN_PASSWORD,
+  SCHEDULER_INTERVAL_MS: '0',
   JWT_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
   LOG_LEVEL: 'silent',
   WRITES_PER_MINUTE: '100000',
@@ -84,9 +88,15 @@ export class TestApp {
     return result;
   }
 
-  /** Stops the application and starts a new one on the same database, as a redeploy would. */
-  async restart(): Promise<TestApp> {
+  /** Stops the application and starts a new one on the same database, as a redeploy would, with `environment` changed. */
+  async restart(environment: Record<string, string> = {}): Promise<TestApp> {
     await this.app.close();
+    const changed = { ...this.environment, ...environment };
+    return new TestApp(await boot(changed), changed);
+  }
+
+  /** A second instance of the service on the same database, as a second machine behind a load balancer would be. */
+  async another(): Promise<TestApp> {
     return new TestApp(await boot(this.environment), this.environment);
   }
 

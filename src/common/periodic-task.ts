@@ -1,0 +1,46 @@
+import { Logger } from '@nestjs/common';
+
+/**
+ * Runs `work` now and then every `intervalMs` after the previous run ends, never two at once;
+ * an interval of 0 never runs it. A failed run is logged and the next one comes as usual.
+ */
+export class PeriodicTask {
+  private readonly logger: Logger;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    name: string,
+    private readonly intervalMs: number,
+    private readonly work: () => Promise<unknown>,
+  ) {
+    this.logger = new Logger(name);
+  }
+
+  start(): void {
+    if (this.intervalMs > 0) this.schedule(0);
+  }
+
+  /** Stops the schedule and waits for a run under way, so it does not outlive the database connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    this.timer = setTimeout(() => {
+      this.running = this.work()
+        .then(
+          () => undefined,
+          (error: unknown) => this.logger.error(`Run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        )
+        .finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.schedule(this.intervalMs);
+        });
+    }, delay);
+    this.timer.unref();
+  }
+}

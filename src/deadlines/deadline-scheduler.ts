@@ -1,0 +1,107 @@
+import { HttpException, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { SYSTEM_ACTOR, Snapshot, nextTimer, resolveWorkflow, restore, sameTimer } from '../../workflows';
+import { Clock } from '../common/clock';
+import { PeriodicTask } from '../common/periodic-task';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { WorkflowEngine } from '../engine/workflow.engine';
+import { FindingEntity } from '../findings/finding.entity';
+import { FINDING } from '../findings/finding.kind';
+import { FindingTimerEntity } from './finding-timer.entity';
+import { FindingTimersRepository } from './finding-timers.repository';
+
+/**
+ * Makes time send DUE_SOON, DEADLINE_PASSED and ESCALATE. Every finding transition keeps the
+ * finding's next timer in the same transaction; the scheduler fires due timers through the engine
+ * as `system`, so each firing is audited, and the firing itself schedules the next.
+ */
+@Injectable()
+export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DeadlineScheduler.name);
+  private readonly task: PeriodicTask;
+
+  constructor(
+    private readonly db: Database,
+    private readonly engine: WorkflowEngine,
+    private readonly timers: FindingTimersRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.task = new PeriodicTask(DeadlineScheduler.name, config.SCHEDULER_INTERVAL_MS, () => this.runDue());
+  }
+
+  onModuleInit(): void {
+    this.engine.onTransition<FindingEntity>('finding', (manager, applied, before) => this.reschedule(manager, applied.row.id, before, applied.snapshot));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.scheduleUntimed();
+    // Timers that fell due while the service was down fire on the first run, at once.
+    this.task.start();
+  }
+
+  /** Before the database closes: a run under way finishes first. */
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /**
+   * Fires every timer due now, in batches, until none is left: a firing may schedule a next timer
+   * that is already due (after downtime, overdue follows due soon at once). Answers how many events were applied.
+   */
+  async runDue(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const batch = await this.db.write(null, (manager) => this.fireBatch(manager));
+      fired += batch.fired;
+      if (batch.claimed === 0) return fired;
+    }
+  }
+
+  private async fireBatch(manager: EntityManager): Promise<{ claimed: number; fired: number }> {
+    const due = await this.timers.claimDue(manager, this.clock.now(), this.config.SCHEDULER_BATCH_SIZE, this.db.isPostgres);
+    let fired = 0;
+    for (const timer of due) {
+      const event = {
+        type: timer.event,
+        dueAt: timer.dueAt.toISOString(),
+        ...(timer.level !== null && { level: timer.level }),
+        ...this.engine.envelope(SYSTEM_ACTOR),
+      };
+      try {
+        await this.engine.apply(manager, FINDING, timer.findingId, event);
+        fired++;
+      } catch (error) {
+        // Refused before anything was written: the timer no longer fits the finding.
+        if (!(error instanceof HttpException)) throw error;
+        await this.replaceStale(manager, timer, error.message);
+      }
+    }
+    return { claimed: due.length, fired };
+  }
+
+  private async reschedule(manager: EntityManager, findingId: string, before: Snapshot, after: Snapshot): Promise<void> {
+    const policy = this.config.timerPolicy;
+    const next = nextTimer(after, policy);
+    if (!sameTimer(nextTimer(before, policy), next)) await this.timers.put(manager, findingId, next, this.clock.now());
+  }
+
+  /** Puts the timer the finding's snapshot calls for in place of one the machine refused. */
+  private async replaceStale(manager: EntityManager, stale: FindingTimerEntity, reason: string): Promise<void> {
+    const finding = await manager.findOneByOrFail(FindingEntity, { id: stale.findingId });
+    const expected = nextTimer(restore(resolveWorkflow(finding.workflowId, finding.workflowVersion), finding.snapshot), this.config.timerPolicy);
+    const sameAsStale = expected?.event === stale.event && expected.level === stale.level;
+    this.logger.warn(`Timer ${stale.event} of finding ${stale.findingId} was refused (${reason}); ${sameAsStale || !expected ? 'cleared' : `replaced by ${expected.event}`}`);
+    await this.timers.put(manager, stale.findingId, sameAsStale ? null : expected, this.clock.now());
+  }
+
+  private async scheduleUntimed(): Promise<void> {
+    await this.db.write(null, async (manager) => {
+      for (const finding of await this.timers.untimed(manager)) {
+        const timer = nextTimer(restore(resolveWorkflow(finding.workflowId, finding.workflowVersion), finding.snapshot), this.config.timerPolicy);
+        if (timer) await this.timers.put(manager, finding.id, timer, this.clock.now());
+      }
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { FINDING_SETTLED_STATES, FindingTimer } from '../../workflows';
+import { FindingEntity } from '../findings/finding.entity';
+import { FindingTimerEntity } from './finding-timer.entity';
+
+@Injectable()
+export class FindingTimersRepository {
+  /** Sets the finding's next timer, or clears it. */
+  async put(manager: EntityManager, findingId: string, timer: FindingTimer | null, now: Date): Promise<void> {
+    if (timer === null) {
+      await manager.delete(FindingTimerEntity, { findingId });
+      return;
+    }
+    await manager.upsert(
+      FindingTimerEntity,
+      { findingId, event: timer.event, level: timer.level, dueAt: new Date(timer.dueAt), scheduledAt: now },
+      { conflictPaths: ['findingId'], skipUpdateIfNoValuesChanged: false },
+    );
+  }
+
+  async find(manager: EntityManager, findingId: string): Promise<FindingTimerEntity | null> {
+    return manager.findOneBy(FindingTimerEntity, { findingId });
+  }
+
+  /**
+   * Up to `limit` timers due at `now`, earliest first, their findings locked for this transaction.
+   * On PostgreSQL another instance's claims are skipped (SKIP LOCKED), and the timers are read again
+   * once the locks are held, so one fired meanwhile is not fired twice. SQLite has one writer at a time.
+   */
+  async claimDue(manager: EntityManager, now: Date, limit: number, postgres: boolean): Promise<FindingTimerEntity[]> {
+    const candidates = manager
+      .createQueryBuilder(FindingTimerEntity, 'timer')
+      .innerJoin(FindingEntity, 'finding', 'finding.id = timer.findingId')
+      .select('timer.findingId', 'findingId')
+      .where('timer.dueAt <= :now', { now })
+      .orderBy('timer.dueAt', 'ASC')
+      .limit(limit);
+    if (postgres) candidates.setLock('pessimistic_write', undefined, ['finding']).setOnLocked('skip_locked');
+    const ids = (await candidates.getRawMany<{ findingId: string }>()).map((row) => row.findingId);
+    if (ids.length === 0) return [];
+    return manager.find(FindingTimerEntity, { where: { findingId: In(ids), dueAt: LessThanOrEqual(now) }, order: { dueAt: 'ASC' } });
+  }
+
+  /** Open findings with a deadline and no timer: left so by the migration, or by a change to the escalation ladder. */
+  async untimed(manager: EntityManager): Promise<FindingEntity[]> {
+    return manager
+      .createQueryBuilder(FindingEntity, 'finding')
+      .leftJoin(FindingTimerEntity, 'timer', 'timer.findingId = finding.id')
+      .where('timer.findingId IS NULL')
+      .andWhere('finding.deadline IS NOT NULL')
+      .andWhere('finding.state NOT IN (:...settled)', { settled: FINDING_SETTLED_STATES })
+      .getMany();
+  }
+}

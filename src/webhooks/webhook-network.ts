@@ -1,0 +1,86 @@
+import { createHmac } from 'node:crypto';
+import { LookupAddress, LookupOptions, lookup } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { LookupFunction, isIP } from 'node:net';
+import { promisify } from 'node:util';
+import ipaddr from 'ipaddr.js';
+
+/** Only globally routable addresses: not loopback, private, link-local, unique-local, CGNAT, multicast or reserved. */
+export function isPublicAddress(address: string): boolean {
+  return ipaddr.isValid(address) && ipaddr.process(address).range() === 'unicast';
+}
+
+/** Why a URL may not receive webhooks here, or null. Looks the host up: a name may point inside. */
+export async function refusedUrl(url: URL, allowPrivateNetworks: boolean): Promise<string | null> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
+  if (url.username || url.password) return 'must not carry credentials; the signature authenticates the sender';
+  if (allowPrivateNetworks) return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await promisify(lookup)(host, { all: true })).map((a: LookupAddress) => a.address);
+  } catch {
+    return `host ${host} does not resolve`;
+  }
+  const inside = addresses.find((address) => !isPublicAddress(address));
+  return inside ? privateAddressReason(host, inside) : null;
+}
+
+const privateAddressReason = (host: string, address: string) =>
+  `host ${host} resolves to ${address}, a loopback or private address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to deliver inside an intranet`;
+
+/** `sha256=<hex>` of the body under the endpoint's secret, for the X-Signature-256 header. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/**
+ * POSTs a JSON body; resolves with the status code whatever it is, rejects when there is none
+ * (refused address, connection error, timeout). Unless private networks are allowed, the address is
+ * checked again as the connection is made, so a name that changed since registration cannot lead inside.
+ */
+export function postJson(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  { timeoutMs, allowPrivateNetworks }: { timeoutMs: number; allowPrivateNetworks: boolean },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!allowPrivateNetworks && isIP(host) && !isPublicAddress(host)) {
+      reject(new Error(privateAddressReason(host, host)));
+      return;
+    }
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        timeout: timeoutMs,
+        ...(!allowPrivateNetworks && { lookup: publicOnlyLookup }),
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+const publicOnlyLookup = ((hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+  lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '');
+    const inside = addresses.find((a) => !isPublicAddress(a.address));
+    if (inside) return callback(new Error(privateAddressReason(hostname, inside.address)), '');
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0].address, addresses[0].family);
+  });
+}) as LookupFunction;

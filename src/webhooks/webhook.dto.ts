@@ -1,0 +1,105 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { NOTICE_TYPES, USER_ROLES, type NoticeType, type Role } from '../../workflows';
+import { PageQuery } from '../common/pagination';
+import { DELIVERY_STATUSES, DeliveryStatus, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+
+export class CreateWebhookDto {
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http or https URL' })
+  @MaxLength(2000)
+  url: string;
+
+  /** Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body). */
+  @IsString()
+  @MinLength(16, { message: 'secret must be at least 16 characters' })
+  @MaxLength(200)
+  secret: string;
+
+  /** Only notices for this department's people (its findings' staff, or its lead-office verifiers). */
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
+
+  /** Only notices for people with this role. */
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: Role;
+
+  /** Only these notice types; all when left out. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(NOTICE_TYPES, { each: true })
+  events?: NoticeType[];
+}
+
+export class WebhookDto {
+  id: string;
+  url: string;
+  departmentId: string | null;
+  @ApiProperty({ enum: USER_ROLES, nullable: true })
+  role: Role | null;
+  @ApiProperty({ enum: NOTICE_TYPES, isArray: true, nullable: true })
+  events: NoticeType[] | null;
+  active: boolean;
+  createdBy: string;
+  createdAt: Date;
+
+  static from(entity: WebhookEndpointEntity): WebhookDto {
+    const { secret: _secret, ...shown } = entity;
+    return shown;
+  }
+}
+
+export class ListDeliveriesQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
+  status?: DeliveryStatus;
+}
+
+export class WebhookAttemptDto {
+  attempt: number;
+  at: Date;
+  /** Null when no answer came (refused address, connection error, timeout). */
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export class WebhookDeliveryDto {
+  id: string;
+  noticeId: string;
+  @ApiProperty({ enum: NOTICE_TYPES })
+  type: NoticeType;
+  findingId: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES })
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  /** The body as sent (and signed). */
+  body: unknown;
+  attemptLog: WebhookAttemptDto[];
+
+  static from(entity: WebhookDeliveryEntity, attempts: WebhookAttemptEntity[]): WebhookDeliveryDto {
+    return {
+      id: entity.id,
+      noticeId: entity.noticeId,
+      type: entity.type,
+      findingId: entity.findingId,
+      status: entity.status,
+      attempts: entity.attempts,
+      nextAttemptAt: entity.nextAttemptAt,
+      deliveredAt: entity.deliveredAt,
+      lastError: entity.lastError,
+      createdAt: entity.createdAt,
+      body: JSON.parse(entity.body),
+      attemptLog: attempts
+        .sort((a, b) => a.attempt - b.attempt)
+        .map(({ attempt, at, statusCode, error, durationMs }) => ({ attempt, at, statusCode, error, durationMs })),
+    };
+  }
+}

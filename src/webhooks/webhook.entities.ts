@@ -1,0 +1,109 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { NoticeType, Role } from '../../workflows';
+
+/** A receiver of notices (a hospital messaging robot, say), for one department's or role's notices or for all. */
+@Entity('webhook_endpoints')
+export class WebhookEndpointEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 2000 })
+  url: string;
+
+  /** Signs each body (HMAC-SHA256); kept as given because signing needs it, never shown again. */
+  @Column({ type: 'varchar', length: 200 })
+  secret: string;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  departmentId: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  role: Role | null;
+
+  /** Null: every notice type. */
+  @Column({ type: 'simple-json', nullable: true })
+  events: NoticeType[] | null;
+
+  @Column({ type: 'boolean' })
+  active: boolean;
+
+  @Column({ type: 'varchar', length: 36 })
+  createdBy: string;
+
+  @Column({ type: Date })
+  createdAt: Date;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One notice owed to one endpoint: written with the transition, tried until delivered or dead-lettered. */
+@Entity('webhook_deliveries')
+export class WebhookDeliveryEntity {
+  /** Also the body's `id`, so a receiver can tell a repeat from a new notice. */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  endpointId: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  noticeId: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  type: NoticeType;
+
+  @Column({ type: 'varchar', length: 36 })
+  findingId: string;
+
+  /** Exactly the bytes sent and signed, every try. */
+  @Column({ type: 'text' })
+  body: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: DeliveryStatus;
+
+  @Column({ type: 'integer' })
+  attempts: number;
+
+  @Column({ type: Date })
+  nextAttemptAt: Date;
+
+  /** While set and in the future, one instance is trying it; a crash lets the lease run out and another try again. */
+  @Column({ type: Date, nullable: true })
+  leaseUntil: Date | null;
+
+  @Column({ type: Date, nullable: true })
+  deliveredAt: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  lastError: string | null;
+
+  @Column({ type: Date })
+  createdAt: Date;
+}
+
+/** One try of a delivery, as the receiver answered it (or did not). */
+@Entity('webhook_attempts')
+export class WebhookAttemptEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  deliveryId: string;
+
+  @Column({ type: 'integer' })
+  attempt: number;
+
+  @Column({ type: Date })
+  at: Date;
+
+  @Column({ type: 'integer', nullable: true })
+  statusCode: number | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  error: string | null;
+
+  @Column({ type: 'integer' })
+  durationMs: number;
+}

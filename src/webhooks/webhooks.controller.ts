@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Page } from '../common/pagination';
+import { UuidParam } from '../common/params';
+import { Allow, Auth } from '../identity/access.decorator';
+import type { AuthUser } from '../identity/auth-user';
+import { CreateWebhookDto, ListDeliveriesQuery, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly service: WebhooksService) {}
+
+  @Post()
+  @Allow('admin')
+  create(@Auth() auth: AuthUser, @Body() dto: CreateWebhookDto): Promise<WebhookDto> {
+    return this.service.create(auth, dto);
+  }
+
+  @Get()
+  @Allow('admin')
+  list(@Auth() auth: AuthUser): Promise<WebhookDto[]> {
+    return this.service.list(auth);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Allow('admin')
+  remove(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<void> {
+    return this.service.remove(auth, id);
+  }
+
+  @Get(':id/deliveries')
+  @Allow('admin')
+  deliveries(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
+    return this.service.deliveries(auth, id, query);
+  }
+}

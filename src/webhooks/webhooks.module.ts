@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookOutbox } from './webhook-outbox';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+@Module({
+  controllers: [WebhooksController],
+  providers: [WebhooksService, WebhookOutbox, WebhookDispatcher],
+  exports: [WebhookOutbox, WebhookDispatcher],
+})
+export class WebhooksModule {}

@@ -1,0 +1,94 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
+import { appendAudit } from '../audit/audit-writer';
+import { InvalidInputException } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { Page, page } from '../common/pagination';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { AuthUser, primaryRole } from '../identity/auth-user';
+import { DepartmentEntity } from '../identity/department.entity';
+import { CreateWebhookDto, ListDeliveriesQuery, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+import { refusedUrl } from './webhook-network';
+
+/** The administrator's side of webhooks: endpoints, and every delivery and attempt made to them. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(auth: AuthUser, dto: CreateWebhookDto): Promise<WebhookDto> {
+    // Looked up before the transaction: a slow name server must not hold the SQLite writer.
+    const refusal = await refusedUrl(new URL(dto.url), this.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
+    if (refusal) throw new InvalidInputException([{ field: 'url', reason: refusal }]);
+    return this.db.write(auth.request, async (manager) => {
+      if (dto.departmentId && !(await manager.existsBy(DepartmentEntity, { id: dto.departmentId }))) {
+        throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
+      }
+      const endpoint: WebhookEndpointEntity = {
+        id: randomUUID(),
+        url: dto.url,
+        secret: dto.secret,
+        departmentId: dto.departmentId ?? null,
+        role: dto.role ?? null,
+        events: dto.events ?? null,
+        active: true,
+        createdBy: auth.id,
+        createdAt: this.clock.now(),
+      };
+      await manager.insert(WebhookEndpointEntity, endpoint);
+      const shown = WebhookDto.from(endpoint);
+      await this.audit(manager, auth, endpoint.id, 'WEBHOOK_CREATED', { url: shown.url, departmentId: shown.departmentId, role: shown.role, events: shown.events });
+      return shown;
+    });
+  }
+
+  async list(_auth: AuthUser): Promise<WebhookDto[]> {
+    const endpoints = await this.db.read((manager) => manager.find(WebhookEndpointEntity, { order: { createdAt: 'ASC' } }));
+    return endpoints.map(WebhookDto.from);
+  }
+
+  /** Stops deliveries to the endpoint; what was still queued for it is dead-lettered, and stays visible. */
+  remove(auth: AuthUser, id: string): Promise<void> {
+    return this.db.write(auth.request, async (manager) => {
+      const endpoint = await this.findEndpoint(manager, id);
+      if (!endpoint.active) return;
+      await manager.update(WebhookEndpointEntity, { id }, { active: false });
+      await manager.update(WebhookDeliveryEntity, { endpointId: id, status: 'pending' }, { status: 'dead', lastError: 'endpoint removed' });
+      await this.audit(manager, auth, id, 'WEBHOOK_REMOVED', { url: endpoint.url });
+    });
+  }
+
+  deliveries(_auth: AuthUser, id: string, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
+    return this.db.read(async (manager) => {
+      await this.findEndpoint(manager, id);
+      const [deliveries, total] = await manager.findAndCount(WebhookDeliveryEntity, {
+        where: { endpointId: id, ...(query.status && { status: query.status }) },
+        order: { createdAt: 'DESC', id: 'ASC' },
+        take: query.limit,
+        skip: query.offset,
+      });
+      const attempts = deliveries.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(deliveries.map((d) => d.id)) });
+      return page(
+        deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id))),
+        total,
+        query,
+      );
+    });
+  }
+
+  private async findEndpoint(manager: EntityManager, id: string): Promise<WebhookEndpointEntity> {
+    const endpoint = await manager.findOneBy(WebhookEndpointEntity, { id });
+    if (!endpoint) throw new NotFoundException(`No webhook ${id}`);
+    return endpoint;
+  }
+
+  private audit(manager: EntityManager, auth: AuthUser, id: string, event: string, payload: Record<string, unknown>): Promise<void> {
+    return appendAudit(manager, { at: this.clock.now(), actorId: auth.id, actorRole: primaryRole(auth), entityType: 'webhook', entityId: id, event, payload });
+  }
+}

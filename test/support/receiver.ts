@@ -1,0 +1,44 @@
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local HTTP server standing in for a webhook receiver: records what comes, answers with `status()`. */
+export class Receiver {
+  readonly received: Received[] = [];
+  /** The status to answer the next request with. */
+  status: (request: Received) => number = () => 200;
+  private server?: Server;
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const received = { path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+        this.received.push(received);
+        response.statusCode = this.status(received);
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  url(path = '/hook'): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
+  }
+
+  /** The parsed bodies received on `path`. */
+  bodies(path = '/hook'): Record<string, any>[] {
+    return this.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server!.close(() => resolve()));
+  }
+}

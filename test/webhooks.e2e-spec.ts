@@ -1,0 +1,258 @@
+import { createHmac } from 'node:crypto';
+import { Clock } from '../src/common/clock';
+import { AppConfig } from '../src/config/app-config';
+import { Database } from '../src/database/database.service';
+import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
+import { isPublicAddress, refusedUrl } from '../src/webhooks/webhook-network';
+import { Flow } from './support/flow';
+import { Hospital, seedHospital } from './support/hospital';
+import { Receiver } from './support/receiver';
+import { TestApp, startApp } from './support/test-app';
+
+const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
+const SECRET = 'a-shared-secret-of-the-robot';
+
+describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let t: TestApp;
+  let h: Hospital;
+  let flow: Flow;
+  let receiver: Receiver;
+  let now = new Date('2026-11-23T02:00:00Z');
+  const later = (ms: number) => (now = new Date(now.getTime() + ms));
+
+  const useClock = () => jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => new Date(now));
+  const deliverDue = () => t.app.get(WebhookDispatcher).deliverDue();
+  const admin = () => flow.as('admin');
+  const register = async (path: string, extra: object = {}) =>
+    (await admin().post('/webhooks', { url: receiver.url(path), secret: SECRET, ...extra }).expect(201)).body.id as string;
+  const deliveries = async (endpointId: string) => (await admin().get(`/webhooks/${endpointId}/deliveries`).expect(200)).body;
+
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    t = await startApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_BACKOFF_MS: '1000', WEBHOOK_MAX_ATTEMPTS: '3' });
+    useClock();
+    h = await seedHospital(t);
+    flow = new Flow(t, h);
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  // Each test's endpoints are removed after it, so the next one's deliveries are its own.
+  afterEach(async () => {
+    for (const endpoint of (await admin().get('/webhooks').expect(200)).body.filter((e: { active: boolean }) => e.active)) {
+      await admin().delete(`/webhooks/${endpoint.id}`).expect(204);
+    }
+    receiver.received.length = 0;
+    receiver.status = () => 200;
+  });
+
+  it('registers endpoints for the administrator, refusing bad input by field, never showing the secret, audited', async () => {
+    const bad: [object, string][] = [
+      [{ url: 'ftp://robot.example/hook', secret: SECRET }, 'url'],
+      [{ url: 'not a url', secret: SECRET }, 'url'],
+      [{ url: 'https://robot.example/hook', secret: 'short' }, 'secret'],
+      [{ url: 'https://robot.example/hook', secret: SECRET, role: 'janitor' }, 'role'],
+      [{ url: 'https://robot.example/hook', secret: SECRET, events: ['closed'] }, 'events'],
+      [{ url: 'https://robot.example/hook', secret: SECRET, departmentId: '00000000-0000-4000-8000-000000000000' }, 'departmentId'],
+    ];
+    for (const [body, field] of bad) {
+      const response = await admin().post('/webhooks', body).expect(400);
+      expect({ body, fields: response.body.details.map((d: { field: string }) => d.field) }).toEqual({ body, fields: [field] });
+    }
+
+    const created = await admin()
+      .post('/webhooks', { url: receiver.url('/card'), secret: SECRET, departmentId: h.departments.cardiology, events: ['overdue', 'escalated'] })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      url: receiver.url('/card'),
+      departmentId: h.departments.cardiology,
+      role: null,
+      events: ['overdue', 'escalated'],
+      active: true,
+      createdBy: expect.any(String),
+      createdAt: now.toISOString(),
+    });
+    const listed = (await admin().get('/webhooks').expect(200)).body;
+    expect(JSON.stringify(listed)).not.toContain(SECRET);
+    const audit = (await admin().get(`/audit?entityType=webhook&entityId=${created.body.id}`).expect(200)).body.items;
+    expect(audit.map((e: { event: string }) => e.event)).toEqual(['WEBHOOK_CREATED']);
+    expect(JSON.stringify(audit)).not.toContain(SECRET);
+  });
+
+  it('refuses URLs that lead to loopback or private addresses unless allowed, at registration and again at delivery', async () => {
+    expect(isPublicAddress('8.8.8.8')).toBe(true);
+    expect(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1'].filter(isPublicAddress)).toEqual([]);
+    expect(await refusedUrl(new URL('http://8.8.8.8/hook'), false)).toBeNull();
+    expect(await refusedUrl(new URL('http://127.0.0.1/hook'), true)).toBeNull();
+
+    const endpointId = await register('/inside');
+    const config = t.app.get(AppConfig);
+    config.WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+    try {
+      for (const url of [receiver.url('/x'), 'http://localhost:8080/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data']) {
+        const response = await admin().post('/webhooks', { url, secret: SECRET }).expect(400);
+        expect({ url, details: response.body.details }).toEqual({
+          url,
+          details: [{ field: 'url', reason: expect.stringMatching(/resolves to .*loopback or private address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true/) }],
+        });
+      }
+      // Registered while allowed, now refused when the delivery is tried: nothing leaves for the intranet.
+      await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(1);
+      expect(receiver.received).toEqual([]);
+      const [delivery] = (await deliveries(endpointId)).items;
+      expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/127\.0\.0\.1, a loopback or private address/) });
+      expect(delivery.attemptLog).toEqual([{ attempt: 1, at: now.toISOString(), statusCode: null, error: delivery.lastError, durationMs: expect.any(Number) }]);
+    } finally {
+      config.WEBHOOK_ALLOW_PRIVATE_NETWORKS = true;
+    }
+  });
+
+  it('delivers each notice once, signed, to exactly the endpoints that take it', async () => {
+    const all = await register('/all');
+    const cardiology = await register('/card', { departmentId: h.departments.cardiology });
+    const verifiers = await register('/verify', { role: 'verifier', events: ['evidence_submitted'] });
+    await register('/surg', { departmentId: h.departments.surgery });
+
+    const { findingId } = await flow.assignedFinding('administrative');
+    await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-01' });
+    await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
+    expect(await deliverDue()).toBe(4);
+    expect(await deliverDue()).toBe(0);
+
+    expect(receiver.bodies('/all').map((b) => b.type).sort()).toEqual(['assigned', 'evidence_submitted']);
+    expect(receiver.bodies('/card').map((b) => b.type)).toEqual(['assigned']);
+    expect(receiver.bodies('/verify').map((b) => b.type)).toEqual(['evidence_submitted']);
+    expect(receiver.bodies('/surg')).toEqual([]);
+
+    for (const { headers, body } of receiver.received) {
+      expect(headers['x-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      expect(headers['content-type']).toBe('application/json');
+      expect(JSON.parse(body).id).toBe(headers['x-delivery-id']);
+    }
+    const [assigned] = receiver.bodies('/card');
+    expect(assigned).toEqual({
+      id: expect.any(String),
+      noticeId: expect.any(String),
+      type: 'assigned',
+      occurredAt: now.toISOString(),
+      event: 'ASSIGN',
+      finding: {
+        id: findingId,
+        roundId: expect.any(String),
+        roundType: 'administrative',
+        severity: 'major',
+        title: expect.any(String),
+        responsibleDepartmentId: h.departments.cardiology,
+        state: 'assigned',
+        timeliness: 'on_track',
+        deadline: '2026-12-08T23:59:59.999+08:00',
+        escalationLevel: 0,
+      },
+    });
+    // Both endpoints had the same notice: one notice id, two deliveries.
+    const allAssigned = receiver.bodies('/all').find((b) => b.type === 'assigned')!;
+    expect(allAssigned.noticeId).toBe(assigned.noticeId);
+    expect(allAssigned.id).not.toBe(assigned.id);
+
+    for (const endpointId of [all, cardiology, verifiers]) {
+      for (const delivery of (await deliveries(endpointId)).items) {
+        expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: now.toISOString(), lastError: null });
+        expect(delivery.attemptLog).toEqual([{ attempt: 1, at: now.toISOString(), statusCode: 200, error: null, durationMs: expect.any(Number) }]);
+      }
+    }
+  });
+
+  it('keeps an integrity finding\'s title out of what it sends', async () => {
+    await register('/all');
+    await flow.assignedFinding('integrity');
+    await deliverDue();
+    expect(receiver.bodies('/all')).toHaveLength(1);
+    expect(receiver.bodies('/all')[0].finding).not.toHaveProperty('title');
+  });
+
+  it('retries with exponential backoff, then dead-letters, logging every try', async () => {
+    const flaky = await register('/flaky');
+    receiver.status = () => 503;
+    await flow.assignedFinding('administrative');
+    const started = now.getTime();
+
+    expect(await deliverDue()).toBe(1);
+    expect(await deliverDue()).toBe(0);
+    later(999);
+    expect(await deliverDue()).toBe(0);
+    later(1);
+    expect(await deliverDue()).toBe(1);
+    later(1999);
+    expect(await deliverDue()).toBe(0);
+    later(1);
+    expect(await deliverDue()).toBe(1);
+    later(3_600_000);
+    expect(await deliverDue()).toBe(0);
+
+    const [delivery] = (await deliveries(flaky)).items;
+    expect(delivery).toMatchObject({ status: 'dead', attempts: 3, lastError: 'answered 503', deliveredAt: null });
+    expect(delivery.attemptLog.map((a: { attempt: number; at: string; statusCode: number }) => [a.attempt, Date.parse(a.at) - started, a.statusCode])).toEqual([
+      [1, 0, 503],
+      [2, 1000, 503],
+      [3, 3000, 503],
+    ]);
+    // The same delivery each time: the receiver can tell a repeat.
+    expect(new Set(receiver.bodies('/flaky').map((b) => b.id)).size).toBe(1);
+    expect((await admin().get(`/webhooks/${flaky}/deliveries?status=dead`).expect(200)).body.total).toBe(1);
+    expect((await admin().get(`/webhooks/${flaky}/deliveries?status=delivered`).expect(200)).body.total).toBe(0);
+  });
+
+  it('delivers on a later try when the receiver recovers', async () => {
+    const endpointId = await register('/recovering');
+    let calls = 0;
+    receiver.status = () => (++calls === 1 ? 500 : 204);
+    await flow.assignedFinding('administrative');
+    await deliverDue();
+    later(1000);
+    await deliverDue();
+    const [delivery] = (await deliveries(endpointId)).items;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
+    expect(delivery.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 204]);
+  });
+
+  it('loses nothing when the service stops between the commit and the delivery', async () => {
+    const endpointId = await register('/crash');
+    const { findingId } = await flow.assignedFinding('administrative');
+    // Stopped before any delivery was tried; the notice waits in the database.
+    t = await t.restart();
+    useClock();
+    flow = new Flow(t, h);
+    expect(await deliverDue()).toBe(1);
+    expect(receiver.bodies('/crash').map((b) => [b.type, b.finding.id])).toEqual([['assigned', findingId]]);
+    expect((await deliveries(endpointId)).items[0].status).toBe('delivered');
+  });
+
+  it('sends again a delivery whose sender died after taking it, once its lease has run out', async () => {
+    await register('/lease');
+    await flow.assignedFinding('administrative');
+    // An instance takes the delivery and dies before sending it.
+    const taken = await t.app.get(Database).write(null, (manager) => t.app.get(WebhookDispatcher).claim(manager));
+    expect(taken).toHaveLength(1);
+    expect(await deliverDue()).toBe(0);
+    later(t.app.get(AppConfig).WEBHOOK_TIMEOUT_MS + 30_000);
+    expect(await deliverDue()).toBe(1);
+    expect(receiver.bodies('/lease').map((b) => b.id)).toEqual([taken[0].delivery.id]);
+  });
+
+  it('dead-letters what was queued for an endpoint when it is removed', async () => {
+    const endpointId = await register('/removed');
+    await flow.assignedFinding('administrative');
+    await admin().delete(`/webhooks/${endpointId}`).expect(204);
+    expect(await deliverDue()).toBe(0);
+    const [delivery] = (await deliveries(endpointId)).items;
+    expect(delivery).toMatchObject({ status: 'dead', attempts: 0, lastError: 'endpoint removed' });
+    const audit = (await admin().get(`/audit?entityType=webhook&entityId=${endpointId}`).expect(200)).body.items;
+    expect(audit.map((e: { event: string }) => e.event)).toEqual(['WEBHOOK_CREATED', 'WEBHOOK_REMOVED']);
+    await admin().get('/webhooks/00000000-0000-4000-8000-000000000000/deliveries').expect(404);
+  });
+});
