@@ -68,7 +68,7 @@ export class DeadlinesAndNotifications1732600000000 implements MigrationInterfac
           { columnNames: ['recipientId'], referencedTableName: 'users', referencedColumnNames: ['id'] },
           { columnNames: ['findingId'], referencedTableName: 'findings', referencedColumnNames: ['id'] },
         ],
-        indices: [{ columnNames: ['recipientId', 'readAt', 'createdAt'] }, { columnNames: ['noticeId'] }],
+        indices: [{ columnNames: ['recipientId', 'readAt', 'createdAt'] }],
       }),
     );
 

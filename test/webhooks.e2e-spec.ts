@@ -132,12 +132,11 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     for (const { headers, body } of receiver.received) {
       expect(headers['x-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
       expect(headers['content-type']).toBe('application/json');
-      expect(JSON.parse(body).id).toBe(headers['x-delivery-id']);
+      expect(headers['x-delivery-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
     const [assigned] = receiver.bodies('/card');
     expect(assigned).toEqual({
       id: expect.any(String),
-      noticeId: expect.any(String),
       type: 'assigned',
       occurredAt: now.toISOString(),
       event: 'ASSIGN',
@@ -154,10 +153,14 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         escalationLevel: 0,
       },
     });
-    // Both endpoints had the same notice: one notice id, two deliveries.
-    const allAssigned = receiver.bodies('/all').find((b) => b.type === 'assigned')!;
-    expect(allAssigned.noticeId).toBe(assigned.noticeId);
-    expect(allAssigned.id).not.toBe(assigned.id);
+    // Both endpoints had the same notice: the same body, two deliveries.
+    const allAssigned = receiver.received.find((r) => r.path === '/all' && JSON.parse(r.body).type === 'assigned')!;
+    const cardAssigned = receiver.received.find((r) => r.path === '/card')!;
+    expect(allAssigned.body).toBe(cardAssigned.body);
+    expect(allAssigned.headers['x-delivery-id']).not.toBe(cardAssigned.headers['x-delivery-id']);
+    // The notice's id is the one the recipients' notifications carry.
+    const inbox = (await flow.as('cardiologyStaff').get('/me/notifications?limit=500').expect(200)).body.items;
+    expect(inbox.filter((n: { findingId: string; type: string }) => n.findingId === findingId && n.type === 'assigned')).toHaveLength(1);
 
     for (const endpointId of [all, cardiology, verifiers]) {
       for (const delivery of (await deliveries(endpointId)).items) {
@@ -202,6 +205,7 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       [3, 3000, 503],
     ]);
     // The same delivery each time: the receiver can tell a repeat.
+    expect(new Set(receiver.received.map((r) => r.headers['x-delivery-id'])).size).toBe(1);
     expect(new Set(receiver.bodies('/flaky').map((b) => b.id)).size).toBe(1);
     expect((await admin().get(`/webhooks/${flaky}/deliveries?status=dead`).expect(200)).body.total).toBe(1);
     expect((await admin().get(`/webhooks/${flaky}/deliveries?status=delivered`).expect(200)).body.total).toBe(0);
@@ -241,7 +245,8 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(await deliverDue()).toBe(0);
     later(t.app.get(AppConfig).WEBHOOK_TIMEOUT_MS + 30_000);
     expect(await deliverDue()).toBe(1);
-    expect(receiver.bodies('/lease').map((b) => b.id)).toEqual([taken[0].delivery.id]);
+    expect(receiver.received.map((r) => r.headers['x-delivery-id'])).toEqual([taken[0].delivery.id]);
+    expect(receiver.bodies('/lease').map((b) => b.id)).toEqual([taken[0].delivery.noticeId]);
   });
 
   it('dead-letters what was queued for an endpoint when it is removed', async () => {

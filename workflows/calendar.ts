@@ -21,11 +21,6 @@ export function deadlineIn(value: string, timeZone: string): string {
   return (DATE_ONLY.test(value) ? read.endOf('day') : read).toISO()!;
 }
 
-/** The calendar date of an instant in `timeZone`. */
-export function dateIn(instant: string, timeZone: string): string {
-  return DateTime.fromISO(instant, { zone: timeZone }).toISODate()!;
-}
-
 /** `instant` moved by a number of milliseconds, as UTC ISO 8601. */
 export function shiftInstant(instant: string, ms: number): string {
   return new Date(Date.parse(instant) + ms).toISOString();

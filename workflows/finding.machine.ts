@@ -1,5 +1,5 @@
 import { and, assign, not, or, setup, stateIn } from 'xstate';
-import { addDays, dateIn, deadlineIn } from './calendar';
+import { addDays, deadlineIn } from './calendar';
 import {
   Actor,
   Conflict,
@@ -146,7 +146,8 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
       }
       break;
     case 'SUBMIT_PLAN':
-      if (deadline !== null && event.committedDate !== undefined && event.committedDate > dateIn(deadline, event.timeZone)) {
+      // A deadline is written with its zone's offset: its first ten characters are its calendar date there.
+      if (deadline !== null && event.committedDate !== undefined && event.committedDate > deadline.slice(0, 10)) {
         problems.push({ field: 'committedDate', reason: `must not be after the deadline (${deadline})` });
       }
       break;

@@ -136,6 +136,12 @@ export class AppConfig {
   @Min(1)
   SCHEDULER_BATCH_SIZE = 200;
 
+  /** PostgreSQL: transactions firing timers side by side (each takes a connection from the pool while it runs). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCHEDULER_WORKERS = 4;
+
   /** Webhook URLs may resolve to loopback or private addresses (a hospital intranet); refused otherwise. */
   @Transform(toBoolean)
   @IsBoolean()
@@ -230,16 +236,8 @@ export class AppConfig {
     };
   }
 
-  /** When time speaks to a finding; ESCALATION_LEVELS was checked at start. */
-  get timerPolicy(): TimerPolicy {
-    return {
-      dueSoonMs: days(this.DUE_SOON_DAYS),
-      escalations: this.ESCALATION_LEVELS.split(',').map((level) => {
-        const [after, audience] = level.split(':');
-        return { afterMs: days(Number(after)), audience: audience as Audience };
-      }),
-    };
-  }
+  /** When time speaks to a finding, read once at start from DUE_SOON_DAYS and ESCALATION_LEVELS. */
+  readonly timerPolicy: TimerPolicy;
 
   deadlineDays(severity: 'minor' | 'major' | 'critical'): number {
     return { critical: this.DEADLINE_DAYS_CRITICAL, major: this.DEADLINE_DAYS_MAJOR, minor: this.DEADLINE_DAYS_MINOR }[
@@ -262,7 +260,14 @@ export class AppConfig {
     if (Math.abs(config.ASSESSMENT_SCORE_WEIGHT + config.ASSESSMENT_TIMELINESS_WEIGHT - 1) > 1e-9) {
       throw new Error('Invalid configuration:\n  ASSESSMENT_SCORE_WEIGHT + ASSESSMENT_TIMELINESS_WEIGHT: must add up to 1, so the assessment stays on the 0–100 scale');
     }
-    const ladder = config.timerPolicy.escalations.map((level) => level.afterMs);
+    const timerPolicy: TimerPolicy = {
+      dueSoonMs: days(config.DUE_SOON_DAYS),
+      escalations: config.ESCALATION_LEVELS.split(',').map((level) => {
+        const [after, audience] = level.split(':');
+        return { afterMs: days(Number(after)), audience: audience as Audience };
+      }),
+    };
+    const ladder = timerPolicy.escalations.map((level) => level.afterMs);
     if (ladder.some((after, i) => i > 0 && after <= ladder[i - 1])) {
       throw new Error('Invalid configuration:\n  ESCALATION_LEVELS: days overdue must increase from one level to the next');
     }
@@ -270,6 +275,7 @@ export class AppConfig {
       throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');
     }
     Object.assign(config, {
+      timerPolicy,
       jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
       jwtSecretGenerated: config.JWT_SECRET === undefined,
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
@@ -48,9 +49,11 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     database: path,
     enableWAL: true,
     timeout: 5000,
-    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+    prepareDatabase: (db: { pragma(source: string): unknown; function(name: string, body: () => string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
+      // As PostgreSQL has it: rows inserted by INSERT … SELECT get their ids in SQL.
+      db.function('gen_random_uuid', () => randomUUID());
     },
   };
 }

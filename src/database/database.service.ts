@@ -55,8 +55,7 @@ export class Database {
     const claim = request?.idempotency;
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
-        // A fresh object per unit of work: SQLite's drivers hand every transaction the same query runner.
-        manager.queryRunner!.data = { requestId: request?.requestId } satisfies UnitOfWorkData;
+        (manager.queryRunner!.data as UnitOfWorkData).requestId = request?.requestId;
         if (claim) await this.idempotency.assertUnused(manager, claim);
         const result = await work(manager);
         if (claim) await this.idempotency.remember(manager, claim, result);

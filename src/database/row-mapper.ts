@@ -46,9 +46,22 @@ export class RowMapper<E extends ObjectLiteral> {
     return raw ? this.hydrate(raw) : null;
   }
 
+  async deleteById(manager: EntityManager, id: string): Promise<void> {
+    const key = `"${this.metadata.primaryColumns[0].databaseName}"`;
+    await manager.query(`DELETE FROM ${this.table} WHERE ${key} = ${this.placeholder(1)}`, [id]);
+  }
+
   async insert(manager: EntityManager, values: Partial<E>): Promise<void> {
     const { sql, parameters } = this.insertStatement(values);
     await manager.query(sql, parameters);
+  }
+
+  /** Inserts the row, or overwrites the row with the same `key` column; one statement on both databases. */
+  async upsert(manager: EntityManager, values: Partial<E>, key: keyof E & string): Promise<void> {
+    const { sql, parameters } = this.insertStatement(values);
+    const conflict = `"${this.metadata.findColumnWithPropertyName(key)!.databaseName}"`;
+    const updates = this.dehydrate(values).columns.filter((column) => column !== conflict).map((column) => `${column} = excluded.${column}`);
+    await manager.query(`${sql} ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(', ')}`, parameters);
   }
 
   /**
@@ -120,4 +133,9 @@ export class RowMapper<E extends ObjectLiteral> {
   private placeholder(index: number): string {
     return this.postgres ? `$${index}` : '?';
   }
+}
+
+/** A named instant parameter where its type cannot be inferred (an INSERT … SELECT list): PostgreSQL needs the cast, SQLite stores text. */
+export function instantParameter(manager: EntityManager, name: string): string {
+  return manager.connection.options.type === 'postgres' ? `CAST(:${name} AS timestamptz)` : `:${name}`;
 }

@@ -51,12 +51,19 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
    * that is already due (after downtime, overdue follows due soon at once). Answers how many events were applied.
    */
   async runDue(): Promise<number> {
-    let fired = 0;
-    for (;;) {
-      const batch = await this.db.write(null, (manager) => this.fireBatch(manager));
-      fired += batch.fired;
-      if (batch.claimed === 0) return fired;
-    }
+    // On PostgreSQL several transactions fire side by side, skipping each other's claims; SQLite has one writer.
+    const workers = this.db.isPostgres ? this.config.SCHEDULER_WORKERS : 1;
+    const fired = await Promise.all(
+      Array.from({ length: workers }, async () => {
+        let count = 0;
+        for (;;) {
+          const batch = await this.db.write(null, (manager) => this.fireBatch(manager));
+          count += batch.fired;
+          if (batch.claimed === 0) return count;
+        }
+      }),
+    );
+    return fired.reduce((sum, count) => sum + count, 0);
   }
 
   private async fireBatch(manager: EntityManager): Promise<{ claimed: number; fired: number }> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { FINDING_SETTLED_STATES, FindingTimer } from '../../workflows';
+import { RowMapper } from '../database/row-mapper';
 import { FindingEntity } from '../findings/finding.entity';
 import { FindingTimerEntity } from './finding-timer.entity';
 
@@ -8,14 +9,15 @@ import { FindingTimerEntity } from './finding-timer.entity';
 export class FindingTimersRepository {
   /** Sets the finding's next timer, or clears it. */
   async put(manager: EntityManager, findingId: string, timer: FindingTimer | null, now: Date): Promise<void> {
+    const timers = RowMapper.of(manager, FindingTimerEntity);
     if (timer === null) {
-      await manager.delete(FindingTimerEntity, { findingId });
+      await timers.deleteById(manager, findingId);
       return;
     }
-    await manager.upsert(
-      FindingTimerEntity,
+    await timers.upsert(
+      manager,
       { findingId, event: timer.event, level: timer.level, dueAt: new Date(timer.dueAt), scheduledAt: now },
-      { conflictPaths: ['findingId'], skipUpdateIfNoValuesChanged: false },
+      'findingId',
     );
   }
 

@@ -1,29 +1,59 @@
-import type { Audience, FindingContext, Role } from '../../workflows';
+import type { Audience, FindingContext } from '../../workflows';
 
-/** One group a notice is for: people with `role`, in `departmentId` when given, or one person. */
-export interface Addressee {
-  role: Role;
-  departmentId: string | null;
+/**
+ * Who an audience means for one finding, as SQL: people holding a role, in a set of departments
+ * (any, when the set is null), or one person. The same addressing picks the users who get a
+ * notification and the webhook endpoints that take the notice, each in one statement.
+ */
+interface Addressee {
+  role: Audience;
+  /** A SQL set of department ids, or null for any department. */
+  departments: string | null;
   userId?: string;
 }
 
-/** The groups an audience means for one finding; `leadOffices` are the departments leading its round type. */
-export function addresseesOf(audience: Audience, context: FindingContext, leadOffices: string[]): Addressee[] {
+const LEAD_OFFICES = `(SELECT "id" FROM "departments" WHERE "leadOfficeFor" LIKE :leadOfficePattern)`;
+
+function addresseeOf(audience: Audience): Addressee {
   switch (audience) {
     case 'department_staff':
-      return [{ role: 'department_staff', departmentId: context.responsibleDepartmentId }];
+      return { role: audience, departments: '(:responsibleDepartmentId)' };
     case 'verifier':
-      return leadOffices.map((departmentId) => ({ role: 'verifier', departmentId }));
+      return { role: audience, departments: LEAD_OFFICES };
     case 'discipline_office':
-      return [{ role: 'discipline_office', departmentId: null }];
+      return { role: audience, departments: null };
     case 'round_lead':
-      return [{ role: 'round_lead', departmentId: null, userId: context.roundLeadId }];
+      return { role: audience, departments: null, userId: ':roundLeadId' };
   }
 }
 
-/** Whether a webhook endpoint for `departmentId` and `role` (either may be open) takes a notice for these groups. */
-export function endpointTakes(endpoint: { departmentId: string | null; role: Role | null }, addressees: Addressee[]): boolean {
-  return addressees.some(
-    (a) => (endpoint.role === null || endpoint.role === a.role) && (endpoint.departmentId === null || endpoint.departmentId === a.departmentId),
-  );
+export interface Addressing {
+  /** Over `"users"`: the people addressed. */
+  users: string;
+  /** Over `"webhook_endpoints"`: an endpoint for a role takes notices for that role, one for a department those for its people. */
+  endpoints: string;
+  parameters: Record<string, unknown>;
+}
+
+export function addressing(audiences: readonly Audience[], context: FindingContext): Addressing {
+  const addressees = audiences.map(addresseeOf);
+  const any = (conditions: string[]) => (conditions.length === 0 ? '1 = 0' : `(${conditions.join(' OR ')})`);
+  return {
+    users: any(
+      addressees.map(({ role, departments, userId }) =>
+        [`"roles" LIKE '%"${role}"%'`, departments && `"departmentId" IN ${departments}`, userId && `"id" = ${userId}`].filter(Boolean).join(' AND '),
+      ),
+    ),
+    endpoints: any(
+      addressees.map(
+        ({ role, departments }) =>
+          `("role" IS NULL OR "role" = '${role}') AND ("departmentId" IS NULL${departments ? ` OR "departmentId" IN ${departments}` : ''})`,
+      ),
+    ),
+    parameters: {
+      responsibleDepartmentId: context.responsibleDepartmentId,
+      leadOfficePattern: `%"${context.roundType}"%`,
+      roundLeadId: context.roundLeadId,
+    },
+  };
 }

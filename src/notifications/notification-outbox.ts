@@ -6,14 +6,14 @@ import { AppConfig } from '../config/app-config';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
-import { addresseesOf } from './addressees';
-import { NoticeDetail, NotificationEntity } from './notification.entity';
+import { addressing } from './addressees';
+import { NoticeDetail } from './notification.entity';
 import { NotificationsRepository } from './notifications.repository';
 
 /**
  * Carries out a transition's `notify`: one notification per person addressed (not the sender) and
  * one webhook delivery per endpoint that takes it, written in the transition's own transaction, so
- * a notice exists exactly when its transition does.
+ * a notice exists exactly when its transition does: two statements, however many are told.
  */
 @Injectable()
 export class NotificationOutbox implements OnModuleInit {
@@ -31,25 +31,17 @@ export class NotificationOutbox implements OnModuleInit {
   private async write(manager: EntityManager, finding: Applied<FindingEntity>, event: EnvelopedEvent, notice: Notice): Promise<void> {
     const context = finding.snapshot.context as FindingContext;
     const escalation = notice.notice === 'escalated';
-    const audiences: readonly Audience[] = escalation ? this.escalationAudience(context.escalationLevel) : notice.to;
-    const leadOffices = audiences.includes('verifier') ? await this.notifications.leadOffices(manager, context.roundType) : [];
-    const addressees = audiences.flatMap((audience) => addresseesOf(audience, context, leadOffices));
-
-    const noticeId = randomUUID();
-    const createdAt = new Date(event.at);
+    const to = addressing(escalation ? this.escalationAudience(context.escalationLevel) : notice.to, context);
     const detail: NoticeDetail = {
       event: event.type,
       title: finding.row.title,
       deadline: context.deadline,
       ...(escalation && { level: context.escalationLevel }),
     };
-    const recipients = new Set((await Promise.all(addressees.map((a) => this.notifications.recipients(manager, a)))).flat());
-    recipients.delete(event.actor.id);
-    await this.notifications.insert(
-      manager,
-      [...recipients].map((recipientId) => ({ id: randomUUID(), recipientId, noticeId, type: notice.notice, findingId: finding.row.id, detail, createdAt, readAt: null })),
-    );
-    await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, addressees, finding: finding.row, context, detail, at: createdAt });
+    const noticeId = randomUUID();
+    const createdAt = new Date(event.at);
+    await this.notifications.insertFor(manager, { noticeId, type: notice.notice, findingId: finding.row.id, detail, createdAt }, to, event.actor.id);
+    await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, to, finding: finding.row, context, detail, at: createdAt });
   }
 
   private escalationAudience(level: number): Audience[] {

@@ -10,7 +10,7 @@ export class NotificationEntity {
   @Column({ type: 'varchar', length: 36 })
   recipientId: string;
 
-  /** Shared by every copy of one notice, and carried by its webhook deliveries. */
+  /** Shared by every copy of one notice; the `id` of its webhook body. */
   @Column({ type: 'varchar', length: 36 })
   noticeId: string;
 

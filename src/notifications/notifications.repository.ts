@@ -1,43 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
-import type { RoundType } from '../../workflows';
-import { oncePerTransaction } from '../database/transaction-cache';
-import { DepartmentEntity } from '../identity/department.entity';
-import { UserEntity } from '../identity/user.entity';
-import { Addressee } from './addressees';
+import { instantParameter } from '../database/row-mapper';
+import { Addressing } from './addressees';
 import { NotificationEntity } from './notification.entity';
 
 @Injectable()
 export class NotificationsRepository {
-  /** The departments leading a round type (牵头科室). */
-  leadOffices(manager: EntityManager, roundType: RoundType): Promise<string[]> {
-    return oncePerTransaction(manager, `lead-offices:${roundType}`, async () => {
-      const rows = await manager
-        .createQueryBuilder(DepartmentEntity, 'department')
-        .select('department.id', 'id')
-        .where('department.leadOfficeFor LIKE :type', { type: `%"${roundType}"%` })
-        .getRawMany<{ id: string }>();
-      return rows.map((row) => row.id);
-    });
-  }
-
-  /** The active people an addressee means. */
-  recipients(manager: EntityManager, addressee: Addressee): Promise<string[]> {
-    const key = `recipients:${addressee.role}:${addressee.departmentId ?? '*'}:${addressee.userId ?? '*'}`;
-    return oncePerTransaction(manager, key, async () => {
-      const query = manager
-        .createQueryBuilder(UserEntity, 'user')
-        .select('user.id', 'id')
-        .where('user.active = :active', { active: true })
-        .andWhere('user.roles LIKE :role', { role: `%"${addressee.role}"%` });
-      if (addressee.departmentId !== null) query.andWhere('user.departmentId = :departmentId', { departmentId: addressee.departmentId });
-      if (addressee.userId !== undefined) query.andWhere('user.id = :userId', { userId: addressee.userId });
-      return (await query.getRawMany<{ id: string }>()).map((row) => row.id);
-    });
-  }
-
-  async insert(manager: EntityManager, notifications: NotificationEntity[]): Promise<void> {
-    if (notifications.length > 0) await manager.insert(NotificationEntity, notifications);
+  /**
+   * One notification for each active person addressed, but not `senderId`, in one statement:
+   * each transition that notifies costs the same whoever and however many are told.
+   */
+  async insertFor(manager: EntityManager, notice: Omit<NotificationEntity, 'id' | 'recipientId' | 'readAt'>, to: Addressing, senderId: string): Promise<void> {
+    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
+      `INSERT INTO "notifications" ("id", "recipientId", "noticeId", "type", "findingId", "detail", "createdAt", "readAt")
+       SELECT gen_random_uuid(), "id", :noticeId, :type, :findingId, :detail, ${instantParameter(manager, 'createdAt')}, NULL FROM "users"
+       WHERE "active" = :active AND "id" <> :senderId AND ${to.users}`,
+      { ...to.parameters, ...notice, detail: JSON.stringify(notice.detail), active: true, senderId },
+    );
+    await manager.query(sql, values);
   }
 
   /** A person's notifications, unread first, newest first within each. */
@@ -62,3 +42,4 @@ export class NotificationsRepository {
     await manager.update(NotificationEntity, { id, recipientId, readAt: IsNull() }, { readAt: at });
   }
 }
+

@@ -1,62 +1,55 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { FindingContext, NoticeType } from '../../workflows';
-import { oncePerTransaction } from '../database/transaction-cache';
+import { instantParameter } from '../database/row-mapper';
 import type { FindingEntity } from '../findings/finding.entity';
-import { Addressee, endpointTakes } from '../notifications/addressees';
+import type { Addressing } from '../notifications/addressees';
 import type { NoticeDetail } from '../notifications/notification.entity';
-import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 
 export interface OutgoingNotice {
   noticeId: string;
   type: NoticeType;
-  addressees: Addressee[];
+  to: Addressing;
   finding: FindingEntity;
   context: FindingContext;
   detail: NoticeDetail;
   at: Date;
 }
 
-/** Queues a notice for every active endpoint that takes it, inside the caller's transaction. */
+/** Queues a notice for every active endpoint that takes it, in one statement inside the caller's transaction. */
 @Injectable()
 export class WebhookOutbox {
   async enqueue(manager: EntityManager, notice: OutgoingNotice): Promise<void> {
-    const endpoints = await oncePerTransaction(manager, 'webhook-endpoints', () => manager.findBy(WebhookEndpointEntity, { active: true }));
-    const deliveries = endpoints
-      .filter((endpoint) => (endpoint.events === null || endpoint.events.includes(notice.type)) && endpointTakes(endpoint, notice.addressees))
-      .map((endpoint): WebhookDeliveryEntity => {
-        const id = randomUUID();
-        return {
-          id,
-          endpointId: endpoint.id,
-          noticeId: notice.noticeId,
-          type: notice.type,
-          findingId: notice.finding.id,
-          body: JSON.stringify(webhookBody(id, notice)),
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: notice.at,
-          leaseUntil: null,
-          deliveredAt: null,
-          lastError: null,
-          createdAt: notice.at,
-        };
-      });
-    if (deliveries.length > 0) await manager.insert(WebhookDeliveryEntity, deliveries);
+    const at = instantParameter(manager, 'at');
+    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
+      `INSERT INTO "webhook_deliveries" ("id", "endpointId", "noticeId", "type", "findingId", "body", "status", "attempts", "nextAttemptAt", "createdAt")
+       SELECT gen_random_uuid(), "id", :noticeId, :type, :findingId, :body, 'pending', 0, ${at}, ${at} FROM "webhook_endpoints"
+       WHERE "active" = :active AND ("events" IS NULL OR "events" LIKE :eventPattern) AND ${notice.to.endpoints}`,
+      {
+        ...notice.to.parameters,
+        noticeId: notice.noticeId,
+        type: notice.type,
+        findingId: notice.finding.id,
+        body: JSON.stringify(webhookBody(notice)),
+        at: notice.at,
+        active: true,
+        eventPattern: `%"${notice.type}"%`,
+      },
+    );
+    await manager.query(sql, values);
   }
 }
 
 /**
- * What a receiver gets. `id` is the delivery's and stays the same on every retry, so a receiver
- * can drop repeats. An integrity finding's title stays out: a messaging group is not the case file.
+ * What a receiver gets, the same for every endpoint and every retry. `id` is the notice's: an
+ * endpoint gets a notice once, so a receiver can drop repeats by it. An integrity finding's title
+ * stays out: a messaging group is not the case file.
  */
-function webhookBody(id: string, notice: OutgoingNotice) {
+function webhookBody(notice: OutgoingNotice) {
   const { finding, context, detail } = notice;
   const confidential = finding.roundType === 'integrity';
   return {
-    id,
-    noticeId: notice.noticeId,
+    id: notice.noticeId,
     type: notice.type,
     occurredAt: notice.at.toISOString(),
     event: detail.event,

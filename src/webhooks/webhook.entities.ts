@@ -40,7 +40,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** One notice owed to one endpoint: written with the transition, tried until delivered or dead-lettered. */
 @Entity('webhook_deliveries')
 export class WebhookDeliveryEntity {
-  /** Also the body's `id`, so a receiver can tell a repeat from a new notice. */
+  /** Sent as X-Delivery-Id; the body's `id` is the notice's. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 

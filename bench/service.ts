@@ -1,0 +1,135 @@
+/** What the benchmarks share: the built service on a fresh database, and a client for its API. */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Pool } from 'undici';
+
+export const PASSWORD = 'bench-password-123';
+export const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
+export const databaseName = onPostgres ? 'PostgreSQL' : 'SQLite';
+
+export type Method = 'GET' | 'POST' | 'PUT';
+
+export class Api {
+  private readonly pool: Pool;
+
+  constructor(port: number, connections: number) {
+    this.pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1 });
+  }
+
+  async call(method: Method, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+    const response = await this.pool.request({
+      method,
+      path,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, json: text ? JSON.parse(text) : null };
+  }
+
+  async expectOk(method: Method, path: string, token: string | null, body?: unknown) {
+    const result = await this.call(method, path, token, body);
+    if (result.status >= 300) throw new Error(`${method} ${path} → ${result.status} ${JSON.stringify(result.json)}`);
+    return result.json;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+export interface RunningService {
+  process: ChildProcess;
+  api: Api;
+  databaseUrl: string;
+  /** Stops the service and removes the scratch database. */
+  stop(): Promise<void>;
+}
+
+/** Starts `dist/src/main.js` on a fresh database: an emptied PostgreSQL schema, or a new SQLite file. */
+export async function startService(connections: number, environment: Record<string, string> = {}): Promise<RunningService> {
+  let databaseUrl = process.env.DATABASE_URL;
+  let scratch: string | null = null;
+  if (databaseUrl && onPostgres) {
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await client.end();
+  } else {
+    scratch = mkdtempSync(join(tmpdir(), 'triple-round-bench-'));
+    databaseUrl = join(scratch, 'bench.sqlite');
+  }
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      ADMIN_PASSWORD: PASSWORD,
+      JWT_SECRET: 'bench-secret-'.padEnd(40, 'x'),
+      LOG_LEVEL: 'warn',
+      // A few users drive every transition here; the per-user write limit stays on, out of reach.
+      WRITES_PER_MINUTE: '10000000',
+      ...environment,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const api = new Api(port, connections);
+  const stop = async () => {
+    service.kill();
+    await api.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, stop };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await stop();
+  throw new Error('The service did not start');
+}
+
+/** The highest resident set size the process has reached, in MB. */
+export function peakRssMb(pid: number): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/** A small hospital to work in: a ward, the administrative lead office, and one person per part. */
+export async function seedHospital(api: Api) {
+  const admin = (await api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken as string;
+  const ward = (await api.expectOk('POST', '/departments', admin, { code: 'WARD', name: 'Ward', kind: 'clinical' })).id as string;
+  const office = (await api.expectOk('POST', '/departments', admin, { code: 'PRES', name: 'Office', kind: 'functional', leadOfficeFor: ['administrative'] }))
+    .id as string;
+  const user = async (username: string, roles: string[], departmentId?: string) => {
+    const { id } = await api.expectOk('POST', '/users', admin, { username, password: PASSWORD, displayName: username, roles, departmentId });
+    const { accessToken } = await api.expectOk('POST', '/auth/login', null, { username, password: PASSWORD });
+    return { id: id as string, token: accessToken as string };
+  };
+  return {
+    ward,
+    office,
+    lead: await user('lead', ['round_lead']),
+    inspector: await user('inspector', ['inspector']),
+    staff: await user('staff', ['department_staff'], ward),
+    verifier: await user('verifier', ['verifier'], office),
+  };
+}
+
+/** A started administrative round at the ward with every checklist item passed, ready to log findings and be submitted. */
+export async function startedRound(api: Api, h: Awaited<ReturnType<typeof seedHospital>>): Promise<string> {
+  const round = await api.expectOk('POST', '/rounds', h.lead.token, {
+    types: ['administrative'], departmentId: h.ward, scheduledFor: '2026-11-24', leadId: h.lead.id, teamMemberIds: [h.inspector.id],
+  });
+  await api.expectOk('POST', `/rounds/${round.id}/events`, h.lead.token, { type: 'START' });
+  const { parts } = await api.expectOk('GET', `/rounds/${round.id}/results`, h.lead.token);
+  for (const code of parts[0].missingItems as string[]) {
+    await api.expectOk('PUT', `/rounds/${round.id}/results/${code}`, h.inspector.token, { result: 'pass' });
+  }
+  return round.id as string;
+}
