@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Clock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
@@ -234,6 +235,40 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(await deliverDue()).toBe(1);
     expect(receiver.bodies('/crash').map((b) => [b.type, b.finding.id])).toEqual([['assigned', findingId]]);
     expect((await deliveries(endpointId)).items[0].status).toBe('delivered');
+  });
+
+  it('delivers, after a restart, what a killed instance was sending', async () => {
+    const endpointId = await register('/killed');
+    const { findingId } = await flow.assignedFinding('administrative');
+    // A second instance, a real process, takes the delivery; the receiver holds its first request while that process is killed.
+    let held!: () => void;
+    const arrived = new Promise<void>((resolve) => (held = resolve));
+    receiver.status = () => 200;
+    receiver.hold = (received) => {
+      if (received.path !== '/killed') return false;
+      receiver.hold = () => false;
+      held();
+      return true;
+    };
+    const instance = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      env: { ...process.env, ...t.environment, DATABASE_URL: process.env.DATABASE_URL, PORT: '0', SCHEDULER_INTERVAL_MS: '50', TS_NODE_PROJECT: 'tsconfig.json' },
+      stdio: 'ignore',
+    });
+    const died = new Promise((resolve) => instance.on('exit', resolve));
+    await arrived;
+    instance.kill('SIGKILL');
+    await died;
+    const [leased] = (await deliveries(endpointId)).items;
+    expect(leased).toMatchObject({ status: 'pending', attempts: 0 });
+
+    // Once the lease the killed instance took has run out, this instance sends it again, as the same delivery.
+    now = new Date(Date.now() + t.app.get(AppConfig).WEBHOOK_TIMEOUT_MS + 31_000);
+    expect(await deliverDue()).toBe(1);
+    const sent = receiver.received.filter((r) => r.path === '/killed');
+    expect(sent).toHaveLength(2);
+    expect(sent[0].headers['x-delivery-id']).toBe(sent[1].headers['x-delivery-id']);
+    expect(JSON.parse(sent[1].body).finding.id).toBe(findingId);
+    expect((await deliveries(endpointId)).items[0]).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 
   it('sends again a delivery whose sender died after taking it, once its lease has run out', async () => {

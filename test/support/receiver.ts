@@ -12,6 +12,8 @@ export class Receiver {
   readonly received: Received[] = [];
   /** The status to answer the next request with. */
   status: (request: Received) => number = () => 200;
+  /** Whether to leave a request unanswered, as a receiver that hangs would. */
+  hold: (request: Received) => boolean = () => false;
   private server?: Server;
 
   async start(): Promise<this> {
@@ -21,6 +23,7 @@ export class Receiver {
       request.on('end', () => {
         const received = { path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.received.push(received);
+        if (this.hold(received)) return;
         response.statusCode = this.status(received);
         response.end();
       });
@@ -39,6 +42,7 @@ export class Receiver {
   }
 
   stop(): Promise<void> {
+    this.server!.closeAllConnections();
     return new Promise((resolve) => this.server!.close(() => resolve()));
   }
 }

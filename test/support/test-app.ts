@@ -63,7 +63,8 @@ export class TestApp {
 
   constructor(
     readonly app: NestFastifyApplication,
-    private readonly environment: Record<string, string>,
+    /** The settings it was started with, for another instance to start with. */
+    readonly environment: Record<string, string>,
   ) {
     this.http = request(app.getHttpServer());
   }
