@@ -2,6 +2,7 @@ import { InitialSchema1732300000000 } from './1732300000000-initial-schema';
 import { AccountsAndDevices1732400000000 } from './1732400000000-accounts-and-devices';
 import { ChecklistsAndJointRounds1732500000000 } from './1732500000000-checklists-and-joint-rounds';
 import { DeadlinesAndNotifications1732600000000 } from './1732600000000-deadlines-and-notifications';
+import { AppendOnlyAudit1732700000000 } from './1732700000000-append-only-audit';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AccountsAndDevices1732400000000,
   ChecklistsAndJointRounds1732500000000,
   DeadlinesAndNotifications1732600000000,
+  AppendOnlyAudit1732700000000,
 ];

@@ -327,6 +327,24 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     });
   });
 
+  describe('the audit log', () => {
+    it('cannot be changed or emptied, even with the service\'s own database credentials', async () => {
+      const { findingId } = await flow.assignedFinding('administrative');
+      const [before] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM audit_entries`);
+      const attempts = [
+        `UPDATE audit_entries SET "event" = 'VERIFY_ACCEPT' WHERE "entityId" = '${findingId}'`,
+        `DELETE FROM audit_entries WHERE "entityId" = '${findingId}'`,
+        onPostgres ? 'TRUNCATE audit_entries' : 'DELETE FROM audit_entries',
+      ];
+      for (const sql of attempts) {
+        await expect(t.dataSource.query(sql)).rejects.toThrow(/audit entries are append-only/);
+      }
+      const [after] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM audit_entries`);
+      expect(Number(after.n)).toBe(Number(before.n));
+      expect(await flow.auditEvents('findings', findingId)).toEqual(['LOG_FINDING', 'ASSIGN']);
+    });
+  });
+
   describe('stored snapshots', () => {
     it('refuses, loudly and without writing, a snapshot stored by a machine version it does not know', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
