@@ -55,6 +55,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /webhooks': ['admin'],
   'DELETE /webhooks/{id}': ['admin'],
   'GET /webhooks/{id}/deliveries': ['admin'],
+  'POST /webhooks/{id}/deliveries/{deliveryId}/retry': ['admin'],
 };
 
 describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {

@@ -142,6 +142,24 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       expect(await timerOf(extended.findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2027-01-12T09:00:00.000Z' });
     });
 
+    it('of a finding the scheduler cannot handle hold up no other, and wait a minute to be tried again', async () => {
+      setNow('2026-11-23T02:00:00Z');
+      const broken = await flow.assignedFinding('administrative');
+      const healthy = await flow.assignedFinding('administrative');
+      // A snapshot stored by a machine version this build does not know cannot be restored.
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 99 WHERE id = '${broken.findingId}'`);
+      setNow('2026-12-06T00:00:00Z');
+      expect(await runDue()).toBe(1);
+      expect(await finding(healthy.findingId)).toMatchObject({ timeliness: 'due_soon' });
+      expect(await timerOf(broken.findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2026-12-06T00:01:00.000Z' });
+      expect(await runDue()).toBe(0);
+
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 2 WHERE id = '${broken.findingId}'`);
+      later(60_000);
+      expect(await runDue()).toBe(1);
+      expect(await finding(broken.findingId)).toMatchObject({ timeliness: 'due_soon' });
+    });
+
     it('that fell due while the service was down fire when it starts again', async () => {
       // Assigned 40 days ago by the real clock: by now it is due soon, overdue and escalated to the top.
       now = new Date(Date.now() - 40 * DAY);

@@ -210,6 +210,19 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(new Set(receiver.bodies('/flaky').map((b) => b.id)).size).toBe(1);
     expect((await admin().get(`/webhooks/${flaky}/deliveries?status=dead`).expect(200)).body.total).toBe(1);
     expect((await admin().get(`/webhooks/${flaky}/deliveries?status=delivered`).expect(200)).body.total).toBe(0);
+
+    // The robot is mended: the administrator sends the dead letter again; its earlier tries stay in the log.
+    receiver.status = () => 200;
+    const retried = await admin().post(`/webhooks/${flaky}/deliveries/${delivery.id}/retry`, {}).expect(200);
+    expect(retried.body).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
+    await admin().post(`/webhooks/${flaky}/deliveries/${delivery.id}/retry`, {}).expect(409);
+    await admin().post(`/webhooks/${flaky}/deliveries/00000000-0000-4000-8000-000000000000/retry`, {}).expect(404);
+    expect(await deliverDue()).toBe(1);
+    const [redelivered] = (await deliveries(flaky)).items;
+    expect(redelivered).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(redelivered.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 503, 503, 200]);
+    const audit = (await admin().get(`/audit?entityType=webhook&entityId=${flaky}`).expect(200)).body.items;
+    expect(audit.map((e: { event: string }) => e.event)).toEqual(['WEBHOOK_CREATED', 'WEBHOOK_DELIVERY_RETRIED']);
   });
 
   it('delivers on a later try when the receiver recovers', async () => {

@@ -16,6 +16,9 @@ import { FindingTimersRepository } from './finding-timers.repository';
  * finding's next timer in the same transaction; the scheduler fires due timers through the engine
  * as `system`, so each firing is audited, and the firing itself schedules the next.
  */
+/** How long a timer that failed for an unexpected reason waits before it is tried again. */
+const RETRY_FAILED_AFTER_MS = 60_000;
+
 @Injectable()
 export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeadlineScheduler.name);
@@ -57,7 +60,7 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
       Array.from({ length: workers }, async () => {
         let count = 0;
         for (;;) {
-          const batch = await this.db.write(null, (manager) => this.fireBatch(manager));
+          const batch = await this.fireDue();
           count += batch.fired;
           if (batch.claimed === 0) return count;
         }
@@ -66,8 +69,32 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
     return fired.reduce((sum, count) => sum + count, 0);
   }
 
-  private async fireBatch(manager: EntityManager): Promise<{ claimed: number; fired: number }> {
-    const due = await this.timers.claimDue(manager, this.clock.now(), this.config.SCHEDULER_BATCH_SIZE, this.db.isPostgres);
+  /**
+   * One batch in one transaction. Should it fail for another reason than a refusal (a snapshot this
+   * build cannot restore, say), its timers are fired one to a transaction, and a timer that fails
+   * alone waits RETRY_FAILED_AFTER_MS: one broken finding holds up no other.
+   */
+  private async fireDue(): Promise<{ claimed: number; fired: number }> {
+    try {
+      return await this.db.write(null, (manager) => this.fireBatch(manager));
+    } catch (error) {
+      this.logger.error(`A batch of timers failed; firing them one by one: ${String(error)}`);
+    }
+    const due = await this.db.read((manager) => this.timers.claimDue(manager, this.clock.now(), this.config.SCHEDULER_BATCH_SIZE, false));
+    let fired = 0;
+    for (const { findingId } of due) {
+      try {
+        fired += (await this.db.write(null, (manager) => this.fireBatch(manager, findingId))).fired;
+      } catch (error) {
+        this.logger.error(`Timer of finding ${findingId} failed; trying again in ${RETRY_FAILED_AFTER_MS / 1000} s: ${String(error)}`);
+        await this.db.write(null, (manager) => this.timers.postpone(manager, findingId, new Date(this.clock.now().getTime() + RETRY_FAILED_AFTER_MS)));
+      }
+    }
+    return { claimed: due.length, fired };
+  }
+
+  private async fireBatch(manager: EntityManager, findingId?: string): Promise<{ claimed: number; fired: number }> {
+    const due = await this.timers.claimDue(manager, this.clock.now(), this.config.SCHEDULER_BATCH_SIZE, this.db.isPostgres, findingId);
     let fired = 0;
     for (const timer of due) {
       const event = {

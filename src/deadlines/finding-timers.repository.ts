@@ -21,8 +21,9 @@ export class FindingTimersRepository {
     );
   }
 
-  async find(manager: EntityManager, findingId: string): Promise<FindingTimerEntity | null> {
-    return manager.findOneBy(FindingTimerEntity, { findingId });
+  /** Moves a timer that failed to `until`, leaving what it fires unchanged. */
+  async postpone(manager: EntityManager, findingId: string, until: Date): Promise<void> {
+    await manager.update(FindingTimerEntity, { findingId }, { dueAt: until });
   }
 
   /**
@@ -30,7 +31,7 @@ export class FindingTimersRepository {
    * On PostgreSQL another instance's claims are skipped (SKIP LOCKED), and the timers are read again
    * once the locks are held, so one fired meanwhile is not fired twice. SQLite has one writer at a time.
    */
-  async claimDue(manager: EntityManager, now: Date, limit: number, postgres: boolean): Promise<FindingTimerEntity[]> {
+  async claimDue(manager: EntityManager, now: Date, limit: number, postgres: boolean, findingId?: string): Promise<FindingTimerEntity[]> {
     const candidates = manager
       .createQueryBuilder(FindingTimerEntity, 'timer')
       .innerJoin(FindingEntity, 'finding', 'finding.id = timer.findingId')
@@ -38,6 +39,7 @@ export class FindingTimersRepository {
       .where('timer.dueAt <= :now', { now })
       .orderBy('timer.dueAt', 'ASC')
       .limit(limit);
+    if (findingId) candidates.andWhere('timer.findingId = :findingId', { findingId });
     if (postgres) candidates.setLock('pessimistic_write', undefined, ['finding']).setOnLocked('skip_locked');
     const ids = (await candidates.getRawMany<{ findingId: string }>()).map((row) => row.findingId);
     if (ids.length === 0) return [];

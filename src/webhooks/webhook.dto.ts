@@ -98,7 +98,8 @@ export class WebhookDeliveryDto {
       createdAt: entity.createdAt,
       body: JSON.parse(entity.body),
       attemptLog: attempts
-        .sort((a, b) => a.attempt - b.attempt)
+        // A dead letter sent again counts its tries afresh: time orders the log.
+        .sort((a, b) => a.at.getTime() - b.at.getTime() || a.attempt - b.attempt)
         .map(({ attempt, at, statusCode, error, durationMs }) => ({ attempt, at, statusCode, error, durationMs })),
     };
   }

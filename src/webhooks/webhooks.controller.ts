@@ -32,6 +32,13 @@ export class WebhooksController {
     return this.service.remove(auth, id);
   }
 
+  @Post(':id/deliveries/:deliveryId/retry')
+  @HttpCode(200)
+  @Allow('admin')
+  retry(@Auth() auth: AuthUser, @UuidParam() id: string, @UuidParam('deliveryId') deliveryId: string): Promise<WebhookDeliveryDto> {
+    return this.service.retry(auth, id, deliveryId);
+  }
+
   @Get(':id/deliveries')
   @Allow('admin')
   deliveries(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {

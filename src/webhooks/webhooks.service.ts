@@ -1,8 +1,8 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { appendAudit } from '../audit/audit-writer';
-import { InvalidInputException } from '../common/api-error';
+import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
@@ -61,6 +61,26 @@ export class WebhooksService {
       await manager.update(WebhookEndpointEntity, { id }, { active: false });
       await manager.update(WebhookDeliveryEntity, { endpointId: id, status: 'pending' }, { status: 'dead', lastError: 'endpoint removed' });
       await this.audit(manager, auth, id, 'WEBHOOK_REMOVED', { url: endpoint.url });
+    });
+  }
+
+  /** Sends a dead-lettered delivery again, with a fresh set of tries (the earlier ones stay in its log). */
+  retry(auth: AuthUser, id: string, deliveryId: string): Promise<WebhookDeliveryDto> {
+    return this.db.write(auth.request, async (manager) => {
+      const endpoint = await this.findEndpoint(manager, id);
+      const delivery = await manager.findOneBy(WebhookDeliveryEntity, { id: deliveryId, endpointId: id });
+      if (!delivery) throw new NotFoundException(`No delivery ${deliveryId} to webhook ${id}`);
+      if (delivery.status !== 'dead' || !endpoint.active) {
+        throw new ApiException(HttpStatus.CONFLICT, 'Only a dead-lettered delivery to an active webhook can be sent again', {
+          status: delivery.status,
+          active: endpoint.active,
+        });
+      }
+      const changes = { status: 'pending' as const, attempts: 0, nextAttemptAt: this.clock.now(), leaseUntil: null, lastError: null };
+      await manager.update(WebhookDeliveryEntity, { id: deliveryId }, changes);
+      await this.audit(manager, auth, id, 'WEBHOOK_DELIVERY_RETRIED', { deliveryId, noticeId: delivery.noticeId });
+      const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId });
+      return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts);
     });
   }
 
