@@ -1,4 +1,6 @@
-import { ExecutionContext, Param, ParseUUIDPipe, createParamDecorator } from '@nestjs/common';
+import { ExecutionContext, Param, ParseUUIDPipe, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { InvalidInputException } from './api-error';
 
 /** A path id that must be a UUID; anything else is a 400 naming the parameter. */
@@ -16,3 +18,11 @@ export const IfMatch = createParamDecorator((_: unknown, context: ExecutionConte
   if (!match) throw new InvalidInputException([{ field: 'If-Match', reason: 'must be the version number, e.g. If-Match: 3' }]);
   return Number(match[1]);
 });
+
+/** An optional query flag: `true` or `false`, anything else a 400 naming it. */
+export const QueryFlag = () =>
+  applyDecorators(
+    IsOptional(),
+    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsBoolean({ message: '$property must be true or false' }),
+  );

@@ -1,10 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -28,6 +26,7 @@ import {
 } from '../../workflows';
 import { IsCalendarDate, IsDeadline } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
+import { QueryFlag } from '../common/params';
 import { FindingEntity } from './finding.entity';
 
 const Text = (max: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(max));
@@ -76,9 +75,7 @@ export class ListFindingsQuery extends PageQuery {
   @IsIn(SEVERITIES)
   severity?: Severity;
 
-  @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'overdue must be true or false' })
+  @QueryFlag()
   overdue?: boolean;
 
   @IsOptional()

@@ -1,15 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
 import { NOTICE_TYPES, type NoticeType } from '../../workflows';
 import { PageQuery } from '../common/pagination';
+import { QueryFlag } from '../common/params';
 import { NoticeDetail, NotificationEntity } from './notification.entity';
 
 export class ListNotificationsQuery extends PageQuery {
   /** Only the unread ones. */
-  @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'unread must be true or false' })
+  @QueryFlag()
   unread?: boolean;
 }
 
