@@ -160,6 +160,25 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       expect(await finding(broken.findingId)).toMatchObject({ timeliness: 'due_soon' });
     });
 
+    it('are given at start to open findings that have none, a broken one not stopping the start', async () => {
+      setNow('2026-11-23T02:00:00Z');
+      const broken = await flow.assignedFinding('administrative');
+      const untimed = await flow.assignedFinding('administrative');
+      await t.dataSource.query(`DELETE FROM finding_timers WHERE "findingId" IN ('${broken.findingId}', '${untimed.findingId}')`);
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 99 WHERE id = '${broken.findingId}'`);
+      t = await t.restart();
+      useClock(t);
+      flow = new Flow(t, h);
+      expect(await timerOf(untimed.findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2026-12-05T15:59:59.999Z' });
+      expect(await timerOf(broken.findingId)).toBeNull();
+
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 2 WHERE id = '${broken.findingId}'`);
+      t = await t.restart();
+      useClock(t);
+      flow = new Flow(t, h);
+      expect(await timerOf(broken.findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2026-12-05T15:59:59.999Z' });
+    });
+
     it('that fell due while the service was down fire when it starts again', async () => {
       // Assigned 40 days ago by the real clock: by now it is due soon, overdue and escalated to the top.
       now = new Date(Date.now() - 40 * DAY);

@@ -30,7 +30,7 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
 
   beforeAll(async () => {
     receiver = await new Receiver().start();
-    t = await startApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_BACKOFF_MS: '1000', WEBHOOK_MAX_ATTEMPTS: '3' });
+    t = await startApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_BACKOFF_MS: '1000', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '1000' });
     useClock();
     h = await seedHospital(t);
     flow = new Flow(t, h);
@@ -48,6 +48,7 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     }
     receiver.received.length = 0;
     receiver.status = () => 200;
+    receiver.hold = () => false;
   });
 
   it('registers endpoints for the administrator, refusing bad input by field, never showing the secret, audited', async () => {
@@ -223,6 +224,19 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(redelivered.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 503, 503, 200]);
     const audit = (await admin().get(`/audit?entityType=webhook&entityId=${flaky}`).expect(200)).body.items;
     expect(audit.map((e: { event: string }) => e.event)).toEqual(['WEBHOOK_CREATED', 'WEBHOOK_DELIVERY_RETRIED']);
+  });
+
+  it('gives up a try the receiver does not answer in time', async () => {
+    const endpointId = await register('/silent');
+    receiver.hold = (received) => received.path === '/silent';
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(1);
+    const [delivery] = (await deliveries(endpointId)).items;
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastError: 'no answer within 1000 ms' });
+    expect(delivery.attemptLog).toEqual([
+      { attempt: 1, at: now.toISOString(), statusCode: null, error: 'no answer within 1000 ms', durationMs: expect.any(Number) },
+    ]);
+    expect(delivery.attemptLog[0].durationMs).toBeGreaterThanOrEqual(1000);
   });
 
   it('delivers on a later try when the receiver recovers', async () => {

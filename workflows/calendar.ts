@@ -8,8 +8,11 @@ import { DateTime } from 'luxon';
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/** `n` days as milliseconds. */
+export const days = (n: number): number => n * DAY_MS;
+
+export function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days(n)).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,8 +1,6 @@
 import { shiftInstant } from './calendar';
 import { Audience, FindingContext, findingStatus } from './finding.machine';
 
-const DAY_MS = 86_400_000;
-
 /** When time speaks to a finding: how long before the deadline it is due soon, and the escalation ladder. */
 export interface TimerPolicy {
   dueSoonMs: number;
@@ -47,6 +45,3 @@ export function nextTimer(snapshot: { value: unknown; context: unknown }, policy
 export function sameTimer(a: FindingTimer | null, b: FindingTimer | null): boolean {
   return a === b || (a !== null && b !== null && a.event === b.event && a.dueAt === b.dueAt && a.level === b.level);
 }
-
-/** `days` as milliseconds: policies are configured in days. */
-export const days = (n: number): number => n * DAY_MS;

@@ -11,14 +11,14 @@ import { FINDING } from '../findings/finding.kind';
 import { FindingTimerEntity } from './finding-timer.entity';
 import { FindingTimersRepository } from './finding-timers.repository';
 
+/** How long a timer that failed for an unexpected reason waits before it is tried again. */
+const RETRY_FAILED_AFTER_MS = 60_000;
+
 /**
  * Makes time send DUE_SOON, DEADLINE_PASSED and ESCALATE. Every finding transition keeps the
  * finding's next timer in the same transaction; the scheduler fires due timers through the engine
  * as `system`, so each firing is audited, and the firing itself schedules the next.
  */
-/** How long a timer that failed for an unexpected reason waits before it is tried again. */
-const RETRY_FAILED_AFTER_MS = 60_000;
-
 @Injectable()
 export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeadlineScheduler.name);
@@ -130,10 +130,17 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
     await this.timers.put(manager, stale.findingId, sameAsStale ? null : expected, this.clock.now());
   }
 
+  /** A finding this build cannot restore is logged and left without a timer: it must not stop the service from starting. */
   private async scheduleUntimed(): Promise<void> {
     await this.db.write(null, async (manager) => {
       for (const finding of await this.timers.untimed(manager)) {
-        const timer = nextTimer(restore(resolveWorkflow(finding.workflowId, finding.workflowVersion), finding.snapshot), this.config.timerPolicy);
+        let timer;
+        try {
+          timer = nextTimer(restore(resolveWorkflow(finding.workflowId, finding.workflowVersion), finding.snapshot), this.config.timerPolicy);
+        } catch (error) {
+          this.logger.error(`Finding ${finding.id} gets no timer: ${String(error)}`);
+          continue;
+        }
         if (timer) await this.timers.put(manager, finding.id, timer, this.clock.now());
       }
     });

@@ -58,17 +58,21 @@ export function postJson(
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-        timeout: timeoutMs,
         ...(!allowPrivateNetworks && { lookup: publicOnlyLookup }),
       },
       (response) => {
         response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
+        response.on('end', () => settle(() => resolve(response.statusCode ?? 0)));
+        response.on('error', (error) => settle(() => reject(error)));
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
+    // The whole try, answer included, within the limit: a receiver trickling bytes must not outlast the lease.
+    const limit = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const settle = (done: () => void) => {
+      clearTimeout(limit);
+      done();
+    };
+    request.on('error', (error) => settle(() => reject(error)));
     request.end(body);
   });
 }
