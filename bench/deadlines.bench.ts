@@ -44,6 +44,8 @@ function dueSoonSnapshot(h: { lead: { id: string }; ward: string }, roundId: str
     responsibleDepartmentId: h.ward,
     defaultDeadlineDays: config.DEADLINE_DAYS_MINOR,
     extensionLimit: config.EXTENSION_LIMIT,
+    evidenceRequired: config.evidenceRequired('minor'),
+    photos: [],
   });
   [snapshot] = transition(findingMachine, snapshot, { type: 'ASSIGN', deadline, actor: lead, ...envelope } as never);
   [snapshot] = transition(findingMachine, snapshot, { type: 'DUE_SOON', actor: SYSTEM_ACTOR, ...envelope } as never);

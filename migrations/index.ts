@@ -3,6 +3,7 @@ import { AccountsAndDevices1732400000000 } from './1732400000000-accounts-and-de
 import { ChecklistsAndJointRounds1732500000000 } from './1732500000000-checklists-and-joint-rounds';
 import { DeadlinesAndNotifications1732600000000 } from './1732600000000-deadlines-and-notifications';
 import { AppendOnlyAudit1732700000000 } from './1732700000000-append-only-audit';
+import { EvidenceAndAuditChain1732800000000 } from './1732800000000-evidence-and-audit-chain';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ChecklistsAndJointRounds1732500000000,
   DeadlinesAndNotifications1732600000000,
   AppendOnlyAudit1732700000000,
+  EvidenceAndAuditChain1732800000000,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from './assessments/assessments.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditModule } from './audit/audit.module';
 import { ChecklistsModule } from './checklists/checklists.module';
 import { ConfigModule } from './config/config.module';
@@ -23,6 +24,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
     IdentityModule,
     ChecklistsModule,
     RoundsModule,
+    AttachmentsModule,
     FindingsModule,
     DeadlinesModule,
     NotificationsModule,

@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import type { RawServerDefault } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -28,6 +29,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.useLogger(new NestPinoLogger(logger));
   // Served over plain HTTP on many ward networks: upgrading the docs' assets to HTTPS would break them.
   await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // Uploads are read as streams by the attachments service, which sets the limits.
+  await app.register(multipart);
   acceptEmptyJsonBodies(app);
   // Browsers may call the API only from the origins configured; none by default.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });

@@ -43,7 +43,7 @@ describe(`monthly department assessment (${onPostgres ? 'PostgreSQL' : 'SQLite'}
     const finding = (await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body;
     const staff = staffFor(finding.responsibleDepartmentId);
     await flow.send(staff, findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: finding.deadline.slice(0, 10) });
-    await flow.send(staff, findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
+    await flow.submitEvidence(staff, findingId, 'n');
     const verified = await flow.send(verifierFor[finding.roundType as Type], findingId, { type: 'VERIFY_ACCEPT' });
     if (verified.body.state === 'closure_audit') await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
   }

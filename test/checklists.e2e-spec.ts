@@ -267,7 +267,7 @@ describe(`checklists, scoring, joint rounds and assessment (${onPostgres ? 'Post
       await put(team.integrity.member.token, roundId, TEST_ITEM, { result: 'pass', roundType: 'integrity' }).expect(409);
 
       await flow.send('cardiologyStaff', intFindingId, { type: 'SUBMIT_PLAN', measures: '退还并说明', committedDate: '2026-11-25' });
-      await flow.send('cardiologyStaff', intFindingId, { type: 'SUBMIT_EVIDENCE', note: 'receipt' });
+      await flow.submitEvidence('cardiologyStaff', intFindingId, 'receipt');
       expect((await flow.send('discipline', intFindingId, { type: 'VERIFY_ACCEPT' })).body.state).toBe('closure_audit');
     });
 

@@ -1,3 +1,4 @@
+import { currentWorkflow } from '../workflows';
 import { Clock } from '../src/common/clock';
 import { DeadlineScheduler } from '../src/deadlines/deadline-scheduler';
 import { FindingTimerEntity } from '../src/deadlines/finding-timer.entity';
@@ -111,7 +112,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       const closed = await flow.assignedFinding('administrative');
       await flow.send('cardiologyStaff', closed.findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-01' });
       expect(await timerOf(closed.findingId)).toMatchObject({ event: 'DUE_SOON' });
-      await flow.send('cardiologyStaff', closed.findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
+      await flow.submitEvidence('cardiologyStaff', closed.findingId, 'n');
       await flow.send('adminVerifier', closed.findingId, { type: 'VERIFY_ACCEPT' });
       expect(await timerOf(closed.findingId)).toBeNull();
       // Closing stopped the clock; reopened after the deadline, the finding is at once overdue.
@@ -154,7 +155,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       expect(await timerOf(broken.findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2026-12-06T00:01:00.000Z' });
       expect(await runDue()).toBe(0);
 
-      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 2 WHERE id = '${broken.findingId}'`);
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = ${currentWorkflow('finding').version} WHERE id = '${broken.findingId}'`);
       later(60_000);
       expect(await runDue()).toBe(1);
       expect(await finding(broken.findingId)).toMatchObject({ timeliness: 'due_soon' });
@@ -172,7 +173,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       expect(await timerOf(untimed.findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2026-12-05T15:59:59.999Z' });
       expect(await timerOf(broken.findingId)).toBeNull();
 
-      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 2 WHERE id = '${broken.findingId}'`);
+      await t.dataSource.query(`UPDATE findings SET "workflowVersion" = ${currentWorkflow('finding').version} WHERE id = '${broken.findingId}'`);
       t = await t.restart();
       useClock(t);
       flow = new Flow(t, h);
@@ -262,7 +263,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       setNow('2026-11-23T02:00:00Z');
       const { findingId } = await flow.assignedFinding('administrative', { severity: 'critical' });
       await send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-28' });
-      await send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'n');
       await send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT' });
       expect(await noticesAbout('adminVerifier', findingId)).toEqual(['evidence_submitted']);
       expect(await noticesAbout('discipline', findingId)).toEqual(['closure_audit_requested']);

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { AuditEntryEntity } from '../src/audit/audit-entry.entity';
+import { appendAudit } from '../src/audit/audit-writer';
 import { AppConfig } from '../src/config/app-config';
 import { Database } from '../src/database/database.service';
 import { RowMapper } from '../src/database/row-mapper';
@@ -33,10 +33,10 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect(assigned.body.availableEvents).toEqual(['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN']);
 
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '每周检查 weekly checks', committedDate: assigned.body.deadline.slice(0, 10) });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'replaced' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'replaced');
       const rejected = await flow.send('adminVerifier', findingId, { type: 'VERIFY_REJECT', reason: 'photo missing' });
       expect(rejected.body).toMatchObject({ state: 'rectifying', rejections: 1 });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'photo attached' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'photo attached');
       const closed = await flow.send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT', note: 'ok' });
       expect(closed.body).toMatchObject({ state: 'closed', closedAt: expect.any(String) });
 
@@ -61,7 +61,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       const upheld = await flow.send('lead', findingId, { type: 'UPHOLD', reason: 'it is yours' });
       expect(upheld.body.state).toBe('assigned');
       await flow.send('surgeryStaff', findingId, { type: 'SUBMIT_PLAN', measures: '补记会议记录', committedDate: '2026-11-30' });
-      await flow.send('surgeryStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'minutes filed' });
+      await flow.submitEvidence('surgeryStaff', findingId, 'minutes filed');
       await flow.send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT' }, 403);
       const closed = await flow.send('partyVerifier', findingId, { type: 'VERIFY_ACCEPT' });
       expect(closed.body.state).toBe('closed');
@@ -70,11 +70,11 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     it('integrity: closure audit rejected then approved, reopened, and closed again', async () => {
       const { findingId, roundId } = await flow.assignedFinding('integrity');
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '退还红包 return the envelope', committedDate: '2026-11-30' });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'receipt' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'receipt');
       const audited = await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
       expect(audited.body).toMatchObject({ state: 'closure_audit', availableEvents: ['AUDIT_APPROVE', 'AUDIT_REJECT', 'TRANSFER'] });
       await flow.send('discipline', findingId, { type: 'AUDIT_REJECT', reason: 'receipt unsigned' });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'signed receipt' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'signed receipt');
       await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
       expect((await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' })).body.state).toBe('closed');
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('completed');
@@ -82,7 +82,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       const reopened = await flow.send('discipline', findingId, { type: 'REOPEN', reason: 'recurred at the next visit' });
       expect(reopened.body).toMatchObject({ state: 'rectifying', reopenCount: 1, closedAt: null });
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('submitted');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'fixed again' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'fixed again');
       await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
       await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('completed');
@@ -94,7 +94,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     it('a critical administrative finding also needs the closure audit', async () => {
       const { findingId } = await flow.assignedFinding('administrative', { severity: 'critical' });
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-25' });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
+      await flow.submitEvidence('cardiologyStaff', findingId, 'n');
       expect((await flow.send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT' })).body.state).toBe('closure_audit');
     });
 
@@ -195,7 +195,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect((await flow.as('lead').get(`/findings/${findingId}`)).body.version).toBe(3);
     });
 
-    it('writes a versioned update and the audit entry riding with it together or not at all', async () => {
+    it('writes a versioned update and its audit entry together or not at all', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
       const before = await t.counts();
       const attempt = t.app.get(Database).write(null, async (manager) => {
@@ -203,12 +203,11 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         const loaded = (await findings.findById(manager, findingId))!;
         // As if another writer had moved the finding on since it was loaded.
         const stale = Object.assign(new FindingEntity(), loaded, { version: loaded.version - 1 });
-        const entry = {
-          at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding' as const, entityId: findingId,
-          event: 'DISPUTE', payload: {}, fromState: 'assigned', toState: 'disputed', requestId: 'stale-write',
-        };
-        const changed = await findings.updateAtVersion(manager, stale, { state: 'disputed' }, { into: RowMapper.of(manager, AuditEntryEntity), values: entry });
-        expect(changed).toBe(0);
+        appendAudit(manager, {
+          at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding', entityId: findingId,
+          event: 'DISPUTE', payload: {}, from: 'assigned', to: 'disputed',
+        });
+        expect(await findings.updateAtVersion(manager, stale, { state: 'disputed' })).toBe(0);
         throw new Error('the finding changed meanwhile');
       });
       await expect(attempt).rejects.toThrow('the finding changed meanwhile');
@@ -397,7 +396,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         'administrative-round@2', 'party-building-round@2', 'integrity-round@2',
         'joint-round.administrative+party_building@1', 'joint-round.administrative+integrity@1',
         'joint-round.party_building+integrity@1', 'joint-round.administrative+party_building+integrity@1',
-        'finding@2',
+        'finding@3',
       ]);
       const finding = await flow.as('inspector').get('/workflows/finding').expect(200);
       expect(finding.body.mermaid).toMatch(/^stateDiagram-v2/);

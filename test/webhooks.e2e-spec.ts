@@ -122,7 +122,7 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
 
     const { findingId } = await flow.assignedFinding('administrative');
     await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-01' });
-    await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n' });
+    await flow.submitEvidence('cardiologyStaff', findingId, 'n');
     expect(await deliverDue()).toBe(4);
     expect(await deliverDue()).toBe(0);
 

@@ -37,6 +37,8 @@ const input = {
   responsibleDepartmentId: 'dept-a',
   defaultDeadlineDays: 15,
   extensionLimit: 2,
+  evidenceRequired: 0,
+  photos: [],
 };
 
 const send = (snapshot: Snapshot, type: string, actor: Actor, payload: Record<string, unknown> = {}): Snapshot => {

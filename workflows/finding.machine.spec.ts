@@ -50,7 +50,11 @@ const input = (roundType: RoundType, severity: FindingInput['severity'] = 'major
   responsibleDepartmentId: 'dept-a',
   defaultDeadlineDays: 15,
   extensionLimit: 2,
+  evidenceRequired: severity === 'critical' ? 1 : 0,
+  photos: [],
 });
+
+const photo = { id: 'photo', sha256: 'a'.repeat(64), size: 1, contentType: 'image/jpeg', originalName: 'p.jpg', effectiveDate: today };
 
 /** One well-formed event of each type, from the actor entitled to send it. */
 function entitledEvents(roundType: RoundType) {
@@ -65,7 +69,8 @@ function entitledEvents(roundType: RoundType) {
     e('DISPUTE', actor('staff-c', ['department_staff'], 'dept-c'), { reason: 'not ours either' }),
     e('SUBMIT_PLAN', staff, { measures: 'weekly checks', committedDate: '2026-11-30' }),
     e('SUBMIT_PLAN', actor('staff-c', ['department_staff'], 'dept-c'), { measures: 'x', committedDate: '2026-11-30' }),
-    e('SUBMIT_EVIDENCE', staff, { note: 'photos attached' }),
+    e('SUBMIT_EVIDENCE', staff, { note: 'photos attached', attachments: [photo] }),
+    e('SUBMIT_EVIDENCE', staff, { note: 'no photos' }),
     e('VERIFY_ACCEPT', verifier),
     e('VERIFY_REJECT', verifier, { reason: 'photos unclear' }),
     e('AUDIT_APPROVE', discipline),
@@ -148,7 +153,7 @@ describe('finding machine', () => {
 
     it("takes the same steps through the engine's step() as through xstate's transition()", () => {
       expect(steps.length).toBeGreaterThan(0);
-      expect(stepDisagreements(resolveWorkflow('finding', 2), steps)).toEqual([]);
+      expect(stepDisagreements(resolveWorkflow('finding', 3), steps)).toEqual([]);
     });
 
     it('reaches every state the round type allows', () => {
@@ -166,7 +171,7 @@ describe('finding machine', () => {
     });
 
     it('restores every reached snapshot from JSON and behaves the same afterwards', () => {
-      const workflow = resolveWorkflow('finding', 2);
+      const workflow = resolveWorkflow('finding', 3);
       for (const path of paths) {
         const original = path.state as Snapshot;
         const restored = restore(workflow, JSON.parse(JSON.stringify(toStored(original))));
@@ -185,7 +190,7 @@ describe('finding machine', () => {
 
   /** Role × event: who may send each event, in a state where the event is handled. */
   describe('who may send what', () => {
-    const workflow = resolveWorkflow('finding', 2);
+    const workflow = resolveWorkflow('finding', 3);
     const walk = (roundType: RoundType, events: string[]): Snapshot => {
       let [snapshot] = initialTransition(findingMachine, input(roundType));
       for (const type of events) {
@@ -237,7 +242,7 @@ describe('finding machine', () => {
   });
 
   describe('rules', () => {
-    const workflow = resolveWorkflow('finding', 2);
+    const workflow = resolveWorkflow('finding', 3);
     const assigned = () => transition(findingMachine, initialTransition(findingMachine, input('administrative'))[0], { type: 'ASSIGN', actor: lead, at, today, timeZone } as never)[0] as Snapshot;
 
     it('gives the default deadline for the severity from the event date', () => {
@@ -322,5 +327,56 @@ describe('finding machine', () => {
       expect(findingStatus(snapshot.value)).toEqual({ state: 'assigned', timeliness: 'on_track', extension: 'approved' });
       expect((snapshot.context as FindingContext).deadline).toBe('2027-01-15T23:59:59.999+08:00');
     });
+  });
+});
+
+describe('evidence and the decisions taken on it', () => {
+  const workflow = resolveWorkflow('finding', 3);
+  const run = (severity: FindingInput['severity'], ...events: [string, Actor, Record<string, unknown>?][]) => {
+    let snapshot = initialTransition(findingMachine, input('administrative', severity))[0] as Snapshot;
+    for (const [type, sender, payload] of events) {
+      const event = { type, actor: sender, at, today, timeZone, ...payload } as never;
+      expect(decide(workflow, snapshot, event)).toEqual({ verdict: 'accepted' });
+      snapshot = transition(findingMachine, snapshot, event)[0] as Snapshot;
+    }
+    return snapshot;
+  };
+  const rectifying: [string, Actor, Record<string, unknown>?][] = [
+    ['ASSIGN', lead],
+    ['SUBMIT_PLAN', staff, { measures: 'weekly checks', committedDate: '2026-11-30' }],
+  ];
+
+  it('refuses evidence without the attachments the severity needs, naming the rule', () => {
+    const snapshot = run('critical', ...rectifying);
+    const bare = { type: 'SUBMIT_EVIDENCE', note: 'done', actor: staff, at, today, timeZone } as never;
+    expect(decide(workflow, snapshot, bare)).toEqual({
+      verdict: 'invalid',
+      problems: [{ field: 'attachmentIds', reason: 'a critical finding needs at least 1 attachment(s) as evidence (rule EVIDENCE_REQUIRED)' }],
+    });
+    expect(decide(workflow, run('major', ...rectifying), bare)).toEqual({ verdict: 'accepted' });
+  });
+
+  it('keeps the evidence, records its acceptance, and lets no acceptance outlive a reopening or new evidence', () => {
+    const verifier = verifierFor('administrative');
+    let snapshot = run('critical', ...rectifying, ['SUBMIT_EVIDENCE', staff, { note: 'fixed', attachments: [photo] }]);
+    const context = () => snapshot.context as FindingContext;
+    expect(context().evidence).toEqual({ note: 'fixed', attachments: [photo], submittedAt: at, submittedBy: 'staff' });
+    expect(workflow.decisionBasis!(context(), { type: 'VERIFY_ACCEPT' })).toEqual({
+      measures: 'weekly checks',
+      committedDate: '2026-11-30',
+      evidence: context().evidence,
+    });
+    expect(workflow.decisionBasis!(context(), { type: 'SUBMIT_PLAN' })).toBeNull();
+    snapshot = transition(findingMachine, snapshot, { type: 'VERIFY_ACCEPT', actor: verifier, at, today, timeZone } as never)[0] as Snapshot;
+    expect(findingStatus(snapshot.value).state).toBe('closure_audit');
+    expect(context().verification).toEqual({ acceptedAt: at, acceptedBy: 'verifier' });
+    snapshot = transition(findingMachine, snapshot, { type: 'AUDIT_APPROVE', actor: discipline, at, today, timeZone } as never)[0] as Snapshot;
+    snapshot = transition(findingMachine, snapshot, { type: 'REOPEN', reason: 'recurred', actor: discipline, at, today, timeZone } as never)[0] as Snapshot;
+    expect(findingStatus(snapshot.value).state).toBe('rectifying');
+    expect(context().verification).toBeNull();
+    snapshot = transition(findingMachine, snapshot, { type: 'SUBMIT_EVIDENCE', note: 'again', attachments: [photo], actor: staff, at, today, timeZone } as never)[0] as Snapshot;
+    expect(context().evidence?.note).toBe('again');
+    expect(findingStatus(snapshot.value).state).toBe('verifying');
+    expect(context().verification).toBeNull();
   });
 });

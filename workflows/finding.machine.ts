@@ -3,6 +3,7 @@ import { addDays, deadlineIn } from './calendar';
 import {
   Actor,
   Conflict,
+  EvidenceFile,
   PayloadProblem,
   RoundType,
   Severity,
@@ -25,6 +26,14 @@ export interface FindingContext {
   defaultDeadlineDays: number;
   /** Extension requests allowed, fixed when the finding is logged. */
   extensionLimit: number;
+  /** Attachments SUBMIT_EVIDENCE must carry, fixed when the finding is logged (by severity). */
+  evidenceRequired: number;
+  /** Taken when the finding was logged. */
+  photos: EvidenceFile[];
+  /** The latest evidence submitted (整改佐证). */
+  evidence: Evidence | null;
+  /** The lead office's acceptance of that evidence; gone when new evidence comes or the finding is reopened. */
+  verification: Verification | null;
   /** An instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
   measures: string | null;
@@ -37,9 +46,29 @@ export interface FindingContext {
   closedAt: string | null;
 }
 
+export interface Evidence {
+  note: string;
+  attachments: EvidenceFile[];
+  submittedAt: string;
+  submittedBy: string;
+}
+
+export interface Verification {
+  acceptedAt: string;
+  acceptedBy: string;
+}
+
 export type FindingInput = Pick<
   FindingContext,
-  'roundId' | 'roundType' | 'severity' | 'roundLeadId' | 'responsibleDepartmentId' | 'defaultDeadlineDays' | 'extensionLimit'
+  | 'roundId'
+  | 'roundType'
+  | 'severity'
+  | 'roundLeadId'
+  | 'responsibleDepartmentId'
+  | 'defaultDeadlineDays'
+  | 'extensionLimit'
+  | 'evidenceRequired'
+  | 'photos'
 >;
 
 export type FindingEvent =
@@ -48,7 +77,7 @@ export type FindingEvent =
   | WorkflowEvent<'UPHOLD', { reason?: string }>
   | WorkflowEvent<'DISPUTE', { reason: string }>
   | WorkflowEvent<'SUBMIT_PLAN', { measures: string; committedDate: string }>
-  | WorkflowEvent<'SUBMIT_EVIDENCE', { note: string; attachmentIds?: string[] }>
+  | WorkflowEvent<'SUBMIT_EVIDENCE', { note: string; attachments?: EvidenceFile[] }>
   | WorkflowEvent<'VERIFY_ACCEPT', { note?: string }>
   | WorkflowEvent<'VERIFY_REJECT', { reason: string }>
   | WorkflowEvent<'AUDIT_APPROVE', { note?: string }>
@@ -151,6 +180,14 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
         problems.push({ field: 'committedDate', reason: `must not be after the deadline (${deadline})` });
       }
       break;
+    case 'SUBMIT_EVIDENCE':
+      if ((event.attachments?.length ?? 0) < context.evidenceRequired) {
+        problems.push({
+          field: 'attachmentIds',
+          reason: `a ${context.severity} finding needs at least ${context.evidenceRequired} attachment(s) as evidence (rule EVIDENCE_REQUIRED)`,
+        });
+      }
+      break;
     case 'REQUEST_EXTENSION':
       laterThanDeadline('proposedDeadline', event.proposedDeadline);
       break;
@@ -159,6 +196,15 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
       break;
   }
   return problems;
+}
+
+/** Events that decide on the rectification: their audit entries record what they decided on. */
+export const DECISION_EVENTS = ['VERIFY_ACCEPT', 'VERIFY_REJECT', 'AUDIT_APPROVE', 'AUDIT_REJECT'] as const;
+
+/** What a decision is taken on: the measures and the evidence, as they stand when it is taken. */
+export function findingDecisionBasis(context: FindingContext, event: FindingEvent): Record<string, unknown> | null {
+  if (!(DECISION_EVENTS as readonly string[]).includes(event.type)) return null;
+  return { measures: context.measures, committedDate: context.committedDate, evidence: context.evidence };
 }
 
 /** What stands in the way of an event its sender could otherwise send (409 with details). */
@@ -238,6 +284,16 @@ export const findingMachine = setup({
     reassignDepartment: assign(({ event }) =>
       event.type === 'REASSIGN' ? { responsibleDepartmentId: event.departmentId } : {},
     ),
+    recordEvidence: assign(({ event }) =>
+      event.type === 'SUBMIT_EVIDENCE'
+        ? {
+            evidence: { note: event.note, attachments: event.attachments ?? [], submittedAt: event.at, submittedBy: event.actor.id },
+            verification: null,
+          }
+        : {},
+    ),
+    recordAcceptance: assign({ verification: ({ event }) => ({ acceptedAt: event.at, acceptedBy: event.actor.id }) }),
+    forgetAcceptance: assign({ verification: null }),
     recordPlan: assign(({ event }) =>
       event.type === 'SUBMIT_PLAN' ? { measures: event.measures, committedDate: event.committedDate } : {},
     ),
@@ -270,6 +326,8 @@ export const findingMachine = setup({
   type: 'parallel',
   context: ({ input }) => ({
     ...input,
+    evidence: null,
+    verification: null,
     deadline: null,
     measures: null,
     committedDate: null,
@@ -331,9 +389,9 @@ export const findingMachine = setup({
             rectifying: {
               on: {
                 SUBMIT_EVIDENCE: {
-                  guard: 'isResponsibleDepartment',
+                  guard: and(['isResponsibleDepartment', 'payloadFits']),
                   target: 'verifying',
-                  actions: notify('evidence_submitted', 'verifier'),
+                  actions: ['recordEvidence', notify('evidence_submitted', 'verifier')],
                 },
               },
             },
@@ -343,9 +401,9 @@ export const findingMachine = setup({
                   {
                     guard: and(['isVerifierForRoundType', 'needsClosureAudit']),
                     target: 'closure_audit',
-                    actions: notify('closure_audit_requested', 'discipline_office'),
+                    actions: ['recordAcceptance', notify('closure_audit_requested', 'discipline_office')],
                   },
-                  { guard: 'isVerifierForRoundType', target: '#finding-closed' },
+                  { guard: 'isVerifierForRoundType', target: '#finding-closed', actions: 'recordAcceptance' },
                 ],
                 VERIFY_REJECT: {
                   guard: 'isVerifierForRoundType',
@@ -357,7 +415,11 @@ export const findingMachine = setup({
             closure_audit: {
               on: {
                 AUDIT_APPROVE: { guard: 'isDisciplineOffice', target: '#finding-closed' },
-                AUDIT_REJECT: { guard: 'isDisciplineOffice', target: 'rectifying', actions: notify('rejected', 'department_staff') },
+                AUDIT_REJECT: {
+                  guard: 'isDisciplineOffice',
+                  target: 'rectifying',
+                  actions: ['forgetAcceptance', notify('rejected', 'department_staff')],
+                },
               },
             },
           },
@@ -369,7 +431,7 @@ export const findingMachine = setup({
             REOPEN: {
               guard: 'isDisciplineOffice',
               target: 'open.rectifying',
-              actions: ['reopen', 'findingReopened', notify('reopened', 'department_staff')],
+              actions: ['reopen', 'forgetAcceptance', 'findingReopened', notify('reopened', 'department_staff')],
             },
           },
         },

@@ -3,6 +3,7 @@ import {
   FindingContext,
   FindingEvent,
   findingConflict,
+  findingDecisionBasis,
   findingMachine,
   findingPayloadProblems,
   findingPrivilegedActor,
@@ -36,6 +37,8 @@ export interface Workflow {
    * and whether the sender is one who could otherwise send it: only they hear why.
    */
   conflict?(context: unknown, event: EventObject): Conflict | null;
+  /** For a decision, what it is taken on, recorded in its audit entry; null for other events. */
+  decisionBasis?(context: unknown, event: EventObject): Record<string, unknown> | null;
 }
 
 /** What is stored for a subject: enough to restore it with `machine.resolveState`. */
@@ -68,14 +71,16 @@ export const WORKFLOWS: readonly Workflow[] = [
   ...ROUND_TYPE_COMBINATIONS.map(roundWorkflow),
   {
     id: findingMachine.id,
-    // Version 2 made deadlines instants and limited extension requests; the migration to it rewrote every version-1 snapshot.
-    version: 2,
+    // Version 2 made deadlines instants and limited extension requests; version 3 keeps the evidence and its
+    // acceptance. Each migration rewrote every older snapshot.
+    version: 3,
     entityType: 'finding',
     description: '问题整改 — finding rectification: progress, timeliness and extension',
     machine: findingMachine,
     payloadProblems: (context, event) => findingPayloadProblems(context as FindingContext, event as FindingEvent),
     privilegedActor: (context) => findingPrivilegedActor(context as FindingContext),
     conflict: (context, event) => findingConflict(context as FindingContext, event as FindingEvent),
+    decisionBasis: (context, event) => findingDecisionBasis(context as FindingContext, event as FindingEvent),
   },
 ];
 

@@ -10,7 +10,7 @@ import {
   missingItems,
 } from './checklist';
 import { ROUND_TYPE_RULES } from './round-types';
-import { Actor, Conflict, DepartmentKind, PayloadProblem, ROUND_TYPES, RoundType, Severity, WorkflowEvent, hasRole } from './vocabulary';
+import { Actor, Conflict, DepartmentKind, EvidenceFile, PayloadProblem, ROUND_TYPES, RoundType, Severity, WorkflowEvent, hasRole } from './vocabulary';
 
 /**
  * A round is one visit to a department, inspecting it against one checklist per round type:
@@ -52,6 +52,8 @@ export interface LoggedFinding {
   location: string | null;
   /** The checklist item whose failure raised it. */
   checklistItemCode: string | null;
+  /** Photos taken when it was found. */
+  photos?: EvidenceFile[];
 }
 
 export type RoundEvent =

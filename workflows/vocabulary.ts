@@ -60,3 +60,14 @@ export interface Conflict {
 }
 
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role);
+
+/** An evidence file as events and audit entries record it: its SHA-256 makes a changed file detectable. */
+export interface EvidenceFile {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  originalName: string;
+  /** The day the evidence applies to (when the photo was taken), as the uploader gave it. */
+  effectiveDate: string | null;
+}

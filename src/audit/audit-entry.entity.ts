@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** What an entry is about: a workflow subject, or an account or device (security events). */
 export const AUDIT_ENTITY_TYPES = ['round', 'finding', 'user', 'device', 'checklist', 'webhook'] as const;
@@ -7,7 +7,8 @@ export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 /** One transition or security event, appended (see audit-writer) and never changed. */
 @Entity('audit_entries')
 export class AuditEntryEntity {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  /** 1, 2, 3, … with no gaps: given by the chain (audit-chain), not by a database sequence. */
+  @PrimaryColumn({ type: 'integer' })
   seq: number;
 
   @Column({ type: Date })
@@ -43,4 +44,8 @@ export class AuditEntryEntity {
 
   @Column({ type: 'varchar', length: 64 })
   requestId: string;
+
+  /** SHA-256 of the previous entry's hash and this entry's canonical serialisation (audit-chain). */
+  @Column({ type: 'varchar', length: 64 })
+  hash: string;
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { requestIdOf } from '../database/database.service';
-import { RowMapper } from '../database/row-mapper';
-import { AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
+import { queueAuditEntry, requestIdOf } from '../database/database.service';
+import type { AuditEntityType } from './audit-entry.entity';
 
 /** What one audit entry records; the request id comes from the unit of work it is written in. */
 export interface AuditFacts {
@@ -17,9 +16,9 @@ export interface AuditFacts {
   to?: unknown;
 }
 
-/** The row for one audit entry: the one place transitions and security events become audit rows. */
-export function auditRow(manager: EntityManager, facts: AuditFacts): Partial<AuditEntryEntity> {
-  return {
+/** Appends one entry to the unit of work `manager` belongs to: the one place transitions and security events become audit entries. */
+export function appendAudit(manager: EntityManager, facts: AuditFacts): void {
+  queueAuditEntry(manager, {
     at: facts.at,
     actorId: facts.actorId,
     actorRole: facts.actorRole,
@@ -30,10 +29,5 @@ export function auditRow(manager: EntityManager, facts: AuditFacts): Partial<Aud
     fromState: facts.from ?? null,
     toState: facts.to ?? null,
     requestId: requestIdOf(manager) ?? `internal-${randomUUID()}`,
-  };
-}
-
-/** Appends one entry in the unit of work `manager` belongs to. */
-export function appendAudit(manager: EntityManager, facts: AuditFacts): Promise<void> {
-  return RowMapper.of(manager, AuditEntryEntity).insert(manager, auditRow(manager, facts));
+  });
 }

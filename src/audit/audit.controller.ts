@@ -4,7 +4,7 @@ import { Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { AuditEntryDto, AuditTrailQuery, ListAuditQuery } from './audit.dto';
+import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ListAuditQuery } from './audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')
@@ -29,5 +29,18 @@ export class AuditController {
   @Allow('discipline_office', 'admin')
   list(@Auth() auth: AuthUser, @Query() query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
     return this.service.list(auth, query);
+  }
+
+  /** Recomputes the whole chain and every evidence file's hash. */
+  @Get('audit/verify')
+  @Allow('discipline_office', 'admin')
+  verify(): Promise<ChainVerificationDto> {
+    return this.service.verify();
+  }
+
+  @Get('audit/head')
+  @Allow('discipline_office', 'admin')
+  head(@Query() query: ChainHeadQuery): Promise<ChainHeadDto> {
+    return this.service.head(query);
   }
 }

@@ -1,4 +1,5 @@
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
 
@@ -55,4 +56,34 @@ export class ListAuditQuery extends PageQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+}
+
+export class ChainHeadQuery {
+  /** The head at the end of this day in the hospital's time zone; the current head if left out. */
+  @IsOptional()
+  @IsCalendarDate()
+  date?: string;
+}
+
+/** The chain's head at a moment: what the discipline office prints and signs each day. */
+export class ChainHeadDto {
+  /** The day asked for, or null for the current head. */
+  date: string | null;
+  timeZone: string;
+  /** 0 and the genesis hash before the first entry. */
+  seq: number;
+  at: Date | null;
+  hash: string;
+  /** The hash's first 80 bits in groups of four, short enough to copy by hand and compare. */
+  digest: string;
+}
+
+export class ChainVerificationDto {
+  ok: boolean;
+  checked: number;
+  headSeq: number;
+  head: string;
+  attachmentsChecked: number;
+  /** The lowest sequence number at which something does not verify, and what. */
+  firstBroken?: { seq: number; reason: string };
 }

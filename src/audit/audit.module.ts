@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { FindingsModule } from '../findings/findings.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { AuditController } from './audit.controller';
@@ -6,7 +7,7 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 @Module({
-  imports: [RoundsModule, FindingsModule],
+  imports: [RoundsModule, FindingsModule, AttachmentsModule],
   controllers: [AuditController],
   providers: [AuditService, AuditRepository],
 })

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { visibleFindings, visibleRounds } from '../access/visibility';
+import { AttachmentStorage } from '../attachments/attachment-storage';
+import { AppConfig } from '../config/app-config';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
 import { FindingsService } from '../findings/findings.service';
 import type { AuthUser } from '../identity/auth-user';
 import { RoundsService } from '../rounds/rounds.service';
-import { AuditEntryDto, AuditTrailQuery, ListAuditQuery } from './audit.dto';
+import { GENESIS_HASH } from './audit-chain';
+import { chainHead, verifyChain } from './audit-verifier';
+import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ListAuditQuery } from './audit.dto';
 import { AuditRepository } from './audit.repository';
 
 /** Reads the audit log; only the workflow engine writes it. */
@@ -16,6 +21,8 @@ export class AuditService {
     private readonly audit: AuditRepository,
     private readonly rounds: RoundsService,
     private readonly findings: FindingsService,
+    private readonly storage: AttachmentStorage,
+    private readonly config: AppConfig,
   ) {}
 
   findingTrail(auth: AuthUser, id: string, query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
@@ -38,5 +45,24 @@ export class AuditService {
     const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth) };
     const [entries, total] = await this.db.read((manager) => this.audit.list(manager, query, visible));
     return page(entries.map(AuditEntryDto.from), total, query);
+  }
+
+  verify(): Promise<ChainVerificationDto> {
+    return verifyChain((work) => this.db.read(work), this.storage);
+  }
+
+  async head(query: ChainHeadQuery): Promise<ChainHeadDto> {
+    const timeZone = this.config.TIME_ZONE;
+    const endOfDay = query.date ? DateTime.fromISO(query.date, { zone: timeZone }).plus({ days: 1 }).toJSDate() : undefined;
+    const head = await this.db.read((manager) => chainHead(manager, endOfDay));
+    const hash = head?.hash ?? GENESIS_HASH;
+    return {
+      date: query.date ?? null,
+      timeZone,
+      seq: head?.seq ?? 0,
+      at: head?.at ?? null,
+      hash,
+      digest: hash.slice(0, 20).match(/.{4}/g)!.join(' '),
+    };
   }
 }

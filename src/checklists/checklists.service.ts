@@ -55,7 +55,7 @@ export class ChecklistsService {
         publishedAt: this.clock.now(),
       });
       await manager.insert(ChecklistTemplateEntity, template);
-      await appendAudit(manager, {
+      appendAudit(manager, {
         at: template.publishedAt,
         actorId: auth.id,
         actorRole: primaryRole(auth),

@@ -214,6 +214,34 @@ export class AppConfig {
   @Min(1)
   DB_POOL_SIZE = 10;
 
+  /** Where evidence files are kept, each under its SHA-256. */
+  @IsString()
+  ATTACHMENTS_DIR = './data/attachments';
+
+  /** The largest file accepted, in megabytes. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.001)
+  ATTACHMENT_MAX_MB = 20;
+
+  /** An upload no finding has used by then is deleted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ATTACHMENT_UNUSED_HOURS = 24;
+
+  /** Attachments SUBMIT_EVIDENCE needs, by severity, e.g. `critical:1,major:1`; severities not named need none. */
+  @Matches(/^((minor|major|critical):\d+(,(minor|major|critical):\d+)*)?$/, {
+    message: 'EVIDENCE_REQUIRED must read like critical:1,major:1',
+  })
+  EVIDENCE_REQUIRED = 'critical:1';
+
+  /** Closed findings drawn each month for the discipline office's closure audit, beside those the machine sends it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CLOSURE_AUDIT_SAMPLE = 5;
+
   get isPostgres(): boolean {
     return /^postgres(ql)?:\/\//.test(this.DATABASE_URL);
   }
@@ -238,6 +266,12 @@ export class AppConfig {
 
   /** When time speaks to a finding, read once at start from DUE_SOON_DAYS and ESCALATION_LEVELS. */
   readonly timerPolicy: TimerPolicy;
+
+  /** Attachments SUBMIT_EVIDENCE needs for a finding of this severity (EVIDENCE_REQUIRED). */
+  evidenceRequired(severity: 'minor' | 'major' | 'critical'): number {
+    const rule = this.EVIDENCE_REQUIRED.split(',').find((part) => part.startsWith(`${severity}:`));
+    return rule ? Number(rule.split(':')[1]) : 0;
+  }
 
   deadlineDays(severity: 'minor' | 'major' | 'critical'): number {
     return { critical: this.DEADLINE_DAYS_CRITICAL, major: this.DEADLINE_DAYS_MAJOR, minor: this.DEADLINE_DAYS_MINOR }[

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { AttachmentEntity } from '../attachments/attachment.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { ChecklistTemplateEntity } from '../checklists/checklist-template.entity';
 import { AppConfig } from '../config/app-config';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  AttachmentEntity,
 ];
 
 /** One description of the database for the service and the migration CLI; never `synchronize`. */

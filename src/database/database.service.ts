@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { appendToChain, type AuditEntryFields } from '../audit/audit-chain';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import type { RequestContext } from '../common/request-context';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
@@ -18,11 +19,24 @@ const isDeadlock = (error: unknown): boolean =>
 
 interface UnitOfWorkData {
   requestId?: string;
+  /** Audit entries to link to the chain just before COMMIT. */
+  audit: AuditEntryFields[];
+}
+
+function unitOfWork(manager: EntityManager): UnitOfWorkData {
+  const data = manager.queryRunner?.data as UnitOfWorkData | undefined;
+  if (!data?.audit) throw new Error('Audit entries are written only inside Database.write');
+  return data;
 }
 
 /** The id of the request a unit of work (Database.write) runs for; undefined for the service's own work. */
 export function requestIdOf(manager: EntityManager): string | undefined {
   return (manager.queryRunner?.data as UnitOfWorkData | undefined)?.requestId;
+}
+
+/** Queues an audit entry in the unit of work `manager` belongs to; it is written when the work is done. */
+export function queueAuditEntry(manager: EntityManager, entry: AuditEntryFields): void {
+  unitOfWork(manager).audit.push(entry);
 }
 
 @Injectable()
@@ -55,10 +69,12 @@ export class Database {
     const claim = request?.idempotency;
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
-        (manager.queryRunner!.data as UnitOfWorkData).requestId = request?.requestId;
+        const data: UnitOfWorkData = Object.assign(manager.queryRunner!.data, { requestId: request?.requestId, audit: [] });
         if (claim) await this.idempotency.assertUnused(manager, claim);
         const result = await work(manager);
         if (claim) await this.idempotency.remember(manager, claim, result);
+        // Last, so that on PostgreSQL the chain's lock is held only from here to COMMIT.
+        await appendToChain(manager, data.audit);
         return result;
       });
     for (let attempt = 1; ; attempt++) {

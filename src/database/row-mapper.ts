@@ -52,13 +52,12 @@ export class RowMapper<E extends ObjectLiteral> {
   }
 
   async insert(manager: EntityManager, values: Partial<E>): Promise<void> {
-    const { sql, parameters } = this.insertStatement(values);
-    await manager.query(sql, parameters);
+    await this.insertMany(manager, [values]);
   }
 
   /** Inserts the row, or overwrites the row with the same `key` column; one statement on both databases. */
   async upsert(manager: EntityManager, values: Partial<E>, key: keyof E & string): Promise<void> {
-    const { sql, parameters } = this.insertStatement(values);
+    const { sql, parameters } = this.insertStatement([values]);
     const conflict = `"${this.metadata.findColumnWithPropertyName(key)!.databaseName}"`;
     const updates = this.dehydrate(values).columns.filter((column) => column !== conflict).map((column) => `${column} = excluded.${column}`);
     await manager.query(`${sql} ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(', ')}`, parameters);
@@ -68,37 +67,40 @@ export class RowMapper<E extends ObjectLiteral> {
    * Writes the columns `changes` alters, only if the row is still at the version it was loaded
    * with; answers how many rows changed (0 or 1). Unchanged columns stay out of the statement, so
    * their indexes are not rewritten.
-   *
-   * `alongside` is a row for another table written in the same step (the audit entry). On
-   * PostgreSQL both go in one statement, saving a round trip; if the version check fails the
-   * caller throws and the transaction takes the inserted row back with it.
    */
-  async updateAtVersion<A extends ObjectLiteral>(
-    manager: EntityManager,
-    loaded: E & { id: string; version: number },
-    changes: Partial<E>,
-    alongside?: { into: RowMapper<A>; values: Partial<A> },
-  ): Promise<number> {
+  async updateAtVersion(manager: EntityManager, loaded: E & { id: string; version: number }, changes: Partial<E>): Promise<number> {
     const changed = Object.fromEntries(
       Object.entries(changes).filter(([property, value]) => !this.samePersisted(property, value, loaded[property])),
     ) as Partial<E>;
-    const insert = alongside?.into.insertStatement(alongside.values);
-    if (insert && !this.postgres) await manager.query(insert.sql, insert.parameters);
-    const prefix = insert && this.postgres ? insert : { sql: '', parameters: [] };
-    const offset = prefix.parameters.length;
     const { columns, parameters } = this.dehydrate(changed);
-    const assignments = columns.map((column, i) => `${column} = ${this.placeholder(offset + i + 1)}`);
-    const n = offset + parameters.length;
+    const assignments = columns.map((column, i) => `${column} = ${this.placeholder(i + 1)}`);
+    const n = parameters.length;
     const update = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE "id" = ${this.placeholder(n + 1)} AND "version" = ${this.placeholder(n + 2)}`;
-    const sql = prefix.sql ? `WITH "alongside" AS (${prefix.sql}) ${update}` : update;
-    const result = await manager.queryRunner!.query(sql, [...prefix.parameters, ...parameters, loaded.id, loaded.version], true);
+    const result = await manager.queryRunner!.query(update, [...parameters, loaded.id, loaded.version], true);
     return result.affected ?? 0;
   }
 
-  private insertStatement(values: Partial<E>): { sql: string; parameters: unknown[] } {
-    const { columns, parameters } = this.dehydrate(values);
-    const placeholders = parameters.map((_, i) => this.placeholder(i + 1));
-    return { sql: `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, parameters };
+  /** Rows that all set the same columns, in one statement. */
+  async insertMany(manager: EntityManager, rows: Partial<E>[]): Promise<void> {
+    const { sql, parameters } = this.insertStatement(rows);
+    await manager.query(sql, parameters);
+  }
+
+  /** Rows matching `condition` (SQL after WHERE, named parameters), converted as TypeORM reads them. */
+  async select(manager: EntityManager, condition: string, parameters: Record<string, unknown>): Promise<E[]> {
+    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(`SELECT * FROM ${this.table} WHERE ${condition}`, parameters);
+    const raw: Record<string, unknown>[] = await manager.query(sql, values);
+    return raw.map((row) => this.hydrate(row));
+  }
+
+  private insertStatement(rows: Partial<E>[]): { sql: string; parameters: unknown[] } {
+    const dehydrated = rows.map((row) => this.dehydrate(row));
+    let index = 0;
+    const tuples = dehydrated.map(({ parameters }) => `(${parameters.map(() => this.placeholder(++index)).join(', ')})`);
+    return {
+      sql: `INSERT INTO ${this.table} (${dehydrated[0].columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+      parameters: dehydrated.flatMap(({ parameters }) => parameters),
+    };
   }
 
   /** Whether two values of a scalar column store the same; JSON columns count as changed. */

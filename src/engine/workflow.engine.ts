@@ -22,8 +22,7 @@ import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { AuditEntryEntity } from '../audit/audit-entry.entity';
-import { appendAudit, auditRow } from '../audit/audit-writer';
+import { appendAudit } from '../audit/audit-writer';
 import { RowMapper } from '../database/row-mapper';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
 
@@ -122,7 +121,7 @@ export class WorkflowEngine {
       updatedAt: new Date(envelope.at),
     } as E);
     await RowMapper.of(manager, kind.entity).insert(manager, row);
-    await appendAudit(manager, {
+    appendAudit(manager, {
       at: new Date(envelope.at),
       actorId: envelope.actor.id,
       actorRole: subject.actor.roles[0] ?? 'system',
@@ -166,19 +165,19 @@ export class WorkflowEngine {
     const [next, actions] = step(workflow, snapshot, event);
     const version = row.version + 1;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
-    const entry = auditRow(manager, {
+    const updated = await rows.updateAtVersion(manager, row, changes);
+    if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
+    appendAudit(manager, {
       at: new Date(event.at),
       actorId: event.actor.id,
       actorRole: this.actingRole(snapshot, event),
       entityType: kind.entityType,
       entityId: id,
       event: event.type,
-      payload: payloadOf(event),
+      payload: auditPayload(workflow, snapshot, event, row.version),
       from: snapshot.value,
       to: next.value,
     });
-    const updated = await rows.updateAtVersion(manager, row, changes, { into: RowMapper.of(manager, AuditEntryEntity), values: entry });
-    if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
 
     const applied: Applied<E> = { row: Object.assign(row, changes), snapshot: next, actions };
     for (const observer of this.observers.get(kind.entityType) ?? []) {
@@ -224,6 +223,9 @@ export class WorkflowEngine {
   }
 }
 
-function payloadOf(event: EnvelopedEvent): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(event).filter(([key]) => !ENVELOPE_KEYS.has(key)));
+/** The event's own fields; for a decision, also what it was taken on at which version of the subject. */
+function auditPayload(workflow: Workflow, before: Snapshot, event: EnvelopedEvent, version: number): Record<string, unknown> {
+  const payload = Object.fromEntries(Object.entries(event).filter(([key]) => !ENVELOPE_KEYS.has(key)));
+  const basis = workflow.decisionBasis?.(before.context, event);
+  return basis ? { ...payload, decidedOn: { ...basis, version } } : payload;
 }

@@ -63,6 +63,8 @@ export class FindingEffects implements OnModuleInit {
       responsibleDepartmentId: finding.responsibleDepartment.id,
       defaultDeadlineDays: this.config.deadlineDays(finding.severity),
       extensionLimit: this.config.EXTENSION_LIMIT,
+      evidenceRequired: this.config.evidenceRequired(finding.severity),
+      photos: finding.photos ?? [],
     };
     await this.engine.create(manager, FINDING, {
       id: finding.id,

@@ -18,11 +18,14 @@ import {
   ROUND_TYPES,
   SEVERITIES,
   TIMELINESS_STATES,
+  type Evidence,
+  type EvidenceFile,
   type ExtensionState,
   type FindingProgress,
   type RoundType,
   type Severity,
   type Timeliness,
+  type Verification,
 } from '../../workflows';
 import { IsCalendarDate, IsDeadline } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
@@ -31,6 +34,7 @@ import { FindingEntity } from './finding.entity';
 
 const Text = (max: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(max));
 const Reason = () => Text(2000);
+const AttachmentIds = () => applyDecorators(IsArray(), ArrayUnique(), ArrayMaxSize(20), IsUUID('all', { each: true }));
 
 export class LogFindingDto {
   /** A client-made UUID, so a finding logged offline can be retried without creating a second one. */
@@ -56,6 +60,11 @@ export class LogFindingDto {
   @IsOptional()
   @Text(200)
   location?: string;
+
+  /** Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
+  @IsOptional()
+  @AttachmentIds()
+  attachmentIds?: string[];
 }
 
 export class ListFindingsQuery extends PageQuery {
@@ -121,6 +130,12 @@ export class FindingDto {
   committedDate: string | null;
   rejections: number;
   reopenCount: number;
+  /** Taken when the finding was logged. */
+  photos: EvidenceFile[];
+  /** The latest evidence submitted, with its files' SHA-256. */
+  evidence: Evidence | null;
+  /** The lead office's acceptance of that evidence; null again once new evidence comes or the finding is reopened. */
+  verification: Verification | null;
   version: number;
   /** Events the caller may send now. */
   availableEvents: string[];
@@ -155,6 +170,9 @@ export class FindingDto {
       committedDate: context.committedDate,
       rejections: entity.rejections,
       reopenCount: context.reopenCount,
+      photos: context.photos,
+      evidence: context.evidence,
+      verification: context.verification,
       version: entity.version,
       availableEvents,
       createdBy: entity.createdBy,
@@ -219,11 +237,9 @@ export class SubmitEvidenceDto extends FindingEvent('SUBMIT_EVIDENCE') {
   @Text(4000)
   note: string;
 
+  /** Uploaded first (POST /attachments) by the same user; how many are needed depends on severity (EVIDENCE_REQUIRED). */
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @AttachmentIds()
   attachmentIds?: string[];
 }
 

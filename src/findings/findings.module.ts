@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { IdentityModule } from '../identity/identity.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { FindingEffects } from './finding-effects';
@@ -7,7 +8,7 @@ import { FindingsRepository } from './findings.repository';
 import { FindingsService } from './findings.service';
 
 @Module({
-  imports: [IdentityModule, RoundsModule],
+  imports: [IdentityModule, RoundsModule, AttachmentsModule],
   controllers: [FindingsController],
   providers: [FindingsService, FindingsRepository, FindingEffects],
   exports: [FindingsService],

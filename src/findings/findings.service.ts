@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Snapshot } from '../../workflows';
 import { visibleFindings } from '../access/visibility';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database.service';
@@ -25,6 +26,7 @@ export class FindingsService {
     private readonly findings: FindingsRepository,
     private readonly rounds: RoundsService,
     private readonly identity: IdentityRepository,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /**
@@ -38,6 +40,7 @@ export class FindingsService {
       const existing = dto.id ? await this.findings.findByIdOrNull(manager, dto.id) : null;
       if (existing) return this.replayLogged(auth, existing, roundId, dto);
 
+      const photos = await this.attachments.resolve(manager, auth, dto.attachmentIds ?? [], id, 'attachmentIds');
       const finding = await loggedFinding(manager, this.identity, {
         id,
         roundType: dto.roundType,
@@ -47,12 +50,11 @@ export class FindingsService {
         description: dto.description,
         location: dto.location ?? null,
         checklistItemCode: null,
+        photos,
       });
-      await this.engine.apply(manager, ROUND, roundId, {
-        type: 'LOG_FINDING',
-        finding,
-        ...this.engine.envelope(toActor(auth)),
-      });
+      const envelope = this.engine.envelope(toActor(auth));
+      await this.engine.apply(manager, ROUND, roundId, { type: 'LOG_FINDING', finding, ...envelope });
+      await this.attachments.attach(manager, photos, id, new Date(envelope.at));
       return this.toDto(auth, await manager.findOneByOrFail(FindingEntity, { id }));
     });
   }
@@ -75,8 +77,11 @@ export class FindingsService {
       if ('departmentId' in body && body.departmentId && !(await this.identity.findDepartment(manager, body.departmentId))) {
         throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
       }
-      const event = { ...body, ...this.engine.envelope(toActor(auth)) };
+      const { attachmentIds, ...fields } = body as FindingEventBody & { attachmentIds?: string[] };
+      const attachments = attachmentIds && (await this.attachments.resolve(manager, auth, attachmentIds, id, 'attachmentIds'));
+      const event = { ...fields, ...(attachments && { attachments }), ...this.engine.envelope(toActor(auth)) };
       const { row, snapshot } = await this.engine.apply(manager, FINDING, id, event, { ifMatch, scope: visibleFindings(auth) });
+      await this.attachments.attach(manager, attachments ?? [], id, new Date(event.at));
       return this.toDto(auth, row, snapshot);
     });
   }

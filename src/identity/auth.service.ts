@@ -47,7 +47,7 @@ export class AuthService {
     await this.throttle.recordSuccess(dto.username);
     return this.db.write(client, async (manager) => {
       const tokens = await this.openSession(manager, user);
-      await recordSecurityEvent(manager, {
+      recordSecurityEvent(manager, {
         at: this.clock.now(),
         type: 'LOGIN_SUCCEEDED',
         actor: account(user, client),
@@ -69,7 +69,7 @@ export class AuthService {
       const retried = presented === session.previousSecretHash && now.getTime() - session.refreshedAt.getTime() < REFRESH_RETRY_GRACE_MS;
       if (presented !== session.secretHash && !retried) {
         await manager.update(SessionEntity, { id: session.id }, { revokedAt: now });
-        await recordSecurityEvent(manager, {
+        recordSecurityEvent(manager, {
           at: now,
           type: 'SESSION_REVOKED',
           actor: anonymous(client),
@@ -103,7 +103,7 @@ export class AuthService {
     await this.db.write(auth.request, async (manager) => {
       const at = this.clock.now();
       await manager.update(SessionEntity, { id: sessionId }, { revokedAt: at });
-      await recordSecurityEvent(manager, { at, type: 'LOGOUT', actor: signedIn(auth), entityType: 'user', entityId: auth.id, payload: { sessionId } });
+      recordSecurityEvent(manager, { at, type: 'LOGOUT', actor: signedIn(auth), entityType: 'user', entityId: auth.id, payload: { sessionId } });
     });
   }
 
@@ -128,7 +128,7 @@ export class AuthService {
       const at = this.clock.now();
       await this.identity.invalidateTokens(manager, user.id, at);
       await manager.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false });
-      await recordSecurityEvent(manager, { at, type: 'PASSWORD_CHANGED', actor: account(user, auth.request), entityType: 'user', entityId: user.id });
+      recordSecurityEvent(manager, { at, type: 'PASSWORD_CHANGED', actor: account(user, auth.request), entityType: 'user', entityId: user.id });
       const changed = (await manager.findOneBy(UserEntity, { id: user.id }))!;
       return { ...(await this.openSession(manager, changed)), user: UserDto.from(changed) };
     });
@@ -143,10 +143,10 @@ export class AuthService {
     await this.db.write(client, async (manager) => {
       const at = this.clock.now();
       const subject = { actor: anonymous(client), entityType: 'user', entityId: userId } as const;
-      await recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_FAILED', payload: { username, reason } });
+      recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_FAILED', payload: { username, reason } });
       if (lockedOut.length > 0) {
         const payload = { username, lockedOut, seconds: this.config.LOGIN_LOCKOUT_SECONDS };
-        await recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_LOCKED_OUT', payload });
+        recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_LOCKED_OUT', payload });
       }
     });
     // Each failure in a row answers later than the one before: guessing slows down before it locks out.

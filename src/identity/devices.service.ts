@@ -37,7 +37,7 @@ export class DevicesService {
         revokedAt: null,
       };
       await manager.insert(DeviceEntity, device);
-      await recordSecurityEvent(manager, {
+      recordSecurityEvent(manager, {
         at: device.createdAt,
         type: 'DEVICE_REGISTERED',
         actor: signedIn(auth),
@@ -64,7 +64,7 @@ export class DevicesService {
       if (device.revokedAt) return;
       const at = this.clock.now();
       await manager.update(DeviceEntity, { id }, { revokedAt: at });
-      await recordSecurityEvent(manager, { at, type: 'DEVICE_REVOKED', actor: signedIn(auth), entityType: 'device', entityId: id, payload: { name: device.name, userId: device.userId } });
+      recordSecurityEvent(manager, { at, type: 'DEVICE_REVOKED', actor: signedIn(auth), entityType: 'device', entityId: id, payload: { name: device.name, userId: device.userId } });
     });
   }
 }

@@ -54,9 +54,9 @@ export function recordSecurityEvent(
     entityId: string | null;
     payload?: Record<string, unknown>;
   },
-): Promise<void> {
+): void {
   const { actor } = event;
-  return appendAudit(manager, {
+  appendAudit(manager, {
     at: event.at,
     actorId: actor.id,
     actorRole: actor.role,

@@ -49,7 +49,7 @@ export class UsersService {
         tokenVersion: 0,
       });
       await manager.insert(UserEntity, user);
-      await this.record(manager, auth ? signedIn(auth) : SERVICE, 'USER_CREATED', user.id, { roles: user.roles, departmentId: user.departmentId });
+      this.record(manager, auth ? signedIn(auth) : SERVICE, 'USER_CREATED', user.id, { roles: user.roles, departmentId: user.departmentId });
       return UserDto.from(user);
     });
   }
@@ -76,11 +76,11 @@ export class UsersService {
       const at = this.clock.now();
       const actor = signedIn(auth);
       if (rolesChanged || active !== user.active) await this.identity.invalidateTokens(manager, user.id, at);
-      if (rolesChanged) await this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles });
-      if (active !== user.active) await this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id);
+      if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles });
+      if (active !== user.active) this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id);
       const details = { displayName: dto.displayName ?? user.displayName, departmentId };
       const detailsChanged = details.displayName !== user.displayName || details.departmentId !== user.departmentId;
-      if (detailsChanged) await this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details });
+      if (detailsChanged) this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details });
 
       await manager.update(UserEntity, { id }, { ...details, roles, active });
       return UserDto.from((await manager.findOneBy(UserEntity, { id }))!);
@@ -96,7 +96,7 @@ export class UsersService {
       const at = this.clock.now();
       await this.identity.invalidateTokens(manager, user.id, at);
       await manager.update(UserEntity, { id }, { passwordHash, mustChangePassword: true });
-      await this.record(manager, signedIn(auth), 'PASSWORD_RESET', user.id);
+      this.record(manager, signedIn(auth), 'PASSWORD_RESET', user.id);
       return { temporaryPassword };
     });
   }
@@ -107,7 +107,7 @@ export class UsersService {
     return user;
   }
 
-  private record(manager: EntityManager, actor: SecurityActor, type: 'USER_CREATED' | 'USER_UPDATED' | 'ROLES_CHANGED' | 'USER_DISABLED' | 'USER_ENABLED' | 'PASSWORD_RESET', userId: string, payload?: Record<string, unknown>) {
+  private record(manager: EntityManager, actor: SecurityActor, type: 'USER_CREATED' | 'USER_UPDATED' | 'ROLES_CHANGED' | 'USER_DISABLED' | 'USER_ENABLED' | 'PASSWORD_RESET', userId: string, payload?: Record<string, unknown>): void {
     return recordSecurityEvent(manager, { at: this.clock.now(), type, actor, entityType: 'user', entityId: userId, payload });
   }
 

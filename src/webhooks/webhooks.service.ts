@@ -43,7 +43,7 @@ export class WebhooksService {
       };
       await manager.insert(WebhookEndpointEntity, endpoint);
       const shown = WebhookDto.from(endpoint);
-      await this.audit(manager, auth, endpoint.id, 'WEBHOOK_CREATED', { url: shown.url, departmentId: shown.departmentId, role: shown.role, events: shown.events });
+      this.audit(manager, auth, endpoint.id, 'WEBHOOK_CREATED', { url: shown.url, departmentId: shown.departmentId, role: shown.role, events: shown.events });
       return shown;
     });
   }
@@ -60,7 +60,7 @@ export class WebhooksService {
       if (!endpoint.active) return;
       await manager.update(WebhookEndpointEntity, { id }, { active: false });
       await manager.update(WebhookDeliveryEntity, { endpointId: id, status: 'pending' }, { status: 'dead', lastError: 'endpoint removed' });
-      await this.audit(manager, auth, id, 'WEBHOOK_REMOVED', { url: endpoint.url });
+      this.audit(manager, auth, id, 'WEBHOOK_REMOVED', { url: endpoint.url });
     });
   }
 
@@ -78,7 +78,7 @@ export class WebhooksService {
       }
       const changes = { status: 'pending' as const, attempts: 0, nextAttemptAt: this.clock.now(), leaseUntil: null, lastError: null };
       await manager.update(WebhookDeliveryEntity, { id: deliveryId }, changes);
-      await this.audit(manager, auth, id, 'WEBHOOK_DELIVERY_RETRIED', { deliveryId, noticeId: delivery.noticeId });
+      this.audit(manager, auth, id, 'WEBHOOK_DELIVERY_RETRIED', { deliveryId, noticeId: delivery.noticeId });
       const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId });
       return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts);
     });
@@ -108,7 +108,7 @@ export class WebhooksService {
     return endpoint;
   }
 
-  private audit(manager: EntityManager, auth: AuthUser, id: string, event: string, payload: Record<string, unknown>): Promise<void> {
-    return appendAudit(manager, { at: this.clock.now(), actorId: auth.id, actorRole: primaryRole(auth), entityType: 'webhook', entityId: id, event, payload });
+  private audit(manager: EntityManager, auth: AuthUser, id: string, event: string, payload: Record<string, unknown>): void {
+    appendAudit(manager, { at: this.clock.now(), actorId: auth.id, actorRole: primaryRole(auth), entityType: 'webhook', entityId: id, event, payload });
   }
 }

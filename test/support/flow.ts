@@ -1,6 +1,7 @@
 import type { RoundType } from '../../workflows';
 import { TEST_ITEM, type Hospital } from './hospital';
 import type { TestApp } from './test-app';
+import { pngWith } from './files';
 
 /** Short verbs for the walk through a finding's life, each asserting the status it expects. */
 export class Flow {
@@ -52,6 +53,18 @@ export class Flow {
 
   send(who: keyof Hospital['users'], findingId: string, event: object, status = 200) {
     return this.as(who).post(`/findings/${findingId}/events`, event).expect(status);
+  }
+
+  /** Uploads a file as `who`; the content differs by `seed`, so each upload is new content unless told otherwise. */
+  async upload(who: keyof Hospital['users'], seed = String(Math.random()), name = 'photo.png', fields: Record<string, string> = {}) {
+    const request = this.t.http.post('/attachments').set('Authorization', `Bearer ${this.h.users[who].token}`).field(fields).attach('file', await pngWith(seed), name);
+    return (await request.expect(201)).body as { id: string; sha256: string; size: number; contentType: string; originalName: string };
+  }
+
+  /** SUBMIT_EVIDENCE with one photo uploaded by the same person: enough for any severity by default. */
+  async submitEvidence(who: keyof Hospital['users'], findingId: string, note: string, status = 200) {
+    const photo = await this.upload(who);
+    return this.send(who, findingId, { type: 'SUBMIT_EVIDENCE', note, attachmentIds: [photo.id] }, status);
   }
 
   async auditEvents(entity: 'findings' | 'rounds', id: string): Promise<string[]> {

@@ -38,7 +38,8 @@ export async function startApp(environment: Record<string, string> = {}): Promis
   } else {
     process.env.DATABASE_URL = join(mkdtempSync(join(tmpdir(), 'triple-round-')), 'test.sqlite');
   }
-  return new TestApp(await boot({ ...TEST_ENVIRONMENT, ...environment }), { ...TEST_ENVIRONMENT, ...environment });
+  const settings = { ...TEST_ENVIRONMENT, ATTACHMENTS_DIR: mkdtempSync(join(tmpdir(), 'triple-round-files-')), ...environment };
+  return new TestApp(await boot(settings), settings);
 }
 
 /** Starts the application with `environment` set, leaving process.env as it found it for the next suite's app. */
@@ -80,7 +81,7 @@ export class TestApp {
 
   /** Row counts of every table, to show that a refused request wrote nothing. */
   async counts(): Promise<Record<string, number>> {
-    const tables = ['departments', 'users', 'rounds', 'findings', 'audit_entries', 'idempotency_keys'];
+    const tables = ['departments', 'users', 'rounds', 'findings', 'audit_entries', 'idempotency_keys', 'attachments'];
     const result: Record<string, number> = {};
     for (const table of tables) {
       const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);

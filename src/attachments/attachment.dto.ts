@@ -1,0 +1,28 @@
+import type { EvidenceFile } from '../../workflows';
+import { AttachmentEntity } from './attachment.entity';
+
+export class AttachmentDto {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  originalName: string;
+  /** The day the evidence applies to, as the uploader gave it (form field `effectiveDate`). */
+  effectiveDate: string | null;
+  /** When the service received it. */
+  uploadedAt: Date;
+  uploadedBy: string;
+  /** The finding it belongs to, once a request has used it. */
+  findingId: string | null;
+
+  static from(entity: AttachmentEntity): AttachmentDto {
+    const { id, sha256, size, contentType, originalName, effectiveDate, uploadedAt, uploadedBy, findingId } = entity;
+    return { id, sha256, size, contentType, originalName, effectiveDate, uploadedAt, uploadedBy, findingId };
+  }
+}
+
+/** An attachment as an event and its audit entry record it. */
+export function evidenceFile(entity: AttachmentEntity): EvidenceFile {
+  const { id, sha256, size, contentType, originalName, effectiveDate } = entity;
+  return { id, sha256, size, contentType, originalName, effectiveDate };
+}

@@ -1,0 +1,158 @@
+import { HttpStatus, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import sharp from 'sharp';
+import { EntityManager, In, IsNull, LessThan } from 'typeorm';
+import type { EvidenceFile } from '../../workflows';
+import { visibleFindings, visibleRowExists } from '../access/visibility';
+import { ApiException, InvalidInputException } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import type { AuthUser } from '../identity/auth-user';
+import { AttachmentStorage } from './attachment-storage';
+import { AttachmentDto, evidenceFile } from './attachment.dto';
+import { AttachmentEntity } from './attachment.entity';
+import { recognise } from './file-types';
+import { receiveUpload } from './received-upload';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const THUMBNAIL_TYPES = ['image/jpeg', 'image/png'];
+const THUMBNAIL_SIZE = 320;
+
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly storage: AttachmentStorage,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Receives, checks and stores one file. Refused files leave nothing behind: they are received
+   * into scratch space and stored only once their content, size and name pass.
+   */
+  async upload(auth: AuthUser, request: FastifyRequest): Promise<AttachmentDto> {
+    const upload = await receiveUpload(request, this.storage.scratchDirectory, this.config.ATTACHMENT_MAX_MB * 1_048_576);
+    try {
+      const now = this.clock.now();
+      const effectiveDate = upload.fields.effectiveDate || null;
+      if (effectiveDate !== null && (!DATE.test(effectiveDate) || Number.isNaN(Date.parse(effectiveDate)))) {
+        throw new InvalidInputException([{ field: 'effectiveDate', reason: 'must be a date as YYYY-MM-DD' }]);
+      }
+      if (effectiveDate !== null && effectiveDate > this.clock.dateOf(now)) {
+        throw new InvalidInputException([{ field: 'effectiveDate', reason: `must not be after today (${this.clock.dateOf(now)})` }]);
+      }
+      const kind = await recognise(upload.scratchPath, upload.originalName);
+      if ('refused' in kind) throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `file ${kind.refused}`, [{ field: 'file', reason: kind.refused }]);
+      const attachment: AttachmentEntity = {
+        id: randomUUID(),
+        sha256: upload.sha256,
+        size: upload.size,
+        contentType: kind.contentType,
+        originalName: upload.originalName,
+        effectiveDate,
+        uploadedBy: auth.id,
+        uploadedAt: now,
+        findingId: null,
+        usedAt: null,
+      };
+      return await this.db.write(auth.request, async (manager) => {
+        await manager.insert(AttachmentEntity, attachment);
+        await this.storage.store(upload.sha256, upload.scratchPath);
+        return AttachmentDto.from(attachment);
+      });
+    } finally {
+      await rm(upload.scratchPath, { force: true });
+    }
+  }
+
+  async get(auth: AuthUser, id: string): Promise<AttachmentDto> {
+    return AttachmentDto.from(await this.db.read((manager) => this.findVisible(manager, auth, id)));
+  }
+
+  async download(auth: AuthUser, id: string): Promise<StreamableFile> {
+    const attachment = await this.db.read((manager) => this.findVisible(manager, auth, id));
+    const content = await this.storage.open(attachment.sha256);
+    if (!content) throw new NotFoundException(`The file of attachment ${id} is missing from storage`);
+    // Photos and PDFs open in the browser; Office documents are saved.
+    const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
+    return new StreamableFile(content, {
+      type: attachment.contentType,
+      length: attachment.size,
+      disposition: `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.originalName)}`,
+    });
+  }
+
+  /** A JPEG at most 320 px on its longer side, for lists; photos only. */
+  async thumbnail(auth: AuthUser, id: string): Promise<StreamableFile> {
+    const attachment = await this.db.read((manager) => this.findVisible(manager, auth, id));
+    if (!THUMBNAIL_TYPES.includes(attachment.contentType)) {
+      throw new NotFoundException(`Attachment ${id} is ${attachment.contentType}: thumbnails are made of JPEG and PNG photos`);
+    }
+    const content = await this.storage.open(attachment.sha256);
+    if (!content) throw new NotFoundException(`The file of attachment ${id} is missing from storage`);
+    const resize = sharp().rotate().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 70 });
+    return new StreamableFile(await content.pipe(resize).toBuffer(), { type: 'image/jpeg' });
+  }
+
+  /**
+   * The attachments a request names, as its event records them: each must have been uploaded by
+   * the caller and be free, or already belong to `findingId`. On PostgreSQL they stay locked until
+   * the request commits, so clean-up cannot take them meanwhile.
+   */
+  async resolve(manager: EntityManager, auth: AuthUser, ids: string[], findingId: string, field: string): Promise<EvidenceFile[]> {
+    if (ids.length === 0) return [];
+    const rows = await manager.find(AttachmentEntity, { where: { id: In(ids) }, lock: this.db.isPostgres ? { mode: 'pessimistic_write' } : undefined });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const problems = ids.flatMap((id, index) => {
+      const row = byId.get(id);
+      if (!row || row.uploadedBy !== auth.id) return [{ field: `${field}[${index}]`, reason: 'names no attachment you uploaded' }];
+      if (row.findingId !== null && row.findingId !== findingId) return [{ field: `${field}[${index}]`, reason: 'belongs to another finding' }];
+      return [];
+    });
+    if (problems.length > 0) throw new InvalidInputException(problems);
+    return ids.map((id) => evidenceFile(byId.get(id)!));
+  }
+
+  /** Gives resolved attachments to the finding, once it exists, in the same transaction. */
+  async attach(manager: EntityManager, files: EvidenceFile[], findingId: string, at: Date): Promise<void> {
+    if (files.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .update(AttachmentEntity)
+      .set({ findingId, usedAt: at })
+      .where({ id: In(files.map((file) => file.id)) })
+      .andWhere('"findingId" IS NULL')
+      .execute();
+  }
+
+  /** Deletes uploads no request has used within ATTACHMENT_UNUSED_HOURS, and their content when no other upload holds it. */
+  async removeUnused(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.config.ATTACHMENT_UNUSED_HOURS * 3_600_000);
+    const { count, orphaned } = await this.db.write(null, async (manager) => {
+      const unused = await manager.find(AttachmentEntity, { where: { findingId: IsNull(), uploadedAt: LessThan(cutoff) } });
+      if (unused.length === 0) return { count: 0, orphaned: [] };
+      await manager.delete(AttachmentEntity, { id: In(unused.map((row) => row.id)) });
+      const hashes = [...new Set(unused.map((row) => row.sha256))];
+      const kept = new Set((await manager.find(AttachmentEntity, { where: { sha256: In(hashes) } })).map((row) => row.sha256));
+      return { count: unused.length, orphaned: hashes.filter((sha256) => !kept.has(sha256)) };
+    });
+    // A file stored again after the cut-off is an upload under way: storage keeps it.
+    for (const sha256 of orphaned) await this.storage.remove(sha256, cutoff);
+    return count;
+  }
+
+  private async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<AttachmentEntity> {
+    const scope = visibleFindings(auth);
+    const attachment = await manager
+      .createQueryBuilder(AttachmentEntity, 'attachment')
+      .where('"attachment"."id" = :id', { id })
+      .andWhere(`("attachment"."uploadedBy" = :me OR ${visibleRowExists(scope, 'findings', '"attachment"."findingId"')})`, { me: auth.id, ...scope.parameters })
+      .getOne();
+    if (!attachment) throw new NotFoundException(`No attachment ${id}`);
+    return attachment;
+  }
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { AttachmentStorage } from '../attachments/attachment-storage';
+import { RowMapper } from '../database/row-mapper';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { GENESIS_HASH, chainHash } from './audit-chain';
+
+const PAGE = 5000;
+
+export interface ChainVerification {
+  ok: boolean;
+  /** Entries read and recomputed. */
+  checked: number;
+  /** The last entry's sequence number and hash, as stored. */
+  headSeq: number;
+  head: string;
+  /** Distinct evidence files recomputed. */
+  attachmentsChecked: number;
+  firstBroken?: { seq: number; reason: string };
+}
+
+/** An evidence file an entry recorded: its hash is part of the chained entry. */
+interface RecordedFile {
+  id: string;
+  sha256: string;
+}
+
+/** Runs one piece of reading; the service passes Database.read, so on SQLite writers get turns between pages. */
+export type Reader = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+
+/**
+ * Recomputes the chain from the first entry to the head as it stood when verification began,
+ * and the SHA-256 of every evidence file the entries record.
+ */
+export async function verifyChain(read: Reader, storage: AttachmentStorage): Promise<ChainVerification> {
+  const head = await read(chainHead);
+  const headSeq = head?.seq ?? 0;
+  const breaks: { seq: number; reason: string }[] = [];
+  const files = new Map<string, { file: RecordedFile; seq: number }>();
+  let previous = GENESIS_HASH;
+  let checked = 0;
+  for (let after = 0; after < headSeq; ) {
+    const page = await read((manager) =>
+      RowMapper.of(manager, AuditEntryEntity).select(manager, `"seq" > :after AND "seq" <= :headSeq ORDER BY "seq" LIMIT ${PAGE}`, { after, headSeq }),
+    );
+    for (const entry of page) {
+      if (entry.seq !== after + 1) breaks.push({ seq: after + 1, reason: `entries ${after + 1} to ${entry.seq - 1} are missing` });
+      if (chainHash(previous, entry) !== entry.hash) {
+        breaks.push({ seq: entry.seq, reason: "the stored hash does not match the entry's content and the previous entry's hash" });
+      }
+      for (const file of recordedFiles(entry.payload)) {
+        if (!files.has(file.sha256)) files.set(file.sha256, { file, seq: entry.seq });
+      }
+      previous = entry.hash;
+      after = entry.seq;
+      checked++;
+    }
+    if (page.length === 0) break;
+  }
+  for (const { file, seq } of files.values()) {
+    const reason = await fileProblem(storage, file);
+    if (reason) breaks.push({ seq, reason });
+  }
+  const firstBroken = breaks.sort((a, b) => a.seq - b.seq)[0];
+  return {
+    ok: !firstBroken,
+    checked,
+    headSeq,
+    head: head?.hash ?? GENESIS_HASH,
+    attachmentsChecked: files.size,
+    ...(firstBroken && { firstBroken }),
+  };
+}
+
+/** The last entry, or null before the first. */
+export async function chainHead(manager: EntityManager, before?: Date): Promise<{ seq: number; hash: string; at: Date } | null> {
+  const [head] = await RowMapper.of(manager, AuditEntryEntity).select(
+    manager,
+    `${before ? '"at" < :before' : '1 = 1'} ORDER BY "seq" DESC LIMIT 1`,
+    before ? { before: manager.connection.driver.preparePersistentValue(before, atColumn(manager)) } : {},
+  );
+  return head ? { seq: head.seq, hash: head.hash, at: head.at } : null;
+}
+
+/**
+ * Each entry's link to the one before it: a finding's case file shows its entries' links without
+ * recomputing the whole chain. Answers the entries whose stored hash does not follow.
+ */
+export async function brokenLinks(manager: EntityManager, entries: AuditEntryEntity[]): Promise<Set<number>> {
+  const previous = new Map<number, string>([[0, GENESIS_HASH]]);
+  const wanted = entries.map((entry) => entry.seq - 1).filter((seq) => seq > 0);
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await RowMapper.of(manager, AuditEntryEntity).select(manager, '"seq" IN (:...seqs)', { seqs: wanted.slice(i, i + 500) });
+    for (const row of rows) previous.set(row.seq, row.hash);
+  }
+  const broken = new Set<number>();
+  for (const entry of entries) {
+    const link = previous.get(entry.seq - 1);
+    if (link === undefined || chainHash(link, entry) !== entry.hash) broken.add(entry.seq);
+  }
+  return broken;
+}
+
+const atColumn = (manager: EntityManager) => manager.connection.getMetadata(AuditEntryEntity).findColumnWithPropertyName('at')!;
+
+/** Files recorded anywhere in a payload: `attachments` lists, at any depth (a logged finding's photos sit inside the finding). */
+function recordedFiles(payload: unknown): RecordedFile[] {
+  if (typeof payload !== 'object' || payload === null) return [];
+  if (Array.isArray(payload)) return payload.flatMap(recordedFiles);
+  return Object.entries(payload).flatMap(([key, value]) =>
+    key === 'attachments' && Array.isArray(value)
+      ? value.filter((file): file is RecordedFile => typeof file?.sha256 === 'string')
+      : recordedFiles(value),
+  );
+}
+
+async function fileProblem(storage: AttachmentStorage, file: RecordedFile): Promise<string | null> {
+  const content = await storage.open(file.sha256);
+  if (!content) return `attachment ${file.id}: its file (SHA-256 ${file.sha256}) is missing`;
+  const hash = createHash('sha256');
+  for await (const chunk of content) hash.update(chunk as Buffer);
+  const actual = hash.digest('hex');
+  return actual === file.sha256 ? null : `attachment ${file.id}: its file's SHA-256 is ${actual}, not the ${file.sha256} recorded`;
+}
