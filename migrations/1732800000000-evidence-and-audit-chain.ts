@@ -63,6 +63,39 @@ export class EvidenceAndAuditChain1732800000000 implements MigrationInterface {
         indices: [{ columnNames: ['findingId'] }, { columnNames: ['sha256'] }, { columnNames: ['uploadedAt'] }],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: 'closure_audit_draws',
+        columns: [
+          { name: 'month', type: 'varchar', length: '7', isPrimary: true },
+          ref('id'),
+          { name: 'candidates', type: 'integer' },
+          { name: 'size', type: 'integer' },
+          instantColumn(queryRunner, 'drawnAt'),
+          ref('drawnBy', true),
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'closure_audit_samples',
+        columns: [
+          id(),
+          text('month', 7),
+          ref('findingId'),
+          instantColumn(queryRunner, 'drawnAt'),
+          text('outcome', 16, true),
+          instantColumn(queryRunner, 'reviewedAt', true),
+          ref('reviewedBy', true),
+        ],
+        foreignKeys: [
+          { columnNames: ['month'], referencedTableName: 'closure_audit_draws', referencedColumnNames: ['month'] },
+          { columnNames: ['findingId'], referencedTableName: 'findings', referencedColumnNames: ['id'] },
+        ],
+        uniques: [{ columnNames: ['month', 'findingId'] }],
+        indices: [{ columnNames: ['findingId', 'outcome'] }],
+      }),
+    );
     const required = (process.env.EVIDENCE_REQUIRED ?? 'critical:1').split(',').map((rule) => rule.split(':'));
     await rewriteFindings(queryRunner, 2, 3, (context) => ({
       ...context,
@@ -70,6 +103,7 @@ export class EvidenceAndAuditChain1732800000000 implements MigrationInterface {
       photos: [],
       evidence: null,
       verification: null,
+      closureApproval: null,
     }));
     await this.chain(queryRunner);
   }
@@ -112,7 +146,10 @@ export class EvidenceAndAuditChain1732800000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await rewriteFindings(queryRunner, 3, 2, ({ evidenceRequired: _required, photos: _photos, evidence: _evidence, verification: _verification, ...context }) => context);
+    await rewriteFindings(queryRunner, 3, 2, ({ evidenceRequired: _required, photos: _photos, evidence: _evidence, verification: _verification, closureApproval: _approval, ...context }) =>
+      context,);
+    await queryRunner.dropTable('closure_audit_samples');
+    await queryRunner.dropTable('closure_audit_draws');
     await queryRunner.dropTable('attachments');
     await dropAuditTriggers(queryRunner);
     await queryRunner.query(`ALTER TABLE "audit_entries" DROP COLUMN "hash"`);

@@ -3,6 +3,7 @@ import { AssessmentsModule } from './assessments/assessments.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditModule } from './audit/audit.module';
 import { ChecklistsModule } from './checklists/checklists.module';
+import { ClosureAuditsModule } from './closure-audits/closure-audits.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
@@ -30,6 +31,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
     NotificationsModule,
     WebhooksModule,
     AuditModule,
+    ClosureAuditsModule,
     AssessmentsModule,
     WorkflowsModule,
     HealthModule,

@@ -34,7 +34,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
 
   // `filepath` sends the name as given; `filename` alone would be cut to its last path part by the client.
   const upload = (who: keyof Hospital['users'], content: Buffer, name: string, fields: Record<string, string> = {}) =>
-    t.http.post('/attachments').set('Authorization', `Bearer ${h.users[who].token}`).field(fields).attach('file', content, { filepath: name });
+    t.http.post('/attachments').set('Authorization', `Bearer ${h.users[who].token}`).field(fields).attach('file', content, { filename: name, filepath: name } as { filename: string });
   const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
   const verify = async () => (await flow.as('discipline').get('/audit/verify').expect(200)).body;
 

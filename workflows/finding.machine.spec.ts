@@ -122,7 +122,11 @@ describe('finding machine', () => {
       const untaken = untakenTransitions(findingMachine, steps);
       const expectedUntaken = [
         ...(roundType === 'integrity' || severity === 'critical'
-          ? ['finding.progress.open.verifying --VERIFY_ACCEPT--> finding-closed']
+          ? [
+              'finding.progress.open.verifying --VERIFY_ACCEPT--> finding-closed',
+              // Closed only through the closure audit, so its closure is approved already.
+              'finding-closed --AUDIT_APPROVE--> finding-closed',
+            ]
           : [
               'finding.progress.open.verifying --VERIFY_ACCEPT--> finding.progress.open.closure_audit',
               'finding.progress.open.closure_audit --AUDIT_APPROVE--> finding-closed',

@@ -34,6 +34,8 @@ export interface FindingContext {
   evidence: Evidence | null;
   /** The lead office's acceptance of that evidence; gone when new evidence comes or the finding is reopened. */
   verification: Verification | null;
+  /** The discipline office's approval of the closure (required, or of a sampled closed finding); gone when reopened. */
+  closureApproval: ClosureApproval | null;
   /** An instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
   measures: string | null;
@@ -56,6 +58,11 @@ export interface Evidence {
 export interface Verification {
   acceptedAt: string;
   acceptedBy: string;
+}
+
+export interface ClosureApproval {
+  approvedAt: string;
+  approvedBy: string;
 }
 
 export type FindingInput = Pick<
@@ -257,6 +264,7 @@ export const findingMachine = setup({
       hasRole(event.actor, 'verifier') && event.actor.leadOfficeFor.includes(context.roundType),
     isDisciplineOffice: ({ event }) => hasRole(event.actor, 'discipline_office'),
     isSystem: ({ event }) => hasRole(event.actor, 'system'),
+    isClosureApproved: ({ context }) => context.closureApproval !== null,
     isIntegrityFinding: ({ context }) => context.roundType === 'integrity',
     needsClosureAudit: ({ context }) => context.roundType === 'integrity' || context.severity === 'critical',
     hasDeadline: ({ context }) => context.deadline !== null,
@@ -294,12 +302,13 @@ export const findingMachine = setup({
     ),
     recordAcceptance: assign({ verification: ({ event }) => ({ acceptedAt: event.at, acceptedBy: event.actor.id }) }),
     forgetAcceptance: assign({ verification: null }),
+    recordClosureApproval: assign({ closureApproval: ({ event }) => ({ approvedAt: event.at, approvedBy: event.actor.id }) }),
     recordPlan: assign(({ event }) =>
       event.type === 'SUBMIT_PLAN' ? { measures: event.measures, committedDate: event.committedDate } : {},
     ),
     countRejection: assign({ rejections: ({ context }) => context.rejections + 1 }),
     stampClosed: assign({ closedAt: ({ event }) => event.at }),
-    reopen: assign({ closedAt: null, reopenCount: ({ context }) => context.reopenCount + 1 }),
+    reopen: assign({ closedAt: null, closureApproval: null, reopenCount: ({ context }) => context.reopenCount + 1 }),
     raiseEscalation: assign({ escalationLevel: ({ context }) => context.escalationLevel + 1 }),
     recordExtensionRequest: assign(({ context, event }) =>
       event.type === 'REQUEST_EXTENSION'
@@ -319,6 +328,7 @@ export const findingMachine = setup({
     // Markers: the engine acts on them inside the same transaction (the round may complete or reopen, people hear of it).
     findingSettled: () => {},
     findingReopened: () => {},
+    closureReviewed: () => {},
     notify: (_, _notice: Notice) => {},
   },
 }).createMachine({
@@ -328,6 +338,7 @@ export const findingMachine = setup({
     ...input,
     evidence: null,
     verification: null,
+    closureApproval: null,
     deadline: null,
     measures: null,
     committedDate: null,
@@ -414,7 +425,7 @@ export const findingMachine = setup({
             },
             closure_audit: {
               on: {
-                AUDIT_APPROVE: { guard: 'isDisciplineOffice', target: '#finding-closed' },
+                AUDIT_APPROVE: { guard: 'isDisciplineOffice', target: '#finding-closed', actions: 'recordClosureApproval' },
                 AUDIT_REJECT: {
                   guard: 'isDisciplineOffice',
                   target: 'rectifying',
@@ -428,10 +439,15 @@ export const findingMachine = setup({
           id: 'finding-closed',
           entry: ['stampClosed', 'findingSettled'],
           on: {
+            // A closed finding drawn for the monthly sample: the discipline office approves the closure, leaving it closed.
+            AUDIT_APPROVE: {
+              guard: and(['isDisciplineOffice', not('isClosureApproved')]),
+              actions: ['recordClosureApproval', 'closureReviewed'],
+            },
             REOPEN: {
               guard: 'isDisciplineOffice',
               target: 'open.rectifying',
-              actions: ['reopen', 'forgetAcceptance', 'findingReopened', notify('reopened', 'department_staff')],
+              actions: ['reopen', 'forgetAcceptance', 'closureReviewed', 'findingReopened', notify('reopened', 'department_staff')],
             },
           },
         },

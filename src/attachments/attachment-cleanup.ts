@@ -1,24 +1,12 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '../common/periodic-task';
+import { Injectable } from '@nestjs/common';
+import { ApplicationTask, hourlyWhileScheduling } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { AttachmentsService } from './attachments.service';
 
-const HOURLY = 3_600_000;
-
-/** Removes unused uploads hourly, while the scheduler runs (SCHEDULER_INTERVAL_MS > 0). */
+/** Removes unused uploads at start and hourly. */
 @Injectable()
-export class AttachmentCleanup implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class AttachmentCleanup extends ApplicationTask {
   constructor(attachments: AttachmentsService, config: AppConfig) {
-    this.task = new PeriodicTask(AttachmentCleanup.name, config.SCHEDULER_INTERVAL_MS > 0 ? HOURLY : 0, () => attachments.removeUnused());
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+    super(AttachmentCleanup.name, hourlyWhileScheduling(config), () => attachments.removeUnused());
   }
 }

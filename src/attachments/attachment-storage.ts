@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,15 @@ export abstract class AttachmentStorage {
   abstract open(sha256: string): Promise<Readable | null>;
   /** Removes content last stored before `storedBefore`; content stored again since is kept. */
   abstract remove(sha256: string, storedBefore: Date): Promise<void>;
+
+  /** The SHA-256 of what is stored under `sha256` now, recomputed; null if nothing is. */
+  async currentHash(sha256: string): Promise<string | null> {
+    const content = await this.open(sha256);
+    if (!content) return null;
+    const hash = createHash('sha256');
+    for await (const chunk of content) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
 }
 
 /** Files on a local disk, under ATTACHMENTS_DIR/ab/cd/abcd… */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentStorage } from '../attachments/attachment-storage';
 import { RowMapper } from '../database/row-mapper';
@@ -115,10 +114,7 @@ function recordedFiles(payload: unknown): RecordedFile[] {
 }
 
 async function fileProblem(storage: AttachmentStorage, file: RecordedFile): Promise<string | null> {
-  const content = await storage.open(file.sha256);
-  if (!content) return `attachment ${file.id}: its file (SHA-256 ${file.sha256}) is missing`;
-  const hash = createHash('sha256');
-  for await (const chunk of content) hash.update(chunk as Buffer);
-  const actual = hash.digest('hex');
+  const actual = await storage.currentHash(file.sha256);
+  if (actual === null) return `attachment ${file.id}: its file (SHA-256 ${file.sha256}) is missing`;
   return actual === file.sha256 ? null : `attachment ${file.id}: its file's SHA-256 is ${actual}, not the ${file.sha256} recorded`;
 }

@@ -1,22 +1,35 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ListAuditQuery } from './audit.dto';
 import { AuditService } from './audit.service';
+import { CaseFileDto, CaseFileQuery } from './case-file.dto';
+import { CaseFileService } from './case-file.service';
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller()
 export class AuditController {
-  constructor(private readonly service: AuditService) {}
+  constructor(
+    private readonly service: AuditService,
+    private readonly caseFiles: CaseFileService,
+  ) {}
 
   @Get('findings/:id/audit')
   @AllowAnyUser()
   findingTrail(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
     return this.service.findingTrail(auth, id, query);
+  }
+
+  /** The finding's whole history with each entry's chain link and each file's check; `?format=html` to print. */
+  @Get('findings/:id/case-file')
+  @AllowAnyUser()
+  @ApiProduces('application/json', 'text/html')
+  caseFile(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: CaseFileQuery): Promise<CaseFileDto | StreamableFile> {
+    return this.caseFiles.caseFile(auth, id, query);
   }
 
   @Get('rounds/:id/audit')

@@ -5,10 +5,11 @@ import { RoundsModule } from '../rounds/rounds.module';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import { CaseFileService } from './case-file.service';
 
 @Module({
   imports: [RoundsModule, FindingsModule, AttachmentsModule],
   controllers: [AuditController],
-  providers: [AuditService, AuditRepository],
+  providers: [AuditService, AuditRepository, CaseFileService],
 })
 export class AuditModule {}

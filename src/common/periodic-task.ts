@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * Runs `work` now and then every `intervalMs` after the previous run ends, never two at once;
@@ -44,3 +44,23 @@ export class PeriodicTask {
     this.timer.unref();
   }
 }
+
+/** A periodic task that starts with the application and stops with it. */
+export abstract class ApplicationTask implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+
+  protected constructor(name: string, intervalMs: number, work: () => Promise<unknown>) {
+    this.task = new PeriodicTask(name, intervalMs, work);
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+}
+
+/** Hourly housekeeping runs while the scheduler does (SCHEDULER_INTERVAL_MS > 0), and not at all otherwise. */
+export const hourlyWhileScheduling = (config: { SCHEDULER_INTERVAL_MS: number }): number => (config.SCHEDULER_INTERVAL_MS > 0 ? 3_600_000 : 0);

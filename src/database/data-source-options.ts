@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../migrations';
 import { AttachmentEntity } from '../attachments/attachment.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { ChecklistTemplateEntity } from '../checklists/checklist-template.entity';
+import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from '../closure-audits/closure-audit-sample.entity';
 import { AppConfig } from '../config/app-config';
 import { FindingTimerEntity } from '../deadlines/finding-timer.entity';
 import { FindingEntity } from '../findings/finding.entity';
@@ -35,6 +36,8 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
   AttachmentEntity,
+  ClosureAuditDrawEntity,
+  ClosureAuditSampleEntity,
 ];
 
 /** One description of the database for the service and the migration CLI; never `synchronize`. */

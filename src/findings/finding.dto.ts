@@ -18,6 +18,7 @@ import {
   ROUND_TYPES,
   SEVERITIES,
   TIMELINESS_STATES,
+  type ClosureApproval,
   type Evidence,
   type EvidenceFile,
   type ExtensionState,
@@ -136,6 +137,8 @@ export class FindingDto {
   evidence: Evidence | null;
   /** The lead office's acceptance of that evidence; null again once new evidence comes or the finding is reopened. */
   verification: Verification | null;
+  /** The discipline office's approval of the closure; null again once reopened. */
+  closureApproval: ClosureApproval | null;
   version: number;
   /** Events the caller may send now. */
   availableEvents: string[];
@@ -173,6 +176,7 @@ export class FindingDto {
       photos: context.photos,
       evidence: context.evidence,
       verification: context.verification,
+      closureApproval: context.closureApproval,
       version: entity.version,
       availableEvents,
       createdBy: entity.createdBy,

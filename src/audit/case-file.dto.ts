@@ -1,0 +1,34 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { AttachmentDto } from '../attachments/attachment.dto';
+import { FindingDto } from '../findings/finding.dto';
+import { AuditEntryDto } from './audit.dto';
+
+export class CaseFileQuery {
+  /** `json` (the default) or `html`, a page to print. */
+  @IsOptional()
+  @IsIn(['json', 'html'])
+  format?: 'json' | 'html';
+}
+
+export class CaseFileEntryDto extends AuditEntryDto {
+  /** The actor's name when the entry was read; null for the service. */
+  actorName: string | null;
+  hash: string;
+  /** Whether the stored hash follows from the previous entry's and this entry's content. */
+  linked: boolean;
+}
+
+export class CaseFileAttachmentDto extends AttachmentDto {
+  /** Whether the stored file still has the SHA-256 recorded. */
+  intact: boolean;
+}
+
+/** A finding's whole history, with the checks that show it is untouched (案卷). */
+export class CaseFileDto {
+  generatedAt: Date;
+  finding: FindingDto;
+  entries: CaseFileEntryDto[];
+  attachments: CaseFileAttachmentDto[];
+  /** True when every entry links and every file is intact. */
+  intact: boolean;
+}

@@ -1,0 +1,60 @@
+import { Injectable, StreamableFile } from '@nestjs/common';
+import { In } from 'typeorm';
+import { AttachmentStorage } from '../attachments/attachment-storage';
+import { AttachmentDto } from '../attachments/attachment.dto';
+import { AttachmentEntity } from '../attachments/attachment.entity';
+import { Clock } from '../common/clock';
+import { Database } from '../database/database.service';
+import { FindingsService } from '../findings/findings.service';
+import type { AuthUser } from '../identity/auth-user';
+import { UserEntity } from '../identity/user.entity';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { brokenLinks } from './audit-verifier';
+import { AuditEntryDto } from './audit.dto';
+import { CaseFileAttachmentDto, CaseFileDto, CaseFileQuery } from './case-file.dto';
+import { renderCaseFile } from './case-file.html';
+
+@Injectable()
+export class CaseFileService {
+  constructor(
+    private readonly db: Database,
+    private readonly findings: FindingsService,
+    private readonly storage: AttachmentStorage,
+    private readonly clock: Clock,
+  ) {}
+
+  async caseFile(auth: AuthUser, id: string, query: CaseFileQuery): Promise<CaseFileDto | StreamableFile> {
+    const file = await this.build(auth, id);
+    if (query.format !== 'html') return file;
+    return new StreamableFile(Buffer.from(renderCaseFile(file)), { type: 'text/html; charset=utf-8' });
+  }
+
+  private async build(auth: AuthUser, id: string): Promise<CaseFileDto> {
+    const finding = await this.findings.get(auth, id);
+    const { entries, broken, names, attachments } = await this.db.read(async (manager) => {
+      const entries = await manager.find(AuditEntryEntity, { where: { entityType: 'finding', entityId: id }, order: { seq: 'ASC' } });
+      const actorIds = [...new Set(entries.flatMap((entry) => (entry.actorId ? [entry.actorId] : [])))];
+      const users = actorIds.length ? await manager.find(UserEntity, { where: { id: In(actorIds) } }) : [];
+      return {
+        entries,
+        broken: await brokenLinks(manager, entries),
+        names: new Map(users.map((user) => [user.id, user.displayName])),
+        attachments: await manager.find(AttachmentEntity, { where: { findingId: id }, order: { uploadedAt: 'ASC' } }),
+      };
+    });
+    const checkedFiles: CaseFileAttachmentDto[] = [];
+    for (const attachment of attachments) checkedFiles.push({ ...AttachmentDto.from(attachment), intact: (await this.storage.currentHash(attachment.sha256)) === attachment.sha256 });
+    return {
+      generatedAt: this.clock.now(),
+      finding,
+      entries: entries.map((entry) => ({
+        ...AuditEntryDto.from(entry),
+        actorName: entry.actorId ? (names.get(entry.actorId) ?? null) : null,
+        hash: entry.hash,
+        linked: !broken.has(entry.seq),
+      })),
+      attachments: checkedFiles,
+      intact: broken.size === 0 && checkedFiles.every((file) => file.intact),
+    };
+  }
+}
