@@ -49,19 +49,23 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Starts `dist/src/main.js` on a fresh database: an emptied PostgreSQL schema, or a new SQLite file. */
-export async function startService(connections: number, environment: Record<string, string> = {}): Promise<RunningService> {
-  let databaseUrl = process.env.DATABASE_URL;
-  let scratch: string | null = null;
+/** A fresh database: an emptied PostgreSQL schema (DATABASE_URL), or a new SQLite file; `remove` drops the file. */
+export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): void }> {
+  const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl && onPostgres) {
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
     await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
     await client.end();
-  } else {
-    scratch = mkdtempSync(join(tmpdir(), 'triple-round-bench-'));
-    databaseUrl = join(scratch, 'bench.sqlite');
+    return { databaseUrl, remove: () => undefined };
   }
+  const scratch = mkdtempSync(join(tmpdir(), 'triple-round-bench-'));
+  return { databaseUrl: join(scratch, 'bench.sqlite'), remove: () => rmSync(scratch, { recursive: true, force: true }) };
+}
+
+/** Starts `dist/src/main.js` on a fresh database. */
+export async function startService(connections: number, environment: Record<string, string> = {}): Promise<RunningService> {
+  const { databaseUrl, remove } = await freshDatabase();
   const port = 3900 + Math.floor(Math.random() * 90);
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
@@ -81,7 +85,7 @@ export async function startService(connections: number, environment: Record<stri
   const stop = async () => {
     service.kill();
     await api.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    remove();
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     try {

@@ -7,7 +7,7 @@ import { Clock } from '../src/common/clock';
 import { createAuditTriggers, dropAuditTriggers } from '../migrations/audit-triggers';
 import { PDF, jpegWith, pngWith } from './support/files';
 import { Flow } from './support/flow';
-import { Hospital, seedHospital } from './support/hospital';
+import { Hospital, TEST_ITEM, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
@@ -60,6 +60,17 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       expect(read.headers['content-type']).toBe('image/jpeg');
       expect(read.headers['content-disposition']).toBe(`inline; filename*=UTF-8''${encodeURIComponent('抢救车.jpg')}`);
       expect(sha256(read.body as Buffer)).toBe(sha256(photo));
+    });
+
+    it('answers a retried upload with the same Idempotency-Key as the first time, storing one', async () => {
+      const before = await t.counts();
+      const photo = await pngWith('retried over flaky Wi-Fi');
+      const send = () => upload('cardiologyStaff', photo, 'ward.png').set('Idempotency-Key', 'upload-key-0001').expect(201);
+      const first = await send();
+      const retry = await send();
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      expect((await t.counts()).attachments).toBe(before.attachments + 1);
     });
 
     it('accepts PDF and Office documents, read from their content', async () => {
@@ -165,6 +176,18 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       expect(trail[5].payload).not.toHaveProperty('attachmentIds');
     });
 
+    it('takes photos with a finding raised from a failed checklist item', async () => {
+      const roundId = await flow.startedRound('administrative');
+      const photo = await flow.upload('inspector', 'fire door blocked');
+      const others = await flow.upload('lead', 'the lead took this');
+      const refused = await flow.as('inspector').put(`/rounds/${roundId}/results/${TEST_ITEM}`, { result: 'fail', raiseFinding: { attachmentIds: [others.id] } }).expect(400);
+      expect(refused.body.details).toEqual([{ field: 'raiseFinding.attachmentIds[0]', reason: 'names no attachment you uploaded' }]);
+      const results = await flow.as('inspector').put(`/rounds/${roundId}/results/${TEST_ITEM}`, { result: 'fail', raiseFinding: { attachmentIds: [photo.id] } }).expect(200);
+      const findingId = results.body.parts[0].items.find((item: { code: string }) => item.code === TEST_ITEM).findingId;
+      expect((await flow.as('lead').get(`/findings/${findingId}`).expect(200)).body.photos).toEqual([expect.objectContaining({ id: photo.id, sha256: photo.sha256 })]);
+      expect((await flow.as('lead').get(`/attachments/${photo.id}/metadata`).expect(200)).body.findingId).toBe(findingId);
+    });
+
     it("lets an attachment be used only by its uploader's own request, and shows it only to those who see its finding", async () => {
       const { findingId } = await flow.assignedFinding('administrative');
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' });
@@ -224,7 +247,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       const findings = await Promise.all(Array.from({ length: 8 }, () => flow.assignedFinding('administrative')));
       await Promise.all(
         findings.map(async ({ findingId }) => {
-          for (let i = 0; i < 60; i++) {
+          for (let i = 0; i < 125; i++) {
             await flow.send('cardiologyStaff', findingId, { type: 'DISPUTE', reason: `round ${i}` });
             // A refused event writes nothing and leaves no gap.
             await flow.send('cardiologyStaff', findingId, { type: 'DISPUTE', reason: 'again' }, 409);
@@ -233,7 +256,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
         }),
       );
       const [{ n, top }] = await t.dataSource.query('SELECT COUNT(*) AS n, MAX("seq") AS top FROM "audit_entries"');
-      expect(Number(n)).toBeGreaterThan(1000);
+      expect(Number(n)).toBeGreaterThan(2000);
       expect(Number(top)).toBe(Number(n));
       const result = await verify();
       expect(result).toEqual({ ok: true, checked: Number(n), headSeq: Number(n), head: expect.stringMatching(/^[0-9a-f]{64}$/), attachmentsChecked: expect.any(Number) });

@@ -1,5 +1,5 @@
 import { initialTransition, transition } from 'xstate';
-import { activeNodeIds, explore, stepDisagreements, untakenTransitions } from '../test/support/machine-coverage';
+import { explore, stepDisagreements, untakenTransitions } from '../test/support/machine-coverage';
 import {
   Actor,
   EXTENSION_STATES,

@@ -1,5 +1,10 @@
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
 import type { EvidenceFile } from '../../workflows';
 import { AttachmentEntity } from './attachment.entity';
+
+/** Ids of uploads (POST /attachments) a request uses: at most 20, each once. */
+export const AttachmentIds = () => applyDecorators(IsArray(), ArrayUnique(), ArrayMaxSize(20), IsUUID('all', { each: true }));
 
 export class AttachmentDto {
   id: string;

@@ -80,9 +80,12 @@ export class ChainHeadDto {
 
 export class ChainVerificationDto {
   ok: boolean;
+  /** Entries read and recomputed. */
   checked: number;
+  /** The last entry's sequence number and hash, as stored when verification began. */
   headSeq: number;
   head: string;
+  /** Distinct evidence files recomputed. */
   attachmentsChecked: number;
   /** The lowest sequence number at which something does not verify, and what. */
   firstBroken?: { seq: number; reason: string };

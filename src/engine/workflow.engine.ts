@@ -1,5 +1,4 @@
 import { ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, EntityTarget } from 'typeorm';
 import { initialTransition } from 'xstate';
 import {

@@ -1,8 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -28,6 +25,7 @@ import {
   type Timeliness,
   type Verification,
 } from '../../workflows';
+import { AttachmentIds } from '../attachments/attachment.dto';
 import { IsCalendarDate, IsDeadline } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { QueryFlag } from '../common/params';
@@ -35,7 +33,6 @@ import { FindingEntity } from './finding.entity';
 
 const Text = (max: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(max));
 const Reason = () => Text(2000);
-const AttachmentIds = () => applyDecorators(IsArray(), ArrayUnique(), ArrayMaxSize(20), IsUUID('all', { each: true }));
 
 export class LogFindingDto {
   /** A client-made UUID, so a finding logged offline can be retried without creating a second one. */

@@ -29,6 +29,7 @@ import {
   type RoundType,
   type Severity,
 } from '../../workflows';
+import { AttachmentIds } from '../attachments/attachment.dto';
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { ChecklistItemDto } from '../checklists/checklist.dto';
@@ -214,6 +215,11 @@ export class RaiseFindingDto {
   @IsNotEmpty()
   @MaxLength(200)
   location?: string;
+
+  /** Photos of it, uploaded first (POST /attachments) by the same user. */
+  @IsOptional()
+  @AttachmentIds()
+  attachmentIds?: string[];
 }
 
 export class RecordResultDto {

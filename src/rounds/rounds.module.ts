@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { ChecklistsModule } from '../checklists/checklists.module';
 import { IdentityModule } from '../identity/identity.module';
 import { RoundsController } from './rounds.controller';
@@ -6,7 +7,7 @@ import { RoundsRepository } from './rounds.repository';
 import { RoundsService } from './rounds.service';
 
 @Module({
-  imports: [IdentityModule, ChecklistsModule],
+  imports: [IdentityModule, ChecklistsModule, AttachmentsModule],
   controllers: [RoundsController],
   providers: [RoundsService, RoundsRepository],
   exports: [RoundsService],

@@ -25,6 +25,7 @@ import { Database } from '../database/database.service';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { loggedFinding } from '../findings/logged-finding';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
 import {
@@ -49,6 +50,7 @@ export class RoundsService {
     private readonly rounds: RoundsRepository,
     private readonly identity: IdentityRepository,
     private readonly checklists: ChecklistsService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /** Plans a round; each part starts with the current checklist of its type and keeps that version. */
@@ -119,7 +121,7 @@ export class RoundsService {
         recorded?.result === dto.result && recorded.deduction === deduction && recorded.note === (dto.note ?? null);
       if (unchanged && (!dto.raiseFinding || recorded.findingId !== null)) return this.resultsOf(manager, auth, round);
 
-      const finding = dto.raiseFinding && !recorded?.findingId ? await this.raisedFinding(manager, round, part, itemCode, dto) : undefined;
+      const finding = dto.raiseFinding && !recorded?.findingId ? await this.raisedFinding(manager, auth, round, part, itemCode, dto) : undefined;
       const event = {
         type: 'RECORD_RESULT',
         roundType: part.type,
@@ -131,6 +133,7 @@ export class RoundsService {
         ...this.engine.envelope(toActor(auth)),
       };
       const { row } = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
+      if (finding) await this.attachments.attach(manager, finding.photos ?? [], finding.id, new Date(event.at));
       return this.resultsOf(manager, auth, row);
     });
   }
@@ -161,6 +164,7 @@ export class RoundsService {
   /** The finding a failed item raises, pre-filled from the item where the request leaves fields out. */
   private async raisedFinding(
     manager: EntityManager,
+    auth: AuthUser,
     round: RoundEntity,
     part: RoundPart,
     itemCode: string,
@@ -172,11 +176,13 @@ export class RoundsService {
     }
     const [template] = await this.checklists.findByIds(manager, part.checklist.templateId ? [part.checklist.templateId] : []);
     const item = template?.items.find((i) => i.code === itemCode);
+    const id = raise.id ?? randomUUID();
+    const photos = await this.attachments.resolve(manager, auth, raise.attachmentIds ?? [], id, 'raiseFinding.attachmentIds');
     return loggedFinding(
       manager,
       this.identity,
       {
-        id: raise.id ?? randomUUID(),
+        id,
         roundType: part.type,
         severity: raise.severity ?? (item?.veto ? 'critical' : 'major'),
         responsibleDepartmentId: raise.responsibleDepartmentId ?? round.departmentId,
@@ -184,6 +190,7 @@ export class RoundsService {
         description: raise.description ?? dto.note ?? `${itemCode}: ${item?.standard ?? ''}`.trim(),
         location: raise.location ?? null,
         checklistItemCode: itemCode,
+        photos,
       },
       'raiseFinding.',
     );
