@@ -46,7 +46,7 @@ export class AttachmentsService {
         throw new InvalidInputException([{ field: 'effectiveDate', reason: `must not be after today (${this.clock.dateOf(now)})` }]);
       }
       const kind = await recognise(upload.scratchPath, upload.originalName);
-      if ('refused' in kind) throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `file ${kind.refused}`, [{ field: 'file', reason: kind.refused }]);
+      if ('refused' in kind) throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `The file was refused: ${kind.refused}`, [{ field: 'file', reason: kind.refused }]);
       const attachment: AttachmentEntity = {
         id: randomUUID(),
         sha256: upload.sha256,
