@@ -100,11 +100,16 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       expect(filesUnder(directory)).toEqual(files);
     });
 
-    it('refuses a body that is not multipart, and a form without the file', async () => {
+    it('refuses a body that is not multipart, a form without the file, two files, or a file under another name', async () => {
       const json = await flow.as('cardiologyStaff').post('/attachments', { file: 'x' }).expect(415);
       expect(json.body.details).toEqual([{ field: 'file', reason: 'must be sent as multipart/form-data' }]);
       const empty = await t.http.post('/attachments').set('Authorization', `Bearer ${h.users.cardiologyStaff.token}`).field('effectiveDate', '2026-11-20').expect(400);
       expect(empty.body.details).toEqual([{ field: 'file', reason: 'is required' }]);
+      const png = await pngWith('two');
+      const two = await t.http.post('/attachments').set('Authorization', `Bearer ${h.users.cardiologyStaff.token}`).attach('file', png, 'a.png').attach('file', png, 'b.png').expect(400);
+      expect(two.body.details).toEqual([{ field: 'file', reason: 'one file per upload, with at most a few fields' }]);
+      const misnamed = await t.http.post('/attachments').set('Authorization', `Bearer ${h.users.cardiologyStaff.token}`).attach('photo', png, 'a.png').expect(400);
+      expect(misnamed.body.details).toEqual([{ field: 'photo', reason: 'is not expected; send the file in "file"' }]);
     });
 
     it('makes a thumbnail of a photo', async () => {
