@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { initialTransition, transition } from 'xstate';
-import { SYSTEM_ACTOR, Snapshot, deadlineIn, findingMachine, findingStatus, nextTimer, toStored } from '../workflows';
+import { SYSTEM_ACTOR, Snapshot, currentWorkflow, deadlineIn, findingMachine, findingStatus, nextTimer, toStored } from '../workflows';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { FindingTimerEntity } from '../src/deadlines/finding-timer.entity';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
         ...(FINDING.denormalise(snapshot) as FindingEntity),
         id: randomUUID(),
         workflowId: 'finding',
-        workflowVersion: 2,
+        workflowVersion: currentWorkflow('finding').version,
         snapshot: toStored(snapshot),
         version: 3,
         createdBy: h.inspector.id,

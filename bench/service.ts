@@ -14,9 +14,11 @@ export type Method = 'GET' | 'POST' | 'PUT';
 
 export class Api {
   private readonly pool: Pool;
+  readonly origin: string;
 
   constructor(port: number, connections: number) {
-    this.pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1 });
+    this.origin = `http://127.0.0.1:${port}`;
+    this.pool = new Pool(this.origin, { connections, pipelining: 1 });
   }
 
   async call(method: Method, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {

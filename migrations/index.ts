@@ -4,6 +4,7 @@ import { ChecklistsAndJointRounds1732500000000 } from './1732500000000-checklist
 import { DeadlinesAndNotifications1732600000000 } from './1732600000000-deadlines-and-notifications';
 import { AppendOnlyAudit1732700000000 } from './1732700000000-append-only-audit';
 import { EvidenceAndAuditChain1732800000000 } from './1732800000000-evidence-and-audit-chain';
+import { ReportIndexes1732900000000 } from './1732900000000-report-indexes';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DeadlinesAndNotifications1732600000000,
   AppendOnlyAudit1732700000000,
   EvidenceAndAuditChain1732800000000,
+  ReportIndexes1732900000000,
 ];

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ReportsModule } from './reports/reports.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -33,6 +34,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
     AuditModule,
     ClosureAuditsModule,
     AssessmentsModule,
+    ReportsModule,
     WorkflowsModule,
     HealthModule,
     IdempotencyModule,

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import {
   IsIn,
   IsNotEmpty,
@@ -65,7 +65,8 @@ export class LogFindingDto {
   attachmentIds?: string[];
 }
 
-export class ListFindingsQuery extends PageQuery {
+/** What a list of findings, and the ledger, can be narrowed by. */
+export class FindingFilters {
   @IsOptional()
   @IsIn(FINDING_PROGRESS_STATES)
   state?: FindingProgress;
@@ -89,6 +90,8 @@ export class ListFindingsQuery extends PageQuery {
   @IsUUID()
   roundId?: string;
 }
+
+export class ListFindingsQuery extends IntersectionType(PageQuery, FindingFilters) {}
 
 /** Requests for a later deadline (申请延期). */
 export class ExtensionDto {

@@ -11,6 +11,6 @@ import { FindingsService } from './findings.service';
   imports: [IdentityModule, RoundsModule, AttachmentsModule],
   controllers: [FindingsController],
   providers: [FindingsService, FindingsRepository, FindingEffects],
-  exports: [FindingsService],
+  exports: [FindingsService, FindingsRepository],
 })
 export class FindingsModule {}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, Not, In } from 'typeorm';
+import { EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import { FINDING_SETTLED_STATES, FindingProgress, RoundType } from '../../workflows';
 import { scopedQuery, visibleFindings } from '../access/visibility';
 import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from '../identity/auth-user';
-import { ListFindingsQuery } from './finding.dto';
+import { FindingFilters, ListFindingsQuery } from './finding.dto';
 import { FindingEntity } from './finding.entity';
 
 @Injectable()
@@ -15,25 +15,30 @@ export class FindingsRepository {
 
   /** Sorted by deadline, the most urgent first; findings without a deadline last. */
   list(manager: EntityManager, auth: AuthUser, query: ListFindingsQuery): Promise<[FindingEntity[], number]> {
-    const builder = scopedQuery(manager, FindingEntity, visibleFindings(auth));
-    const filters = {
-      state: query.state,
-      roundType: query.roundType,
-      responsibleDepartmentId: query.responsibleDepartmentId,
-      severity: query.severity,
-      overdue: query.overdue,
-      roundId: query.roundId,
-    };
-    for (const [column, value] of Object.entries(filters)) {
-      if (value !== undefined) builder.andWhere(`finding.${column} = :${column}`, { [column]: value });
-    }
-    return builder
+    return this.filtered(manager, auth, query)
       .orderBy('finding.deadline', 'ASC', 'NULLS LAST')
       .addOrderBy('finding.createdAt', 'ASC')
       .addOrderBy('finding.id', 'ASC')
       .limit(query.limit)
       .offset(query.offset)
       .getManyAndCount();
+  }
+
+  /** The findings the caller may see, narrowed by `filters`, as a query to add to. */
+  filtered(manager: EntityManager, auth: AuthUser, filters: FindingFilters): SelectQueryBuilder<FindingEntity> {
+    const builder = scopedQuery(manager, FindingEntity, visibleFindings(auth));
+    const columns = {
+      state: filters.state,
+      roundType: filters.roundType,
+      responsibleDepartmentId: filters.responsibleDepartmentId,
+      severity: filters.severity,
+      overdue: filters.overdue,
+      roundId: filters.roundId,
+    };
+    for (const [column, value] of Object.entries(columns)) {
+      if (value !== undefined) builder.andWhere(`finding.${column} = :${column}`, { [column]: value });
+    }
+    return builder;
   }
 
   findByIdOrNull(manager: EntityManager, id: string): Promise<FindingEntity | null> {

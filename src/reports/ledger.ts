@@ -1,0 +1,113 @@
+import { DateTime } from 'luxon';
+import { FindingContext, FindingProgress, RoundType, Severity, Timeliness } from '../../workflows';
+
+/** One line of the ledger (问题台账), as people keep it in Excel today. */
+export interface LedgerRow {
+  /** 序号: the line's number in the ledger as filtered. */
+  index: number;
+  findingId: string;
+  roundType: RoundType;
+  roundDate: string;
+  department: string;
+  title: string;
+  severity: Severity;
+  state: FindingProgress;
+  timeliness: Timeliness;
+  deadline: Date | null;
+  committedDate: string | null;
+  /** Calendar days past the deadline (until closure, or until now while open); null without a deadline. */
+  daysOverdue: number | null;
+  measures: string | null;
+  evidenceNote: string | null;
+  verifier: string | null;
+  closedAt: Date | null;
+  /** Calendar days from logging to closure. */
+  daysToClose: number | null;
+  reopenCount: number;
+}
+
+export const ROUND_TYPE_NAMES: Record<RoundType, string> = { administrative: '行政查房', party_building: '党建查房', integrity: '廉政查房' };
+export const SEVERITY_NAMES: Record<Severity, string> = { minor: '一般', major: '较重', critical: '严重' };
+export const STATE_NAMES: Record<FindingProgress, string> = {
+  reported: '已登记',
+  assigned: '已交办',
+  disputed: '有异议',
+  rectifying: '整改中',
+  verifying: '待验收',
+  closure_audit: '纪委审核',
+  closed: '已销号',
+  withdrawn: '已撤回',
+  transferred: '已移送',
+};
+export const TIMELINESS_NAMES: Record<Timeliness, string> = { on_track: '正常', due_soon: '临期', overdue: '逾期', escalated: '逾期(已升级)' };
+
+export type ColumnKind = 'text' | 'number' | 'date' | 'instant';
+
+/** The ledger's columns, in order: the Chinese header people expect, the English one, and how wide. */
+export const LEDGER_COLUMNS: { key: string; zh: string; en: string; width: number; kind: ColumnKind; value(row: LedgerRow): unknown }[] = [
+  { key: 'index', zh: '序号', en: 'No.', width: 6, kind: 'number', value: (row) => row.index },
+  { key: 'roundType', zh: '查房类型', en: 'Round type', width: 10, kind: 'text', value: (row) => ROUND_TYPE_NAMES[row.roundType] },
+  { key: 'roundDate', zh: '查房日期', en: 'Round date', width: 11, kind: 'date', value: (row) => row.roundDate },
+  { key: 'department', zh: '责任科室', en: 'Department', width: 16, kind: 'text', value: (row) => row.department },
+  { key: 'title', zh: '问题', en: 'Finding', width: 36, kind: 'text', value: (row) => row.title },
+  { key: 'severity', zh: '严重程度', en: 'Severity', width: 8, kind: 'text', value: (row) => SEVERITY_NAMES[row.severity] },
+  { key: 'state', zh: '状态', en: 'State', width: 9, kind: 'text', value: (row) => STATE_NAMES[row.state] },
+  { key: 'stateEn', zh: '状态(英文)', en: 'State (English)', width: 13, kind: 'text', value: (row) => row.state },
+  { key: 'timeliness', zh: '时效', en: 'Timeliness', width: 11, kind: 'text', value: (row) => TIMELINESS_NAMES[row.timeliness] },
+  { key: 'deadline', zh: '整改时限', en: 'Deadline', width: 17, kind: 'instant', value: (row) => row.deadline },
+  { key: 'committedDate', zh: '承诺完成日期', en: 'Committed date', width: 12, kind: 'date', value: (row) => row.committedDate },
+  { key: 'daysOverdue', zh: '逾期天数', en: 'Days overdue', width: 9, kind: 'number', value: (row) => row.daysOverdue },
+  { key: 'measures', zh: '整改措施', en: 'Measures', width: 36, kind: 'text', value: (row) => row.measures },
+  { key: 'evidenceNote', zh: '最新佐证说明', en: 'Latest evidence note', width: 28, kind: 'text', value: (row) => row.evidenceNote },
+  { key: 'verifier', zh: '验收人', en: 'Verifier', width: 10, kind: 'text', value: (row) => row.verifier },
+  { key: 'closedAt', zh: '销号时间', en: 'Closed at', width: 17, kind: 'instant', value: (row) => row.closedAt },
+  { key: 'daysToClose', zh: '整改用时(天)', en: 'Days to close', width: 11, kind: 'number', value: (row) => row.daysToClose },
+  { key: 'reopenCount', zh: '重新打开次数', en: 'Reopened', width: 11, kind: 'number', value: (row) => row.reopenCount },
+];
+
+/** What the ledger needs of one finding, as the query brings it. */
+export interface LedgerSource {
+  id: string;
+  roundType: RoundType;
+  title: string;
+  severity: Severity;
+  state: string;
+  timeliness: Timeliness;
+  deadline: Date | null;
+  closedAt: Date | null;
+  createdAt: Date;
+  context: FindingContext;
+  roundDate: string;
+  department: string;
+}
+
+/** Whole calendar days from `from` to `to` in the hospital's zone. */
+function calendarDays(from: Date, to: Date, zone: string): number {
+  const day = (instant: Date) => DateTime.fromJSDate(instant, { zone }).startOf('day');
+  return Math.round(day(to).diff(day(from), 'days').days);
+}
+
+export function ledgerRow(source: LedgerSource, index: number, verifier: string | null, now: Date, zone: string): LedgerRow {
+  const context = source.context;
+  const end = source.closedAt ?? now;
+  return {
+    index,
+    findingId: source.id,
+    roundType: source.roundType,
+    roundDate: source.roundDate,
+    department: source.department,
+    title: source.title,
+    severity: source.severity,
+    state: source.state as FindingProgress,
+    timeliness: source.timeliness,
+    deadline: source.deadline,
+    committedDate: context.committedDate,
+    daysOverdue: source.deadline ? Math.max(0, end > source.deadline ? calendarDays(source.deadline, end, zone) : 0) : null,
+    measures: context.measures,
+    evidenceNote: context.evidence?.note ?? null,
+    verifier,
+    closedAt: source.closedAt,
+    daysToClose: source.closedAt ? calendarDays(source.createdAt, source.closedAt, zone) : null,
+    reopenCount: context.reopenCount,
+  };
+}

@@ -1,0 +1,44 @@
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsCalendarDate } from '../common/calendar-date';
+import { PageQuery } from '../common/pagination';
+import { FindingFilters } from '../findings/finding.dto';
+import type { LedgerRow } from './ledger';
+
+export class LedgerQuery extends IntersectionType(PageQuery, FindingFilters) {
+  /** Findings logged on or after this day (hospital time). */
+  @IsOptional()
+  @IsCalendarDate()
+  createdFrom?: string;
+
+  /** Findings logged on or before this day. */
+  @IsOptional()
+  @IsCalendarDate()
+  createdTo?: string;
+
+  /** Findings closed on or after this day. */
+  @IsOptional()
+  @IsCalendarDate()
+  closedFrom?: string;
+
+  /** Findings closed on or before this day. */
+  @IsOptional()
+  @IsCalendarDate()
+  closedTo?: string;
+
+  /** `json` (paged, the default), or a whole export: `xlsx` or `csv` (UTF-8 with a BOM, for Excel). */
+  @IsOptional()
+  @IsIn(['json', 'xlsx', 'csv'])
+  format?: 'json' | 'xlsx' | 'csv';
+}
+
+export class LedgerPageDto {
+  items: LedgerRow[];
+  total: number;
+  limit: number;
+  offset: number;
+  generatedAt: Date;
+  /** The filters applied, as given. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  filter: Record<string, unknown>;
+}
