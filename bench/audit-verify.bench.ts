@@ -14,7 +14,7 @@ import { AuditEntryEntity } from '../src/audit/audit-entry.entity';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { RowMapper } from '../src/database/row-mapper';
-import { databaseName, freshDatabase } from './service';
+import { benchmark, databaseName, freshDatabase } from './service';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const BATCH = 1000;
@@ -72,4 +72,4 @@ async function main(): Promise<void> {
   rmSync(attachments, { recursive: true, force: true });
 }
 
-void main();
+benchmark(main);

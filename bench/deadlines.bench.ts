@@ -24,7 +24,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { FindingTimerEntity } from '../src/deadlines/finding-timer.entity';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { FINDING } from '../src/findings/finding.kind';
-import { databaseName, peakRssMb, seedHospital, startService, startedRound } from './service';
+import { benchmark, databaseName, peakRssMb, seedHospital, startedRound, startService } from './service';
 
 const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 100_000);
 const LEAD_SECONDS = Number(process.env.BENCH_LEAD_SECONDS ?? 60);
@@ -131,7 +131,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+benchmark(main);

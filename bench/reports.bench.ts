@@ -22,7 +22,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { FINDING } from '../src/findings/finding.kind';
 import { DepartmentEntity } from '../src/identity/department.entity';
-import { databaseName, peakRssMb, seedHospital, startService, startedRound } from './service';
+import { benchmark, databaseName, peakRssMb, seedHospital, startedRound, startService } from './service';
 
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 100_000);
 const CHUNK = 500;
@@ -147,7 +147,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+benchmark(main);

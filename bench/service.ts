@@ -139,3 +139,11 @@ export async function startedRound(api: Api, h: Awaited<ReturnType<typeof seedHo
   }
   return round.id as string;
 }
+
+/** Runs a benchmark's main; a failure is printed and ends the process with status 1. */
+export function benchmark(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -9,7 +9,7 @@
  * Ends with one machine-readable line: transitions/s=N p50_ms=N p99_ms=N peak_rss_mb=N
  */
 import { performance } from 'node:perf_hooks';
-import { Api, databaseName, peakRssMb, seedHospital, startService, startedRound } from './service';
+import { Api, benchmark, databaseName, peakRssMb, seedHospital, startedRound, startService } from './service';
 
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -95,7 +95,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+benchmark(main);
