@@ -79,6 +79,10 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       const read = await flow.as('cardiologyStaff').get(`/attachments/${pdf.body.id}`).expect(200);
       expect(read.headers['content-disposition']).toMatch(/^inline/);
       await flow.as('cardiologyStaff').get(`/attachments/${pdf.body.id}/thumbnail`).expect(404);
+      // PNG by its first bytes, nothing drawable after them: no thumbnail, and no 500.
+      const broken = await upload('cardiologyStaff', Buffer.concat([(await pngWith('cut')).subarray(0, 40), Buffer.alloc(40)]), 'cut.png').expect(201);
+      const thumbnail = await flow.as('cardiologyStaff').get(`/attachments/${broken.body.id}/thumbnail`).expect(404);
+      expect(thumbnail.body.message).toBe(`No thumbnail: attachment ${broken.body.id} could not be decoded as image/png`);
     });
 
     it.each([
@@ -90,6 +94,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       ['a path for a name', () => pngWith('path'), '../../etc/cron.d/x.png', {}, 400, /path parts/],
       ['a Windows path for a name', () => pngWith('path'), 'C:\\temp\\x.png', {}, 400, /path parts/],
       ['an effective date that is not a date', () => pngWith('date'), 'x.png', { effectiveDate: '20/11/2026' }, 400, /YYYY-MM-DD/],
+      ['an effective date that does not exist', () => pngWith('date'), 'x.png', { effectiveDate: '2026-02-30' }, 400, /YYYY-MM-DD/],
       ['an effective date in the future', () => pngWith('future'), 'x.png', { effectiveDate: '2099-01-01' }, 400, /must not be after today/],
     ])('refuses %s with the reason, storing nothing', async (_, content, name, fields, status, reason) => {
       const before = await t.counts();

@@ -134,7 +134,7 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         expect(cells.getCell(16).value ?? null).toEqual(row.closedAt ? new Date(Date.parse(row.closedAt) + 8 * 3_600_000) : null);
         expect(cells.getCell(18).value).toBe(row.reopenCount);
         const fill = cells.getCell(5).fill as ExcelJS.FillPattern | undefined;
-        expect(fill?.fgColor?.argb === 'FFFDE2E2').toBe(row.daysOverdue > 0 && row.state !== 'closed');
+        expect(fill?.fgColor?.argb === 'FFFDE2E2').toBe(row.daysOverdue > 0 && row.closedAt === null);
       });
       expect((sheet.getRow(4).getCell(5).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFDE2E2');
     });

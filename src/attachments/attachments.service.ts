@@ -2,6 +2,7 @@ import { HttpStatus, Injectable, NotFoundException, StreamableFile } from '@nest
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { DateTime } from 'luxon';
 import sharp from 'sharp';
 import { EntityManager, In, IsNull, LessThan } from 'typeorm';
 import type { EvidenceFile } from '../../workflows';
@@ -39,7 +40,7 @@ export class AttachmentsService {
     try {
       const now = this.clock.now();
       const effectiveDate = upload.fields.effectiveDate || null;
-      if (effectiveDate !== null && (!DATE.test(effectiveDate) || Number.isNaN(Date.parse(effectiveDate)))) {
+      if (effectiveDate !== null && (!DATE.test(effectiveDate) || !DateTime.fromISO(effectiveDate).isValid)) {
         throw new InvalidInputException([{ field: 'effectiveDate', reason: 'must be a date as YYYY-MM-DD' }]);
       }
       if (effectiveDate !== null && effectiveDate > this.clock.dateOf(now)) {
@@ -95,7 +96,14 @@ export class AttachmentsService {
     const content = await this.storage.open(attachment.sha256);
     if (!content) throw new NotFoundException(`The file of attachment ${id} is missing from storage`);
     const resize = sharp().rotate().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 70 });
-    return new StreamableFile(await content.pipe(resize).toBuffer(), { type: 'image/jpeg' });
+    try {
+      return new StreamableFile(await content.pipe(resize).toBuffer(), { type: 'image/jpeg' });
+    } catch {
+      // Its first bytes say JPEG or PNG, but the rest is not a picture that can be drawn.
+      throw new NotFoundException(`No thumbnail: attachment ${id} could not be decoded as ${attachment.contentType}`);
+    } finally {
+      content.destroy();
+    }
   }
 
   /**

@@ -48,7 +48,8 @@ export function xlsxLedger(output: Writable, title: string, timeZone: string): L
           if (column.kind === 'date') line.getCell(i + 1).numFmt = 'yyyy-mm-dd';
           if (column.kind === 'instant') line.getCell(i + 1).numFmt = 'yyyy-mm-dd hh:mm';
         });
-        if ((row.daysOverdue ?? 0) > 0 && row.state !== 'closed') line.eachCell((cell) => (cell.fill = OVERDUE_FILL));
+        // Still open and past its deadline (settled findings count no days, or stopped counting).
+        if ((row.daysOverdue ?? 0) > 0 && row.closedAt === null) line.eachCell((cell) => (cell.fill = OVERDUE_FILL));
         line.commit();
       }
     },

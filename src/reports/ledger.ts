@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { FindingContext, FindingProgress, RoundType, Severity, Timeliness } from '../../workflows';
+import { FINDING_SETTLED_STATES, FindingContext, FindingProgress, RoundType, Severity, Timeliness } from '../../workflows';
 
 /** One line of the ledger (问题台账), as people keep it in Excel today. */
 export interface LedgerRow {
@@ -15,7 +15,7 @@ export interface LedgerRow {
   timeliness: Timeliness;
   deadline: Date | null;
   committedDate: string | null;
-  /** Calendar days past the deadline (until closure, or until now while open); null without a deadline. */
+  /** Calendar days past the deadline (until closure, or until now while open); null without a deadline or once withdrawn or transferred. */
   daysOverdue: number | null;
   measures: string | null;
   evidenceNote: string | null;
@@ -90,6 +90,7 @@ function calendarDays(from: Date, to: Date, zone: string): number {
 export function ledgerRow(source: LedgerSource, index: number, verifier: string | null, now: Date, zone: string): LedgerRow {
   const context = source.context;
   const end = source.closedAt ?? now;
+  const timed = source.deadline !== null && (source.state === 'closed' || !FINDING_SETTLED_STATES.includes(source.state as FindingProgress));
   return {
     index,
     findingId: source.id,
@@ -102,7 +103,7 @@ export function ledgerRow(source: LedgerSource, index: number, verifier: string 
     timeliness: source.timeliness,
     deadline: source.deadline,
     committedDate: context.committedDate,
-    daysOverdue: source.deadline ? Math.max(0, end > source.deadline ? calendarDays(source.deadline, end, zone) : 0) : null,
+    daysOverdue: timed ? Math.max(0, end > source.deadline! ? calendarDays(source.deadline!, end, zone) : 0) : null,
     measures: context.measures,
     evidenceNote: context.evidence?.note ?? null,
     verifier,
