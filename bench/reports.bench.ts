@@ -1,13 +1,14 @@
 /**
  * 100,000 findings written straight into a fresh database (60 % closed over the last four months,
  * the rest open: on track, overdue or rectifying, across 30 departments), then, against the running
- * service: GET /dashboard polled by four roles, and the whole ledger exported as xlsx.
+ * service: GET /dashboard polled by four roles, the whole ledger exported as xlsx, then last month's
+ * notice and monthly tracking.
  *
  *   npm run bench:reports                                                    # SQLite in a temporary file
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:reports
  *
  * Env: BENCH_FINDINGS (default 100000). Ends with one machine-readable line:
- * findings=N dashboard_p50_ms=N dashboard_p99_ms=N export_seconds=N export_mb=N peak_rss_mb=N
+ * findings=N dashboard_p50_ms=N dashboard_p99_ms=N notice_ms=N export_seconds=N export_mb=N peak_rss_mb=N
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -138,8 +139,20 @@ async function main(): Promise<void> {
     const exportSeconds = (performance.now() - exporting) / 1000;
     const peak = peakRssMb(service.process.pid!);
     console.log(`  GET /reports/ledger?format=xlsx (${FINDINGS.toLocaleString('en')} rows): ${(bytes / 1_048_576).toFixed(1)} MB in ${exportSeconds.toFixed(1)} s; service peak RSS ${peak.toFixed(0)} MB`);
+    const month = new Date(Date.now() - 31 * DAY).toISOString().slice(0, 7);
+    const reportTimes: Record<string, number> = {};
+    for (const path of [`/reports/notice?month=${month}`, `/reports/monthly?month=${month}`, `/reports/monthly?month=${month}&format=xlsx`]) {
+      const started = performance.now();
+      const answer = await request(`${service.api.origin}${path}`, { headers: { authorization: `Bearer ${admin}` } });
+      await answer.body.arrayBuffer();
+      if (answer.statusCode !== 200) throw new Error(`${path} answered ${answer.statusCode}`);
+      reportTimes[path] = performance.now() - started;
+      console.log(`  GET ${path}: ${reportTimes[path].toFixed(0)} ms`);
+    }
+
+    console.log(`  service peak RSS after them: ${peakRssMb(service.process.pid!).toFixed(0)} MB`);
     console.log(
-      `findings=${FINDINGS} dashboard_p50_ms=${percentile(times, 50).toFixed(1)} dashboard_p99_ms=${percentile(times, 99).toFixed(1)} export_seconds=${exportSeconds.toFixed(1)} export_mb=${(bytes / 1_048_576).toFixed(1)} peak_rss_mb=${peak.toFixed(0)}`,
+      `findings=${FINDINGS} dashboard_p50_ms=${percentile(times, 50).toFixed(1)} dashboard_p99_ms=${percentile(times, 99).toFixed(1)} notice_ms=${reportTimes[`/reports/notice?month=${month}`].toFixed(0)} export_seconds=${exportSeconds.toFixed(1)} export_mb=${(bytes / 1_048_576).toFixed(1)} peak_rss_mb=${peak.toFixed(0)}`,
     );
   } finally {
     await dataSource.destroy();

@@ -5,6 +5,7 @@ import { DeadlinesAndNotifications1732600000000 } from './1732600000000-deadline
 import { AppendOnlyAudit1732700000000 } from './1732700000000-append-only-audit';
 import { EvidenceAndAuditChain1732800000000 } from './1732800000000-evidence-and-audit-chain';
 import { ReportIndexes1732900000000 } from './1732900000000-report-indexes';
+import { DashboardIndexes1733000000000 } from './1733000000000-dashboard-indexes';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AppendOnlyAudit1732700000000,
   EvidenceAndAuditChain1732800000000,
   ReportIndexes1732900000000,
+  DashboardIndexes1733000000000,
 ];

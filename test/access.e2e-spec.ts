@@ -46,6 +46,8 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /findings/{id}/case-file': SIGNED_IN,
   'GET /closure-audits': ['discipline_office', 'admin'],
   'GET /reports/ledger': SIGNED_IN,
+  'GET /reports/monthly': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
+  'GET /reports/notice': SIGNED_IN,
   'GET /dashboard': SIGNED_IN,
   'POST /closure-audits/samples': ['discipline_office'],
   'POST /attachments': SIGNED_IN,

@@ -1,4 +1,7 @@
+import ExcelJS from 'exceljs';
+import type { Response } from 'supertest';
 import { Clock } from '../src/common/clock';
+import { MONTHLY_COLUMNS } from '../src/reports/monthly-workbook';
 import { Flow } from './support/flow';
 import { Hospital, TEST_ITEM, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -13,7 +16,7 @@ type Severity = 'minor' | 'major' | 'critical';
  * time, reopened and left overdue at known instants, on both sides of a month boundary in the
  * hospital's time zone (Asia/Shanghai, UTC+8).
  */
-describe(`monthly department assessment (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+describe(`monthly department assessment, tracking and notice (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
   let h: Hospital;
   let flow: Flow;
@@ -146,6 +149,161 @@ describe(`monthly department assessment (${onPostgres ? 'PostgreSQL' : 'SQLite'}
     await flow.as('inspector').get('/assessments?month=2026-03').expect(403);
     const refused = await flow.as('discipline').get('/assessments?month=2026-13').expect(400);
     expect(refused.body.details).toEqual([{ field: 'month', reason: 'must be a month as YYYY-MM' }]);
+  });
+
+  describe('monthly tracking and the public notice, on the same month', () => {
+    const binary = (response: Response, done: (error: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    };
+    const FIGURES = ['roundsHeld', 'vetoes', 'found', 'closedOnTime', 'closedLate', 'overdueAtMonthEnd', 'reopened'] as const;
+    const notice = async (month: string, who: keyof Hospital['users']) => (await flow.as(who).get(`/reports/notice?month=${month}&format=json`).expect(200)).body;
+
+    beforeAll(async () => {
+      // Integrity work at logistics in March, which only the discipline office may see in detail.
+      at('2026-03-25T02:00:00Z');
+      const integrity = await startedRound('integrity', '2026-03-25', h.departments.logistics);
+      await pass(integrity);
+      const body = { roundType: 'integrity', title: '收受红包线索 a lead on gifts', description: 'd', severity: 'major', responsibleDepartmentId: h.departments.logistics };
+      await flow.as('inspector').post(`/rounds/${integrity}/findings`, body).expect(201);
+      await submit(integrity);
+      // In April cardiology fails the same bottom-line item as in March: a repeat finding.
+      at('2026-04-06T02:00:00Z');
+      const april = await startedRound('administrative', '2026-04-06');
+      await flow.as('inspector').put(`/rounds/${april}/results/V`, { result: 'fail', raiseFinding: {} }).expect(200);
+    });
+
+    it('tracks the month as the assessment counts it, whole and per round type', async () => {
+      const report = (await flow.as('discipline').get('/reports/monthly?month=2026-03').expect(200)).body;
+      const { byRoundType, ...summary } = report;
+      expect(summary).toEqual(await assessment('2026-03'));
+      expect(Object.keys(byRoundType)).toEqual(['administrative', 'party_building', 'integrity']);
+      const cardiology = (type: Type) => row({ items: byRoundType[type] }, h.departments.cardiology);
+      expect(cardiology('administrative')).toMatchObject({ roundsHeld: 1, vetoes: 1, found: 5, closedOnTime: 1, closedLate: 1, overdueAtMonthEnd: 3, reopened: 1 });
+      expect(cardiology('party_building')).toMatchObject({ roundsHeld: 1, vetoes: 0, found: 1, closedOnTime: 0, closedLate: 0, overdueAtMonthEnd: 0, reopened: 0, averageScore: 100 });
+      expect(row({ items: byRoundType.integrity }, h.departments.logistics)).toMatchObject({ roundsHeld: 1, found: 1 });
+      // Single-type rounds and findings: the types add up to the whole.
+      for (const item of summary.items) {
+        for (const figure of FIGURES) {
+          const sum = (['administrative', 'party_building', 'integrity'] as const).reduce((total, type) => total + byRoundType[type].find((other: { departmentId: string }) => other.departmentId === item.departmentId)[figure], 0);
+          expect({ department: item.departmentCode, figure, value: sum }).toEqual({ department: item.departmentCode, figure, value: item[figure] });
+        }
+      }
+    });
+
+    it('opens in Excel as the JSON reads: a summary sheet and one per round type, overdue departments red', async () => {
+      const json = (await flow.as('discipline').get('/reports/monthly?month=2026-03').expect(200)).body;
+      const response = await flow.as('discipline').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary).expect(200);
+      expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      expect(response.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('整改月度跟踪-2026-03.xlsx')}`);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(response.body as never);
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['汇总', '行政查房', '党建查房', '廉政查房']);
+      const sheets: [string, Record<string, unknown>[]][] = [
+        ['汇总', json.items],
+        ['行政查房', json.byRoundType.administrative],
+        ['党建查房', json.byRoundType.party_building],
+        ['廉政查房', json.byRoundType.integrity],
+      ];
+      for (const [name, rows] of sheets) {
+        const sheet = workbook.getWorksheet(name)!;
+        expect(String(sheet.getCell('A1').value)).toMatch(/^2026-03 .+ — 生成于 generated \d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Shanghai\)$/);
+        expect(sheet.getRow(2).values).toEqual([undefined, ...MONTHLY_COLUMNS.map((column) => column.zh)]);
+        expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+        expect(sheet.rowCount).toBe(2 + rows.length);
+        rows.forEach((item, i) => {
+          const cells = sheet.getRow(3 + i);
+          MONTHLY_COLUMNS.forEach((column, c) => expect({ name, column: column.key, value: cells.getCell(c + 1).value ?? null }).toEqual({ name, column: column.key, value: item[column.key] }));
+          const fill = cells.getCell(1).fill as ExcelJS.FillPattern | undefined;
+          expect(fill?.fgColor?.argb === 'FFFDE2E2').toBe((item.overdueAtMonthEnd as number) > 0);
+        });
+      }
+    });
+
+    it("gives a department's staff their own row on every sheet, and refuses those without figures", async () => {
+      const own = (await flow.as('cardiologyStaff').get('/reports/monthly?month=2026-03').expect(200)).body;
+      for (const items of [own.items, ...Object.values(own.byRoundType)] as { departmentId: string }[][]) {
+        expect(items.map((item) => item.departmentId)).toEqual([h.departments.cardiology]);
+      }
+      const response = await flow.as('cardiologyStaff').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary).expect(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(response.body as never);
+      expect(workbook.worksheets.map((sheet) => sheet.rowCount)).toEqual([3, 3, 3, 3]);
+      await flow.as('cardiologyStaff').get(`/reports/monthly?month=2026-03&departmentId=${h.departments.surgery}`).expect(403);
+      await flow.as('inspector').get('/reports/monthly?month=2026-03').expect(403);
+      const refused = await flow.as('discipline').get('/reports/monthly?month=2026-3&format=pdf').expect(400);
+      expect(refused.body.details.map((p: { field: string }) => p.field).sort()).toEqual(['format', 'month']);
+    });
+
+    it("notices the month's rounds, findings, closures, overdue and reopenings, month ends in hospital time", async () => {
+      const march = await notice('2026-03', 'discipline');
+      expect(march).toMatchObject({ month: '2026-03', from: '2026-02-28T16:00:00.000Z', to: '2026-03-31T16:00:00.000Z', asOf: '2026-03-31T16:00:00.000Z', limitedToDepartment: null, integrityCounts: null });
+      expect(march.rounds.map((r: { scheduledFor: string; types: string[] }) => [r.scheduledFor, r.types[0]])).toEqual([
+        ['2026-03-10', 'administrative'],
+        ['2026-03-20', 'party_building'],
+        ['2026-03-25', 'integrity'],
+      ]);
+      // The finding logged at 00:30 on 1 March, Shanghai time, is March's; February keeps one.
+      expect(march.found).toBe(8);
+      expect((await notice('2026-02', 'discipline')).found).toBe(1);
+      expect(march.foundByDepartment).toEqual([
+        { department: 'CARD', byType: { administrative: 5, party_building: 1, integrity: 0 }, total: 6 },
+        { department: 'LOGI', byType: { administrative: 1, party_building: 0, integrity: 1 }, total: 2 },
+      ]);
+      expect(march).toMatchObject({ closed: 2, closedOnTime: 1, closedByDepartment: [{ department: 'CARD', closed: 2, onTime: 1, late: 1 }] });
+      expect(march.lastClosed.map((f: { closedAt: string; onTime: boolean }) => [f.closedAt, f.onTime])).toEqual([
+        ['2026-03-28T02:00:00.000Z', false],
+        ['2026-03-12T02:00:00.000Z', true],
+      ]);
+      // Overdue when March ended: February's critical finding (due 8 March), the reopened one (17 March) and 1 March's (31 March).
+      expect(march.overdue).toBe(3);
+      expect(march.overdueByDepartment).toEqual([{ department: 'CARD', overdue: 3, longestDays: 24 }]);
+      expect(march.longestOverdue.map((f: { daysOverdue: number }) => f.daysOverdue)).toEqual([24, 15, 1]);
+      expect(march.reopened).toEqual([expect.objectContaining({ department: 'CARD', severity: 'critical', state: 'rectifying', reopenings: 1 })]);
+      expect(march.openTrend.map((m: { month: string }) => m.month)).toEqual(['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
+      // The three overdue, the minor due in April, logistics' minor, the party finding and the integrity lead.
+      expect(march.openTrend.at(-1).open).toBe(7);
+      expect(march.openTrend.at(-2)).toEqual({ month: '2026-02', open: 1 });
+      const april = await notice('2026-04', 'discipline');
+      expect(april.repeats).toEqual([expect.objectContaining({ department: 'CARD', checklistItemCode: 'V', earlier: 1, severity: 'critical' })]);
+      const future = await flow.as('discipline').get('/reports/notice?month=2026-05').expect(400);
+      expect(future.body.details).toEqual([{ field: 'month', reason: expect.stringMatching(/^must not be after the current month/) }]);
+    });
+
+    it('shows integrity work only as counts to those not entitled to it, and a department its own work', async () => {
+      const admin = await notice('2026-03', 'admin');
+      expect(admin.found).toBe(7);
+      expect(admin.rounds).toHaveLength(2);
+      expect(admin.integrityCounts).toEqual({ roundsHeld: 1, found: 1, closed: 0, overdue: 0 });
+      expect(JSON.stringify(admin)).not.toContain('收受红包');
+      const page = await flow.as('admin').get('/reports/notice?month=2026-03').expect(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.text).toContain('<h2>廉政查房（仅统计数）</h2><p>本月廉政查房 1 次，发现问题 1 项，整改销号 0 项，逾期未整改 0 项。');
+      expect(admin.foundByDepartment).toContainEqual({ department: 'LOGI', byType: { administrative: 1, party_building: 0, integrity: 0 }, total: 1 });
+      const discipline = await flow.as('discipline').get('/reports/notice?month=2026-03').expect(200);
+      expect(discipline.text).toContain('<td>LOGI</td><td>1</td><td>0</td><td>1</td><td>2</td>');
+      expect(discipline.text).not.toContain('仅统计数');
+
+      const cardiology = await notice('2026-03', 'cardiologyStaff');
+      expect(cardiology).toMatchObject({ limitedToDepartment: 'CARD', found: 6, integrityCounts: null });
+      expect(cardiology.rounds.map((r: { department: string }) => r.department)).toEqual(['CARD', 'CARD']);
+      expect(JSON.stringify(cardiology)).not.toContain('LOGI');
+    });
+
+    it('prints in Chinese by default and in English on request, with its charts drawn as SVG', async () => {
+      const zh = (await flow.as('discipline').get('/reports/notice?month=2026-03').expect(200)).text;
+      expect(zh).toContain('<html lang="zh-CN">');
+      expect(zh).toContain('<h1>2026年3月“三查房”及问题整改情况通报</h1>');
+      expect(zh).toContain('本月查房 3 次，发现问题 8 项，整改销号 2 项，逾期未整改 3 项。');
+      expect(zh.match(/<svg/g)).toHaveLength(2);
+      expect(zh).toContain('各科室逾期未整改问题数');
+      const en = (await flow.as('discipline').get('/reports/notice?month=2026-03&lang=en').expect(200)).text;
+      expect(en).toContain('<h1>Triple-round inspections and rectification: notice for 2026-03</h1>');
+      expect(en).toContain('This month: 3 rounds, 8 findings logged, 2 closed, 3 overdue.');
+      expect(en).toContain('Findings open at month end');
+      await flow.as('discipline').get('/reports/notice?month=2026-03&lang=fr').expect(400);
+    });
   });
 
   it('counts exactly what four generated months of findings hold', async () => {

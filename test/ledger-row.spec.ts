@@ -1,7 +1,9 @@
+import { DateTime } from 'luxon';
 import type { FindingContext } from '../workflows';
 import { LedgerSource, ledgerRow } from '../src/reports/ledger';
+import { ZoneTime } from '../src/reports/zone-time';
 
-const ZONE = 'Asia/Shanghai';
+const ZONE = new ZoneTime('Asia/Shanghai');
 const now = new Date('2026-12-02T02:00:00Z');
 
 const source = (overrides: Partial<LedgerSource>): LedgerSource => ({
@@ -34,5 +36,20 @@ describe('a ledger line', () => {
     expect(ledgerRow(source({ deadline: null }), 1, null, now, ZONE).daysOverdue).toBeNull();
     expect(ledgerRow(source({ state: 'withdrawn' }), 1, null, now, ZONE).daysOverdue).toBeNull();
     expect(ledgerRow(source({ state: 'transferred' }), 1, null, now, ZONE).daysOverdue).toBeNull();
+  });
+});
+
+describe('ZoneTime', () => {
+  // Daylight saving both ways, a half-hour zone and a zone that changed its offset.
+  it.each(['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Shanghai', 'Australia/Lord_Howe'])('agrees with luxon every five hours or so across 2026 in %s', (zone) => {
+    const time = new ZoneTime(zone);
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 5 * 3_600_000 + 7 * 60_000) {
+      const instant = new Date(t);
+      const local = DateTime.fromJSDate(instant, { zone });
+      expect(time.iso(instant)).toBe(local.toISO());
+      expect(time.calendarDays(new Date(Date.UTC(2026, 0, 1)), instant)).toBe(
+        Math.round(local.startOf('day').diff(DateTime.fromJSDate(new Date(Date.UTC(2026, 0, 1)), { zone }).startOf('day'), 'days').days),
+      );
+    }
   });
 });

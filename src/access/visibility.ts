@@ -19,6 +19,12 @@ const HOSPITAL_WIDE: readonly Role[] = ['inspector', 'round_lead', 'verifier', '
 
 const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 
+/** The discipline office and the integrity lead office's verifiers see every integrity round and finding. */
+export const seesAllIntegrity = (auth: AuthUser): boolean => has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'));
+
+/** Whether the caller sees the hospital's non-confidential work, not only their team's or department's. */
+export const seesHospitalWide = (auth: AuthUser): boolean => seesAllIntegrity(auth) || HOSPITAL_WIDE.some((role) => has(auth, role));
+
 const USER = 'CAST(:visibilityUserId AS VARCHAR(36))';
 
 /**
@@ -57,11 +63,11 @@ function scope(
 ): Scope {
   let joins: Scope['joins'] = [];
   const sees = (condition: string, parameters: Record<string, unknown> = {}): Scope => ({ alias, joins, condition, parameters });
-  if (has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'))) return sees('1 = 1');
+  if (seesAllIntegrity(auth)) return sees('1 = 1');
 
   const any: string[] = [];
   const parameters: Record<string, unknown> = {};
-  if (HOSPITAL_WIDE.some((role) => has(auth, role))) any.push(rules.notConfidential);
+  if (seesHospitalWide(auth)) any.push(rules.notConfidential);
   if (has(auth, 'inspector') || has(auth, 'round_lead')) {
     any.push(rules.team);
     joins = roundJoin;

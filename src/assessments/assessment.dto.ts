@@ -1,11 +1,14 @@
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
+import { IsCalendarMonth } from '../common/calendar-date';
 import type { AssessmentWeights, DepartmentAssessment } from './assessment';
 
-export class AssessmentQuery {
+export class MonthQuery {
   /** A calendar month in the hospital's time zone. */
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month as YYYY-MM' })
+  @IsCalendarMonth()
   month: string;
+}
 
+export class AssessmentQuery extends MonthQuery {
   @IsOptional()
   @IsUUID()
   departmentId?: string;
@@ -41,4 +44,9 @@ export class AssessmentReportDto {
   to: Date;
   weights: AssessmentWeights;
   items: DepartmentAssessmentDto[];
+}
+
+export class MonthlyTrackingDto extends AssessmentReportDto {
+  /** The same figures from each round type's rounds and findings alone (a round of several types counts under each). */
+  byRoundType: Record<'administrative' | 'party_building' | 'integrity', DepartmentAssessmentDto[]>;
 }

@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { FINDING_SETTLED_STATES } from '../../workflows';
+import { FINDING_SETTLED_STATES, ROUND_TYPES, RoundType } from '../../workflows';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
@@ -9,7 +9,21 @@ import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { RoundEntity } from '../rounds/round.entity';
 import { FindingFacts, HeldRound, MonthWindow, assessDepartment, monthWindow } from './assessment';
-import { AssessmentQuery, AssessmentReportDto } from './assessment.dto';
+import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
+
+interface Reopening {
+  departmentId: string;
+  roundType: RoundType;
+}
+
+/** What a month's figures are made of, read once for the whole and for each round type. */
+interface MonthFacts {
+  window: MonthWindow;
+  departments: DepartmentEntity[];
+  rounds: (HeldRound & { types: RoundType[] })[];
+  findings: FindingFacts[];
+  reopenings: Reopening[];
+}
 
 /** Roles that see every department's figures; anyone else sees their own department's. */
 const HOSPITAL_WIDE = ['admin', 'discipline_office', 'verifier', 'round_lead'] as const;
@@ -21,10 +35,21 @@ export class AssessmentsService {
     private readonly config: AppConfig,
   ) {}
 
-  async monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
+  monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
+    return this.onMonth(auth, query, (month) => this.report(month, this.items(month)));
+  }
+
+  /** The month as a whole and once per round type: the monthly tracking report's sheets. */
+  tracking(auth: AuthUser, query: AssessmentQuery): Promise<MonthlyTrackingDto> {
+    return this.onMonth(auth, query, (month) => ({
+      ...this.report(month, this.items(month)),
+      byRoundType: Object.fromEntries(ROUND_TYPES.map((type) => [type, this.items(month, type)])) as Record<RoundType, DepartmentAssessmentDto[]>,
+    }));
+  }
+
+  private onMonth<T>(auth: AuthUser, query: AssessmentQuery, assess: (month: MonthFacts) => T): Promise<T> {
     const departmentId = this.departmentInScope(auth, query.departmentId);
     const window = monthWindow(query.month, this.config.TIME_ZONE);
-    const weights = this.config.assessmentWeights;
     return this.db.read(async (manager) => {
       const departments = await manager.find(DepartmentEntity, { where: departmentId ? { id: departmentId } : {}, order: { code: 'ASC' } });
       if (departmentId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);
@@ -34,20 +59,33 @@ export class AssessmentsService {
         this.findingsThatMayCount(manager, window, ids),
         this.reopenings(manager, window, ids),
       ]);
-      const items = departments.map((department) => ({
-        ...assessDepartment(
-          department.id,
-          window,
-          rounds.filter((r) => r.departmentId === department.id),
-          findings.filter((f) => f.responsibleDepartmentId === department.id),
-          reopenings.filter((r) => r === department.id).length,
-          weights,
-        ),
-        departmentCode: department.code,
-        departmentName: department.name,
-      }));
-      return { month: window.month, timeZone: this.config.TIME_ZONE, from: window.start, to: window.end, weights, items };
+      return assess({ window, departments, rounds, findings, reopenings });
     });
+  }
+
+  private report(month: MonthFacts, items: DepartmentAssessmentDto[]): AssessmentReportDto {
+    const { window } = month;
+    return { month: window.month, timeZone: this.config.TIME_ZONE, from: window.start, to: window.end, weights: this.config.assessmentWeights, items };
+  }
+
+  /** Every department's figures, from the rounds of `roundType` and its findings only when one is given. */
+  private items({ window, departments, rounds, findings, reopenings }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
+    const ofType = <T>(list: T[], type: (item: T) => boolean) => (roundType ? list.filter(type) : list);
+    const typedRounds = ofType(rounds, (r) => r.types.includes(roundType!));
+    const typedFindings = ofType(findings, (f) => f.roundType === roundType);
+    const typedReopenings = ofType(reopenings, (r) => r.roundType === roundType);
+    return departments.map((department) => ({
+      ...assessDepartment(
+        department.id,
+        window,
+        typedRounds.filter((r) => r.departmentId === department.id),
+        typedFindings.filter((f) => f.responsibleDepartmentId === department.id),
+        typedReopenings.filter((r) => r.departmentId === department.id).length,
+        this.config.assessmentWeights,
+      ),
+      departmentCode: department.code,
+      departmentName: department.name,
+    }));
   }
 
   private departmentInScope(auth: AuthUser, asked: string | undefined): string | undefined {
@@ -58,10 +96,10 @@ export class AssessmentsService {
     return auth.departmentId;
   }
 
-  private async heldRounds(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<HeldRound[]> {
+  private heldRounds(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<MonthFacts['rounds']> {
     return manager
       .createQueryBuilder(RoundEntity, 'round')
-      .select(['round.departmentId', 'round.score', 'round.vetoed'])
+      .select(['round.departmentId', 'round.types', 'round.score', 'round.vetoed'])
       .where('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
       .andWhere('round.state IN (:...held)', { held: ['submitted', 'completed'] })
       .andWhere('round.departmentId IN (:...departmentIds)', { departmentIds: [...departmentIds, ''] })
@@ -82,16 +120,16 @@ export class AssessmentsService {
       .getMany() as Promise<FindingFacts[]>;
   }
 
-  /** The responsible department of each finding reopened in the month, once per reopening. */
-  private async reopenings(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<string[]> {
-    const rows: { departmentId: string }[] = await manager
+  /** The responsible department and round type of each finding reopened in the month, once per reopening. */
+  private reopenings(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<Reopening[]> {
+    return manager
       .createQueryBuilder(AuditEntryEntity, 'entry')
       .innerJoin(FindingEntity, 'finding', 'finding.id = entry.entityId')
       .select('finding.responsibleDepartmentId', 'departmentId')
+      .addSelect('finding.roundType', 'roundType')
       .where("entry.entityType = 'finding' AND entry.event = 'REOPEN'")
       .andWhere('entry.at >= :start AND entry.at < :end', { start: window.start, end: window.end })
       .andWhere('finding.responsibleDepartmentId IN (:...departmentIds)', { departmentIds: [...departmentIds, ''] })
-      .getRawMany();
-    return rows.map((row) => row.departmentId);
+      .getRawMany<Reopening>();
   }
 }

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { IsCalendarMonth } from '../common/calendar-date';
 import { FindingDto } from '../findings/finding.dto';
 
 export class DrawSampleDto {
   /** A month that has ended, in the hospital's time zone. */
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month as YYYY-MM' })
+  @IsCalendarMonth()
   month: string;
 }
 

@@ -19,3 +19,6 @@ export const IsDeadline = () =>
     }),
     IsISO8601({ strict: true }, { message: '$property must be a real date and time' }),
   );
+
+/** A calendar month `YYYY-MM`. */
+export const IsCalendarMonth = () => Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '$property must be a month as YYYY-MM' });

@@ -57,6 +57,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     prepareDatabase: (db: { pragma(source: string): unknown; function(name: string, body: () => string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
+      // Statistics for the query planner, gathered where missing or stale (see SqliteStatistics).
+      db.pragma('optimize = 0x10002');
       // As PostgreSQL has it: rows inserted by INSERT … SELECT get their ids in SQL.
       db.function('gen_random_uuid', () => randomUUID());
     },

@@ -5,6 +5,7 @@ import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
 import { Database } from './database.service';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { SqliteStatistics } from './sqlite-statistics';
 
 @Global()
 @Module({
@@ -15,7 +16,7 @@ import { SqliteCheckpointer } from './sqlite-checkpointer';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
     }),
   ],
-  providers: [Database, IdempotencyStore, SqliteCheckpointer],
+  providers: [Database, IdempotencyStore, SqliteCheckpointer, SqliteStatistics],
   exports: [Database, IdempotencyStore],
 })
 export class DatabaseModule {}

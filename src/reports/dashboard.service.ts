@@ -15,8 +15,8 @@ const WEEKS = 12;
 const OPEN_STATES = FINDING_PROGRESS_STATES.filter((state) => !FINDING_SETTLED_STATES.includes(state));
 
 /**
- * Three queries, each an index range scan: open findings grouped (state, timeliness, department,
- * round type), logging and closing counts per week over twelve weeks, and the oldest overdue.
+ * Index range scans only: open findings grouped (state, timeliness, department, round type), a
+ * count of findings logged and closed per week over twelve weeks, and the ten oldest overdue.
  */
 @Injectable()
 export class DashboardService {
@@ -71,21 +71,24 @@ export class DashboardService {
       .getRawMany<{ state: FindingProgress; timeliness: Timeliness; department: string; roundType: RoundType; count: string; overdue: string }>();
   }
 
-  /** Findings logged and closed in each of the last twelve weeks (Monday to Sunday, hospital time). */
+  /**
+   * Findings logged and closed in each of the last twelve weeks (Monday to Sunday, hospital time):
+   * a count per week and column, each one range of a covering index, cheaper than one pass that sorts rows into weeks.
+   */
   private async weeks(manager: EntityManager, auth: AuthUser, now: Date): Promise<DashboardWeekDto[]> {
     const thisWeek = DateTime.fromJSDate(now, { zone: this.config.TIME_ZONE }).startOf('week');
-    const starts = Array.from({ length: WEEKS + 1 }, (_, i) => thisWeek.minus({ weeks: WEEKS - 1 - i }));
-    const counts = async (column: 'createdAt' | 'closedAt') => {
-      const builder = scopedQuery(manager, FindingEntity, visibleFindings(auth)).select([]);
-      starts.slice(0, WEEKS).forEach((start, i) => {
-        builder.addSelect(`SUM(CASE WHEN finding.${column} < :week${i + 1} THEN 1 ELSE 0 END)`, `before${i + 1}`);
-        builder.setParameter(`week${i + 1}`, starts[i + 1].toJSDate());
-      });
-      const row = await builder.andWhere(`finding.${column} >= :from`, { from: starts[0].toJSDate() }).getRawOne<Record<string, string | null>>();
-      // Cumulative sums, one pass over the index range: week i holds before(i) − before(i−1).
-      return starts.slice(0, WEEKS).map((_, i) => Number(row?.[`before${i + 1}`] ?? 0) - (i === 0 ? 0 : Number(row?.[`before${i}`] ?? 0)));
+    const starts = Array.from({ length: WEEKS + 1 }, (_, i) => thisWeek.minus({ weeks: WEEKS - 1 - i }).toJSDate());
+    const count = async (column: 'createdAt' | 'closedAt', week: number) => {
+      const row = await scopedQuery(manager, FindingEntity, visibleFindings(auth))
+        .select('COUNT(*)', 'count')
+        .andWhere(`finding.${column} >= :from AND finding.${column} < :to`, { from: starts[week], to: starts[week + 1] })
+        .getRawOne<{ count: string | number }>();
+      return Number(row?.count ?? 0);
     };
-    const [opened, closed] = [await counts('createdAt'), await counts('closedAt')];
-    return starts.slice(0, WEEKS).map((start, i) => ({ week: start.toISODate()!, opened: opened[i], closed: closed[i] }));
+    const weeks: DashboardWeekDto[] = [];
+    for (let week = 0; week < WEEKS; week++) {
+      weeks.push({ week: DateTime.fromJSDate(starts[week], { zone: this.config.TIME_ZONE }).toISODate()!, opened: await count('createdAt', week), closed: await count('closedAt', week) });
+    }
+    return weeks;
   }
 }

@@ -1,5 +1,6 @@
-import { DateTime } from 'luxon';
 import { FINDING_SETTLED_STATES, FindingContext, FindingProgress, RoundType, Severity, Timeliness } from '../../workflows';
+import type { ReportColumn } from './spreadsheet';
+import type { ZoneTime } from './zone-time';
 
 /** One line of the ledger (问题台账), as people keep it in Excel today. */
 export interface LedgerRow {
@@ -41,10 +42,8 @@ export const STATE_NAMES: Record<FindingProgress, string> = {
 };
 export const TIMELINESS_NAMES: Record<Timeliness, string> = { on_track: '正常', due_soon: '临期', overdue: '逾期', escalated: '逾期(已升级)' };
 
-export type ColumnKind = 'text' | 'number' | 'date' | 'instant';
-
-/** The ledger's columns, in order: the Chinese header people expect, the English one, and how wide. */
-export const LEDGER_COLUMNS: { key: string; zh: string; en: string; width: number; kind: ColumnKind; value(row: LedgerRow): unknown }[] = [
+/** The ledger's columns, in order. */
+export const LEDGER_COLUMNS: ReportColumn<LedgerRow>[] = [
   { key: 'index', zh: '序号', en: 'No.', width: 6, kind: 'number', value: (row) => row.index },
   { key: 'roundType', zh: '查房类型', en: 'Round type', width: 10, kind: 'text', value: (row) => ROUND_TYPE_NAMES[row.roundType] },
   { key: 'roundDate', zh: '查房日期', en: 'Round date', width: 11, kind: 'date', value: (row) => row.roundDate },
@@ -81,13 +80,7 @@ export interface LedgerSource {
   department: string;
 }
 
-/** Whole calendar days from `from` to `to` in the hospital's zone. */
-function calendarDays(from: Date, to: Date, zone: string): number {
-  const day = (instant: Date) => DateTime.fromJSDate(instant, { zone }).startOf('day');
-  return Math.round(day(to).diff(day(from), 'days').days);
-}
-
-export function ledgerRow(source: LedgerSource, index: number, verifier: string | null, now: Date, zone: string): LedgerRow {
+export function ledgerRow(source: LedgerSource, index: number, verifier: string | null, now: Date, zone: ZoneTime): LedgerRow {
   const context = source.context;
   const end = source.closedAt ?? now;
   const timed = source.deadline !== null && (source.state === 'closed' || !FINDING_SETTLED_STATES.includes(source.state as FindingProgress));
@@ -103,12 +96,12 @@ export function ledgerRow(source: LedgerSource, index: number, verifier: string 
     timeliness: source.timeliness,
     deadline: source.deadline,
     committedDate: context.committedDate,
-    daysOverdue: timed ? Math.max(0, end > source.deadline! ? calendarDays(source.deadline!, end, zone) : 0) : null,
+    daysOverdue: timed ? Math.max(0, end > source.deadline! ? zone.calendarDays(source.deadline!, end) : 0) : null,
     measures: context.measures,
     evidenceNote: context.evidence?.note ?? null,
     verifier,
     closedAt: source.closedAt,
-    daysToClose: source.closedAt ? calendarDays(source.createdAt, source.closedAt, zone) : null,
+    daysToClose: source.closedAt ? zone.calendarDays(source.createdAt, source.closedAt) : null,
     reopenCount: context.reopenCount,
   };
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { AssessmentQuery } from '../assessments/assessment.dto';
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { FindingFilters } from '../findings/finding.dto';
@@ -41,4 +42,11 @@ export class LedgerPageDto {
   /** The filters applied, as given. */
   @ApiProperty({ type: 'object', additionalProperties: true })
   filter: Record<string, unknown>;
+}
+
+export class MonthlyQuery extends AssessmentQuery {
+  /** `json` (the default) or an `xlsx` workbook: a summary sheet and one per round type. */
+  @IsOptional()
+  @IsIn(['json', 'xlsx'])
+  format?: 'json' | 'xlsx';
 }

@@ -1,10 +1,14 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AllowAnyUser, Auth } from '../identity/access.decorator';
+import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { LedgerPageDto, LedgerQuery } from './report.dto';
+import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
+import { LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { XLSX_TYPE } from './spreadsheet';
 import { DashboardDto } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
+import { NoticeDto, NoticeQuery } from './notice.dto';
+import { NoticeService } from './notice.service';
 import { ReportsService } from './reports.service';
 
 @ApiTags('reports')
@@ -14,14 +18,31 @@ export class ReportsController {
   constructor(
     private readonly service: ReportsService,
     private readonly dashboards: DashboardService,
+    private readonly notices: NoticeService,
   ) {}
 
   /** The ledger (问题台账) of the findings the caller may see: JSON pages, or the whole as xlsx or csv. */
   @Get('reports/ledger')
   @AllowAnyUser()
-  @ApiProduces('application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
+  @ApiProduces('application/json', XLSX_TYPE, 'text/csv')
   ledger(@Auth() auth: AuthUser, @Query() query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
     return this.service.ledger(auth, query);
+  }
+
+  /** Monthly tracking (整改月度跟踪): every department's assessment figures, whole and per round type; a department sees its own row. */
+  @Get('reports/monthly')
+  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff')
+  @ApiProduces('application/json', XLSX_TYPE)
+  monthly(@Auth() auth: AuthUser, @Query() query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
+    return this.service.monthly(auth, query);
+  }
+
+  /** The month's public notice (通报): a page to print, charts drawn on the server; integrity details only for those entitled. */
+  @Get('reports/notice')
+  @AllowAnyUser()
+  @ApiProduces('text/html', 'application/json')
+  notice(@Auth() auth: AuthUser, @Query() query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
+    return this.notices.notice(auth, query);
   }
 
   /** Figures to poll: open findings by state, timeliness, department and round type; twelve weeks; the oldest overdue. */

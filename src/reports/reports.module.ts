@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module';
 import { FindingsModule } from '../findings/findings.module';
 import { DashboardService } from './dashboard.service';
+import { NoticeService } from './notice.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [FindingsModule],
+  imports: [FindingsModule, AssessmentsModule],
   controllers: [ReportsController],
-  providers: [ReportsService, DashboardService],
+  providers: [ReportsService, DashboardService, NoticeService],
 })
 export class ReportsModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { FindingContext } from '../../workflows';
 import { Clock } from '../common/clock';
@@ -10,10 +11,18 @@ import { Database } from '../database/database.service';
 import { FindingEntity } from '../findings/finding.entity';
 import { FindingsRepository } from '../findings/findings.repository';
 import type { AuthUser } from '../identity/auth-user';
+import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
+import { RoundEntity } from '../rounds/round.entity';
+import { RowMapper } from '../database/row-mapper';
 import { LedgerRow, LedgerSource, ledgerRow } from './ledger';
 import { LedgerWriter, csvLedger, xlsxLedger } from './ledger-files';
-import { LedgerPageDto, LedgerQuery } from './report.dto';
+import { LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { writeMonthlyWorkbook } from './monthly-workbook';
+import { ZoneTime } from './zone-time';
+import { XLSX_TYPE, attachmentDisposition } from './spreadsheet';
+import { AssessmentsService } from '../assessments/assessments.service';
+import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
 const CHUNK = 1000;
@@ -29,6 +38,7 @@ export class ReportsService {
     private readonly findings: FindingsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   ledger(auth: AuthUser, query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
@@ -39,7 +49,7 @@ export class ReportsService {
       const ids = page.map((row) => row.id);
       const total = await this.ledgerQuery(manager, auth, query).getCount();
       return {
-        items: await this.ledgerRows(manager, ids, query.offset, now),
+        items: await this.ledgerRows(manager, ids, query.offset, now, new ZoneTime(this.config.TIME_ZONE)),
         total,
         limit: query.limit,
         offset: query.offset,
@@ -49,31 +59,43 @@ export class ReportsService {
     });
   }
 
+  /** Every department's month and each round type's (a department: its own row), as JSON or an xlsx workbook. */
+  async monthly(auth: AuthUser, query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
+    const report = await this.assessments.tracking(auth, query);
+    if (query.format !== 'xlsx') return report;
+    const now = this.clock.now();
+    return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now));
+  }
+
   /** The whole ledger as a file, written while it is read: the ids first, then the rows a chunk at a time. */
   private ledgerFile(auth: AuthUser, query: LedgerQuery, format: 'xlsx' | 'csv'): StreamableFile {
     const now = this.clock.now();
-    const output = new PassThrough();
-    const writer: LedgerWriter = format === 'xlsx' ? xlsxLedger(output, this.ledgerTitle(query, now), this.config.TIME_ZONE) : csvLedger(output, this.config.TIME_ZONE);
-    const fill = async () => {
+    const stamp = DateTime.fromJSDate(now, { zone: this.config.TIME_ZONE }).toFormat('yyyyMMdd-HHmm');
+    return this.download(`问题台账-${stamp}.${format}`, format === 'xlsx' ? XLSX_TYPE : 'text/csv; charset=utf-8', async (output) => {
+      const zone = new ZoneTime(this.config.TIME_ZONE);
+      const writer: LedgerWriter = format === 'xlsx' ? xlsxLedger(output, this.ledgerTitle(query, now), zone) : csvLedger(output, zone);
       const ids = await this.db.read(async (manager) =>
         (await this.ledgerQuery(manager, auth, query).select('finding.id', 'id').getRawMany<{ id: string }>()).map((row) => row.id),
       );
       for (let start = 0; start < ids.length; start += CHUNK) {
-        await writer.add(await this.db.read((manager) => this.ledgerRows(manager, ids.slice(start, start + CHUNK), start, now)));
-        // The client sets the pace: nothing more is read while what was written waits to be sent.
+        await writer.add(await this.db.read((manager) => this.ledgerRows(manager, ids.slice(start, start + CHUNK), start, now, zone)));
+        // SQLite reads block the event loop: between chunks, other requests, the compressor and the
+        // socket get their turn, and the client sets the pace.
+        await setImmediate();
         if (output.writableNeedDrain) await once(output, 'drain');
       }
       await writer.end();
-    };
-    fill().catch((error: unknown) => {
-      this.logger.error(`The ledger export failed: ${error instanceof Error ? error.stack : String(error)}`);
+    });
+  }
+
+  /** A file answered while `write` fills it; a failure part-way ends the response as a broken download, and is logged. */
+  private download(name: string, type: string, write: (output: PassThrough) => Promise<void>): StreamableFile {
+    const output = new PassThrough();
+    write(output).catch((error: unknown) => {
+      this.logger.error(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
       output.destroy(error as Error);
     });
-    const stamp = DateTime.fromJSDate(now, { zone: this.config.TIME_ZONE }).toFormat('yyyyMMdd-HHmm');
-    return new StreamableFile(output, {
-      type: format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
-      disposition: `attachment; filename*=UTF-8''${encodeURIComponent(`问题台账-${stamp}.${format}`)}`,
-    });
+    return new StreamableFile(output, { type, disposition: attachmentDisposition(name) });
   }
 
   /** The findings the caller may see, filtered, in the ledger's order (by logging time). */
@@ -88,33 +110,33 @@ export class ReportsService {
   }
 
   /** The ledger lines of `ids`, in that order, numbered from `offset` + 1. */
-  private async ledgerRows(manager: EntityManager, ids: string[], offset: number, now: Date): Promise<LedgerRow[]> {
+  private async ledgerRows(manager: EntityManager, ids: string[], offset: number, now: Date, zone: ZoneTime): Promise<LedgerRow[]> {
     if (ids.length === 0) return [];
-    const { entities, raw } = await manager
-      .createQueryBuilder(FindingEntity, 'finding')
-      .leftJoin('rounds', 'ledgerRound', '"ledgerRound"."id" = "finding"."roundId"')
-      .leftJoin('departments', 'ledgerDepartment', '"ledgerDepartment"."id" = "finding"."responsibleDepartmentId"')
-      .addSelect('"ledgerRound"."scheduledFor"', 'roundDate')
-      .addSelect('"ledgerDepartment"."name"', 'department')
-      .where({ id: In(ids) })
-      .getRawAndEntities<{ roundDate: string | Date; department: string }>();
-    const extra = new Map(entities.map((finding, i) => [finding.id, raw[i]]));
-    const verifierIds = [...new Set(entities.flatMap((finding) => (finding.snapshot.context as FindingContext).verification?.acceptedBy ?? []))];
-    const names = new Map(
-      verifierIds.length ? (await manager.find(UserEntity, { where: { id: In(verifierIds) } })).map((user) => [user.id, user.displayName]) : [],
-    );
-    const byId = new Map(entities.map((finding) => [finding.id, finding]));
+    const findings = await RowMapper.of(manager, FindingEntity).select(manager, '"id" IN (:...ids)', { ids });
+    const names = <T extends { id: string }>(rows: T[], name: (row: T) => string) => new Map(rows.map((row) => [row.id, name(row)]));
+    const distinct = (values: (string | null | undefined)[]) => [...new Set(values.filter((value): value is string => !!value))];
+    const contexts = new Map(findings.map((finding) => [finding.id, finding.snapshot.context as FindingContext]));
+    const verifierIds = distinct([...contexts.values()].map((context) => context.verification?.acceptedBy));
+    const [rounds, departments, verifiers] = await Promise.all([
+      manager.find(RoundEntity, { select: { id: true, scheduledFor: true }, where: { id: In(distinct(findings.map((f) => f.roundId))) } }),
+      manager.find(DepartmentEntity, { select: { id: true, name: true }, where: { id: In(distinct(findings.map((f) => f.responsibleDepartmentId))) } }),
+      verifierIds.length ? manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(verifierIds) } }) : [],
+    ]);
+    const roundDates = names(rounds, (round) => round.scheduledFor);
+    const departmentNames = names(departments, (department) => department.name);
+    const verifierNames = names(verifiers, (user) => user.displayName);
+    const byId = new Map(findings.map((finding) => [finding.id, finding]));
     return ids.map((id, i) => {
       const finding = byId.get(id)!;
-      const context = finding.snapshot.context as FindingContext;
-      const { roundDate, department } = extra.get(id)!;
+      const context = contexts.get(id)!;
       const source: LedgerSource = {
         ...finding,
         context,
-        roundDate: roundDate instanceof Date ? roundDate.toISOString().slice(0, 10) : String(roundDate),
-        department,
+        roundDate: roundDates.get(finding.roundId)!,
+        department: departmentNames.get(finding.responsibleDepartmentId)!,
       };
-      return ledgerRow(source, offset + i + 1, context.verification ? (names.get(context.verification.acceptedBy) ?? null) : null, now, this.config.TIME_ZONE);
+      const verifier = context.verification ? (verifierNames.get(context.verification.acceptedBy) ?? null) : null;
+      return ledgerRow(source, offset + i + 1, verifier, now, zone);
     });
   }
 

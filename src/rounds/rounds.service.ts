@@ -16,7 +16,7 @@ import {
   roundStatus,
   roundWorkflowId,
 } from '../../workflows';
-import { visibleRounds } from '../access/visibility';
+import { seesAllIntegrity, visibleRounds } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { ChecklistItem } from '../checklists/checklist-template.entity';
@@ -226,8 +226,7 @@ export class RoundsService {
   /** Integrity results are confidential like integrity findings: the discipline office, the integrity lead office, the part's team and the visited department. */
   private maySeeIntegrityResults(auth: AuthUser, round: RoundEntity): boolean {
     return (
-      auth.roles.includes('discipline_office') ||
-      (auth.roles.includes('verifier') && auth.leadOfficeFor.includes('integrity')) ||
+      seesAllIntegrity(auth) ||
       round.participantIds.includes(`integrity:${auth.id}`) ||
       (auth.roles.includes('department_staff') && auth.departmentId === round.departmentId)
     );

@@ -1,0 +1,50 @@
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import type { Writable } from 'node:stream';
+import { ROUND_TYPES } from '../../workflows';
+import type { DepartmentAssessmentDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
+import { ROUND_TYPE_NAMES } from './ledger';
+import { ReportColumn, reportSheet } from './spreadsheet';
+import { ZoneTime } from './zone-time';
+
+const figure = (key: keyof DepartmentAssessmentDto, zh: string, en: string, width = 10): ReportColumn<DepartmentAssessmentDto> => ({
+  key,
+  zh,
+  en,
+  width,
+  kind: 'number',
+  value: (row) => row[key],
+});
+
+/** A department's month, as the assessment counts it; the same columns on every sheet. */
+export const MONTHLY_COLUMNS: ReportColumn<DepartmentAssessmentDto>[] = [
+  { key: 'departmentCode', zh: '科室编码', en: 'Code', width: 10, kind: 'text', value: (row) => row.departmentCode },
+  { key: 'departmentName', zh: '科室', en: 'Department', width: 18, kind: 'text', value: (row) => row.departmentName },
+  figure('roundsHeld', '查房次数', 'Rounds held'),
+  figure('averageScore', '平均得分', 'Average score'),
+  figure('vetoes', '一票否决', 'Vetoes'),
+  figure('found', '发现问题', 'Found'),
+  figure('closedOnTime', '按期整改', 'Closed on time'),
+  figure('closedLate', '逾期整改', 'Closed late'),
+  figure('overdueAtMonthEnd', '月末逾期未改', 'Overdue at month end', 12),
+  figure('reopened', '重新打开', 'Reopened'),
+  figure('averageDaysToClose', '平均整改天数', 'Average days to close', 12),
+  figure('assessment', '考核得分', 'Assessment'),
+];
+
+/** The monthly tracking workbook: a summary sheet, then one sheet per round type; departments with overdue work filled red. */
+export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrackingDto, generatedAt: Date): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const at = DateTime.fromJSDate(generatedAt, { zone: report.timeZone }).toFormat('yyyy-MM-dd HH:mm');
+  const title = (what: string) => `${report.month} ${what} — 生成于 generated ${at} (${report.timeZone})`;
+  const sheets: [string, string, DepartmentAssessmentDto[]][] = [
+    ['汇总', '三查房整改月度跟踪 Monthly tracking', report.items],
+    ...ROUND_TYPES.map((type): [string, string, DepartmentAssessmentDto[]] => [ROUND_TYPE_NAMES[type], `${ROUND_TYPE_NAMES[type]} ${type}`, report.byRoundType[type]]),
+  ];
+  for (const [name, heading, rows] of sheets) {
+    const sheet = reportSheet(workbook, name, title(heading), MONTHLY_COLUMNS, new ZoneTime(report.timeZone));
+    for (const row of rows) sheet.add(row, row.overdueAtMonthEnd > 0);
+    sheet.commit();
+  }
+  await workbook.commit();
+}

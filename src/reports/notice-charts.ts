@@ -1,0 +1,44 @@
+import * as echarts from 'echarts';
+
+const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
+
+/** An ECharts option drawn on the server as an SVG string, without animation, for a page to print. */
+function svg(option: echarts.EChartsOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** Horizontal bars, one per label, longest first as given. */
+export function barChart(title: string, labels: string[], values: number[]): string {
+  return svg(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: labels, inverse: true },
+      series: [{ type: 'bar', data: values, itemStyle: { color: '#c0392b' }, label: { show: true, position: 'right' } }],
+    },
+    640,
+    Math.max(160, 60 + labels.length * 26),
+  );
+}
+
+/** A line over the given months. */
+export function lineChart(title: string, labels: string[], values: number[]): string {
+  return svg(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: labels },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'line', data: values, itemStyle: { color: '#2c5aa0' }, label: { show: true } }],
+    },
+    640,
+    260,
+  );
+}

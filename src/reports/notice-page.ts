@@ -1,0 +1,190 @@
+import escapeHtml from 'escape-html';
+import type { FindingProgress, RoundType, Severity } from '../../workflows';
+import { ROUND_TYPE_NAMES, SEVERITY_NAMES, STATE_NAMES } from './ledger';
+import { barChart, lineChart } from './notice-charts';
+import { NoticeDto, NoticeFindingDto, LISTED } from './notice.dto';
+import { ZoneTime } from './zone-time';
+
+export type NoticeLanguage = 'zh' | 'en';
+
+const ROUND_STATE_NAMES: Record<string, string> = { planned: '计划中', in_progress: '进行中', submitted: '已提交', completed: '已完成', cancelled: '已取消' };
+const ROUND_TYPE_NAMES_EN: Record<RoundType, string> = { administrative: 'Administrative', party_building: 'Party-building', integrity: 'Integrity' };
+
+/** The notice's words in Chinese (the hospital's) and English. */
+const WORDS = {
+  zh: {
+    title: (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月“三查房”及问题整改情况通报`,
+    generated: (at: string, asOf: string, zone: string) => `生成于 ${at}（${zone}），逾期统计截至 ${asOf}。`,
+    limited: (department: string) => `本通报仅含本科室（${department}）的内容。`,
+    summary: (rounds: number, found: number, closed: number, overdue: number) =>
+      `本月查房 ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。`,
+    rounds: '一、本月查房',
+    found: '二、发现问题（按类型和科室）',
+    closed: '三、本月整改销号',
+    overdue: '四、逾期未整改',
+    repeats: '五、重复发生的问题',
+    reopened: '重新打开的问题',
+    trend: '六、未整改问题趋势（近六个月）',
+    integrity: '廉政查房（仅统计数）',
+    integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
+      `本月廉政查房 ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。具体内容由纪检部门掌握。`,
+    overdueChart: '各科室逾期未整改问题数',
+    trendChart: '月末未整改问题数',
+    listedOf: (listed: number, total: number) => `列出逾期最久的 ${listed} 项，共 ${total} 项（全部见问题台账）。`,
+    lastClosedOf: (listed: number, total: number) => `列出最近销号的 ${listed} 项，共 ${total} 项（全部见问题台账）。`,
+    none: '无。',
+    headers: {
+      date: '日期', department: '科室', types: '类型', lead: '组长', state: '状态', score: '得分', vetoed: '一票否决',
+      title: '问题', roundType: '类型', severity: '严重程度', total: '合计', closedAt: '销号时间', daysToClose: '整改天数',
+      onTime: '按期', closed: '销号数', late: '逾期销号', averageDays: '平均整改天数', deadline: '整改时限', daysOverdue: '逾期天数', overdue: '逾期数', longest: '最长逾期(天)',
+      item: '检查项', earlier: '一年内此前发生', reopenings: '重新打开次数', yes: '是', no: '否',
+    },
+    roundType: (type: RoundType) => ROUND_TYPE_NAMES[type],
+    roundState: (state: string) => ROUND_STATE_NAMES[state] ?? state,
+    state: (state: FindingProgress) => STATE_NAMES[state],
+    severity: (severity: Severity) => SEVERITY_NAMES[severity],
+  },
+  en: {
+    title: (month: string) => `Triple-round inspections and rectification: notice for ${month}`,
+    generated: (at: string, asOf: string, zone: string) => `Generated ${at} (${zone}); overdue as of ${asOf}.`,
+    limited: (department: string) => `This notice covers your department (${department}) only.`,
+    summary: (rounds: number, found: number, closed: number, overdue: number) =>
+      `This month: ${rounds} rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue.`,
+    rounds: '1. Rounds this month',
+    found: '2. Findings by type and department',
+    closed: '3. Closed this month',
+    overdue: '4. Overdue',
+    repeats: '5. Repeat findings',
+    reopened: 'Reopened findings',
+    trend: '6. Open findings over six months',
+    integrity: 'Integrity rounds (counts only)',
+    integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
+      `This month: ${rounds} integrity rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue. Details rest with the discipline office.`,
+    overdueChart: 'Overdue findings by department',
+    trendChart: 'Findings open at month end',
+    listedOf: (listed: number, total: number) => `The ${listed} longest overdue of ${total} (the ledger lists them all).`,
+    lastClosedOf: (listed: number, total: number) => `The ${listed} last closed of ${total} (the ledger lists them all).`,
+    none: 'None.',
+    headers: {
+      date: 'Date', department: 'Department', types: 'Types', lead: 'Lead', state: 'State', score: 'Score', vetoed: 'Vetoed',
+      title: 'Finding', roundType: 'Type', severity: 'Severity', total: 'Total', closedAt: 'Closed at', daysToClose: 'Days to close',
+      onTime: 'On time', closed: 'Closed', late: 'Late', averageDays: 'Average days', deadline: 'Deadline', daysOverdue: 'Days overdue', overdue: 'Overdue', longest: 'Longest (days)',
+      item: 'Checklist item', earlier: 'Earlier in the year', reopenings: 'Times reopened', yes: 'yes', no: 'no',
+    },
+    roundType: (type: RoundType) => ROUND_TYPE_NAMES_EN[type],
+    roundState: (state: string) => state.replace('_', ' '),
+    state: (state: FindingProgress) => state.replace('_', ' '),
+    severity: (severity: Severity) => severity,
+  },
+};
+
+const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '—' : String(value));
+
+/** A table of `rows`, or "none". */
+function table<T>(words: (typeof WORDS)[NoticeLanguage], columns: [string, (row: T) => unknown][], rows: T[], rowClass?: (row: T) => string): string {
+  if (rows.length === 0) return `<p class="none">${words.none}</p>`;
+  const head = columns.map(([name]) => `<th>${text(name)}</th>`).join('');
+  const body = rows
+    .map((row) => `<tr${rowClass?.(row) ? ` class="${rowClass(row)}"` : ''}>${columns.map(([, value]) => `<td>${text(value(row))}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** The notice as a page to print (A4), charts drawn on the server as SVG. */
+export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
+  const words = WORDS[lang];
+  const h = words.headers;
+  const zone = new ZoneTime(notice.timeZone);
+  const day = (instant: Date | null) => (instant ? zone.iso(new Date(instant)).slice(0, 10) : null);
+  const minute = (instant: Date) => zone.iso(new Date(instant)).slice(0, 16).replace('T', ' ');
+  const finding: [string, (row: NoticeFindingDto) => unknown][] = [
+    [h.department, (f) => f.department],
+    [h.title, (f) => f.title],
+    [h.roundType, (f) => words.roundType(f.roundType)],
+    [h.severity, (f) => words.severity(f.severity)],
+  ];
+  const sections = [
+    `<h2>${words.rounds}</h2>`,
+    table(
+      words,
+      [
+        [h.date, (r) => r.scheduledFor],
+        [h.department, (r) => r.department],
+        [h.types, (r) => r.types.map(words.roundType).join('、')],
+        [h.lead, (r) => r.lead],
+        [h.state, (r) => words.roundState(r.state)],
+        [h.score, (r) => r.score],
+        [h.vetoed, (r) => (r.vetoed ? h.yes : h.no)],
+      ],
+      notice.rounds,
+      (r) => (r.vetoed ? 'alert' : ''),
+    ),
+    `<h2>${words.found}</h2>`,
+    table(
+      words,
+      [
+        [h.department, (d) => d.department],
+        ...(['administrative', 'party_building', 'integrity'] as const).map((type): [string, (d: (typeof notice.foundByDepartment)[number]) => unknown] => [words.roundType(type), (d) => d.byType[type]]),
+        [h.total, (d) => d.total],
+      ],
+      notice.foundByDepartment,
+    ),
+    `<h2>${words.closed} (${notice.closed}; ${h.onTime} ${notice.closedOnTime})</h2>`,
+    table(
+      words,
+      [[h.department, (d) => d.department], [h.closed, (d) => d.closed], [h.onTime, (d) => d.onTime], [h.late, (d) => d.late], [h.averageDays, (d) => d.averageDaysToClose]],
+      notice.closedByDepartment,
+      (d) => (d.late > 0 ? 'alert' : ''),
+    ),
+    notice.closed > 0 ? `<p>${words.lastClosedOf(notice.lastClosed.length, notice.closed)}</p>` : '',
+    notice.closed > 0
+      ? table(
+          words,
+          [...finding, [h.closedAt, (f) => minute(f.closedAt!)], [h.daysToClose, (f) => f.daysToClose], [h.onTime, (f) => (f.onTime ? h.yes : h.no)]],
+          notice.lastClosed,
+          (f) => (f.onTime ? '' : 'alert'),
+        )
+      : '',
+    `<h2>${words.overdue} (${notice.overdue})</h2>`,
+    notice.overdueByDepartment.length ? `<figure>${barChart(words.overdueChart, notice.overdueByDepartment.map((d) => d.department), notice.overdueByDepartment.map((d) => d.overdue))}</figure>` : '',
+    table(words, [[h.department, (d) => d.department], [h.overdue, (d) => d.overdue], [h.longest, (d) => d.longestDays]], notice.overdueByDepartment),
+    notice.overdue > 0 ? `<p>${words.listedOf(Math.min(LISTED, notice.overdue), notice.overdue)}</p>` : '',
+    notice.overdue > 0
+      ? table(words, [...finding, [h.state, (f) => words.state(f.state)], [h.deadline, (f) => day(f.deadline)], [h.daysOverdue, (f) => f.daysOverdue]], notice.longestOverdue, () => 'alert')
+      : '',
+    `<h2>${words.repeats}</h2>`,
+    table(words, [...finding, [h.item, (f) => f.checklistItemCode], [h.earlier, (f) => f.earlier]], notice.repeats),
+    `<h3>${words.reopened}</h3>`,
+    table(words, [...finding, [h.state, (f) => words.state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
+    `<h2>${words.trend}</h2>`,
+    `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), notice.openTrend.map((m) => m.open))}</figure>`,
+    notice.integrityCounts
+      ? `<h2>${words.integrity}</h2><p>${words.integrityLine(notice.integrityCounts.roundsHeld, notice.integrityCounts.found, notice.integrityCounts.closed, notice.integrityCounts.overdue)}</p>`
+      : '',
+  ];
+  const held = notice.rounds.filter((r) => r.state === 'submitted' || r.state === 'completed').length;
+  return `<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
+<head>
+<meta charset="utf-8">
+<title>${text(words.title(notice.month))}</title>
+<style>
+  @page { size: A4; margin: 1.5cm; }
+  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 60em; color: #111; line-height: 1.5; }
+  h1 { font-size: 1.5em; text-align: center; } h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #999; } h3 { font-size: 1em; }
+  table { border-collapse: collapse; width: 100%; font-size: .85em; margin: .5em 0 1em; page-break-inside: auto; }
+  th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top; } th { background: #eef2f8; }
+  tr { page-break-inside: avoid; } .alert td { background: #fde2e2; } .meta { color: #555; font-size: .85em; text-align: center; }
+  .summary { font-size: 1.05em; } figure { margin: .5em 0; } .none { color: #555; }
+</style>
+</head>
+<body>
+<h1>${text(words.title(notice.month))}</h1>
+<p class="meta">${text(words.generated(minute(notice.generatedAt), minute(notice.asOf), notice.timeZone))}</p>
+${notice.limitedToDepartment ? `<p class="meta">${text(words.limited(notice.limitedToDepartment))}</p>` : ''}
+<p class="summary">${text(words.summary(held, notice.found, notice.closed, notice.overdue))}</p>
+${sections.filter(Boolean).join('\n')}
+</body>
+</html>
+`;
+}

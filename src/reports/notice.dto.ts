@@ -1,0 +1,121 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { MonthQuery } from '../assessments/assessment.dto';
+import type { FindingProgress, RoundType, Severity } from '../../workflows';
+
+/** The notice lists this many of the month's closures and of the longest overdue, and counts the rest (the ledger has them all). */
+export const LISTED = 50;
+
+export class NoticeQuery extends MonthQuery {
+  /** `zh` (the default) or `en`. */
+  @IsOptional()
+  @IsIn(['zh', 'en'])
+  lang?: 'zh' | 'en';
+
+  /** `html` (the default): a page to print; `json`: the same figures as data. */
+  @IsOptional()
+  @IsIn(['html', 'json'])
+  format?: 'html' | 'json';
+}
+
+export class NoticeRoundDto {
+  id: string;
+  scheduledFor: string;
+  department: string;
+  types: RoundType[];
+  lead: string;
+  state: string;
+  score: number | null;
+  vetoed: boolean;
+}
+
+export class NoticeFindingDto {
+  id: string;
+  title: string;
+  roundType: RoundType;
+  department: string;
+  severity: Severity;
+  state: FindingProgress;
+  createdAt: Date;
+  deadline: Date | null;
+  closedAt: Date | null;
+}
+
+export class ClosedFindingDto extends NoticeFindingDto {
+  daysToClose: number;
+  onTime: boolean;
+}
+
+export class OverdueFindingDto extends NoticeFindingDto {
+  /** Calendar days past the deadline at `asOf`. */
+  daysOverdue: number;
+}
+
+export class RepeatFindingDto extends NoticeFindingDto {
+  checklistItemCode: string;
+  /** Earlier findings of the same department on the same checklist item in the year before. */
+  earlier: number;
+}
+
+export class ReopenedFindingDto extends NoticeFindingDto {
+  /** Times reopened in the month. */
+  reopenings: number;
+}
+
+export class DepartmentCountsDto {
+  department: string;
+  byType: Record<'administrative' | 'party_building' | 'integrity', number>;
+  total: number;
+}
+
+export class DepartmentClosedDto {
+  department: string;
+  closed: number;
+  onTime: number;
+  late: number;
+  averageDaysToClose: number;
+}
+
+export class DepartmentOverdueDto {
+  department: string;
+  overdue: number;
+  longestDays: number;
+}
+
+/** Integrity work as the notice shows it to those not entitled to its details: counts across the hospital. */
+export class IntegrityCountsDto {
+  roundsHeld: number;
+  found: number;
+  closed: number;
+  overdue: number;
+}
+
+export class NoticeDto {
+  month: string;
+  timeZone: string;
+  /** The month's first instant and the next month's. */
+  from: Date;
+  to: Date;
+  generatedAt: Date;
+  /** When overdue is judged: the month's end, or now while the month lasts. */
+  asOf: Date;
+  /** The caller's department, when they see only that department's work. */
+  limitedToDepartment: string | null;
+  rounds: NoticeRoundDto[];
+  found: number;
+  foundByDepartment: DepartmentCountsDto[];
+  closed: number;
+  closedOnTime: number;
+  closedByDepartment: DepartmentClosedDto[];
+  /** The month's last closures, at most LISTED of them. */
+  lastClosed: ClosedFindingDto[];
+  overdue: number;
+  overdueByDepartment: DepartmentOverdueDto[];
+  /** The longest overdue, at most LISTED of them. */
+  longestOverdue: OverdueFindingDto[];
+  repeats: RepeatFindingDto[];
+  reopened: ReopenedFindingDto[];
+  /** Findings open at the end of each of the last six months (the current one: now). */
+  openTrend: { month: string; open: number }[];
+  /** Present when integrity details are withheld from the caller. */
+  integrityCounts: IntegrityCountsDto | null;
+}

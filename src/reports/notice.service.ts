@@ -1,0 +1,250 @@
+import { Injectable, StreamableFile } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { FindingProgress, ROUND_TYPES } from '../../workflows';
+import { Scope, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds } from '../access/visibility';
+import { MonthWindow, monthWindow } from '../assessments/assessment';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { InvalidInputException } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { FindingEntity } from '../findings/finding.entity';
+import type { AuthUser } from '../identity/auth-user';
+import { DepartmentEntity } from '../identity/department.entity';
+import { UserEntity } from '../identity/user.entity';
+import { RoundEntity } from '../rounds/round.entity';
+import { ClosedFindingDto, IntegrityCountsDto, NoticeDto, NoticeFindingDto, LISTED, NoticeQuery, NoticeRoundDto, OverdueFindingDto } from './notice.dto';
+import { renderNotice } from './notice-page';
+import { ZoneTime } from './zone-time';
+
+/** A finding repeats one of its department's on the same checklist item logged this many months before. */
+const REPEAT_LOOKBACK_MONTHS = 12;
+const TREND_MONTHS = 6;
+const HELD_ROUND_STATES = ['submitted', 'completed'];
+
+const columns = (names: string[]) => names.map((name) => `finding.${name}`);
+const TALLY_COLUMNS = columns(['id', 'responsibleDepartmentId', 'roundType', 'createdAt', 'deadline', 'closedAt']);
+const FINDING_COLUMNS = [...TALLY_COLUMNS, ...columns(['title', 'severity', 'state', 'checklistItemCode'])];
+
+/**
+ * The month's public notice (通报) from live data: the rounds, what was found by type and
+ * department, what was closed, what is overdue and by how long, repeat findings and the trend of
+ * open findings. Everything listed is what the caller may see; integrity work the caller may not
+ * see in detail appears only as hospital-wide counts.
+ */
+@Injectable()
+export class NoticeService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The notice as a page to print, or with `format=json` its figures. */
+  async notice(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
+    const notice = await this.figures(auth, query);
+    if (query.format === 'json') return notice;
+    return new StreamableFile(Buffer.from(renderNotice(notice, query.lang ?? 'zh')), { type: 'text/html; charset=utf-8' });
+  }
+
+  private figures(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto> {
+    const window = monthWindow(query.month, this.config.TIME_ZONE);
+    const now = this.clock.now();
+    if (window.start > now) throw new InvalidInputException([{ field: 'month', reason: `must not be after the current month (${query.month} starts at ${window.start.toISOString()})` }]);
+    const asOf = window.end < now ? window.end : now;
+    const zone = new ZoneTime(this.config.TIME_ZONE);
+    return this.db.read(async (manager) => {
+      const scope = visibleFindings(auth);
+      const departments = new Map((await manager.find(DepartmentEntity, { select: { id: true, name: true } })).map((d) => [d.id, d.name]));
+      const line = (finding: FindingEntity): NoticeFindingDto => ({
+        id: finding.id,
+        title: finding.title,
+        roundType: finding.roundType,
+        department: departments.get(finding.responsibleDepartmentId) ?? finding.responsibleDepartmentId,
+        severity: finding.severity,
+        state: finding.state as FindingProgress,
+        createdAt: finding.createdAt,
+        deadline: finding.deadline,
+        closedAt: finding.closedAt,
+      });
+      const visible = (columns = FINDING_COLUMNS) => scopedQuery(manager, FindingEntity, scope).select(columns);
+      const overdueAt = (columns?: string[]) => openAt(visible(columns), asOf).andWhere('finding.deadline < :asOf', { asOf });
+      const closing = (finding: FindingEntity) => ({
+        daysToClose: zone.calendarDays(finding.createdAt, finding.closedAt!),
+        onTime: finding.deadline === null || finding.closedAt! <= finding.deadline,
+      });
+      const departmentOf = (finding: FindingEntity) => departments.get(finding.responsibleDepartmentId) ?? finding.responsibleDepartmentId;
+      const byName = (a: { department: string }, b: { department: string }) => a.department.localeCompare(b.department, 'zh', { numeric: true });
+
+      // Tallies read a few columns of every finding they count; the lists read whole lines, at most LISTED.
+      const found = await visible(TALLY_COLUMNS).andWhere(loggedIn(window)).getMany();
+      const closed = (await visible(TALLY_COLUMNS).andWhere(closedIn(window)).getMany()).map((finding) => ({ finding, ...closing(finding) }));
+      const overdue = await overdueAt(TALLY_COLUMNS).getMany();
+      const lastClosed = await visible().andWhere(closedIn(window)).orderBy('finding.closedAt', 'DESC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
+      const longestOverdue = await overdueAt().orderBy('finding.deadline', 'ASC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
+      const daysOverdue = (finding: FindingEntity) => zone.calendarDays(finding.deadline!, asOf);
+
+      return {
+        month: window.month,
+        timeZone: this.config.TIME_ZONE,
+        from: window.start,
+        to: window.end,
+        generatedAt: now,
+        asOf,
+        limitedToDepartment: seesHospitalWide(auth) ? null : (departments.get(auth.departmentId ?? '') ?? null),
+        rounds: await this.rounds(manager, auth, window, departments),
+        found: found.length,
+        foundByDepartment: [...groupBy(found, departmentOf)]
+          .map(([department, rows]) => ({
+            department,
+            byType: Object.fromEntries(ROUND_TYPES.map((type) => [type, rows.filter((f) => f.roundType === type).length])) as Record<(typeof ROUND_TYPES)[number], number>,
+            total: rows.length,
+          }))
+          .sort((a, b) => b.total - a.total || byName(a, b)),
+        closed: closed.length,
+        closedOnTime: closed.filter((f) => f.onTime).length,
+        closedByDepartment: [...groupBy(closed, ({ finding }) => departmentOf(finding))]
+          .map(([department, rows]) => {
+            const onTime = rows.filter((f) => f.onTime).length;
+            const averageDaysToClose = Math.round((rows.reduce((sum, f) => sum + f.daysToClose, 0) / rows.length) * 10) / 10;
+            return { department, closed: rows.length, onTime, late: rows.length - onTime, averageDaysToClose };
+          })
+          .sort((a, b) => b.closed - a.closed || byName(a, b)),
+        lastClosed: lastClosed.map((finding): ClosedFindingDto => ({ ...line(finding), ...closing(finding) })),
+        overdue: overdue.length,
+        overdueByDepartment: [...groupBy(overdue, departmentOf)]
+          .map(([department, rows]) => ({ department, overdue: rows.length, longestDays: Math.max(...rows.map(daysOverdue)) }))
+          .sort((a, b) => b.overdue - a.overdue || byName(a, b)),
+        longestOverdue: longestOverdue.map((finding): OverdueFindingDto => ({ ...line(finding), daysOverdue: daysOverdue(finding) })),
+        repeats: await this.repeats(manager, visible().andWhere(loggedIn(window)).andWhere('finding.checklistItemCode IS NOT NULL'), scope, window, line),
+        reopened: await this.reopened(manager, scope, window, line),
+        openTrend: await this.openTrend(manager, scope, window, now),
+        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf) : null,
+      };
+    });
+  }
+
+  private async rounds(manager: EntityManager, auth: AuthUser, window: MonthWindow, departments: Map<string, string>): Promise<NoticeRoundDto[]> {
+    const rounds = await scopedQuery(manager, RoundEntity, visibleRounds(auth))
+      .select(['round.id', 'round.scheduledFor', 'round.departmentId', 'round.types', 'round.leadId', 'round.state', 'round.score', 'round.vetoed'])
+      .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
+      .orderBy('round.scheduledFor', 'ASC')
+      .addOrderBy('round.id', 'ASC')
+      .getMany();
+    const leadIds = [...new Set(rounds.map((round) => round.leadId))];
+    const leads = new Map(
+      leadIds.length ? (await manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(leadIds) } })).map((u) => [u.id, u.displayName]) : [],
+    );
+    return rounds.map((round) => ({
+      id: round.id,
+      scheduledFor: round.scheduledFor,
+      department: departments.get(round.departmentId) ?? round.departmentId,
+      types: round.types,
+      lead: leads.get(round.leadId) ?? round.leadId,
+      state: round.state,
+      score: round.score,
+      vetoed: round.vetoed,
+    }));
+  }
+
+  /** Findings of the month whose department was found wanting on the same checklist item in the year before. */
+  private async repeats(
+    manager: EntityManager,
+    itemizedFound: SelectQueryBuilder<FindingEntity>,
+    scope: Scope,
+    window: MonthWindow,
+    line: (f: FindingEntity) => NoticeFindingDto,
+  ) {
+    const itemized = await itemizedFound.orderBy('finding.createdAt', 'ASC').addOrderBy('finding.id', 'ASC').getMany();
+    if (itemized.length === 0) return [];
+    const since = DateTime.fromJSDate(window.start, { zone: this.config.TIME_ZONE }).minus({ months: REPEAT_LOOKBACK_MONTHS }).toJSDate();
+    const history = await scopedQuery(manager, FindingEntity, scope)
+      .select(['finding.responsibleDepartmentId', 'finding.roundType', 'finding.checklistItemCode', 'finding.createdAt'])
+      .andWhere("finding.checklistItemCode IS NOT NULL AND finding.state <> 'withdrawn'")
+      .andWhere('finding.createdAt >= :since AND finding.createdAt < :end', { since, end: window.end })
+      .andWhere({ checklistItemCode: In([...new Set(itemized.map((f) => f.checklistItemCode!))]) })
+      .getMany();
+    const key = (f: FindingEntity) => `${f.responsibleDepartmentId}|${f.roundType}|${f.checklistItemCode}`;
+    const byItem = groupBy(history, key);
+    return itemized
+      .map((finding) => ({
+        ...line(finding),
+        checklistItemCode: finding.checklistItemCode!,
+        earlier: (byItem.get(key(finding)) ?? []).filter((other) => other.createdAt < finding.createdAt).length,
+      }))
+      .filter((repeat) => repeat.earlier > 0);
+  }
+
+  /** Findings reopened in the month, by the discipline office or a verifier, with how often. */
+  private async reopened(manager: EntityManager, scope: Scope, window: MonthWindow, line: (f: FindingEntity) => NoticeFindingDto) {
+    const entries = await manager
+      .createQueryBuilder(AuditEntryEntity, 'entry')
+      .select('entry.entityId', 'findingId')
+      .where("entry.entityType = 'finding' AND entry.event = 'REOPEN'")
+      .andWhere('entry.at >= :start AND entry.at < :end', window)
+      .getRawMany<{ findingId: string }>();
+    if (entries.length === 0) return [];
+    const times = groupBy(entries, (entry) => entry.findingId);
+    const findings = await scopedQuery(manager, FindingEntity, scope)
+      .select(FINDING_COLUMNS)
+      .andWhere({ id: In([...times.keys()]) })
+      .orderBy('finding.createdAt', 'ASC')
+      .getMany();
+    return findings.map((finding) => ({ ...line(finding), reopenings: times.get(finding.id)!.length }));
+  }
+
+  /** Open findings at the end of each of the six months up to this one (this month: now), from the findings' current closing times. */
+  private async openTrend(manager: EntityManager, scope: Scope, window: MonthWindow, now: Date) {
+    const months = Array.from({ length: TREND_MONTHS }, (_, i) =>
+      DateTime.fromJSDate(window.start, { zone: this.config.TIME_ZONE }).minus({ months: TREND_MONTHS - 1 - i }).toFormat('yyyy-MM'),
+    );
+    const trend: { month: string; open: number }[] = [];
+    for (const month of months) {
+      const end = monthWindow(month, this.config.TIME_ZONE).end;
+      const row = await openAt(scopedQuery(manager, FindingEntity, scope), end < now ? end : now).select('COUNT(*)', 'count').getRawOne<{ count: string | number }>();
+      trend.push({ month, open: Number(row?.count ?? 0) });
+    }
+    return trend;
+  }
+
+  /** Integrity work across the hospital, as counts only. */
+  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date): Promise<IntegrityCountsDto> {
+    const integrity = () => manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'");
+    return {
+      roundsHeld: await manager
+        .createQueryBuilder(RoundEntity, 'round')
+        .where(`round.types LIKE '%"integrity"%'`)
+        .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
+        .andWhere({ state: In(HELD_ROUND_STATES) })
+        .getCount(),
+      found: await integrity().andWhere(loggedIn(window)).getCount(),
+      closed: await integrity().andWhere(closedIn(window)).getCount(),
+      overdue: await openAt(integrity(), asOf).andWhere('finding.deadline < :asOf', { asOf }).getCount(),
+    };
+  }
+}
+
+/** Logged in the month and not withdrawn. */
+const loggedIn = (window: MonthWindow) =>
+  new Brackets((where) => where.where("finding.createdAt >= :start AND finding.createdAt < :end AND finding.state <> 'withdrawn'", window));
+
+const closedIn = (window: MonthWindow) =>
+  new Brackets((where) => where.where("finding.state = 'closed' AND finding.closedAt >= :start AND finding.closedAt < :end", window));
+
+/** Logged before `at` and not closed by then; withdrawn and transferred findings never count as open. */
+function openAt<T extends FindingEntity>(builder: SelectQueryBuilder<T>, at: Date): SelectQueryBuilder<T> {
+  return builder
+    .andWhere("finding.createdAt < :openAt AND finding.state NOT IN ('withdrawn', 'transferred')", { openAt: at })
+    .andWhere('(finding.closedAt IS NULL OR finding.closedAt >= :openAt)');
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
