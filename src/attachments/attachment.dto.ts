@@ -6,7 +6,7 @@ import { AttachmentEntity } from './attachment.entity';
 /** Ids of uploads (POST /attachments) a request uses: at most 20, each once. */
 export const AttachmentIds = () => applyDecorators(IsArray(), ArrayUnique(), ArrayMaxSize(20), IsUUID('all', { each: true }));
 
-export class AttachmentDto {
+export class AttachmentDto implements EvidenceFile {
   id: string;
   sha256: string;
   size: number;

@@ -1,0 +1,60 @@
+import type { NoticeDto } from '../src/reports/notice.dto';
+import { renderNotice } from '../src/reports/notice-page';
+
+const HOSTILE = '<script>alert(1)</script>';
+
+/** A notice whose names and titles carry markup, as a department name or finding title typed by anyone could. */
+function notice(): NoticeDto {
+  const finding = {
+    id: 'f1',
+    title: `${HOSTILE} title`,
+    roundType: 'administrative' as const,
+    department: `${HOSTILE} ward`,
+    severity: 'major' as const,
+    state: 'assigned' as const,
+    createdAt: new Date('2026-03-02T02:00:00Z'),
+    deadline: new Date('2026-03-17T15:59:59.999Z'),
+    closedAt: null,
+  };
+  return {
+    month: '2026-03',
+    timeZone: 'Asia/Shanghai',
+    from: new Date('2026-02-28T16:00:00Z'),
+    to: new Date('2026-03-31T16:00:00Z'),
+    generatedAt: new Date('2026-04-01T02:00:00Z'),
+    asOf: new Date('2026-03-31T16:00:00Z'),
+    limitedToDepartment: null,
+    rounds: [{ id: 'r1', scheduledFor: '2026-03-02', department: `${HOSTILE} ward`, types: ['administrative'], lead: HOSTILE, state: 'completed', score: 90, vetoed: false }],
+    found: 1,
+    foundByDepartment: [{ department: `${HOSTILE} ward`, byType: { administrative: 1, party_building: 0, integrity: 0 }, total: 1 }],
+    closed: 0,
+    closedOnTime: 0,
+    closedByDepartment: [],
+    lastClosed: [],
+    overdue: 1,
+    overdueByDepartment: [{ department: `${HOSTILE} ward`, overdue: 1, longestDays: 14 }],
+    longestOverdue: [{ ...finding, daysOverdue: 14 }],
+    repeats: [],
+    reopened: [],
+    openTrend: ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month, i) => ({ month, open: i })),
+    integrityCounts: { roundsHeld: 1, found: 2, closed: 1, overdue: 0 },
+  };
+}
+
+describe('the notice page', () => {
+  it('escapes every name and title, in its tables and in its server-drawn charts', () => {
+    const page = renderNotice(notice(), 'zh');
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; title');
+    expect(page.match(/<svg/g)).toHaveLength(2);
+    // The overdue chart labels its bar with the escaped department.
+    expect(page).toMatch(/<svg[\s\S]*&lt;script&gt;alert\(1\)&lt;\/script&gt; ward[\s\S]*<\/svg>/);
+  });
+
+  it('reports integrity as counts, and overdue by days, in either language', () => {
+    expect(renderNotice(notice(), 'zh')).toContain('本月廉政查房 1 次，发现问题 2 项，整改销号 1 项，逾期未整改 0 项。');
+    const en = renderNotice(notice(), 'en');
+    expect(en).toContain('This month: 1 integrity rounds, 2 findings logged, 1 closed, 0 overdue.');
+    expect(en).toContain('<td>2026-03-17</td><td>14</td>');
+  });
+});
