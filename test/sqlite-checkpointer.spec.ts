@@ -33,6 +33,23 @@ describe('SqliteCheckpointer', () => {
     expect(databaseFileSize(dataSource) - before).toBeGreaterThan(200 * 2000);
   });
 
+  it('finds its driver when the service runs from another working directory', async () => {
+    await checkpointer.onApplicationShutdown();
+    const workingDirectory = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      checkpointer = new SqliteCheckpointer(dataSource);
+      await checkpointer.onApplicationBootstrap();
+      const before = databaseFileSize(dataSource);
+      for (let i = 0; i < 50; i++) await dataSource.query('INSERT INTO entries (body) VALUES (?)', ['x'.repeat(2000)]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(databaseFileSize(dataSource) - before).toBeGreaterThan(50 * 2000);
+      expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
+    } finally {
+      process.chdir(workingDirectory);
+    }
+  });
+
   it('hands checkpoints back to SQLite when its worker stops, without holding up a write', async () => {
     (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await new Promise((resolve) => setTimeout(resolve, 100));

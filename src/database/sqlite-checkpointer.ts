@@ -44,11 +44,12 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, OnApplication
     await this.dataSource.query('PRAGMA wal_autocheckpoint = 0');
     this.worker = new Worker(`(${checkpointWorker.toString()})()`, {
       eval: true,
-      workerData: { database, intervalMs: CHECKPOINT_INTERVAL_MS },
+      // An evaluated worker resolves modules from the working directory, which need not be the service's.
+      workerData: { database, driver: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS },
     });
     this.worker.on('message', (result: CheckpointResult) => this.observe(result));
     this.worker.on('error', (error) => this.logger.error(`The checkpoint worker failed: ${error}`));
-    this.worker.on('exit', () => void this.fallBack());
+    this.worker.on('exit', (code) => void this.fallBack(code));
     this.worker.unref();
   }
 
@@ -69,12 +70,12 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, OnApplication
   }
 
   /** A worker that stopped on its own hands checkpoints back to SQLite, and releases a waiting write. */
-  private async fallBack(): Promise<void> {
+  private async fallBack(code: number): Promise<void> {
     if (!this.worker) return;
     this.worker = null;
     this.restarted?.();
     this.restarted = null;
-    this.logger.error('The checkpoint worker stopped; SQLite checkpoints inside commits again');
+    this.logger.error(`The checkpoint worker stopped (exit code ${code}); SQLite checkpoints inside commits again`);
     await this.dataSource.query('PRAGMA wal_autocheckpoint = 1000');
   }
 
@@ -94,7 +95,7 @@ function checkpointWorker(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { parentPort, workerData } = require('node:worker_threads');
   const { openSync, fdatasyncSync } = require('node:fs');
-  const Database = require('better-sqlite3');
+  const Database = require(workerData.driver);
   const db = new Database(workerData.database, { timeout: 5000 });
   const file = openSync(workerData.database, 'r');
   const checkpoint = (mode: string) => {

@@ -25,7 +25,7 @@ import { AssessmentsService } from '../assessments/assessments.service';
 import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
-const CHUNK = 1000;
+const CHUNK = 100;
 const FILTER_KEYS = ['state', 'roundType', 'responsibleDepartmentId', 'severity', 'overdue', 'roundId', 'createdFrom', 'createdTo', 'closedFrom', 'closedTo'] as const;
 
 /** The documents the hospital keeps by hand today, made from live data with the API's access rules. */
