@@ -3,8 +3,11 @@ import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import type { RawServerDefault } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { NestPinoLogger, createLogger } from './common/logging';
@@ -28,7 +31,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   app.useLogger(new NestPinoLogger(logger));
   // Served over plain HTTP on many ward networks: upgrading the docs' assets to HTTPS would break them.
-  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // The tablet app previews photos from the device (blob: URLs) before they are uploaded.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } } });
   // Uploads are read as streams by the attachments service, which sets the limits.
   await app.register(multipart);
   acceptEmptyJsonBodies(app);
@@ -38,7 +42,14 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  await serveTabletApp(app);
+  return app;
+}
+
+/** The API's OpenAPI document, served at /docs and the source of the tablet app's typed client. */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Triple-round inspections')
@@ -47,8 +58,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  return app;
+}
+
+/** The tablet app (`web/`, built by Vite into dist/app beside dist/src) under /app, when it has been built. */
+async function serveTabletApp(app: NestFastifyApplication): Promise<void> {
+  const root = join(__dirname, '..', 'app');
+  if (!existsSync(join(root, 'index.html'))) return;
+  await app.register(fastifyStatic, { root, prefix: '/app/', redirect: true });
 }
 
 /**

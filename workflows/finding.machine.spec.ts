@@ -263,6 +263,16 @@ describe('finding machine', () => {
       expect(decision).toEqual({ verdict: 'not_now', availableEvents: ['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] });
     });
 
+    it('lists an event whose payload decides it, payload aside: evidence for a finding that needs an attachment', () => {
+      const critical = transition(findingMachine, initialTransition(findingMachine, { ...input('administrative'), severity: 'critical', evidenceRequired: 1 })[0], { type: 'ASSIGN', actor: lead, at, today, timeZone } as never)[0] as Snapshot;
+      const rectifying = transition(findingMachine, critical, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30', actor: staff, at, today, timeZone } as never)[0] as Snapshot;
+      expect(availableEvents(rectifying, { actor: staff, at, today, timeZone })).toContain('SUBMIT_EVIDENCE');
+      expect(decide(workflow, rectifying, { type: 'SUBMIT_EVIDENCE', note: 'n', actor: staff, at, today, timeZone } as never)).toMatchObject({
+        verdict: 'invalid',
+        problems: [{ field: 'attachmentIds' }],
+      });
+    });
+
     it('counts rejections and reopenings, and stops the clock when closed', () => {
       const verifier = verifierFor('administrative');
       let snapshot = assigned();

@@ -9,6 +9,7 @@ import {
   Severity,
   WorkflowEvent,
   hasRole,
+  isPayloadAside,
 } from './vocabulary';
 
 /**
@@ -269,7 +270,7 @@ export const findingMachine = setup({
     needsClosureAudit: ({ context }) => context.roundType === 'integrity' || context.severity === 'critical',
     hasDeadline: ({ context }) => context.deadline !== null,
     withinExtensionLimit: ({ context }) => context.extensionRequests < context.extensionLimit,
-    payloadFits: ({ context, event }) => findingPayloadProblems(context, event).length === 0,
+    payloadFits: ({ context, event }) => isPayloadAside(event) || findingPayloadProblems(context, event).length === 0,
     isOpen: stateIn('#finding-open'),
     hasPendingExtension: stateIn('#finding-extension-requested'),
     mayRequestExtension: and([

@@ -18,7 +18,7 @@ import {
   roundPrivilegedActor,
   roundWorkflowId,
 } from './round.machine';
-import { Actor, Conflict, Envelope, PayloadProblem, ROUND_TYPES, RoundType } from './vocabulary';
+import { Actor, Conflict, Envelope, PAYLOAD_ASIDE, PayloadProblem, ROUND_TYPES, RoundType } from './vocabulary';
 
 export type EntityType = 'round' | 'finding';
 
@@ -175,7 +175,7 @@ export function eventsHandled(snapshot: Snapshot): string[] {
 
 /** Event types this actor may send now (payload aside), in alphabetical order. */
 export function availableEvents(snapshot: Snapshot, envelope: Envelope): string[] {
-  return eventsHandled(snapshot).filter((type) => snapshot.can({ type, ...envelope }));
+  return eventsHandled(snapshot).filter((type) => snapshot.can({ type, ...envelope, [PAYLOAD_ASIDE]: true }));
 }
 
 export type Decision =

@@ -59,6 +59,13 @@ export interface Conflict {
   entitled: boolean;
 }
 
+/**
+ * Marks the probe `availableEvents` sends for each event type: it carries no payload, so guards on
+ * the payload let it through ("may send now, payload aside"). A symbol, so no request can carry it.
+ */
+export const PAYLOAD_ASIDE = Symbol('payloadAside');
+export const isPayloadAside = (event: object): boolean => PAYLOAD_ASIDE in event;
+
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role);
 
 /** An evidence file as events and audit entries record it: its SHA-256 makes a changed file detectable. */

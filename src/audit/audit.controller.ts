@@ -1,6 +1,6 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
@@ -20,6 +20,7 @@ export class AuditController {
 
   @Get('findings/:id/audit')
   @AllowAnyUser()
+  @ApiPage(AuditEntryDto)
   findingTrail(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
     return this.service.findingTrail(auth, id, query);
   }
@@ -34,12 +35,14 @@ export class AuditController {
 
   @Get('rounds/:id/audit')
   @AllowAnyUser()
+  @ApiPage(AuditEntryDto)
   roundTrail(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
     return this.service.roundTrail(auth, id, query);
   }
 
   @Get('audit')
   @Allow('discipline_office', 'admin')
+  @ApiPage(AuditEntryDto)
   list(@Auth() auth: AuthUser, @Query() query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
     return this.service.list(auth, query);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page, PageQuery } from '../common/pagination';
+import { ApiPage, Page, PageQuery } from '../common/pagination';
 import { Allow, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 import { ClosureAuditItemDto, ClosureSampleDto, DrawSampleDto } from './closure-audit.dto';
@@ -15,6 +15,7 @@ export class ClosureAuditsController {
   /** Findings waiting for the closure audit (required first, then sampled); decide them with AUDIT_APPROVE, AUDIT_REJECT or REOPEN. */
   @Get()
   @Allow('discipline_office', 'admin')
+  @ApiPage(ClosureAuditItemDto)
   queue(@Auth() auth: AuthUser, @Query() query: PageQuery): Promise<Page<ClosureAuditItemDto>> {
     return this.service.queue(auth, query);
   }

@@ -1,9 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { Type as Class, applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+/** Paging of every list; declared for the OpenAPI document by hand, as the Swagger plugin reads only `*.dto.ts` files. */
 export class PageQuery {
-  /** At most 500. */
+  @ApiPropertyOptional({ description: 'At most 500.', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,6 +13,7 @@ export class PageQuery {
   @Max(500)
   limit: number = 50;
 
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -32,3 +35,21 @@ export const page = <T>(items: T[], total: number, query: PageQuery): Page<T> =>
   limit: query.limit,
   offset: query.offset,
 });
+
+/** Declares a list route's answer as a page of `item`: the Swagger plugin cannot see through the generic `Page<T>`. */
+export const ApiPage = (item: Class<unknown>) =>
+  applyDecorators(
+    ApiExtraModels(item),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['items', 'total', 'limit', 'offset'],
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          total: { type: 'integer' },
+          limit: { type: 'integer' },
+          offset: { type: 'integer' },
+        },
+      },
+    }),
+  );

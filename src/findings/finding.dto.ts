@@ -105,6 +105,34 @@ export class ExtensionDto {
   limit: number;
 }
 
+/** A file as the finding's record keeps it; its SHA-256 makes a changed file detectable. */
+export class EvidenceFileDto implements EvidenceFile {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  originalName: string;
+  /** The day the evidence applies to (when the photo was taken). */
+  effectiveDate: string | null;
+}
+
+export class EvidenceDto implements Evidence {
+  note: string;
+  attachments: EvidenceFileDto[];
+  submittedAt: string;
+  submittedBy: string;
+}
+
+export class VerificationDto implements Verification {
+  acceptedAt: string;
+  acceptedBy: string;
+}
+
+export class ClosureApprovalDto implements ClosureApproval {
+  approvedAt: string;
+  approvedBy: string;
+}
+
 export class FindingDto {
   id: string;
   roundId: string;
@@ -132,13 +160,13 @@ export class FindingDto {
   rejections: number;
   reopenCount: number;
   /** Taken when the finding was logged. */
-  photos: EvidenceFile[];
+  photos: EvidenceFileDto[];
   /** The latest evidence submitted, with its files' SHA-256. */
-  evidence: Evidence | null;
+  evidence: EvidenceDto | null;
   /** The lead office's acceptance of that evidence; null again once new evidence comes or the finding is reopened. */
-  verification: Verification | null;
+  verification: VerificationDto | null;
   /** The discipline office's approval of the closure; null again once reopened. */
-  closureApproval: ClosureApproval | null;
+  closureApproval: ClosureApprovalDto | null;
   version: number;
   /** Events the caller may send now. */
   availableEvents: string[];

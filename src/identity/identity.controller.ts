@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { ClientRequest, type RequestContext } from '../common/request-context';
 import { AnswersSecret } from '../idempotency/idempotency.guard';
@@ -89,6 +89,7 @@ export class UsersController {
 
   @Get()
   @Allow('admin')
+  @ApiPage(UserDto)
   list(@Auth() auth: AuthUser, @Query() query: ListUsersQuery): Promise<Page<UserDto>> {
     return this.service.list(auth, query);
   }
@@ -123,6 +124,7 @@ export class DevicesController {
 
   @Get()
   @Allow('admin')
+  @ApiPage(DeviceDto)
   list(@Auth() auth: AuthUser, @Query() query: ListDevicesQuery): Promise<Page<DeviceDto>> {
     return this.service.list(auth, query);
   }
@@ -150,6 +152,7 @@ export class DepartmentsController {
   /** Every user may list departments: tablets pick the responsible department from it. */
   @Get()
   @AllowAnyUser()
+  @ApiPage(DepartmentDto)
   list(@Auth() auth: AuthUser, @Query() query: ListDepartmentsQuery): Promise<Page<DepartmentDto>> {
     return this.service.list(auth, query);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
@@ -15,6 +15,7 @@ export class NotificationsController {
 
   @Get()
   @AllowAnyUser()
+  @ApiPage(NotificationDto)
   list(@Auth() auth: AuthUser, @Query() query: ListNotificationsQuery): Promise<Page<NotificationDto>> {
     return this.service.list(auth, query);
   }

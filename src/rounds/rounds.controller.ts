@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EventBodyPipe } from '../common/event-body.pipe';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { IfMatch, UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
@@ -23,6 +23,7 @@ export class RoundsController {
 
   @Get()
   @AllowAnyUser()
+  @ApiPage(RoundDto)
   list(@Auth() auth: AuthUser, @Query() query: ListRoundsQuery): Promise<Page<RoundDto>> {
     return this.service.list(auth, query);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
@@ -41,6 +41,7 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @Allow('admin')
+  @ApiPage(WebhookDeliveryDto)
   deliveries(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
     return this.service.deliveries(auth, id, query);
   }

@@ -1,0 +1,229 @@
+/**
+ * The tablet app in a real browser (Debian's Chromium through playwright-core) against the built
+ * service: a finding logged on a ward, one more logged offline, both synced exactly once, then
+ * plan, evidence, rejection, acceptance and the closure audit, each by the person whose work it is.
+ * Screenshots of each screen go to test-artifacts/screenshots. Needs `npm run build` (the test
+ * script runs it first).
+ */
+import axe from 'axe-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import sharp from 'sharp';
+import { PASSWORD, RunningService, seedHospital, startService } from '../bench/service';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
+const TABLET = { width: 1024, height: 768 };
+const PORTRAIT = { width: 768, height: 1024 };
+
+describe('the tablet app', () => {
+  let service: RunningService;
+  let browser: Browser;
+  let hospital: Awaited<ReturnType<typeof seedHospital>>;
+  let discipline: { id: string; token: string };
+  let photo: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    service = await startService(2);
+    hospital = await seedHospital(service.api);
+    const admin = (await service.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken;
+    const { id } = await service.api.expectOk('POST', '/users', admin, { username: 'discipline', password: PASSWORD, displayName: '纪委办 Discipline', roles: ['discipline_office'] });
+    discipline = { id, token: (await service.api.expectOk('POST', '/auth/login', null, { username: 'discipline', password: PASSWORD })).accessToken };
+    // A camera photo: 3000 × 2000 px, taken (EXIF) on 20 November.
+    photo = join(SHOTS, '..', 'ward-photo.jpg');
+    await sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 200, g: 60, b: 60 } } })
+      .jpeg()
+      .withExif({ IFD0: { Make: 'Tablet' }, IFD2: { DateTimeOriginal: '2026:11:20 09:30:00' } } as never)
+      .toFile(photo);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  /** Every page opened, so a failure leaves a screenshot of each beside the others. */
+  const pages: Page[] = [];
+  afterEach(async () => {
+    for (const [i, page] of pages.entries()) if (!page.isClosed()) await page.screenshot({ path: join(SHOTS, `failure-state-${i}.png`) });
+  });
+
+  /** A signed-in page in a context of its own, as on that person's device. */
+  async function signIn(username: string, viewport = TABLET): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', hasTouch: true });
+    const page = await context.newPage();
+    pages.push(page);
+    page.on('pageerror', (error) => console.error(`${username}: ${error.stack}`));
+    await page.goto(`${service.api.origin}/app/`);
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.tabs');
+    return { context, page };
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+
+  /** axe's checks for labels, names and contrast, and the 44 px touch targets the wards need. */
+  async function expectAccessible(page: Page): Promise<void> {
+    await page.evaluate(axe.source);
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+      return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    });
+    expect(violations).toEqual([]);
+    const small = await page.$$eval('button, a[href], input:not([type=hidden]):not([type=file]), label.photo-input, .adm-tab-bar-item', (elements) =>
+      elements
+        .map((element) => ({ element, box: element.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && (box.width < 44 || box.height < 44))
+        .map(({ element, box }) => `${element.tagName}.${element.className} ${Math.round(box.width)}×${Math.round(box.height)}`),
+    );
+    expect(small).toEqual([]);
+  }
+
+  const findingsOf = async (roundId: string) =>
+    (await service.api.expectOk('GET', `/findings?roundId=${roundId}&limit=100`, hospital.lead.token)).items as { id: string; title: string; state: string; severity: string }[];
+
+  it('takes findings from the ward to closure: offline capture, exactly-once sync, every role at tablet size', async () => {
+    const round = await service.api.expectOk('POST', '/rounds', hospital.lead.token, {
+      types: ['administrative'], departmentId: hospital.ward, scheduledFor: '2026-11-24', leadId: hospital.lead.id, teamMemberIds: [hospital.inspector.id],
+    });
+
+    // The round lead starts the round on the ward.
+    const lead = await signIn('lead');
+    await lead.page.click('.adm-list-item');
+    await lead.page.click('text=开始查房');
+    await lead.page.waitForSelector('[data-item] .big-buttons');
+    await shot(lead.page, '1-round-checklist');
+    await expectAccessible(lead.page);
+
+    // The first item fails, with a photo from the camera (the file chooser).
+    const items = await lead.page.$$eval('[data-item]', (cards) => cards.map((card) => card.getAttribute('data-item')!));
+    await lead.page.click(`[data-item="${items[0]}"] >> text=不合格`);
+    await lead.page.fill('#finding-note', '抢救车药品过期 expired drugs');
+    await lead.page.click('.adm-popup-body:visible >> text="严重"');
+    const chooser = lead.page.waitForEvent('filechooser');
+    await lead.page.click('label[for=finding-photos]');
+    await (await chooser).setFiles(photo);
+    await lead.page.waitForSelector('.adm-popup-body:visible .thumbs img');
+    await shot(lead.page, '2-failed-item-form');
+    await lead.page.click('.adm-popup-body:visible button[type=submit]');
+    await lead.page.waitForSelector(`[data-item="${items[0]}"] .adm-tag >> text=不合格`);
+
+    // The Wi-Fi drops: a second finding is kept on the tablet, in the outbox.
+    await lead.context.setOffline(true);
+    await lead.page.waitForSelector('text=离线');
+    await lead.page.click('text=记录问题');
+    await lead.page.fill('#finding-title', '消防通道堵塞');
+    await lead.page.fill('#finding-description', 'Fire exit blocked by beds');
+    await lead.page.click('.adm-popup-body:visible >> text="严重"');
+    await lead.page.click('.adm-popup-body:visible button[type=submit]');
+    await lead.page.click('.tabs >> text=待发送');
+    await lead.page.waitForSelector('[data-outbox-item]');
+    await shot(lead.page, '3-outbox-offline');
+    expect((await findingsOf(round.id)).map((finding) => finding.title)).not.toContain('消防通道堵塞');
+
+    // Back online, the first answer is lost on the way back: the retry is answered from the Idempotency-Key.
+    let lost = 0;
+    await lead.page.route('**/rounds/*/findings', async (route) => {
+      if (lost++ > 0) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await lead.context.setOffline(false);
+    await lead.page.waitForSelector('[data-outbox-item]');
+    await lead.page.click('text=重试');
+    await lead.page.waitForSelector('text=没有待发送的内容');
+    expect(lost).toBe(2);
+    const logged = await findingsOf(round.id);
+    expect(logged).toHaveLength(2);
+    expect(logged.filter((finding) => finding.title === '消防通道堵塞')).toHaveLength(1);
+
+    // The photo reached the server scaled to 2048 px on its longest side, dated the day it was taken.
+    const failed = logged.find((finding) => finding.title !== '消防通道堵塞')!;
+    const detail = await service.api.expectOk('GET', `/findings/${failed.id}`, hospital.lead.token);
+    expect(detail.photos).toHaveLength(1);
+    expect(detail.photos[0].effectiveDate).toBe('2026-11-20');
+    const stored = await fetch(`${service.api.origin}/attachments/${detail.photos[0].id}`, { headers: { authorization: `Bearer ${hospital.lead.token}` } });
+    const { width, height } = await sharp(Buffer.from(await stored.arrayBuffer())).metadata();
+    expect(Math.max(width!, height!)).toBe(2048);
+
+    // The rest pass, and the round is submitted: its findings go to the ward.
+    await lead.page.goto(`${service.api.origin}/app/#/rounds/${round.id}`);
+    for (const code of items.slice(1)) {
+      await lead.page.click(`[data-item="${code}"] >> text=合格`);
+      await lead.page.waitForSelector(`[data-item="${code}"] .adm-tag >> text=合格`);
+    }
+    await lead.page.click('text=提交查房');
+    await lead.page.waitForSelector('.adm-card-header >> text=已提交');
+    await lead.context.close();
+    const blocked = (await findingsOf(round.id)).find((finding) => finding.title === '消防通道堵塞')!;
+    expect(blocked.state).toBe('assigned');
+
+    // The ward's staff: the plan, then the evidence with a file, on a portrait tablet.
+    const staff = await signIn('staff', PORTRAIT);
+    await staff.page.waitForSelector('text=消防通道堵塞');
+    await shot(staff.page, '4-department-findings');
+    await expectAccessible(staff.page);
+    await staff.page.click('text=消防通道堵塞');
+    await staff.page.click('button >> text=提交整改方案');
+    await staff.page.fill('#event-measures', '每日巡查消防通道 daily checks');
+    await staff.page.fill('#event-committedDate', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+    await staff.page.click('.adm-popup-body:visible button[type=submit]');
+    await staff.page.waitForSelector('.adm-card-header >> text=整改中');
+    await staff.page.click('button >> text=提交整改证据');
+    await staff.page.fill('#event-note', '已清理 cleared');
+    const evidenceChooser = staff.page.waitForEvent('filechooser');
+    await staff.page.click('label[for=evidence-files]');
+    await (await evidenceChooser).setFiles(photo);
+    await staff.page.waitForSelector('.adm-popup-body:visible .thumbs img');
+    await staff.page.click('.adm-popup-body:visible button[type=submit]');
+    await staff.page.waitForSelector('.adm-card-header >> text=待验证');
+    await shot(staff.page, '5-finding-with-evidence');
+
+    // The verifier sends it back, then (after new evidence) accepts it.
+    const verifier = await signIn('verifier');
+    await verifier.page.click('text=消防通道堵塞');
+    await verifier.page.waitForSelector('text=已清理 cleared');
+    await shot(verifier.page, '6-verifier-side-by-side');
+    await verifier.page.click('button >> text=退回整改');
+    await verifier.page.fill('#event-reason', '照片未显示通道 the photo does not show the exit');
+    await verifier.page.click('.adm-popup-body:visible button[type=submit]');
+    await verifier.page.waitForSelector('.adm-card-header >> text=整改中');
+    await staff.page.reload();
+    await staff.page.click('button >> text=提交整改证据');
+    await staff.page.fill('#event-note', '补充照片 the exit, cleared');
+    const again = staff.page.waitForEvent('filechooser');
+    await staff.page.click('label[for=evidence-files]');
+    await (await again).setFiles(photo);
+    await staff.page.waitForSelector('.adm-popup-body:visible .thumbs img');
+    await staff.page.click('.adm-popup-body:visible button[type=submit]');
+    await staff.page.waitForSelector('.adm-card-header >> text=待验证');
+    await verifier.page.reload();
+    await verifier.page.click('button >> text=验证通过');
+    await verifier.page.click('.adm-popup-body:visible button[type=submit]');
+    await verifier.page.waitForSelector('.adm-card-header >> text=待结案审核');
+
+    // The discipline office approves the closure from its queue, under the audit chain's status.
+    const office = await signIn('discipline');
+    await office.page.waitForSelector('text=审计链完整');
+    await shot(office.page, '7-closure-audit-queue');
+    await expectAccessible(office.page);
+    await office.page.click('text=消防通道堵塞');
+    await office.page.click('button >> text=同意结案');
+    await office.page.click('.adm-popup-body:visible button[type=submit]');
+    await office.page.waitForSelector('.adm-card-header >> text=已销号');
+    await shot(office.page, '8-closed-timeline');
+
+    const closed = await service.api.expectOk('GET', `/findings/${blocked.id}`, discipline.token);
+    expect(closed.state).toBe('closed');
+    const trail = await service.api.expectOk('GET', `/findings/${blocked.id}/audit?limit=100`, discipline.token);
+    expect(trail.items.map((entry: { event: string }) => entry.event)).toEqual(
+      expect.arrayContaining(['SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_REJECT', 'VERIFY_ACCEPT', 'AUDIT_APPROVE']),
+    );
+    for (const session of [staff, verifier, office]) await session.context.close();
+  });
+});

@@ -1,0 +1,110 @@
+import { Badge, NavBar, NoticeBar, SafeArea, TabBar } from 'antd-mobile';
+import { BellOutline, CheckShieldOutline, FileOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
+import { ReactNode, useEffect, useState } from 'react';
+import { onSessionChange, savedSession } from './api/client';
+import type { Session } from './db';
+import { Word, useLang } from './i18n';
+import { useOutbox } from './outbox';
+import { go, useRoute } from './route';
+import { FindingPage } from './screens/FindingPage';
+import { AuditQueue, DepartmentFindings, VerifyQueue } from './screens/FindingLists';
+import { Login } from './screens/Login';
+import { Me } from './screens/Me';
+import { Notifications } from './screens/Notifications';
+import { Outbox } from './screens/Outbox';
+import { RoundPage } from './screens/RoundPage';
+import { Rounds } from './screens/Rounds';
+import './app.css';
+
+type Role = Session['user']['roles'][number];
+
+/** The tabs a person's roles give them, in the order their work comes. */
+const TABS: { key: string; title: Word; icon: ReactNode; roles: Role[] | 'all' }[] = [
+  { key: 'rounds', title: 'rounds', icon: <TeamOutline />, roles: ['inspector', 'round_lead'] },
+  { key: 'department', title: 'myFindings', icon: <UnorderedListOutline />, roles: ['department_staff'] },
+  { key: 'verify', title: 'verifyQueue', icon: <CheckShieldOutline />, roles: ['verifier'] },
+  { key: 'audit', title: 'auditQueue', icon: <FileOutline />, roles: ['discipline_office'] },
+  { key: 'notifications', title: 'notifications', icon: <BellOutline />, roles: 'all' },
+  { key: 'outbox', title: 'outbox', icon: <SendOutline />, roles: ['inspector', 'round_lead'] },
+  { key: 'me', title: 'me', icon: <UserOutline />, roles: 'all' },
+];
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return online;
+}
+
+export function App() {
+  const { t } = useLang();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const route = useRoute();
+  const online = useOnline();
+  const outbox = useOutbox();
+  useEffect(() => {
+    void savedSession().then(setSession);
+    const stop = onSessionChange(setSession);
+    return () => void stop();
+  }, []);
+  if (session === undefined) return null;
+  if (session === null) return <Login />;
+
+  const tabs = TABS.filter((tab) => tab.roles === 'all' || tab.roles.some((role) => session.user.roles.includes(role)));
+  const [screen = tabs[0].key, id] = route;
+  const page = (() => {
+    if (screen === 'rounds' && id) return <RoundPage roundId={id} user={session.user} />;
+    if (screen === 'findings' && id) return <FindingPage findingId={id} />;
+    switch (screen) {
+      case 'rounds':
+        return <Rounds user={session.user} />;
+      case 'department':
+        return <DepartmentFindings />;
+      case 'verify':
+        return <VerifyQueue />;
+      case 'audit':
+        return <AuditQueue />;
+      case 'notifications':
+        return <Notifications />;
+      case 'outbox':
+        return <Outbox />;
+      default:
+        return <Me user={session.user} />;
+    }
+  })();
+  const tab = tabs.find((candidate) => candidate.key === screen);
+  return (
+    <div className="app">
+      {tab ? (
+        <header className="top">
+          <h1 className="screen-title">{t(tab.title)}</h1>
+        </header>
+      ) : (
+        <NavBar className="top" onBack={() => history.back()} back={t('back')}>
+          {t(screen === 'findings' ? 'finding' : 'rounds')}
+        </NavBar>
+      )}
+      {!online && (
+        <NoticeBar content={t('offline')} color="alert" />
+      )}
+      <main className="body">{page}</main>
+      <TabBar activeKey={tab?.key ?? null} onChange={(key) => go(key)} className="tabs">
+        {tabs.map((item) => (
+          <TabBar.Item
+            key={item.key}
+            title={t(item.title)}
+            icon={item.key === 'outbox' ? <Badge content={outbox.length || null}>{item.icon}</Badge> : item.icon}
+          />
+        ))}
+      </TabBar>
+      <SafeArea position="bottom" />
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { ConfigProvider } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { ReactNode, createContext, useContext, useState } from 'react';
+
+export type Lang = 'zh' | 'en';
+
+const WORDS = {
+  appName: ['三查 · 查房与整改', 'Triple rounds'],
+  username: ['用户名', 'Username'],
+  password: ['密码', 'Password'],
+  signIn: ['登录', 'Sign in'],
+  signInFailed: ['用户名或密码不正确', 'Wrong username or password'],
+  rounds: ['查房', 'Rounds'],
+  myFindings: ['本科室问题', 'My department'],
+  verifyQueue: ['待验证', 'To verify'],
+  auditQueue: ['结案审核', 'Closure audit'],
+  notifications: ['通知', 'Notifications'],
+  outbox: ['待发送', 'Outbox'],
+  me: ['我的', 'Me'],
+  language: ['语言', 'Language'],
+  signOut: ['退出登录', 'Sign out'],
+  signOutUnsent: ['还有 {n} 项未发送，退出将从本设备删除它们。确定退出？', '{n} items are not sent yet; signing out deletes them from this device. Sign out?'],
+  confirm: ['确定', 'Confirm'],
+  cancel: ['取消', 'Cancel'],
+  start: ['开始查房', 'Start round'],
+  submitRound: ['提交查房', 'Submit round'],
+  scheduledFor: ['计划日期', 'Scheduled'],
+  pass: ['合格', 'Pass'],
+  fail: ['不合格', 'Fail'],
+  notApplicable: ['不适用', 'N/A'],
+  logFinding: ['记录问题', 'Log a finding'],
+  title: ['问题', 'Title'],
+  description: ['描述', 'Description'],
+  severity: ['严重程度', 'Severity'],
+  department: ['责任科室', 'Responsible department'],
+  note: ['备注', 'Note'],
+  photos: ['照片', 'Photos'],
+  addPhoto: ['拍照 / 选择照片', 'Take or choose a photo'],
+  save: ['保存', 'Save'],
+  required: ['必填', 'Required'],
+  savedOffline: ['已保存在本设备，联网后自动发送', 'Saved on this device; it is sent when the network returns'],
+  sent: ['已发送', 'Sent'],
+  pending: ['待发送', 'Waiting to send'],
+  refused: ['被拒绝', 'Refused'],
+  retry: ['重试', 'Retry'],
+  discard: ['删除', 'Discard'],
+  outboxEmpty: ['没有待发送的内容', 'Nothing waiting to be sent'],
+  offline: ['离线：新记录保存在本设备', 'Offline: new entries stay on this device'],
+  deadline: ['整改时限', 'Deadline'],
+  state: ['状态', 'State'],
+  evidence: ['整改证据', 'Evidence'],
+  finding: ['问题详情', 'Finding'],
+  history: ['处理记录', 'History'],
+  nothing: ['暂无', 'Nothing here'],
+  measures: ['整改措施', 'Measures'],
+  committedDate: ['承诺完成日期', 'Committed date'],
+  reason: ['原因', 'Reason'],
+  proposedDeadline: ['申请的新时限', 'Proposed deadline'],
+  evidenceDate: ['证据日期', 'Evidence date'],
+  files: ['附件', 'Files'],
+  chainOk: ['审计链完整', 'Audit chain intact'],
+  chainBroken: ['审计链异常', 'Audit chain broken'],
+  entriesChecked: ['已校验 {n} 条', '{n} entries checked'],
+  required_reason: ['必审', 'Required'],
+  sampled: ['抽查', 'Sampled'],
+  back: ['返回', 'Back'],
+  needsNetwork: ['此操作需要联网', 'This needs a network connection'],
+  items: ['项', 'items'],
+  score: ['得分', 'Score'],
+  minor: ['一般', 'Minor'],
+  major: ['较重', 'Major'],
+  critical: ['严重', 'Critical'],
+  administrative: ['行政查房', 'Administrative'],
+  party_building: ['党建查房', 'Party-building'],
+  integrity: ['廉政查房', 'Integrity'],
+  planned: ['未开始', 'Planned'],
+  in_progress: ['进行中', 'In progress'],
+  submitted: ['已提交', 'Submitted'],
+  completed: ['已完成', 'Completed'],
+  cancelled: ['已取消', 'Cancelled'],
+  reported: ['已登记', 'Reported'],
+  assigned: ['已交办', 'Assigned'],
+  disputed: ['有异议', 'Disputed'],
+  rectifying: ['整改中', 'Rectifying'],
+  verifying: ['待验证', 'Verifying'],
+  closure_audit: ['待结案审核', 'Closure audit'],
+  closed: ['已销号', 'Closed'],
+  withdrawn: ['已撤回', 'Withdrawn'],
+  transferred: ['已移交', 'Transferred'],
+  on_track: ['正常', 'On track'],
+  due_soon: ['即将到期', 'Due soon'],
+  overdue: ['已超期', 'Overdue'],
+  escalated: ['已督办', 'Escalated'],
+  SUBMIT_PLAN: ['提交整改方案', 'Submit plan'],
+  SUBMIT_EVIDENCE: ['提交整改证据', 'Submit evidence'],
+  REQUEST_EXTENSION: ['申请延期', 'Request extension'],
+  DISPUTE: ['提出异议', 'Dispute'],
+  VERIFY_ACCEPT: ['验证通过', 'Accept'],
+  VERIFY_REJECT: ['退回整改', 'Reject'],
+  AUDIT_APPROVE: ['同意结案', 'Approve closure'],
+  AUDIT_REJECT: ['不同意结案', 'Reject closure'],
+  REOPEN: ['重新打开', 'Reopen'],
+  TRANSFER: ['移交', 'Transfer'],
+  UPHOLD: ['维持原判', 'Uphold'],
+  WITHDRAW: ['撤回', 'Withdraw'],
+  APPROVE_EXTENSION: ['同意延期', 'Approve extension'],
+  DENY_EXTENSION: ['拒绝延期', 'Deny extension'],
+  ASSIGN: ['交办', 'Assign'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type Word = keyof typeof WORDS;
+export type Translate = (word: Word | string, values?: Record<string, string | number>) => string;
+
+const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void; t: Translate }>(null as never);
+
+/** Chinese unless the user chose English on this device. */
+export function LangProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(localStorage.getItem('lang') === 'en' ? 'en' : 'zh');
+  const setLang = (next: Lang) => {
+    localStorage.setItem('lang', next);
+    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+    setLangState(next);
+  };
+  // Unknown words (a state or event the app has no label for yet) show as the server names them.
+  const t: Translate = (word, values = {}) => {
+    const pair = (WORDS as Record<string, readonly [string, string]>)[word];
+    const text = pair ? pair[lang === 'zh' ? 0 : 1] : word;
+    return text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+  };
+  return (
+    <LangContext.Provider value={{ lang, setLang, t }}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>{children}</ConfigProvider>
+    </LangContext.Provider>
+  );
+}
+
+export const useLang = () => useContext(LangContext);

@@ -1,0 +1,112 @@
+import { useEffect, useState } from 'react';
+import { api, reasonOf, uploadAttachment } from './api/client';
+import { OutboxItem, db } from './db';
+
+const changed = new EventTarget();
+const announce = () => changed.dispatchEvent(new Event('change'));
+
+/** An item as captured: the outbox adds its state and time. */
+export type Captured = OutboxItem extends infer Item ? (Item extends OutboxItem ? Omit<Item, 'state' | 'createdAt'> : never) : never;
+
+export async function enqueue(item: Captured): Promise<void> {
+  await (await db).put('outbox', { ...item, state: 'pending', createdAt: new Date().toISOString() } as OutboxItem);
+  announce();
+  void sync();
+}
+
+export const outboxItems = async () => (await (await db).getAll('outbox')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+
+export async function discard(id: string): Promise<void> {
+  await (await db).delete('outbox', id);
+  announce();
+}
+
+export async function retry(id: string): Promise<void> {
+  const item = await (await db).get('outbox', id);
+  if (item) await (await db).put('outbox', { ...item, state: 'pending', error: undefined });
+  announce();
+  void sync();
+}
+
+export async function clearOutbox(): Promise<void> {
+  await (await db).clear('outbox');
+  announce();
+}
+
+/** The outbox's items, kept current. */
+export function useOutbox(): OutboxItem[] {
+  const [items, setItems] = useState<OutboxItem[]>([]);
+  useEffect(() => {
+    const load = () => void outboxItems().then(setItems);
+    load();
+    changed.addEventListener('change', load);
+    return () => changed.removeEventListener('change', load);
+  }, []);
+  return items;
+}
+
+/** Raised when the network, not the server, failed: the item waits for the next attempt. */
+class Unreachable extends Error {}
+/** The server refused the item: it is kept, with the reason, for the user to see. */
+class Refused extends Error {}
+
+async function answered<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await call;
+  } catch {
+    throw new Unreachable();
+  }
+  if (result.response.ok) return result.data as T;
+  // Unauthenticated, throttled or the server failing: try again later rather than give up on it.
+  if (result.response.status === 401 || result.response.status === 429 || result.response.status >= 500) throw new Unreachable();
+  throw new Refused(`${result.response.status} ${reasonOf(result.error)}`);
+}
+
+/** Uploads the photos not yet uploaded, remembering each id on the stored item as it goes. */
+async function upload(item: OutboxItem): Promise<string[]> {
+  for (const [index, photo] of item.photos.entries()) {
+    if (photo.attachmentId) continue;
+    const attachment = await answered(uploadAttachment(photo, `${item.id}-photo-${index}`));
+    item.photos[index] = { ...photo, attachmentId: attachment.id };
+    await (await db).put('outbox', item);
+  }
+  return item.photos.map((photo) => photo.attachmentId!);
+}
+
+async function send(item: OutboxItem): Promise<void> {
+  const attachmentIds = await upload(item);
+  const headers = { 'Idempotency-Key': item.id };
+  if (item.kind === 'finding') {
+    await answered(api.POST('/rounds/{id}/findings', { params: { path: { id: item.roundId } }, body: { ...item.body, attachmentIds }, headers }));
+  } else {
+    const body = item.body.raiseFinding ? { ...item.body, raiseFinding: { ...item.body.raiseFinding, attachmentIds } } : item.body;
+    await answered(api.PUT('/rounds/{id}/results/{itemCode}', { params: { path: { id: item.roundId, itemCode: item.itemCode } }, body, headers }));
+  }
+}
+
+let syncing: Promise<void> | null = null;
+
+/** Sends the pending items in the order they were captured; stops at the first the network fails. */
+export function sync(): Promise<void> {
+  syncing ??= (async () => {
+    for (const item of await outboxItems()) {
+      if (item.state !== 'pending') continue;
+      try {
+        await send(item);
+        await (await db).delete('outbox', item.id);
+      } catch (error) {
+        if (error instanceof Unreachable) break;
+        await (await db).put('outbox', { ...item, state: 'refused', error: error instanceof Refused ? error.message : String(error) });
+      }
+      announce();
+    }
+  })().finally(() => {
+    syncing = null;
+    announce();
+  });
+  return syncing;
+}
+
+window.addEventListener('online', () => void sync());
+setInterval(() => void sync(), 30_000);

@@ -1,0 +1,30 @@
+import { List, Tag } from 'antd-mobile';
+import { api } from '../api/client';
+import { useLang } from '../i18n';
+import { go } from '../route';
+import { body, useLoad } from './common';
+
+/** The person's notifications, newest first; opening one marks it read. */
+export function Notifications() {
+  const { t } = useLang();
+  const { data, error } = useLoad(() => body(api.GET('/me/notifications', { params: { query: { limit: 100 } } })), []);
+  if (error) return <p className="pad error-text">{error}</p>;
+  return (
+    <List>
+      {(data?.items ?? []).map((notification) => (
+        <List.Item
+          key={notification.id}
+          onClick={() => {
+            void api.POST('/me/notifications/{id}/read', { params: { path: { id: notification.id } } });
+            go('findings', notification.findingId);
+          }}
+          description={new Date(notification.createdAt).toLocaleString()}
+          extra={notification.readAt ? null : <Tag color="danger">•</Tag>}
+        >
+          {t(notification.type)} · {String((notification.detail as { title?: string }).title ?? '')}
+        </List.Item>
+      ))}
+      {data?.items.length === 0 && <List.Item>{t('nothing')}</List.Item>}
+    </List>
+  );
+}

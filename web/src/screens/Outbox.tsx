@@ -1,0 +1,46 @@
+import { Button, List, Space, Tag } from 'antd-mobile';
+import { useLang } from '../i18n';
+import { discard, retry, sync, useOutbox } from '../outbox';
+
+/** What this device has not sent yet, and what the server refused, with its reason. */
+export function Outbox() {
+  const { t } = useLang();
+  const items = useOutbox();
+  return (
+    <div>
+      <List>
+        {items.map((item) => (
+          <List.Item
+            key={item.id}
+            data-outbox-item={item.id}
+            description={
+              <>
+                {new Date(item.createdAt).toLocaleString()} · {item.photos.length} {t('photos')}
+                {item.error && <div className="error-text">{item.error}</div>}
+              </>
+            }
+            extra={
+              <Space direction="vertical">
+                <Tag color={item.state === 'refused' ? 'danger' : 'warning'}>{t(item.state)}</Tag>
+                {item.state === 'refused' && (
+                  <>
+                    <Button size="small" onClick={() => void retry(item.id)}>{t('retry')}</Button>
+                    <Button size="small" color="danger" onClick={() => void discard(item.id)}>{t('discard')}</Button>
+                  </>
+                )}
+              </Space>
+            }
+          >
+            {item.label}
+          </List.Item>
+        ))}
+        {items.length === 0 && <List.Item>{t('outboxEmpty')}</List.Item>}
+      </List>
+      {items.some((item) => item.state === 'pending') && (
+        <div className="pad">
+          <Button block size="large" color="primary" onClick={() => void sync()}>{t('retry')}</Button>
+        </div>
+      )}
+    </div>
+  );
+}

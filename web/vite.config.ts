@@ -1,0 +1,42 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/** The tablet app, served by the service under /app from dist/app. */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/app/',
+  build: { outDir: '../dist/app', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      manifest: {
+        name: '三查 · 查房与整改',
+        short_name: '三查',
+        description: 'Triple-round inspections and rectification',
+        lang: 'zh-CN',
+        start_url: '/app/',
+        scope: '/app/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#1677ff',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,woff2}'],
+        navigateFallback: '/app/index.html',
+        navigateFallbackAllowlist: [/^\/app\//],
+        // The last answer of every API read, so the app opens with its lists on a ward without Wi-Fi.
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && !url.pathname.startsWith('/app/'),
+            handler: 'NetworkFirst',
+            options: { cacheName: 'api', networkTimeoutSeconds: 5 },
+          },
+        ],
+      },
+    }),
+  ],
+});
