@@ -64,7 +64,9 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
 async function serveTabletApp(app: NestFastifyApplication): Promise<void> {
   const root = join(__dirname, '..', 'app');
   if (!existsSync(join(root, 'index.html'))) return;
-  await app.register(fastifyStatic, { root, prefix: '/app/', redirect: true });
+  await app.register(fastifyStatic, { root, prefix: '/app/' });
+  // The address people type has no trailing slash; the app's relative assets need one.
+  app.getHttpAdapter().getInstance().get('/app', (_request, reply) => reply.redirect('/app/', 301));
 }
 
 /**

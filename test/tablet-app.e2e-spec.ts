@@ -57,7 +57,7 @@ describe('the tablet app', () => {
     const page = await context.newPage();
     pages.push(page);
     page.on('pageerror', (error) => console.error(`${username}: ${error.stack}`));
-    await page.goto(`${service.api.origin}/app/`);
+    await page.goto(`${service.api.origin}/app`);
     await page.fill('#username', username);
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
