@@ -1,12 +1,14 @@
 /**
  * The tablet app in a real browser (Debian's Chromium through playwright-core) against the built
  * service: a finding logged on a ward, one more logged offline, both synced exactly once, then
- * plan, evidence, rejection, acceptance and the closure audit, each by the person whose work it is.
+ * plan, evidence, rejection, evidence again from a phone in English and offline, acceptance and the
+ * closure audit with its case file, each by the person whose work it is; and an offline decision the
+ * server refuses on sync, shown with its reason.
  * Screenshots of each screen go to test-artifacts/screenshots. Needs `npm run build` (the test
  * script runs it first).
  */
 import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import sharp from 'sharp';
@@ -16,6 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
 const TABLET = { width: 1024, height: 768 };
 const PORTRAIT = { width: 768, height: 1024 };
+const PHONE = { width: 390, height: 844 };
 
 describe('the tablet app', () => {
   let service: RunningService;
@@ -25,6 +28,7 @@ describe('the tablet app', () => {
   let photo: string;
 
   beforeAll(async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     service = await startService(2);
     hospital = await seedHospital(service.api);
@@ -47,6 +51,8 @@ describe('the tablet app', () => {
 
   /** Every page opened, so a failure leaves a screenshot of each beside the others. */
   const pages: Page[] = [];
+  /** Uncaught errors in the app: none is expected, online or off. */
+  const pageErrors: string[] = [];
   afterEach(async () => {
     for (const [i, page] of pages.entries()) if (!page.isClosed()) await page.screenshot({ path: join(SHOTS, `failure-state-${i}.png`) });
   });
@@ -56,13 +62,21 @@ describe('the tablet app', () => {
     const context = await browser.newContext({ viewport, locale: 'zh-CN', hasTouch: true });
     const page = await context.newPage();
     pages.push(page);
-    page.on('pageerror', (error) => console.error(`${username}: ${error.stack}`));
+    page.on('pageerror', (error) => pageErrors.push(`${username}: ${error.stack}`));
     await page.goto(`${service.api.origin}/app`);
     await page.fill('#username', username);
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForSelector('.tabs');
     return { context, page };
+  }
+
+  /** The fixture photo, through the file chooser the camera button opens; waits for its preview. */
+  async function attachPhoto(page: Page, input: string): Promise<void> {
+    const chooser = page.waitForEvent('filechooser');
+    await page.click(`label[for=${input}]`);
+    await (await chooser).setFiles(photo);
+    await page.waitForSelector('.adm-popup-body:visible .thumbs img');
   }
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
@@ -87,7 +101,7 @@ describe('the tablet app', () => {
   const findingsOf = async (roundId: string) =>
     (await service.api.expectOk('GET', `/findings?roundId=${roundId}&limit=100`, hospital.lead.token)).items as { id: string; title: string; state: string; severity: string }[];
 
-  it('takes findings from the ward to closure: offline capture, exactly-once sync, every role at tablet size', async () => {
+  it('takes findings from the ward to closure: offline capture and actions, exactly-once sync, refusals shown, tablet and phone, Chinese and English', async () => {
     const round = await service.api.expectOk('POST', '/rounds', hospital.lead.token, {
       types: ['administrative'], departmentId: hospital.ward, scheduledFor: '2026-11-24', leadId: hospital.lead.id, teamMemberIds: [hospital.inspector.id],
     });
@@ -97,7 +111,7 @@ describe('the tablet app', () => {
     await lead.page.click('.adm-list-item');
     await lead.page.click('text=开始查房');
     await lead.page.waitForSelector('[data-item] .big-buttons');
-    await shot(lead.page, '1-round-checklist');
+    await shot(lead.page, '01-round-checklist');
     await expectAccessible(lead.page);
 
     // The first item fails, with a photo from the camera (the file chooser).
@@ -105,11 +119,8 @@ describe('the tablet app', () => {
     await lead.page.click(`[data-item="${items[0]}"] >> text=不合格`);
     await lead.page.fill('#finding-note', '抢救车药品过期 expired drugs');
     await lead.page.click('.adm-popup-body:visible >> text="严重"');
-    const chooser = lead.page.waitForEvent('filechooser');
-    await lead.page.click('label[for=finding-photos]');
-    await (await chooser).setFiles(photo);
-    await lead.page.waitForSelector('.adm-popup-body:visible .thumbs img');
-    await shot(lead.page, '2-failed-item-form');
+    await attachPhoto(lead.page, 'finding-photos');
+    await shot(lead.page, '02-failed-item-form');
     await lead.page.click('.adm-popup-body:visible button[type=submit]');
     await lead.page.waitForSelector(`[data-item="${items[0]}"] .adm-tag >> text=不合格`);
 
@@ -123,7 +134,7 @@ describe('the tablet app', () => {
     await lead.page.click('.adm-popup-body:visible button[type=submit]');
     await lead.page.click('.tabs >> text=待发送');
     await lead.page.waitForSelector('[data-outbox-item]');
-    await shot(lead.page, '3-outbox-offline');
+    await shot(lead.page, '03-outbox-offline');
     expect((await findingsOf(round.id)).map((finding) => finding.title)).not.toContain('消防通道堵塞');
 
     // Back online, the first answer is lost on the way back: the retry is answered from the Idempotency-Key.
@@ -166,7 +177,7 @@ describe('the tablet app', () => {
     // The ward's staff: the plan, then the evidence with a file, on a portrait tablet.
     const staff = await signIn('staff', PORTRAIT);
     await staff.page.waitForSelector('text=消防通道堵塞');
-    await shot(staff.page, '4-department-findings');
+    await shot(staff.page, '04-department-findings');
     await expectAccessible(staff.page);
     await staff.page.click('text=消防通道堵塞');
     await staff.page.click('button >> text=提交整改方案');
@@ -176,32 +187,75 @@ describe('the tablet app', () => {
     await staff.page.waitForSelector('.adm-card-header >> text=整改中');
     await staff.page.click('button >> text=提交整改证据');
     await staff.page.fill('#event-note', '已清理 cleared');
-    const evidenceChooser = staff.page.waitForEvent('filechooser');
-    await staff.page.click('label[for=evidence-files]');
-    await (await evidenceChooser).setFiles(photo);
-    await staff.page.waitForSelector('.adm-popup-body:visible .thumbs img');
+    await attachPhoto(staff.page, 'evidence-files');
     await staff.page.click('.adm-popup-body:visible button[type=submit]');
     await staff.page.waitForSelector('.adm-card-header >> text=待验证');
-    await shot(staff.page, '5-finding-with-evidence');
+    await shot(staff.page, '05-finding-with-evidence');
 
     // The verifier sends it back, then (after new evidence) accepts it.
     const verifier = await signIn('verifier');
     await verifier.page.click('text=消防通道堵塞');
     await verifier.page.waitForSelector('text=已清理 cleared');
-    await shot(verifier.page, '6-verifier-side-by-side');
+    await shot(verifier.page, '06-verifier-side-by-side');
     await verifier.page.click('button >> text=退回整改');
     await verifier.page.fill('#event-reason', '照片未显示通道 the photo does not show the exit');
     await verifier.page.click('.adm-popup-body:visible button[type=submit]');
     await verifier.page.waitForSelector('.adm-card-header >> text=整改中');
-    await staff.page.reload();
-    await staff.page.click('button >> text=提交整改证据');
-    await staff.page.fill('#event-note', '补充照片 the exit, cleared');
-    const again = staff.page.waitForEvent('filechooser');
-    await staff.page.click('label[for=evidence-files]');
-    await (await again).setFiles(photo);
-    await staff.page.waitForSelector('.adm-popup-body:visible .thumbs img');
-    await staff.page.click('.adm-popup-body:visible button[type=submit]');
-    await staff.page.waitForSelector('.adm-card-header >> text=待验证');
+    await staff.context.close();
+
+    // The ward's contact answers on a phone, in English, in a lift with no signal: the evidence waits in the outbox.
+    const phone = await signIn('staff', PHONE);
+    await phone.page.click('.tabs >> text=我的');
+    await phone.page.click('text=English');
+    await phone.page.click('.tabs >> text=My department');
+    await phone.page.click('text=消防通道堵塞');
+    await phone.page.waitForSelector('button >> text=Submit evidence');
+    await shot(phone.page, '07-phone-finding-en');
+    await expectAccessible(phone.page);
+    await phone.context.setOffline(true);
+    await phone.page.click('button >> text=Submit evidence');
+    await phone.page.fill('#event-note', '补充照片 the exit, cleared');
+    await attachPhoto(phone.page, 'evidence-files');
+    await phone.page.click('.adm-popup-body:visible button[type=submit]');
+    await phone.page.waitForSelector('.adm-notice-bar >> text=Waiting to send: Submit evidence');
+    await phone.page.waitForSelector('text=Saved on this device', { state: 'detached' });
+    await shot(phone.page, '08-phone-evidence-offline');
+    expect((await service.api.expectOk('GET', `/findings/${blocked.id}`, hospital.staff.token)).state).toBe('rectifying');
+
+    // The signal returns: the evidence is sent once, with its photo, and the page shows what the server made of it.
+    await phone.context.setOffline(false);
+    await phone.page.waitForSelector('.adm-card-header >> text="Verifying"');
+    const resubmitted = await service.api.expectOk('GET', `/findings/${blocked.id}`, hospital.staff.token);
+    expect(resubmitted.evidence.note).toBe('补充照片 the exit, cleared');
+    expect(resubmitted.evidence.attachments).toHaveLength(1);
+    const evidenceEvents = async () =>
+      (await service.api.expectOk('GET', `/findings/${blocked.id}/audit?limit=100`, hospital.staff.token)).items.filter((entry: { event: string }) => entry.event === 'SUBMIT_EVIDENCE');
+    expect(await evidenceEvents()).toHaveLength(2);
+
+    // A plan decided offline on the other finding, which a colleague answered meanwhile: refused on sync (If-Match), with the reason.
+    await phone.page.goto(`${service.api.origin}/app/#/findings/${failed.id}`);
+    await phone.context.setOffline(true);
+    await phone.page.click('button >> text=Submit plan');
+    await phone.page.fill('#event-measures', 'replace expired drugs');
+    await phone.page.fill('#event-committedDate', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+    await phone.page.click('.adm-popup-body:visible button[type=submit]');
+    await phone.page.waitForSelector('.adm-notice-bar >> text=Waiting to send: Submit plan');
+    await service.api.expectOk('POST', `/findings/${failed.id}/events`, hospital.staff.token, {
+      type: 'SUBMIT_PLAN', measures: '更换过期药品 by a colleague', committedDate: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+    });
+    await phone.context.setOffline(false);
+    await phone.page.waitForSelector('.adm-notice-bar >> text=Refused: Submit plan');
+    await phone.page.click('.tabs >> text=Outbox');
+    const refusal = await phone.page.textContent('[data-outbox-item] .error-text');
+    expect(refusal).toMatch(/^412 .*version/);
+    await shot(phone.page, '09-phone-outbox-refused');
+    await expectAccessible(phone.page);
+    await phone.page.waitForSelector('[data-outbox-item] button >> text=Open');
+    await phone.page.click('[data-outbox-item] >> text=Discard');
+    await phone.page.waitForSelector('text=Nothing waiting to be sent');
+    expect((await service.api.expectOk('GET', `/findings/${failed.id}`, hospital.staff.token)).measures).toBe('更换过期药品 by a colleague');
+    await phone.context.close();
+
     await verifier.page.reload();
     await verifier.page.click('button >> text=验证通过');
     await verifier.page.click('.adm-popup-body:visible button[type=submit]');
@@ -210,13 +264,24 @@ describe('the tablet app', () => {
     // The discipline office approves the closure from its queue, under the audit chain's status.
     const office = await signIn('discipline');
     await office.page.waitForSelector('text=审计链完整');
-    await shot(office.page, '7-closure-audit-queue');
+    await shot(office.page, '10-closure-audit-queue');
     await expectAccessible(office.page);
     await office.page.click('text=消防通道堵塞');
     await office.page.click('button >> text=同意结案');
     await office.page.click('.adm-popup-body:visible button[type=submit]');
     await office.page.waitForSelector('.adm-card-header >> text=已销号');
-    await shot(office.page, '8-closed-timeline');
+    await shot(office.page, '11-closed-timeline');
+
+    // Its case file: every entry linked, every file intact, as the office will print it.
+    await office.page.click('button >> text=案卷');
+    await office.page.waitForSelector('.adm-popup-body:visible >> text=审计链完整');
+    const trailLength = (await service.api.expectOk('GET', `/findings/${blocked.id}/audit?limit=100`, discipline.token)).items.length;
+    expect(await office.page.$$eval('[data-case-entry] .adm-tag', (tags) => tags.map((tag) => tag.textContent))).toEqual(Array(trailLength).fill('已链接'));
+    await shot(office.page, '12-case-file');
+    const printed = office.context.waitForEvent('page');
+    await office.page.click('.adm-popup-body:visible >> text=打印');
+    const print = await printed;
+    await print.waitForSelector('text=消防通道堵塞');
 
     const closed = await service.api.expectOk('GET', `/findings/${blocked.id}`, discipline.token);
     expect(closed.state).toBe('closed');
@@ -224,6 +289,46 @@ describe('the tablet app', () => {
     expect(trail.items.map((entry: { event: string }) => entry.event)).toEqual(
       expect.arrayContaining(['SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_REJECT', 'VERIFY_ACCEPT', 'AUDIT_APPROVE']),
     );
-    for (const session of [staff, verifier, office]) await session.context.close();
+
+    // A later check finds the exit blocked again: the office reopens the closed finding, with its reason.
+    await print.close();
+    await office.page.click('.adm-popup-body:visible >> text=关闭');
+    await office.page.click('button >> text=重新打开');
+    await office.page.fill('#event-reason', '复查发现通道再次堵塞 blocked again');
+    await office.page.click('.adm-popup-body:visible button[type=submit]');
+    await office.page.waitForSelector('.adm-card-header >> text=整改中');
+    const reopened = (await service.api.expectOk('GET', `/findings/${blocked.id}/audit?limit=100`, discipline.token)).items.at(-1);
+    expect(reopened).toMatchObject({ event: 'REOPEN', actorId: discipline.id, payload: { reason: '复查发现通道再次堵塞 blocked again' } });
+    for (const session of [verifier, office]) await session.context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('starts a round and goes through its checklist with no network, then sends it all in order', async () => {
+    const round = await service.api.expectOk('POST', '/rounds', hospital.lead.token, {
+      types: ['administrative'], departmentId: hospital.ward, scheduledFor: '2026-11-25', leadId: hospital.lead.id, teamMemberIds: [hospital.inspector.id],
+    });
+    const lead = await signIn('lead', PHONE);
+    await lead.page.click(`text=2026-11-25`);
+    await lead.page.waitForSelector('text=开始查房');
+    await lead.context.setOffline(true);
+    await lead.page.click('button >> text=开始查房');
+    await lead.page.waitForSelector('[data-item] .big-buttons');
+    const items = await lead.page.$$eval('[data-item]', (cards) => cards.map((card) => card.getAttribute('data-item')!));
+    for (const code of items) await lead.page.click(`[data-item="${code}"] >> text=合格`);
+    await lead.page.waitForSelector(`[data-item="${items.at(-1)}"] .adm-tag >> text=待发送`);
+    await expectAccessible(lead.page);
+    expect((await service.api.expectOk('GET', `/rounds/${round.id}`, hospital.lead.token)).state).toBe('planned');
+
+    await lead.context.setOffline(false);
+    await lead.page.waitForSelector('button >> text=提交查房');
+    const { parts } = await service.api.expectOk('GET', `/rounds/${round.id}/results`, hospital.lead.token);
+    expect(parts[0].items.map((item: { result: string }) => item.result)).toEqual(items.map(() => 'pass'));
+    await lead.page.click('button >> text=提交查房');
+    // Nothing failed: the round is complete once submitted.
+    await lead.page.waitForSelector('.adm-card-header >> text=已完成');
+    const trail = await service.api.expectOk('GET', `/rounds/${round.id}/audit?limit=100`, hospital.lead.token);
+    expect(trail.items.map((entry: { event: string }) => entry.event)).toEqual(['PLAN', 'START', ...items.map(() => 'RECORD_RESULT'), 'SUBMIT', 'COMPLETE']);
+    await lead.context.close();
+    expect(pageErrors).toEqual([]);
   });
 });

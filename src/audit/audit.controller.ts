@@ -1,5 +1,5 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
@@ -28,7 +28,10 @@ export class AuditController {
   /** The finding's whole history with each entry's chain link and each file's check; `?format=html` to print. */
   @Get('findings/:id/case-file')
   @AllowAnyUser()
-  @ApiProduces('application/json', 'text/html')
+  @ApiExtraModels(CaseFileDto)
+  @ApiOkResponse({
+    content: { 'application/json': { schema: { $ref: getSchemaPath(CaseFileDto) } }, 'text/html': { schema: { type: 'string' } } },
+  })
   caseFile(@Auth() auth: AuthUser, @UuidParam() id: string, @Query() query: CaseFileQuery): Promise<CaseFileDto | StreamableFile> {
     return this.caseFiles.caseFile(auth, id, query);
   }

@@ -1,5 +1,5 @@
-import { Badge, NavBar, NoticeBar, SafeArea, TabBar } from 'antd-mobile';
-import { BellOutline, CheckShieldOutline, FileOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
+import { Badge, Button, NoticeBar, SafeArea, TabBar } from 'antd-mobile';
+import { BellOutline, CheckShieldOutline, FileOutline, LeftOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
 import { ReactNode, useEffect, useState } from 'react';
 import { onSessionChange, savedSession } from './api/client';
 import type { Session } from './db';
@@ -25,7 +25,7 @@ const TABS: { key: string; title: Word; icon: ReactNode; roles: Role[] | 'all' }
   { key: 'verify', title: 'verifyQueue', icon: <CheckShieldOutline />, roles: ['verifier'] },
   { key: 'audit', title: 'auditQueue', icon: <FileOutline />, roles: ['discipline_office'] },
   { key: 'notifications', title: 'notifications', icon: <BellOutline />, roles: 'all' },
-  { key: 'outbox', title: 'outbox', icon: <SendOutline />, roles: ['inspector', 'round_lead'] },
+  { key: 'outbox', title: 'outbox', icon: <SendOutline />, roles: 'all' },
   { key: 'me', title: 'me', icon: <UserOutline />, roles: 'all' },
 ];
 
@@ -80,17 +80,19 @@ export function App() {
     }
   })();
   const tab = tabs.find((candidate) => candidate.key === screen);
+  // A round or a finding opened from a list: the way back is shown, the tab it came from stays lit.
+  const detail = id !== undefined;
   return (
     <div className="app">
-      {tab ? (
-        <header className="top">
-          <h1 className="screen-title">{t(tab.title)}</h1>
-        </header>
-      ) : (
-        <NavBar className="top" onBack={() => history.back()} back={t('back')}>
-          {t(screen === 'findings' ? 'finding' : 'rounds')}
-        </NavBar>
-      )}
+      {/* A plain header: antd-mobile's NavBar gives its back arrow a button role without a name. */}
+      <header className="top">
+        {detail && (
+          <Button className="back" fill="none" onClick={() => history.back()}>
+            <LeftOutline /> {t('back')}
+          </Button>
+        )}
+        <h1 className="screen-title">{t(detail ? (screen === 'findings' ? 'finding' : 'round') : (tab?.title ?? 'me'))}</h1>
+      </header>
       {!online && (
         <NoticeBar content={t('offline')} color="alert" />
       )}

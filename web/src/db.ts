@@ -1,7 +1,9 @@
 import { DBSchema, openDB } from 'idb';
-import type { components } from './api/schema';
+import type { components, paths } from './api/schema';
 
 export type Schemas = components['schemas'];
+export type FindingEventBody = paths['/findings/{id}/events']['post']['requestBody']['content']['application/json'];
+export type RoundEventBody = paths['/rounds/{id}/events']['post']['requestBody']['content']['application/json'];
 
 /** A photo taken on the device, downscaled, kept until it is uploaded. */
 export interface StoredPhoto {
@@ -13,11 +15,10 @@ export interface StoredPhoto {
   attachmentId?: string;
 }
 
-/** What was captured on the device and waits to be sent: a logged finding, or a checklist item's result. */
+/** What was done on the device and waits to be sent: a logged finding, a checklist item's result, or an action on a round or a finding. */
 export type OutboxItem = {
-  /** The client UUID: the finding's id, or the result's, and the Idempotency-Key of its request. */
+  /** The client UUID: the Idempotency-Key of its request, and a logged finding's id. */
   id: string;
-  roundId: string;
   label: string;
   createdAt: string;
   photos: StoredPhoto[];
@@ -25,8 +26,11 @@ export type OutboxItem = {
   /** The server's reason for a refusal. */
   error?: string;
 } & (
-  | { kind: 'finding'; body: Schemas['LogFindingDto'] }
-  | { kind: 'result'; itemCode: string; body: Schemas['RecordResultDto'] }
+  | { kind: 'finding'; roundId: string; body: Schemas['LogFindingDto'] }
+  | { kind: 'result'; roundId: string; itemCode: string; body: Schemas['RecordResultDto'] }
+  | { kind: 'roundEvent'; roundId: string; body: RoundEventBody }
+  /** Sent with If-Match: the version the user saw when deciding, so a finding changed meanwhile refuses it. */
+  | { kind: 'findingEvent'; findingId: string; version: number; body: FindingEventBody }
 );
 
 export interface Session {

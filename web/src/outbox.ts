@@ -8,6 +8,7 @@ const announce = () => changed.dispatchEvent(new Event('change'));
 /** An item as captured: the outbox adds its state and time. */
 export type Captured = OutboxItem extends infer Item ? (Item extends OutboxItem ? Omit<Item, 'state' | 'createdAt'> : never) : never;
 
+/** Keeps the item on the device and starts sending it. */
 export async function enqueue(item: Captured): Promise<void> {
   await (await db).put('outbox', { ...item, state: 'pending', createdAt: new Date().toISOString() } as OutboxItem);
   announce();
@@ -77,35 +78,71 @@ async function upload(item: OutboxItem): Promise<string[]> {
 async function send(item: OutboxItem): Promise<void> {
   const attachmentIds = await upload(item);
   const headers = { 'Idempotency-Key': item.id };
-  if (item.kind === 'finding') {
-    await answered(api.POST('/rounds/{id}/findings', { params: { path: { id: item.roundId } }, body: { ...item.body, attachmentIds }, headers }));
-  } else {
-    const body = item.body.raiseFinding ? { ...item.body, raiseFinding: { ...item.body.raiseFinding, attachmentIds } } : item.body;
-    await answered(api.PUT('/rounds/{id}/results/{itemCode}', { params: { path: { id: item.roundId, itemCode: item.itemCode } }, body, headers }));
+  switch (item.kind) {
+    case 'finding':
+      await answered(api.POST('/rounds/{id}/findings', { params: { path: { id: item.roundId } }, body: { ...item.body, attachmentIds }, headers }));
+      break;
+    case 'result': {
+      const body = item.body.raiseFinding ? { ...item.body, raiseFinding: { ...item.body.raiseFinding, attachmentIds } } : item.body;
+      await answered(api.PUT('/rounds/{id}/results/{itemCode}', { params: { path: { id: item.roundId, itemCode: item.itemCode } }, body, headers }));
+      break;
+    }
+    case 'roundEvent':
+      await answered(api.POST('/rounds/{id}/events', { params: { path: { id: item.roundId } }, body: item.body, headers }));
+      break;
+    case 'findingEvent': {
+      const body = attachmentIds.length > 0 ? { ...item.body, attachmentIds } : item.body;
+      await answered(api.POST('/findings/{id}/events', { params: { path: { id: item.findingId } }, body, headers: { ...headers, 'If-Match': String(item.version) } }));
+    }
   }
 }
 
 let syncing: Promise<void> | null = null;
+/** Set when sync is asked for while one runs: what was added meanwhile is sent by another pass. */
+let asked = false;
 
 /** Sends the pending items in the order they were captured; stops at the first the network fails. */
 export function sync(): Promise<void> {
+  asked = true;
   syncing ??= (async () => {
-    for (const item of await outboxItems()) {
-      if (item.state !== 'pending') continue;
-      try {
-        await send(item);
-        await (await db).delete('outbox', item.id);
-      } catch (error) {
-        if (error instanceof Unreachable) break;
-        await (await db).put('outbox', { ...item, state: 'refused', error: error instanceof Refused ? error.message : String(error) });
+    while (asked) {
+      asked = false;
+      for (const item of await outboxItems()) {
+        if (item.state !== 'pending') continue;
+        try {
+          await send(item);
+          await (await db).delete('outbox', item.id);
+        } catch (error) {
+          if (error instanceof Unreachable) return;
+          await (await db).put('outbox', { ...item, state: 'refused', error: error instanceof Refused ? error.message : String(error) });
+        }
+        announce();
       }
-      announce();
     }
   })().finally(() => {
     syncing = null;
     announce();
   });
   return syncing;
+}
+
+/** How long an action waits for the server's answer before it is left to the outbox. */
+const ANSWER_WAIT_MS = 8_000;
+
+export type Outcome = { outcome: 'sent' } | { outcome: 'queued' } | { outcome: 'refused'; reason: string };
+
+/**
+ * An action goes through the outbox like a capture, so it survives a dropped network; online, the user
+ * waits for the answer. A refusal is handed back (and the item dropped) to be shown where it can be corrected.
+ */
+export async function submit(item: Captured): Promise<Outcome> {
+  await enqueue(item);
+  const timeout = new Promise<'waiting'>((resolve) => setTimeout(resolve, ANSWER_WAIT_MS, 'waiting'));
+  const left = await Promise.race([sync().then(async () => (await db).get('outbox', item.id)), timeout]);
+  if (left === undefined) return { outcome: 'sent' };
+  if (left === 'waiting' || left.state === 'pending') return { outcome: 'queued' };
+  await discard(item.id);
+  return { outcome: 'refused', reason: left.error ?? '' };
 }
 
 window.addEventListener('online', () => void sync());

@@ -12,4 +12,6 @@ export function useRoute(): string[] {
   return route;
 }
 
-export const go = (...parts: string[]) => (location.hash = `#/${parts.join('/')}`);
+export function go(...parts: string[]): void {
+  location.hash = `#/${parts.join('/')}`;
+}

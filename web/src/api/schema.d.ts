@@ -1402,6 +1402,59 @@ export interface components {
             to: Record<string, never>;
             requestId: string;
         };
+        CaseFileEntryDto: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @description Null for a failed login, where nobody is signed in. */
+            actorId: string | null;
+            actorRole: string;
+            /** @enum {string} */
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook";
+            /** @description Null for a security event about an unknown username. */
+            entityId: string | null;
+            event: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @description The state value before; null for a creation and for security events. */
+            from: Record<string, never>;
+            to: Record<string, never>;
+            requestId: string;
+            /** @description The actor's name when the entry was read; null for the service. */
+            actorName: string | null;
+            hash: string;
+            /** @description Whether the stored hash follows from the previous entry's and this entry's content. */
+            linked: boolean;
+        };
+        CaseFileAttachmentDto: {
+            id: string;
+            sha256: string;
+            size: number;
+            contentType: string;
+            originalName: string;
+            /** @description The day the evidence applies to, as the uploader gave it (form field `effectiveDate`). */
+            effectiveDate: string | null;
+            /**
+             * Format: date-time
+             * @description When the service received it.
+             */
+            uploadedAt: string;
+            uploadedBy: string;
+            /** @description The finding it belongs to, once a request has used it. */
+            findingId: string | null;
+            /** @description Whether the stored file still has the SHA-256 recorded. */
+            intact: boolean;
+        };
+        CaseFileDto: {
+            /** Format: date-time */
+            generatedAt: string;
+            finding: components["schemas"]["FindingDto"];
+            entries: components["schemas"]["CaseFileEntryDto"][];
+            attachments: components["schemas"]["CaseFileAttachmentDto"][];
+            /** @description True when every entry links and every file is intact. */
+            intact: boolean;
+        };
         ChainVerificationDto: {
             ok: boolean;
             /** @description Entries read and recomputed. */
@@ -2463,8 +2516,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
-                    "text/html": Record<string, never>;
+                    "application/json": components["schemas"]["CaseFileDto"];
+                    "text/html": string;
                 };
             };
         };

@@ -1,8 +1,9 @@
-import { Button, Card, Dialog, Form, Input, Popup, Space, Steps, Tag, TextArea } from 'antd-mobile';
-import { useState } from 'react';
-import { api, reasonOf, uploadAttachment } from '../api/client';
-import type { Schemas, StoredPhoto } from '../db';
+import { Button, Card, Dialog, Form, Input, List, NoticeBar, Popup, Space, Steps, Tag, TextArea, Toast } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { api, authFetch } from '../api/client';
+import type { FindingEventBody, Schemas, StoredPhoto } from '../db';
 import { useLang } from '../i18n';
+import { submit, useOutbox } from '../outbox';
 import { formatDay, body, Thumbnails, useLoad } from './common';
 import { PhotoPicker } from './PhotoPicker';
 import { useDepartments } from './Rounds';
@@ -42,14 +43,20 @@ export function FindingPage({ findingId }: { findingId: string }) {
   const finding = useLoad(() => body(api.GET('/findings/{id}', { params: { path: { id: findingId } } })), [findingId]);
   const trail = useLoad(() => body(api.GET('/findings/{id}/audit', { params: { path: { id: findingId }, query: { limit: 500 } } })), [findingId]);
   const [acting, setActing] = useState<string | null>(null);
+  const [caseFileOpen, setCaseFileOpen] = useState(false);
+  const waiting = useOutbox().filter((item) => item.kind === 'findingEvent' && item.findingId === findingId);
+
+  // An action sent from the outbox changed the finding: read it again when nothing is left waiting.
+  useEffect(() => {
+    if (waiting.length > 0) return;
+    finding.reload();
+    trail.reload();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [waiting.length]);
+
   if (finding.error) return <p className="pad error-text">{finding.error}</p>;
   if (!finding.data) return null;
   const f = finding.data;
-  const done = () => {
-    setActing(null);
-    finding.reload();
-    trail.reload();
-  };
   return (
     <div>
       <div className="side-by-side">
@@ -75,12 +82,18 @@ export function FindingPage({ findingId }: { findingId: string }) {
           )}
         </Card>
       </div>
+      {waiting.map((item) => (
+        <NoticeBar key={item.id} wrap color={item.state === 'refused' ? 'error' : 'alert'} content={`${t(item.state)}: ${item.label}${item.error ? ` — ${item.error}` : ''}`} />
+      ))}
       <div className="actions">
-        {f.availableEvents.filter((event) => event in EVENT_FIELDS).map((event) => (
-          <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
-            {t(event)}
-          </Button>
-        ))}
+        {/* One action at a time: the next is decided on what the server made of the one waiting. */}
+        {waiting.length === 0 &&
+          f.availableEvents.filter((event) => event in EVENT_FIELDS).map((event) => (
+            <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
+              {t(event)}
+            </Button>
+          ))}
+        <Button size="large" onClick={() => setCaseFileOpen(true)}>{t('caseFile')}</Button>
       </div>
       <Card title={t('history')} className="item-card">
         <Steps direction="vertical">
@@ -91,39 +104,38 @@ export function FindingPage({ findingId }: { findingId: string }) {
                 key={entry.seq}
                 status="finish"
                 title={`${t(entry.event)}${state ? ` → ${t(state)}` : ''}`}
-                description={`${new Date(entry.at).toLocaleString()} · ${entry.actorRole}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
+                description={`${new Date(entry.at).toLocaleString()} · ${t(entry.actorRole)}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
               />
             );
           })}
         </Steps>
       </Card>
-      {acting && <EventForm finding={f} event={acting} onClose={() => setActing(null)} onDone={done} />}
+      {acting && <EventForm finding={f} event={acting} onClose={() => setActing(null)} />}
+      {caseFileOpen && <CaseFile findingId={f.id} onClose={() => setCaseFileOpen(false)} />}
     </div>
   );
 }
 
-function EventForm({ finding, event, onClose, onDone }: { finding: Schemas['FindingDto']; event: string; onClose(): void; onDone(): void }) {
+function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']; event: string; onClose(): void }) {
   const { t } = useLang();
   const [files, setFiles] = useState<StoredPhoto[]>([]);
   const [busy, setBusy] = useState(false);
   const send = async (values: Record<string, string>) => {
     setBusy(true);
-    try {
-      const attachmentIds: string[] = [];
-      for (const file of files) attachmentIds.push((await body(uploadAttachment(file, crypto.randomUUID()))).id);
-      const payload = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
-      const { error, response } = await api.POST('/findings/{id}/events', {
-        params: { path: { id: finding.id } },
-        body: { type: event, ...payload, ...(attachmentIds.length > 0 && { attachmentIds }) } as never,
-        headers: { 'If-Match': String(finding.version), 'Idempotency-Key': crypto.randomUUID() },
-      });
-      if (!response.ok) return void Dialog.alert({ content: reasonOf(error) });
-      onDone();
-    } catch (error) {
-      Dialog.alert({ content: navigator.onLine ? reasonOf(error) : t('needsNetwork') });
-    } finally {
-      setBusy(false);
-    }
+    const payload = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
+    const answer = await submit({
+      id: crypto.randomUUID(),
+      kind: 'findingEvent',
+      findingId: finding.id,
+      version: finding.version,
+      label: `${t(event)} · ${finding.title}`,
+      photos: files,
+      body: { type: event, ...payload } as FindingEventBody,
+    });
+    setBusy(false);
+    if (answer.outcome === 'refused') return void Dialog.alert({ content: answer.reason });
+    if (answer.outcome === 'queued') Toast.show({ content: t('savedOffline') });
+    onClose();
   };
   return (
     <Popup visible onMaskClick={onClose} position="bottom" bodyStyle={{ maxHeight: '90vh', overflowY: 'auto' }}>
@@ -149,6 +161,69 @@ function EventForm({ finding, event, onClose, onDone }: { finding: Schemas['Find
           </Form.Item>
         )}
       </Form>
+    </Popup>
+  );
+}
+
+/** The finding's case file (案卷): every entry with its chain link, every file with its check, and a page to print. */
+function CaseFile({ findingId, onClose }: { findingId: string; onClose(): void }) {
+  const { t } = useLang();
+  const file = useLoad(async () => {
+    const answer = await body(api.GET('/findings/{id}/case-file', { params: { path: { id: findingId } } }));
+    // The JSON form unless ?format=html was asked for.
+    if (typeof answer === 'string') throw new Error(answer);
+    return answer;
+  }, [findingId]);
+  const print = async () => {
+    // Opened before the fetch, while the tap still allows a new window.
+    const page = window.open('', '_blank');
+    try {
+      const response = await authFetch(new Request(`${location.origin}/findings/${findingId}/case-file?format=html`));
+      if (!response.ok) throw new Error(`${response.status}`);
+      const url = URL.createObjectURL(await response.blob());
+      if (page) page.location.href = url;
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      page?.close();
+      Dialog.alert({ content: String(error) });
+    }
+  };
+  return (
+    <Popup visible onMaskClick={onClose} position="bottom" bodyStyle={{ maxHeight: '90vh', overflowY: 'auto' }}>
+      <List header={t('caseFile')}>
+        {file.error && <List.Item><span className="error-text">{file.error}</span></List.Item>}
+        {file.data && (
+          <>
+            <List.Item
+              extra={<Tag color={file.data.intact ? 'success' : 'danger'}>{t(file.data.intact ? 'chainOk' : 'chainBroken')}</Tag>}
+              description={t('entriesChecked', { n: file.data.entries.length })}
+            >
+              {file.data.finding.title}
+            </List.Item>
+            {file.data.entries.map((entry) => (
+              <List.Item
+                key={entry.seq}
+                data-case-entry={entry.seq}
+                description={`${new Date(entry.at).toLocaleString()} · ${entry.actorName ?? t('system')}`}
+                extra={<Tag color={entry.linked ? 'success' : 'danger'}>{t(entry.linked ? 'linked' : 'notLinked')}</Tag>}
+              >
+                {`${entry.seq}. ${t(entry.event)}`}
+              </List.Item>
+            ))}
+            {file.data.attachments.map((attachment) => (
+              <List.Item key={attachment.id} extra={<Tag color={attachment.intact ? 'success' : 'danger'}>{t(attachment.intact ? 'fileIntact' : 'fileChanged')}</Tag>}>
+                {attachment.originalName}
+              </List.Item>
+            ))}
+          </>
+        )}
+      </List>
+      <div className="pad">
+        <Space block direction="vertical">
+          <Button block size="large" color="primary" onClick={() => void print()}>{t('print')}</Button>
+          <Button block size="large" onClick={onClose}>{t('close')}</Button>
+        </Space>
+      </div>
     </Popup>
   );
 }

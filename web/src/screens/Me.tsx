@@ -19,7 +19,7 @@ export function Me({ user }: { user: Schemas['UserDto'] }) {
   return (
     <div>
       <List>
-        <List.Item description={user.roles.join(', ')}>{user.displayName}</List.Item>
+        <List.Item description={user.roles.map((role) => t(role)).join(', ')}>{user.displayName}</List.Item>
         <List.Item title={t('language')}>
           <Selector
             value={[lang]}

@@ -1,6 +1,7 @@
 import { Button, List, Space, Tag } from 'antd-mobile';
 import { useLang } from '../i18n';
 import { discard, retry, sync, useOutbox } from '../outbox';
+import { go } from '../route';
 
 /** What this device has not sent yet, and what the server refused, with its reason. */
 export function Outbox() {
@@ -15,7 +16,8 @@ export function Outbox() {
             data-outbox-item={item.id}
             description={
               <>
-                {new Date(item.createdAt).toLocaleString()} · {item.photos.length} {t('photos')}
+                {new Date(item.createdAt).toLocaleString()}
+                {item.photos.length > 0 && ` · ${item.photos.length} ${t('photos')}`}
                 {item.error && <div className="error-text">{item.error}</div>}
               </>
             }
@@ -24,8 +26,13 @@ export function Outbox() {
                 <Tag color={item.state === 'refused' ? 'danger' : 'warning'}>{t(item.state)}</Tag>
                 {item.state === 'refused' && (
                   <>
-                    <Button size="small" onClick={() => void retry(item.id)}>{t('retry')}</Button>
-                    <Button size="small" color="danger" onClick={() => void discard(item.id)}>{t('discard')}</Button>
+                    {/* A refused decision is taken again on the finding as it is now; a capture can simply be sent again. */}
+                    {item.kind === 'findingEvent' ? (
+                      <Button className="touch" onClick={() => go('findings', item.findingId)}>{t('open')}</Button>
+                    ) : (
+                      <Button className="touch" onClick={() => void retry(item.id)}>{t('retry')}</Button>
+                    )}
+                    <Button className="touch" color="danger" onClick={() => void discard(item.id)}>{t('discard')}</Button>
                   </>
                 )}
               </Space>

@@ -1,9 +1,9 @@
 import { Button, Card, Dialog, Form, Input, Popup, Radio, Selector, Space, Stepper, Tag, TextArea, Toast } from 'antd-mobile';
 import { useEffect, useState } from 'react';
-import { api, reasonOf } from '../api/client';
-import type { Schemas, StoredPhoto } from '../db';
+import { api } from '../api/client';
+import type { RoundEventBody, Schemas, StoredPhoto } from '../db';
 import { useLang } from '../i18n';
-import { enqueue, useOutbox } from '../outbox';
+import { enqueue, submit, useOutbox } from '../outbox';
 import { body, useLoad } from './common';
 import { PhotoPicker } from './PhotoPicker';
 import { useDepartments } from './Rounds';
@@ -28,7 +28,7 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
   const { t, lang } = useLang();
   const round = useLoad(() => body(api.GET('/rounds/{id}', { params: { path: { id: roundId } } })), [roundId]);
   const results = useLoad(() => body(api.GET('/rounds/{id}/results', { params: { path: { id: roundId } } })), [roundId]);
-  const outbox = useOutbox().filter((entry) => entry.roundId === roundId);
+  const outbox = useOutbox().filter((entry) => entry.kind !== 'findingEvent' && entry.roundId === roundId);
   const [failing, setFailing] = useState<{ type: RoundType; item: Item } | null>(null);
   const [logging, setLogging] = useState<RoundType | null>(null);
 
@@ -40,15 +40,11 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [outbox.length]);
 
-  const event = async (payload: { type: 'START' | 'SUBMIT'; roundType?: RoundType }) => {
-    const { error, response } = await api.POST('/rounds/{id}/events', {
-      params: { path: { id: roundId } },
-      body: payload as never,
-      headers: { 'Idempotency-Key': crypto.randomUUID() },
-    }).catch(() => ({ error: { message: t('needsNetwork') }, response: undefined }));
-    if (!response?.ok) return void Dialog.alert({ content: reasonOf(error) });
-    round.reload();
-    results.reload();
+  const event = async (body: RoundEventBody) => {
+    const label = `${t(body.type === 'START' ? 'start' : 'submitRound')}${'roundType' in body && body.roundType ? ` · ${t(body.roundType)}` : ''}`;
+    const answer = await submit({ id: crypto.randomUUID(), kind: 'roundEvent', roundId, label, photos: [], body });
+    if (answer.outcome === 'refused') return void Dialog.alert({ content: answer.reason });
+    if (answer.outcome === 'queued') Toast.show({ content: t('savedOffline') });
   };
 
   const record = async (type: RoundType, item: Item, result: 'pass' | 'not_applicable' | 'fail', draft?: FindingDraft) => {
@@ -87,13 +83,17 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
 
   if (round.error || results.error) return <p className="pad error-text">{round.error ?? results.error}</p>;
   if (!round.data || !results.data) return null;
-  const inProgress = round.data.state === 'in_progress';
+  const waitingEvent = (type: RoundEventBody['type'], roundType?: RoundType) =>
+    outbox.some((entry) => entry.kind === 'roundEvent' && entry.body.type === type && (!roundType || ('roundType' in entry.body && entry.body.roundType === roundType)));
+  // A start waiting in the outbox opens the checklist: the results queued after it are sent after it.
+  const starting = waitingEvent('START');
+  const inProgress = round.data.state === 'in_progress' || starting;
   const pendingResult = (code: string) => outbox.find((entry) => entry.kind === 'result' && entry.itemCode === code);
   return (
     <div>
-      <Card className="item-card" title={`${round.data.scheduledFor} · ${round.data.types.map((type) => t(type)).join(' / ')}`} extra={<Tag>{t(round.data.state)}</Tag>}>
+      <Card className="item-card" title={`${round.data.scheduledFor} · ${round.data.types.map((type) => t(type)).join(' / ')}`} extra={<Tag>{t(starting ? 'in_progress' : round.data.state)}</Tag>}>
         <Space wrap>
-          {round.data.availableEvents.includes('START') && (
+          {round.data.availableEvents.includes('START') && !starting && (
             <Button color="primary" size="large" onClick={() => void event({ type: 'START' })}>{t('start')}</Button>
           )}
           {inProgress &&
@@ -102,7 +102,7 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
             ))}
           {round.data.availableEvents.includes('SUBMIT') &&
             results.data.parts
-              .filter((part) => part.state === 'inspecting' && round.data!.parts.find((p) => p.type === part.type)?.leadId === user.id)
+              .filter((part) => part.state === 'inspecting' && round.data!.parts.find((p) => p.type === part.type)?.leadId === user.id && !waitingEvent('SUBMIT', part.type))
               .map((part) => (
                 <Button key={part.type} color="success" size="large" onClick={() => void event({ type: 'SUBMIT', roundType: part.type })}>
                   {`${t('submitRound')}${results.data!.parts.length > 1 ? ` · ${t(part.type)}` : ''}`}

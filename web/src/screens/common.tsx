@@ -43,9 +43,11 @@ function Thumbnail({ file }: { file: { id: string; originalName: string } }) {
   const [url, setUrl] = useState<string>();
   useEffect(() => {
     let objectUrl: string | undefined;
-    void authFetch(new Request(`${location.origin}/attachments/${file.id}/thumbnail`))
+    authFetch(new Request(`${location.origin}/attachments/${file.id}/thumbnail`))
       .then((response) => (response.ok ? response.blob() : undefined))
-      .then((blob) => blob && setUrl((objectUrl = URL.createObjectURL(blob))));
+      .then((blob) => blob && setUrl((objectUrl = URL.createObjectURL(blob))))
+      // Offline and not cached: the image's placeholder stays.
+      .catch(() => undefined);
     return () => {
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
