@@ -234,6 +234,7 @@ describe('the tablet app', () => {
 
     // A plan decided offline on the other finding, which a colleague answered meanwhile: refused on sync (If-Match), with the reason.
     await phone.page.goto(`${service.api.origin}/app/#/findings/${failed.id}`);
+    await phone.page.waitForSelector('button >> text=Submit plan');
     await phone.context.setOffline(true);
     await phone.page.click('button >> text=Submit plan');
     await phone.page.fill('#event-measures', 'replace expired drugs');
@@ -303,14 +304,19 @@ describe('the tablet app', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('starts a round and goes through its checklist with no network, then sends it all in order', async () => {
+  it('opens with no network, starts a round and goes through its checklist, then sends it all in order', async () => {
     const round = await service.api.expectOk('POST', '/rounds', hospital.lead.token, {
       types: ['administrative'], departmentId: hospital.ward, scheduledFor: '2026-11-25', leadId: hospital.lead.id, teamMemberIds: [hospital.inspector.id],
     });
     const lead = await signIn('lead', PHONE);
+    await lead.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await lead.page.click(`text=2026-11-25`);
+    await lead.page.waitForSelector('[data-item]');
     await lead.page.waitForSelector('text=开始查房');
+
+    // The phone was put away: with no network the app opens again from the service worker, with the round as last read.
     await lead.context.setOffline(true);
+    await lead.page.reload();
     await lead.page.click('button >> text=开始查房');
     await lead.page.waitForSelector('[data-item] .big-buttons');
     const items = await lead.page.$$eval('[data-item]', (cards) => cards.map((card) => card.getAttribute('data-item')!));
