@@ -28,6 +28,7 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
   const { t, lang } = useLang();
   const round = useLoad(() => body(api.GET('/rounds/{id}', { params: { path: { id: roundId } } })), [roundId]);
   const results = useLoad(() => body(api.GET('/rounds/{id}/results', { params: { path: { id: roundId } } })), [roundId]);
+  const departments = useDepartments();
   const outbox = useOutbox().filter((entry) => entry.kind !== 'findingEvent' && entry.roundId === roundId);
   const [failing, setFailing] = useState<{ type: RoundType; item: Item } | null>(null);
   const [logging, setLogging] = useState<RoundType | null>(null);
@@ -91,7 +92,7 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
   const pendingResult = (code: string) => outbox.find((entry) => entry.kind === 'result' && entry.itemCode === code);
   return (
     <div>
-      <Card className="item-card" title={`${round.data.scheduledFor} · ${round.data.types.map((type) => t(type)).join(' / ')}`} extra={<Tag>{t(starting ? 'in_progress' : round.data.state)}</Tag>}>
+      <Card className="item-card" title={`${round.data.scheduledFor} · ${departments.get(round.data.departmentId)?.name ?? ''} · ${round.data.types.map((type) => t(type)).join(' / ')}`} extra={<Tag>{t(starting ? 'in_progress' : round.data.state)}</Tag>}>
         <Space wrap>
           {round.data.availableEvents.includes('START') && !starting && (
             <Button color="primary" size="large" onClick={() => void event({ type: 'START' })}>{t('start')}</Button>
