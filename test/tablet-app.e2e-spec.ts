@@ -246,6 +246,8 @@ describe('the tablet app', () => {
     });
     await phone.context.setOffline(false);
     await phone.page.waitForSelector('.adm-notice-bar >> text=Refused: Submit plan');
+    // The page now shows the finding as the colleague left it, and what may be done with it now.
+    await phone.page.waitForSelector('button >> text=Submit evidence');
     await phone.page.click('.tabs >> text=Outbox');
     const refusal = await phone.page.textContent('[data-outbox-item] .error-text');
     expect(refusal).toMatch(/^412 .*version/);

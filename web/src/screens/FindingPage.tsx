@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, authFetch } from '../api/client';
 import type { FindingEventBody, Schemas, StoredPhoto } from '../db';
 import { useLang } from '../i18n';
-import { submit, useOutbox } from '../outbox';
+import { discard, submit, useOutbox } from '../outbox';
 import { formatDay, body, Thumbnails, useLoad } from './common';
 import { PhotoPicker } from './PhotoPicker';
 import { useDepartments } from './Rounds';
@@ -45,14 +45,15 @@ export function FindingPage({ findingId }: { findingId: string }) {
   const [acting, setActing] = useState<string | null>(null);
   const [caseFileOpen, setCaseFileOpen] = useState(false);
   const waiting = useOutbox().filter((item) => item.kind === 'findingEvent' && item.findingId === findingId);
+  const pending = waiting.filter((item) => item.state === 'pending').length;
 
-  // An action sent from the outbox changed the finding: read it again when nothing is left waiting.
+  // An action the outbox sent (or had refused) leaves the finding as the server has it now: read it again.
   useEffect(() => {
-    if (waiting.length > 0) return;
+    if (pending > 0) return;
     finding.reload();
     trail.reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [waiting.length]);
+  }, [pending]);
 
   if (finding.error) return <p className="pad error-text">{finding.error}</p>;
   if (!finding.data) return null;
@@ -83,11 +84,17 @@ export function FindingPage({ findingId }: { findingId: string }) {
         </Card>
       </div>
       {waiting.map((item) => (
-        <NoticeBar key={item.id} wrap color={item.state === 'refused' ? 'error' : 'alert'} content={`${t(item.state)}: ${item.label}${item.error ? ` — ${item.error}` : ''}`} />
+        <NoticeBar
+          key={item.id}
+          wrap
+          color={item.state === 'refused' ? 'error' : 'alert'}
+          content={`${t(item.state)}: ${item.label}${item.error ? ` — ${item.error}` : ''}`}
+          extra={item.state === 'refused' && <Button className="touch" fill="none" onClick={() => void discard(item.id)}>{t('discard')}</Button>}
+        />
       ))}
       <div className="actions">
         {/* One action at a time: the next is decided on what the server made of the one waiting. */}
-        {waiting.length === 0 &&
+        {pending === 0 &&
           f.availableEvents.filter((event) => event in EVENT_FIELDS).map((event) => (
             <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
               {t(event)}
