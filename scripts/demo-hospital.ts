@@ -39,6 +39,8 @@ function client(origin: string) {
       method: body === undefined ? 'GET' : 'POST',
       headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
       body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch(() => {
+      throw new Error(`No service answers at ${origin}: start it first (npm start), or set SERVICE_URL`);
     });
     const answer = (await response.json()) as T & { message?: string };
     if (!response.ok) throw new Error(`${path}: ${response.status} ${answer.message}`);

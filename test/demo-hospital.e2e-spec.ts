@@ -53,6 +53,10 @@ describe('the demo hospital', () => {
     expect(await t.counts()).toEqual({ ...before, audit_entries: before.audit_entries + 1 });
   });
 
+  it('says so when no service answers', async () => {
+    await expect(setUpDemoHospital({ origin: 'http://127.0.0.1:9', adminPassword: ADMIN_PASSWORD })).rejects.toThrow('No service answers at http://127.0.0.1:9');
+  });
+
   it('names the refusal when the admin password is wrong', async () => {
     await expect(setUpDemoHospital({ origin, adminPassword: 'not-the-password' })).rejects.toThrow(/^\/auth\/login: 401 /);
   });

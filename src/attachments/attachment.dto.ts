@@ -6,14 +6,19 @@ import { AttachmentEntity } from './attachment.entity';
 /** Ids of uploads (POST /attachments) a request uses: at most 20, each once. */
 export const AttachmentIds = () => applyDecorators(IsArray(), ArrayUnique(), ArrayMaxSize(20), IsUUID('all', { each: true }));
 
-export class AttachmentDto implements EvidenceFile {
+/** A file as a finding's record keeps it; its SHA-256 makes a changed file detectable. */
+export class EvidenceFileDto implements EvidenceFile {
   id: string;
   sha256: string;
   size: number;
   contentType: string;
   originalName: string;
-  /** The day the evidence applies to, as the uploader gave it (form field `effectiveDate`). */
+  /** The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
   effectiveDate: string | null;
+}
+
+/** An upload: the file as findings record it, and who sent it when. */
+export class AttachmentDto extends EvidenceFileDto {
   /** When the service received it. */
   uploadedAt: Date;
   uploadedBy: string;

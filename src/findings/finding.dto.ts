@@ -17,7 +17,6 @@ import {
   TIMELINESS_STATES,
   type ClosureApproval,
   type Evidence,
-  type EvidenceFile,
   type ExtensionState,
   type FindingProgress,
   type RoundType,
@@ -25,7 +24,7 @@ import {
   type Timeliness,
   type Verification,
 } from '../../workflows';
-import { AttachmentIds } from '../attachments/attachment.dto';
+import { AttachmentIds, EvidenceFileDto } from '../attachments/attachment.dto';
 import { IsCalendarDate, IsDeadline } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { QueryFlag } from '../common/params';
@@ -103,17 +102,6 @@ export class ExtensionDto {
   count: number;
   /** Requests allowed for this finding. */
   limit: number;
-}
-
-/** A file as the finding's record keeps it; its SHA-256 makes a changed file detectable. */
-export class EvidenceFileDto implements EvidenceFile {
-  id: string;
-  sha256: string;
-  size: number;
-  contentType: string;
-  originalName: string;
-  /** The day the evidence applies to (when the photo was taken). */
-  effectiveDate: string | null;
 }
 
 export class EvidenceDto implements Evidence {

@@ -1091,13 +1091,6 @@ export interface components {
             raiseFinding?: components["schemas"]["RaiseFindingDto"];
         };
         AttachmentDto: {
-            id: string;
-            sha256: string;
-            size: number;
-            contentType: string;
-            originalName: string;
-            /** @description The day the evidence applies to, as the uploader gave it (form field `effectiveDate`). */
-            effectiveDate: string | null;
             /**
              * Format: date-time
              * @description When the service received it.
@@ -1106,6 +1099,13 @@ export interface components {
             uploadedBy: string;
             /** @description The finding it belongs to, once a request has used it. */
             findingId: string | null;
+            id: string;
+            sha256: string;
+            size: number;
+            contentType: string;
+            originalName: string;
+            /** @description The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
+            effectiveDate: string | null;
         };
         AssignDto: {
             /**
@@ -1249,7 +1249,7 @@ export interface components {
             size: number;
             contentType: string;
             originalName: string;
-            /** @description The day the evidence applies to (when the photo was taken). */
+            /** @description The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
             effectiveDate: string | null;
         };
         EvidenceDto: {
@@ -1428,13 +1428,6 @@ export interface components {
             linked: boolean;
         };
         CaseFileAttachmentDto: {
-            id: string;
-            sha256: string;
-            size: number;
-            contentType: string;
-            originalName: string;
-            /** @description The day the evidence applies to, as the uploader gave it (form field `effectiveDate`). */
-            effectiveDate: string | null;
             /**
              * Format: date-time
              * @description When the service received it.
@@ -1443,6 +1436,13 @@ export interface components {
             uploadedBy: string;
             /** @description The finding it belongs to, once a request has used it. */
             findingId: string | null;
+            id: string;
+            sha256: string;
+            size: number;
+            contentType: string;
+            originalName: string;
+            /** @description The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
+            effectiveDate: string | null;
             /** @description Whether the stored file still has the SHA-256 recorded. */
             intact: boolean;
         };

@@ -84,8 +84,12 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
 
   if (round.error || results.error) return <p className="pad error-text">{round.error ?? results.error}</p>;
   if (!round.data || !results.data) return null;
+  // A refused event is the outbox's to show; only one still on its way stands in for the server's answer.
   const waitingEvent = (type: RoundEventBody['type'], roundType?: RoundType) =>
-    outbox.some((entry) => entry.kind === 'roundEvent' && entry.body.type === type && (!roundType || ('roundType' in entry.body && entry.body.roundType === roundType)));
+    outbox.some(
+      (entry) =>
+        entry.kind === 'roundEvent' && entry.state === 'pending' && entry.body.type === type && (!roundType || ('roundType' in entry.body && entry.body.roundType === roundType)),
+    );
   // A start waiting in the outbox opens the checklist: the results queued after it are sent after it.
   const starting = waitingEvent('START');
   const inProgress = round.data.state === 'in_progress' || starting;
