@@ -1,0 +1,35 @@
+import { seedHospital } from './support/hospital';
+import { TestApp, startApp } from './support/test-app';
+
+/** Client text that looks like a pattern is only ever compared as text. */
+describe('hostile keys', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startApp();
+    token = (await seedHospital(t)).users.inspector.token;
+  });
+  afterAll(() => t.close());
+
+  it('refuses a backtracking pattern as a login key at once, naming it', async () => {
+    const key = `(${'.*'.repeat(40)})x`;
+    const started = Date.now();
+    const response = await t.http.post('/auth/login').send({ username: 'nobody-here', password: 'x'.repeat(12), [key]: 'a'.repeat(64) });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(response.status).toBe(400);
+    expect(response.body.details).toContainEqual({ field: key, reason: 'should not exist' });
+  });
+
+  it('refuses an unbalanced key in a body with 400, not 500', async () => {
+    const response = await t.http.post('/auth/login').send({ username: 'nobody-here', password: 'x'.repeat(12), '(': 1 });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toContainEqual({ field: '(', reason: 'should not exist' });
+  });
+
+  it('refuses an unbalanced query key on a signed-in read with 400, not 500', async () => {
+    const response = await t.http.get('/findings').query({ '([': 'x' }).set({ Authorization: `Bearer ${token}` });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toContainEqual({ field: '([', reason: 'should not exist' });
+  });
+});
