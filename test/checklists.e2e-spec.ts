@@ -285,11 +285,19 @@ describe(`checklists, scoring, joint rounds and assessment (${onPostgres ? 'Post
       const afterAdministrative = await roundEvent(team.administrative.lead.token, roundId, { type: 'SUBMIT', roundType: 'administrative' }).expect(200);
       expect(afterAdministrative.body).toMatchObject({ state: 'in_progress' });
       const last = await roundEvent(team.party_building.lead.token, roundId, { type: 'SUBMIT', roundType: 'party_building' }).expect(200);
-      expect(last.body).toMatchObject({ state: 'submitted', score: 96.7, vetoed: false });
-      expect(last.body.parts.map((p: { state: string; score: number }) => [p.state, p.score])).toEqual([
-        ['submitted', 100],
-        ['submitted', 100],
-        ['submitted', 90],
+      // The Party-building lead is outside the integrity part: its results are withheld, and the score is of the parts shown.
+      expect(last.body).toMatchObject({ state: 'submitted', score: 100, vetoed: false, findingsLogged: null });
+      expect(last.body.parts.map((p: { state: string; score: number; withheld: boolean }) => [p.state, p.score, p.withheld])).toEqual([
+        ['submitted', 100, false],
+        ['submitted', 100, false],
+        ['submitted', null, true],
+      ]);
+      const whole = (await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body;
+      expect(whole).toMatchObject({ state: 'submitted', score: 96.7, vetoed: false, findingsLogged: 2 });
+      expect(whole.parts.map((p: { score: number; withheld: boolean }) => [p.score, p.withheld])).toEqual([
+        [100, false],
+        [100, false],
+        [90, false],
       ]);
 
       const [admFinding, intFinding] = (await t.http.get(`/findings?limit=100`).set(bearer(h.users.discipline.token)).expect(200)).body.items

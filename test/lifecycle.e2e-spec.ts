@@ -367,7 +367,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect(audit.body.total).toBeGreaterThan(0);
       expect(audit.body.items.every((e: { actorId: string; actorRole: string }) => e.actorId === 'system' && e.actorRole === 'system')).toBe(true);
       const entry = audit.body.items[0];
-      expect(Object.keys(entry).sort()).toEqual(['actorId', 'actorRole', 'at', 'entityId', 'entityType', 'event', 'from', 'payload', 'requestId', 'seq', 'to'].sort());
+      expect(Object.keys(entry).sort()).toEqual(['actorId', 'actorRole', 'at', 'entityId', 'entityType', 'event', 'from', 'payload', 'requestId', 'seq', 'to', 'withheld'].sort());
       await flow.as('cardiologyStaff').get('/audit').expect(403);
     });
 

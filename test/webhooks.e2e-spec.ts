@@ -172,12 +172,26 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     }
   });
 
-  it('keeps an integrity finding\'s title out of what it sends', async () => {
+  it('sends an integrity notice only to endpoints inside the matter, never with its title, and withholds it from the administrator', async () => {
     await register('/all');
-    await flow.assignedFinding('integrity');
+    await register('/cardiology-any-role', { departmentId: h.departments.cardiology });
+    await register('/surgery-staff', { role: 'department_staff', departmentId: h.departments.surgery });
+    await register('/round-leads', { role: 'round_lead' });
+    const inside = await register('/cardiology-staff', { role: 'department_staff', departmentId: h.departments.cardiology });
+    const discipline = await register('/discipline', { role: 'discipline_office' });
+    const { findingId } = await flow.assignedFinding('integrity');
     await deliverDue();
-    expect(receiver.bodies('/all')).toHaveLength(1);
-    expect(receiver.bodies('/all')[0].finding).not.toHaveProperty('title');
+    for (const outside of ['/all', '/cardiology-any-role', '/surgery-staff', '/round-leads']) expect(receiver.bodies(outside)).toEqual([]);
+    const [sent] = receiver.bodies('/cardiology-staff');
+    expect(sent).toMatchObject({ type: 'assigned', finding: { id: findingId, roundType: 'integrity' } });
+    expect(sent.finding).not.toHaveProperty('title');
+    expect(receiver.bodies('/discipline')).toEqual([]); // an assignment is the department's news; the discipline office hears of escalations
+
+    // The administrator manages the endpoint but is outside the matter: the delivery is listed, its body withheld.
+    const [delivery] = (await deliveries(inside)).items;
+    expect(delivery).toMatchObject({ findingId, status: 'delivered', withheld: true, body: null });
+    expect((await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body.id).toBe(findingId);
+    expect((await deliveries(discipline)).items).toEqual([]);
   });
 
   it('retries with exponential backoff, then dead-letters, logging every try', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { Role } from '../../workflows';
+import type { Role, RoundType } from '../../workflows';
 import type { AuthUser } from '../identity/auth-user';
 
 /**
@@ -28,18 +28,23 @@ export const seesHospitalWide = (auth: AuthUser): boolean => seesAllIntegrity(au
 const USER = 'CAST(:visibilityUserId AS VARCHAR(36))';
 
 /**
- * Integrity work (廉政) is confidential: only the discipline office, the round's team, the
- * responsible department and the integrity lead office's verifiers see it. Department staff see
- * only their own department's work.
+ * Integrity work (廉政) is confidential. Inside an integrity matter are the discipline office, the
+ * integrity lead office's verifiers, that round's lead and integrity team, and the staff of the
+ * department responsible for the finding; everyone else, an administrator too, sees integrity work
+ * only as hospital-wide counts. Department staff see only their own department's work.
  *
  * A round's `participantIds` holds `type:userId` for each part's lead and team (the round's lead
  * under every type): anyone on the visit sees the round, and a finding only its own part's team.
+ * An unannounced round (明察暗访) is out of its visited department's sight until it starts; one
+ * cancelled stays so, whether or not it had started.
  */
 export function visibleRounds(auth: AuthUser): Scope {
   return scope(auth, 'round', [], {
-    notConfidential: `"round"."types" NOT LIKE '%"integrity"%'`,
-    team: `"round"."participantIds" LIKE '%:' || ${USER} || '"%'`,
+    // A joint round's other parts are hospital work; its integrity part's results are withheld (maySeePartResults).
+    notConfidential: `("round"."types" LIKE '%"administrative"%' OR "round"."types" LIKE '%"party_building"%')`,
+    team: ROUND_TEAM,
     ownDepartment: `"round"."departmentId" = :visibilityDepartmentId`,
+    unannouncedToMe: `"round"."unannounced" AND "round"."state" IN ('planned', 'cancelled') AND "round"."departmentId" = :visibilityDepartmentId AND NOT ${ROUND_TEAM}`,
   });
 }
 
@@ -51,6 +56,18 @@ export function visibleFindings(auth: AuthUser): Scope {
   });
 }
 
+/** On any part of the round's team, or its lead. */
+const ROUND_TEAM = `"round"."participantIds" LIKE '%:' || ${USER} || '"%'`;
+
+/**
+ * Whether the caller may see the results of a round's part (score, veto, answered items, notes):
+ * an integrity part only from inside, i.e. the discipline office, the integrity lead office and
+ * the part's own lead and team. The visited department reads its integrity findings as findings.
+ */
+export function maySeePartResults(auth: AuthUser, round: { participantIds: string[] }, type: RoundType): boolean {
+  return type !== 'integrity' || seesAllIntegrity(auth) || round.participantIds.includes(`integrity:${auth.id}`);
+}
+
 /**
  * The rules' SQL refers to the scoped rows' round as `"round"` (for rounds, the row itself);
  * `roundJoin` brings it in, only when the team rule needs it (every finding has its round).
@@ -59,15 +76,13 @@ function scope(
   auth: AuthUser,
   alias: string,
   roundJoin: Scope['joins'],
-  rules: { notConfidential: string; team: string; ownDepartment: string },
+  rules: { notConfidential: string; team: string; ownDepartment: string; unannouncedToMe?: string },
 ): Scope {
-  let joins: Scope['joins'] = [];
-  const sees = (condition: string, parameters: Record<string, unknown> = {}): Scope => ({ alias, joins, condition, parameters });
-  if (seesAllIntegrity(auth)) return sees('1 = 1');
-
   const any: string[] = [];
   const parameters: Record<string, unknown> = {};
-  if (seesHospitalWide(auth)) any.push(rules.notConfidential);
+  let joins: Scope['joins'] = [];
+  if (seesAllIntegrity(auth)) any.push('1 = 1');
+  else if (seesHospitalWide(auth)) any.push(rules.notConfidential);
   if (has(auth, 'inspector') || has(auth, 'round_lead')) {
     any.push(rules.team);
     joins = roundJoin;
@@ -77,7 +92,13 @@ function scope(
     any.push(rules.ownDepartment);
     parameters.visibilityDepartmentId = auth.departmentId;
   }
-  return sees(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0', parameters);
+  let condition = any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0';
+  if (rules.unannouncedToMe && auth.departmentId) {
+    condition = `${condition} AND NOT (${rules.unannouncedToMe})`;
+    parameters.visibilityUserId = auth.id;
+    parameters.visibilityDepartmentId = auth.departmentId;
+  }
+  return { alias, joins, condition, parameters };
 }
 
 /** The scope's joins, for hand-written SQL. */

@@ -1,12 +1,14 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { FINDING_SETTLED_STATES, ROUND_TYPES, RoundType } from '../../workflows';
+import { maySeePartResults, scopedQuery, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { FindingEntity } from '../findings/finding.entity';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
+import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
 import { FindingFacts, HeldRound, MonthWindow, assessDepartment, monthWindow } from './assessment';
 import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
@@ -25,7 +27,10 @@ interface MonthFacts {
   reopenings: Reopening[];
 }
 
-/** Roles that see every department's figures; anyone else sees their own department's. */
+/**
+ * Roles that see every department's figures; anyone else sees their own department's. Figures are
+ * made of what the caller may see (src/access): integrity work only from inside it.
+ */
 const HOSPITAL_WIDE = ['admin', 'discipline_office', 'verifier', 'round_lead'] as const;
 
 @Injectable()
@@ -55,9 +60,9 @@ export class AssessmentsService {
       if (departmentId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);
       const ids = departments.map((d) => d.id);
       const [rounds, findings, reopenings] = await Promise.all([
-        this.heldRounds(manager, window, ids),
-        this.findingsThatMayCount(manager, window, ids),
-        this.reopenings(manager, window, ids),
+        this.heldRounds(manager, auth, window, ids),
+        this.findingsThatMayCount(manager, auth, window, ids),
+        this.reopenings(manager, auth, window, ids),
       ]);
       return assess({ window, departments, rounds, findings, reopenings });
     });
@@ -96,22 +101,29 @@ export class AssessmentsService {
     return auth.departmentId;
   }
 
-  private heldRounds(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<MonthFacts['rounds']> {
-    return manager
-      .createQueryBuilder(RoundEntity, 'round')
-      .select(['round.departmentId', 'round.types', 'round.score', 'round.vetoed'])
-      .where('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
+  /**
+   * Rounds held, as the caller may see them: a part whose results are withheld (an integrity part,
+   * to anyone outside it) counts for nothing, so no department's figures tell of integrity work.
+   */
+  private async heldRounds(manager: EntityManager, auth: AuthUser, window: MonthWindow, departmentIds: string[]): Promise<MonthFacts['rounds']> {
+    const rounds = await scopedQuery(manager, RoundEntity, visibleRounds(auth))
+      .select(['round.departmentId', 'round.types', 'round.score', 'round.vetoed', 'round.participantIds', 'round.snapshot'])
+      .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
       .andWhere('round.state IN (:...held)', { held: ['submitted', 'completed'] })
       .andWhere('round.departmentId IN (:...departmentIds)', { departmentIds: [...departmentIds, ''] })
       .getMany();
+    return rounds.flatMap((round) => {
+      const maySee = (type: RoundType) => maySeePartResults(auth, round, type);
+      const types = round.types.filter(maySee);
+      return types.length === 0 ? [] : [{ departmentId: round.departmentId, types, ...shownScore(round, maySee) }];
+    });
   }
 
   /** Findings logged before the month ended that were logged, closed, or still open in it. */
-  private findingsThatMayCount(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<FindingFacts[]> {
-    return manager
-      .createQueryBuilder(FindingEntity, 'finding')
+  private findingsThatMayCount(manager: EntityManager, auth: AuthUser, window: MonthWindow, departmentIds: string[]): Promise<FindingFacts[]> {
+    return scopedQuery(manager, FindingEntity, visibleFindings(auth))
       .select(['finding.responsibleDepartmentId', 'finding.roundType', 'finding.severity', 'finding.state', 'finding.createdAt', 'finding.closedAt', 'finding.deadline'])
-      .where('finding.createdAt < :end', { end: window.end })
+      .andWhere('finding.createdAt < :end', { end: window.end })
       .andWhere('(finding.createdAt >= :start OR finding.closedAt >= :start OR finding.state NOT IN (:...settled))', {
         start: window.start,
         settled: FINDING_SETTLED_STATES,
@@ -121,13 +133,15 @@ export class AssessmentsService {
   }
 
   /** The responsible department and round type of each finding reopened in the month, once per reopening. */
-  private reopenings(manager: EntityManager, window: MonthWindow, departmentIds: string[]): Promise<Reopening[]> {
+  private reopenings(manager: EntityManager, auth: AuthUser, window: MonthWindow, departmentIds: string[]): Promise<Reopening[]> {
+    const scope = visibleFindings(auth);
     return manager
       .createQueryBuilder(AuditEntryEntity, 'entry')
       .innerJoin(FindingEntity, 'finding', 'finding.id = entry.entityId')
       .select('finding.responsibleDepartmentId', 'departmentId')
       .addSelect('finding.roundType', 'roundType')
       .where("entry.entityType = 'finding' AND entry.event = 'REOPEN'")
+      .andWhere(visibleRowExists(scope, 'findings', '"entry"."entityId"'), scope.parameters)
       .andWhere('entry.at >= :start AND entry.at < :end', { start: window.start, end: window.end })
       .andWhere('finding.responsibleDepartmentId IN (:...departmentIds)', { departmentIds: [...departmentIds, ''] })
       .getRawMany<Reopening>();

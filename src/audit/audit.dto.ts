@@ -18,10 +18,13 @@ export class AuditEntryDto {
   from: unknown;
   to: unknown;
   requestId: string;
+  /** The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
+  withheld: boolean;
 
-  static from(entity: AuditEntryEntity): AuditEntryDto {
-    const { seq, at, actorId, actorRole, entityType, entityId, event, payload, fromState, toState, requestId } = entity;
-    return { seq, at, actorId, actorRole, entityType, entityId, event, payload, from: fromState, to: toState, requestId };
+  /** From an entry as `readableEntries` (src/access) lets the caller read it. */
+  static from(entity: AuditEntryEntity & { withheld: boolean }): AuditEntryDto {
+    const { seq, at, actorId, actorRole, entityType, entityId, event, payload, fromState, toState, requestId, withheld } = entity;
+    return { seq, at, actorId, actorRole, entityType, entityId, event, payload, from: fromState, to: toState, requestId, withheld };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { visibleFindings, visibleRounds } from '../access/visibility';
+import { readableEntries } from '../access/withheld';
 import { AttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
 import { Page, page } from '../common/pagination';
@@ -29,7 +30,7 @@ export class AuditService {
     return this.db.read(async (manager) => {
       await this.findings.findVisible(manager, auth, id);
       const [entries, total] = await this.audit.trail(manager, 'finding', id, query.limit, query.offset);
-      return page(entries.map(AuditEntryDto.from), total, query);
+      return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);
     });
   }
 
@@ -37,14 +38,16 @@ export class AuditService {
     return this.db.read(async (manager) => {
       await this.rounds.findVisible(manager, auth, id);
       const [entries, total] = await this.audit.trail(manager, 'round', id, query.limit, query.offset);
-      return page(entries.map(AuditEntryDto.from), total, query);
+      return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);
     });
   }
 
-  async list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
+  list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
     const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth) };
-    const [entries, total] = await this.db.read((manager) => this.audit.list(manager, query, visible));
-    return page(entries.map(AuditEntryDto.from), total, query);
+    return this.db.read(async (manager) => {
+      const [entries, total] = await this.audit.list(manager, query, visible);
+      return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);
+    });
   }
 
   verify(): Promise<ChainVerificationDto> {

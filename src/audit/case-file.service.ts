@@ -8,6 +8,7 @@ import { Database } from '../database/database.service';
 import { FindingsService } from '../findings/findings.service';
 import type { AuthUser } from '../identity/auth-user';
 import { UserEntity } from '../identity/user.entity';
+import { readableEntries } from '../access/withheld';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { brokenLinks } from './audit-verifier';
 import { AuditEntryDto } from './audit.dto';
@@ -32,12 +33,13 @@ export class CaseFileService {
   private async build(auth: AuthUser, id: string): Promise<CaseFileDto> {
     const finding = await this.findings.get(auth, id);
     const { entries, broken, names, attachments } = await this.db.read(async (manager) => {
-      const entries = await manager.find(AuditEntryEntity, { where: { entityType: 'finding', entityId: id }, order: { seq: 'ASC' } });
+      const stored = await manager.find(AuditEntryEntity, { where: { entityType: 'finding', entityId: id }, order: { seq: 'ASC' } });
+      const entries = await readableEntries(manager, auth, stored);
       const actorIds = [...new Set(entries.flatMap((entry) => (entry.actorId ? [entry.actorId] : [])))];
       const users = actorIds.length ? await manager.find(UserEntity, { where: { id: In(actorIds) } }) : [];
       return {
         entries,
-        broken: await brokenLinks(manager, entries),
+        broken: await brokenLinks(manager, stored),
         names: new Map(users.map((user) => [user.id, user.displayName])),
         attachments: await manager.find(AttachmentEntity, { where: { findingId: id }, order: { uploadedAt: 'ASC' } }),
       };

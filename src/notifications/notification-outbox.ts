@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
-import { addressing } from './addressees';
+import { addressing } from '../access/addressees';
 import { NoticeDetail } from './notification.entity';
 import { NotificationsRepository } from './notifications.repository';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { instantParameter } from '../database/row-mapper';
-import { Addressing } from './addressees';
+import { Addressing } from '../access/addressees';
 import { NotificationEntity } from './notification.entity';
 
 @Injectable()

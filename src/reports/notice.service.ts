@@ -2,7 +2,7 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { FindingProgress, ROUND_TYPES } from '../../workflows';
-import { Scope, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds } from '../access/visibility';
+import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { InvalidInputException } from '../common/api-error';
@@ -13,6 +13,7 @@ import { FindingEntity } from '../findings/finding.entity';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
+import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
 import { ClosedFindingDto, IntegrityCountsDto, NoticeDto, NoticeFindingDto, LISTED, NoticeQuery, NoticeRoundDto, OverdueFindingDto } from './notice.dto';
 import { renderNotice } from './notice-page';
@@ -127,7 +128,7 @@ export class NoticeService {
 
   private async rounds(manager: EntityManager, auth: AuthUser, window: MonthWindow, departments: Map<string, string>): Promise<NoticeRoundDto[]> {
     const rounds = await scopedQuery(manager, RoundEntity, visibleRounds(auth))
-      .select(['round.id', 'round.scheduledFor', 'round.departmentId', 'round.types', 'round.leadId', 'round.state', 'round.score', 'round.vetoed'])
+      .select(['round.id', 'round.scheduledFor', 'round.departmentId', 'round.types', 'round.leadId', 'round.state', 'round.score', 'round.vetoed', 'round.participantIds', 'round.snapshot'])
       .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
       .orderBy('round.scheduledFor', 'ASC')
       .addOrderBy('round.id', 'ASC')
@@ -136,16 +137,19 @@ export class NoticeService {
     const leads = new Map(
       leadIds.length ? (await manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(leadIds) } })).map((u) => [u.id, u.displayName]) : [],
     );
-    return rounds.map((round) => ({
-      id: round.id,
-      scheduledFor: round.scheduledFor,
-      department: departments.get(round.departmentId) ?? round.departmentId,
-      types: round.types,
-      lead: leads.get(round.leadId) ?? round.leadId,
-      state: round.state,
-      score: round.score,
-      vetoed: round.vetoed,
-    }));
+    return rounds.map((round) => {
+      const { score, vetoed } = shownScore(round, (type) => maySeePartResults(auth, round, type));
+      return {
+        id: round.id,
+        scheduledFor: round.scheduledFor,
+        department: departments.get(round.departmentId) ?? round.departmentId,
+        types: round.types,
+        lead: leads.get(round.leadId) ?? round.leadId,
+        state: round.state,
+        score,
+        vetoed,
+      };
+    });
   }
 
   /** Findings of the month whose department was found wanting on the same checklist item in the year before. */

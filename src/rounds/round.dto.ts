@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsNumber,
@@ -20,11 +21,14 @@ import {
   ROUND_STATES,
   ROUND_TYPES,
   SEVERITIES,
+  combinedScore,
   partScore,
   roundStatus,
   type ItemResult,
   type PartState,
   type RoundContext,
+  type RoundPart,
+  type Score,
   type RoundState,
   type RoundType,
   type Severity,
@@ -72,6 +76,14 @@ export class CreateRoundDto extends TeamPlanDto {
   @IsCalendarDate()
   scheduledFor: string;
 
+  /**
+   * An unannounced visit (明察暗访): until it starts, the visited department cannot see it anywhere.
+   * Integrity rounds (and joint rounds with an integrity part) are unannounced unless this says otherwise.
+   */
+  @IsOptional()
+  @IsBoolean()
+  unannounced?: boolean;
+
   /** A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
   @IsOptional()
   @IsArray()
@@ -96,7 +108,6 @@ export class ListRoundsQuery extends PageQuery {
 }
 
 export class RoundPartDto {
-  @ApiProperty({ enum: ROUND_TYPES })
   type: RoundType;
   leadId: string;
   teamMemberIds: string[];
@@ -106,12 +117,16 @@ export class RoundPartDto {
   checklistId: string | null;
   checklistVersion: number;
   itemCount: number;
-  itemsAnswered: number;
-  /** 100 minus deductions, floored at 0; null without a checklist. */
+  /** Null where the part's results are withheld from the caller. */
+  itemsAnswered: number | null;
+  /** 100 minus deductions, floored at 0; null without a checklist, or where withheld. */
   score: number | null;
-  vetoed: boolean;
+  /** Null where withheld. */
+  vetoed: boolean | null;
+  /** The part's results are confidential to the caller (an integrity part seen from outside it). */
+  withheld: boolean;
 
-  static from(entity: RoundEntity, context: RoundContext, part: RoundContext['parts'][number]): RoundPartDto {
+  static from(entity: RoundEntity, part: RoundPart, withheld: boolean): RoundPartDto {
     const status = roundStatus(entity.snapshot.value);
     const state: PartState = status.state === 'in_progress' ? (status.parts[part.type] ?? 'inspecting') : status.state;
     const { score, vetoed } = partScore(part);
@@ -123,9 +138,10 @@ export class RoundPartDto {
       checklistId: part.checklist.templateId,
       checklistVersion: part.checklist.version,
       itemCount: part.checklist.items.length,
-      itemsAnswered: part.checklist.items.filter((item) => part.results[item.code] !== undefined).length,
-      score,
-      vetoed,
+      itemsAnswered: withheld ? null : part.checklist.items.filter((item) => part.results[item.code] !== undefined).length,
+      score: withheld ? null : score,
+      vetoed: withheld ? null : vetoed,
+      withheld,
     };
   }
 }
@@ -137,15 +153,17 @@ export class RoundDto {
   leadId: string;
   teamMemberIds: string[];
   scheduledFor: string;
+  unannounced: boolean;
   @ApiProperty({ enum: ROUND_STATES })
   state: RoundState;
   version: number;
   /** Events the caller may send now. */
   availableEvents: string[];
-  findingsLogged: number;
-  /** The mean of the parts' scores (one part: its score); null without a checklist. */
+  /** Null where some part is withheld from the caller: the count would tell of its findings. */
+  findingsLogged: number | null;
+  /** The mean of the scores of the parts the caller may see (one part: its score); null without a checklist. */
   score: number | null;
-  /** A bottom-line item failed in some part (一票否决). */
+  /** A bottom-line item failed in some part the caller may see (一票否决). */
   vetoed: boolean;
   /** Checklist version per round type. */
   checklistVersions: Partial<Record<RoundType, number>>;
@@ -154,9 +172,11 @@ export class RoundDto {
   createdAt: Date;
   updatedAt: Date;
 
-  static from(entity: RoundEntity, availableEvents: string[]): RoundDto {
-    const { id, types, departmentId, leadId, teamMemberIds, scheduledFor, state, version, score, vetoed, createdBy, createdAt, updatedAt } = entity;
+  /** `maySeeResults` says which parts' results the caller may see (see `maySeePartResults`). */
+  static from(entity: RoundEntity, availableEvents: string[], maySeeResults: (type: RoundType) => boolean): RoundDto {
+    const { id, types, departmentId, leadId, teamMemberIds, scheduledFor, unannounced, state, version, createdBy, createdAt, updatedAt } = entity;
     const context = entity.snapshot.context as RoundContext;
+    const { score, vetoed, withheld } = shownScore(entity, maySeeResults);
     return {
       id,
       types,
@@ -164,19 +184,28 @@ export class RoundDto {
       leadId,
       teamMemberIds,
       scheduledFor,
+      unannounced,
       state: state as RoundState,
       version,
       availableEvents,
-      findingsLogged: context.findingsLogged,
+      findingsLogged: withheld ? null : context.findingsLogged,
       score,
       vetoed,
       checklistVersions: Object.fromEntries(context.parts.map((part) => [part.type, part.checklist.version])),
-      parts: context.parts.map((part) => RoundPartDto.from(entity, context, part)),
+      parts: context.parts.map((part) => RoundPartDto.from(entity, part, !maySeeResults(part.type))),
       createdBy,
       createdAt,
       updatedAt,
     };
   }
+}
+
+/** The round's score and veto over the parts whose results the caller may see; `withheld` when some part is left out. */
+export function shownScore(round: RoundEntity, maySeeResults: (type: RoundType) => boolean): Score & { withheld: boolean } {
+  const { parts } = round.snapshot.context as RoundContext;
+  const shown = parts.filter((part) => maySeeResults(part.type));
+  if (shown.length === parts.length) return { score: round.score, vetoed: round.vetoed, withheld: false };
+  return { ...combinedScore(shown.map(partScore)), withheld: true };
 }
 
 /** A finding raised from a failed item, pre-filled from it: every field may be left out. */

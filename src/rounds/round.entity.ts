@@ -19,6 +19,10 @@ export class RoundEntity extends WorkflowSubjectEntity {
   @Column({ type: 'date' })
   scheduledFor: string;
 
+  /** An unannounced visit (明察暗访): the visited department does not see it before it starts. */
+  @Column({ type: 'boolean', default: false })
+  unannounced: boolean;
+
   // Denormalised from the snapshot by the engine, for visibility, filters and assessment.
   /** The round's lead and every part's lead and team: who may see the round. */
   @Column({ type: 'simple-json' })

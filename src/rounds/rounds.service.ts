@@ -16,7 +16,7 @@ import {
   roundStatus,
   roundWorkflowId,
 } from '../../workflows';
-import { seesAllIntegrity, visibleRounds } from '../access/visibility';
+import { maySeePartResults, visibleRounds } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { ChecklistItem } from '../checklists/checklist-template.entity';
@@ -66,12 +66,13 @@ export class RoundsService {
         teamMemberIds: dto.teamMemberIds,
         parts: plans.map((plan) => ({ ...plan, checklist: checklists.get(plan.type)! })),
       };
+      const unannounced = dto.unannounced ?? dto.types.includes('integrity');
       const { row, snapshot } = await this.engine.create(manager, ROUND, {
         id: randomUUID(),
         workflowId: roundWorkflowId(dto.types),
         input,
-        columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor },
-        event: { type: 'PLAN', payload: { ...dto, parts: input.parts } },
+        columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor, unannounced },
+        event: { type: 'PLAN', payload: { ...dto, unannounced, parts: input.parts } },
         actor: toActor(auth),
       });
       return this.toDto(auth, row, snapshot);
@@ -145,7 +146,7 @@ export class RoundsService {
   }
 
   private toDto(auth: AuthUser, round: RoundEntity, snapshot?: Snapshot): RoundDto {
-    return RoundDto.from(round, this.engine.availableEvents(round, toActor(auth), snapshot));
+    return RoundDto.from(round, this.engine.availableEvents(round, toActor(auth), snapshot), (type) => maySeePartResults(auth, round, type));
   }
 
   /** The part whose checklist has the item: named by `roundType`, or the only part that has it. */
@@ -198,7 +199,7 @@ export class RoundsService {
 
   private async resultsOf(manager: EntityManager, auth: AuthUser, round: RoundEntity): Promise<RoundResultsDto> {
     const context = round.snapshot.context as RoundContext;
-    const parts = context.parts.filter((part) => part.type !== 'integrity' || this.maySeeIntegrityResults(auth, round));
+    const parts = context.parts.filter((part) => maySeePartResults(auth, round, part.type));
     const templates = await this.checklists.findByIds(manager, parts.flatMap((part) => part.checklist.templateId ?? []));
     const status = roundStatus(round.snapshot.value);
     return {
@@ -221,15 +222,6 @@ export class RoundsService {
         };
       }),
     };
-  }
-
-  /** Integrity results are confidential like integrity findings: the discipline office, the integrity lead office, the part's team and the visited department. */
-  private maySeeIntegrityResults(auth: AuthUser, round: RoundEntity): boolean {
-    return (
-      seesAllIntegrity(auth) ||
-      round.participantIds.includes(`integrity:${auth.id}`) ||
-      (auth.roles.includes('department_staff') && auth.departmentId === round.departmentId)
-    );
   }
 
   private partPlans(dto: CreateRoundDto): Omit<RoundPart, 'checklist' | 'results'>[] {

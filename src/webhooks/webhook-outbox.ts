@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { FindingContext, NoticeType } from '../../workflows';
 import { instantParameter } from '../database/row-mapper';
 import type { FindingEntity } from '../findings/finding.entity';
-import type { Addressing } from '../notifications/addressees';
+import type { Addressing } from '../access/addressees';
 import type { NoticeDetail } from '../notifications/notification.entity';
 
 export interface OutgoingNotice {

@@ -80,11 +80,13 @@ export class WebhookDeliveryDto {
   deliveredAt: Date | null;
   lastError: string | null;
   createdAt: Date;
-  /** The body as sent (and signed). */
+  /** The body as sent (and signed); null where withheld. */
   body: unknown;
+  /** The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
+  withheld: boolean;
   attemptLog: WebhookAttemptDto[];
 
-  static from(entity: WebhookDeliveryEntity, attempts: WebhookAttemptEntity[]): WebhookDeliveryDto {
+  static from(entity: WebhookDeliveryEntity, attempts: WebhookAttemptEntity[], withheld: boolean): WebhookDeliveryDto {
     return {
       id: entity.id,
       noticeId: entity.noticeId,
@@ -96,7 +98,8 @@ export class WebhookDeliveryDto {
       deliveredAt: entity.deliveredAt,
       lastError: entity.lastError,
       createdAt: entity.createdAt,
-      body: JSON.parse(entity.body),
+      body: withheld ? null : JSON.parse(entity.body),
+      withheld,
       attemptLog: attempts
         // A dead letter sent again counts its tries afresh: time orders the log.
         .sort((a, b) => a.at.getTime() - b.at.getTime() || a.attempt - b.attempt)

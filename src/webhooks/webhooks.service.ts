@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
+import { visibleFindingIds } from '../access/withheld';
 import { appendAudit } from '../audit/audit-writer';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -80,11 +81,12 @@ export class WebhooksService {
       await manager.update(WebhookDeliveryEntity, { id: deliveryId }, changes);
       this.audit(manager, auth, id, 'WEBHOOK_DELIVERY_RETRIED', { deliveryId, noticeId: delivery.noticeId });
       const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId });
-      return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts);
+      const visible = await visibleFindingIds(manager, auth, [delivery.findingId]);
+      return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, !visible.has(delivery.findingId));
     });
   }
 
-  deliveries(_auth: AuthUser, id: string, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
+  deliveries(auth: AuthUser, id: string, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
     return this.db.read(async (manager) => {
       await this.findEndpoint(manager, id);
       const [deliveries, total] = await manager.findAndCount(WebhookDeliveryEntity, {
@@ -94,8 +96,9 @@ export class WebhooksService {
         skip: query.offset,
       });
       const attempts = deliveries.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(deliveries.map((d) => d.id)) });
+      const visible = await visibleFindingIds(manager, auth, deliveries.map((d) => d.findingId));
       return page(
-        deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id))),
+        deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), !visible.has(delivery.findingId))),
         total,
         query,
       );

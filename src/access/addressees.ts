@@ -30,7 +30,13 @@ function addresseeOf(audience: Audience): Addressee {
 export interface Addressing {
   /** Over `"users"`: the people addressed. */
   users: string;
-  /** Over `"webhook_endpoints"`: an endpoint for a role takes notices for that role, one for a department those for its people. */
+  /**
+   * Over `"webhook_endpoints"`: an endpoint for a role takes notices for that role, one for a
+   * department those for its people. An integrity notice goes only where everyone reading is
+   * inside the matter: an endpoint naming the addressed role (and, but for the discipline office,
+   * the addressed department); never one open to every role or department, nor a round lead's,
+   * which no endpoint stands for alone.
+   */
   endpoints: string;
   parameters: Record<string, unknown>;
 }
@@ -38,18 +44,20 @@ export interface Addressing {
 export function addressing(audiences: readonly Audience[], context: FindingContext): Addressing {
   const addressees = audiences.map(addresseeOf);
   const any = (conditions: string[]) => (conditions.length === 0 ? '1 = 0' : `(${conditions.join(' OR ')})`);
+  const endpointFor = ({ role, departments, userId }: Addressee): string[] => {
+    if (context.roundType !== 'integrity') {
+      return [`("role" IS NULL OR "role" = '${role}') AND ("departmentId" IS NULL${departments ? ` OR "departmentId" IN ${departments}` : ''})`];
+    }
+    if (userId) return [];
+    return [`"role" = '${role}'${departments ? ` AND "departmentId" IN ${departments}` : ''}`];
+  };
   return {
     users: any(
       addressees.map(({ role, departments, userId }) =>
         [`"roles" LIKE '%"${role}"%'`, departments && `"departmentId" IN ${departments}`, userId && `"id" = ${userId}`].filter(Boolean).join(' AND '),
       ),
     ),
-    endpoints: any(
-      addressees.map(
-        ({ role, departments }) =>
-          `("role" IS NULL OR "role" = '${role}') AND ("departmentId" IS NULL${departments ? ` OR "departmentId" IN ${departments}` : ''})`,
-      ),
-    ),
+    endpoints: any(addressees.flatMap(endpointFor)),
     parameters: {
       responsibleDepartmentId: context.responsibleDepartmentId,
       leadOfficePattern: `%"${context.roundType}"%`,

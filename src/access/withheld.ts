@@ -1,0 +1,64 @@
+import type { EntityManager } from 'typeorm';
+import type { RoundType } from '../../workflows';
+import type { AuthUser } from '../identity/auth-user';
+import { joinsSql, maySeePartResults, visibleFindings } from './visibility';
+
+/** What a record carrying another record's content needs for the rule: an audit entry, a webhook delivery. */
+interface AuditRecord {
+  entityType: string;
+  entityId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** Of `ids`, the findings the caller may see, by the one finding scope. */
+export async function visibleFindingIds(manager: EntityManager, auth: AuthUser, ids: readonly string[]): Promise<Set<string>> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return new Set();
+  const scope = visibleFindings(auth);
+  const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(
+    `SELECT "${scope.alias}"."id" AS "id" FROM "findings" "${scope.alias}"${joinsSql(scope)} WHERE "${scope.alias}"."id" IN (:...visibleIds) AND (${scope.condition})`,
+    { ...scope.parameters, visibleIds: distinct },
+  );
+  const rows: { id: string }[] = await manager.query(sql, parameters);
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Audit entries as the caller may read them. The caller may see the round or finding an entry is
+ * about, but an entry can carry more: a round's LOG_FINDING and RECORD_RESULT carry a whole finding,
+ * which may be another department's or an integrity matter, and an integrity part's results are
+ * confidential. Such an entry keeps its place in the trail (sequence, time, actor, event) with its
+ * payload withheld.
+ */
+export async function readableEntries<E extends AuditRecord>(manager: EntityManager, auth: AuthUser, entries: E[]): Promise<(E & { withheld: boolean })[]> {
+  const findingIds = entries.flatMap((entry) => {
+    if (entry.entityType === 'finding' && entry.entityId) return [entry.entityId];
+    const carried = carriedFinding(entry);
+    return carried ? [carried] : [];
+  });
+  const roundIds = entries.flatMap((entry) => (entry.entityType === 'round' && typeof entry.payload.roundType === 'string' && entry.entityId ? [entry.entityId] : []));
+  const [visible, participants] = await Promise.all([visibleFindingIds(manager, auth, findingIds), roundParticipants(manager, roundIds)]);
+  const readable = (entry: E): boolean => {
+    if (entry.entityType === 'finding') return visible.has(entry.entityId ?? '');
+    if (entry.entityType !== 'round') return true;
+    const carried = carriedFinding(entry);
+    if (carried && !visible.has(carried)) return false;
+    const type = entry.payload.roundType as RoundType | undefined;
+    return type === undefined || maySeePartResults(auth, { participantIds: participants.get(entry.entityId ?? '') ?? [] }, type);
+  };
+  return entries.map((entry) => (readable(entry) ? { ...entry, withheld: false } : { ...entry, payload: {}, withheld: true }));
+}
+
+/** The id of the finding a round's entry carries (LOG_FINDING, or RECORD_RESULT raising one). */
+function carriedFinding(entry: AuditRecord): string | undefined {
+  const finding = entry.payload.finding as { id?: unknown } | undefined;
+  return typeof finding?.id === 'string' ? finding.id : undefined;
+}
+
+async function roundParticipants(manager: EntityManager, ids: string[]): Promise<Map<string, string[]>> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return new Map();
+  const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(`SELECT "id", "participantIds" FROM "rounds" WHERE "id" IN (:...ids)`, { ids: distinct });
+  const rows: { id: string; participantIds: string }[] = await manager.query(sql, parameters);
+  return new Map(rows.map((row) => [row.id, JSON.parse(row.participantIds) as string[]]));
+}

@@ -1,0 +1,244 @@
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
+import { Flow } from './support/flow';
+import { Hospital, TEST_ITEM, seedHospital } from './support/hospital';
+import { Receiver } from './support/receiver';
+import { PASSWORD, TestApp, startApp } from './support/test-app';
+
+const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
+
+/** Words that exist only in the integrity matter: its findings' titles, descriptions, the result's note and the plan. */
+const SECRETS = {
+  raisedTitle: '收受回扣 kickback-title-7f3a',
+  raisedDescription: 'supplier-paid-dinner-description-91c2',
+  note: 'envelope-under-the-desk-note-55e0',
+  loggedTitle: '红包 red-envelope-title-c4d8',
+  loggedDescription: 'cash-gift-from-family-description-0b6e',
+  measures: 'return-the-gift-measures-a1f9',
+};
+
+type Identity = { id: string; token: string };
+
+/**
+ * An integrity matter seen from outside it. The matter: a joint round (administrative + integrity)
+ * visits cardiology; its integrity part raises a finding from a failed item and logs another, both
+ * naming logistics responsible, which plans a fix. Inside are the discipline office, the integrity
+ * lead office, the integrity part's lead and team, and logistics. Everyone else walks every read
+ * route of the service's own OpenAPI document, with every export format, and finds none of it.
+ */
+describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let t: TestApp;
+  let h: Hospital;
+  let flow: Flow;
+  let receiver: Receiver;
+  let roundId: string;
+  let findingIds: string[];
+  let attachmentId: string;
+  let endpointIds: string[];
+  let month: string;
+  const outside: Record<string, Identity> = {};
+  const inside: Record<string, Identity> = {};
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  async function newUser(username: string, roles: string[], departmentId?: string): Promise<Identity> {
+    const body = { username, password: PASSWORD, displayName: username, roles, departmentId };
+    const { id } = (await t.http.post('/users').set(bearer(h.users.admin.token)).send(body).expect(201)).body;
+    return { id, token: await t.login(username) };
+  }
+
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    t = await startApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+    h = await seedHospital(t);
+    flow = new Flow(t, h);
+    const today = DateTime.now().setZone('Asia/Shanghai');
+    month = today.toFormat('yyyy-MM');
+
+    const logisticsStaff = await newUser('logi-staff', ['department_staff'], h.departments.logistics);
+    const administrativeMember = await newUser('adm-member', ['inspector']);
+    Object.assign(inside, { discipline: h.users.discipline, integrityLead: h.users.lead, integrityMember: h.users.inspector, logisticsStaff });
+    Object.assign(outside, {
+      admin: h.users.admin,
+      visitedDepartment: h.users.cardiologyStaff,
+      otherDepartment: h.users.surgeryStaff,
+      administrativeVerifier: h.users.adminVerifier,
+      partyVerifier: h.users.partyVerifier,
+      inspectorNotOnTheRound: await newUser('other-inspector', ['inspector']),
+      otherPartLead: h.users.otherLead,
+      otherPartMember: administrativeMember,
+    });
+
+    // Endpoints an administrator might register: one for everything, one per department, and the discipline office's own.
+    const register = async (path: string, extra: object = {}) =>
+      (await t.http.post('/webhooks').set(bearer(h.users.admin.token)).send({ url: receiver.url(path), secret: 'a-webhook-secret-0123456789', ...extra }).expect(201)).body.id as string;
+    endpointIds = [
+      await register('/all'),
+      await register('/cardiology', { departmentId: h.departments.cardiology }),
+      await register('/logistics', { role: 'department_staff', departmentId: h.departments.logistics }),
+    ];
+
+    const plan = {
+      types: ['administrative', 'integrity'],
+      departmentId: h.departments.cardiology,
+      scheduledFor: today.toISODate(),
+      leadId: h.users.lead.id,
+      teamMemberIds: [],
+      parts: [
+        { type: 'administrative', leadId: h.users.otherLead.id, teamMemberIds: [administrativeMember.id] },
+        { type: 'integrity', leadId: h.users.lead.id, teamMemberIds: [h.users.inspector.id] },
+      ],
+    };
+    roundId = (await t.http.post('/rounds').set(bearer(h.users.lead.token)).send(plan).expect(201)).body.id;
+    await t.http.post(`/rounds/${roundId}/events`).set(bearer(h.users.lead.token)).send({ type: 'START' }).expect(200);
+    await t.http.put(`/rounds/${roundId}/results/${TEST_ITEM}`).set(bearer(administrativeMember.token)).send({ result: 'pass', roundType: 'administrative' }).expect(200);
+    attachmentId = (await flow.upload('inspector')).id;
+    const raise = { title: SECRETS.raisedTitle, description: SECRETS.raisedDescription, responsibleDepartmentId: h.departments.logistics, attachmentIds: [attachmentId] };
+    const failed = { result: 'fail', roundType: 'integrity', note: SECRETS.note, raiseFinding: raise };
+    await t.http.put(`/rounds/${roundId}/results/${TEST_ITEM}`).set(bearer(h.users.inspector.token)).send(failed).expect(200);
+    const logged = { roundType: 'integrity', title: SECRETS.loggedTitle, description: SECRETS.loggedDescription, severity: 'major', responsibleDepartmentId: h.departments.logistics };
+    await t.http.post(`/rounds/${roundId}/findings`).set(bearer(h.users.inspector.token)).send(logged).expect(201);
+    await t.http.post(`/rounds/${roundId}/events`).set(bearer(h.users.lead.token)).send({ type: 'SUBMIT', roundType: 'integrity' }).expect(200);
+    await t.http.post(`/rounds/${roundId}/events`).set(bearer(h.users.otherLead.token)).send({ type: 'SUBMIT', roundType: 'administrative' }).expect(200);
+
+    findingIds = (await t.http.get(`/findings?roundId=${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body.items.map((f: { id: string }) => f.id);
+    const plans = { type: 'SUBMIT_PLAN', measures: SECRETS.measures, committedDate: today.plus({ days: 7 }).toISODate() };
+    for (const id of findingIds) await t.http.post(`/findings/${id}/events`).set(bearer(logisticsStaff.token)).send(plans).expect(200);
+    await t.app.get(WebhookDispatcher).deliverDue();
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  /** Every concrete GET the caller could make: each path with each id it takes, each format and the month. */
+  async function readRequests(): Promise<string[]> {
+    type Parameter = { name: string; in: string; schema?: { enum?: string[] } };
+    const document = (await t.http.get('/docs/openapi.json').expect(200)).body as { paths: Record<string, { get?: { parameters?: Parameter[] } }> };
+    const checklistIds = (await t.http.get('/checklists').set(bearer(h.users.admin.token)).expect(200)).body.map((c: { id: string }) => c.id);
+    const workflowIds = (await t.http.get('/workflows').set(bearer(h.users.admin.token)).expect(200)).body.map((w: { id: string }) => w.id);
+    const idsFor = (path: string): string[] => {
+      if (path.startsWith('/rounds/')) return [roundId];
+      if (path.startsWith('/findings/')) return findingIds;
+      if (path.startsWith('/attachments/')) return [attachmentId];
+      if (path.startsWith('/checklists/')) return checklistIds;
+      if (path.startsWith('/workflows/')) return workflowIds;
+      if (path.startsWith('/webhooks/')) return endpointIds;
+      throw new Error(`no ids known for ${path}`);
+    };
+    const requests: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      if (!operations.get) continue;
+      const query = (operations.get.parameters ?? []).filter((p) => p.in === 'query');
+      const base = new URLSearchParams();
+      if (query.some((p) => p.name === 'limit')) base.set('limit', '500');
+      if (query.some((p) => p.name === 'month')) base.set('month', month);
+      const formats = query.find((p) => p.name === 'format')?.schema?.enum ?? [undefined];
+      const urls = path.includes('{id}') ? idsFor(path).map((id) => path.replace('{id}', id)) : [path];
+      for (const url of urls) {
+        for (const format of formats) {
+          const search = new URLSearchParams(base);
+          if (format) search.set('format', format);
+          requests.push(`${url}${search.size > 0 ? `?${search}` : ''}`);
+        }
+      }
+    }
+    return requests;
+  }
+
+  /** The answer as text a person could read: a workbook's every cell, anything else as sent. */
+  async function readable(response: { headers: Record<string, string>; body: unknown; text?: string }): Promise<string> {
+    if (String(response.headers['content-type']).includes('spreadsheetml')) {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(response.body as Buffer);
+      const cells: string[] = [];
+      workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(cell.text))));
+      return cells.join('\n');
+    }
+    return Buffer.isBuffer(response.body) ? response.body.toString('utf8') : (response.text ?? JSON.stringify(response.body));
+  }
+
+  const binary = (res: NodeJS.ReadableStream & { setEncoding(e: string): void }, done: (error: Error | null, body: Buffer) => void) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  };
+
+  it('is in place: the matter exists, and those inside it read it', async () => {
+    expect(findingIds).toHaveLength(2);
+    for (const identity of Object.values(inside)) {
+      const titles = await Promise.all(findingIds.map(async (id) => (await t.http.get(`/findings/${id}`).set(bearer(identity.token)).expect(200)).body.title));
+      expect(titles.sort()).toEqual([SECRETS.loggedTitle, SECRETS.raisedTitle].sort());
+    }
+    const trail = (await t.http.get(`/rounds/${roundId}/audit?limit=500`).set(bearer(h.users.discipline.token)).expect(200)).body.items;
+    expect(JSON.stringify(trail)).toContain(SECRETS.note);
+    expect(receiver.bodies('/logistics').length).toBeGreaterThan(0);
+  });
+
+  it('shows none of it to anyone outside, on any read route or export', async () => {
+    const requests = await readRequests();
+    expect(requests.length).toBeGreaterThan(40);
+    const leaks: string[] = [];
+    let answered = 0;
+    for (const [who, identity] of Object.entries(outside)) {
+      for (const url of requests) {
+        const response = await t.http.get(url).set(bearer(identity.token)).buffer(true).parse(binary);
+        expect(response.status).toBeLessThan(500);
+        if (response.status !== 200) continue;
+        answered++;
+        const text = await readable(response as never);
+        for (const [name, secret] of Object.entries(SECRETS)) if (text.includes(secret)) leaks.push(`${who} GET ${url}: ${name}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it('leaves the visited department and the other part the round, with the integrity part withheld', async () => {
+    for (const who of ['visitedDepartment', 'otherPartLead', 'otherPartMember']) {
+      const round = (await t.http.get(`/rounds/${roundId}`).set(bearer(outside[who].token)).expect(200)).body;
+      expect(round).toMatchObject({ score: 100, vetoed: false, findingsLogged: null });
+      expect(round.parts.map((p: { type: string; withheld: boolean; score: number | null }) => [p.type, p.withheld, p.score])).toEqual([
+        ['administrative', false, 100],
+        ['integrity', true, null],
+      ]);
+      const results = (await t.http.get(`/rounds/${roundId}/results`).set(bearer(outside[who].token)).expect(200)).body;
+      expect(results.parts.map((p: { type: string }) => p.type)).toEqual(['administrative']);
+      const trail = (await t.http.get(`/rounds/${roundId}/audit?limit=500`).set(bearer(outside[who].token)).expect(200)).body.items;
+      const withheld = trail.filter((e: { withheld: boolean }) => e.withheld).map((e: { event: string; payload: object }) => [e.event, e.payload]);
+      expect(withheld).toEqual([
+        ['RECORD_RESULT', {}],
+        ['LOG_FINDING', {}],
+        ['SUBMIT', {}],
+      ]);
+    }
+    const whole = (await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body;
+    expect(whole).toMatchObject({ score: 95, findingsLogged: 2 });
+  });
+
+  it('counts integrity work only hospital-wide for an administrator: no department carries it', async () => {
+    const notice = (await t.http.get(`/reports/notice?month=${month}&format=json`).set(bearer(h.users.admin.token)).expect(200)).body;
+    expect(notice.integrityCounts).toMatchObject({ found: 2 });
+    expect(notice.found).toBe(0);
+    expect(notice.foundByDepartment).toEqual([]);
+    const monthly = (await t.http.get(`/reports/monthly?month=${month}`).set(bearer(h.users.admin.token)).expect(200)).body;
+    const logistics = monthly.items.find((d: { departmentId: string }) => d.departmentId === h.departments.logistics);
+    expect(logistics).toMatchObject({ found: 0, foundByType: { integrity: 0 } });
+    expect(monthly.byRoundType.integrity.every((d: { found: number; roundsHeld: number }) => d.found === 0 && d.roundsHeld === 0)).toBe(true);
+    const cardiology = monthly.items.find((d: { departmentId: string }) => d.departmentId === h.departments.cardiology);
+    expect(cardiology).toMatchObject({ roundsHeld: 1, averageScore: 100 });
+
+    const fromInside = (await t.http.get(`/reports/monthly?month=${month}`).set(bearer(h.users.discipline.token)).expect(200)).body;
+    expect(fromInside.items.find((d: { departmentId: string }) => d.departmentId === h.departments.logistics)).toMatchObject({ found: 2, foundByType: { integrity: 2 } });
+    expect(fromInside.items.find((d: { departmentId: string }) => d.departmentId === h.departments.cardiology)).toMatchObject({ roundsHeld: 1, averageScore: 95 });
+  });
+
+  it('delivers the notices only to the endpoint inside, and withholds them from the administrator reading deliveries', async () => {
+    expect(receiver.bodies('/all')).toEqual([]);
+    expect(receiver.bodies('/cardiology')).toEqual([]);
+    const deliveries = (await t.http.get(`/webhooks/${endpointIds[2]}/deliveries`).set(bearer(h.users.admin.token)).expect(200)).body.items;
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((d: { withheld: boolean; body: unknown }) => d.withheld && d.body === null)).toBe(true);
+  });
+});
