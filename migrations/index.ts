@@ -7,6 +7,7 @@ import { EvidenceAndAuditChain1732800000000 } from './1732800000000-evidence-and
 import { ReportIndexes1732900000000 } from './1732900000000-report-indexes';
 import { DashboardIndexes1733000000000 } from './1733000000000-dashboard-indexes';
 import { UnannouncedRounds1733100000000 } from './1733100000000-unannounced-rounds';
+import { IntegrityWebhooks1733110000000 } from './1733110000000-integrity-webhooks';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ReportIndexes1732900000000,
   DashboardIndexes1733000000000,
   UnannouncedRounds1733100000000,
+  IntegrityWebhooks1733110000000,
 ];

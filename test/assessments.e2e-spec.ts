@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import type { Response } from 'supertest';
 import { Clock } from '../src/common/clock';
 import { MONTHLY_COLUMNS } from '../src/reports/monthly-workbook';
+import { binaryBody } from './support/files';
 import { Flow } from './support/flow';
 import { Hospital, TEST_ITEM, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -152,11 +152,6 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
   });
 
   describe('monthly tracking and the public notice, on the same month', () => {
-    const binary = (response: Response, done: (error: Error | null, body: Buffer) => void) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    };
     const FIGURES = ['roundsHeld', 'vetoes', 'found', 'closedOnTime', 'closedLate', 'overdueAtMonthEnd', 'reopened'] as const;
     const notice = async (month: string, who: keyof Hospital['users']) => (await flow.as(who).get(`/reports/notice?month=${month}&format=json`).expect(200)).body;
 
@@ -194,7 +189,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
 
     it('opens in Excel as the JSON reads: a summary sheet and one per round type, overdue departments red', async () => {
       const json = (await flow.as('discipline').get('/reports/monthly?month=2026-03').expect(200)).body;
-      const response = await flow.as('discipline').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary).expect(200);
+      const response = await flow.as('discipline').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binaryBody).expect(200);
       expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(response.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('整改月度跟踪-2026-03.xlsx')}`);
       const workbook = new ExcelJS.Workbook();
@@ -226,7 +221,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       for (const items of [own.items, ...Object.values(own.byRoundType)] as { departmentId: string }[][]) {
         expect(items.map((item) => item.departmentId)).toEqual([h.departments.cardiology]);
       }
-      const response = await flow.as('cardiologyStaff').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary).expect(200);
+      const response = await flow.as('cardiologyStaff').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binaryBody).expect(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.body as never);
       expect(workbook.worksheets.map((sheet) => sheet.rowCount)).toEqual([3, 3, 3, 3]);

@@ -77,6 +77,8 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       active: true,
       createdBy: expect.any(String),
       createdAt: now.toISOString(),
+      integrityMarkedBy: null,
+      integrityMarkedAt: null,
     });
     const listed = (await admin().get('/webhooks').expect(200)).body;
     expect(JSON.stringify(listed)).not.toContain(SECRET);
@@ -177,11 +179,18 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await register('/cardiology-any-role', { departmentId: h.departments.cardiology });
     await register('/surgery-staff', { role: 'department_staff', departmentId: h.departments.surgery });
     await register('/round-leads', { role: 'round_lead' });
+    await register('/cardiology-staff-unmarked', { role: 'department_staff', departmentId: h.departments.cardiology });
     const inside = await register('/cardiology-staff', { role: 'department_staff', departmentId: h.departments.cardiology });
     const discipline = await register('/discipline', { role: 'discipline_office' });
+    // Only the discipline office marks an endpoint for integrity notices; the administrator who registered it cannot.
+    await admin().put(`/webhooks/${inside}/integrity`, { marked: true }).expect(403);
+    for (const id of [inside, discipline]) {
+      const marked = (await flow.as('discipline').put(`/webhooks/${id}/integrity`, { marked: true }).expect(200)).body;
+      expect(marked).toMatchObject({ id, integrityMarkedBy: h.users.discipline.id, integrityMarkedAt: now.toISOString() });
+    }
     const { findingId } = await flow.assignedFinding('integrity');
     await deliverDue();
-    for (const outside of ['/all', '/cardiology-any-role', '/surgery-staff', '/round-leads']) expect(receiver.bodies(outside)).toEqual([]);
+    for (const outside of ['/all', '/cardiology-any-role', '/surgery-staff', '/round-leads', '/cardiology-staff-unmarked']) expect(receiver.bodies(outside)).toEqual([]);
     const [sent] = receiver.bodies('/cardiology-staff');
     expect(sent).toMatchObject({ type: 'assigned', finding: { id: findingId, roundType: 'integrity' } });
     expect(sent.finding).not.toHaveProperty('title');
@@ -192,6 +201,18 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(delivery).toMatchObject({ findingId, status: 'delivered', withheld: true, body: null });
     expect((await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body.id).toBe(findingId);
     expect((await deliveries(discipline)).items).toEqual([]);
+    const log = (await flow.as('discipline').get(`/audit?entityId=${inside}`).expect(200)).body.items;
+    expect(log.map((e: { event: string; actorId: string }) => [e.event, e.actorId])).toEqual([
+      ['WEBHOOK_CREATED', expect.any(String)],
+      ['WEBHOOK_INTEGRITY_MARKED', h.users.discipline.id],
+    ]);
+
+    // Unmarked, it takes no more.
+    await flow.as('discipline').put(`/webhooks/${inside}/integrity`, { marked: false }).expect(200);
+    await flow.send('cardiologyStaff', findingId, { type: 'DISPUTE', reason: 'not ours' });
+    await flow.as('lead').post(`/findings/${findingId}/events`, { type: 'UPHOLD', reason: 'it is' }).expect(200);
+    await deliverDue();
+    expect(receiver.bodies('/cardiology-staff')).toHaveLength(1);
   });
 
   it('retries with exponential backoff, then dead-letters, logging every try', async () => {

@@ -49,7 +49,7 @@ export function addressing(audiences: readonly Audience[], context: FindingConte
       return [`("role" IS NULL OR "role" = '${role}') AND ("departmentId" IS NULL${departments ? ` OR "departmentId" IN ${departments}` : ''})`];
     }
     if (userId) return [];
-    return [`"role" = '${role}'${departments ? ` AND "departmentId" IN ${departments}` : ''}`];
+    return [`"integrityMarkedBy" IS NOT NULL AND "role" = '${role}'${departments ? ` AND "departmentId" IN ${departments}` : ''}`];
   };
   return {
     users: any(

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, IsUrl, MaxLength, MinLength } from 'class-validator';
 import { NOTICE_TYPES, USER_ROLES, type NoticeType, type Role } from '../../workflows';
 import { PageQuery } from '../common/pagination';
 import { DELIVERY_STATUSES, DeliveryStatus, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
@@ -45,11 +45,20 @@ export class WebhookDto {
   active: boolean;
   createdBy: string;
   createdAt: Date;
+  /** Who in the discipline office marked it to take integrity notices; null: it takes none. */
+  integrityMarkedBy: string | null;
+  integrityMarkedAt: Date | null;
 
   static from(entity: WebhookEndpointEntity): WebhookDto {
     const { secret: _secret, ...shown } = entity;
     return shown;
   }
+}
+
+/** The discipline office's word on whether an endpoint may take integrity notices (those its role and department address). */
+export class MarkIntegrityDto {
+  @IsBoolean()
+  marked: boolean;
 }
 
 export class ListDeliveriesQuery extends PageQuery {

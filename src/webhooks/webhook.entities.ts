@@ -32,6 +32,13 @@ export class WebhookEndpointEntity {
 
   @Column({ type: Date })
   createdAt: Date;
+
+  /** The discipline-office user who marked the endpoint to take integrity notices; none until then. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  integrityMarkedBy: string | null;
+
+  @Column({ type: Date, nullable: true })
+  integrityMarkedAt: Date | null;
 }
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { CreateWebhookDto, ListDeliveriesQuery, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
+import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -20,7 +20,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @Allow('admin')
+  @Allow('admin', 'discipline_office')
   list(@Auth() auth: AuthUser): Promise<WebhookDto[]> {
     return this.service.list(auth);
   }
@@ -30,6 +30,13 @@ export class WebhooksController {
   @Allow('admin')
   remove(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<void> {
     return this.service.remove(auth, id);
+  }
+
+  /** Whether the endpoint takes integrity notices: the discipline office marks it (an administrator cannot). */
+  @Put(':id/integrity')
+  @Allow('discipline_office')
+  markIntegrity(@Auth() auth: AuthUser, @UuidParam() id: string, @Body() dto: MarkIntegrityDto): Promise<WebhookDto> {
+    return this.service.markIntegrity(auth, id, dto);
   }
 
   @Post(':id/deliveries/:deliveryId/retry')

@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
-import { CreateWebhookDto, ListDeliveriesQuery, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
+import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 import { refusedUrl } from './webhook-network';
 
@@ -41,6 +41,8 @@ export class WebhooksService {
         active: true,
         createdBy: auth.id,
         createdAt: this.clock.now(),
+        integrityMarkedBy: null,
+        integrityMarkedAt: null,
       };
       await manager.insert(WebhookEndpointEntity, endpoint);
       const shown = WebhookDto.from(endpoint);
@@ -52,6 +54,21 @@ export class WebhooksService {
   async list(_auth: AuthUser): Promise<WebhookDto[]> {
     const endpoints = await this.db.read((manager) => manager.find(WebhookEndpointEntity, { order: { createdAt: 'ASC' } }));
     return endpoints.map(WebhookDto.from);
+  }
+
+  /** Marks or unmarks the endpoint for integrity notices: the discipline office's decision, audited. */
+  markIntegrity(auth: AuthUser, id: string, dto: MarkIntegrityDto): Promise<WebhookDto> {
+    return this.db.write(auth.request, async (manager) => {
+      const endpoint = await this.findEndpoint(manager, id);
+      if (!endpoint.active) throw new ApiException(HttpStatus.CONFLICT, 'A removed webhook takes no notices', { active: false });
+      const marking = dto.marked ? { integrityMarkedBy: auth.id, integrityMarkedAt: this.clock.now() } : { integrityMarkedBy: null, integrityMarkedAt: null };
+      if (dto.marked !== (endpoint.integrityMarkedBy !== null)) {
+        await manager.update(WebhookEndpointEntity, { id }, marking);
+        this.audit(manager, auth, id, dto.marked ? 'WEBHOOK_INTEGRITY_MARKED' : 'WEBHOOK_INTEGRITY_UNMARKED', { url: endpoint.url, role: endpoint.role, departmentId: endpoint.departmentId });
+        return WebhookDto.from({ ...endpoint, ...marking });
+      }
+      return WebhookDto.from(endpoint);
+    });
   }
 
   /** Stops deliveries to the endpoint; what was still queued for it is dead-lettered, and stays visible. */
