@@ -42,25 +42,28 @@ export class AppConfig {
   @Min(1)
   REFRESH_TOKEN_TTL_HOURS = 12;
 
-  /** Failed logins for one account before it is locked out. */
+  /**
+   * Failed logins in a row for one username from one address before that username is locked out at
+   * that address (elsewhere it still signs in); a success starts the count again.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_MAX_FAILURES = 5;
 
-  /** Failed logins from one address, whatever the account, before the address is locked out. */
+  /** Failed logins from one address in a day, whatever the usernames, before the address is locked out for a day. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 100;
 
-  /** How long failures are counted, and how long a lockout lasts. */
+  /** How long failures in a row for a username from an address are counted, and how long the lockout they cause lasts. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_LOCKOUT_SECONDS = 900;
 
-  /** Each failed login after the first for an account is answered this much later than the one before. */
+  /** Each failed login in a row for a username from an address is answered this much later than the one before. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
