@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -23,13 +24,18 @@ export async function createApp(): Promise<NestFastifyApplication> {
     new FastifyAdapter({
       loggerInstance: logger,
       bodyLimit: 1_048_576,
-      requestIdHeader: 'x-request-id',
-      genReqId: () => randomUUID(),
-      trustProxy: config.TRUST_PROXY,
+      genReqId: requestIdOf,
+      trustProxy: config.trustProxy,
     }),
     { bufferLogs: true },
   );
   app.useLogger(new NestPinoLogger(logger));
+  for (const warning of config.warnings) logger.warn(warning);
+  // The client can match its request to the audit entries and log lines it caused.
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   // Served over plain HTTP on many ward networks: upgrading the docs' assets to HTTPS would break them.
   // The tablet app previews photos from the device (blob: URLs) before they are uploaded.
   await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } } });
@@ -45,6 +51,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   await serveTabletApp(app);
   return app;
+}
+
+/** A request id a client may choose: short and plain, so it can sit in log lines and audit entries as it is. */
+const PLAIN_REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The client's X-Request-Id when it is short and plain; otherwise one made for the request. */
+function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && PLAIN_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /** The API's OpenAPI document, served at /docs and the source of the tablet app's typed client. */

@@ -386,7 +386,7 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         const failed = await t.http.get('/audit?event=LOGIN_FAILED&limit=500').set(bearer(token)).expect(200);
         expect(failed.body.items).toEqual(
           expect.arrayContaining([
-            expect.objectContaining({ actorId: null, actorRole: 'anonymous', entityType: 'user', entityId: null, payload: expect.objectContaining({ username: 'nobody-here', reason: 'unknown username', address: expect.any(String) }) }),
+            expect.objectContaining({ actorId: null, actorRole: 'anonymous', entityType: 'user', entityId: null, payload: expect.objectContaining({ usernameHmac: expect.any(String), reason: 'unknown username', address: expect.any(String) }) }),
           ]),
         );
       }
@@ -456,14 +456,6 @@ describe(`throttling (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     const events = log.body.items.map((entry: { event: string }) => entry.event);
     expect(events.filter((event: string) => event === 'LOGIN_FAILED')).toHaveLength(3);
     expect(events.filter((event: string) => event === 'LOGIN_LOCKED_OUT')).toHaveLength(1);
-  });
-
-  it('locks out an address that tries many accounts', async () => {
-    await waitOutLockout();
-    for (const username of ['alice', 'bob', 'carol', 'dave', 'erin']) await login(username, 'guess-guess-guess').expect(401);
-    await login('admin', ADMIN_PASSWORD).expect(429);
-    await waitOutLockout();
-    await login('admin', ADMIN_PASSWORD).expect(200);
   });
 
   it('limits each user\'s writes per minute with 429 and Retry-After', async () => {

@@ -7,7 +7,7 @@ import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { isPublicAddress, refusedUrl } from '../src/webhooks/webhook-network';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
-import { Receiver } from './support/receiver';
+import { Receiver, verifiesTimestamped } from './support/receiver';
 import { TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
@@ -172,6 +172,35 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         expect(delivery.attemptLog).toEqual([{ attempt: 1, at: now.toISOString(), statusCode: 200, error: null, durationMs: expect.any(Number) }]);
       }
     }
+  });
+
+  it('signs each try with its time as well, so a receiver can verify it and refuse a replay', async () => {
+    const endpointId = await register('/timed');
+    let calls = 0;
+    receiver.status = () => (++calls === 1 ? 503 : 200);
+    await flow.assignedFinding('administrative');
+    await deliverDue();
+    later(1000);
+    await deliverDue();
+    expect((await deliveries(endpointId)).items[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+
+    const [first, second] = receiver.received.filter((r) => r.path === '/timed');
+    expect(second.body).toBe(first.body);
+    for (const [{ headers, body }, sentAt] of [[first, now.getTime() - 1000], [second, now.getTime()]] as const) {
+      const t = Math.floor(sentAt / 1000);
+      const header = headers['x-webhook-signature'] as string;
+      expect(header).toMatch(new RegExp(`^t=${t},v1=[0-9a-f]{64}$`));
+      // The body signature of the earlier header is still sent, for receivers that check only that.
+      expect(headers['x-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      expect(verifiesTimestamped(header, body, SECRET, t)).toBe(true);
+      expect(verifiesTimestamped(header, body, SECRET, t + 300)).toBe(true);
+      // A replay after five minutes, a changed time, a changed body or another secret does not verify.
+      expect(verifiesTimestamped(header, body, SECRET, t + 301)).toBe(false);
+      expect(verifiesTimestamped(header.replace(`t=${t}`, `t=${t + 1}`), body, SECRET, t + 1)).toBe(false);
+      expect(verifiesTimestamped(header, body.replace('"assigned"', '"closed"'), SECRET, t)).toBe(false);
+      expect(verifiesTimestamped(header, body, 'another-secret-of-16+', t)).toBe(false);
+    }
+    expect(first.headers['x-webhook-signature']).not.toBe(second.headers['x-webhook-signature']);
   });
 
   it('sends an integrity notice only to endpoints inside the matter, never with its title, and withholds it from the administrator', async () => {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 
 /** What one HTTP request carries to the unit of work it asks for (see Database.write). */
 export interface RequestContext {
-  /** The client's X-Request-Id, or one made for the request; written in every audit entry it causes. */
+  /** The client's X-Request-Id if short and plain, or one made for the request; written in every audit entry it causes. */
   requestId: string;
   /** The client's address (behind a trusted proxy, the one it forwarded); recorded with security events. */
   address: string;
@@ -19,7 +19,7 @@ export interface IdempotencyClaim {
 }
 
 export const requestContextOf = (request: FastifyRequest): RequestContext => ({
-  requestId: String(request.id).slice(0, 64),
+  requestId: request.id,
   address: request.ip,
 });
 

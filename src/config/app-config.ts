@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
 import type { AssessmentWeights } from '../assessments/assessment';
 import { AUDIENCES, Audience, TimerPolicy, days } from '../../workflows';
@@ -41,25 +42,28 @@ export class AppConfig {
   @Min(1)
   REFRESH_TOKEN_TTL_HOURS = 12;
 
-  /** Failed logins for one account before it is locked out. */
+  /**
+   * Failed logins in a row for one username from one address before that username is locked out at
+   * that address (elsewhere it still signs in); a success starts the count again.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_MAX_FAILURES = 5;
 
-  /** Failed logins from one address, whatever the account, before the address is locked out. */
+  /** Failed logins from one address in a day, whatever the usernames, before the address is locked out for a day. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 100;
 
-  /** How long failures are counted, and how long a lockout lasts. */
+  /** How long failures in a row for a username from an address are counted, and how long the lockout they cause lasts. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_LOCKOUT_SECONDS = 900;
 
-  /** Each failed login after the first for an account is answered this much later than the one before. */
+  /** Each failed login in a row for a username from an address is answered this much later than the one before. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -76,10 +80,15 @@ export class AppConfig {
   @IsString()
   CORS_ORIGINS?: string;
 
-  /** Behind a reverse proxy: trust its X-Forwarded-For, so lockouts apply to the real client address. */
-  @Transform(toBoolean)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Behind a reverse proxy: which proxies' X-Forwarded-For to believe, so lockouts apply to the real
+   * client address. A hop count (`1`: the proxy in front of the service), or the proxies' addresses
+   * and CIDR ranges, comma-separated. Never every hop: a client could name its own address. `true`
+   * still means one hop (with a warning at start); unset, none.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
 
   /** `production` refuses to start without JWT_SECRET. */
   @IsOptional()
@@ -279,6 +288,12 @@ export class AppConfig {
     ];
   }
 
+  /** TRUST_PROXY as Fastify's trustProxy: none, a hop count, or the proxies' addresses and ranges. */
+  readonly trustProxy: false | number | string[];
+
+  /** What the operator should hear at start about settings that still work but should change. */
+  readonly warnings: string[];
+
   /** A secret made up at start signs tokens that die with the process: fine for a trial, not for a ward. */
   readonly jwtSecret: string;
   readonly jwtSecretGenerated: boolean;
@@ -308,7 +323,14 @@ export class AppConfig {
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
       throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');
     }
+    const trustProxy = parseTrustProxy(config.TRUST_PROXY);
+    const warnings =
+      config.TRUST_PROXY?.trim().toLowerCase() === 'true'
+        ? ['TRUST_PROXY=true now means one hop (the proxy in front of the service); set TRUST_PROXY=1, or the proxies\' addresses, to say so']
+        : [];
     Object.assign(config, {
+      trustProxy,
+      warnings,
       timerPolicy,
       jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
       jwtSecretGenerated: config.JWT_SECRET === undefined,
@@ -316,3 +338,28 @@ export class AppConfig {
     return config;
   }
 }
+
+/**
+ * TRUST_PROXY read as Fastify's trustProxy: a client's own X-Forwarded-For entries are believed
+ * only as far as the hops or proxies named.
+ */
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true') return 1;
+  if (/^\d+$/.test(text)) return Number(text);
+  const proxies = text.split(',').map((entry) => entry.trim());
+  const bad = proxies.find((entry) => !isAddressOrRange(entry));
+  if (bad !== undefined) {
+    throw new Error(
+      `Invalid configuration:\n  TRUST_PROXY: must be a hop count (e.g. 1), or the proxies' addresses and CIDR ranges, comma-separated (e.g. 10.0.0.5,10.1.0.0/16); "${bad}" is neither`,
+    );
+  }
+  return proxies;
+}
+
+const isAddressOrRange = (entry: string): boolean =>
+  ipaddr.IPv4.isValidFourPartDecimal(entry) ||
+  ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) ||
+  ipaddr.IPv6.isValid(entry) ||
+  ipaddr.IPv6.isValidCIDR(entry);

@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { KeyObject, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
 import { InvalidInputException } from '../common/api-error';
@@ -13,9 +13,9 @@ import type { AccessTokenPayload } from './auth.guard';
 import type { AuthUser } from './auth-user';
 import { ChangePasswordDto, LoginDto, LoginResponseDto, RefreshDto, TokensDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
-import { LoginThrottle } from './login-throttle';
+import { LoginAttempt, LoginThrottle } from './login-throttle';
 import { UNKNOWN_USER_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords';
-import { account, anonymous, recordSecurityEvent, signedIn } from './security-events';
+import { account, anonymous, recordSecurityEvent, signedIn, typedUsername, usernameHmacKey } from './security-events';
 import { SessionEntity } from './session.entity';
 import { hashToken, newSecret } from './tokens';
 import { UserEntity } from './user.entity';
@@ -26,6 +26,9 @@ const REFRESH_RETRY_GRACE_MS = 60_000;
 /** Sign-in, sessions and a user's own password. */
 @Injectable()
 export class AuthService {
+  /** Keys the HMAC a failed login records in place of a name that is no account's. */
+  private readonly usernameKey: KeyObject;
+
   constructor(
     private readonly db: Database,
     private readonly identity: IdentityRepository,
@@ -33,18 +36,20 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.usernameKey = usernameHmacKey(config.jwtSecret);
+  }
 
   async login(client: RequestContext, dto: LoginDto): Promise<LoginResponseDto> {
-    await this.throttle.assertOpen(dto.username, client.address);
+    const attempt = await this.throttle.begin(dto.username, client.address);
     const user = await this.identity.findUserByUsername(dto.username);
     const valid = await verifyPassword(user?.passwordHash ?? (await UNKNOWN_USER_HASH), dto.password);
     if (!user || !valid || !user.active) {
       const reason = !user ? 'unknown username' : !valid ? 'wrong password' : 'account disabled';
-      await this.recordFailedProof(client, dto.username, user?.id ?? null, reason);
+      await this.recordFailedProof(client, attempt, user?.id ?? null, reason);
       throw new UnauthorizedException('Invalid username or password');
     }
-    await this.throttle.recordSuccess(dto.username);
+    await this.throttle.succeeded(attempt);
     return this.db.write(client, async (manager) => {
       const tokens = await this.openSession(manager, user);
       recordSecurityEvent(manager, {
@@ -112,12 +117,13 @@ export class AuthService {
    * caller in again. A wrong current password counts as a failed login.
    */
   async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<LoginResponseDto> {
-    await this.throttle.assertOpen(auth.username, auth.request.address);
+    const attempt = await this.throttle.begin(auth.username, auth.request.address);
     const user = await this.identity.findUserByUsername(auth.username);
     if (!user || !(await verifyPassword(user.passwordHash, dto.currentPassword))) {
-      await this.recordFailedProof(auth.request, auth.username, auth.id, 'wrong current password on a password change');
+      await this.recordFailedProof(auth.request, attempt, auth.id, 'wrong current password on a password change');
       throw new InvalidInputException([{ field: 'currentPassword', reason: 'is not your current password' }]);
     }
+    await this.throttle.succeeded(attempt);
     const problem = passwordProblem(dto.newPassword, user.username);
     if (problem) throw new InvalidInputException([{ field: 'newPassword', reason: problem }]);
     if (dto.newPassword === dto.currentPassword) {
@@ -136,21 +142,20 @@ export class AuthService {
 
   /**
    * A wrong password, at login or on a password change: counted towards a lockout, audited (with
-   * the lockout it causes), and answered later each time in a row.
+   * the lockout it causes), and answered later each time in a row. The name typed is kept in clear
+   * only when it is an account's (`userId`).
    */
-  private async recordFailedProof(client: RequestContext, username: string, userId: string | null, reason: string): Promise<void> {
-    const { failures, lockedOut } = await this.throttle.recordFailure(username, client.address);
+  private async recordFailedProof(client: RequestContext, attempt: LoginAttempt, userId: string | null, reason: string): Promise<void> {
+    const lockedOut = await this.throttle.failed(attempt);
+    const typed = typedUsername(attempt.username, userId !== null, this.usernameKey);
     await this.db.write(client, async (manager) => {
       const at = this.clock.now();
       const subject = { actor: anonymous(client), entityType: 'user', entityId: userId } as const;
-      recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_FAILED', payload: { username, reason } });
-      if (lockedOut.length > 0) {
-        const payload = { username, lockedOut, seconds: this.config.LOGIN_LOCKOUT_SECONDS };
-        recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_LOCKED_OUT', payload });
-      }
+      recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_FAILED', payload: { ...typed, reason } });
+      if (lockedOut.length > 0) recordSecurityEvent(manager, { ...subject, at, type: 'LOGIN_LOCKED_OUT', payload: { ...typed, lockedOut } });
     });
     // Each failure in a row answers later than the one before: guessing slows down before it locks out.
-    await sleep((failures - 1) * this.config.LOGIN_SLOWDOWN_MS);
+    await sleep((attempt.inARow - 1) * this.config.LOGIN_SLOWDOWN_MS);
   }
 
   private async openSession(manager: EntityManager, user: UserEntity): Promise<TokensDto> {

@@ -35,7 +35,7 @@ import { UsersService } from './users.service';
 export class AuthController {
   constructor(private readonly service: AuthService) {}
 
-  /** Throttled: failures slow down, then lock the account or address out (429 with Retry-After). */
+  /** Throttled: failures slow down, then lock the username out at that address, or the address (429 with Retry-After). */
   @Post('login')
   @HttpCode(200)
   @Public()

@@ -11,6 +11,7 @@ import { FirstAdminService } from './first-admin.service';
 import { AuthController, DepartmentsController, DevicesController, MeController, UsersController } from './identity.controller';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottle } from './login-throttle';
+import { RateLimiters } from './rate-limiters';
 import { UsersService } from './users.service';
 import { WriteRateLimitGuard } from './write-rate-limit.guard';
 
@@ -37,6 +38,7 @@ import { WriteRateLimitGuard } from './write-rate-limit.guard';
     DepartmentsService,
     DevicesService,
     LoginThrottle,
+    RateLimiters,
     FirstAdminService,
     // In this order: writes are counted per authenticated user.
     { provide: APP_GUARD, useClass: AuthGuard },

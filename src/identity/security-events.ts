@@ -1,3 +1,4 @@
+import { KeyObject, createHmac, createSecretKey, hkdfSync } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-writer';
 import type { RequestContext } from '../common/request-context';
@@ -42,6 +43,18 @@ export const anonymous = (client: RequestContext): SecurityActor => ({ id: null,
 
 /** The service acting on its own, e.g. creating the first account. */
 export const SERVICE: SecurityActor = { id: null, role: 'system' };
+
+/**
+ * The name typed at a failed login, as a security event keeps it: in clear only when it is an
+ * account's; otherwise only its HMAC, since it may be a password typed into the wrong box. The same
+ * name gives the same HMAC while the key stays, so repeated tries with it still show.
+ */
+export const typedUsername = (username: string, isAccount: boolean, key: KeyObject): { username: string } | { usernameHmac: string } =>
+  isAccount ? { username } : { usernameHmac: createHmac('sha256', key).update(username).digest('hex') };
+
+/** The key for typedUsername's HMAC, derived from the service's secret (and changing with it). */
+export const usernameHmacKey = (secret: string): KeyObject =>
+  createSecretKey(Buffer.from(hkdfSync('sha256', secret, '', 'security events: login usernames that are no account', 32)));
 
 /** Appends one security event in the unit of work `manager` belongs to. */
 export function recordSecurityEvent(

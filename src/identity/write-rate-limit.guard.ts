@@ -1,9 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsException } from '../common/api-error';
 import { AppConfig } from '../config/app-config';
 import type { AuthUser } from './auth-user';
+import { RateLimiters } from './rate-limiters';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -13,10 +14,10 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 @Injectable()
 export class WriteRateLimitGuard implements CanActivate {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(config: AppConfig) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'writes', points: config.WRITES_PER_MINUTE, duration: 60 });
+  constructor(config: AppConfig, limiters: RateLimiters) {
+    this.limiter = limiters.create({ keyPrefix: 'writes', points: config.WRITES_PER_MINUTE, duration: 60 });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

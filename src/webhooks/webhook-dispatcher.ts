@@ -7,7 +7,7 @@ import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
-import { postJson, signature } from './webhook-network';
+import { postJson, signature, timestampedSignature } from './webhook-network';
 
 /** Deliveries tried at once by one instance. */
 const BATCH = 20;
@@ -91,6 +91,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const headers = {
       'user-agent': 'triple-round-webhooks/1',
       'x-signature-256': signature(endpoint.secret, delivery.body),
+      'x-webhook-signature': timestampedSignature(endpoint.secret, delivery.body, at),
       'x-delivery-id': delivery.id,
       'x-notice-type': delivery.type,
     };

@@ -30,10 +30,21 @@ export async function refusedUrl(url: URL, allowPrivateNetworks: boolean): Promi
 const privateAddressReason = (host: string, address: string) =>
   `host ${host} resolves to ${address}, a loopback or private address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to deliver inside an intranet`;
 
-/** `sha256=<hex>` of the body under the endpoint's secret, for the X-Signature-256 header. */
+/** `sha256=<hex>` of the body under the endpoint's secret, for the X-Signature-256 header (kept for receivers that check it). */
 export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return `sha256=${hmacHex(secret, body)}`;
 }
+
+/**
+ * `t=<Unix seconds>,v1=<hex>` for the X-Webhook-Signature header, v1 signing `${t}.${body}` under
+ * the endpoint's secret (as Stripe does): a receiver that refuses an old t refuses replays.
+ */
+export function timestampedSignature(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${hmacHex(secret, `${t}.${body}`)}`;
+}
+
+const hmacHex = (secret: string, text: string): string => createHmac('sha256', secret).update(text).digest('hex');
 
 /**
  * POSTs a JSON body; resolves with the status code whatever it is, rejects when there is none

@@ -9,7 +9,7 @@ export class CreateWebhookDto {
   @MaxLength(2000)
   url: string;
 
-  /** Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body). */
+  /** Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. */
   @IsString()
   @MinLength(16, { message: 'secret must be at least 16 characters' })
   @MaxLength(200)

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -45,4 +46,17 @@ export class Receiver {
     this.server!.closeAllConnections();
     return new Promise((resolve) => this.server!.close(() => resolve()));
   }
+}
+
+/**
+ * What a receiver does with X-Webhook-Signature, as docs/webhooks.md shows: v1 must be the
+ * HMAC-SHA256 of `${t}.${body}` under the shared secret, and t within five minutes of now.
+ */
+export function verifiesTimestamped(header: string | string[] | undefined, body: string, secret: string, nowSeconds: number): boolean {
+  const fields = new Map(String(header).split(',').map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)]));
+  const t = Number(fields.get('t'));
+  if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > 300) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
+  const given = Buffer.from(fields.get('v1') ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

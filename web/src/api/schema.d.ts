@@ -9,7 +9,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Throttled: failures slow down, then lock the account or address out (429 with Retry-After). */
+        /** Throttled: failures slow down, then lock the username out at that address, or the address (429 with Retry-After). */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -1326,7 +1326,7 @@ export interface components {
         CreateWebhookDto: {
             /** Format: uri */
             url: string;
-            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body). */
+            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. */
             secret: string;
             /**
              * Format: uuid
