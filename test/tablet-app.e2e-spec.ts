@@ -71,6 +71,14 @@ describe('the tablet app', () => {
     return { context, page };
   }
 
+  /** The path of every API answer the service worker keeps on the device. */
+  const cachedPaths = (page: Page) =>
+    page.evaluate(async () => {
+      const paths: string[] = [];
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+      return paths.filter((path) => !path.startsWith('/app/'));
+    });
+
   /** The fixture photo, through the file chooser the camera button opens; waits for its preview. */
   async function attachPhoto(page: Page, input: string): Promise<void> {
     const chooser = page.waitForEvent('filechooser');
@@ -285,6 +293,12 @@ describe('the tablet app', () => {
     await office.page.click('.adm-popup-body:visible >> text=打印');
     const print = await printed;
     await print.waitForSelector('text=消防通道堵塞');
+    // Files, case files and audit trails are read from the service each time: the device keeps none of them.
+    const kept = await cachedPaths(office.page);
+    expect(kept).toContain(`/findings/${blocked.id}`);
+    expect(kept.filter((path) => /^\/(attachments|audit)|\/(audit|case-file)$/.test(path))).toEqual([]);
+    const answer = await fetch(`${service.api.origin}/findings/${blocked.id}/case-file`, { headers: { authorization: `Bearer ${discipline.token}` } });
+    expect(answer.headers.get('cache-control')).toBe('no-store');
 
     const closed = await service.api.expectOk('GET', `/findings/${blocked.id}`, discipline.token);
     expect(closed.state).toBe('closed');

@@ -29,9 +29,14 @@ export default defineConfig({
         navigateFallback: '/app/index.html',
         navigateFallbackAllowlist: [/^\/app\//],
         // The last answer of every API read, so the app opens with its lists on a ward without Wi-Fi.
+        // Files, case files and audit trails are never kept on a shared device: they are read from the
+        // service each time. The pattern is copied into the service worker as source, so it names nothing from this file.
         runtimeCaching: [
           {
-            urlPattern: ({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && !url.pathname.startsWith('/app/'),
+            urlPattern: ({ url, request }) =>
+              request.method === 'GET' &&
+              url.origin === self.location.origin &&
+              !/^\/(app\/|attachments\/|audit|(findings|rounds)\/[^/]+\/(audit|case-file))/.test(url.pathname),
             handler: 'NetworkFirst',
             options: { cacheName: 'api', networkTimeoutSeconds: 5 },
           },
