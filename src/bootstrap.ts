@@ -42,6 +42,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   // Uploads are read as streams by the attachments service, which sets the limits.
   await app.register(multipart);
   acceptEmptyJsonBodies(app);
+  keepAnswersOutOfCaches(app);
   // Browsers may call the API only from the origins configured; none by default.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(createValidationPipe());
@@ -82,6 +83,18 @@ async function serveTabletApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyStatic, { root, prefix: '/app/' });
   // The address people type has no trailing slash; the app's relative assets need one.
   app.getHttpAdapter().getInstance().get('/app', (_request, reply) => reply.redirect('/app/', 301));
+}
+
+/**
+ * API answers name people and carry findings, files and audit trails: no browser cache or proxy keeps
+ * them, so a ward's shared tablet holds none but what the app keeps for the signed-in person. The app's
+ * own files set their caching themselves (@fastify/static).
+ */
+function keepAnswersOutOfCaches(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
 }
 
 /**

@@ -2,8 +2,9 @@
  * The tablet app in a real browser (Debian's Chromium through playwright-core) against the built
  * service: a finding logged on a ward, one more logged offline, both synced exactly once, then
  * plan, evidence, rejection, evidence again from a phone in English and offline, acceptance and the
- * closure audit with its case file, each by the person whose work it is; and an offline decision the
- * server refuses on sync, shown with its reason.
+ * closure audit with its case file, each by the person whose work it is; an offline decision the
+ * server refuses on sync, shown with its reason; and a ward's shared tablet, on which each person's
+ * queue and cached pages stay theirs.
  * Screenshots of each screen go to test-artifacts/screenshots. Needs `npm run build` (the test
  * script runs it first).
  */
@@ -12,7 +13,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { PASSWORD, RunningService, seedHospital, startService } from '../bench/service';
+import { PASSWORD, RunningService, seedHospital, startService, startedRound } from '../bench/service';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
@@ -25,6 +26,7 @@ describe('the tablet app', () => {
   let browser: Browser;
   let hospital: Awaited<ReturnType<typeof seedHospital>>;
   let discipline: { id: string; token: string };
+  let admin: string;
   let photo: string;
 
   beforeAll(async () => {
@@ -32,7 +34,7 @@ describe('the tablet app', () => {
     mkdirSync(SHOTS, { recursive: true });
     service = await startService(2);
     hospital = await seedHospital(service.api);
-    const admin = (await service.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken;
+    admin = (await service.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken;
     const { id } = await service.api.expectOk('POST', '/users', admin, { username: 'discipline', password: PASSWORD, displayName: '纪委办 Discipline', roles: ['discipline_office'] });
     discipline = { id, token: (await service.api.expectOk('POST', '/auth/login', null, { username: 'discipline', password: PASSWORD })).accessToken };
     // A camera photo: 3000 × 2000 px, taken (EXIF) on 20 November.
@@ -57,19 +59,38 @@ describe('the tablet app', () => {
     for (const [i, page] of pages.entries()) if (!page.isClosed()) await page.screenshot({ path: join(SHOTS, `failure-state-${i}.png`) });
   });
 
-  /** A signed-in page in a context of its own, as on that person's device. */
-  async function signIn(username: string, viewport = TABLET): Promise<{ context: BrowserContext; page: Page }> {
+  /** A device: a page in a browser context of its own. */
+  async function device(name: string, viewport = TABLET): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport, locale: 'zh-CN', hasTouch: true });
     const page = await context.newPage();
     pages.push(page);
-    page.on('pageerror', (error) => pageErrors.push(`${username}: ${error.stack}`));
-    await page.goto(`${service.api.origin}/app`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('.tabs');
+    page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.stack}`));
     return { context, page };
   }
+
+  /** Signs in on the sign-in screen the page shows. */
+  async function signInOn(page: Page, username: string, password = PASSWORD): Promise<void> {
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.tabs');
+  }
+
+  /** A signed-in page in a context of its own, as on that person's device. */
+  async function signIn(username: string, viewport = TABLET): Promise<{ context: BrowserContext; page: Page }> {
+    const opened = await device(username, viewport);
+    await opened.page.goto(`${service.api.origin}/app`);
+    await signInOn(opened.page, username);
+    return opened;
+  }
+
+  /** The path of every API answer the service worker keeps on the device. */
+  const cachedPaths = (page: Page) =>
+    page.evaluate(async () => {
+      const paths: string[] = [];
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+      return paths.filter((path) => !path.startsWith('/app/'));
+    });
 
   /** The fixture photo, through the file chooser the camera button opens; waits for its preview. */
   async function attachPhoto(page: Page, input: string): Promise<void> {
@@ -285,6 +306,12 @@ describe('the tablet app', () => {
     await office.page.click('.adm-popup-body:visible >> text=打印');
     const print = await printed;
     await print.waitForSelector('text=消防通道堵塞');
+    // Files, case files and audit trails are read from the service each time: the device keeps none of them.
+    const kept = await cachedPaths(office.page);
+    expect(kept).toContain(`/findings/${blocked.id}`);
+    expect(kept.filter((path) => /^\/(attachments|audit)|\/(audit|case-file)$/.test(path))).toEqual([]);
+    const answer = await fetch(`${service.api.origin}/findings/${blocked.id}/case-file`, { headers: { authorization: `Bearer ${discipline.token}` } });
+    expect(answer.headers.get('cache-control')).toBe('no-store');
 
     const closed = await service.api.expectOk('GET', `/findings/${blocked.id}`, discipline.token);
     expect(closed.state).toBe('closed');
@@ -337,6 +364,96 @@ describe('the tablet app', () => {
     const trail = await service.api.expectOk('GET', `/rounds/${round.id}/audit?limit=100`, hospital.lead.token);
     expect(trail.items.map((entry: { event: string }) => entry.event)).toEqual(['PLAN', 'START', ...items.map(() => 'RECORD_RESULT'), 'SUBMIT', 'COMPLETE']);
     await lead.context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("keeps a shared tablet's queue and pages to the person who made them: parked when their session ends, sent as them when they sign in again", async () => {
+    const nurse = await service.api.expectOk('POST', '/users', admin, { username: 'nurse', password: PASSWORD, displayName: '护士 Nurse', roles: ['department_staff'], departmentId: hospital.ward });
+    const roundId = await startedRound(service.api, hospital);
+    const finding = await service.api.expectOk('POST', `/rounds/${roundId}/findings`, hospital.inspector.token, {
+      roundType: 'administrative', title: '治疗室门未上锁', description: 'Treatment room left unlocked', severity: 'minor', responsibleDepartmentId: hospital.ward,
+    });
+    await service.api.expectOk('POST', `/rounds/${roundId}/events`, hospital.lead.token, { type: 'SUBMIT' });
+    const committedDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+
+    // The ward's tablet holds an item an earlier version of the app queued without recording who made it.
+    const { context, page: tablet } = await device('ward tablet');
+    await tablet.goto(`${service.api.origin}/health`);
+    await tablet.evaluate(
+      (item) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('triple-round', 1);
+          open.onupgradeneeded = () => {
+            open.result.createObjectStore('outbox', { keyPath: 'id' });
+            open.result.createObjectStore('session');
+          };
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const transaction = open.result.transaction('outbox', 'readwrite');
+            transaction.objectStore('outbox').put(item);
+            transaction.oncomplete = () => (open.result.close(), resolve());
+            transaction.onerror = () => reject(transaction.error);
+          };
+        }),
+      {
+        id: crypto.randomUUID(), kind: 'findingEvent', findingId: finding.id, version: finding.version, label: '提交整改方案 · 旧版本', createdAt: new Date().toISOString(),
+        photos: [], state: 'pending', body: { type: 'SUBMIT_PLAN', measures: 'queued by an earlier version', committedDate },
+      },
+    );
+
+    // The nurse signs in: the earlier item is kept, not shown and not sent.
+    await tablet.goto(`${service.api.origin}/app`);
+    await signInOn(tablet, 'nurse');
+    await tablet.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await tablet.click('.tabs >> text=待发送');
+    await tablet.waitForSelector('text=1 项由旧版本保存');
+    expect(await tablet.$$('[data-outbox-item]')).toHaveLength(0);
+
+    // She reads the finding, then decides on it with no network: her plan waits on the tablet.
+    await tablet.goto(`${service.api.origin}/app/#/findings/${finding.id}`);
+    await tablet.waitForSelector('button >> text=提交整改方案');
+    await context.setOffline(true);
+    await tablet.click('button >> text=提交整改方案');
+    await tablet.fill('#event-measures', '每班交接时检查门锁 checked at every handover');
+    await tablet.fill('#event-committedDate', committedDate);
+    await tablet.click('.adm-popup-body:visible button[type=submit]');
+    await tablet.waitForSelector('.adm-notice-bar >> text=待发送: 提交整改方案');
+
+    // Her password is changed elsewhere, which ends all her sessions: back online, the tablet's refresh is refused.
+    const elsewhere = (await service.api.expectOk('POST', '/auth/login', null, { username: 'nurse', password: PASSWORD })).accessToken;
+    const newPassword = 'handover-passphrase-456';
+    await service.api.expectOk('POST', '/me/password', elsewhere, { currentPassword: PASSWORD, newPassword });
+    await context.setOffline(false);
+    await tablet.waitForSelector('#username');
+
+    // A colleague takes the tablet: none of the nurse's items, and none of the pages she read, even offline.
+    await signInOn(tablet, 'staff');
+    await tablet.click('.tabs >> text=待发送');
+    await tablet.waitForSelector('text=1 项由旧版本保存');
+    expect(await tablet.$$('[data-outbox-item]')).toHaveLength(0);
+    expect(await tablet.$$('.tabs .adm-badge')).toHaveLength(0);
+    await context.setOffline(true);
+    await tablet.evaluate((id) => (location.hash = `#/findings/${id}`), finding.id);
+    await tablet.waitForSelector('.error-text');
+    expect(await tablet.textContent('body')).not.toContain('治疗室门未上锁');
+    expect((await cachedPaths(tablet)).filter((path) => path.includes(finding.id))).toEqual([]);
+    await context.setOffline(false);
+    await tablet.click('.tabs >> text=我的');
+    await tablet.click('button >> text=退出登录');
+    const plans = async () =>
+      (await service.api.expectOk('GET', `/findings/${finding.id}/audit?limit=100`, hospital.staff.token)).items.filter((entry: { event: string }) => entry.event === 'SUBMIT_PLAN');
+    expect(await plans()).toEqual([]);
+
+    // The nurse signs in again: her plan is sent under her own session, and the service records her as its actor.
+    await signInOn(tablet, 'nurse', newPassword);
+    await tablet.goto(`${service.api.origin}/app/#/findings/${finding.id}`);
+    await tablet.waitForSelector('.adm-card-header >> text=整改中');
+    expect(await plans()).toEqual([expect.objectContaining({ actorId: nurse.id })]);
+    expect((await service.api.expectOk('GET', `/findings/${finding.id}`, hospital.staff.token)).measures).toBe('每班交接时检查门锁 checked at every handover');
+    await tablet.click('.tabs >> text=待发送');
+    await tablet.waitForSelector('text=1 项由旧版本保存');
+    expect(await tablet.$$('[data-outbox-item]')).toHaveLength(0);
+    await context.close();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { API_CACHE } from './src/api/cache-name';
 
 /** The tablet app, served by the service under /app from dist/app. */
 export default defineConfig({
@@ -28,12 +29,18 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,woff2}'],
         navigateFallback: '/app/index.html',
         navigateFallbackAllowlist: [/^\/app\//],
-        // The last answer of every API read, so the app opens with its lists on a ward without Wi-Fi.
+        // The last answer of every API read, so the app opens with its lists on a ward without Wi-Fi; the
+        // app clears it when a session starts or ends (api/client.ts). Files, case files and audit trails
+        // are never kept on a shared device: they are read from the service each time. The pattern is copied
+        // into the service worker as source, so it names nothing from this file.
         runtimeCaching: [
           {
-            urlPattern: ({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && !url.pathname.startsWith('/app/'),
+            urlPattern: ({ url, request }) =>
+              request.method === 'GET' &&
+              url.origin === self.location.origin &&
+              !/^\/(app\/|attachments\/|audit|(findings|rounds)\/[^/]+\/(audit|case-file))/.test(url.pathname),
             handler: 'NetworkFirst',
-            options: { cacheName: 'api', networkTimeoutSeconds: 5 },
+            options: { cacheName: API_CACHE, networkTimeoutSeconds: 5 },
           },
         ],
       },

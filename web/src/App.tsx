@@ -51,7 +51,11 @@ export function App() {
   const outbox = useOutbox();
   useEffect(() => {
     void savedSession().then(setSession);
-    const stop = onSessionChange(setSession);
+    const stop = onSessionChange((next) => {
+      // Whoever signs in next starts from their own first screen, not the last person's page.
+      if (!next) location.hash = '';
+      setSession(next);
+    });
     return () => void stop();
   }, []);
   if (session === undefined) return null;

@@ -1,4 +1,5 @@
 import { DBSchema, openDB } from 'idb';
+import { API_CACHE } from './api/cache-name';
 import type { components, paths } from './api/schema';
 
 export type Schemas = components['schemas'];
@@ -19,6 +20,11 @@ export interface StoredPhoto {
 export type OutboxItem = {
   /** The client UUID: the Idempotency-Key of its request, and a logged finding's id. */
   id: string;
+  /**
+   * The user who made it: it is shown to them only and sent only under their session. Absent on items
+   * saved before the app recorded it, which are shown to nobody and never sent: they could be anyone's.
+   */
+  makerId?: string;
   label: string;
   createdAt: string;
   photos: StoredPhoto[];
@@ -39,13 +45,21 @@ export interface Session {
 }
 
 interface AppDb extends DBSchema {
-  outbox: { key: string; value: OutboxItem };
+  outbox: { key: string; value: OutboxItem; indexes: { byMaker: string } };
   session: { key: 'current'; value: Session };
 }
 
-export const db = openDB<AppDb>('triple-round', 1, {
-  upgrade(database) {
-    database.createObjectStore('outbox', { keyPath: 'id' });
-    database.createObjectStore('session');
+export const db = openDB<AppDb>('triple-round', 2, {
+  upgrade(database, oldVersion, _newVersion, transaction) {
+    if (oldVersion < 1) {
+      database.createObjectStore('outbox', { keyPath: 'id' });
+      database.createObjectStore('session');
+    }
+    if (oldVersion < 2) {
+      // An item without a maker is in no entry of the index: no one's list has it.
+      transaction.objectStore('outbox').createIndex('byMaker', 'makerId');
+      // Answers cached before then may be an earlier user's.
+      if (oldVersion === 1) void caches.delete(API_CACHE).catch(() => undefined);
+    }
   },
 });

@@ -1,21 +1,33 @@
 import { useEffect, useState } from 'react';
-import { api, reasonOf, uploadAttachment } from './api/client';
+import { Api, apiAs, onSessionChange, reasonOf, savedSession, uploadAttachment } from './api/client';
 import { OutboxItem, db } from './db';
 
 const changed = new EventTarget();
 const announce = () => changed.dispatchEvent(new Event('change'));
 
-/** An item as captured: the outbox adds its state and time. */
-export type Captured = OutboxItem extends infer Item ? (Item extends OutboxItem ? Omit<Item, 'state' | 'createdAt'> : never) : never;
+/** An item as captured: the outbox adds its maker, state and time. */
+export type Captured = OutboxItem extends infer Item ? (Item extends OutboxItem ? Omit<Item, 'makerId' | 'state' | 'createdAt'> : never) : never;
 
-/** Keeps the item on the device and starts sending it. */
+/** Keeps the item on the device, as the signed-in person's, and starts sending it. */
 export async function enqueue(item: Captured): Promise<void> {
-  await (await db).put('outbox', { ...item, state: 'pending', createdAt: new Date().toISOString() } as OutboxItem);
+  const session = await savedSession();
+  if (!session) throw new Error('Nobody is signed in to make this');
+  await (await db).put('outbox', { ...item, makerId: session.user.id, state: 'pending', createdAt: new Date().toISOString() } as OutboxItem);
   announce();
   void sync();
 }
 
-export const outboxItems = async () => (await (await db).getAll('outbox')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+/** One person's items, in the order they were made. */
+const itemsOf = async (userId: string) => (await (await db).getAllFromIndex('outbox', 'byMaker', userId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+
+/** The signed-in person's items; everyone else's stay parked, unseen, until they sign in again. */
+export async function outboxItems(): Promise<OutboxItem[]> {
+  const session = await savedSession();
+  return session ? itemsOf(session.user.id) : [];
+}
+
+/** How many items were saved before the app recorded who made them (see OutboxItem.makerId). */
+export const unattributedCount = async () => (await (await db).getAll('outbox')).filter((item) => item.makerId === undefined).length;
 
 export async function discard(id: string): Promise<void> {
   await (await db).delete('outbox', id);
@@ -27,11 +39,6 @@ export async function retry(id: string): Promise<void> {
   if (item) await (await db).put('outbox', { ...item, state: 'pending', error: undefined });
   announce();
   void sync();
-}
-
-export async function clearOutbox(): Promise<void> {
-  await (await db).clear('outbox');
-  announce();
 }
 
 /** The outbox's items, kept current. */
@@ -65,18 +72,18 @@ async function answered<T>(call: Promise<{ data?: T; error?: unknown; response: 
 }
 
 /** Uploads the photos not yet uploaded, remembering each id on the stored item as it goes. */
-async function upload(item: OutboxItem): Promise<string[]> {
+async function upload(api: Api, item: OutboxItem): Promise<string[]> {
   for (const [index, photo] of item.photos.entries()) {
     if (photo.attachmentId) continue;
-    const attachment = await answered(uploadAttachment(photo, `${item.id}-photo-${index}`));
+    const attachment = await answered(uploadAttachment(api, photo, `${item.id}-photo-${index}`));
     item.photos[index] = { ...photo, attachmentId: attachment.id };
     await (await db).put('outbox', item);
   }
   return item.photos.map((photo) => photo.attachmentId!);
 }
 
-async function send(item: OutboxItem): Promise<void> {
-  const attachmentIds = await upload(item);
+async function send(api: Api, item: OutboxItem): Promise<void> {
+  const attachmentIds = await upload(api, item);
   const headers = { 'Idempotency-Key': item.id };
   switch (item.kind) {
     case 'finding':
@@ -98,22 +105,28 @@ async function send(item: OutboxItem): Promise<void> {
 }
 
 let syncing: Promise<void> | null = null;
-/** Set when sync is asked for while one runs: what was added meanwhile is sent by another pass. */
+/** Set when sync is asked for while one runs: what was added meanwhile, or the items of someone who signed in meanwhile, are sent by another pass. */
 let asked = false;
 
-/** Sends the pending items in the order they were captured; stops at the first the network fails. */
+/**
+ * Sends the signed-in person's pending items in the order they were made, each only under that
+ * person's session; stops at the first the network fails (or that finds someone else signed in).
+ */
 export function sync(): Promise<void> {
   asked = true;
   syncing ??= (async () => {
     while (asked) {
       asked = false;
-      for (const item of await outboxItems()) {
+      const session = await savedSession();
+      if (!session) break;
+      const api = apiAs(session.user.id);
+      for (const item of await itemsOf(session.user.id)) {
         if (item.state !== 'pending') continue;
         try {
-          await send(item);
+          await send(api, item);
           await (await db).delete('outbox', item.id);
         } catch (error) {
-          if (error instanceof Unreachable) return;
+          if (error instanceof Unreachable) break;
           await (await db).put('outbox', { ...item, state: 'refused', error: error instanceof Refused ? error.message : String(error) });
         }
         announce();
@@ -145,5 +158,10 @@ export async function submit(item: Captured): Promise<Outcome> {
   return { outcome: 'refused', reason: left.error ?? '' };
 }
 
+// Whose items are shown changes with the session; a person signing in has their parked items sent.
+onSessionChange((session) => {
+  announce();
+  if (session) void sync();
+});
 window.addEventListener('online', () => void sync());
 setInterval(() => void sync(), 30_000);

@@ -2,19 +2,16 @@ import { Button, Dialog, List, Selector } from 'antd-mobile';
 import { api, endSession } from '../api/client';
 import type { Schemas } from '../db';
 import { Lang, useLang } from '../i18n';
-import { clearOutbox, outboxItems } from '../outbox';
+import { outboxItems } from '../outbox';
 
-/** The person, the language switch, and signing out (which asks first when something is unsent). */
+/** The person, the language switch, and signing out (which says first what stays unsent until they are back). */
 export function Me({ user }: { user: Schemas['UserDto'] }) {
   const { t, lang, setLang } = useLang();
   const signOut = async () => {
     const unsent = (await outboxItems()).length;
     if (unsent > 0 && !(await Dialog.confirm({ content: t('signOutUnsent', { n: unsent }), confirmText: t('signOut'), cancelText: t('cancel') }))) return;
     await api.POST('/auth/logout').catch(() => undefined);
-    await clearOutbox();
-    await caches.delete('api').catch(() => undefined);
     await endSession();
-    location.hash = '';
   };
   return (
     <div>

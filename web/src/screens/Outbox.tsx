@@ -1,12 +1,14 @@
 import { Button, List, Space, Tag } from 'antd-mobile';
 import { useLang } from '../i18n';
-import { discard, retry, sync, useOutbox } from '../outbox';
+import { discard, retry, sync, unattributedCount, useOutbox } from '../outbox';
 import { go } from '../route';
+import { useLoad } from './common';
 
-/** What this device has not sent yet, and what the server refused, with its reason. */
+/** What the signed-in person has not sent yet from this device, and what the server refused, with its reason. */
 export function Outbox() {
   const { t } = useLang();
   const items = useOutbox();
+  const unattributed = useLoad(unattributedCount, []).data ?? 0;
   return (
     <div>
       <List>
@@ -42,6 +44,7 @@ export function Outbox() {
           </List.Item>
         ))}
         {items.length === 0 && <List.Item>{t('outboxEmpty')}</List.Item>}
+        {unattributed > 0 && <List.Item className="muted">{t('unattributed', { n: unattributed })}</List.Item>}
       </List>
       {items.some((item) => item.state === 'pending') && (
         <div className="pad">
