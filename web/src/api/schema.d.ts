@@ -468,6 +468,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/{id}/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether the endpoint takes integrity notices: the discipline office marks it (an administrator cannot). */
+        put: operations["WebhooksController_markIntegrity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/{id}/deliveries/{deliveryId}/retry": {
         parameters: {
             query?: never;
@@ -957,6 +974,11 @@ export interface components {
              */
             departmentId: string;
             scheduledFor: string;
+            /**
+             * @description An unannounced visit (明察暗访): until it starts, the visited department cannot see it anywhere.
+             *     Integrity rounds (and joint rounds with an integrity part) are unannounced unless this says otherwise.
+             */
+            unannounced?: boolean;
             /** @description A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
             parts?: components["schemas"]["RoundPartPlanDto"][];
             /**
@@ -969,19 +991,23 @@ export interface components {
         };
         RoundPartDto: {
             /** @enum {string} */
-            type: "administrative" | "party_building" | "integrity";
-            /** @enum {string} */
             state: "planned" | "inspecting" | "submitted" | "completed" | "cancelled";
+            /** @enum {string} */
+            type: "administrative" | "party_building" | "integrity";
             leadId: string;
             teamMemberIds: string[];
             /** @description The checklist version the part started with; null for rounds planned before checklists. */
             checklistId: string | null;
             checklistVersion: number;
             itemCount: number;
-            itemsAnswered: number;
-            /** @description 100 minus deductions, floored at 0; null without a checklist. */
+            /** @description Null where the part's results are withheld from the caller. */
+            itemsAnswered: number | null;
+            /** @description 100 minus deductions, floored at 0; null without a checklist, or where withheld. */
             score: number | null;
-            vetoed: boolean;
+            /** @description Null where withheld. */
+            vetoed: boolean | null;
+            /** @description The part's results are confidential to the caller (an integrity part seen from outside it). */
+            withheld: boolean;
         };
         RoundDto: {
             /** @enum {string} */
@@ -992,13 +1018,15 @@ export interface components {
             leadId: string;
             teamMemberIds: string[];
             scheduledFor: string;
+            unannounced: boolean;
             version: number;
             /** @description Events the caller may send now. */
             availableEvents: string[];
-            findingsLogged: number;
-            /** @description The mean of the parts' scores (one part: its score); null without a checklist. */
+            /** @description Null where some part is withheld from the caller: the count would tell of its findings. */
+            findingsLogged: number | null;
+            /** @description The mean of the scores of the parts the caller may see (one part: its score); null without a checklist. */
             score: number | null;
-            /** @description A bottom-line item failed in some part (一票否决). */
+            /** @description A bottom-line item failed in some part the caller may see (一票否决). */
             vetoed: boolean;
             /** @description Checklist version per round type. */
             checklistVersions: Record<string, never>;
@@ -1352,6 +1380,13 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description Who in the discipline office marked it to take integrity notices; null: it takes none. */
+            integrityMarkedBy: string | null;
+            /** Format: date-time */
+            integrityMarkedAt: string | null;
+        };
+        MarkIntegrityDto: {
+            marked: boolean;
         };
         WebhookAttemptDto: {
             attempt: number;
@@ -1378,8 +1413,10 @@ export interface components {
             lastError: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description The body as sent (and signed). */
+            /** @description The body as sent (and signed); null where withheld. */
             body: Record<string, never>;
+            /** @description The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
+            withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
         };
         AuditEntryDto: {
@@ -1401,6 +1438,8 @@ export interface components {
             from: Record<string, never>;
             to: Record<string, never>;
             requestId: string;
+            /** @description The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
+            withheld: boolean;
         };
         CaseFileEntryDto: {
             seq: number;
@@ -1421,6 +1460,8 @@ export interface components {
             from: Record<string, never>;
             to: Record<string, never>;
             requestId: string;
+            /** @description The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
+            withheld: boolean;
             /** @description The actor's name when the entry was read; null for the service. */
             actorName: string | null;
             hash: string;
@@ -2411,6 +2452,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    WebhooksController_markIntegrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkIntegrityDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
             };
         };
     };
