@@ -115,4 +115,64 @@ describe(`exports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       }
     });
   });
+
+  describe('who took what', () => {
+    /** The data-access events `who` caused since `since`, oldest first, as the discipline office reads them. */
+    const taken = async (who: keyof Hospital['users'], since: number) => {
+      const page = (await flow.as('discipline').get(`/audit?entityType=data_access&actorId=${h.users[who].id}&limit=500`).expect(200)).body;
+      return page.items.filter((entry: { seq: number }) => entry.seq > since);
+    };
+    const head = async () => (await flow.as('discipline').get('/audit/head').expect(200)).body.seq as number;
+
+    it('records every exported file and every notice and case file read: who, what, which filters, how many rows', async () => {
+      const since = await head();
+      const findingId = findings.get('=')!;
+      const ledgerTotal = (await flow.as('discipline').get('/reports/ledger?roundType=administrative&state=verifying').expect(200)).body.total;
+      const departments = (await flow.as('discipline').get('/reports/monthly?month=2026-11').expect(200)).body.items.length;
+      const notice = (await flow.as('discipline').get('/reports/notice?month=2026-11&format=json').expect(200)).body;
+      const noticeLines = ['rounds', 'lastClosed', 'longestOverdue', 'repeats', 'reopened'].reduce((sum, list) => sum + notice[list].length, 0);
+      const entries = (await flow.as('discipline').get(`/findings/${findingId}/case-file`).expect(200)).body.entries.length;
+      await download('discipline', '/reports/ledger?format=csv&roundType=administrative&state=verifying');
+      await download('discipline', '/reports/ledger?format=xlsx&createdFrom=2026-11-01');
+      await download('discipline', '/reports/monthly?month=2026-11&format=xlsx');
+      await flow.as('discipline').get('/reports/notice?month=2026-11').expect(200);
+      await flow.as('discipline').get(`/findings/${findingId}/case-file?format=html`).expect(200);
+      await download('cardiologyStaff', '/reports/ledger?format=csv');
+
+      const address = expect.any(String);
+      expect(await taken('discipline', since)).toEqual([
+        // The JSON reads above: the notice and the case file count, ledger pages and monthly figures do not.
+        expect.objectContaining({ event: 'NOTICE_READ', entityId: null, payload: { format: 'json', filter: { month: '2026-11' }, rows: noticeLines, address } }),
+        expect.objectContaining({ event: 'CASE_FILE_READ', entityId: findingId, payload: { format: 'json', filter: { findingId }, rows: entries, address } }),
+        expect.objectContaining({
+          event: 'LEDGER_EXPORTED',
+          actorRole: 'discipline_office',
+          entityType: 'data_access',
+          entityId: null,
+          payload: { format: 'csv', filter: { roundType: 'administrative', state: 'verifying' }, rows: ledgerTotal, address },
+        }),
+        expect.objectContaining({ event: 'LEDGER_EXPORTED', payload: { format: 'xlsx', filter: { createdFrom: '2026-11-01' }, rows: FORMULA_STARTS.length, address } }),
+        expect.objectContaining({ event: 'MONTHLY_EXPORTED', payload: { format: 'xlsx', filter: { month: '2026-11' }, rows: departments, address } }),
+        expect.objectContaining({ event: 'NOTICE_READ', payload: { format: 'html', filter: { month: '2026-11' }, rows: noticeLines, address } }),
+        expect.objectContaining({ event: 'CASE_FILE_READ', entityId: findingId, payload: { format: 'html', filter: { findingId }, rows: entries, address } }),
+      ]);
+      expect(ledgerTotal).toBe(FORMULA_STARTS.length);
+      expect(await taken('cardiologyStaff', since)).toEqual([
+        expect.objectContaining({ event: 'LEDGER_EXPORTED', actorId: h.users.cardiologyStaff.id, actorRole: 'department_staff', payload: { format: 'csv', filter: {}, rows: FORMULA_STARTS.length, address } }),
+      ]);
+    });
+
+    it('is read by the discipline office only', async () => {
+      await download('surgeryStaff', '/reports/ledger?format=csv');
+      const byDiscipline = (await flow.as('discipline').get('/audit?entityType=data_access&limit=500').expect(200)).body;
+      expect(byDiscipline.total).toBeGreaterThan(0);
+      expect((await flow.as('admin').get('/audit?entityType=data_access').expect(200)).body).toMatchObject({ items: [], total: 0 });
+      for (const event of ['LEDGER_EXPORTED', 'MONTHLY_EXPORTED', 'NOTICE_READ', 'CASE_FILE_READ']) {
+        expect((await flow.as('admin').get(`/audit?event=${event}`).expect(200)).body).toMatchObject({ items: [], total: 0 });
+      }
+      for (const who of ['cardiologyStaff', 'surgeryStaff', 'adminVerifier', 'lead', 'inspector'] as const) {
+        await flow.as(who).get('/audit?entityType=data_access').expect(403);
+      }
+    });
+  });
 });

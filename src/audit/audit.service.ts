@@ -42,7 +42,8 @@ export class AuditService {
   }
 
   async list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
-    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth) };
+    // Who took what is the discipline office's to read.
+    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth), dataAccess: auth.roles.includes('discipline_office') };
     const [entries, total] = await this.db.read((manager) => this.audit.list(manager, query, visible));
     return page(entries.map(AuditEntryDto.from), total, query);
   }
