@@ -47,7 +47,7 @@ export class CaseFileService {
       };
     });
     const checkedFiles: CaseFileAttachmentDto[] = [];
-    for (const attachment of attachments) checkedFiles.push({ ...AttachmentDto.from(attachment), intact: (await this.storage.currentHash(attachment.sha256)) === attachment.sha256 });
+    for (const attachment of attachments) checkedFiles.push({ ...AttachmentDto.from(attachment), intact: (await this.storage.checkedHash(attachment.sha256)) === attachment.sha256 });
     return {
       generatedAt: this.clock.now(),
       finding,
