@@ -209,7 +209,9 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
         expect(sheet.rowCount).toBe(2 + rows.length);
         rows.forEach((item, i) => {
           const cells = sheet.getRow(3 + i);
-          MONTHLY_COLUMNS.forEach((column, c) => expect({ name, column: column.key, value: cells.getCell(c + 1).value ?? null }).toEqual({ name, column: column.key, value: item[column.key] }));
+          // Text cells are inline strings: their text is what was typed.
+          const read = (c: number, kind: string) => (kind === 'text' ? cells.getCell(c).text : (cells.getCell(c).value ?? null));
+          MONTHLY_COLUMNS.forEach((column, c) => expect({ name, column: column.key, value: read(c + 1, column.kind) }).toEqual({ name, column: column.key, value: item[column.key] }));
           const fill = cells.getCell(1).fill as ExcelJS.FillPattern | undefined;
           expect(fill?.fgColor?.argb === 'FFFDE2E2').toBe((item.overdueAtMonthEnd as number) > 0);
         });

@@ -22,6 +22,9 @@ const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 /** The discipline office and the integrity lead office's verifiers see every integrity round and finding. */
 export const seesAllIntegrity = (auth: AuthUser): boolean => has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'));
 
+/** Who took what (exports, notices, case files read) is the discipline office's to read: it names integrity matters too. */
+export const readsDataAccessLog = (auth: AuthUser): boolean => has(auth, 'discipline_office');
+
 /** Whether the caller sees the hospital's non-confidential work, not only their team's or department's. */
 export const seesHospitalWide = (auth: AuthUser): boolean => seesAllIntegrity(auth) || HOSPITAL_WIDE.some((role) => has(auth, role));
 

@@ -13,7 +13,10 @@ import { AttachmentsService } from './attachments.service';
 export class AttachmentsController {
   constructor(private readonly service: AttachmentsService) {}
 
-  /** A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size limit. */
+  /**
+   * A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size
+   * or pixel limit, 429 past the uploader's daily quota, 507 while the storage is nearly full.
+   */
   @Post()
   @AllowAnyUser()
   @ApiConsumes('multipart/form-data')

@@ -4,14 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import sharp from 'sharp';
-import { EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { EntityManager, In, IsNull, LessThan, MoreThanOrEqual } from 'typeorm';
 import type { EvidenceFile } from '../../workflows';
 import { visibleFindings, visibleRowExists } from '../access/visibility';
-import { ApiException, InvalidInputException } from '../common/api-error';
+import { ApiException, InvalidInputException, TooManyRequestsException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import type { AuthUser } from '../identity/auth-user';
+import { UserEntity } from '../identity/user.entity';
 import { AttachmentStorage } from './attachment-storage';
 import { AttachmentDto, evidenceFile } from './attachment.dto';
 import { AttachmentEntity } from './attachment.entity';
@@ -21,6 +22,9 @@ import { receiveUpload } from './received-upload';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const THUMBNAIL_TYPES = ['image/jpeg', 'image/png'];
 const THUMBNAIL_SIZE = 320;
+
+/** A size for people to read: kilobytes below a megabyte. */
+const bytes = (count: number) => (count < 1_048_576 ? `${Math.ceil(count / 1024)} KB` : `${(count / 1_048_576).toFixed(1)} MB`);
 
 @Injectable()
 export class AttachmentsService {
@@ -48,6 +52,7 @@ export class AttachmentsService {
       }
       const kind = await recognise(upload.scratchPath, upload.originalName);
       if ('refused' in kind) throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `The file was refused: ${kind.refused}`, [{ field: 'file', reason: kind.refused }]);
+      if (THUMBNAIL_TYPES.includes(kind.contentType)) await this.assertDrawable(upload.scratchPath);
       const attachment: AttachmentEntity = {
         id: randomUUID(),
         sha256: upload.sha256,
@@ -61,6 +66,7 @@ export class AttachmentsService {
         usedAt: null,
       };
       return await this.db.write(auth.request, async (manager) => {
+        await this.assertRoom(manager, auth, upload.size, now);
         await manager.insert(AttachmentEntity, attachment);
         await this.storage.store(upload.sha256, upload.scratchPath);
         return AttachmentDto.from(attachment);
@@ -87,23 +93,31 @@ export class AttachmentsService {
     });
   }
 
-  /** A JPEG at most 320 px on its longer side, for lists; photos only. */
+  /** A JPEG at most 320 px on its longer side, for lists; photos only. Made on first request and kept beside the photo. */
   async thumbnail(auth: AuthUser, id: string): Promise<StreamableFile> {
     const attachment = await this.db.read((manager) => this.findVisible(manager, auth, id));
     if (!THUMBNAIL_TYPES.includes(attachment.contentType)) {
       throw new NotFoundException(`Attachment ${id} is ${attachment.contentType}: thumbnails are made of JPEG and PNG photos`);
     }
+    const kept = await this.storage.thumbnail(attachment.sha256);
+    if (kept) return new StreamableFile(kept, { type: 'image/jpeg' });
     const content = await this.storage.open(attachment.sha256);
     if (!content) throw new NotFoundException(`The file of attachment ${id} is missing from storage`);
-    const resize = sharp().rotate().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 70 });
+    const resize = sharp({ limitInputPixels: this.maxPixels })
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 70 });
+    let made: Buffer;
     try {
-      return new StreamableFile(await content.pipe(resize).toBuffer(), { type: 'image/jpeg' });
+      made = await content.pipe(resize).toBuffer();
     } catch {
       // Its first bytes say JPEG or PNG, but the rest is not a picture that can be drawn.
       throw new NotFoundException(`No thumbnail: attachment ${id} could not be decoded as ${attachment.contentType}`);
     } finally {
       content.destroy();
     }
+    await this.storage.storeThumbnail(attachment.sha256, made);
+    return new StreamableFile(made, { type: 'image/jpeg' });
   }
 
   /**
@@ -151,6 +165,50 @@ export class AttachmentsService {
     // A file stored again after the cut-off is an upload under way: storage keeps it.
     for (const sha256 of orphaned) await this.storage.remove(sha256, cutoff);
     return count;
+  }
+
+  private get maxPixels(): number {
+    return Math.round(this.config.ATTACHMENT_MAX_MEGAPIXELS * 1_000_000);
+  }
+
+  /**
+   * Refuses a photo larger than ATTACHMENT_MAX_MEGAPIXELS, read from its header alone: a file of a
+   * few hundred kilobytes can declare 20,000 × 20,000 pixels, which drawing would hold in memory.
+   * A header that cannot be read is let through; such a photo has no thumbnail.
+   */
+  private async assertDrawable(path: string): Promise<void> {
+    const { width, height } = await sharp(path, { limitInputPixels: false })
+      .metadata()
+      .catch(() => ({ width: 0, height: 0 }));
+    if (width * height <= this.maxPixels) return;
+    const reason = `is ${width} × ${height} pixels (${Math.round((width * height) / 1_000_000)} megapixels), over the limit of ${this.config.ATTACHMENT_MAX_MEGAPIXELS} megapixels`;
+    throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, `The photo ${reason}`, [{ field: 'file', reason }]);
+  }
+
+  /**
+   * Refuses an upload of `size` bytes while the disk is nearly full (507) or when it would take the
+   * caller past today's quota (429 until midnight in the hospital's time zone). The quota counts
+   * the caller's stored uploads of the day, so it holds across restarts and instances; on
+   * PostgreSQL the caller's row stays locked to COMMIT, so parallel uploads are counted one by one.
+   */
+  private async assertRoom(manager: EntityManager, auth: AuthUser, size: number, now: Date): Promise<void> {
+    const floor = this.config.ATTACHMENT_MIN_FREE_MB * 1_048_576;
+    if ((await this.storage.freeBytes()) - size < floor) {
+      const reason = `storing it would leave less than ${this.config.ATTACHMENT_MIN_FREE_MB} MB free in the attachment storage; try again once space has been made`;
+      throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, `The file was not stored: ${reason}`, [{ field: 'file', reason }]);
+    }
+    if (this.db.isPostgres) await manager.findOne(UserEntity, { where: { id: auth.id }, lock: { mode: 'pessimistic_write' } });
+    const today = DateTime.fromJSDate(now, { zone: this.config.TIME_ZONE }).startOf('day');
+    const used = (await manager.sum(AttachmentEntity, 'size', { uploadedBy: auth.id, uploadedAt: MoreThanOrEqual(today.toJSDate()) })) ?? 0;
+    const quota = this.config.ATTACHMENT_DAILY_QUOTA_MB * 1_048_576;
+    if (used + size > quota) {
+      const midnight = today.plus({ days: 1 });
+      throw new TooManyRequestsException(
+        `Your uploads today would come to ${bytes(used + size)}, over the daily quota of ${bytes(quota)} (${bytes(Math.max(0, quota - used))} left); ` +
+          `the quota starts again at midnight (${this.config.TIME_ZONE})`,
+        Math.ceil(midnight.diff(DateTime.fromJSDate(now)).as('seconds')),
+      );
+    }
   }
 
   private async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<AttachmentEntity> {

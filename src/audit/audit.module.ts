@@ -6,10 +6,12 @@ import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { CaseFileService } from './case-file.service';
+import { DataAccessLog } from './data-access-log';
 
 @Module({
   imports: [RoundsModule, FindingsModule, AttachmentsModule],
   controllers: [AuditController],
-  providers: [AuditService, AuditRepository, CaseFileService],
+  providers: [AuditService, AuditRepository, CaseFileService, DataAccessLog],
+  exports: [DataAccessLog],
 })
 export class AuditModule {}

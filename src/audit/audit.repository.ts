@@ -18,14 +18,15 @@ export class AuditRepository {
 
   /**
    * Entries about the rounds and findings the scopes let the caller see (an administrator reads no
-   * integrity case through the log), and every other entry (security events, checklists, webhooks).
+   * integrity case through the log), and every other entry (security events, checklists, webhooks);
+   * who took what (`data_access`) only when `visible.dataAccess`.
    */
-  list(manager: EntityManager, query: ListAuditQuery, visible: { rounds: Scope; findings: Scope }): Promise<[AuditEntryEntity[], number]> {
+  list(manager: EntityManager, query: ListAuditQuery, visible: { rounds: Scope; findings: Scope; dataAccess: boolean }): Promise<[AuditEntryEntity[], number]> {
     const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where(
       `((entry.entityType = 'round' AND ${visibleRowExists(visible.rounds, 'rounds', 'entry.entityId')})
         OR (entry.entityType = 'finding' AND ${visibleRowExists(visible.findings, 'findings', 'entry.entityId')})
         OR entry.entityType IN (:...unscoped))`,
-      { ...visible.rounds.parameters, ...visible.findings.parameters, unscoped: AUDIT_ENTITY_TYPES.filter((type) => type !== 'round' && type !== 'finding') },
+      { ...visible.rounds.parameters, ...visible.findings.parameters, unscoped: AUDIT_ENTITY_TYPES.filter((type) => type !== 'round' && type !== 'finding' && (visible.dataAccess || type !== 'data_access')) },
     );
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });
     if (query.entityId) builder.andWhere('entry.entityId = :entityId', { entityId: query.entityId });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { visibleFindings, visibleRounds } from '../access/visibility';
+import { readsDataAccessLog, visibleFindings, visibleRounds } from '../access/visibility';
 import { readableEntries } from '../access/withheld';
 import { AttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
@@ -43,7 +43,7 @@ export class AuditService {
   }
 
   list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
-    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth) };
+    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth), dataAccess: readsDataAccessLog(auth) };
     return this.db.read(async (manager) => {
       const [entries, total] = await this.audit.list(manager, query, visible);
       return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);

@@ -19,7 +19,7 @@ export class CaseFileEntryDto extends AuditEntryDto {
 }
 
 export class CaseFileAttachmentDto extends AttachmentDto {
-  /** Whether the stored file still has the SHA-256 recorded. */
+  /** Whether the stored file still has the SHA-256 recorded; recomputed when the file has changed since it was last hashed (GET /audit/verify recomputes every file). */
   intact: boolean;
 }
 

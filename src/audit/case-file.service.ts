@@ -14,6 +14,7 @@ import { brokenLinks } from './audit-verifier';
 import { AuditEntryDto } from './audit.dto';
 import { CaseFileAttachmentDto, CaseFileDto, CaseFileQuery } from './case-file.dto';
 import { renderCaseFile } from './case-file.html';
+import { DataAccessLog } from './data-access-log';
 
 @Injectable()
 export class CaseFileService {
@@ -22,11 +23,14 @@ export class CaseFileService {
     private readonly findings: FindingsService,
     private readonly storage: AttachmentStorage,
     private readonly clock: Clock,
+    private readonly accessLog: DataAccessLog,
   ) {}
 
   async caseFile(auth: AuthUser, id: string, query: CaseFileQuery): Promise<CaseFileDto | StreamableFile> {
     const file = await this.build(auth, id);
-    if (query.format !== 'html') return file;
+    const format = query.format ?? 'json';
+    await this.accessLog.record(auth, { event: 'CASE_FILE_READ', findingId: id, format, filter: { findingId: id }, rows: file.entries.length });
+    if (format !== 'html') return file;
     return new StreamableFile(Buffer.from(renderCaseFile(file)), { type: 'text/html; charset=utf-8' });
   }
 
@@ -45,7 +49,7 @@ export class CaseFileService {
       };
     });
     const checkedFiles: CaseFileAttachmentDto[] = [];
-    for (const attachment of attachments) checkedFiles.push({ ...AttachmentDto.from(attachment), intact: (await this.storage.currentHash(attachment.sha256)) === attachment.sha256 });
+    for (const attachment of attachments) checkedFiles.push({ ...AttachmentDto.from(attachment), intact: (await this.storage.checkedHash(attachment.sha256)) === attachment.sha256 });
     return {
       generatedAt: this.clock.now(),
       finding,

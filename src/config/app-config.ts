@@ -239,6 +239,24 @@ export class AppConfig {
   @Min(1)
   ATTACHMENT_UNUSED_HOURS = 24;
 
+  /** The largest photo accepted, in megapixels (width × height): a small file can declare a huge image, which decoding would have to hold in memory. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.01)
+  ATTACHMENT_MAX_MEGAPIXELS = 50;
+
+  /** What one user may upload per day (in the hospital's time zone), in megabytes. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.001)
+  ATTACHMENT_DAILY_QUOTA_MB = 500;
+
+  /** Uploads are refused (507) while storing one would leave less than this free in ATTACHMENTS_DIR, in megabytes. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  ATTACHMENT_MIN_FREE_MB = 1024;
+
   /** Attachments SUBMIT_EVIDENCE needs, by severity, e.g. `critical:1,major:1`; severities not named need none. */
   @Matches(/^((minor|major|critical):\d+(,(minor|major|critical):\d+)*)?$/, {
     message: 'EVIDENCE_REQUIRED must read like critical:1,major:1',

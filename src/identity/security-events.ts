@@ -19,7 +19,11 @@ export type SecurityEvent =
   | 'PASSWORD_RESET'
   | 'PASSWORD_CHANGED'
   | 'DEVICE_REGISTERED'
-  | 'DEVICE_REVOKED';
+  | 'DEVICE_REVOKED'
+  | DataAccessEvent;
+
+/** Who took what (entity type `data_access`): a file exported, a notice or a case file read. */
+export type DataAccessEvent = 'LEDGER_EXPORTED' | 'MONTHLY_EXPORTED' | 'NOTICE_READ' | 'CASE_FILE_READ';
 
 /** Who caused a security event, and from where. */
 export interface SecurityActor {
@@ -63,7 +67,7 @@ export function recordSecurityEvent(
     at: Date;
     type: SecurityEvent;
     actor: SecurityActor;
-    entityType: 'user' | 'device';
+    entityType: 'user' | 'device' | 'data_access';
     entityId: string | null;
     payload?: Record<string, unknown>;
   },

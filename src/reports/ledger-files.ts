@@ -28,9 +28,18 @@ export function xlsxLedger(output: Writable, title: string, zone: ZoneTime): Led
   };
 }
 
-/** CSV in UTF-8 with a byte-order mark, so Excel reads the Chinese right; instants in ISO 8601 with the zone's offset. */
+/**
+ * CSV in UTF-8 with a byte-order mark, so Excel reads the Chinese right; instants in ISO 8601 with
+ * the zone's offset. Text beginning with =, +, -, @, tab or carriage return is written after a `'`
+ * (OWASP's rule against CSV injection), so a spreadsheet shows it and never runs it as a formula.
+ */
 export function csvLedger(output: Writable, zone: ZoneTime): LedgerWriter {
-  const csv = stringify({ bom: true, header: true, columns: LEDGER_COLUMNS.map((column) => ({ key: column.key, header: column.zh })) });
+  const csv = stringify({
+    bom: true,
+    header: true,
+    escape_formulas: true,
+    columns: LEDGER_COLUMNS.map((column) => ({ key: column.key, header: column.zh })),
+  });
   csv.pipe(output);
   const write = (record: Record<string, unknown>) =>
     new Promise<void>((resolve, reject) => (csv.write(record, (error) => (error ? reject(error) : resolve()))));

@@ -5,6 +5,7 @@ import { FindingProgress, ROUND_TYPES } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { DataAccessLog } from '../audit/data-access-log';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -40,11 +41,14 @@ export class NoticeService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly accessLog: DataAccessLog,
   ) {}
 
-  /** The notice as a page to print, or with `format=json` its figures. */
+  /** The notice as a page to print, or with `format=json` its figures; either is recorded as read, with the lines it lists. */
   async notice(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
     const notice = await this.figures(auth, query);
+    const lines = [notice.rounds, notice.lastClosed, notice.longestOverdue, notice.repeats, notice.reopened].reduce((sum, list) => sum + list.length, 0);
+    await this.accessLog.record(auth, { event: 'NOTICE_READ', format: query.format ?? 'html', filter: { month: query.month }, rows: lines });
     if (query.format === 'json') return notice;
     return new StreamableFile(Buffer.from(renderNotice(notice, query.lang ?? 'zh')), { type: 'text/html; charset=utf-8' });
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module';
+import { AuditModule } from '../audit/audit.module';
 import { FindingsModule } from '../findings/findings.module';
 import { DashboardService } from './dashboard.service';
 import { NoticeService } from './notice.service';
@@ -7,7 +8,7 @@ import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [FindingsModule, AssessmentsModule],
+  imports: [FindingsModule, AssessmentsModule, AuditModule],
   controllers: [ReportsController],
   providers: [ReportsService, DashboardService, NoticeService],
 })

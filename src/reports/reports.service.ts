@@ -23,6 +23,7 @@ import { ZoneTime } from './zone-time';
 import { XLSX_TYPE, attachmentDisposition } from './spreadsheet';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
+import { DataAccessLog } from '../audit/data-access-log';
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
 const CHUNK = 100;
@@ -39,6 +40,7 @@ export class ReportsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly assessments: AssessmentsService,
+    private readonly accessLog: DataAccessLog,
   ) {}
 
   ledger(auth: AuthUser, query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
@@ -63,6 +65,7 @@ export class ReportsService {
   async monthly(auth: AuthUser, query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     const report = await this.assessments.tracking(auth, query);
     if (query.format !== 'xlsx') return report;
+    await this.accessLog.record(auth, { event: 'MONTHLY_EXPORTED', format: 'xlsx', filter: { month: query.month, ...(query.departmentId && { departmentId: query.departmentId }) }, rows: report.items.length });
     const now = this.clock.now();
     return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now));
   }
@@ -77,6 +80,7 @@ export class ReportsService {
       const ids = await this.db.read(async (manager) =>
         (await this.ledgerQuery(manager, auth, query).select('finding.id', 'id').getRawMany<{ id: string }>()).map((row) => row.id),
       );
+      await this.accessLog.record(auth, { event: 'LEDGER_EXPORTED', format, filter: this.filterOf(query), rows: ids.length });
       for (let start = 0; start < ids.length; start += CHUNK) {
         await writer.add(await this.db.read((manager) => this.ledgerRows(manager, ids.slice(start, start + CHUNK), start, now, zone)));
         // SQLite reads block the event loop: between chunks, other requests, the compressor and the

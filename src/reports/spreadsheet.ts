@@ -53,6 +53,9 @@ export function reportSheet<Row>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, n
           if (column.kind === 'date') return new Date(`${String(value)}T00:00:00Z`);
           // Excel has no time zones: an instant is written as the hospital's wall-clock time.
           if (column.kind === 'instant') return zone.wallClock(value as Date);
+          // Text is an inline string (t="inlineStr"), neither a formula nor a formula's cached result
+          // (exceljs writes a plain string as t="str"): text people typed, beginning with =, stays text.
+          if (column.kind === 'text') return { richText: [{ text: String(value) }] };
           return value;
         }),
       );

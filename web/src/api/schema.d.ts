@@ -284,7 +284,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size limit. */
+        /**
+         * A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size
+         *     or pixel limit, 429 past the uploader's daily quota, 507 while the storage is nearly full.
+         */
         post: operations["AttachmentsController_upload"];
         delete?: never;
         options?: never;
@@ -1427,7 +1430,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1449,7 +1452,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1484,7 +1487,7 @@ export interface components {
             originalName: string;
             /** @description The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
             effectiveDate: string | null;
-            /** @description Whether the stored file still has the SHA-256 recorded. */
+            /** @description Whether the stored file still has the SHA-256 recorded; recomputed when the file has changed since it was last hashed (GET /audit/verify recomputes every file). */
             intact: boolean;
         };
         CaseFileDto: {
@@ -2624,7 +2627,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
