@@ -1528,7 +1528,7 @@ export interface components {
             overdueAtMonthEnd: number;
             reopened: number;
             averageDaysToClose: number | null;
-            /** @description 0–100; the formula and its weights are in the README. */
+            /** @description 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
             assessment: number;
         };
         AssessmentReportDto: {
