@@ -11,11 +11,11 @@
 import axe from 'axe-core';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { PASSWORD, RunningService, seedHospital, startService, startedRound } from '../bench/service';
+import { launchChromium } from './support/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
 const TABLET = { width: 1024, height: 768 };
 const PORTRAIT = { width: 768, height: 1024 };
@@ -43,7 +43,7 @@ describe('the tablet app', () => {
       .jpeg()
       .withExif({ IFD0: { Make: 'Tablet' }, IFD2: { DateTimeOriginal: '2026:11:20 09:30:00' } } as never)
       .toFile(photo);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

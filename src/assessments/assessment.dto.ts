@@ -32,7 +32,7 @@ export class DepartmentAssessmentDto implements DepartmentAssessment {
   overdueAtMonthEnd: number;
   reopened: number;
   averageDaysToClose: number | null;
-  /** 0–100; the formula and its weights are in the README. */
+  /** 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
   assessment: number;
 }
 

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { FindingProgress, RoundType, Severity } from '../../workflows';
 import { ROUND_TYPES, SEVERITIES } from '../../workflows';
 
-/** How the figures combine into one assessment figure; see the README's "Checklists, scoring and assessment". */
+/** How the figures combine into one assessment figure; see docs/checklists-and-scoring.md. */
 export interface AssessmentWeights {
   /** Share of the average round score (0–100). */
   score: number;

@@ -1572,7 +1572,7 @@ export interface components {
             overdueAtMonthEnd: number;
             reopened: number;
             averageDaysToClose: number | null;
-            /** @description 0–100; the formula and its weights are in the README. */
+            /** @description 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
             assessment: number;
         };
         AssessmentReportDto: {

@@ -1,0 +1,25 @@
+import { accessSync, constants } from 'node:fs';
+import { Browser, chromium } from 'playwright-core';
+
+/**
+ * The browser the tablet app's test drives: Debian's Chromium, or another binary through
+ * CHROMIUM_PATH. Checked when the suite loads, so a machine without it fails once, in one line
+ * saying what to install, before a service is started (playwright's own error is a stack trace
+ * that names no package).
+ */
+const CHROMIUM_PATH = installedChromium(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+
+function installedChromium(path: string): string {
+  try {
+    accessSync(path, constants.X_OK);
+    return path;
+  } catch {
+    const missing = new Error(`Chromium not found at ${path}: install Debian's chromium (apt-get install chromium fonts-noto-cjk), or set CHROMIUM_PATH`);
+    missing.stack = missing.message; // Jest prints a stack when there is one; this line is the whole story
+    throw missing;
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH });
+}
