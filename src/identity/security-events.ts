@@ -18,7 +18,9 @@ export type SecurityEvent =
   | 'PASSWORD_RESET'
   | 'PASSWORD_CHANGED'
   | 'DEVICE_REGISTERED'
-  | 'DEVICE_REVOKED';
+  | 'DEVICE_REVOKED'
+  /** A department made a round type's lead office: its verifiers verify that type's findings. */
+  | 'LEAD_OFFICE_SET';
 
 /** Who caused a security event, and from where. */
 export interface SecurityActor {
@@ -50,7 +52,7 @@ export function recordSecurityEvent(
     at: Date;
     type: SecurityEvent;
     actor: SecurityActor;
-    entityType: 'user' | 'device';
+    entityType: 'user' | 'device' | 'department';
     entityId: string | null;
     payload?: Record<string, unknown>;
   },
