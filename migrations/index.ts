@@ -6,6 +6,7 @@ import { AppendOnlyAudit1732700000000 } from './1732700000000-append-only-audit'
 import { EvidenceAndAuditChain1732800000000 } from './1732800000000-evidence-and-audit-chain';
 import { ReportIndexes1732900000000 } from './1732900000000-report-indexes';
 import { DashboardIndexes1733000000000 } from './1733000000000-dashboard-indexes';
+import { SeparationOfDuties1733400000000 } from './1733400000000-separation-of-duties';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EvidenceAndAuditChain1732800000000,
   ReportIndexes1732900000000,
   DashboardIndexes1733000000000,
+  SeparationOfDuties1733400000000,
 ];

@@ -20,7 +20,9 @@ export type SecurityEvent =
   | 'DEVICE_REGISTERED'
   | 'DEVICE_REVOKED'
   /** A department made a round type's lead office: its verifiers verify that type's findings. */
-  | 'LEAD_OFFICE_SET';
+  | 'LEAD_OFFICE_SET'
+  /** The separation of duties set aside for one finding's closure audit (ALLOW_SELF_AUDIT). */
+  | 'SELF_AUDIT_ALLOWED';
 
 /** Who caused a security event, and from where. */
 export interface SecurityActor {
@@ -52,7 +54,7 @@ export function recordSecurityEvent(
     at: Date;
     type: SecurityEvent;
     actor: SecurityActor;
-    entityType: 'user' | 'device' | 'department';
+    entityType: 'user' | 'device' | 'department' | 'finding';
     entityId: string | null;
     payload?: Record<string, unknown>;
   },
