@@ -1,3 +1,4 @@
+import { SeparationOfDuties1733400000000 } from '../migrations/1733400000000-separation-of-duties';
 import { Clock } from '../src/common/clock';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
@@ -114,6 +115,31 @@ describe(`separation of duties (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =>
       // A department that is not responsible for the finding does not read of it.
       const surgery = (await flow.as('surgeryStaff').get('/reports/notice?month=2026-11&format=json').expect(200)).body;
       expect(surgery.selfAuditAllowances).toEqual([]);
+    });
+  });
+
+  describe('findings stored before', () => {
+    it('move from machine version 3 to 4 with no allowance on record, and back, and the rule holds for them', async () => {
+      const findingId = await acceptedByDiscipline();
+      const stored = async () => {
+        const [row] = await t.dataSource.query(`SELECT "workflowVersion", "snapshot" FROM "findings" WHERE "id" = '${findingId}'`);
+        return { version: Number(row.workflowVersion), context: JSON.parse(row.snapshot).context as Record<string, unknown> };
+      };
+      const migration = new SeparationOfDuties1733400000000();
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await migration.down(runner);
+        const before = await stored();
+        expect(before.version).toBe(3);
+        expect(before.context).not.toHaveProperty('selfAuditAllowance');
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await stored()).toMatchObject({ version: 4, context: { selfAuditAllowance: null, verification: { acceptedBy: h.users.discipline.id } } });
+      await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' }, 409);
+      await flow.send('auditor', findingId, { type: 'ALLOW_SELF_AUDIT', reason: 'small office' });
+      await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
     });
   });
 });
