@@ -73,6 +73,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The discipline office reads accounts too: it gives the discipline_office role. */
         get: operations["UsersController_list"];
         put?: never;
         post: operations["UsersController_create"];
@@ -95,6 +96,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Nobody changes their own roles; the discipline_office role is the discipline office's to give (an administrator appoints only the first), the rest is an administrator's. */
         patch: operations["UsersController_update"];
         trace?: never;
     };
@@ -156,6 +158,7 @@ export interface paths {
         /** Every user may list departments: tablets pick the responsible department from it. */
         get: operations["DepartmentsController_list"];
         put?: never;
+        /** An administrator's; a discipline-office user creates the integrity lead office only (an administrator may make it only while no discipline office exists). */
         post: operations["DepartmentsController_create"];
         delete?: never;
         options?: never;
@@ -1170,6 +1173,11 @@ export interface components {
             /** @enum {string} */
             type: "AUDIT_REJECT";
         };
+        AllowSelfAuditDto: {
+            reason: string;
+            /** @enum {string} */
+            type: "ALLOW_SELF_AUDIT";
+        };
         ReopenDto: {
             reason: string;
             /** @enum {string} */
@@ -1266,6 +1274,13 @@ export interface components {
             approvedAt: string;
             approvedBy: string;
         };
+        SelfAuditAllowanceDto: {
+            allowedAt: string;
+            /** @description The discipline-office user who allowed it: never the acceptor. */
+            allowedBy: string;
+            acceptedBy: string;
+            reason: string;
+        };
         FindingDto: {
             /** @enum {string} */
             roundType: "administrative" | "party_building" | "integrity";
@@ -1300,6 +1315,8 @@ export interface components {
             verification: components["schemas"]["VerificationDto"] | null;
             /** @description The discipline office's approval of the closure; null again once reopened. */
             closureApproval: components["schemas"]["ClosureApprovalDto"] | null;
+            /** @description Another discipline-office user's leave for the acceptor to approve the closure audit; null again with the acceptance. */
+            selfAuditAllowance: components["schemas"]["SelfAuditAllowanceDto"] | null;
             version: number;
             /** @description Events the caller may send now. */
             availableEvents: string[];
@@ -1390,7 +1407,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1410,7 +1427,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2288,7 +2305,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"];
+                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["AllowSelfAuditDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"];
             };
         };
         responses: {
@@ -2558,7 +2575,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "department";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
