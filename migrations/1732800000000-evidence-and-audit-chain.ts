@@ -162,7 +162,7 @@ export class EvidenceAndAuditChain1732800000000 implements MigrationInterface {
   }
 }
 
-async function rewriteFindings(
+export async function rewriteFindings(
   queryRunner: QueryRunner,
   from: number,
   to: number,

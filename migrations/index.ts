@@ -8,6 +8,7 @@ import { ReportIndexes1732900000000 } from './1732900000000-report-indexes';
 import { DashboardIndexes1733000000000 } from './1733000000000-dashboard-indexes';
 import { UnannouncedRounds1733100000000 } from './1733100000000-unannounced-rounds';
 import { IntegrityWebhooks1733110000000 } from './1733110000000-integrity-webhooks';
+import { SeparationOfDuties1733400000000 } from './1733400000000-separation-of-duties';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DashboardIndexes1733000000000,
   UnannouncedRounds1733100000000,
   IntegrityWebhooks1733110000000,
+  SeparationOfDuties1733400000000,
 ];

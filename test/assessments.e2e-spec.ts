@@ -48,7 +48,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
     await flow.send(staff, findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: finding.deadline.slice(0, 10) });
     await flow.submitEvidence(staff, findingId, 'n');
     const verified = await flow.send(verifierFor[finding.roundType as Type], findingId, { type: 'VERIFY_ACCEPT' });
-    if (verified.body.state === 'closure_audit') await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
+    if (verified.body.state === 'closure_audit') await flow.send('auditor', findingId, { type: 'AUDIT_APPROVE' });
   }
 
   const assessment = async (month: string, who: keyof Hospital['users'] = 'discipline') =>

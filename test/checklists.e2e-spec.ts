@@ -305,7 +305,7 @@ describe(`checklists, scoring, joint rounds and assessment (${onPostgres ? 'Post
         .sort((a: { roundType: string }, b: { roundType: string }) => a.roundType.localeCompare(b.roundType));
       await t.http.post(`/findings/${admFinding.id}/events`).set(bearer(team.administrative.lead.token)).send({ type: 'WITHDRAW', reason: 'fixed on the spot' }).expect(200);
       expect((await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body.state).toBe('submitted');
-      await flow.send('discipline', intFinding.id, { type: 'AUDIT_APPROVE' });
+      await flow.send('auditor', intFinding.id, { type: 'AUDIT_APPROVE' });
       expect((await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body.state).toBe('completed');
       expect(await flow.auditEvents('rounds', roundId)).toEqual([
         'PLAN', 'START', 'RECORD_RESULT', 'RECORD_RESULT', 'LOG_FINDING', 'RECORD_RESULT', 'SUBMIT',

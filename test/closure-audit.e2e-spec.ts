@@ -37,7 +37,7 @@ describe(`the discipline office's closure audit and case files (${onPostgres ? '
   it('holds every integrity and critical finding awaiting the closure audit, each to those who may see it', async () => {
     const integrity = await verified('integrity');
     const critical = await verified('administrative', 'critical');
-    expect(await inQueue(integrity)).toMatchObject({ reason: 'required', month: null, finding: { state: 'closure_audit', availableEvents: expect.arrayContaining(['AUDIT_APPROVE', 'AUDIT_REJECT']) } });
+    expect(await inQueue(integrity, 'auditor')).toMatchObject({ reason: 'required', month: null, finding: { state: 'closure_audit', availableEvents: expect.arrayContaining(['AUDIT_APPROVE', 'AUDIT_REJECT']) } });
     expect(await inQueue(critical)).toMatchObject({ reason: 'required' });
     expect(await inQueue(critical, 'admin')).toBeDefined();
     expect(await inQueue(integrity, 'admin')).toBeUndefined();

@@ -249,7 +249,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       await send('discipline', findingId, { type: 'AUDIT_REJECT', reason: 'incomplete' });
       await send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n3' });
       await send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
-      await send('discipline', findingId, { type: 'AUDIT_APPROVE' });
+      await send('auditor', findingId, { type: 'AUDIT_APPROVE' });
       await send('discipline', findingId, { type: 'REOPEN', reason: 'recurred' });
 
       expect(await noticesAbout('cardiologyStaff', findingId)).toEqual(['assigned', 'assigned', 'rejected', 'rejected', 'reopened']);

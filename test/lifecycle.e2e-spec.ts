@@ -72,11 +72,12 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '退还红包 return the envelope', committedDate: '2026-11-30' });
       await flow.submitEvidence('cardiologyStaff', findingId, 'receipt');
       const audited = await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
-      expect(audited.body).toMatchObject({ state: 'closure_audit', availableEvents: ['AUDIT_APPROVE', 'AUDIT_REJECT', 'TRANSFER'] });
+      // The one who accepted is not offered the approval: another discipline-office user approves (separation of duties).
+      expect(audited.body).toMatchObject({ state: 'closure_audit', availableEvents: ['AUDIT_REJECT', 'TRANSFER'] });
       await flow.send('discipline', findingId, { type: 'AUDIT_REJECT', reason: 'receipt unsigned' });
       await flow.submitEvidence('cardiologyStaff', findingId, 'signed receipt');
       await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
-      expect((await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' })).body.state).toBe('closed');
+      expect((await flow.send('auditor', findingId, { type: 'AUDIT_APPROVE' })).body.state).toBe('closed');
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('completed');
 
       const reopened = await flow.send('discipline', findingId, { type: 'REOPEN', reason: 'recurred at the next visit' });
@@ -84,7 +85,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('submitted');
       await flow.submitEvidence('cardiologyStaff', findingId, 'fixed again');
       await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
-      await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
+      await flow.send('auditor', findingId, { type: 'AUDIT_APPROVE' });
       expect((await flow.as('lead').get(`/rounds/${roundId}`)).body.state).toBe('completed');
       expect(await flow.auditEvents('rounds', roundId)).toEqual([
         'PLAN', 'START', 'RECORD_RESULT', 'LOG_FINDING', 'SUBMIT', 'COMPLETE', 'FINDING_REOPENED', 'COMPLETE',
@@ -396,7 +397,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         'administrative-round@2', 'party-building-round@2', 'integrity-round@2',
         'joint-round.administrative+party_building@1', 'joint-round.administrative+integrity@1',
         'joint-round.party_building+integrity@1', 'joint-round.administrative+party_building+integrity@1',
-        'finding@3',
+        'finding@4',
       ]);
       const finding = await flow.as('inspector').get('/workflows/finding').expect(200);
       expect(finding.body.mermaid).toMatch(/^stateDiagram-v2/);

@@ -38,6 +38,7 @@ function notice(): NoticeDto {
     reopened: [],
     openTrend: ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month, i) => ({ month, open: i })),
     integrityCounts: { roundsHeld: 1, found: 2, closed: 1, overdue: 0 },
+    selfAuditAllowances: [{ findingId: 'f2', at: new Date('2026-03-05T02:00:00Z'), allowedBy: HOSTILE, acceptedBy: HOSTILE, reason: `${HOSTILE} reason` }],
   };
 }
 
@@ -46,6 +47,7 @@ describe('the notice page', () => {
     const page = renderNotice(notice(), 'zh');
     expect(page).not.toContain('<script>');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; title');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; reason');
     expect(page.match(/<svg/g)).toHaveLength(2);
     // The overdue chart labels its bar with the escaped department.
     expect(page).toMatch(/<svg[\s\S]*&lt;script&gt;alert\(1\)&lt;\/script&gt; ward[\s\S]*<\/svg>/);

@@ -39,6 +39,8 @@ const staff = actor('staff', ['department_staff'], 'dept-a');
 const otherStaff = actor('staff-b', ['department_staff'], 'dept-b');
 const verifierFor = (type: RoundType) => actor('verifier', ['verifier'], 'office', [type]);
 const discipline = actor('discipline', ['discipline_office'], 'discipline-dept');
+/** The verifier who accepts, when it also belongs to the discipline office (a small office). */
+const selfAuditor = (type: RoundType) => actor('verifier', ['verifier', 'discipline_office'], 'office', [type]);
 const inspector = actor('inspector', ['inspector']);
 const admin = actor('admin', ['admin']);
 
@@ -75,6 +77,9 @@ function entitledEvents(roundType: RoundType) {
     e('VERIFY_REJECT', verifier, { reason: 'photos unclear' }),
     e('AUDIT_APPROVE', discipline),
     e('AUDIT_REJECT', discipline, { reason: 'evidence incomplete' }),
+    e('ALLOW_SELF_AUDIT', discipline, { reason: 'two people in the office; the other is on leave' }),
+    // Taken only once another discipline-office user has allowed it.
+    e('AUDIT_APPROVE', selfAuditor(roundType)),
     e('REOPEN', discipline, { reason: 'recurred' }),
     e('WITHDRAW', lead, { reason: 'logged twice' }),
     e('TRANSFER', discipline, { reason: 'case handling' }),
@@ -99,6 +104,7 @@ const NOTICES_BY_EVENT: Record<string, string[]> = {
   VERIFY_REJECT: ['rejected→department_staff'],
   AUDIT_APPROVE: [],
   AUDIT_REJECT: ['rejected→department_staff'],
+  ALLOW_SELF_AUDIT: [],
   REOPEN: ['reopened→department_staff'],
   WITHDRAW: [],
   TRANSFER: [],
@@ -116,7 +122,13 @@ describe('finding machine', () => {
     ['administrative', 'critical'],
     ['integrity', 'minor'],
   ] as const)('explored for a %s %s finding', (roundType, severity) => {
-    const { paths, steps } = explore(findingMachine, input(roundType, severity), () => entitledEvents(roundType) as never);
+    // An allowance changes who may approve: states with and without one are told apart.
+    const { paths, steps } = explore(
+      findingMachine,
+      input(roundType, severity),
+      () => entitledEvents(roundType) as never,
+      (context: FindingContext) => context.selfAuditAllowance !== null,
+    );
 
     it('reaches every transition it should, and no other', () => {
       const untaken = untakenTransitions(findingMachine, steps);
@@ -126,11 +138,13 @@ describe('finding machine', () => {
               'finding.progress.open.verifying --VERIFY_ACCEPT--> finding-closed',
               // Closed only through the closure audit, so its closure is approved already.
               'finding-closed --AUDIT_APPROVE--> finding-closed',
+              'finding-closed --ALLOW_SELF_AUDIT--> finding-closed',
             ]
           : [
               'finding.progress.open.verifying --VERIFY_ACCEPT--> finding.progress.open.closure_audit',
               'finding.progress.open.closure_audit --AUDIT_APPROVE--> finding-closed',
               'finding.progress.open.closure_audit --AUDIT_REJECT--> finding.progress.open.rectifying',
+              'finding.progress.open.closure_audit --ALLOW_SELF_AUDIT--> finding.progress.open.closure_audit',
             ]),
         ...(roundType === 'integrity' ? [] : ['finding-open --TRANSFER--> finding.progress.transferred']),
       ];
@@ -155,9 +169,21 @@ describe('finding machine', () => {
       expect(NOTICE_TYPES.filter((type) => !sent.has(type))).toEqual(needsAudit ? [] : ['closure_audit_requested']);
     });
 
+    it('lets the one who accepted approve the closure only after another discipline-office user allowed it', () => {
+      const byAcceptor = steps.filter(({ event }) => event.type === 'AUDIT_APPROVE' && (event as unknown as { actor: Actor }).actor.id === 'verifier');
+      expect(byAcceptor.length).toBeGreaterThan(0);
+      expect(byAcceptor.filter(({ before }) => (before.context as FindingContext).selfAuditAllowance === null)).toEqual([]);
+      const allowances = steps.filter(({ event }) => event.type === 'ALLOW_SELF_AUDIT');
+      expect(allowances.length).toBeGreaterThan(0);
+      for (const { after, actions } of allowances) {
+        expect((after.context as FindingContext).selfAuditAllowance).toMatchObject({ allowedBy: 'discipline', acceptedBy: 'verifier' });
+        expect(actions.map((a) => a.type)).toContain('selfAuditAllowed');
+      }
+    });
+
     it("takes the same steps through the engine's step() as through xstate's transition()", () => {
       expect(steps.length).toBeGreaterThan(0);
-      expect(stepDisagreements(resolveWorkflow('finding', 3), steps)).toEqual([]);
+      expect(stepDisagreements(resolveWorkflow('finding', 4), steps)).toEqual([]);
     });
 
     it('reaches every state the round type allows', () => {
@@ -175,7 +201,7 @@ describe('finding machine', () => {
     });
 
     it('restores every reached snapshot from JSON and behaves the same afterwards', () => {
-      const workflow = resolveWorkflow('finding', 3);
+      const workflow = resolveWorkflow('finding', 4);
       for (const path of paths) {
         const original = path.state as Snapshot;
         const restored = restore(workflow, JSON.parse(JSON.stringify(toStored(original))));
@@ -194,7 +220,7 @@ describe('finding machine', () => {
 
   /** Role × event: who may send each event, in a state where the event is handled. */
   describe('who may send what', () => {
-    const workflow = resolveWorkflow('finding', 3);
+    const workflow = resolveWorkflow('finding', 4);
     const walk = (roundType: RoundType, events: string[]): Snapshot => {
       let [snapshot] = initialTransition(findingMachine, input(roundType));
       for (const type of events) {
@@ -214,6 +240,7 @@ describe('finding machine', () => {
       ['VERIFY_REJECT', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE'], { reason: 'r' }, verifierFor('integrity'), [verifierFor('party_building'), staff, lead, admin]],
       ['AUDIT_APPROVE', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT'], {}, discipline, [verifierFor('integrity'), lead, staff, admin]],
       ['AUDIT_REJECT', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT'], { reason: 'r' }, discipline, [verifierFor('integrity'), lead, admin]],
+      ['ALLOW_SELF_AUDIT', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT'], { reason: 'r' }, discipline, [verifierFor('integrity'), lead, staff, admin]],
       ['REOPEN', ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT', 'AUDIT_APPROVE'], { reason: 'r' }, discipline, [lead, staff, verifierFor('integrity'), admin]],
       ['WITHDRAW', ['ASSIGN'], { reason: 'r' }, lead, [otherLead, staff, discipline, admin, inspector]],
       ['TRANSFER', ['ASSIGN'], { reason: 'r' }, discipline, [lead, staff, verifierFor('integrity'), admin]],
@@ -246,7 +273,7 @@ describe('finding machine', () => {
   });
 
   describe('rules', () => {
-    const workflow = resolveWorkflow('finding', 3);
+    const workflow = resolveWorkflow('finding', 4);
     const assigned = () => transition(findingMachine, initialTransition(findingMachine, input('administrative'))[0], { type: 'ASSIGN', actor: lead, at, today, timeZone } as never)[0] as Snapshot;
 
     it('gives the default deadline for the severity from the event date', () => {
@@ -345,7 +372,7 @@ describe('finding machine', () => {
 });
 
 describe('evidence and the decisions taken on it', () => {
-  const workflow = resolveWorkflow('finding', 3);
+  const workflow = resolveWorkflow('finding', 4);
   const run = (severity: FindingInput['severity'], ...events: [string, Actor, Record<string, unknown>?][]) => {
     let snapshot = initialTransition(findingMachine, input('administrative', severity))[0] as Snapshot;
     for (const [type, sender, payload] of events) {
@@ -392,5 +419,86 @@ describe('evidence and the decisions taken on it', () => {
     expect(context().evidence?.note).toBe('again');
     expect(findingStatus(snapshot.value).state).toBe('verifying');
     expect(context().verification).toBeNull();
+  });
+});
+
+describe('separation of duties', () => {
+  const workflow = resolveWorkflow('finding', 4);
+  const acceptor = selfAuditor('integrity');
+  const send = (snapshot: Snapshot, type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
+    const event = { type, actor: sender, at, today, timeZone, ...payload } as never;
+    expect(decide(workflow, snapshot, event)).toEqual({ verdict: 'accepted' });
+    return transition(findingMachine, snapshot, event)[0] as Snapshot;
+  };
+  const decideAs = (snapshot: Snapshot, type: string, sender: Actor, payload: Record<string, unknown> = {}) =>
+    decide(workflow, snapshot, { type, actor: sender, at, today, timeZone, ...payload } as never);
+  /** An integrity finding the acceptor (verifier and discipline office at once) has accepted: it waits for the closure audit. */
+  const accepted = () => {
+    let snapshot = initialTransition(findingMachine, input('integrity'))[0] as Snapshot;
+    snapshot = send(snapshot, 'ASSIGN', lead);
+    snapshot = send(snapshot, 'SUBMIT_PLAN', staff, { measures: 'Return the gift', committedDate: '2026-11-30' });
+    snapshot = send(snapshot, 'SUBMIT_EVIDENCE', staff, { note: 'returned' });
+    return send(snapshot, 'VERIFY_ACCEPT', acceptor);
+  };
+  const separation = { rule: 'SEPARATION_OF_DUTIES', acceptedBy: 'verifier', acceptedAt: at };
+
+  it('refuses the acceptor the closure audit with the reason (409), and offers it nothing it may not send', () => {
+    const snapshot = accepted();
+    expect(findingStatus(snapshot.value).state).toBe('closure_audit');
+    expect(decideAs(snapshot, 'AUDIT_APPROVE', acceptor)).toEqual({
+      verdict: 'conflict',
+      message: expect.stringMatching(/^You accepted this finding's verification, so you may not also approve its closure audit \(separation of duties\)/),
+      details: separation,
+    });
+    expect(availableEvents(snapshot, { actor: acceptor, at, today, timeZone })).toEqual(['AUDIT_REJECT', 'TRANSFER']);
+    expect(decideAs(snapshot, 'AUDIT_APPROVE', discipline)).toEqual({ verdict: 'accepted' });
+  });
+
+  it('refuses the acceptor an allowance of its own; another discipline-office user gives it once, and then the acceptor may approve', () => {
+    let snapshot = accepted();
+    expect(decideAs(snapshot, 'ALLOW_SELF_AUDIT', acceptor, { reason: 'r' })).toEqual({
+      verdict: 'conflict',
+      message: "You accepted this finding's verification: only another discipline-office user may allow you to approve its closure audit",
+      details: separation,
+    });
+    // Someone outside the discipline office who accepted hears only that it is not theirs to send.
+    expect(decideAs(snapshot, 'ALLOW_SELF_AUDIT', verifierFor('integrity'), { reason: 'r' })).toEqual({ verdict: 'forbidden' });
+    expect(decideAs(snapshot, 'AUDIT_APPROVE', verifierFor('integrity'))).toEqual({ verdict: 'forbidden' });
+
+    snapshot = send(snapshot, 'ALLOW_SELF_AUDIT', discipline, { reason: 'two in the office; the other is on leave' });
+    expect((snapshot.context as FindingContext).selfAuditAllowance).toEqual({
+      allowedAt: at,
+      allowedBy: 'discipline',
+      acceptedBy: 'verifier',
+      reason: 'two in the office; the other is on leave',
+    });
+    expect(findingStatus(snapshot.value).state).toBe('closure_audit');
+    expect(decideAs(snapshot, 'ALLOW_SELF_AUDIT', discipline, { reason: 'again' })).toMatchObject({ verdict: 'not_now' });
+    snapshot = send(snapshot, 'AUDIT_APPROVE', acceptor);
+    expect(findingStatus(snapshot.value).state).toBe('closed');
+    expect((snapshot.context as FindingContext).closureApproval).toEqual({ approvedAt: at, approvedBy: 'verifier' });
+  });
+
+  it('lets no allowance outlive the acceptance it was given for', () => {
+    let snapshot = send(accepted(), 'ALLOW_SELF_AUDIT', discipline, { reason: 'small office' });
+    snapshot = send(snapshot, 'AUDIT_REJECT', discipline, { reason: 'evidence thin' });
+    expect((snapshot.context as FindingContext).selfAuditAllowance).toBeNull();
+    snapshot = send(snapshot, 'SUBMIT_EVIDENCE', staff, { note: 'more' });
+    snapshot = send(snapshot, 'VERIFY_ACCEPT', acceptor);
+    expect(decideAs(snapshot, 'AUDIT_APPROVE', acceptor)).toMatchObject({ verdict: 'conflict', details: separation });
+  });
+
+  it('holds for a sampled closed finding as well: its acceptor does not approve the sample', () => {
+    let snapshot = initialTransition(findingMachine, input('administrative'))[0] as Snapshot;
+    const presidentsOffice = selfAuditor('administrative');
+    snapshot = send(snapshot, 'ASSIGN', lead);
+    snapshot = send(snapshot, 'SUBMIT_PLAN', staff, { measures: 'm', committedDate: '2026-11-30' });
+    snapshot = send(snapshot, 'SUBMIT_EVIDENCE', staff, { note: 'n' });
+    snapshot = send(snapshot, 'VERIFY_ACCEPT', presidentsOffice);
+    expect(findingStatus(snapshot.value).state).toBe('closed');
+    expect(decideAs(snapshot, 'AUDIT_APPROVE', presidentsOffice)).toMatchObject({ verdict: 'conflict', details: separation });
+    snapshot = send(snapshot, 'ALLOW_SELF_AUDIT', discipline, { reason: 'small office' });
+    snapshot = send(snapshot, 'AUDIT_APPROVE', presidentsOffice);
+    expect(decideAs(snapshot, 'AUDIT_APPROVE', presidentsOffice)).toMatchObject({ verdict: 'not_now' });
   });
 });

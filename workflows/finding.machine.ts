@@ -37,6 +37,11 @@ export interface FindingContext {
   verification: Verification | null;
   /** The discipline office's approval of the closure (required, or of a sampled closed finding); gone when reopened. */
   closureApproval: ClosureApproval | null;
+  /**
+   * Another discipline-office user's leave for the one who accepted the verification to approve the
+   * closure audit all the same (an office too small to keep the two apart); gone with the acceptance.
+   */
+  selfAuditAllowance: SelfAuditAllowance | null;
   /** An instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
   measures: string | null;
@@ -66,6 +71,14 @@ export interface ClosureApproval {
   approvedBy: string;
 }
 
+export interface SelfAuditAllowance {
+  allowedAt: string;
+  allowedBy: string;
+  /** Who may now approve the closure of what they accepted. */
+  acceptedBy: string;
+  reason: string;
+}
+
 export type FindingInput = Pick<
   FindingContext,
   | 'roundId'
@@ -90,6 +103,7 @@ export type FindingEvent =
   | WorkflowEvent<'VERIFY_REJECT', { reason: string }>
   | WorkflowEvent<'AUDIT_APPROVE', { note?: string }>
   | WorkflowEvent<'AUDIT_REJECT', { reason: string }>
+  | WorkflowEvent<'ALLOW_SELF_AUDIT', { reason: string }>
   | WorkflowEvent<'REOPEN', { reason: string }>
   | WorkflowEvent<'WITHDRAW', { reason: string }>
   | WorkflowEvent<'TRANSFER', { reason: string }>
@@ -217,6 +231,28 @@ export function findingDecisionBasis(context: FindingContext, event: FindingEven
 
 /** What stands in the way of an event its sender could otherwise send (409 with details). */
 export function findingConflict(context: FindingContext, event: FindingEvent): Conflict | null {
+  const acceptance = context.verification;
+  // Until the closure is approved: afterwards nothing is left to approve.
+  if (acceptance !== null && acceptance.acceptedBy === event.actor.id && context.selfAuditAllowance === null && context.closureApproval === null) {
+    const entitled = hasRole(event.actor, 'discipline_office');
+    const details = { rule: 'SEPARATION_OF_DUTIES', acceptedBy: acceptance.acceptedBy, acceptedAt: acceptance.acceptedAt };
+    if (event.type === 'AUDIT_APPROVE') {
+      return {
+        message:
+          'You accepted this finding\'s verification, so you may not also approve its closure audit (separation of duties): ' +
+          'another discipline-office user approves it, or allows you to with a written reason (ALLOW_SELF_AUDIT)',
+        details,
+        entitled,
+      };
+    }
+    if (event.type === 'ALLOW_SELF_AUDIT') {
+      return {
+        message: 'You accepted this finding\'s verification: only another discipline-office user may allow you to approve its closure audit',
+        details,
+        entitled,
+      };
+    }
+  }
   if (event.type === 'REQUEST_EXTENSION' && context.extensionRequests >= context.extensionLimit) {
     return {
       message: `This finding has had its ${context.extensionLimit} extension request(s); no more may be made`,
@@ -246,6 +282,9 @@ const requestExtension = {
   actions: ['recordExtensionRequest', notify('extension_requested', 'verifier')],
 } as const;
 
+/** Leaves the state as it is: the acceptor may then send AUDIT_APPROVE; the engine records a security event. */
+const allowSelfAudit = { guard: 'mayAllowSelfAudit', actions: ['recordSelfAuditAllowance', 'selfAuditAllowed'] } as const;
+
 const deadlinePassed = {
   guard: and(['isSystem', 'isOpen', 'hasDeadline']),
   target: 'overdue',
@@ -266,6 +305,12 @@ export const findingMachine = setup({
     isDisciplineOffice: ({ event }) => hasRole(event.actor, 'discipline_office'),
     isSystem: ({ event }) => hasRole(event.actor, 'system'),
     isClosureApproved: ({ context }) => context.closureApproval !== null,
+    isAccepted: ({ context }) => context.verification !== null,
+    isAcceptor: ({ context, event }) => context.verification?.acceptedBy === event.actor.id,
+    isSelfAuditAllowed: ({ context }) => context.selfAuditAllowance !== null,
+    // Separation of duties: whoever accepted the verification does not also approve the closure, unless allowed.
+    isIndependentOfAcceptance: or([not('isAcceptor'), 'isSelfAuditAllowed']),
+    mayAllowSelfAudit: and(['isDisciplineOffice', 'isAccepted', not('isAcceptor'), not('isSelfAuditAllowed')]),
     isIntegrityFinding: ({ context }) => context.roundType === 'integrity',
     needsClosureAudit: ({ context }) => context.roundType === 'integrity' || context.severity === 'critical',
     hasDeadline: ({ context }) => context.deadline !== null,
@@ -302,8 +347,13 @@ export const findingMachine = setup({
         : {},
     ),
     recordAcceptance: assign({ verification: ({ event }) => ({ acceptedAt: event.at, acceptedBy: event.actor.id }) }),
-    forgetAcceptance: assign({ verification: null }),
+    forgetAcceptance: assign({ verification: null, selfAuditAllowance: null }),
     recordClosureApproval: assign({ closureApproval: ({ event }) => ({ approvedAt: event.at, approvedBy: event.actor.id }) }),
+    recordSelfAuditAllowance: assign(({ context, event }) =>
+      event.type === 'ALLOW_SELF_AUDIT' && context.verification !== null
+        ? { selfAuditAllowance: { allowedAt: event.at, allowedBy: event.actor.id, acceptedBy: context.verification.acceptedBy, reason: event.reason } }
+        : {},
+    ),
     recordPlan: assign(({ event }) =>
       event.type === 'SUBMIT_PLAN' ? { measures: event.measures, committedDate: event.committedDate } : {},
     ),
@@ -330,6 +380,7 @@ export const findingMachine = setup({
     findingSettled: () => {},
     findingReopened: () => {},
     closureReviewed: () => {},
+    selfAuditAllowed: () => {},
     notify: (_, _notice: Notice) => {},
   },
 }).createMachine({
@@ -340,6 +391,7 @@ export const findingMachine = setup({
     evidence: null,
     verification: null,
     closureApproval: null,
+    selfAuditAllowance: null,
     deadline: null,
     measures: null,
     committedDate: null,
@@ -426,7 +478,12 @@ export const findingMachine = setup({
             },
             closure_audit: {
               on: {
-                AUDIT_APPROVE: { guard: 'isDisciplineOffice', target: '#finding-closed', actions: 'recordClosureApproval' },
+                AUDIT_APPROVE: {
+                  guard: and(['isDisciplineOffice', 'isIndependentOfAcceptance']),
+                  target: '#finding-closed',
+                  actions: 'recordClosureApproval',
+                },
+                ALLOW_SELF_AUDIT: allowSelfAudit,
                 AUDIT_REJECT: {
                   guard: 'isDisciplineOffice',
                   target: 'rectifying',
@@ -442,9 +499,10 @@ export const findingMachine = setup({
           on: {
             // A closed finding drawn for the monthly sample: the discipline office approves the closure, leaving it closed.
             AUDIT_APPROVE: {
-              guard: and(['isDisciplineOffice', not('isClosureApproved')]),
+              guard: and(['isDisciplineOffice', not('isClosureApproved'), 'isIndependentOfAcceptance']),
               actions: ['recordClosureApproval', 'closureReviewed'],
             },
+            ALLOW_SELF_AUDIT: { ...allowSelfAudit, guard: and(['mayAllowSelfAudit', not('isClosureApproved')]) },
             REOPEN: {
               guard: 'isDisciplineOffice',
               target: 'open.rectifying',

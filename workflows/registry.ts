@@ -72,8 +72,9 @@ export const WORKFLOWS: readonly Workflow[] = [
   {
     id: findingMachine.id,
     // Version 2 made deadlines instants and limited extension requests; version 3 keeps the evidence and its
-    // acceptance. Each migration rewrote every older snapshot.
-    version: 3,
+    // acceptance; version 4 keeps the acceptor from approving the closure audit unless allowed (ALLOW_SELF_AUDIT).
+    // Each migration rewrote every older snapshot.
+    version: 4,
     entityType: 'finding',
     description: '问题整改 — finding rectification: progress, timeliness and extension',
     machine: findingMachine,
@@ -187,8 +188,9 @@ export type Decision =
 
 /**
  * Whether the event may be applied, and if not, why: nobody may send it in this state (409),
- * its payload does not fit the subject (400), somebody may but not this actor (403), or the
- * subject's data stands in the way (409 with details).
+ * its payload does not fit the subject (400), the subject's data or a rule about this very sender
+ * stands in the way (409 with details, e.g. the separation of duties), or somebody may but not
+ * this actor (403).
  */
 export function decide(workflow: Workflow, snapshot: Snapshot, event: EventObject & Envelope): Decision {
   const envelope: Envelope = { actor: event.actor, at: event.at, today: event.today, timeZone: event.timeZone };
@@ -197,12 +199,11 @@ export function decide(workflow: Workflow, snapshot: Snapshot, event: EventObjec
   if (!eventsHandled(snapshot).includes(event.type)) return notNow();
   const problems = workflow.payloadProblems(snapshot.context, event);
   if (problems.length > 0) return { verdict: 'invalid', problems };
-  const privileged = { ...event, actor: workflow.privilegedActor(snapshot.context, event) };
-  if (snapshot.can(privileged)) return { verdict: 'forbidden' };
   const conflict = workflow.conflict?.(snapshot.context, event);
-  if (!conflict) return notNow();
   // Only the one who could otherwise send it hears what stands in the way; anyone else may not send it at all.
-  return conflict.entitled ? { verdict: 'conflict', message: conflict.message, details: conflict.details } : { verdict: 'forbidden' };
+  if (conflict) return conflict.entitled ? { verdict: 'conflict', message: conflict.message, details: conflict.details } : { verdict: 'forbidden' };
+  const privileged = { ...event, actor: workflow.privilegedActor(snapshot.context, event) };
+  return snapshot.can(privileged) ? { verdict: 'forbidden' } : notNow();
 }
 
 /** Every state as a dotted path (`progress.open.assigned`), in document order. */

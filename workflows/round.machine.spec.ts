@@ -270,8 +270,8 @@ describe('scoring on one scale', () => {
 
 describe('registry', () => {
   it('refuses to restore a snapshot of a machine version it does not know, naming what it knows', () => {
-    expect(() => resolveWorkflow('finding', 2)).toThrow(UnknownWorkflowError);
-    expect(() => resolveWorkflow('finding', 2)).toThrow(/No workflow "finding" at version 2 is known .*known: .*finding@3/);
+    expect(() => resolveWorkflow('finding', 3)).toThrow(UnknownWorkflowError);
+    expect(() => resolveWorkflow('finding', 3)).toThrow(/No workflow "finding" at version 3 is known .*known: .*finding@4/);
     expect(() => resolveWorkflow('administrative-round', 1)).toThrow(UnknownWorkflowError);
     expect(() => resolveWorkflow('golf-round', 1)).toThrow(UnknownWorkflowError);
   });

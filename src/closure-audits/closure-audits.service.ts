@@ -10,10 +10,12 @@ import { Clock } from '../common/clock';
 import { Page, PageQuery, page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
-import { EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
+import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingDto } from '../findings/finding.dto';
 import { FindingEntity } from '../findings/finding.entity';
 import { AuthUser, primaryRole, toActor } from '../identity/auth-user';
+import { recordSecurityEvent } from '../identity/security-events';
+import type { FindingContext } from '../../workflows';
 import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from './closure-audit-sample.entity';
 import { ClosureAuditItemDto, ClosureSampleDto, DrawSampleDto } from './closure-audit.dto';
 import { SAMPLING_METHOD, drawSample } from './sampling';
@@ -34,6 +36,7 @@ export class ClosureAuditsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.engine.onAction<FindingEntity>('closureReviewed', (manager, finding, event) => this.recordReview(manager, finding.row.id, event));
+    this.engine.onAction<FindingEntity>('selfAuditAllowed', async (manager, finding, event) => this.recordAllowance(manager, finding, event));
   }
 
   queue(auth: AuthUser, query: PageQuery): Promise<Page<ClosureAuditItemDto>> {
@@ -126,6 +129,19 @@ export class ClosureAuditsService implements OnModuleInit {
     const samples = await manager.find(ClosureAuditSampleEntity, { where: { month } });
     const order = drawSample(month, samples.map((sample) => sample.findingId), samples.length);
     return { month, candidates: draw.candidates, size: draw.size, findingIds: order, method: SAMPLING_METHOD, drawnAt: draw.drawnAt };
+  }
+
+  /** The separation of duties set aside for one finding is a security event, which the month's notice lists. */
+  private recordAllowance(manager: EntityManager, finding: Applied<FindingEntity>, event: EnvelopedEvent): void {
+    const { acceptedBy, reason } = (finding.snapshot.context as FindingContext).selfAuditAllowance!;
+    recordSecurityEvent(manager, {
+      at: new Date(event.at),
+      type: 'SELF_AUDIT_ALLOWED',
+      actor: { id: event.actor.id, role: 'discipline_office' },
+      entityType: 'finding',
+      entityId: finding.row.id,
+      payload: { acceptedBy, reason },
+    });
   }
 
   private async recordReview(manager: EntityManager, findingId: string, event: EnvelopedEvent): Promise<void> {

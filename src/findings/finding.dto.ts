@@ -20,6 +20,7 @@ import {
   type ExtensionState,
   type FindingProgress,
   type RoundType,
+  type SelfAuditAllowance,
   type Severity,
   type Timeliness,
   type Verification,
@@ -121,6 +122,14 @@ export class ClosureApprovalDto implements ClosureApproval {
   approvedBy: string;
 }
 
+export class SelfAuditAllowanceDto implements SelfAuditAllowance {
+  allowedAt: string;
+  /** The discipline-office user who allowed it: never the acceptor. */
+  allowedBy: string;
+  acceptedBy: string;
+  reason: string;
+}
+
 export class FindingDto {
   id: string;
   roundId: string;
@@ -155,6 +164,8 @@ export class FindingDto {
   verification: VerificationDto | null;
   /** The discipline office's approval of the closure; null again once reopened. */
   closureApproval: ClosureApprovalDto | null;
+  /** Another discipline-office user's leave for the acceptor to approve the closure audit; null again with the acceptance. */
+  selfAuditAllowance: SelfAuditAllowanceDto | null;
   version: number;
   /** Events the caller may send now. */
   availableEvents: string[];
@@ -193,6 +204,7 @@ export class FindingDto {
       evidence: context.evidence,
       verification: context.verification,
       closureApproval: context.closureApproval,
+      selfAuditAllowance: context.selfAuditAllowance,
       version: entity.version,
       availableEvents,
       createdBy: entity.createdBy,
@@ -285,6 +297,16 @@ export class AuditRejectDto extends FindingEvent('AUDIT_REJECT') {
   reason: string;
 }
 
+/**
+ * A discipline-office user other than the acceptor lets the one who accepted the verification approve
+ * the closure audit of this finding, where the office is too small to keep the two apart. Recorded as
+ * a security event and listed in the month's notice, reason included.
+ */
+export class AllowSelfAuditDto extends FindingEvent('ALLOW_SELF_AUDIT') {
+  @Reason()
+  reason: string;
+}
+
 export class ReopenDto extends FindingEvent('REOPEN') {
   @Reason()
   reason: string;
@@ -336,6 +358,7 @@ export const FINDING_EVENT_DTOS = {
   VERIFY_REJECT: VerifyRejectDto,
   AUDIT_APPROVE: AuditApproveDto,
   AUDIT_REJECT: AuditRejectDto,
+  ALLOW_SELF_AUDIT: AllowSelfAuditDto,
   REOPEN: ReopenDto,
   WITHDRAW: WithdrawDto,
   TRANSFER: TransferDto,

@@ -87,15 +87,17 @@ export class UsersController {
     return this.service.create(auth, dto);
   }
 
+  /** The discipline office reads accounts too: it gives the discipline_office role. */
   @Get()
-  @Allow('admin')
+  @Allow('admin', 'discipline_office')
   @ApiPage(UserDto)
   list(@Auth() auth: AuthUser, @Query() query: ListUsersQuery): Promise<Page<UserDto>> {
     return this.service.list(auth, query);
   }
 
+  /** Nobody changes their own roles; the discipline_office role is the discipline office's to give (an administrator appoints only the first), the rest is an administrator's. */
   @Patch(':id')
-  @Allow('admin')
+  @Allow('admin', 'discipline_office')
   update(@Auth() auth: AuthUser, @UuidParam() id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.service.update(auth, id, dto);
   }
@@ -143,8 +145,9 @@ export class DevicesController {
 export class DepartmentsController {
   constructor(private readonly service: DepartmentsService) {}
 
+  /** An administrator's; a discipline-office user creates the integrity lead office only (an administrator may make it only while no discipline office exists). */
   @Post()
-  @Allow('admin')
+  @Allow('admin', 'discipline_office')
   create(@Auth() auth: AuthUser, @Body() dto: CreateDepartmentDto): Promise<DepartmentDto> {
     return this.service.create(auth, dto);
   }

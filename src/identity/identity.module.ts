@@ -10,6 +10,7 @@ import { DevicesService } from './devices.service';
 import { FirstAdminService } from './first-admin.service';
 import { AuthController, DepartmentsController, DevicesController, MeController, UsersController } from './identity.controller';
 import { IdentityRepository } from './identity.repository';
+import { IntegrityAuthority } from './integrity-authority';
 import { LoginThrottle } from './login-throttle';
 import { RateLimiters } from './rate-limiters';
 import { UsersService } from './users.service';
@@ -33,6 +34,7 @@ import { WriteRateLimitGuard } from './write-rate-limit.guard';
   controllers: [AuthController, MeController, UsersController, DevicesController, DepartmentsController],
   providers: [
     IdentityRepository,
+    IntegrityAuthority,
     AuthService,
     UsersService,
     DepartmentsService,

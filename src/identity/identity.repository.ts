@@ -14,6 +14,8 @@ export interface Caller {
   user: Omit<AuthUser, 'request' | 'credential'>;
 }
 
+const INTEGRITY_GRANT_LOCK = 0x64697363; // "disc"
+
 const CALLER_COLUMNS = `u."id", u."username", u."roles", u."departmentId", u."tokenVersion", u."active", u."mustChangePassword", d."leadOfficeFor"`;
 
 // SQLite answers booleans as 0/1.
@@ -87,6 +89,20 @@ export class IdentityRepository {
       .andWhere('user.id <> :userId', { userId });
     if (this.db.isPostgres) query.setLock('pessimistic_write');
     return (await query.getMany()).length;
+  }
+
+  /**
+   * Active users holding the discipline_office role. On PostgreSQL the counts of concurrent
+   * grants take turns (a lock held to COMMIT), so two administrators cannot both find none and
+   * both appoint "the first"; SQLite's writes take turns already.
+   */
+  async activeDisciplineOfficeUsers(manager: EntityManager): Promise<number> {
+    if (this.db.isPostgres) await manager.query('SELECT pg_advisory_xact_lock($1)', [INTEGRITY_GRANT_LOCK]);
+    return manager
+      .createQueryBuilder(UserEntity, 'user')
+      .where('user.active = :active', { active: true })
+      .andWhere('user.roles LIKE :role', { role: '%"discipline_office"%' })
+      .getCount();
   }
 
   findUserByUsername(username: string): Promise<UserEntity | null> {

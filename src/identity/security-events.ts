@@ -20,6 +20,10 @@ export type SecurityEvent =
   | 'PASSWORD_CHANGED'
   | 'DEVICE_REGISTERED'
   | 'DEVICE_REVOKED'
+  /** A department made a round type's lead office: its verifiers verify that type's findings. */
+  | 'LEAD_OFFICE_SET'
+  /** The separation of duties set aside for one finding's closure audit (ALLOW_SELF_AUDIT). */
+  | 'SELF_AUDIT_ALLOWED'
   | DataAccessEvent;
 
 /** Who took what (entity type `data_access`): a file exported, a notice or a case file read. */
@@ -67,7 +71,7 @@ export function recordSecurityEvent(
     at: Date;
     type: SecurityEvent;
     actor: SecurityActor;
-    entityType: 'user' | 'device' | 'data_access';
+    entityType: 'user' | 'device' | 'department' | 'finding' | 'data_access';
     entityId: string | null;
     payload?: Record<string, unknown>;
   },

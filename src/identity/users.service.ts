@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { InvalidInputException } from '../common/api-error';
@@ -10,6 +10,7 @@ import type { Role } from '../../workflows';
 import type { AuthUser } from './auth-user';
 import { CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
+import { IntegrityAuthority } from './integrity-authority';
 import { hashPassword, passwordProblem } from './passwords';
 import { SERVICE, SecurityActor, recordSecurityEvent, signedIn } from './security-events';
 import { UserEntity } from './user.entity';
@@ -17,12 +18,16 @@ import { UserEntity } from './user.entity';
 /** Roles whose work is tied to a department: its own findings, or the round types it leads. */
 const DEPARTMENT_ROLES: readonly Role[] = ['department_staff', 'verifier'];
 
-/** Accounts, as an administrator manages them. */
+/** The role that is the discipline office's to give (IntegrityAuthority); every other change to an account is an administrator's. */
+const DISCIPLINE_ROLE: Role = 'discipline_office';
+
+/** Accounts, as an administrator manages them; the discipline_office role, as the discipline office gives it. */
 @Injectable()
 export class UsersService {
   constructor(
     private readonly db: Database,
     private readonly identity: IdentityRepository,
+    private readonly integrity: IntegrityAuthority,
     private readonly clock: Clock,
   ) {}
 
@@ -37,6 +42,7 @@ export class UsersService {
       if (await manager.existsBy(UserEntity, { username: dto.username })) {
         throw new ConflictException(`The username "${dto.username}" is taken`);
       }
+      const grantedAs = dto.roles.includes(DISCIPLINE_ROLE) ? await this.integrity.grantedAs(manager, auth, `the ${DISCIPLINE_ROLE} role`) : undefined;
       const user = manager.create(UserEntity, {
         id: randomUUID(),
         username: dto.username,
@@ -49,7 +55,7 @@ export class UsersService {
         tokenVersion: 0,
       });
       await manager.insert(UserEntity, user);
-      this.record(manager, auth ? signedIn(auth) : SERVICE, 'USER_CREATED', user.id, { roles: user.roles, departmentId: user.departmentId });
+      this.record(manager, auth ? signedIn(auth) : SERVICE, 'USER_CREATED', user.id, { roles: user.roles, departmentId: user.departmentId, ...(grantedAs && { grantedAs }) });
       return UserDto.from(user);
     });
   }
@@ -61,25 +67,38 @@ export class UsersService {
     return page(users.map(UserDto.from), total, query);
   }
 
-  /** Changing roles or disabling ends every token the user holds; each change is a security event. */
+  /**
+   * Changing roles or disabling ends every token the user holds; each change is a security event.
+   * Nobody changes their own roles. The discipline_office role is given and taken back under
+   * IntegrityAuthority; everything else is an administrator's.
+   */
   update(auth: AuthUser, id: string, dto: UpdateUserDto): Promise<UserDto> {
     return this.db.write(auth.request, async (manager) => {
       const user = await this.load(manager, id);
       const roles = dto.roles ?? user.roles;
+      const granted = roles.filter((role) => !user.roles.includes(role));
+      const revoked = user.roles.filter((role) => !roles.includes(role));
+      const rolesChanged = granted.length + revoked.length > 0;
+      if (rolesChanged && user.id === auth.id) throw new ForbiddenException(`Nobody changes their own roles: another administrator does, or for the ${DISCIPLINE_ROLE} role another discipline-office user`);
       const departmentId = dto.departmentId === undefined ? user.departmentId : dto.departmentId;
       const active = dto.disabled === undefined ? user.active : !dto.disabled;
+      const details = { displayName: dto.displayName ?? user.displayName, departmentId };
+      const detailsChanged = details.displayName !== user.displayName || details.departmentId !== user.departmentId;
+      const administrative = [...granted, ...revoked].some((role) => role !== DISCIPLINE_ROLE) || detailsChanged || active !== user.active;
+      if (administrative && !auth.roles.includes('admin')) {
+        throw new ForbiddenException(`Only an administrator changes an account beyond whether it holds the ${DISCIPLINE_ROLE} role`);
+      }
+      const disciplineChanged = [...granted, ...revoked].includes(DISCIPLINE_ROLE);
+      const grantedAs = disciplineChanged ? await this.integrity.grantedAs(manager, auth, `the ${DISCIPLINE_ROLE} role`) : undefined;
       this.assertDepartmentFits(roles, departmentId);
       if (departmentId !== user.departmentId) await this.assertDepartmentExists(manager, departmentId ?? undefined);
-      const rolesChanged = !sameRoles(roles, user.roles);
-      if ((rolesChanged && !roles.includes('admin')) || !active) await this.assertAnotherAdminRemains(manager, user);
+      if (!active) await this.assertAnotherAdminRemains(manager, user);
 
       const at = this.clock.now();
       const actor = signedIn(auth);
       if (rolesChanged || active !== user.active) await this.identity.invalidateTokens(manager, user.id, at);
-      if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles });
+      if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles, granted, revoked, ...(grantedAs && { grantedAs }) });
       if (active !== user.active) this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id);
-      const details = { displayName: dto.displayName ?? user.displayName, departmentId };
-      const detailsChanged = details.displayName !== user.displayName || details.departmentId !== user.departmentId;
       if (detailsChanged) this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details });
 
       await manager.update(UserEntity, { id }, { ...details, roles, active });
@@ -123,12 +142,10 @@ export class UsersService {
     }
   }
 
-  /** Someone must still be able to manage accounts. */
+  /** Someone must still be able to manage accounts (an administrator's own roles are another's to change, so only disabling can remove the last). */
   private async assertAnotherAdminRemains(manager: EntityManager, user: UserEntity): Promise<void> {
     if (!user.active || !user.roles.includes('admin')) return;
     const others = await this.identity.activeAdminsOtherThan(manager, user.id);
-    if (others === 0) throw new ConflictException('This is the last active administrator: it cannot be disabled or lose the admin role');
+    if (others === 0) throw new ConflictException('This is the last active administrator: it cannot be disabled');
   }
 }
-
-const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));

@@ -25,6 +25,7 @@ const WORDS = {
     repeats: '五、重复发生的问题',
     reopened: '重新打开的问题',
     trend: '六、未整改问题趋势（近六个月）',
+    allowances: '七、结案审核中的职责分离例外（经准许由验收人审核销号）',
     integrity: '廉政查房（仅统计数）',
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `本月廉政查房 ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。具体内容由纪检部门掌握。`,
@@ -38,6 +39,7 @@ const WORDS = {
       title: '问题', roundType: '类型', severity: '严重程度', total: '合计', closedAt: '销号时间', daysToClose: '整改天数',
       onTime: '按期', closed: '销号数', late: '逾期销号', averageDays: '平均整改天数', deadline: '整改时限', daysOverdue: '逾期天数', overdue: '逾期数', longest: '最长逾期(天)',
       item: '检查项', earlier: '一年内此前发生', reopenings: '重新打开次数', yes: '是', no: '否',
+      allowedAt: '准许时间', reference: '问题编号', allowedBy: '准许人', acceptedBy: '验收人', reason: '理由',
     },
     roundType: (type: RoundType) => ROUND_TYPE_NAMES[type],
     roundState: (state: string) => ROUND_STATE_NAMES[state] ?? state,
@@ -57,6 +59,7 @@ const WORDS = {
     repeats: '5. Repeat findings',
     reopened: 'Reopened findings',
     trend: '6. Open findings over six months',
+    allowances: '7. Separation of duties set aside: closure audits the acceptor was allowed to approve',
     integrity: 'Integrity rounds (counts only)',
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `This month: ${rounds} integrity rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue. Details rest with the discipline office.`,
@@ -70,6 +73,7 @@ const WORDS = {
       title: 'Finding', roundType: 'Type', severity: 'Severity', total: 'Total', closedAt: 'Closed at', daysToClose: 'Days to close',
       onTime: 'On time', closed: 'Closed', late: 'Late', averageDays: 'Average days', deadline: 'Deadline', daysOverdue: 'Days overdue', overdue: 'Overdue', longest: 'Longest (days)',
       item: 'Checklist item', earlier: 'Earlier in the year', reopenings: 'Times reopened', yes: 'yes', no: 'no',
+      allowedAt: 'Allowed at', reference: 'Finding', allowedBy: 'Allowed by', acceptedBy: 'Accepted by', reason: 'Reason',
     },
     roundType: (type: RoundType) => ROUND_TYPE_NAMES_EN[type],
     roundState: (state: string) => state.replace('_', ' '),
@@ -158,6 +162,12 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     table(words, [...finding, [h.state, (f) => words.state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
     `<h2>${words.trend}</h2>`,
     `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), notice.openTrend.map((m) => m.open))}</figure>`,
+    `<h2>${words.allowances}</h2>`,
+    table(
+      words,
+      [[h.allowedAt, (a) => minute(a.at)], [h.reference, (a) => a.findingId], [h.allowedBy, (a) => a.allowedBy], [h.acceptedBy, (a) => a.acceptedBy], [h.reason, (a) => a.reason]],
+      notice.selfAuditAllowances,
+    ),
     notice.integrityCounts
       ? `<h2>${words.integrity}</h2><p>${words.integrityLine(notice.integrityCounts.roundsHeld, notice.integrityCounts.found, notice.integrityCounts.closed, notice.integrityCounts.overdue)}</p>`
       : '',

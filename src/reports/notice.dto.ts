@@ -81,6 +81,22 @@ export class DepartmentOverdueDto {
   longestDays: number;
 }
 
+/**
+ * The separation of duties set aside for one finding (ALLOW_SELF_AUDIT): the one who accepted its
+ * verification was allowed to approve its closure audit. The finding appears by reference only,
+ * never by title, so an integrity case stays behind its door; the reason is published as written.
+ */
+export class SelfAuditAllowanceLineDto {
+  /** The finding's reference: its id. */
+  findingId: string;
+  at: Date;
+  /** The discipline-office user who allowed it. */
+  allowedBy: string;
+  /** The one who accepted the verification and may approve the closure. */
+  acceptedBy: string;
+  reason: string;
+}
+
 /** Integrity work as the notice shows it to those not entitled to its details: counts across the hospital. */
 export class IntegrityCountsDto {
   roundsHeld: number;
@@ -118,4 +134,6 @@ export class NoticeDto {
   openTrend: { month: string; open: number }[];
   /** Present when integrity details are withheld from the caller. */
   integrityCounts: IntegrityCountsDto | null;
+  /** The month's exceptions to the separation of duties at the closure audit, oldest first. */
+  selfAuditAllowances: SelfAuditAllowanceLineDto[];
 }

@@ -2,7 +2,7 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { FindingProgress, ROUND_TYPES } from '../../workflows';
-import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds } from '../access/visibility';
+import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { DataAccessLog } from '../audit/data-access-log';
@@ -16,7 +16,17 @@ import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
 import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
-import { ClosedFindingDto, IntegrityCountsDto, NoticeDto, NoticeFindingDto, LISTED, NoticeQuery, NoticeRoundDto, OverdueFindingDto } from './notice.dto';
+import {
+  ClosedFindingDto,
+  IntegrityCountsDto,
+  NoticeDto,
+  NoticeFindingDto,
+  LISTED,
+  NoticeQuery,
+  NoticeRoundDto,
+  OverdueFindingDto,
+  SelfAuditAllowanceLineDto,
+} from './notice.dto';
 import { renderNotice } from './notice-page';
 import { ZoneTime } from './zone-time';
 
@@ -126,6 +136,7 @@ export class NoticeService {
         reopened: await this.reopened(manager, scope, window, line),
         openTrend: await this.openTrend(manager, scope, window, now),
         integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf) : null,
+        selfAuditAllowances: await this.selfAuditAllowances(manager, auth, scope, window),
       };
     });
   }
@@ -214,6 +225,31 @@ export class NoticeService {
       trend.push({ month, open: Number(row?.count ?? 0) });
     }
     return trend;
+  }
+
+  /**
+   * The month's SELF_AUDIT_ALLOWED security events. Whoever reads the hospital's notice reads them
+   * all, by reference only; a department reads those about findings it may see.
+   */
+  private async selfAuditAllowances(manager: EntityManager, auth: AuthUser, scope: Scope, window: MonthWindow): Promise<SelfAuditAllowanceLineDto[]> {
+    const query = manager
+      .createQueryBuilder(AuditEntryEntity, 'entry')
+      .where("entry.entityType = 'finding' AND entry.event = 'SELF_AUDIT_ALLOWED'")
+      .andWhere('entry.at >= :start AND entry.at < :end', window);
+    if (!seesHospitalWide(auth)) query.andWhere(visibleRowExists(scope, 'findings', 'entry.entityId'), scope.parameters);
+    const entries = await query.orderBy('entry.seq', 'ASC').getMany();
+    const payload = (entry: AuditEntryEntity) => entry.payload as { acceptedBy: string; reason: string };
+    const userIds = [...new Set(entries.flatMap((entry) => [entry.actorId!, payload(entry).acceptedBy]))];
+    const names = new Map(
+      userIds.length ? (await manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(userIds) } })).map((u) => [u.id, u.displayName]) : [],
+    );
+    return entries.map((entry) => ({
+      findingId: entry.entityId!,
+      at: entry.at,
+      allowedBy: names.get(entry.actorId!) ?? entry.actorId!,
+      acceptedBy: names.get(payload(entry).acceptedBy) ?? payload(entry).acceptedBy,
+      reason: payload(entry).reason,
+    }));
   }
 
   /** Integrity work across the hospital, as counts only. */

@@ -7,7 +7,7 @@ export const TEST_ITEM = 'T-1';
 /** A small hospital: wards, lead offices, one person per role, and a one-item checklist per round type. */
 export interface Hospital {
   departments: { cardiology: string; surgery: string; logistics: string; presidentOffice: string; partyOffice: string; disciplineOffice: string };
-  users: Record<'lead' | 'otherLead' | 'inspector' | 'cardiologyStaff' | 'surgeryStaff' | 'adminVerifier' | 'partyVerifier' | 'discipline' | 'admin', { id: string; token: string }>;
+  users: Record<'lead' | 'otherLead' | 'inspector' | 'cardiologyStaff' | 'surgeryStaff' | 'adminVerifier' | 'partyVerifier' | 'discipline' | 'auditor' | 'admin', { id: string; token: string }>;
 }
 
 export async function seedHospital(t: TestApp): Promise<Hospital> {
@@ -44,5 +44,26 @@ export async function seedHospital(t: TestApp): Promise<Hospital> {
     discipline: await user('discipline', ['discipline_office', 'verifier'], departments.disciplineOffice),
     admin: { id: '', token: adminToken },
   };
-  return { departments, users };
+  // `discipline` verifies integrity findings too: what it accepted, another discipline-office user approves (separation of duties).
+  const auditor = await disciplineOfficeUser(t, users, 'auditor', departments.disciplineOffice);
+  return { departments, users: { ...users, auditor } };
+}
+
+/**
+ * Another discipline-office user, once the first exists: an administrator opens the account (with a
+ * placeholder role, since an account has one), the discipline office gives the role, the
+ * administrator takes the placeholder away. Signed in afterwards: a change of roles ends every token.
+ */
+export async function disciplineOfficeUser(
+  t: TestApp,
+  by: Record<'admin' | 'discipline', { token: string }>,
+  username: string,
+  departmentId?: string,
+): Promise<{ id: string; token: string }> {
+  const as = (who: 'admin' | 'discipline') => ({ Authorization: `Bearer ${by[who].token}` });
+  const body = { username, password: PASSWORD, displayName: username, roles: ['inspector'], departmentId };
+  const id = (await t.http.post('/users').set(as('admin')).send(body).expect(201)).body.id as string;
+  await t.http.patch(`/users/${id}`).set(as('discipline')).send({ roles: ['inspector', 'discipline_office'] }).expect(200);
+  await t.http.patch(`/users/${id}`).set(as('admin')).send({ roles: ['discipline_office'] }).expect(200);
+  return { id, token: await t.login(username) };
 }

@@ -115,6 +115,7 @@ const WORDS = {
   VERIFY_REJECT: ['退回整改', 'Reject'],
   AUDIT_APPROVE: ['同意结案', 'Approve closure'],
   AUDIT_REJECT: ['不同意结案', 'Reject closure'],
+  ALLOW_SELF_AUDIT: ['准许验收人审核销号', 'Allow the acceptor to approve'],
   REOPEN: ['重新打开', 'Reopen'],
   TRANSFER: ['移交', 'Transfer'],
   UPHOLD: ['维持原判', 'Uphold'],
@@ -134,6 +135,7 @@ const WORDS = {
   DEADLINE_PASSED: ['已超期', 'Deadline passed'],
   ESCALATE: ['督办', 'Escalated'],
   FINDING_REOPENED: ['问题重新打开', 'Finding reopened'],
+  SELF_AUDIT_ALLOWED: ['已准许验收人审核销号', 'Acceptor allowed to approve'],
   CLOSURE_SAMPLE_DRAWN: ['抽取结案审核样本', 'Closure sample drawn'],
   open: ['打开', 'Open'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -9,7 +9,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Throttled: failures slow down, then lock the username out at that address, or the address (429 with Retry-After). */
+        /** Throttled: failures slow down, then lock the account or address out (429 with Retry-After). */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -73,6 +73,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The discipline office reads accounts too: it gives the discipline_office role. */
         get: operations["UsersController_list"];
         put?: never;
         post: operations["UsersController_create"];
@@ -95,6 +96,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Nobody changes their own roles; the discipline_office role is the discipline office's to give (an administrator appoints only the first), the rest is an administrator's. */
         patch: operations["UsersController_update"];
         trace?: never;
     };
@@ -156,6 +158,7 @@ export interface paths {
         /** Every user may list departments: tablets pick the responsible department from it. */
         get: operations["DepartmentsController_list"];
         put?: never;
+        /** An administrator's; a discipline-office user creates the integrity lead office only (an administrator may make it only while no discipline office exists). */
         post: operations["DepartmentsController_create"];
         delete?: never;
         options?: never;
@@ -284,10 +287,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size
-         *     or pixel limit, 429 past the uploader's daily quota, 507 while the storage is nearly full.
-         */
+        /** A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size limit. */
         post: operations["AttachmentsController_upload"];
         delete?: never;
         options?: never;
@@ -466,23 +466,6 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["WebhooksController_remove"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/webhooks/{id}/integrity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Whether the endpoint takes integrity notices: the discipline office marks it (an administrator cannot). */
-        put: operations["WebhooksController_markIntegrity"];
-        post?: never;
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -977,11 +960,6 @@ export interface components {
              */
             departmentId: string;
             scheduledFor: string;
-            /**
-             * @description An unannounced visit (明察暗访): until it starts, the visited department cannot see it anywhere.
-             *     Integrity rounds (and joint rounds with an integrity part) are unannounced unless this says otherwise.
-             */
-            unannounced?: boolean;
             /** @description A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
             parts?: components["schemas"]["RoundPartPlanDto"][];
             /**
@@ -994,23 +972,19 @@ export interface components {
         };
         RoundPartDto: {
             /** @enum {string} */
-            state: "planned" | "inspecting" | "submitted" | "completed" | "cancelled";
-            /** @enum {string} */
             type: "administrative" | "party_building" | "integrity";
+            /** @enum {string} */
+            state: "planned" | "inspecting" | "submitted" | "completed" | "cancelled";
             leadId: string;
             teamMemberIds: string[];
             /** @description The checklist version the part started with; null for rounds planned before checklists. */
             checklistId: string | null;
             checklistVersion: number;
             itemCount: number;
-            /** @description Null where the part's results are withheld from the caller. */
-            itemsAnswered: number | null;
-            /** @description 100 minus deductions, floored at 0; null without a checklist, or where withheld. */
+            itemsAnswered: number;
+            /** @description 100 minus deductions, floored at 0; null without a checklist. */
             score: number | null;
-            /** @description Null where withheld. */
-            vetoed: boolean | null;
-            /** @description The part's results are confidential to the caller (an integrity part seen from outside it). */
-            withheld: boolean;
+            vetoed: boolean;
         };
         RoundDto: {
             /** @enum {string} */
@@ -1021,15 +995,13 @@ export interface components {
             leadId: string;
             teamMemberIds: string[];
             scheduledFor: string;
-            unannounced: boolean;
             version: number;
             /** @description Events the caller may send now. */
             availableEvents: string[];
-            /** @description Null where some part is withheld from the caller: the count would tell of its findings. */
-            findingsLogged: number | null;
-            /** @description The mean of the scores of the parts the caller may see (one part: its score); null without a checklist. */
+            findingsLogged: number;
+            /** @description The mean of the parts' scores (one part: its score); null without a checklist. */
             score: number | null;
-            /** @description A bottom-line item failed in some part the caller may see (一票否决). */
+            /** @description A bottom-line item failed in some part (一票否决). */
             vetoed: boolean;
             /** @description Checklist version per round type. */
             checklistVersions: Record<string, never>;
@@ -1201,6 +1173,11 @@ export interface components {
             /** @enum {string} */
             type: "AUDIT_REJECT";
         };
+        AllowSelfAuditDto: {
+            reason: string;
+            /** @enum {string} */
+            type: "ALLOW_SELF_AUDIT";
+        };
         ReopenDto: {
             reason: string;
             /** @enum {string} */
@@ -1297,6 +1274,13 @@ export interface components {
             approvedAt: string;
             approvedBy: string;
         };
+        SelfAuditAllowanceDto: {
+            allowedAt: string;
+            /** @description The discipline-office user who allowed it: never the acceptor. */
+            allowedBy: string;
+            acceptedBy: string;
+            reason: string;
+        };
         FindingDto: {
             /** @enum {string} */
             roundType: "administrative" | "party_building" | "integrity";
@@ -1331,6 +1315,8 @@ export interface components {
             verification: components["schemas"]["VerificationDto"] | null;
             /** @description The discipline office's approval of the closure; null again once reopened. */
             closureApproval: components["schemas"]["ClosureApprovalDto"] | null;
+            /** @description Another discipline-office user's leave for the acceptor to approve the closure audit; null again with the acceptance. */
+            selfAuditAllowance: components["schemas"]["SelfAuditAllowanceDto"] | null;
             version: number;
             /** @description Events the caller may send now. */
             availableEvents: string[];
@@ -1357,7 +1343,7 @@ export interface components {
         CreateWebhookDto: {
             /** Format: uri */
             url: string;
-            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. */
+            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body). */
             secret: string;
             /**
              * Format: uuid
@@ -1383,13 +1369,6 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description Who in the discipline office marked it to take integrity notices; null: it takes none. */
-            integrityMarkedBy: string | null;
-            /** Format: date-time */
-            integrityMarkedAt: string | null;
-        };
-        MarkIntegrityDto: {
-            marked: boolean;
         };
         WebhookAttemptDto: {
             attempt: number;
@@ -1416,10 +1395,8 @@ export interface components {
             lastError: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description The body as sent (and signed); null where withheld. */
+            /** @description The body as sent (and signed). */
             body: Record<string, never>;
-            /** @description The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
-            withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
         };
         AuditEntryDto: {
@@ -1430,7 +1407,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1441,8 +1418,6 @@ export interface components {
             from: Record<string, never>;
             to: Record<string, never>;
             requestId: string;
-            /** @description The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
-            withheld: boolean;
         };
         CaseFileEntryDto: {
             seq: number;
@@ -1452,7 +1427,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1463,8 +1438,6 @@ export interface components {
             from: Record<string, never>;
             to: Record<string, never>;
             requestId: string;
-            /** @description The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
-            withheld: boolean;
             /** @description The actor's name when the entry was read; null for the service. */
             actorName: string | null;
             hash: string;
@@ -1487,7 +1460,7 @@ export interface components {
             originalName: string;
             /** @description The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
             effectiveDate: string | null;
-            /** @description Whether the stored file still has the SHA-256 recorded; recomputed when the file has changed since it was last hashed (GET /audit/verify recomputes every file). */
+            /** @description Whether the stored file still has the SHA-256 recorded. */
             intact: boolean;
         };
         CaseFileDto: {
@@ -1572,7 +1545,7 @@ export interface components {
             overdueAtMonthEnd: number;
             reopened: number;
             averageDaysToClose: number | null;
-            /** @description 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
+            /** @description 0–100; the formula and its weights are in the README. */
             assessment: number;
         };
         AssessmentReportDto: {
@@ -2332,7 +2305,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"];
+                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["AllowSelfAuditDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"];
             };
         };
         responses: {
@@ -2455,31 +2428,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-        };
-    };
-    WebhooksController_markIntegrity: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MarkIntegrityDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDto"];
-                };
             };
         };
     };
@@ -2627,7 +2575,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "department";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;

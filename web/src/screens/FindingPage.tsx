@@ -22,6 +22,7 @@ const EVENT_FIELDS: Record<string, Field[]> = {
   VERIFY_REJECT: [reason()],
   AUDIT_APPROVE: [note()],
   AUDIT_REJECT: [reason()],
+  ALLOW_SELF_AUDIT: [reason()],
   REOPEN: [reason()],
   TRANSFER: [reason()],
   UPHOLD: [reason(false)],
