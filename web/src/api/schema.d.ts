@@ -9,7 +9,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Throttled: failures slow down, then lock the account or address out (429 with Retry-After). */
+        /** Throttled: failures slow down, then lock the username out at that address, or the address (429 with Retry-After). */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -287,7 +287,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size limit. */
+        /**
+         * A photo (JPEG, PNG, HEIC), PDF or Office document; 415 for any other content, 413 over the size
+         *     or pixel limit, 429 past the uploader's daily quota, 507 while the storage is nearly full.
+         */
         post: operations["AttachmentsController_upload"];
         delete?: never;
         options?: never;
@@ -466,6 +469,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether the endpoint takes integrity notices: the discipline office marks it (an administrator cannot). */
+        put: operations["WebhooksController_markIntegrity"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -960,6 +980,11 @@ export interface components {
              */
             departmentId: string;
             scheduledFor: string;
+            /**
+             * @description An unannounced visit (明察暗访): until it starts, the visited department cannot see it anywhere.
+             *     Integrity rounds (and joint rounds with an integrity part) are unannounced unless this says otherwise.
+             */
+            unannounced?: boolean;
             /** @description A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
             parts?: components["schemas"]["RoundPartPlanDto"][];
             /**
@@ -972,19 +997,23 @@ export interface components {
         };
         RoundPartDto: {
             /** @enum {string} */
-            type: "administrative" | "party_building" | "integrity";
-            /** @enum {string} */
             state: "planned" | "inspecting" | "submitted" | "completed" | "cancelled";
+            /** @enum {string} */
+            type: "administrative" | "party_building" | "integrity";
             leadId: string;
             teamMemberIds: string[];
             /** @description The checklist version the part started with; null for rounds planned before checklists. */
             checklistId: string | null;
             checklistVersion: number;
             itemCount: number;
-            itemsAnswered: number;
-            /** @description 100 minus deductions, floored at 0; null without a checklist. */
+            /** @description Null where the part's results are withheld from the caller. */
+            itemsAnswered: number | null;
+            /** @description 100 minus deductions, floored at 0; null without a checklist, or where withheld. */
             score: number | null;
-            vetoed: boolean;
+            /** @description Null where withheld. */
+            vetoed: boolean | null;
+            /** @description The part's results are confidential to the caller (an integrity part seen from outside it). */
+            withheld: boolean;
         };
         RoundDto: {
             /** @enum {string} */
@@ -995,13 +1024,15 @@ export interface components {
             leadId: string;
             teamMemberIds: string[];
             scheduledFor: string;
+            unannounced: boolean;
             version: number;
             /** @description Events the caller may send now. */
             availableEvents: string[];
-            findingsLogged: number;
-            /** @description The mean of the parts' scores (one part: its score); null without a checklist. */
+            /** @description Null where some part is withheld from the caller: the count would tell of its findings. */
+            findingsLogged: number | null;
+            /** @description The mean of the scores of the parts the caller may see (one part: its score); null without a checklist. */
             score: number | null;
-            /** @description A bottom-line item failed in some part (一票否决). */
+            /** @description A bottom-line item failed in some part the caller may see (一票否决). */
             vetoed: boolean;
             /** @description Checklist version per round type. */
             checklistVersions: Record<string, never>;
@@ -1343,7 +1374,7 @@ export interface components {
         CreateWebhookDto: {
             /** Format: uri */
             url: string;
-            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body). */
+            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. */
             secret: string;
             /**
              * Format: uuid
@@ -1369,6 +1400,13 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description Who in the discipline office marked it to take integrity notices; null: it takes none. */
+            integrityMarkedBy: string | null;
+            /** Format: date-time */
+            integrityMarkedAt: string | null;
+        };
+        MarkIntegrityDto: {
+            marked: boolean;
         };
         WebhookAttemptDto: {
             attempt: number;
@@ -1395,8 +1433,10 @@ export interface components {
             lastError: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description The body as sent (and signed). */
+            /** @description The body as sent (and signed); null where withheld. */
             body: Record<string, never>;
+            /** @description The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
+            withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
         };
         AuditEntryDto: {
@@ -1407,7 +1447,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "department";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1418,6 +1458,8 @@ export interface components {
             from: Record<string, never>;
             to: Record<string, never>;
             requestId: string;
+            /** @description The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
+            withheld: boolean;
         };
         CaseFileEntryDto: {
             seq: number;
@@ -1427,7 +1469,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "department";
+            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1438,6 +1480,8 @@ export interface components {
             from: Record<string, never>;
             to: Record<string, never>;
             requestId: string;
+            /** @description The payload is confidential to the caller and left out (empty): it carries another department's or an integrity matter. */
+            withheld: boolean;
             /** @description The actor's name when the entry was read; null for the service. */
             actorName: string | null;
             hash: string;
@@ -1460,7 +1504,7 @@ export interface components {
             originalName: string;
             /** @description The day the evidence applies to (when the photo was taken), as the uploader gave it (form field `effectiveDate`). */
             effectiveDate: string | null;
-            /** @description Whether the stored file still has the SHA-256 recorded. */
+            /** @description Whether the stored file still has the SHA-256 recorded; recomputed when the file has changed since it was last hashed (GET /audit/verify recomputes every file). */
             intact: boolean;
         };
         CaseFileDto: {
@@ -1545,7 +1589,7 @@ export interface components {
             overdueAtMonthEnd: number;
             reopened: number;
             averageDaysToClose: number | null;
-            /** @description 0–100; the formula and its weights are in the README. */
+            /** @description 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
             assessment: number;
         };
         AssessmentReportDto: {
@@ -2431,6 +2475,31 @@ export interface operations {
             };
         };
     };
+    WebhooksController_markIntegrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkIntegrityDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+        };
+    };
     WebhooksController_retry: {
         parameters: {
             query?: never;
@@ -2575,7 +2644,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "department";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
