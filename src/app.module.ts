@@ -16,7 +16,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
-import { WorkflowsModule } from './workflows/workflows.module';
+import { WorkflowsModule } from './workflow-catalog/workflows.module';
 
 @Module({
   imports: [

@@ -2,7 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../src/audit/audit-writer';
 import { AppConfig } from '../src/config/app-config';
-import { Database } from '../src/database/database.service';
+import { Database } from '../src/database/database';
 import { RowMapper } from '../src/database/row-mapper';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { Flow } from './support/flow';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Clock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
-import { Database } from '../src/database/database.service';
+import { Database } from '../src/database/database';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { isPublicAddress, refusedUrl } from '../src/webhooks/webhook-network';
 import { Flow } from './support/flow';

@@ -4,7 +4,7 @@ import { FINDING_SETTLED_STATES, ROUND_TYPES, RoundType } from '../../workflows'
 import { maySeePartResults, scopedQuery, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';

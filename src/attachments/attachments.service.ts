@@ -10,7 +10,7 @@ import { visibleFindings, visibleRowExists } from '../access/visibility';
 import { ApiException, InvalidInputException, TooManyRequestsException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import type { AuthUser } from '../identity/auth-user';
 import { UserEntity } from '../identity/user.entity';
 import { AttachmentStorage } from './attachment-storage';

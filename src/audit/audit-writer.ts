@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { queueAuditEntry, requestIdOf } from '../database/database.service';
+import { queueAuditEntry, requestIdOf } from '../database/database';
 import type { AuditEntityType } from './audit-entry.entity';
 
 /** What one audit entry records; the request id comes from the unit of work it is written in. */

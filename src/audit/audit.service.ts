@@ -5,7 +5,7 @@ import { readableEntries } from '../access/withheld';
 import { AttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
 import { Page, page } from '../common/pagination';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { FindingsService } from '../findings/findings.service';
 import type { AuthUser } from '../identity/auth-user';
 import { RoundsService } from '../rounds/rounds.service';

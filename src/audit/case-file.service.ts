@@ -4,7 +4,7 @@ import { AttachmentStorage } from '../attachments/attachment-storage';
 import { AttachmentDto } from '../attachments/attachment.dto';
 import { AttachmentEntity } from '../attachments/attachment.entity';
 import { Clock } from '../common/clock';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { FindingsService } from '../findings/findings.service';
 import type { AuthUser } from '../identity/auth-user';
 import { UserEntity } from '../identity/user.entity';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import type { AuthUser } from '../identity/auth-user';
 import { DataAccessEvent, recordSecurityEvent, signedIn } from '../identity/security-events';
 

@@ -5,7 +5,7 @@ import type { ChecklistRef, RoundType } from '../../workflows';
 import { appendAudit } from '../audit/audit-writer';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { ChecklistDto, ListChecklistsQuery, PublishChecklistDto } from './checklist.dto';
 import { ChecklistTemplateEntity } from './checklist-template.entity';

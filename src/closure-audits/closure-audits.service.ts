@@ -9,7 +9,7 @@ import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, PageQuery, page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingDto } from '../findings/finding.dto';
 import { FindingEntity } from '../findings/finding.entity';

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
-import { Database } from './database.service';
+import { Database } from './database';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteStatistics } from './sqlite-statistics';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationTask, hourlyWhileScheduling } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
-import { Database } from './database.service';
+import { Database } from './database';
 
 /**
  * SQLite chooses indexes from statistics it gathers only when asked; without them a department's

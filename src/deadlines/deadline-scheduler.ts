@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR, Snapshot, nextTimer, resolveWorkflow, restore, sameTimer 
 import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { FINDING } from '../findings/finding.kind';

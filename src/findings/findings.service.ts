@@ -6,7 +6,7 @@ import { visibleFindings } from '../access/visibility';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';

@@ -1,6 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { Public } from '../identity/access.decorator';
 
 @ApiTags('health')

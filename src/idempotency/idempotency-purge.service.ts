@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { IdempotencyStore } from './idempotency.store';
 
 const PURGE_EVERY_MS = 3_600_000;

@@ -7,7 +7,7 @@ import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import type { RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { AccessTokenPayload } from './auth.guard';
 import type { AuthUser } from './auth-user';

@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable } from '@nestjs/commo
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import type { AuthUser } from './auth-user';
 import { DepartmentEntity } from './department.entity';
 import { CreateDepartmentDto, DepartmentDto, ListDepartmentsQuery } from './identity.dto';

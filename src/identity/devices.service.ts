@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from './auth-user';
 import { DeviceEntity } from './device.entity';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull } from 'typeorm';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import type { AuthUser } from './auth-user';
 import { DepartmentEntity } from './department.entity';
 import { SessionEntity } from './session.entity';

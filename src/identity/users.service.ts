@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { Role } from '../../workflows';
 import type { AuthUser } from './auth-user';

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import type { AuthUser } from '../identity/auth-user';
 import { ListNotificationsQuery, NotificationDto } from './notification.dto';
 import { NotificationsRepository } from './notifications.repository';

@@ -5,7 +5,7 @@ import { FINDING_PROGRESS_STATES, FINDING_SETTLED_STATES, FindingProgress, Round
 import { scopedQuery, visibleFindings } from '../access/visibility';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
 import type { AuthUser } from '../identity/auth-user';
 import { DashboardDto, DashboardWeekDto } from './dashboard.dto';

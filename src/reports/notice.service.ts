@@ -9,7 +9,7 @@ import { DataAccessLog } from '../audit/data-access-log';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';

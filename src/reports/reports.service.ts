@@ -7,7 +7,7 @@ import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { FindingContext } from '../../workflows';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
 import { FindingsRepository } from '../findings/findings.repository';
 import type { AuthUser } from '../identity/auth-user';

@@ -21,7 +21,7 @@ import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { ChecklistItem } from '../checklists/checklist-template.entity';
 import { ChecklistsService } from '../checklists/checklists.service';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { loggedFinding } from '../findings/logged-finding';

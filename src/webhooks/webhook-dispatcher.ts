@@ -5,7 +5,7 @@ import { EntityManager, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 import { postJson, signature, timestampedSignature } from './webhook-network';
 

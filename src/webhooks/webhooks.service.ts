@@ -7,7 +7,7 @@ import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database.service';
+import { Database } from '../database/database';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
