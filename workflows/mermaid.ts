@@ -53,7 +53,15 @@ function describeGuard(guard: unknown): string {
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') {
     const named = guard as { check?: unknown; guards?: unknown[]; stateValue?: unknown; name?: string };
-    if (Array.isArray(named.guards)) return named.guards.map(describeGuard).join(' & ');
+    // xstate's and(), or() and not() are functions of those names holding their operands.
+    if (Array.isArray(named.guards)) {
+      const operands = named.guards.map((operand) => {
+        const described = describeGuard(operand);
+        return /[&|]/.test(described) ? `(${described})` : described;
+      });
+      if (named.name === 'not') return `!${operands[0]}`;
+      return operands.join(named.name === 'or' ? ' | ' : ' & ');
+    }
     if (named.stateValue !== undefined) return `in ${String(named.stateValue)}`;
     return named.name || 'guard';
   }
