@@ -245,6 +245,24 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       const listed = await flow.as('lead').get(`/findings?roundId=${roundId}`).expect(200);
       expect(listed.body.total).toBe(2);
     });
+
+    it('takes the round type from a round of one type, and asks for it in a joint round', async () => {
+      const body = { title: 't', description: 'd', severity: 'minor', responsibleDepartmentId: h.departments.cardiology };
+      const single = await flow.startedRound('party_building');
+      const id = randomUUID();
+      const logged = await flow.as('inspector').post(`/rounds/${single}/findings`, { ...body, id }).expect(201);
+      expect(logged.body).toMatchObject({ id, roundType: 'party_building', state: 'reported' });
+      // A retry of the same finding, with the type now spelled out, is the same finding.
+      await flow.as('inspector').post(`/rounds/${single}/findings`, { ...body, id, roundType: 'party_building' }).expect(201);
+
+      const plan = { types: ['administrative', 'party_building'], departmentId: h.departments.cardiology, scheduledFor: '2026-11-24', leadId: h.users.lead.id, teamMemberIds: [h.users.inspector.id] };
+      const joint = (await flow.as('lead').post('/rounds', plan).expect(201)).body.id;
+      await flow.as('lead').post(`/rounds/${joint}/events`, { type: 'START' }).expect(200);
+      const before = await t.counts();
+      const refused = await flow.as('inspector').post(`/rounds/${joint}/findings`, body).expect(400);
+      expect(refused.body.details).toEqual([{ field: 'roundType', reason: 'is required for a joint round: one of administrative, party_building' }]);
+      expect(await t.counts()).toEqual(before);
+    });
   });
 
   describe('bad input', () => {

@@ -40,8 +40,10 @@ export class LogFindingDto {
   @IsUUID()
   id?: string;
 
+  /** The part of the round it belongs to; may be left out when the round has one type. */
+  @IsOptional()
   @IsIn(ROUND_TYPES)
-  roundType: RoundType;
+  roundType?: RoundType;
 
   @Text(200)
   title: string;

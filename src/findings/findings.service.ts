@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Snapshot } from '../../workflows';
+import { RoundType, Snapshot } from '../../workflows';
 import { visibleFindings } from '../access/visibility';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { InvalidInputException } from '../common/api-error';
@@ -35,15 +35,16 @@ export class FindingsService {
    */
   log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
     return this.db.write(auth.request, async (manager) => {
-      await this.rounds.findVisible(manager, auth, roundId);
+      const round = await this.rounds.findVisible(manager, auth, roundId);
+      const roundType = dto.roundType ?? onlyType(round.types);
       const id = dto.id ?? randomUUID();
       const existing = dto.id ? await this.findings.findByIdOrNull(manager, dto.id) : null;
-      if (existing) return this.replayLogged(auth, existing, roundId, dto);
+      if (existing) return this.replayLogged(auth, existing, roundId, { ...dto, roundType });
 
       const photos = await this.attachments.resolve(manager, auth, dto.attachmentIds ?? [], id, 'attachmentIds');
       const finding = await loggedFinding(manager, this.identity, {
         id,
-        roundType: dto.roundType,
+        roundType,
         severity: dto.severity,
         responsibleDepartmentId: dto.responsibleDepartmentId,
         title: dto.title,
@@ -92,7 +93,7 @@ export class FindingsService {
     return finding;
   }
 
-  private replayLogged(auth: AuthUser, existing: FindingEntity, roundId: string, dto: LogFindingDto): FindingDto {
+  private replayLogged(auth: AuthUser, existing: FindingEntity, roundId: string, dto: LogFindingDto & { roundType: RoundType }): FindingDto {
     const same =
       existing.roundId === roundId &&
       existing.createdBy === auth.id &&
@@ -108,4 +109,10 @@ export class FindingsService {
   private toDto(auth: AuthUser, finding: FindingEntity, snapshot?: Snapshot): FindingDto {
     return FindingDto.from(finding, this.engine.availableEvents(finding, toActor(auth), snapshot));
   }
+}
+
+/** A round's only type, which a finding logged in it need not repeat. */
+function onlyType(types: RoundType[]): RoundType {
+  if (types.length === 1) return types[0];
+  throw new InvalidInputException([{ field: 'roundType', reason: `is required for a joint round: one of ${types.join(', ')}` }]);
 }
