@@ -1,7 +1,12 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { queueAuditEntry, requestIdOf } from '../database/database';
+import { Database, requestIdOf, unitOfWorkData } from '../database/database';
+import { appendToChain, type AuditEntryFields } from './audit-chain';
 import type { AuditEntityType } from './audit-entry.entity';
+
+/** Where a unit of work keeps the entries it has appended, until they are linked to the chain. */
+const PENDING = Symbol('audit entries pending');
 
 /** What one audit entry records; the request id comes from the unit of work it is written in. */
 export interface AuditFacts {
@@ -18,7 +23,9 @@ export interface AuditFacts {
 
 /** Appends one entry to the unit of work `manager` belongs to: the one place transitions and security events become audit entries. */
 export function appendAudit(manager: EntityManager, facts: AuditFacts): void {
-  queueAuditEntry(manager, {
+  const pending = unitOfWorkData(manager)?.[PENDING] as AuditEntryFields[] | undefined;
+  if (!pending) throw new Error('Audit entries are written only inside Database.write');
+  pending.push({
     at: facts.at,
     actorId: facts.actorId,
     actorRole: facts.actorRole,
@@ -30,4 +37,23 @@ export function appendAudit(manager: EntityManager, facts: AuditFacts): void {
     toState: facts.to ?? null,
     requestId: requestIdOf(manager) ?? `internal-${randomUUID()}`,
   });
+}
+
+/**
+ * Takes part in every write: gathers the entries it appends and links them to the hash chain as
+ * the last step before COMMIT, so that on PostgreSQL the chain's lock is held only from there.
+ */
+@Injectable()
+export class AuditChainWriter implements OnModuleInit {
+  constructor(private readonly db: Database) {}
+
+  onModuleInit(): void {
+    this.db.register(
+      {
+        begin: async (manager) => void (unitOfWorkData(manager)![PENDING] = []),
+        beforeCommit: (manager) => appendToChain(manager, unitOfWorkData(manager)![PENDING] as AuditEntryFields[]),
+      },
+      { last: true },
+    );
+  }
 }

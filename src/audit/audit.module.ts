@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { FindingsModule } from '../findings/findings.module';
 import { RoundsModule } from '../rounds/rounds.module';
+import { AuditChainWriter } from './audit-writer';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -11,7 +12,7 @@ import { DataAccessLog } from './data-access-log';
 @Module({
   imports: [RoundsModule, FindingsModule, AttachmentsModule],
   controllers: [AuditController],
-  providers: [AuditService, AuditRepository, CaseFileService, DataAccessLog],
+  providers: [AuditChainWriter, AuditService, AuditRepository, CaseFileService, DataAccessLog],
   exports: [DataAccessLog],
 })
 export class AuditModule {}

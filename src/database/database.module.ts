@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
 import { Database } from './database';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
@@ -16,7 +15,7 @@ import { SqliteStatistics } from './sqlite-statistics';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
     }),
   ],
-  providers: [Database, IdempotencyStore, SqliteCheckpointer, SqliteStatistics],
-  exports: [Database, IdempotencyStore],
+  providers: [Database, SqliteCheckpointer, SqliteStatistics],
+  exports: [Database],
 })
 export class DatabaseModule {}

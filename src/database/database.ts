@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { appendToChain, type AuditEntryFields } from '../audit/audit-chain';
-import { IdempotencyStore } from '../idempotency/idempotency.store';
 import type { RequestContext } from '../common/request-context';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
@@ -17,36 +15,42 @@ const MAX_ATTEMPTS = 3;
 const isDeadlock = (error: unknown): boolean =>
   error instanceof QueryFailedError && ['40P01', '40001'].includes((error.driverError as { code?: string }).code ?? '');
 
-interface UnitOfWorkData {
-  requestId?: string;
-  /** Audit entries to link to the chain just before COMMIT. */
-  audit: AuditEntryFields[];
+/**
+ * A part every write plays, registered by the feature that owns it (the audit chain, the
+ * idempotency store), so the database knows no feature. Hooks run in the order registered; the
+ * one registered `last` runs after all others.
+ */
+export interface UnitOfWorkHook {
+  /** In the transaction, before the work; may refuse it by throwing. */
+  begin?(manager: EntityManager, request: RequestContext | null): Promise<void>;
+  /** In the transaction, after the work, before COMMIT. */
+  beforeCommit?(manager: EntityManager, request: RequestContext | null, result: unknown): Promise<void>;
+  /** After the transaction failed and rolled back; may throw the answer the request gets instead. */
+  afterFailure?(error: unknown, request: RequestContext | null): Promise<void>;
 }
 
-function unitOfWork(manager: EntityManager): UnitOfWorkData {
-  const data = manager.queryRunner?.data as UnitOfWorkData | undefined;
-  if (!data?.audit) throw new Error('Audit entries are written only inside Database.write');
-  return data;
+/**
+ * The data of the unit of work (Database.write) `manager` belongs to, where its hooks and writers
+ * keep values for its length; undefined outside one.
+ */
+export function unitOfWorkData(manager: EntityManager): Record<string | symbol, unknown> | undefined {
+  return manager.queryRunner?.data as Record<string | symbol, unknown> | undefined;
 }
 
-/** The id of the request a unit of work (Database.write) runs for; undefined for the service's own work. */
+/** The id of the request a unit of work runs for; undefined for the service's own work. */
 export function requestIdOf(manager: EntityManager): string | undefined {
-  return (manager.queryRunner?.data as UnitOfWorkData | undefined)?.requestId;
-}
-
-/** Queues an audit entry in the unit of work `manager` belongs to; it is written when the work is done. */
-export function queueAuditEntry(manager: EntityManager, entry: AuditEntryFields): void {
-  unitOfWork(manager).audit.push(entry);
+  return unitOfWorkData(manager)?.requestId as string | undefined;
 }
 
 @Injectable()
 export class Database {
   private readonly turn = new Mutex();
   private readonly serialised: boolean;
+  private readonly hooks: UnitOfWorkHook[] = [];
+  private lastHook?: UnitOfWorkHook;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly idempotency: IdempotencyStore,
     private readonly checkpointer: SqliteCheckpointer,
   ) {
     this.serialised = dataSource.options.type !== 'postgres';
@@ -56,35 +60,36 @@ export class Database {
     return !this.serialised;
   }
 
+  /** Adds a hook to every write from now on; `last` for the one that must run just before COMMIT. */
+  register(hook: UnitOfWorkHook, { last = false } = {}): void {
+    if (!last) return void this.hooks.push(hook);
+    if (this.lastHook) throw new Error('Only one unit-of-work hook may run last');
+    this.lastHook = hook;
+  }
+
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.inTurn(() => work(this.dataSource.manager));
   }
 
   /**
-   * One transaction, on behalf of `request` (null for the service's own work). When the request
-   * carries an Idempotency-Key, the key is checked and its answer stored inside the same
-   * transaction, so a retry can never repeat the effect.
+   * One transaction, on behalf of `request` (null for the service's own work), with every
+   * registered hook taking part in it.
    */
   async write<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const claim = request?.idempotency;
+    const hooks = this.lastHook ? [...this.hooks, this.lastHook] : this.hooks;
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
-        const data: UnitOfWorkData = Object.assign(manager.queryRunner!.data, { requestId: request?.requestId, audit: [] });
-        if (claim) await this.idempotency.assertUnused(manager, claim);
+        Object.assign(manager.queryRunner!.data, { requestId: request?.requestId });
+        for (const hook of hooks) await hook.begin?.(manager, request);
         const result = await work(manager);
-        if (claim) await this.idempotency.remember(manager, claim, result);
-        // Last, so that on PostgreSQL the chain's lock is held only from here to COMMIT.
-        await appendToChain(manager, data.audit);
+        for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
         return result;
       });
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.inTurn(() => unitOfWork().finally(() => this.checkpointer.afterWrite()));
       } catch (error) {
-        // Two requests with one key raced past the check: the loser's transaction is rolled back; answer as the winner did.
-        if (claim && this.idempotency.isKeyCollision(error)) {
-          await this.read((manager) => this.idempotency.assertUnused(manager, claim));
-        }
+        for (const hook of hooks) await hook.afterFailure?.(error, request);
         // PostgreSQL broke a deadlock (a round and its finding locked in opposite orders) by rolling this one back.
         if (attempt < MAX_ATTEMPTS && isDeadlock(error)) continue;
         throw error;

@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdempotencyGuard } from './idempotency.guard';
 import { IdempotencyPurgeService } from './idempotency-purge.service';
+import { IdempotencyStore } from './idempotency.store';
 
 @Module({
-  providers: [IdempotencyPurgeService, { provide: APP_GUARD, useClass: IdempotencyGuard }],
+  providers: [IdempotencyStore, IdempotencyPurgeService, { provide: APP_GUARD, useClass: IdempotencyGuard }],
 })
 export class IdempotencyModule {}

@@ -1,14 +1,30 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
 import { ApiException, IdempotentReplay } from '../common/api-error';
-import type { IdempotencyClaim } from '../common/request-context';
+import type { IdempotencyClaim, RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
-/** Remembered answers to POSTs with an Idempotency-Key; used inside the request's own transaction. */
+/**
+ * Remembered answers to POSTs with an Idempotency-Key. It takes part in every write of a request
+ * that carries a key: the key is checked and its answer stored inside the same transaction, so a
+ * retry can never repeat the effect.
+ */
 @Injectable()
-export class IdempotencyStore {
-  constructor(private readonly config: AppConfig) {}
+export class IdempotencyStore implements OnModuleInit {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+  ) {}
+
+  onModuleInit(): void {
+    this.db.register({
+      begin: (manager, request) => (request?.idempotency ? this.assertUnused(manager, request.idempotency) : Promise.resolve()),
+      beforeCommit: (manager, request, result) => (request?.idempotency ? this.remember(manager, request.idempotency, result) : Promise.resolve()),
+      afterFailure: (error, request) => this.answerAsTheWinner(error, request),
+    });
+  }
 
   /** Returns when the key is new; otherwise throws the replay, or 422 if the key came with another request. */
   async assertUnused(manager: EntityManager, claim: IdempotencyClaim): Promise<void> {
@@ -38,7 +54,13 @@ export class IdempotencyStore {
     });
   }
 
-  isKeyCollision(error: unknown): boolean {
+  /** Two requests with one key raced past the check: the loser's transaction rolled back; it answers as the winner did. */
+  private async answerAsTheWinner(error: unknown, request: RequestContext | null): Promise<void> {
+    const claim = request?.idempotency;
+    if (claim && this.isKeyCollision(error)) await this.db.read((manager) => this.assertUnused(manager, claim));
+  }
+
+  private isKeyCollision(error: unknown): boolean {
     if (!(error instanceof QueryFailedError)) return false;
     const driverError = error.driverError as { code?: string; table?: string; message?: string };
     return (
