@@ -13,6 +13,7 @@ import { GENESIS_HASH, chainHash } from '../src/audit/audit-chain';
 import { AuditEntryEntity } from '../src/audit/audit-entry.entity';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { withEveryEntity } from '../src/database/every-entity';
 import { RowMapper } from '../src/database/row-mapper';
 import { benchmark, databaseName, freshDatabase } from './service';
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const { databaseUrl, remove } = await freshDatabase();
   const attachments = mkdtempSync(join(tmpdir(), 'triple-round-bench-files-'));
   const environment = { ...process.env, DATABASE_URL: databaseUrl, ATTACHMENTS_DIR: attachments };
-  const dataSource = new DataSource(dataSourceOptions(AppConfig.fromEnvironment(environment)));
+  const dataSource = new DataSource(withEveryEntity(dataSourceOptions(AppConfig.fromEnvironment(environment))));
   await dataSource.initialize();
   await dataSource.runMigrations();
   const writing = performance.now();

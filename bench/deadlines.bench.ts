@@ -21,6 +21,7 @@ import { initialTransition, transition } from 'xstate';
 import { SYSTEM_ACTOR, Snapshot, currentWorkflow, deadlineIn, findingMachine, findingStatus, nextTimer, toStored } from '../workflows';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { withEveryEntity } from '../src/database/every-entity';
 import { FindingTimerEntity } from '../src/deadlines/finding-timer.entity';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { FINDING } from '../src/findings/finding.kind';
@@ -60,7 +61,7 @@ async function count(dataSource: DataSource, sql: string): Promise<number> {
 async function main(): Promise<void> {
   const service = await startService(4);
   const config = AppConfig.fromEnvironment({ ...process.env, DATABASE_URL: service.databaseUrl, TIME_ZONE });
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  const dataSource = await new DataSource(withEveryEntity(dataSourceOptions(config))).initialize();
   try {
     const h = await seedHospital(service.api);
     const roundId = await startedRound(service.api, h);

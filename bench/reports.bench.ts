@@ -20,6 +20,7 @@ import { initialTransition, transition } from 'xstate';
 import { SYSTEM_ACTOR, Snapshot, currentWorkflow, findingMachine, toStored } from '../workflows';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { withEveryEntity } from '../src/database/every-entity';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { FINDING } from '../src/findings/finding.kind';
 import { DepartmentEntity } from '../src/identity/department.entity';
@@ -65,7 +66,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const service = await startService(4);
   const config = AppConfig.fromEnvironment({ ...process.env, DATABASE_URL: service.databaseUrl });
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  const dataSource = await new DataSource(withEveryEntity(dataSourceOptions(config))).initialize();
   try {
     const h = await seedHospital(service.api);
     const roundId = await startedRound(service.api, h);

@@ -8,9 +8,11 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { CaseFileService } from './case-file.service';
 import { DataAccessLog } from './data-access-log';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEntryEntity } from './audit-entry.entity';
 
 @Module({
-  imports: [RoundsModule, FindingsModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([AuditEntryEntity]), RoundsModule, FindingsModule, AttachmentsModule],
   controllers: [AuditController],
   providers: [AuditChainWriter, AuditService, AuditRepository, CaseFileService, DataAccessLog],
   exports: [DataAccessLog],

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DiskAttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
+import { withEveryEntity } from '../database/every-entity';
 import { verifyChain } from './audit-verifier';
 
 /**
@@ -13,7 +14,7 @@ import { verifyChain } from './audit-verifier';
  */
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  const dataSource = await new DataSource(withEveryEntity(dataSourceOptions(config))).initialize();
   try {
     const started = performance.now();
     const result = await verifyChain((work) => work(dataSource.manager), new DiskAttachmentStorage(config));

@@ -6,9 +6,11 @@ import { FindingEffects } from './finding-effects';
 import { FindingsController } from './findings.controller';
 import { FindingsRepository } from './findings.repository';
 import { FindingsService } from './findings.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FindingEntity } from './finding.entity';
 
 @Module({
-  imports: [IdentityModule, RoundsModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([FindingEntity]), IdentityModule, RoundsModule, AttachmentsModule],
   controllers: [FindingsController],
   providers: [FindingsService, FindingsRepository, FindingEffects],
   exports: [FindingsService, FindingsRepository],

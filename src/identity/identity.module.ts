@@ -19,9 +19,15 @@ import { LoginThrottle } from './login-throttle';
 import { RateLimiters } from './rate-limiters';
 import { UsersService } from './users.service';
 import { WriteRateLimitGuard } from './write-rate-limit.guard';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DepartmentEntity } from './department.entity';
+import { UserEntity } from './user.entity';
+import { SessionEntity } from './session.entity';
+import { DeviceEntity } from './device.entity';
 
 @Module({
   imports: [
+    TypeOrmModule.forFeature([DepartmentEntity, UserEntity, SessionEntity, DeviceEntity]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {

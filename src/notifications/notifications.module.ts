@@ -4,9 +4,11 @@ import { NotificationOutbox } from './notification-outbox';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationEntity } from './notification.entity';
 
 @Module({
-  imports: [WebhooksModule],
+  imports: [TypeOrmModule.forFeature([NotificationEntity]), WebhooksModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, NotificationsRepository, NotificationOutbox],
 })

@@ -5,9 +5,11 @@ import { IdentityModule } from '../identity/identity.module';
 import { RoundsController } from './rounds.controller';
 import { RoundsRepository } from './rounds.repository';
 import { RoundsService } from './rounds.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RoundEntity } from './round.entity';
 
 @Module({
-  imports: [IdentityModule, ChecklistsModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([RoundEntity]), IdentityModule, ChecklistsModule, AttachmentsModule],
   controllers: [RoundsController],
   providers: [RoundsService, RoundsRepository],
   exports: [RoundsService],

@@ -3,8 +3,11 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity } from './webhook.entities';
 
 @Module({
+  imports: [TypeOrmModule.forFeature([WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity])],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookOutbox, WebhookDispatcher],
   exports: [WebhookOutbox, WebhookDispatcher],
