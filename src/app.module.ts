@@ -14,6 +14,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
+import { RoundFindingsModule } from './round-findings/round-findings.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkflowsModule } from './workflow-catalog/workflows.module';
@@ -28,6 +29,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     RoundsModule,
     AttachmentsModule,
     FindingsModule,
+    RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,
     WebhooksModule,

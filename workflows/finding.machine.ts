@@ -376,7 +376,8 @@ export const findingMachine = setup({
         : {},
     ),
     clearProposedDeadline: assign({ proposedDeadline: null }),
-    // Markers: the engine acts on them inside the same transaction (the round may complete or reopen, people hear of it).
+    // Markers: the engine acts on them inside the same transaction (the evidence's files are attached, the round may complete or reopen, people hear of it).
+    attachEvidence: () => {},
     findingSettled: () => {},
     findingReopened: () => {},
     closureReviewed: () => {},
@@ -455,7 +456,7 @@ export const findingMachine = setup({
                 SUBMIT_EVIDENCE: {
                   guard: and(['isResponsibleDepartment', 'payloadFits']),
                   target: 'verifying',
-                  actions: ['recordEvidence', notify('evidence_submitted', 'verifier')],
+                  actions: ['recordEvidence', 'attachEvidence', notify('evidence_submitted', 'verifier')],
                 },
               },
             },

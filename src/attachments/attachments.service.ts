@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import { HttpStatus, Injectable, NotFoundException, OnModuleInit, StreamableFile } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -11,6 +11,8 @@ import { ApiException, InvalidInputException, TooManyRequestsException } from '.
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { WorkflowEngine } from '../engine/workflow.engine';
+import { FINDING } from '../findings/finding.kind';
 import type { AuthUser } from '../identity/auth-user';
 import { UserEntity } from '../identity/user.entity';
 import { AttachmentStorage } from './attachment-storage';
@@ -27,13 +29,21 @@ const THUMBNAIL_SIZE = 320;
 const bytes = (count: number) => (count < 1_048_576 ? `${Math.ceil(count / 1024)} KB` : `${(count / 1_048_576).toFixed(1)} MB`);
 
 @Injectable()
-export class AttachmentsService {
+export class AttachmentsService implements OnModuleInit {
   constructor(
     private readonly db: Database,
+    private readonly engine: WorkflowEngine,
     private readonly storage: AttachmentStorage,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
+
+  /** Evidence the finding's machine took becomes the finding's, in the same transaction. */
+  onModuleInit(): void {
+    this.engine.effects(FINDING, {
+      attachEvidence: (manager, finding, event) => this.attach(manager, (event.attachments as EvidenceFile[] | undefined) ?? [], finding.row.id, new Date(event.at)),
+    });
+  }
 
   /**
    * Receives, checks and stores one file. Refused files leave nothing behind: they are received

@@ -13,6 +13,7 @@ import { Database } from '../database/database';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingDto } from '../findings/finding.dto';
 import { FindingEntity } from '../findings/finding.entity';
+import { FINDING } from '../findings/finding.kind';
 import { AuthUser, primaryRole, toActor } from '../identity/auth-user';
 import { recordSecurityEvent } from '../identity/security-events';
 import type { FindingContext } from '../../workflows';
@@ -35,8 +36,10 @@ export class ClosureAuditsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.engine.onAction<FindingEntity>('closureReviewed', (manager, finding, event) => this.recordReview(manager, finding.row.id, event));
-    this.engine.onAction<FindingEntity>('selfAuditAllowed', async (manager, finding, event) => this.recordAllowance(manager, finding, event));
+    this.engine.effects(FINDING, {
+      closureReviewed: (manager, finding, event) => this.recordReview(manager, finding.row.id, event),
+      selfAuditAllowed: (manager, finding, event) => this.recordAllowance(manager, finding, event),
+    });
   }
 
   queue(auth: AuthUser, query: PageQuery): Promise<Page<ClosureAuditItemDto>> {

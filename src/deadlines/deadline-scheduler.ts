@@ -104,7 +104,7 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
         ...this.engine.envelope(SYSTEM_ACTOR),
       };
       try {
-        await this.engine.apply(manager, FINDING, timer.findingId, event);
+        await this.engine.applyWithin(manager, FINDING, timer.findingId, event);
         fired++;
       } catch (error) {
         // Refused before anything was written: the timer no longer fits the finding.

@@ -1,4 +1,4 @@
-import { ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, HttpStatus, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager, EntityTarget } from 'typeorm';
 import { initialTransition } from 'xstate';
 import {
@@ -16,22 +16,47 @@ import {
   restore,
   step,
   toStored,
+  WORKFLOWS,
 } from '../../workflows';
 import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { appendAudit } from '../audit/audit-writer';
+import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
+import { AuthUser, toActor } from '../identity/auth-user';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
 
-/** How the engine stores one kind of subject: its table and the columns derived from its snapshot. */
-export interface SubjectKind<E extends WorkflowSubjectEntity> {
+/** The marker actions of one kind's machines and what each carries: the keys of its effects table. */
+export type EffectParams = object;
+
+/** How the engine stores one kind of subject: its table, the columns derived from its snapshot, who sees it. */
+export interface SubjectKind<E extends WorkflowSubjectEntity, Effects extends EffectParams = EffectParams> {
   entityType: EntityType;
   entity: EntityTarget<E> & (new () => E);
   /** Columns kept beside the snapshot for filters and sorting. */
   denormalise(snapshot: Snapshot): Partial<E>;
+  /** The rows the caller may see: the engine loads only those, so anything else is 404. */
+  visibleTo(auth: AuthUser): Scope;
+  /** Types the effects table only; never set. */
+  readonly effects?: Effects;
 }
+
+/**
+ * What the request asked for, turned into the event's payload inside the unit of work: what it
+ * references is loaded and checked (a 400 names the field), with the subject's row at hand.
+ */
+export type Preparer<E extends WorkflowSubjectEntity> = (manager: EntityManager, auth: AuthUser, row: E, body: EventBody) => Promise<Record<string, unknown>>;
+
+/** What one marker action does, in the transition's own transaction. */
+export type Effect<E extends WorkflowSubjectEntity, P> = (manager: EntityManager, applied: Applied<E>, event: EnvelopedEvent, params: P) => Promise<void> | void;
+
+/** A kind's effects, one per marker action its machines name, typed by the kind. */
+export type EffectsTable<E extends WorkflowSubjectEntity, Effects extends EffectParams> = { [Action in keyof Effects]?: Effect<E, Effects[Action]> };
+
+/** An event as a request sends it (a validated DTO): its type and payload, before the engine adds who sent it and when. */
+export type EventBody = { readonly type: string };
 
 export interface Applied<E extends WorkflowSubjectEntity> {
   row: E;
@@ -50,12 +75,7 @@ export interface NewSubject<E extends WorkflowSubjectEntity> {
   actor: Actor;
 }
 
-type EffectHandler = (
-  manager: EntityManager,
-  applied: Applied<WorkflowSubjectEntity>,
-  event: EnvelopedEvent,
-  params: ChosenAction['params'],
-) => Promise<void>;
+type AnyEffect = Effect<WorkflowSubjectEntity, unknown>;
 
 type TransitionObserver = (manager: EntityManager, applied: Applied<WorkflowSubjectEntity>, before: Snapshot) => Promise<void>;
 
@@ -64,25 +84,36 @@ export type EnvelopedEvent = { type: string } & Envelope & Record<string, unknow
 const ENVELOPE_KEYS = new Set(['type', 'actor', 'at', 'today', 'timeZone']);
 
 /**
- * Applies events. The only writer of workflow state: load → ask the machine → store snapshot,
- * version and audit entry together, inside the caller's unit of work (Database.write).
+ * Applies events. The only writer of workflow state: in one unit of work, load → prepare the
+ * payload → ask the machine → store snapshot, version and audit entry → carry out the effects
+ * the machine's marker actions name.
  */
 @Injectable()
-export class WorkflowEngine {
-  private readonly effects = new Map<string, EffectHandler>();
+export class WorkflowEngine implements OnApplicationBootstrap {
+  private readonly effectsByKind = new Map<EntityType, Map<string, AnyEffect>>();
+  private readonly preparers = new Map<EntityType, Preparer<WorkflowSubjectEntity>>();
   private readonly observers = new Map<EntityType, TransitionObserver[]>();
 
   constructor(
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  /** Registers what to do, in the same transaction, when a machine chooses a marker action. */
-  onAction<E extends WorkflowSubjectEntity, P = undefined>(
-    action: string,
-    handler: (manager: EntityManager, applied: Applied<E>, event: EnvelopedEvent, params: P) => Promise<void>,
-  ): void {
-    this.effects.set(action, handler as unknown as EffectHandler);
+  /** Declares what some of a kind's marker actions do; each action has one effect, wherever it is declared. */
+  effects<E extends WorkflowSubjectEntity, Effects extends EffectParams>(kind: SubjectKind<E, Effects>, table: EffectsTable<E, Effects>): void {
+    const declared = this.effectsByKind.get(kind.entityType) ?? new Map<string, AnyEffect>();
+    for (const [action, effect] of Object.entries(table)) {
+      if (declared.has(action)) throw new Error(`The ${kind.entityType} action "${action}" has two effects declared`);
+      declared.set(action, effect as AnyEffect);
+    }
+    this.effectsByKind.set(kind.entityType, declared);
+  }
+
+  /** Declares how a kind's events are prepared from requests: one preparer per kind. */
+  prepare<E extends WorkflowSubjectEntity>(kind: SubjectKind<E>, preparer: Preparer<E>): void {
+    if (this.preparers.has(kind.entityType)) throw new Error(`The ${kind.entityType} events have two preparers`);
+    this.preparers.set(kind.entityType, preparer as unknown as Preparer<WorkflowSubjectEntity>);
   }
 
   /** Registers what to do, in the same transaction, after every transition of one kind of subject. */
@@ -91,6 +122,18 @@ export class WorkflowEngine {
     observer: (manager: EntityManager, applied: Applied<E>, before: Snapshot) => Promise<void>,
   ): void {
     this.observers.set(entityType, [...(this.observers.get(entityType) ?? []), observer as unknown as TransitionObserver]);
+  }
+
+  /** The service does not start while a machine names a marker action nothing carries out, or an effect answers no action. */
+  onApplicationBootstrap(): void {
+    const problems: string[] = [];
+    for (const entityType of new Set(WORKFLOWS.map((workflow) => workflow.entityType))) {
+      const markers = new Set(WORKFLOWS.filter((workflow) => workflow.entityType === entityType).flatMap(markerActions));
+      const declared = this.effectsByKind.get(entityType) ?? new Map<string, AnyEffect>();
+      for (const marker of markers) if (!declared.has(marker)) problems.push(`the ${entityType} action "${marker}" has no effect declared`);
+      for (const action of declared.keys()) if (!markers.has(action)) problems.push(`an effect is declared for "${action}", which no ${entityType} machine names`);
+    }
+    if (problems.length > 0) throw new Error(`The workflow engine cannot start: ${problems.join('; ')}`);
   }
 
   /** The envelope for an event sent now by `actor`. */
@@ -134,29 +177,48 @@ export class WorkflowEngine {
   }
 
   /**
-   * Applies one event to one subject. Refuses with 404 (no such subject, or none the caller's
-   * `scope` lets it see), 412 (stale If-Match),
-   * 409 (not possible in this state, with the caller's available events), 400 (payload does not
-   * fit) or 403 (someone may, not this caller).
+   * Applies one event a caller sends, in a unit of work of its own: the whole transition, effects
+   * included, and the caller's answer (made by `answer` from what was applied, in the same
+   * transaction, so an Idempotency-Key replays it) commit together or not at all. Refuses with 404
+   * (no such subject the caller may see), 412 (stale If-Match), 400 (the payload, or what it
+   * references, does not fit), 409 (not possible in this state, with the caller's available events)
+   * or 403 (someone may, not this caller).
    */
-  async apply<E extends WorkflowSubjectEntity>(
-    manager: EntityManager,
+  apply<E extends WorkflowSubjectEntity, B extends EventBody, R>(
+    auth: AuthUser,
     kind: SubjectKind<E>,
     id: string,
-    event: EnvelopedEvent,
-    options: { ifMatch?: number; scope?: Scope } = {},
-  ): Promise<Applied<E>> {
-    const rows = RowMapper.of(manager, kind.entity);
+    body: B,
+    answer: (applied: Applied<E>, manager: EntityManager) => R | Promise<R>,
+    options: { ifMatch?: number } = {},
+  ): Promise<R> {
+    return this.db.write(auth.request, async (manager) => {
+      const row = await this.load(manager, kind, id, kind.visibleTo(auth), options.ifMatch);
+      const preparer = this.preparers.get(kind.entityType) as Preparer<E> | undefined;
+      const payload = preparer ? await preparer(manager, auth, row, body) : body;
+      const applied = await this.transition(manager, kind, row, { ...payload, type: body.type, ...this.envelope(toActor(auth)) });
+      return answer(applied, manager);
+    });
+  }
+
+  /** Applies an event the service itself sends (a timer, an effect's follow-up) inside the unit of work `manager` belongs to. */
+  async applyWithin<E extends WorkflowSubjectEntity>(manager: EntityManager, kind: SubjectKind<E>, id: string, event: EnvelopedEvent): Promise<Applied<E>> {
+    return this.transition(manager, kind, await this.load(manager, kind, id), event);
+  }
+
+  private async load<E extends WorkflowSubjectEntity>(manager: EntityManager, kind: SubjectKind<E>, id: string, scope?: Scope, ifMatch?: number): Promise<E> {
     // PostgreSQL: concurrent events on one subject queue on this lock. SQLite: the Database turn already serialises.
-    const row = await rows.findById(manager, id, { lock: true, scope: options.scope });
+    const row = await RowMapper.of(manager, kind.entity).findById(manager, id, { lock: true, scope });
     if (!row) throw new NotFoundException(`No ${kind.entityType} ${id}`);
-    if (options.ifMatch !== undefined && options.ifMatch !== row.version) {
-      throw new ApiException(
-        HttpStatus.PRECONDITION_FAILED,
-        `The ${kind.entityType} is at version ${row.version}, not ${options.ifMatch}`,
-        { version: row.version },
-      );
+    if (ifMatch !== undefined && ifMatch !== row.version) {
+      throw new ApiException(HttpStatus.PRECONDITION_FAILED, `The ${kind.entityType} is at version ${row.version}, not ${ifMatch}`, { version: row.version });
     }
+    return row;
+  }
+
+  private async transition<E extends WorkflowSubjectEntity>(manager: EntityManager, kind: SubjectKind<E>, row: E, event: EnvelopedEvent): Promise<Applied<E>> {
+    const id = row.id;
+    const rows = RowMapper.of(manager, kind.entity);
     const workflow = resolveWorkflow(row.workflowId, row.workflowVersion);
     const snapshot = restore(workflow, row.snapshot);
     this.assertAccepted(kind, workflow, snapshot, event);
@@ -182,8 +244,9 @@ export class WorkflowEngine {
     for (const observer of this.observers.get(kind.entityType) ?? []) {
       await observer(manager, applied as unknown as Applied<WorkflowSubjectEntity>, snapshot);
     }
+    const effects = this.effectsByKind.get(kind.entityType);
     for (const action of applied.actions) {
-      await this.effects.get(action.type)?.(manager, applied as unknown as Applied<WorkflowSubjectEntity>, event, action.params);
+      await effects?.get(action.type)?.(manager, applied as unknown as Applied<WorkflowSubjectEntity>, event, action.params);
     }
     return applied;
   }
@@ -227,4 +290,15 @@ function auditPayload(workflow: Workflow, before: Snapshot, event: EnvelopedEven
   const payload = Object.fromEntries(Object.entries(event).filter(([key]) => !ENVELOPE_KEYS.has(key)));
   const basis = workflow.decisionBasis?.(before.context, event);
   return basis ? { ...payload, decidedOn: { ...basis, version } } : payload;
+}
+
+/**
+ * The actions a machine names but does not carry out itself: the engine's effects. xstate's own
+ * actions (assign and the like) carry a `resolve`; a marker is a plain function that does nothing.
+ */
+function markerActions(workflow: Workflow): string[] {
+  const actions = (workflow.machine.implementations.actions ?? {}) as Record<string, unknown>;
+  return Object.entries(actions)
+    .filter(([, action]) => typeof action === 'function' && !('resolve' in action))
+    .map(([name]) => name);
 }

@@ -1,10 +1,26 @@
-import { FindingContext, findingStatus } from '../../workflows';
+import { FindingContext, Notice, findingStatus } from '../../workflows';
+import { visibleFindings } from '../access/visibility';
 import type { SubjectKind } from '../engine/workflow.engine';
 import { FindingEntity } from './finding.entity';
 
-export const FINDING: SubjectKind<FindingEntity> = {
+/** The finding machine's marker actions and what each carries, carried out by the engine's effects. */
+export type FindingEffects = {
+  /** The evidence's files become the finding's (src/attachments). */
+  attachEvidence: undefined;
+  /** Notifications and webhook deliveries (src/notifications). */
+  notify: Notice;
+  /** The round may complete, or reopen (src/round-findings). */
+  findingSettled: undefined;
+  findingReopened: undefined;
+  /** The closure audit's records (src/closure-audits). */
+  closureReviewed: undefined;
+  selfAuditAllowed: undefined;
+};
+
+export const FINDING: SubjectKind<FindingEntity, FindingEffects> = {
   entityType: 'finding',
   entity: FindingEntity,
+  visibleTo: visibleFindings,
   denormalise: (snapshot) => {
     const context = snapshot.context as FindingContext;
     const { state, timeliness, extension } = findingStatus(snapshot.value);

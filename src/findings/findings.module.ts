@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { IdentityModule } from '../identity/identity.module';
-import { RoundsModule } from '../rounds/rounds.module';
-import { FindingEffects } from './finding-effects';
 import { FindingsController } from './findings.controller';
 import { FindingsRepository } from './findings.repository';
 import { FindingsService } from './findings.service';
@@ -10,9 +8,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FindingEntity } from './finding.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FindingEntity]), IdentityModule, RoundsModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([FindingEntity]), IdentityModule, AttachmentsModule],
   controllers: [FindingsController],
-  providers: [FindingsService, FindingsRepository, FindingEffects],
+  providers: [FindingsService, FindingsRepository],
   exports: [FindingsService, FindingsRepository],
 })
 export class FindingsModule {}

@@ -1,8 +1,7 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { RoundType, Snapshot } from '../../workflows';
-import { visibleFindings } from '../access/visibility';
+import { Snapshot } from '../../workflows';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
@@ -11,53 +10,42 @@ import { WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
 import { ROUND } from '../rounds/round.kind';
-import { RoundsService } from '../rounds/rounds.service';
 import { FindingDto, FindingEventBody, ListFindingsQuery, LogFindingDto } from './finding.dto';
 import { FindingEntity } from './finding.entity';
 import { FINDING } from './finding.kind';
 import { FindingsRepository } from './findings.repository';
-import { loggedFinding } from './logged-finding';
 
 @Injectable()
-export class FindingsService {
+export class FindingsService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly engine: WorkflowEngine,
     private readonly findings: FindingsRepository,
-    private readonly rounds: RoundsService,
     private readonly identity: IdentityRepository,
     private readonly attachments: AttachmentsService,
   ) {}
+
+  /** A finding's events reference departments and uploaded files: looked up inside the transition. */
+  onModuleInit(): void {
+    this.engine.prepare(FINDING, async (manager, auth, finding, body) => {
+      const { attachmentIds, ...payload } = body as FindingEventBody & { attachmentIds?: string[] };
+      if ('departmentId' in payload && payload.departmentId && !(await this.identity.findDepartment(manager, payload.departmentId))) {
+        throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
+      }
+      if (!attachmentIds) return payload;
+      return { ...payload, attachments: await this.attachments.resolve(manager, auth, attachmentIds, finding.id, 'attachmentIds') };
+    });
+  }
 
   /**
    * Logs a finding through the round's LOG_FINDING event, so the round's machine decides who may.
    * A retry with the same client-made id and content answers with the finding already logged.
    */
-  log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
-    return this.db.write(auth.request, async (manager) => {
-      const round = await this.rounds.findVisible(manager, auth, roundId);
-      const roundType = dto.roundType ?? onlyType(round.types);
-      const id = dto.id ?? randomUUID();
-      const existing = dto.id ? await this.findings.findByIdOrNull(manager, dto.id) : null;
-      if (existing) return this.replayLogged(auth, existing, roundId, { ...dto, roundType });
-
-      const photos = await this.attachments.resolve(manager, auth, dto.attachmentIds ?? [], id, 'attachmentIds');
-      const finding = await loggedFinding(manager, this.identity, {
-        id,
-        roundType,
-        severity: dto.severity,
-        responsibleDepartmentId: dto.responsibleDepartmentId,
-        title: dto.title,
-        description: dto.description,
-        location: dto.location ?? null,
-        checklistItemCode: null,
-        photos,
-      });
-      const envelope = this.engine.envelope(toActor(auth));
-      await this.engine.apply(manager, ROUND, roundId, { type: 'LOG_FINDING', finding, ...envelope });
-      await this.attachments.attach(manager, photos, id, new Date(envelope.at));
-      return this.toDto(auth, await manager.findOneByOrFail(FindingEntity, { id }));
-    });
+  async log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
+    const existing = dto.id ? await this.db.read((manager) => this.findings.findByIdOrNull(manager, dto.id!)) : null;
+    if (existing) return this.replayLogged(auth, existing, roundId, dto);
+    const id = dto.id ?? randomUUID();
+    return this.engine.apply(auth, ROUND, roundId, { ...dto, id, type: 'LOG_FINDING' }, async (_, manager) => this.toDto(auth, await manager.findOneByOrFail(FindingEntity, { id })));
   }
 
   async list(auth: AuthUser, query: ListFindingsQuery): Promise<Page<FindingDto>> {
@@ -74,17 +62,7 @@ export class FindingsService {
   }
 
   send(auth: AuthUser, id: string, body: FindingEventBody, ifMatch?: number): Promise<FindingDto> {
-    return this.db.write(auth.request, async (manager) => {
-      if ('departmentId' in body && body.departmentId && !(await this.identity.findDepartment(manager, body.departmentId))) {
-        throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
-      }
-      const { attachmentIds, ...fields } = body as FindingEventBody & { attachmentIds?: string[] };
-      const attachments = attachmentIds && (await this.attachments.resolve(manager, auth, attachmentIds, id, 'attachmentIds'));
-      const event = { ...fields, ...(attachments && { attachments }), ...this.engine.envelope(toActor(auth)) };
-      const { row, snapshot } = await this.engine.apply(manager, FINDING, id, event, { ifMatch, scope: visibleFindings(auth) });
-      await this.attachments.attach(manager, attachments ?? [], id, new Date(event.at));
-      return this.toDto(auth, row, snapshot);
-    });
+    return this.engine.apply(auth, FINDING, id, body, ({ row, snapshot }) => this.toDto(auth, row, snapshot), { ifMatch });
   }
 
   async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<FindingEntity> {
@@ -93,11 +71,12 @@ export class FindingsService {
     return finding;
   }
 
-  private replayLogged(auth: AuthUser, existing: FindingEntity, roundId: string, dto: LogFindingDto & { roundType: RoundType }): FindingDto {
+  private replayLogged(auth: AuthUser, existing: FindingEntity, roundId: string, dto: LogFindingDto): FindingDto {
     const same =
       existing.roundId === roundId &&
       existing.createdBy === auth.id &&
-      existing.roundType === dto.roundType &&
+      // Left out, the type was the round's only one.
+      (dto.roundType === undefined || existing.roundType === dto.roundType) &&
       existing.title === dto.title &&
       existing.description === dto.description &&
       existing.severity === dto.severity &&
@@ -109,10 +88,4 @@ export class FindingsService {
   private toDto(auth: AuthUser, finding: FindingEntity, snapshot?: Snapshot): FindingDto {
     return FindingDto.from(finding, this.engine.availableEvents(finding, toActor(auth), snapshot));
   }
-}
-
-/** A round's only type, which a finding logged in it need not repeat. */
-function onlyType(types: RoundType[]): RoundType {
-  if (types.length === 1) return types[0];
-  throw new InvalidInputException([{ field: 'roundType', reason: `is required for a joint round: one of ${types.join(', ')}` }]);
 }

@@ -5,6 +5,7 @@ import { Audience, FindingContext, Notice } from '../../workflows';
 import { AppConfig } from '../config/app-config';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
+import { FINDING } from '../findings/finding.kind';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { addressing } from '../access/addressees';
 import { NoticeDetail } from './notification.entity';
@@ -25,7 +26,7 @@ export class NotificationOutbox implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.engine.onAction<FindingEntity, Notice>('notify', (manager, finding, event, notice) => this.write(manager, finding, event, notice));
+    this.engine.effects(FINDING, { notify: (manager, finding, event, notice) => this.write(manager, finding, event, notice) });
   }
 
   private async write(manager: EntityManager, finding: Applied<FindingEntity>, event: EnvelopedEvent, notice: Notice): Promise<void> {

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AttachmentsModule } from '../attachments/attachments.module';
 import { ChecklistsModule } from '../checklists/checklists.module';
 import { IdentityModule } from '../identity/identity.module';
 import { RoundsController } from './rounds.controller';
@@ -9,7 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RoundEntity } from './round.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RoundEntity]), IdentityModule, ChecklistsModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([RoundEntity]), IdentityModule, ChecklistsModule],
   controllers: [RoundsController],
   providers: [RoundsService, RoundsRepository],
   exports: [RoundsService],

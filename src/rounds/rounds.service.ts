@@ -1,31 +1,25 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import {
-  LoggedFinding,
   PartState,
   PayloadProblem,
   RoundContext,
   RoundInput,
   RoundPart,
-  RoundType,
   Snapshot,
   missingItems,
-  partOf,
   partScore,
   roundStatus,
   roundWorkflowId,
 } from '../../workflows';
-import { maySeePartResults, visibleRounds } from '../access/visibility';
+import { maySeePartResults } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Page, page } from '../common/pagination';
 import { ChecklistItem } from '../checklists/checklist-template.entity';
 import { ChecklistsService } from '../checklists/checklists.service';
 import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
-import { FindingEntity } from '../findings/finding.entity';
-import { loggedFinding } from '../findings/logged-finding';
-import { AttachmentsService } from '../attachments/attachments.service';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
 import {
@@ -40,6 +34,7 @@ import {
 } from './round.dto';
 import { RoundEntity } from './round.entity';
 import { ROUND } from './round.kind';
+import { partWithItem } from './round-parts';
 import { RoundsRepository } from './rounds.repository';
 
 @Injectable()
@@ -50,7 +45,6 @@ export class RoundsService {
     private readonly rounds: RoundsRepository,
     private readonly identity: IdentityRepository,
     private readonly checklists: ChecklistsService,
-    private readonly attachments: AttachmentsService,
   ) {}
 
   /** Plans a round; each part starts with the current checklist of its type and keeps that version. */
@@ -93,13 +87,15 @@ export class RoundsService {
   }
 
   send(auth: AuthUser, id: string, body: RoundEventBody, ifMatch?: number): Promise<RoundDto> {
-    return this.db.write(auth.request, async (manager) => {
-      const event = { ...body, ...this.engine.envelope(toActor(auth)) };
-      const applied = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
+    return this.engine.apply(
+      auth,
+      ROUND,
+      id,
+      body,
       // Effects may have moved the round on (a submitted round with nothing open completes at once).
-      if (applied.actions.length > 0) return this.toDto(auth, await this.findVisible(manager, auth, id));
-      return this.toDto(auth, applied.row, applied.snapshot);
-    });
+      async ({ row, snapshot, actions }, manager) => (actions.length > 0 ? this.toDto(auth, await this.findVisible(manager, auth, id)) : this.toDto(auth, row, snapshot)),
+      { ifMatch },
+    );
   }
 
   async results(auth: AuthUser, id: string): Promise<RoundResultsDto> {
@@ -110,33 +106,10 @@ export class RoundsService {
    * Records one item's result through the round's RECORD_RESULT event, raising a finding from a
    * failed item in the same step if asked. Sending the same result again changes and writes nothing.
    */
-  recordResult(auth: AuthUser, id: string, itemCode: string, dto: RecordResultDto, ifMatch?: number): Promise<RoundResultsDto> {
-    return this.db.write(auth.request, async (manager) => {
-      const round = await this.findVisible(manager, auth, id);
-      const context = round.snapshot.context as RoundContext;
-      const part = this.partWithItem(context, itemCode, dto.roundType);
-      const item = part.checklist.items.find((i) => i.code === itemCode);
-      const recorded = part.results[itemCode];
-      const deduction = dto.result === 'fail' ? (dto.deduction ?? item?.maxDeduction ?? 0) : (dto.deduction ?? 0);
-      const unchanged =
-        recorded?.result === dto.result && recorded.deduction === deduction && recorded.note === (dto.note ?? null);
-      if (unchanged && (!dto.raiseFinding || recorded.findingId !== null)) return this.resultsOf(manager, auth, round);
-
-      const finding = dto.raiseFinding && !recorded?.findingId ? await this.raisedFinding(manager, auth, round, part, itemCode, dto) : undefined;
-      const event = {
-        type: 'RECORD_RESULT',
-        roundType: part.type,
-        itemCode,
-        result: dto.result,
-        ...(dto.deduction !== undefined ? { deduction: dto.deduction } : {}),
-        note: dto.note ?? null,
-        ...(finding ? { finding } : {}),
-        ...this.engine.envelope(toActor(auth)),
-      };
-      const { row } = await this.engine.apply(manager, ROUND, id, event, { ifMatch, scope: visibleRounds(auth) });
-      if (finding) await this.attachments.attach(manager, finding.photos ?? [], finding.id, new Date(event.at));
-      return this.resultsOf(manager, auth, row);
-    });
+  async recordResult(auth: AuthUser, id: string, itemCode: string, dto: RecordResultDto, ifMatch?: number): Promise<RoundResultsDto> {
+    const round = await this.db.read((manager) => this.findVisible(manager, auth, id));
+    if (alreadyRecorded(round, itemCode, dto)) return this.results(auth, id);
+    return this.engine.apply(auth, ROUND, id, { ...dto, itemCode, type: 'RECORD_RESULT' }, ({ row }, manager) => this.resultsOf(manager, auth, row), { ifMatch });
   }
 
   async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<RoundEntity> {
@@ -147,54 +120,6 @@ export class RoundsService {
 
   private toDto(auth: AuthUser, round: RoundEntity, snapshot?: Snapshot): RoundDto {
     return RoundDto.from(round, this.engine.availableEvents(round, toActor(auth), snapshot), (type) => maySeePartResults(auth, round, type));
-  }
-
-  /** The part whose checklist has the item: named by `roundType`, or the only part that has it. */
-  private partWithItem(context: RoundContext, itemCode: string, roundType?: RoundType): RoundPart {
-    if (roundType) {
-      const part = partOf(context, roundType);
-      if (!part) throw new InvalidInputException([{ field: 'roundType', reason: `must be one of this round's types: ${context.types.join(', ')}` }]);
-      return part;
-    }
-    const parts = context.parts.filter((part) => part.checklist.items.some((item) => item.code === itemCode));
-    if (parts.length === 1) return parts[0];
-    if (parts.length === 0) throw new InvalidInputException([{ field: 'itemCode', reason: "is not an item of this round's checklists" }]);
-    throw new InvalidInputException([{ field: 'roundType', reason: `is required: ${itemCode} is in the ${parts.map((p) => p.type).join(' and ')} checklists` }]);
-  }
-
-  /** The finding a failed item raises, pre-filled from the item where the request leaves fields out. */
-  private async raisedFinding(
-    manager: EntityManager,
-    auth: AuthUser,
-    round: RoundEntity,
-    part: RoundPart,
-    itemCode: string,
-    dto: RecordResultDto,
-  ): Promise<LoggedFinding> {
-    const raise = dto.raiseFinding!;
-    if (raise.id && (await manager.existsBy(FindingEntity, { id: raise.id }))) {
-      throw new ConflictException(`A finding with id ${raise.id} exists`);
-    }
-    const [template] = await this.checklists.findByIds(manager, part.checklist.templateId ? [part.checklist.templateId] : []);
-    const item = template?.items.find((i) => i.code === itemCode);
-    const id = raise.id ?? randomUUID();
-    const photos = await this.attachments.resolve(manager, auth, raise.attachmentIds ?? [], id, 'raiseFinding.attachmentIds');
-    return loggedFinding(
-      manager,
-      this.identity,
-      {
-        id,
-        roundType: part.type,
-        severity: raise.severity ?? (item?.veto ? 'critical' : 'major'),
-        responsibleDepartmentId: raise.responsibleDepartmentId ?? round.departmentId,
-        title: raise.title ?? (item ? item.title.slice(0, 200) : itemCode),
-        description: raise.description ?? dto.note ?? `${itemCode}: ${item?.standard ?? ''}`.trim(),
-        location: raise.location ?? null,
-        checklistItemCode: itemCode,
-        photos,
-      },
-      'raiseFinding.',
-    );
   }
 
   private async resultsOf(manager: EntityManager, auth: AuthUser, round: RoundEntity): Promise<RoundResultsDto> {
@@ -276,4 +201,14 @@ function itemResult(item: ChecklistItem, part: RoundPart): ItemResultDto {
     recordedBy: recorded?.recordedBy ?? null,
     recordedAt: recorded?.recordedAt ?? null,
   };
+}
+
+/** Whether the item already holds this result (and its finding, if one is asked for): a repeat writes nothing. */
+function alreadyRecorded(round: RoundEntity, itemCode: string, dto: RecordResultDto): boolean {
+  const part = partWithItem(round.snapshot.context as RoundContext, itemCode, dto.roundType);
+  const item = part.checklist.items.find((i) => i.code === itemCode);
+  const recorded = part.results[itemCode];
+  const deduction = dto.result === 'fail' ? (dto.deduction ?? item?.maxDeduction ?? 0) : (dto.deduction ?? 0);
+  const unchanged = recorded?.result === dto.result && recorded.deduction === deduction && recorded.note === (dto.note ?? null);
+  return unchanged && (!dto.raiseFinding || recorded.findingId !== null);
 }

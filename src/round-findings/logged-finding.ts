@@ -1,11 +1,14 @@
+import { ConflictException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { LoggedFinding } from '../../workflows';
 import { InvalidInputException } from '../common/api-error';
+import { FindingEntity } from '../findings/finding.entity';
 import type { IdentityRepository } from '../identity/identity.repository';
 
 /**
- * A finding as a round's event carries it, its department looked up: shared by logging a finding
- * and raising one from a failed checklist item. `field` prefixes the field named in a 400.
+ * A finding as a round's event carries it, its department looked up and its id still free: shared
+ * by logging a finding and raising one from a failed checklist item. `field` prefixes the field
+ * named in a 400.
  */
 export async function loggedFinding(
   manager: EntityManager,
@@ -14,6 +17,7 @@ export async function loggedFinding(
   field = '',
 ): Promise<LoggedFinding> {
   const { responsibleDepartmentId, ...finding } = fields;
+  if (await manager.existsBy(FindingEntity, { id: finding.id })) throw new ConflictException(`A finding with id ${finding.id} exists`);
   const department = await identity.findDepartment(manager, responsibleDepartmentId);
   if (!department) throw new InvalidInputException([{ field: `${field}responsibleDepartmentId`, reason: 'names no known department' }]);
   return { ...finding, responsibleDepartment: { id: department.id, kind: department.kind } };

@@ -4,51 +4,41 @@ import { Actor, Envelope, FindingInput, LoggedFinding, RoundContext, RoundEvent,
 import { AppConfig } from '../config/app-config';
 import { RowMapper } from '../database/row-mapper';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
+import { AttachmentsService } from '../attachments/attachments.service';
+import { FINDING } from '../findings/finding.kind';
+import { FindingsRepository } from '../findings/findings.repository';
 import { RoundEntity } from '../rounds/round.entity';
 import { ROUND } from '../rounds/round.kind';
-import { FindingEntity } from './finding.entity';
-import { FINDING } from './finding.kind';
-import { FindingsRepository } from './findings.repository';
 
 /**
  * What rounds and findings ask of each other, done by the engine in the same transaction:
- * a round's LOG_FINDING creates the finding, SUBMIT assigns its reported findings, CANCEL withdraws
- * its open ones; a finding settling may complete its round, a reopened one reopens it.
+ * a round's LOG_FINDING creates the finding with its photos, SUBMIT assigns its reported findings,
+ * CANCEL withdraws its open ones; a finding settling may complete its round, a reopened one reopens it.
  */
 @Injectable()
 export class FindingEffects implements OnModuleInit {
   constructor(
     private readonly engine: WorkflowEngine,
     private readonly findings: FindingsRepository,
+    private readonly attachments: AttachmentsService,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    this.engine.onAction<RoundEntity>('createFinding', (manager, round, event) => this.createFinding(manager, round, event));
-    // A part's lead submitting the part assigns its findings, in that lead's name.
-    this.engine.onAction<RoundEntity>('assignReportedFindings', (manager, round, event) =>
-      this.sendToFindings(manager, round.row.id, 'reported', partSubmitted(round, event), { type: 'ASSIGN', actor: event.actor }, event),
-    );
-    // The round's lead may not lead every part, so the service withdraws the findings itself.
-    this.engine.onAction<RoundEntity>('withdrawOpenFindings', (manager, round, event) =>
-      this.sendToFindings(
-        manager,
-        round.row.id,
-        'open',
-        undefined,
-        { type: 'WITHDRAW', reason: `Round cancelled: ${String(event.reason)}`, actor: SYSTEM_ACTOR },
-        event,
-      ),
-    );
-    this.engine.onAction<RoundEntity>('completeIfSettled', (manager, round, event) =>
-      this.completeRoundIfSettled(manager, round.row.id, event),
-    );
-    this.engine.onAction<FindingEntity>('findingSettled', (manager, finding, event) =>
-      this.completeRoundIfSettled(manager, finding.row.roundId, event),
-    );
-    this.engine.onAction<FindingEntity>('findingReopened', (manager, finding, event) =>
-      this.reopenRound(manager, finding.row.roundId, event),
-    );
+    this.engine.effects(ROUND, {
+      createFinding: (manager, round, event) => this.createFinding(manager, round, event),
+      // A part's lead submitting the part assigns its findings, in that lead's name.
+      assignReportedFindings: (manager, round, event) =>
+        this.sendToFindings(manager, round.row.id, 'reported', partSubmitted(round, event), { type: 'ASSIGN', actor: event.actor }, event),
+      // The round's lead may not lead every part, so the service withdraws the findings itself.
+      withdrawOpenFindings: (manager, round, event) =>
+        this.sendToFindings(manager, round.row.id, 'open', undefined, { type: 'WITHDRAW', reason: `Round cancelled: ${String(event.reason)}`, actor: SYSTEM_ACTOR }, event),
+      completeIfSettled: (manager, round, event) => this.completeRoundIfSettled(manager, round.row.id, event),
+    });
+    this.engine.effects(FINDING, {
+      findingSettled: (manager, finding, event) => this.completeRoundIfSettled(manager, finding.row.roundId, event),
+      findingReopened: (manager, finding, event) => this.reopenRound(manager, finding.row.roundId, event),
+    });
   }
 
   private async createFinding(manager: EntityManager, round: Applied<RoundEntity>, event: EnvelopedEvent): Promise<void> {
@@ -82,6 +72,7 @@ export class FindingEffects implements OnModuleInit {
       event: { type: 'LOG_FINDING', payload: { ...finding } },
       actor: event.actor,
     });
+    await this.attachments.attach(manager, finding.photos ?? [], finding.id, new Date(event.at));
   }
 
   private async sendToFindings(
@@ -93,7 +84,7 @@ export class FindingEffects implements OnModuleInit {
     cause: EnvelopedEvent,
   ): Promise<void> {
     for (const finding of await this.findings.inRound(manager, roundId, state, roundType)) {
-      await this.engine.apply(manager, FINDING, finding.id, { ...event, ...sentWith(cause, event.actor) });
+      await this.engine.applyWithin(manager, FINDING, finding.id, { ...event, ...sentWith(cause, event.actor) });
     }
   }
 
@@ -102,13 +93,13 @@ export class FindingEffects implements OnModuleInit {
     if (round?.state !== 'submitted') return;
     const openFindings = await this.findings.countOpenInRound(manager, roundId);
     if (openFindings > 0) return;
-    await this.engine.apply(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...sentWith(cause, SYSTEM_ACTOR) });
+    await this.engine.applyWithin(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...sentWith(cause, SYSTEM_ACTOR) });
   }
 
   private async reopenRound(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
     const round = await RowMapper.of(manager, RoundEntity).findById(manager, roundId);
     if (round?.state !== 'completed') return;
-    await this.engine.apply(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...sentWith(cause, SYSTEM_ACTOR) });
+    await this.engine.applyWithin(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...sentWith(cause, SYSTEM_ACTOR) });
   }
 }
 
