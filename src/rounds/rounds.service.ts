@@ -37,6 +37,7 @@ import {
   RoundDto,
   RoundEventBody,
   RoundResultsDto,
+  shownScore,
 } from './round.dto';
 import { RoundEntity } from './round.entity';
 import { ROUND } from './round.kind';
@@ -120,7 +121,9 @@ export class RoundsService {
       const deduction = dto.result === 'fail' ? (dto.deduction ?? item?.maxDeduction ?? 0) : (dto.deduction ?? 0);
       const unchanged =
         recorded?.result === dto.result && recorded.deduction === deduction && recorded.note === (dto.note ?? null);
-      if (unchanged && (!dto.raiseFinding || recorded.findingId !== null)) return this.resultsOf(manager, auth, round);
+      // Only the part's own team is answered without the machine: anyone else learns nothing of what is recorded.
+      const onPartTeam = round.participantIds.includes(`${part.type}:${auth.id}`);
+      if (unchanged && onPartTeam && (!dto.raiseFinding || recorded.findingId !== null)) return this.resultsOf(manager, auth, round);
 
       const finding = dto.raiseFinding && !recorded?.findingId ? await this.raisedFinding(manager, auth, round, part, itemCode, dto) : undefined;
       const event = {
@@ -202,11 +205,12 @@ export class RoundsService {
     const parts = context.parts.filter((part) => maySeePartResults(auth, round, part.type));
     const templates = await this.checklists.findByIds(manager, parts.flatMap((part) => part.checklist.templateId ?? []));
     const status = roundStatus(round.snapshot.value);
+    const { score, vetoed } = shownScore(round, (type) => maySeePartResults(auth, round, type));
     return {
       roundId: round.id,
       version: round.version,
-      score: round.score,
-      vetoed: round.vetoed,
+      score,
+      vetoed,
       parts: parts.map((part): PartResultsDto => {
         const template = templates.find((t) => t.id === part.checklist.templateId);
         const state: PartState = status.state === 'in_progress' ? (status.parts[part.type] ?? 'inspecting') : status.state;
