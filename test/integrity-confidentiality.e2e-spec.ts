@@ -260,4 +260,15 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d: { withheld: boolean; body: unknown }) => d.withheld && d.body === null)).toBe(true);
   });
+
+  // Last: it moves a person out of the matter.
+  it('stops telling a person of the matter once they leave it: the inbox no longer holds its notices', async () => {
+    const inbox = async (token: string) => (await t.http.get('/me/notifications?limit=500').set(bearer(token)).expect(200)).body.items as { id: string; detail: { title: string } }[];
+    const told = await inbox(inside.logisticsStaff.token);
+    expect(told.map((n) => n.detail.title)).toContain(SECRETS.raisedTitle);
+    await t.http.patch(`/users/${inside.logisticsStaff.id}`).set(bearer(h.users.admin.token)).send({ departmentId: h.departments.surgery }).expect(200);
+    const token = await t.login('logi-staff');
+    expect(JSON.stringify(await inbox(token))).not.toContain(SECRETS.raisedTitle);
+    await t.http.post(`/me/notifications/${told[0].id}/read`).set(bearer(token)).expect(404);
+  });
 });
