@@ -24,7 +24,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /users': ['admin', 'discipline_office'],
   'POST /users': ['admin'],
   'PATCH /users/{id}': ['admin', 'discipline_office'],
-  'POST /users/{id}/password-reset': ['admin'],
+  'POST /users/{id}/password-reset': ['admin', 'discipline_office'],
   'GET /devices': ['admin'],
   'POST /devices': ['admin'],
   'DELETE /devices/{id}': ['admin'],

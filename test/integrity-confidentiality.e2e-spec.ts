@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
-import { binaryBody } from './support/files';
+import { binaryBody, pngWith } from './support/files';
 import { Flow } from './support/flow';
 import { Hospital, TEST_ITEM, seedHospital } from './support/hospital';
 import { Receiver } from './support/receiver';
@@ -17,6 +17,8 @@ const SECRETS = {
   loggedTitle: '红包 red-envelope-title-c4d8',
   loggedDescription: 'cash-gift-from-family-description-0b6e',
   measures: 'return-the-gift-measures-a1f9',
+  evidence: 'gift-returned-evidence-note-3d2b',
+  allowance: 'small-office-allowance-reason-e77c',
 };
 
 type Identity = { id: string; token: string };
@@ -106,6 +108,12 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     findingIds = (await t.http.get(`/findings?roundId=${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body.items.map((f: { id: string }) => f.id);
     const plans = { type: 'SUBMIT_PLAN', measures: SECRETS.measures, committedDate: today.plus({ days: 7 }).toISODate() };
     for (const id of findingIds) await t.http.post(`/findings/${id}/events`).set(bearer(logisticsStaff.token)).send(plans).expect(200);
+    // One is fixed and accepted; the discipline office is small, so another of it allows the acceptor the closure audit.
+    const receipt = (await t.http.post('/attachments').set(bearer(logisticsStaff.token)).attach('file', await pngWith('receipt'), 'receipt.png').expect(201)).body.id;
+    const evidence = { type: 'SUBMIT_EVIDENCE', note: SECRETS.evidence, attachmentIds: [receipt] };
+    await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(logisticsStaff.token)).send(evidence).expect(200);
+    await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.discipline.token)).send({ type: 'VERIFY_ACCEPT' }).expect(200);
+    await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.auditor.token)).send({ type: 'ALLOW_SELF_AUDIT', reason: SECRETS.allowance }).expect(200);
     await t.app.get(WebhookDispatcher).deliverDue();
   });
 
@@ -200,17 +208,28 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
         ['integrity', true, null],
       ]);
       const results = (await t.http.get(`/rounds/${roundId}/results`).set(bearer(outside[who].token)).expect(200)).body;
+      expect(results).toMatchObject({ score: 100, vetoed: false });
       expect(results.parts.map((p: { type: string }) => p.type)).toEqual(['administrative']);
-      const trail = (await t.http.get(`/rounds/${roundId}/audit?limit=500`).set(bearer(outside[who].token)).expect(200)).body.items;
-      const withheld = trail.filter((e: { withheld: boolean }) => e.withheld).map((e: { event: string; payload: object }) => [e.event, e.payload]);
-      expect(withheld).toEqual([
-        ['RECORD_RESULT', {}],
-        ['LOG_FINDING', {}],
-        ['SUBMIT', {}],
+      // The integrity part's entries are not in the trail at all: even withheld, they would count its work.
+      const trail = (await t.http.get(`/rounds/${roundId}/audit?limit=500`).set(bearer(outside[who].token)).expect(200)).body;
+      expect(trail.items.map((e: { event: string; withheld: boolean }) => [e.event, e.withheld])).toEqual([
+        ['PLAN', false],
+        ['START', false],
+        ['RECORD_RESULT', false],
+        ['SUBMIT', false],
       ]);
+      expect(trail.total).toBe(4);
+      // Asking to record what is (or is not) recorded in the integrity part tells nothing: the same refusal either way.
+      const probe = (note: string) =>
+        t.http.put(`/rounds/${roundId}/results/${TEST_ITEM}`).set(bearer(outside[who].token)).send({ result: 'fail', roundType: 'integrity', note });
+      const [right, wrong] = [await probe(SECRETS.note), await probe('a guess')];
+      expect(right.status).not.toBe(200);
+      expect(right.status).toBe(wrong.status);
     }
     const whole = (await t.http.get(`/rounds/${roundId}`).set(bearer(h.users.discipline.token)).expect(200)).body;
     expect(whole).toMatchObject({ score: 95, findingsLogged: 2 });
+    const wholeTrail = (await t.http.get(`/rounds/${roundId}/audit?limit=500`).set(bearer(h.users.discipline.token)).expect(200)).body;
+    expect(wholeTrail.total).toBe(7);
   });
 
   it('counts integrity work only hospital-wide for an administrator: no department carries it', async () => {
@@ -218,6 +237,10 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     expect(notice.integrityCounts).toMatchObject({ found: 2 });
     expect(notice.found).toBe(0);
     expect(notice.foundByDepartment).toEqual([]);
+    // That an exception was made is published; which finding, and why, only to those inside.
+    expect(notice.selfAuditAllowances).toEqual([expect.objectContaining({ findingId: null, reason: null, allowedBy: 'auditor', acceptedBy: 'discipline' })]);
+    const noticeInside = (await t.http.get(`/reports/notice?month=${month}&format=json`).set(bearer(h.users.discipline.token)).expect(200)).body;
+    expect(noticeInside.selfAuditAllowances).toEqual([expect.objectContaining({ findingId: findingIds[0], reason: SECRETS.allowance })]);
     const monthly = (await t.http.get(`/reports/monthly?month=${month}`).set(bearer(h.users.admin.token)).expect(200)).body;
     const logistics = monthly.items.find((d: { departmentId: string }) => d.departmentId === h.departments.logistics);
     expect(logistics).toMatchObject({ found: 0, foundByType: { integrity: 0 } });
@@ -236,5 +259,16 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     const deliveries = (await t.http.get(`/webhooks/${endpointIds[2]}/deliveries`).set(bearer(h.users.admin.token)).expect(200)).body.items;
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d: { withheld: boolean; body: unknown }) => d.withheld && d.body === null)).toBe(true);
+  });
+
+  // Last: it moves a person out of the matter.
+  it('stops telling a person of the matter once they leave it: the inbox no longer holds its notices', async () => {
+    const inbox = async (token: string) => (await t.http.get('/me/notifications?limit=500').set(bearer(token)).expect(200)).body.items as { id: string; detail: { title: string } }[];
+    const told = await inbox(inside.logisticsStaff.token);
+    expect(told.map((n) => n.detail.title)).toContain(SECRETS.raisedTitle);
+    await t.http.patch(`/users/${inside.logisticsStaff.id}`).set(bearer(h.users.admin.token)).send({ departmentId: h.departments.surgery }).expect(200);
+    const token = await t.login('logi-staff');
+    expect(JSON.stringify(await inbox(token))).not.toContain(SECRETS.raisedTitle);
+    await t.http.post(`/me/notifications/${told[0].id}/read`).set(bearer(token)).expect(404);
   });
 });

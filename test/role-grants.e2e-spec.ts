@@ -62,7 +62,7 @@ describe(`granting roles and lead offices (${onPostgres ? 'PostgreSQL' : 'SQLite
       .set(bearer(h.users.admin.token))
       .send({ username: 'would-be-auditor', password: PASSWORD, displayName: 'x', roles: ['discipline_office'] })
       .expect(403);
-    expect(created.body.message).toMatch(/^Only a discipline-office user grants or revokes the discipline_office role; an administrator may do so only while no active discipline-office user exists/);
+    expect(created.body.message).toMatch(/^Only a discipline-office user grants, revokes or opens integrity authority \(the discipline_office role, or a verifier's seat in the integrity lead office\); an administrator may do so only while no account holds the discipline_office role/);
     expect(await t.counts()).toEqual(before);
 
     const id = await user('new-auditor', ['inspector']);
@@ -87,7 +87,7 @@ describe(`granting roles and lead offices (${onPostgres ? 'PostgreSQL' : 'SQLite
     const department = (who: keyof Hospital['users'], code: string, leadOfficeFor: string[]) =>
       flow.as(who).post('/departments', { code, name: code, kind: 'functional', leadOfficeFor });
     const refused = await department('admin', 'SUPERVISION', ['integrity']).expect(403);
-    expect(refused.body.message).toMatch(/^Only a discipline-office user grants or revokes the integrity lead office/);
+    expect(refused.body.message).toMatch(/^Only a discipline-office user grants, revokes or opens the integrity lead office/);
     await department('discipline', 'WARD-X', []).expect(403);
     await department('discipline', 'MIXED', ['integrity', 'administrative']).expect(403);
     const office = (await department('discipline', 'SUPERVISION', ['integrity']).expect(201)).body;
@@ -98,6 +98,43 @@ describe(`granting roles and lead offices (${onPostgres ? 'PostgreSQL' : 'SQLite
     expect(await log('discipline', `event=LEAD_OFFICE_SET&entityId=${presidents.id}`)).toEqual([
       expect.objectContaining({ actorRole: 'admin', payload: { code: 'PRES-2', leadOfficeFor: ['administrative'], address: expect.any(String) } }),
     ]);
+  });
+  it('lets the discipline office seat a verifier in its own office, open a colleague\'s account again and reset its password, each a security event', async () => {
+    const admin = bearer(h.users.admin.token);
+    const office = h.departments.disciplineOffice;
+    const clerk = (await t.http.post('/users').set(admin).send({ username: 'office-clerk', password: PASSWORD, displayName: 'clerk', roles: ['department_staff'], departmentId: office }).expect(201)).body.id;
+    await patch('admin', clerk, { roles: ['department_staff', 'verifier'] }).expect(403);
+    await patch('discipline', clerk, { roles: ['department_staff', 'verifier'] }).expect(200);
+
+    await patch('admin', h.users.auditor.id, { disabled: true }).expect(200);
+    await patch('admin', h.users.auditor.id, { disabled: false }).expect(403);
+    await patch('discipline', h.users.auditor.id, { disabled: false }).expect(200);
+    await t.http.post(`/users/${h.users.auditor.id}/password-reset`).set(admin).expect(403);
+    await t.http.post(`/users/${h.users.auditor.id}/password-reset`).set(bearer(h.users.discipline.token)).expect(200);
+    // The discipline office opens only its own kind of account.
+    await t.http.post(`/users/${h.users.cardiologyStaff.id}/password-reset`).set(bearer(h.users.discipline.token)).expect(403);
+
+    const granted = (query: string) => log('discipline', query).then((entries) => entries.map((e) => [e.event, e.payload.grantedAs]));
+    expect(await granted(`entityId=${clerk}&event=ROLES_CHANGED`)).toEqual([['ROLES_CHANGED', 'discipline_office']]);
+    expect(await granted(`entityId=${h.users.auditor.id}&event=USER_ENABLED`)).toEqual([['USER_ENABLED', 'discipline_office']]);
+    expect(await granted(`entityId=${h.users.auditor.id}&event=PASSWORD_RESET`)).toEqual([['PASSWORD_RESET', 'discipline_office']]);
+  });
+
+  // Last in this hospital: it leaves the discipline office disabled.
+  it('keeps integrity authority from an administrator by every other door: a verifier seat, disabling and appointing, enabling, a password reset', async () => {
+    const admin = bearer(h.users.admin.token);
+    const office = h.departments.disciplineOffice;
+    const seat = { username: 'seat', password: PASSWORD, displayName: 'seat', roles: ['verifier'], departmentId: office };
+    await t.http.post('/users').set(admin).send(seat).expect(403);
+    await patch('admin', h.users.partyVerifier.id, { departmentId: office }).expect(403);
+
+    // Disabling the office is the administrator's (leavers go at once), but it opens no way in.
+    await patch('admin', h.users.auditor.id, { disabled: true }).expect(200);
+    await patch('admin', h.users.discipline.id, { disabled: true }).expect(200);
+    const appoint = { username: 'newcomer', password: PASSWORD, displayName: 'newcomer', roles: ['discipline_office'], departmentId: office };
+    await t.http.post('/users').set(admin).send(appoint).expect(403);
+    await patch('admin', h.users.discipline.id, { disabled: false }).expect(403);
+    await t.http.post(`/users/${h.users.discipline.id}/password-reset`).set(admin).expect(403);
   });
 });
 

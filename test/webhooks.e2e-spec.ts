@@ -88,8 +88,8 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   });
 
   it('refuses URLs that lead to loopback or private addresses unless allowed, at registration and again at delivery', async () => {
-    expect(isPublicAddress('8.8.8.8')).toBe(true);
-    expect(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1'].filter(isPublicAddress)).toEqual([]);
+    expect(['8.8.8.8', '2001:4860:4860::8888'].every(isPublicAddress)).toBe(true);
+    expect(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::127.0.0.1', '::7f00:1'].filter(isPublicAddress)).toEqual([]);
     expect(await refusedUrl(new URL('http://8.8.8.8/hook'), false)).toBeNull();
     expect(await refusedUrl(new URL('http://127.0.0.1/hook'), true)).toBeNull();
 

@@ -10,6 +10,14 @@ interface AuditRecord {
   payload: Record<string, unknown>;
 }
 
+/**
+ * A round's audit entry about integrity work: an integrity part's result or submission, or an
+ * integrity finding logged or raised. Its payload (stored as JSON text) says `"roundType":"integrity"`.
+ * Outside the matter such entries are left out of trails altogether: even withheld, their number,
+ * times and authors would count a department's integrity work.
+ */
+export const INTEGRITY_CONTENT = '%"roundType":"integrity"%';
+
 /** Of `ids`, the findings the caller may see, by the one finding scope. */
 export async function visibleFindingIds(manager: EntityManager, auth: AuthUser, ids: readonly string[]): Promise<Set<string>> {
   const distinct = [...new Set(ids)];

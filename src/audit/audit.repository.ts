@@ -1,33 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Scope, visibleRowExists } from '../access/visibility';
+import { INTEGRITY_CONTENT } from '../access/withheld';
 import type { EntityType } from '../../workflows';
 import { AUDIT_ENTITY_TYPES, AuditEntryEntity } from './audit-entry.entity';
 import { ListAuditQuery } from './audit.dto';
 
 @Injectable()
 export class AuditRepository {
-  trail(manager: EntityManager, entityType: EntityType, entityId: string, limit: number, offset: number) {
-    return manager.findAndCount(AuditEntryEntity, {
-      where: { entityType, entityId },
-      order: { seq: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
+  /** One subject's entries; `withoutIntegrity` leaves out those about integrity work (see INTEGRITY_CONTENT). */
+  trail(manager: EntityManager, entityType: EntityType, entityId: string, limit: number, offset: number, withoutIntegrity = false) {
+    const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where('entry.entityType = :entityType AND entry.entityId = :entityId', { entityType, entityId });
+    if (withoutIntegrity) builder.andWhere('entry.payload NOT LIKE :integrityContent', { integrityContent: INTEGRITY_CONTENT });
+    return builder.orderBy('entry.seq', 'ASC').take(limit).skip(offset).getManyAndCount();
   }
 
   /**
    * Entries about the rounds and findings the scopes let the caller see (an administrator reads no
    * integrity case through the log), and every other entry (security events, checklists, webhooks);
-   * who took what (`data_access`) only when `visible.dataAccess`.
+   * who took what (`data_access`) only when `visible.dataAccess`; a round's entries about integrity
+   * work only when `visible.integrity`.
    */
-  list(manager: EntityManager, query: ListAuditQuery, visible: { rounds: Scope; findings: Scope; dataAccess: boolean }): Promise<[AuditEntryEntity[], number]> {
+  list(
+    manager: EntityManager,
+    query: ListAuditQuery,
+    visible: { rounds: Scope; findings: Scope; dataAccess: boolean; integrity: boolean },
+  ): Promise<[AuditEntryEntity[], number]> {
     const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where(
       `((entry.entityType = 'round' AND ${visibleRowExists(visible.rounds, 'rounds', 'entry.entityId')})
         OR (entry.entityType = 'finding' AND ${visibleRowExists(visible.findings, 'findings', 'entry.entityId')})
         OR entry.entityType IN (:...unscoped))`,
       { ...visible.rounds.parameters, ...visible.findings.parameters, unscoped: AUDIT_ENTITY_TYPES.filter((type) => type !== 'round' && type !== 'finding' && (visible.dataAccess || type !== 'data_access')) },
     );
+    if (!visible.integrity) builder.andWhere("(entry.entityType <> 'round' OR entry.payload NOT LIKE :integrityContent)", { integrityContent: INTEGRITY_CONTENT });
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });
     if (query.entityId) builder.andWhere('entry.entityId = :entityId', { entityId: query.entityId });
     if (query.event) builder.andWhere('entry.event = :event', { event: query.event });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { readsDataAccessLog, visibleFindings, visibleRounds } from '../access/visibility';
+import { maySeePartResults, readsDataAccessLog, seesAllIntegrity, visibleFindings, visibleRounds } from '../access/visibility';
 import { readableEntries } from '../access/withheld';
 import { AttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
@@ -36,14 +36,15 @@ export class AuditService {
 
   roundTrail(auth: AuthUser, id: string, query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
     return this.db.read(async (manager) => {
-      await this.rounds.findVisible(manager, auth, id);
-      const [entries, total] = await this.audit.trail(manager, 'round', id, query.limit, query.offset);
+      const round = await this.rounds.findVisible(manager, auth, id);
+      const withoutIntegrity = !maySeePartResults(auth, round, 'integrity');
+      const [entries, total] = await this.audit.trail(manager, 'round', id, query.limit, query.offset, withoutIntegrity);
       return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);
     });
   }
 
   list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
-    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth), dataAccess: readsDataAccessLog(auth) };
+    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth), dataAccess: readsDataAccessLog(auth), integrity: seesAllIntegrity(auth) };
     return this.db.read(async (manager) => {
       const [entries, total] = await this.audit.list(manager, query, visible);
       return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);

@@ -96,13 +96,10 @@ export class IdentityRepository {
    * grants take turns (a lock held to COMMIT), so two administrators cannot both find none and
    * both appoint "the first"; SQLite's writes take turns already.
    */
-  async activeDisciplineOfficeUsers(manager: EntityManager): Promise<number> {
+  /** Accounts holding the discipline_office role, disabled ones too. */
+  async disciplineOfficeAccounts(manager: EntityManager): Promise<number> {
     if (this.db.isPostgres) await manager.query('SELECT pg_advisory_xact_lock($1)', [INTEGRITY_GRANT_LOCK]);
-    return manager
-      .createQueryBuilder(UserEntity, 'user')
-      .where('user.active = :active', { active: true })
-      .andWhere('user.roles LIKE :role', { role: '%"discipline_office"%' })
-      .getCount();
+    return manager.createQueryBuilder(UserEntity, 'user').where('user.roles LIKE :role', { role: '%"discipline_office"%' }).getCount();
   }
 
   findUserByUsername(username: string): Promise<UserEntity | null> {

@@ -35,9 +35,10 @@ export class UsersController {
     return this.service.update(auth, id, dto);
   }
 
+  /** An administrator's, but for accounts with integrity authority: the discipline office's (403 otherwise). */
   @Post(':id/password-reset')
   @HttpCode(200)
-  @Allow('admin')
+  @Allow('admin', 'discipline_office')
   @AnswersSecret()
   resetPassword(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<PasswordResetDto> {
     return this.service.resetPassword(auth, id);

@@ -10,7 +10,7 @@ import type { Role } from '../../workflows';
 import type { AuthUser } from './auth-user';
 import { CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
-import { IntegrityAuthority } from './integrity-authority';
+import { IntegrityAuthority, holdsIntegrityAuthority } from './integrity-authority';
 import { hashPassword, passwordProblem } from './passwords';
 import { SERVICE, SecurityActor, recordSecurityEvent, signedIn } from './security-events';
 import { UserEntity } from './user.entity';
@@ -18,10 +18,10 @@ import { UserEntity } from './user.entity';
 /** Roles whose work is tied to a department: its own findings, or the round types it leads. */
 const DEPARTMENT_ROLES: readonly Role[] = ['department_staff', 'verifier'];
 
-/** The role that is the discipline office's to give (IntegrityAuthority); every other change to an account is an administrator's. */
 const DISCIPLINE_ROLE: Role = 'discipline_office';
+const INTEGRITY_AUTHORITY = "integrity authority (the discipline_office role, or a verifier's seat in the integrity lead office)";
 
-/** Accounts, as an administrator manages them; the discipline_office role, as the discipline office gives it. */
+/** Accounts, as an administrator manages them; integrity authority, as the discipline office gives it. */
 @Injectable()
 export class UsersService {
   constructor(
@@ -42,7 +42,8 @@ export class UsersService {
       if (await manager.existsBy(UserEntity, { username: dto.username })) {
         throw new ConflictException(`The username "${dto.username}" is taken`);
       }
-      const grantedAs = dto.roles.includes(DISCIPLINE_ROLE) ? await this.integrity.grantedAs(manager, auth, `the ${DISCIPLINE_ROLE} role`) : undefined;
+      const holds = await holdsIntegrityAuthority(manager, this.identity, dto.roles, dto.departmentId ?? null);
+      const grantedAs = holds ? await this.integrity.grantedAs(manager, auth, INTEGRITY_AUTHORITY) : undefined;
       const user = manager.create(UserEntity, {
         id: randomUUID(),
         username: dto.username,
@@ -69,8 +70,9 @@ export class UsersService {
 
   /**
    * Changing roles or disabling ends every token the user holds; each change is a security event.
-   * Nobody changes their own roles. The discipline_office role is given and taken back under
-   * IntegrityAuthority; everything else is an administrator's.
+   * Nobody changes their own roles. Integrity authority (the discipline_office role, a verifier's
+   * seat in the integrity lead office) is given, taken back and opened again under
+   * IntegrityAuthority; everything else, disabling included, is an administrator's.
    */
   update(auth: AuthUser, id: string, dto: UpdateUserDto): Promise<UserDto> {
     return this.db.write(auth.request, async (manager) => {
@@ -79,43 +81,56 @@ export class UsersService {
       const granted = roles.filter((role) => !user.roles.includes(role));
       const revoked = user.roles.filter((role) => !roles.includes(role));
       const rolesChanged = granted.length + revoked.length > 0;
-      if (rolesChanged && user.id === auth.id) throw new ForbiddenException(`Nobody changes their own roles: another administrator does, or for the ${DISCIPLINE_ROLE} role another discipline-office user`);
+      if (rolesChanged && user.id === auth.id) throw new ForbiddenException(`Nobody changes their own roles: another administrator does, or for integrity authority another discipline-office user`);
       const departmentId = dto.departmentId === undefined ? user.departmentId : dto.departmentId;
       const active = dto.disabled === undefined ? user.active : !dto.disabled;
       const details = { displayName: dto.displayName ?? user.displayName, departmentId };
       const detailsChanged = details.displayName !== user.displayName || details.departmentId !== user.departmentId;
-      const administrative = [...granted, ...revoked].some((role) => role !== DISCIPLINE_ROLE) || detailsChanged || active !== user.active;
-      if (administrative && !auth.roles.includes('admin')) {
-        throw new ForbiddenException(`Only an administrator changes an account beyond whether it holds the ${DISCIPLINE_ROLE} role`);
-      }
-      const disciplineChanged = [...granted, ...revoked].includes(DISCIPLINE_ROLE);
-      const grantedAs = disciplineChanged ? await this.integrity.grantedAs(manager, auth, `the ${DISCIPLINE_ROLE} role`) : undefined;
       this.assertDepartmentFits(roles, departmentId);
       if (departmentId !== user.departmentId) await this.assertDepartmentExists(manager, departmentId ?? undefined);
+
+      const held = await holdsIntegrityAuthority(manager, this.identity, user.roles, user.departmentId);
+      const holds = await holdsIntegrityAuthority(manager, this.identity, roles, departmentId);
+      const enabled = active && !user.active;
+      // The integrity roles are the discipline_office role, and verifier where the account sits in the integrity lead office.
+      const integrityRole = (role: Role) => role === DISCIPLINE_ROLE || (role === 'verifier' && (held || holds));
+      const administrative = [...granted, ...revoked].some((role) => !integrityRole(role)) || detailsChanged || (active !== user.active && !(enabled && holds));
+      if (administrative && !auth.roles.includes('admin')) {
+        throw new ForbiddenException('Only an administrator changes an account beyond its integrity authority');
+      }
+      const grantedAs = held !== holds || (enabled && holds) ? await this.integrity.grantedAs(manager, auth, INTEGRITY_AUTHORITY) : undefined;
       if (!active) await this.assertAnotherAdminRemains(manager, user);
 
       const at = this.clock.now();
       const actor = signedIn(auth);
       if (rolesChanged || active !== user.active) await this.identity.invalidateTokens(manager, user.id, at);
-      if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles, granted, revoked, ...(grantedAs && { grantedAs }) });
-      if (active !== user.active) this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id);
-      if (detailsChanged) this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details });
+      const authority = grantedAs && { grantedAs, integrityAuthority: holds };
+      if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles, granted, revoked, ...authority });
+      if (active !== user.active) this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id, { ...authority });
+      if (detailsChanged) this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details, ...authority });
 
       await manager.update(UserEntity, { id }, { ...details, roles, active });
       return UserDto.from((await manager.findOneBy(UserEntity, { id }))!);
     });
   }
 
-  /** A temporary password, shown once; the user must replace it before doing anything else. */
+  /**
+   * A temporary password, shown once; the user must replace it before doing anything else. Into an
+   * account holding integrity authority only the discipline office lets anyone (IntegrityAuthority);
+   * into any other, an administrator.
+   */
   async resetPassword(auth: AuthUser, id: string): Promise<PasswordResetDto> {
     const temporaryPassword = randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(temporaryPassword);
     return this.db.write(auth.request, async (manager) => {
       const user = await this.load(manager, id);
+      const holds = await holdsIntegrityAuthority(manager, this.identity, user.roles, user.departmentId);
+      const grantedAs = holds ? await this.integrity.grantedAs(manager, auth, `a way into an account with ${INTEGRITY_AUTHORITY}`) : undefined;
+      if (!holds && !auth.roles.includes('admin')) throw new ForbiddenException("An administrator resets the passwords of accounts without integrity authority");
       const at = this.clock.now();
       await this.identity.invalidateTokens(manager, user.id, at);
       await manager.update(UserEntity, { id }, { passwordHash, mustChangePassword: true });
-      this.record(manager, signedIn(auth), 'PASSWORD_RESET', user.id);
+      this.record(manager, signedIn(auth), 'PASSWORD_RESET', user.id, grantedAs && { grantedAs });
       return { temporaryPassword };
     });
   }

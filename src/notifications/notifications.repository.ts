@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { instantParameter } from '../database/row-mapper';
 import { Addressing } from '../access/addressees';
+import { visibleFindings, visibleRowExists } from '../access/visibility';
+import type { AuthUser } from '../identity/auth-user';
 import { NotificationEntity } from './notification.entity';
 
 @Injectable()
@@ -20,9 +22,16 @@ export class NotificationsRepository {
     await manager.query(sql, values);
   }
 
-  /** A person's notifications, unread first, newest first within each. */
-  inbox(manager: EntityManager, recipientId: string, unreadOnly: boolean, limit: number, offset: number): Promise<[NotificationEntity[], number]> {
-    const query = manager.createQueryBuilder(NotificationEntity, 'notification').where('notification.recipientId = :recipientId', { recipientId });
+  /**
+   * A person's notifications, unread first, newest first within each: those about findings they
+   * may still see (someone who left a department, or an integrity matter, no longer reads of it).
+   */
+  inbox(manager: EntityManager, auth: AuthUser, unreadOnly: boolean, limit: number, offset: number): Promise<[NotificationEntity[], number]> {
+    const scope = visibleFindings(auth);
+    const query = manager
+      .createQueryBuilder(NotificationEntity, 'notification')
+      .where('notification.recipientId = :recipientId', { recipientId: auth.id })
+      .andWhere(visibleRowExists(scope, 'findings', '"notification"."findingId"'), scope.parameters);
     if (unreadOnly) query.andWhere('notification.readAt IS NULL');
     return query
       .orderBy('CASE WHEN notification.readAt IS NULL THEN 0 ELSE 1 END', 'ASC')
@@ -33,8 +42,14 @@ export class NotificationsRepository {
       .getManyAndCount();
   }
 
-  findOwn(manager: EntityManager, recipientId: string, id: string): Promise<NotificationEntity | null> {
-    return manager.findOneBy(NotificationEntity, { id, recipientId });
+  /** One of the person's notifications, as the inbox shows them. */
+  findOwn(manager: EntityManager, auth: AuthUser, id: string): Promise<NotificationEntity | null> {
+    const scope = visibleFindings(auth);
+    return manager
+      .createQueryBuilder(NotificationEntity, 'notification')
+      .where('notification.id = :id AND notification.recipientId = :recipientId', { id, recipientId: auth.id })
+      .andWhere(visibleRowExists(scope, 'findings', '"notification"."findingId"'), scope.parameters)
+      .getOne();
   }
 
   /** Marks it read once; reading it again keeps the first time. */

@@ -17,7 +17,7 @@ export class NotificationsService {
 
   async list(auth: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationDto>> {
     const [items, total] = await this.db.read((manager) =>
-      this.notifications.inbox(manager, auth.id, query.unread === true, query.limit, query.offset),
+      this.notifications.inbox(manager, auth, query.unread === true, query.limit, query.offset),
     );
     return page(items.map(NotificationDto.from), total, query);
   }
@@ -25,7 +25,7 @@ export class NotificationsService {
   markRead(auth: AuthUser, id: string): Promise<NotificationDto> {
     return this.db.write(auth.request, async (manager) => {
       await this.notifications.markRead(manager, auth.id, id, this.clock.now());
-      const notification = await this.notifications.findOwn(manager, auth.id, id);
+      const notification = await this.notifications.findOwn(manager, auth, id);
       if (!notification) throw new NotFoundException(`No notification ${id}`);
       return NotificationDto.from(notification);
     });

@@ -87,14 +87,15 @@ export class DepartmentOverdueDto {
  * never by title, so an integrity case stays behind its door; the reason is published as written.
  */
 export class SelfAuditAllowanceLineDto {
-  /** The finding's reference: its id. */
-  findingId: string;
+  /** The finding's reference: its id; null where the caller may not see the finding (an integrity matter). */
+  findingId: string | null;
   at: Date;
   /** The discipline-office user who allowed it. */
   allowedBy: string;
   /** The one who accepted the verification and may approve the closure. */
   acceptedBy: string;
-  reason: string;
+  /** Null where the caller may not see the finding. */
+  reason: string | null;
 }
 
 /** Integrity work as the notice shows it to those not entitled to its details: counts across the hospital. */

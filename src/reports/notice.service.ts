@@ -4,6 +4,7 @@ import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { FindingProgress, ROUND_TYPES } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
+import { visibleFindingIds } from '../access/withheld';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { DataAccessLog } from '../audit/data-access-log';
 import { InvalidInputException } from '../common/api-error';
@@ -243,12 +244,14 @@ export class NoticeService {
     const names = new Map(
       userIds.length ? (await manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(userIds) } })).map((u) => [u.id, u.displayName]) : [],
     );
+    // Everyone hospital-wide hears that an exception was made; its finding and reason only those who may see the finding.
+    const visible = await visibleFindingIds(manager, auth, entries.map((entry) => entry.entityId!));
     return entries.map((entry) => ({
-      findingId: entry.entityId!,
+      findingId: visible.has(entry.entityId!) ? entry.entityId! : null,
       at: entry.at,
       allowedBy: names.get(entry.actorId!) ?? entry.actorId!,
       acceptedBy: names.get(payload(entry).acceptedBy) ?? payload(entry).acceptedBy,
-      reason: payload(entry).reason,
+      reason: visible.has(entry.entityId!) ? payload(entry).reason : null,
     }));
   }
 

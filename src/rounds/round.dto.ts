@@ -306,6 +306,7 @@ export class PartResultsDto {
 export class RoundResultsDto {
   roundId: string;
   version: number;
+  /** Of the parts shown, as for the round. */
   score: number | null;
   vetoed: boolean;
   /** Parts the caller may read: an integrity part only for those entitled to integrity work. */

@@ -31,6 +31,7 @@ import {
   RoundDto,
   RoundEventBody,
   RoundResultsDto,
+  shownScore,
 } from './round.dto';
 import { RoundEntity } from './round.entity';
 import { ROUND } from './round.kind';
@@ -108,7 +109,7 @@ export class RoundsService {
    */
   async recordResult(auth: AuthUser, id: string, itemCode: string, dto: RecordResultDto, ifMatch?: number): Promise<RoundResultsDto> {
     const round = await this.db.read((manager) => this.findVisible(manager, auth, id));
-    if (alreadyRecorded(round, itemCode, dto)) return this.results(auth, id);
+    if (alreadyRecorded(auth, round, itemCode, dto)) return this.results(auth, id);
     return this.engine.apply(auth, ROUND, id, { ...dto, itemCode, type: 'RECORD_RESULT' }, ({ row }, manager) => this.resultsOf(manager, auth, row), { ifMatch });
   }
 
@@ -127,11 +128,12 @@ export class RoundsService {
     const parts = context.parts.filter((part) => maySeePartResults(auth, round, part.type));
     const templates = await this.checklists.findByIds(manager, parts.flatMap((part) => part.checklist.templateId ?? []));
     const status = roundStatus(round.snapshot.value);
+    const { score, vetoed } = shownScore(round, (type) => maySeePartResults(auth, round, type));
     return {
       roundId: round.id,
       version: round.version,
-      score: round.score,
-      vetoed: round.vetoed,
+      score,
+      vetoed,
       parts: parts.map((part): PartResultsDto => {
         const template = templates.find((t) => t.id === part.checklist.templateId);
         const state: PartState = status.state === 'in_progress' ? (status.parts[part.type] ?? 'inspecting') : status.state;
@@ -203,9 +205,13 @@ function itemResult(item: ChecklistItem, part: RoundPart): ItemResultDto {
   };
 }
 
-/** Whether the item already holds this result (and its finding, if one is asked for): a repeat writes nothing. */
-function alreadyRecorded(round: RoundEntity, itemCode: string, dto: RecordResultDto): boolean {
+/**
+ * Whether the item already holds this result (and its finding, if one is asked for): a repeat by the
+ * part's own team writes nothing. Anyone else is answered by the machine, and learns nothing of what is recorded.
+ */
+function alreadyRecorded(auth: AuthUser, round: RoundEntity, itemCode: string, dto: RecordResultDto): boolean {
   const part = partWithItem(round.snapshot.context as RoundContext, itemCode, dto.roundType);
+  if (!round.participantIds.includes(`${part.type}:${auth.id}`)) return false;
   const item = part.checklist.items.find((i) => i.code === itemCode);
   const recorded = part.results[itemCode];
   const deduction = dto.result === 'fail' ? (dto.deduction ?? item?.maxDeduction ?? 0) : (dto.deduction ?? 0);

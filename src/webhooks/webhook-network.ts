@@ -8,7 +8,11 @@ import ipaddr from 'ipaddr.js';
 
 /** Only globally routable addresses: not loopback, private, link-local, unique-local, CGNAT, multicast or reserved. */
 export function isPublicAddress(address: string): boolean {
-  return ipaddr.isValid(address) && ipaddr.process(address).range() === 'unicast';
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  // ::/96 (IPv4-compatible, deprecated) reads as unicast to ipaddr.js, yet `::127.0.0.1` is loopback to some stacks.
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)) return false;
+  return parsed.range() === 'unicast';
 }
 
 /** Why a URL may not receive webhooks here, or null. Looks the host up: a name may point inside. */
