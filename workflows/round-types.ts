@@ -1,4 +1,4 @@
-import type { LoggedFinding, RoundContext } from './round.machine';
+import type { LoggedFinding, RoundContext } from './round.types';
 import type { RoundType } from './vocabulary';
 
 /** What differs between the round types: which departments their findings may name. */
