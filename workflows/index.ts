@@ -15,5 +15,6 @@ export * from './round.machine';
 export * from './round.status';
 export * from './round-types';
 export * from './checklist';
+export * from './payload';
 export * from './registry';
 export { toMermaid } from './mermaid';
