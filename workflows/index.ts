@@ -15,6 +15,7 @@ export * from './round.machine';
 export * from './round.status';
 export * from './round-types';
 export * from './checklist';
+export * from './labels';
 export * from './payload';
 export * from './registry';
 export { toMermaid } from './mermaid';

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { WORKFLOWS, Workflow, currentWorkflow, statePaths, toMermaid } from '../../workflows';
+import { ApiBearerAuth, ApiExtraModels, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { LABELS, type Label, type Labels, WORKFLOWS, Workflow, currentWorkflow, statePaths, toMermaid } from '../../workflows';
 import { AllowAnyUser } from '../identity/access.decorator';
 
 export class WorkflowDto {
@@ -29,6 +29,35 @@ export class WorkflowDto {
   }
 }
 
+export class LabelDto implements Label {
+  /** In the hospital's language. */
+  zh: string;
+  en: string;
+}
+
+/** Labels by identifier: each of the group's identifiers has one. */
+const LabelsByName = () => ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(LabelDto) } });
+
+/** The names people read for the domain's identifiers, by group: what the ledger, notice, case file and tablet app show. */
+@ApiExtraModels(LabelDto)
+export class WorkflowLabelsDto implements Labels {
+  /** A finding's progress, timeliness and extension; a round's state and its parts'. */
+  @LabelsByName()
+  state: Labels['state'];
+  /** The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN). */
+  @LabelsByName()
+  event: Labels['event'];
+  @LabelsByName()
+  role: Labels['role'];
+  @LabelsByName()
+  severity: Labels['severity'];
+  @LabelsByName()
+  roundType: Labels['roundType'];
+  /** What a notification tells of: its `type`. */
+  @LabelsByName()
+  notice: Labels['notice'];
+}
+
 @ApiTags('workflows')
 @ApiBearerAuth()
 @Controller('workflows')
@@ -37,6 +66,12 @@ export class WorkflowsController {
   @AllowAnyUser()
   list(): WorkflowDto[] {
     return WORKFLOWS.map(WorkflowDto.from);
+  }
+
+  @Get('labels')
+  @AllowAnyUser()
+  labels(): WorkflowLabelsDto {
+    return LABELS;
   }
 
   @Get(':id')
