@@ -53,7 +53,7 @@ const stateName = (value: unknown): string | undefined =>
 
 /** A finding with its evidence beside it, what the caller may do now, and its history. */
 export function FindingPage({ findingId }: { findingId: string }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const departments = useDepartments();
   const finding = useLoad(() => body(api.GET('/findings/{id}', { params: { path: { id: findingId } } })), [findingId]);
   const trail = useLoad(() => body(api.GET('/findings/{id}/audit', { params: { path: { id: findingId }, query: { limit: 500 } } })), [findingId]);
@@ -76,12 +76,12 @@ export function FindingPage({ findingId }: { findingId: string }) {
   return (
     <div>
       <div className="side-by-side">
-        <Card title={f.title} extra={<Tag color="primary">{t(f.state)}</Tag>} className={`timeliness-${f.timeliness}`}>
+        <Card title={f.title} extra={<Tag color="primary">{label('state', f.state)}</Tag>} className={`timeliness-${f.timeliness}`}>
           <p>{f.description}</p>
           <p className="muted">
-            {t(f.roundType)} · {t(f.severity)} · {departments.get(f.responsibleDepartmentId)?.name}
+            {label('roundType', f.roundType)} · {label('severity', f.severity)} · {departments.get(f.responsibleDepartmentId)?.name}
             <br />
-            {t('deadline')}: {formatDay(f.deadline)} <Tag color={f.timeliness === 'on_track' ? 'success' : 'danger'}>{t(f.timeliness)}</Tag>
+            {t('deadline')}: {formatDay(f.deadline)} <Tag color={f.timeliness === 'on_track' ? 'success' : 'danger'}>{label('state', f.timeliness)}</Tag>
           </p>
           <Thumbnails files={f.photos} />
         </Card>
@@ -112,7 +112,7 @@ export function FindingPage({ findingId }: { findingId: string }) {
         {pending === 0 &&
           f.availableEvents.filter(isOffered).map((event) => (
             <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
-              {t(event)}
+              {label('event', event)}
             </Button>
           ))}
         <Button size="large" onClick={() => setCaseFileOpen(true)}>{t('caseFile')}</Button>
@@ -125,8 +125,8 @@ export function FindingPage({ findingId }: { findingId: string }) {
               <Steps.Step
                 key={entry.seq}
                 status="finish"
-                title={`${t(entry.event)}${state ? ` → ${t(state)}` : ''}`}
-                description={`${new Date(entry.at).toLocaleString()} · ${t(entry.actorRole)}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
+                title={`${label('event', entry.event)}${state ? ` → ${label('state', state)}` : ''}`}
+                description={`${new Date(entry.at).toLocaleString()} · ${label('role', entry.actorRole)}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
               />
             );
           })}
@@ -139,7 +139,7 @@ export function FindingPage({ findingId }: { findingId: string }) {
 }
 
 function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']; event: OfferedEvent; onClose(): void }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const [files, setFiles] = useState<StoredPhoto[]>([]);
   const [busy, setBusy] = useState(false);
   const send = async (values: Record<string, string>) => {
@@ -150,7 +150,7 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
       kind: 'findingEvent',
       findingId: finding.id,
       version: finding.version,
-      label: `${t(event)} · ${finding.title}`,
+      label: `${label('event', event)} · ${finding.title}`,
       photos: files,
       body: { type: event, ...payload } as FindingEventBody,
     });
@@ -166,12 +166,12 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
         onFinish={send}
         footer={
           <Space block direction="vertical">
-            <Button block type="submit" color="primary" size="large" loading={busy}>{t(event)}</Button>
+            <Button block type="submit" color="primary" size="large" loading={busy}>{label('event', event)}</Button>
             <Button block size="large" onClick={onClose}>{t('cancel')}</Button>
           </Space>
         }
       >
-        <Form.Header>{`${t(event)} · ${finding.title}`}</Form.Header>
+        <Form.Header>{`${label('event', event)} · ${finding.title}`}</Form.Header>
         {(Object.entries(EVENT_FIELDS[event]) as [FieldName, Field<boolean>][]).map(([name, field]) => (
           <Form.Item key={name} name={name} label={t(FIELD_LABELS[name])} rules={field.required ? [{ required: true, message: t('required') }] : []}>
             {field.kind === 'date' ? <Input id={`event-${name}`} type="date" aria-label={t(FIELD_LABELS[name])} /> : <TextArea id={`event-${name}`} aria-label={t(FIELD_LABELS[name])} autoSize />}
@@ -189,7 +189,7 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
 
 /** The finding's case file (案卷): every entry with its chain link, every file with its check, and a page to print. */
 function CaseFile({ findingId, onClose }: { findingId: string; onClose(): void }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const file = useLoad(async () => {
     const answer = await body(api.GET('/findings/{id}/case-file', { params: { path: { id: findingId } } }));
     // The JSON form unless ?format=html was asked for.
@@ -226,10 +226,10 @@ function CaseFile({ findingId, onClose }: { findingId: string; onClose(): void }
               <List.Item
                 key={entry.seq}
                 data-case-entry={entry.seq}
-                description={`${new Date(entry.at).toLocaleString()} · ${entry.actorName ?? t('system')}`}
+                description={`${new Date(entry.at).toLocaleString()} · ${entry.actorName ?? label('role', 'system')}`}
                 extra={<Tag color={entry.linked ? 'success' : 'danger'}>{t(entry.linked ? 'linked' : 'notLinked')}</Tag>}
               >
-                {`${entry.seq}. ${t(entry.event)}`}
+                {`${entry.seq}. ${label('event', entry.event)}`}
               </List.Item>
             ))}
             {file.data.attachments.map((attachment) => (
