@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { LABELS, ROUND_TYPES } from '../workflows';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { NestPinoLogger, createLogger } from './common/logging';
@@ -69,7 +70,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('Triple-round inspections')
-      .setDescription('行政查房 · 党建查房 · 廉政查房 and issue-list rectification (问题清单整改)')
+      .setDescription(`${ROUND_TYPES.map((type) => LABELS.roundType[type].zh).join(' · ')} and issue-list rectification (问题清单整改)`)
       .setVersion('1')
       .addBearerAuth()
       .build(),

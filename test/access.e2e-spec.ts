@@ -56,6 +56,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /attachments/{id}/thumbnail': SIGNED_IN,
   'GET /workflows': SIGNED_IN,
   'GET /workflows/{id}': SIGNED_IN,
+  'GET /workflows/labels': SIGNED_IN,
   'GET /checklists': SIGNED_IN,
   'GET /checklists/{id}': SIGNED_IN,
   'POST /checklists': ['admin'],

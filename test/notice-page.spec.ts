@@ -1,3 +1,4 @@
+import { LABELS } from '../workflows';
 import type { NoticeDto } from '../src/reports/notice.dto';
 import { renderNotice } from '../src/reports/notice-page';
 
@@ -58,5 +59,14 @@ describe('the notice page', () => {
     const en = renderNotice(notice(), 'en');
     expect(en).toContain('This month: 1 integrity rounds, 2 findings logged, 1 closed, 0 overdue.');
     expect(en).toContain('<td>2026-03-17</td><td>14</td>');
+  });
+
+  it('names round types, severities and states in the language of the page, from the one set of labels', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = renderNotice(notice(), lang);
+      for (const label of [LABELS.roundType.administrative, LABELS.severity.major, LABELS.state.assigned, LABELS.state.completed]) {
+        expect(page).toContain(`<td>${label[lang]}</td>`);
+      }
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { shiftInstant } from './calendar';
-import { Audience, FindingContext, findingStatus } from './finding.machine';
+import type { Audience } from './finding.notices';
+import { findingStatus } from './finding.status';
+import type { FindingContext } from './finding.types';
 
 /** When time speaks to a finding: how long before the deadline it is due soon, and the escalation ladder. */
 export interface TimerPolicy {

@@ -1,23 +1,14 @@
 import { AnyActorScope, AnyStateMachine, EventObject, ParameterizedObject, createActor, getNextTransitions } from 'xstate';
-import {
-  FindingContext,
-  FindingEvent,
-  findingConflict,
-  findingDecisionBasis,
-  findingMachine,
-  findingPayloadProblems,
-  findingPrivilegedActor,
-} from './finding.machine';
+import { findingDecisionBasis } from './finding.decision';
+import { findingMachine } from './finding.machine';
+import { findingPayloadProblems } from './finding.payload';
+import { findingConflict, findingPrivilegedActor } from './finding.refusals';
+import type { FindingContext, FindingEvent } from './finding.types';
 import { ROUND_TYPE_RULES } from './round-types';
-import {
-  RoundContext,
-  RoundEvent,
-  createRoundMachine,
-  roundConflict,
-  roundPayloadProblems,
-  roundPrivilegedActor,
-  roundWorkflowId,
-} from './round.machine';
+import { createRoundMachine, roundWorkflowId } from './round.machine';
+import { roundPayloadProblems } from './round.payload';
+import { roundConflict, roundPrivilegedActor } from './round.refusals';
+import type { RoundContext, RoundEvent } from './round.types';
 import { Actor, Conflict, Envelope, PAYLOAD_ASIDE, PayloadProblem, ROUND_TYPES, RoundType } from './vocabulary';
 
 export type EntityType = 'round' | 'finding';

@@ -1,4 +1,5 @@
-import type { LoggedFinding, RoundContext } from './round.machine';
+import type { LoggedFinding, RoundContext } from './round.types';
+import { LABELS } from './labels';
 import type { RoundType } from './vocabulary';
 
 /** What differs between the round types: which departments their findings may name. */
@@ -17,17 +18,17 @@ const visitedOrFunctional: Pick<RoundTypeRules, 'mayTarget' | 'targetRule'> = {
 
 export const ROUND_TYPE_RULES: Record<RoundType, RoundTypeRules> = {
   /** 行政查房: findings go to the visited department or to a functional one (行政服务临床). */
-  administrative: { ...visitedOrFunctional, description: '行政查房 — administrative round' },
+  administrative: { ...visitedOrFunctional, description: `${LABELS.roundType.administrative.zh} — administrative round` },
   /** 党建查房: the round checks the visited department's Party branch, so its findings stay there. */
   party_building: {
     mayTarget: (round, department) => department.id === round.departmentId,
     targetRule: 'must be the visited department (its Party branch is what the round checks)',
-    description: '党建查房 — Party-building round',
+    description: `${LABELS.roundType.party_building.zh} — Party-building round`,
   },
   /**
    * 廉政查房: confidential; every finding needs the discipline office's closure audit (finding machine)
    * and may be transferred to case handling. Findings may name the visited department or a functional
    * one such as procurement or pharmacy, where integrity risks often sit.
    */
-  integrity: { ...visitedOrFunctional, description: '廉政查房 — integrity round' },
+  integrity: { ...visitedOrFunctional, description: `${LABELS.roundType.integrity.zh} — integrity round` },
 };

@@ -1,16 +1,11 @@
 import escapeHtml from 'escape-html';
+import { labelOf } from '../../workflows';
 import type { CaseFileDto } from './case-file.dto';
 
-const STATE_NAMES: Record<string, string> = {
-  reported: '已登记 reported',
-  assigned: '已交办 assigned',
-  disputed: '有异议 disputed',
-  rectifying: '整改中 rectifying',
-  verifying: '待验收 verifying',
-  closure_audit: '纪委审核 closure audit',
-  closed: '已销号 closed',
-  withdrawn: '已撤回 withdrawn',
-  transferred: '已移送 transferred',
+/** A finding's state in both languages, as the page is read by the hospital and its auditors. */
+const stateName = (state: string): string => {
+  const label = labelOf('state', state);
+  return label ? `${label.zh} ${label.en}` : state;
 };
 
 const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '—' : String(value));
@@ -19,7 +14,7 @@ const stateOf = (value: unknown): string => {
   if (value === null || value === undefined) return '—';
   const progress = (value as { progress?: unknown }).progress;
   const name = typeof progress === 'string' ? progress : (progress as { open?: string } | undefined)?.open;
-  return name ? text(STATE_NAMES[name] ?? name) : text(JSON.stringify(value));
+  return name ? text(stateName(name)) : text(JSON.stringify(value));
 };
 
 /** The case file as a page to print and sign: the finding, every entry with its hash and link, every file with its check. */
@@ -64,7 +59,7 @@ export function renderCaseFile(file: CaseFileDto): string {
 <h1>问题案卷 Case file: ${text(finding.title)}</h1>
 <table>
   <tr><th>编号 Id</th><td>${text(finding.id)}</td><th>查房类型 Round type</th><td>${text(finding.roundType)}</td></tr>
-  <tr><th>严重程度 Severity</th><td>${text(finding.severity)}</td><th>状态 State</th><td>${text(STATE_NAMES[finding.state] ?? finding.state)}</td></tr>
+  <tr><th>严重程度 Severity</th><td>${text(finding.severity)}</td><th>状态 State</th><td>${text(stateName(finding.state))}</td></tr>
   <tr><th>责任科室 Department</th><td>${text(finding.responsibleDepartmentId)}</td><th>整改时限 Deadline</th><td>${text(finding.deadline)}</td></tr>
   <tr><th>问题描述 Description</th><td colspan="3">${text(finding.description)}</td></tr>
   <tr><th>整改措施 Measures</th><td colspan="3">${text(finding.measures)}</td></tr>

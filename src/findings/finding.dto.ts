@@ -19,6 +19,9 @@ import {
   type Evidence,
   type ExtensionState,
   type FindingProgress,
+  type Exactly,
+  type LoggedFinding,
+  type PayloadOf,
   type RoundType,
   type SelfAuditAllowance,
   type Severity,
@@ -34,7 +37,8 @@ import { FindingEntity } from './finding.entity';
 const Text = (max: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(max));
 const Reason = () => Text(2000);
 
-export class LogFindingDto {
+/** The finding a LOG_FINDING event carries; the service completes it (its department, photos and part). */
+export class LogFindingDto implements Pick<LoggedFinding, 'title' | 'description' | 'severity'>, Partial<Pick<LoggedFinding, 'id' | 'roundType' | 'location'>> {
   /** A client-made UUID, so a finding logged offline can be retried without creating a second one. */
   @IsOptional()
   @IsUUID()
@@ -226,7 +230,7 @@ function FindingEvent<T extends string>(type: T) {
   return FindingEventDto;
 }
 
-export class AssignDto extends FindingEvent('ASSIGN') {
+export class AssignDto extends FindingEvent('ASSIGN') implements Exactly<PayloadOf<'ASSIGN'>, AssignDto> {
   /** Defaults to the department named when the finding was logged. */
   @IsOptional()
   @IsUUID()
@@ -238,7 +242,7 @@ export class AssignDto extends FindingEvent('ASSIGN') {
   deadline?: string;
 }
 
-export class ReassignDto extends FindingEvent('REASSIGN') {
+export class ReassignDto extends FindingEvent('REASSIGN') implements Exactly<PayloadOf<'REASSIGN'>, ReassignDto> {
   @IsUUID()
   departmentId: string;
 
@@ -246,18 +250,18 @@ export class ReassignDto extends FindingEvent('REASSIGN') {
   reason: string;
 }
 
-export class UpholdDto extends FindingEvent('UPHOLD') {
+export class UpholdDto extends FindingEvent('UPHOLD') implements Exactly<PayloadOf<'UPHOLD'>, UpholdDto> {
   @IsOptional()
   @Reason()
   reason?: string;
 }
 
-export class DisputeDto extends FindingEvent('DISPUTE') {
+export class DisputeDto extends FindingEvent('DISPUTE') implements Exactly<PayloadOf<'DISPUTE'>, DisputeDto> {
   @Reason()
   reason: string;
 }
 
-export class SubmitPlanDto extends FindingEvent('SUBMIT_PLAN') {
+export class SubmitPlanDto extends FindingEvent('SUBMIT_PLAN') implements Exactly<PayloadOf<'SUBMIT_PLAN'>, SubmitPlanDto> {
   /** The rectification measures (整改措施). */
   @Text(4000)
   measures: string;
@@ -267,7 +271,8 @@ export class SubmitPlanDto extends FindingEvent('SUBMIT_PLAN') {
   committedDate: string;
 }
 
-export class SubmitEvidenceDto extends FindingEvent('SUBMIT_EVIDENCE') {
+/** Its files come as ids, which the service resolves to the files the machine records. */
+export class SubmitEvidenceDto extends FindingEvent('SUBMIT_EVIDENCE') implements Exactly<Omit<PayloadOf<'SUBMIT_EVIDENCE'>, 'attachments'> & { attachmentIds?: string[] }, SubmitEvidenceDto> {
   @Text(4000)
   note: string;
 
@@ -277,24 +282,24 @@ export class SubmitEvidenceDto extends FindingEvent('SUBMIT_EVIDENCE') {
   attachmentIds?: string[];
 }
 
-export class VerifyAcceptDto extends FindingEvent('VERIFY_ACCEPT') {
+export class VerifyAcceptDto extends FindingEvent('VERIFY_ACCEPT') implements Exactly<PayloadOf<'VERIFY_ACCEPT'>, VerifyAcceptDto> {
   @IsOptional()
   @Text(2000)
   note?: string;
 }
 
-export class VerifyRejectDto extends FindingEvent('VERIFY_REJECT') {
+export class VerifyRejectDto extends FindingEvent('VERIFY_REJECT') implements Exactly<PayloadOf<'VERIFY_REJECT'>, VerifyRejectDto> {
   @Reason()
   reason: string;
 }
 
-export class AuditApproveDto extends FindingEvent('AUDIT_APPROVE') {
+export class AuditApproveDto extends FindingEvent('AUDIT_APPROVE') implements Exactly<PayloadOf<'AUDIT_APPROVE'>, AuditApproveDto> {
   @IsOptional()
   @Text(2000)
   note?: string;
 }
 
-export class AuditRejectDto extends FindingEvent('AUDIT_REJECT') {
+export class AuditRejectDto extends FindingEvent('AUDIT_REJECT') implements Exactly<PayloadOf<'AUDIT_REJECT'>, AuditRejectDto> {
   @Reason()
   reason: string;
 }
@@ -304,27 +309,27 @@ export class AuditRejectDto extends FindingEvent('AUDIT_REJECT') {
  * the closure audit of this finding, where the office is too small to keep the two apart. Recorded as
  * a security event and listed in the month's notice, reason included.
  */
-export class AllowSelfAuditDto extends FindingEvent('ALLOW_SELF_AUDIT') {
+export class AllowSelfAuditDto extends FindingEvent('ALLOW_SELF_AUDIT') implements Exactly<PayloadOf<'ALLOW_SELF_AUDIT'>, AllowSelfAuditDto> {
   @Reason()
   reason: string;
 }
 
-export class ReopenDto extends FindingEvent('REOPEN') {
+export class ReopenDto extends FindingEvent('REOPEN') implements Exactly<PayloadOf<'REOPEN'>, ReopenDto> {
   @Reason()
   reason: string;
 }
 
-export class WithdrawDto extends FindingEvent('WITHDRAW') {
+export class WithdrawDto extends FindingEvent('WITHDRAW') implements Exactly<PayloadOf<'WITHDRAW'>, WithdrawDto> {
   @Reason()
   reason: string;
 }
 
-export class TransferDto extends FindingEvent('TRANSFER') {
+export class TransferDto extends FindingEvent('TRANSFER') implements Exactly<PayloadOf<'TRANSFER'>, TransferDto> {
   @Reason()
   reason: string;
 }
 
-export class RequestExtensionDto extends FindingEvent('REQUEST_EXTENSION') {
+export class RequestExtensionDto extends FindingEvent('REQUEST_EXTENSION') implements Exactly<PayloadOf<'REQUEST_EXTENSION'>, RequestExtensionDto> {
   @Reason()
   reason: string;
 
@@ -333,18 +338,19 @@ export class RequestExtensionDto extends FindingEvent('REQUEST_EXTENSION') {
   proposedDeadline: string;
 }
 
-export class ApproveExtensionDto extends FindingEvent('APPROVE_EXTENSION') {
+export class ApproveExtensionDto extends FindingEvent('APPROVE_EXTENSION') implements Exactly<PayloadOf<'APPROVE_EXTENSION'>, ApproveExtensionDto> {
   /** Defaults to the proposed deadline. */
   @IsOptional()
   @IsDeadline()
   deadline?: string;
 }
 
-export class DenyExtensionDto extends FindingEvent('DENY_EXTENSION') {
+export class DenyExtensionDto extends FindingEvent('DENY_EXTENSION') implements Exactly<PayloadOf<'DENY_EXTENSION'>, DenyExtensionDto> {
   @Reason()
   reason: string;
 }
 
+/** The timers' events: their payload (when due, which level) is the service's own. */
 export class DueSoonDto extends FindingEvent('DUE_SOON') {}
 export class DeadlinePassedDto extends FindingEvent('DEADLINE_PASSED') {}
 export class EscalateDto extends FindingEvent('ESCALATE') {}

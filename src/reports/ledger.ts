@@ -1,4 +1,4 @@
-import { FINDING_SETTLED_STATES, FindingContext, FindingProgress, RoundType, Severity, Timeliness } from '../../workflows';
+import { FINDING_SETTLED_STATES, FindingContext, FindingProgress, LABELS, RoundType, Severity, Timeliness, labelsIn } from '../../workflows';
 import type { ReportColumn } from './spreadsheet';
 import type { ZoneTime } from './zone-time';
 
@@ -27,20 +27,11 @@ export interface LedgerRow {
   reopenCount: number;
 }
 
-export const ROUND_TYPE_NAMES: Record<RoundType, string> = { administrative: '行政查房', party_building: '党建查房', integrity: '廉政查房' };
-export const SEVERITY_NAMES: Record<Severity, string> = { minor: '一般', major: '较重', critical: '严重' };
-export const STATE_NAMES: Record<FindingProgress, string> = {
-  reported: '已登记',
-  assigned: '已交办',
-  disputed: '有异议',
-  rectifying: '整改中',
-  verifying: '待验收',
-  closure_audit: '纪委审核',
-  closed: '已销号',
-  withdrawn: '已撤回',
-  transferred: '已移送',
-};
-export const TIMELINESS_NAMES: Record<Timeliness, string> = { on_track: '正常', due_soon: '临期', overdue: '逾期', escalated: '逾期(已升级)' };
+/** The ledger's names, in the hospital's language. */
+export const ROUND_TYPE_NAMES: Record<RoundType, string> = labelsIn(LABELS.roundType, 'zh');
+export const SEVERITY_NAMES: Record<Severity, string> = labelsIn(LABELS.severity, 'zh');
+export const STATE_NAMES: Record<FindingProgress, string> = labelsIn(LABELS.state, 'zh');
+export const TIMELINESS_NAMES: Record<Timeliness, string> = labelsIn(LABELS.state, 'zh');
 
 /** The ledger's columns, in order. */
 export const LEDGER_COLUMNS: ReportColumn<LedgerRow>[] = [

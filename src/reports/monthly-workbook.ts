@@ -1,9 +1,8 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { Writable } from 'node:stream';
-import { ROUND_TYPES } from '../../workflows';
+import { LABELS, ROUND_TYPES } from '../../workflows';
 import type { DepartmentAssessmentDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
-import { ROUND_TYPE_NAMES } from './ledger';
 import { ReportColumn, reportSheet } from './spreadsheet';
 import { ZoneTime } from './zone-time';
 
@@ -39,7 +38,7 @@ export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrac
   const title = (what: string) => `${report.month} ${what} — 生成于 generated ${at} (${report.timeZone})`;
   const sheets: [string, string, DepartmentAssessmentDto[]][] = [
     ['汇总', '三查房整改月度跟踪 Monthly tracking', report.items],
-    ...ROUND_TYPES.map((type): [string, string, DepartmentAssessmentDto[]] => [ROUND_TYPE_NAMES[type], `${ROUND_TYPE_NAMES[type]} ${type}`, report.byRoundType[type]]),
+    ...ROUND_TYPES.map((type): [string, string, DepartmentAssessmentDto[]] => [LABELS.roundType[type].zh, `${LABELS.roundType[type].zh} ${type}`, report.byRoundType[type]]),
   ];
   for (const [name, heading, rows] of sheets) {
     const sheet = reportSheet(workbook, name, title(heading), MONTHLY_COLUMNS, new ZoneTime(report.timeZone));

@@ -1,14 +1,10 @@
 import escapeHtml from 'escape-html';
-import type { FindingProgress, RoundType, Severity } from '../../workflows';
-import { ROUND_TYPE_NAMES, SEVERITY_NAMES, STATE_NAMES } from './ledger';
+import { LABELS, labelOf, type RoundType, type Severity } from '../../workflows';
 import { barChart, lineChart } from './notice-charts';
 import { NoticeDto, NoticeFindingDto, LISTED } from './notice.dto';
 import { ZoneTime } from './zone-time';
 
 export type NoticeLanguage = 'zh' | 'en';
-
-const ROUND_STATE_NAMES: Record<string, string> = { planned: '计划中', in_progress: '进行中', submitted: '已提交', completed: '已完成', cancelled: '已取消' };
-const ROUND_TYPE_NAMES_EN: Record<RoundType, string> = { administrative: 'Administrative', party_building: 'Party-building', integrity: 'Integrity' };
 
 /** The notice's words in Chinese (the hospital's) and English. */
 const WORDS = {
@@ -26,9 +22,9 @@ const WORDS = {
     reopened: '重新打开的问题',
     trend: '六、未整改问题趋势（近六个月）',
     allowances: '七、结案审核中的职责分离例外（经准许由验收人审核销号）',
-    integrity: '廉政查房（仅统计数）',
+    integrity: `${LABELS.roundType.integrity.zh}（仅统计数）`,
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
-      `本月廉政查房 ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。具体内容由纪检部门掌握。`,
+      `本月${LABELS.roundType.integrity.zh} ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。具体内容由纪检部门掌握。`,
     overdueChart: '各科室逾期未整改问题数',
     trendChart: '月末未整改问题数',
     listedOf: (listed: number, total: number) => `列出逾期最久的 ${listed} 项，共 ${total} 项（全部见问题台账）。`,
@@ -41,10 +37,6 @@ const WORDS = {
       item: '检查项', earlier: '一年内此前发生', reopenings: '重新打开次数', yes: '是', no: '否',
       allowedAt: '准许时间', reference: '问题编号', allowedBy: '准许人', acceptedBy: '验收人', reason: '理由',
     },
-    roundType: (type: RoundType) => ROUND_TYPE_NAMES[type],
-    roundState: (state: string) => ROUND_STATE_NAMES[state] ?? state,
-    state: (state: FindingProgress) => STATE_NAMES[state],
-    severity: (severity: Severity) => SEVERITY_NAMES[severity],
   },
   en: {
     title: (month: string) => `Triple-round inspections and rectification: notice for ${month}`,
@@ -60,7 +52,7 @@ const WORDS = {
     reopened: 'Reopened findings',
     trend: '6. Open findings over six months',
     allowances: '7. Separation of duties set aside: closure audits the acceptor was allowed to approve',
-    integrity: 'Integrity rounds (counts only)',
+    integrity: `${LABELS.roundType.integrity.en} rounds (counts only)`,
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `This month: ${rounds} integrity rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue. Details rest with the discipline office.`,
     overdueChart: 'Overdue findings by department',
@@ -75,10 +67,6 @@ const WORDS = {
       item: 'Checklist item', earlier: 'Earlier in the year', reopenings: 'Times reopened', yes: 'yes', no: 'no',
       allowedAt: 'Allowed at', reference: 'Finding', allowedBy: 'Allowed by', acceptedBy: 'Accepted by', reason: 'Reason',
     },
-    roundType: (type: RoundType) => ROUND_TYPE_NAMES_EN[type],
-    roundState: (state: string) => state.replace('_', ' '),
-    state: (state: FindingProgress) => state.replace('_', ' '),
-    severity: (severity: Severity) => severity,
   },
 };
 
@@ -98,14 +86,17 @@ function table<T>(words: (typeof WORDS)[NoticeLanguage], columns: [string, (row:
 export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
   const words = WORDS[lang];
   const h = words.headers;
+  const roundType = (type: RoundType) => LABELS.roundType[type][lang];
+  const severity = (value: Severity) => LABELS.severity[value][lang];
+  const state = (value: string) => labelOf('state', value)?.[lang] ?? value;
   const zone = new ZoneTime(notice.timeZone);
   const day = (instant: Date | null) => (instant ? zone.iso(new Date(instant)).slice(0, 10) : null);
   const minute = (instant: Date) => zone.iso(new Date(instant)).slice(0, 16).replace('T', ' ');
   const finding: [string, (row: NoticeFindingDto) => unknown][] = [
     [h.department, (f) => f.department],
     [h.title, (f) => f.title],
-    [h.roundType, (f) => words.roundType(f.roundType)],
-    [h.severity, (f) => words.severity(f.severity)],
+    [h.roundType, (f) => roundType(f.roundType)],
+    [h.severity, (f) => severity(f.severity)],
   ];
   const sections = [
     `<h2>${words.rounds}</h2>`,
@@ -114,9 +105,9 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
       [
         [h.date, (r) => r.scheduledFor],
         [h.department, (r) => r.department],
-        [h.types, (r) => r.types.map(words.roundType).join('、')],
+        [h.types, (r) => r.types.map(roundType).join('、')],
         [h.lead, (r) => r.lead],
-        [h.state, (r) => words.roundState(r.state)],
+        [h.state, (r) => state(r.state)],
         [h.score, (r) => r.score],
         [h.vetoed, (r) => (r.vetoed ? h.yes : h.no)],
       ],
@@ -128,7 +119,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
       words,
       [
         [h.department, (d) => d.department],
-        ...(['administrative', 'party_building', 'integrity'] as const).map((type): [string, (d: (typeof notice.foundByDepartment)[number]) => unknown] => [words.roundType(type), (d) => d.byType[type]]),
+        ...(['administrative', 'party_building', 'integrity'] as const).map((type): [string, (d: (typeof notice.foundByDepartment)[number]) => unknown] => [roundType(type), (d) => d.byType[type]]),
         [h.total, (d) => d.total],
       ],
       notice.foundByDepartment,
@@ -154,12 +145,12 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     table(words, [[h.department, (d) => d.department], [h.overdue, (d) => d.overdue], [h.longest, (d) => d.longestDays]], notice.overdueByDepartment),
     notice.overdue > 0 ? `<p>${words.listedOf(Math.min(LISTED, notice.overdue), notice.overdue)}</p>` : '',
     notice.overdue > 0
-      ? table(words, [...finding, [h.state, (f) => words.state(f.state)], [h.deadline, (f) => day(f.deadline)], [h.daysOverdue, (f) => f.daysOverdue]], notice.longestOverdue, () => 'alert')
+      ? table(words, [...finding, [h.state, (f) => state(f.state)], [h.deadline, (f) => day(f.deadline)], [h.daysOverdue, (f) => f.daysOverdue]], notice.longestOverdue, () => 'alert')
       : '',
     `<h2>${words.repeats}</h2>`,
     table(words, [...finding, [h.item, (f) => f.checklistItemCode], [h.earlier, (f) => f.earlier]], notice.repeats),
     `<h3>${words.reopened}</h3>`,
-    table(words, [...finding, [h.state, (f) => words.state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
+    table(words, [...finding, [h.state, (f) => state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
     `<h2>${words.trend}</h2>`,
     `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), notice.openTrend.map((m) => m.open))}</figure>`,
     `<h2>${words.allowances}</h2>`,

@@ -25,6 +25,9 @@ import {
   partScore,
   roundStatus,
   type ItemResult,
+  type Exactly,
+  type LoggedFinding,
+  type PayloadOf,
   type PartState,
   type RoundContext,
   type RoundPart,
@@ -209,7 +212,7 @@ export function shownScore(round: RoundEntity, maySeeResults: (type: RoundType) 
 }
 
 /** A finding raised from a failed item, pre-filled from it: every field may be left out. */
-export class RaiseFindingDto {
+export class RaiseFindingDto implements Partial<Pick<LoggedFinding, 'id' | 'title' | 'description' | 'severity' | 'location'>> {
   /** A client-made UUID, as for logging a finding. */
   @IsOptional()
   @IsUUID()
@@ -251,7 +254,8 @@ export class RaiseFindingDto {
   attachmentIds?: string[];
 }
 
-export class RecordResultDto {
+/** A RECORD_RESULT event's payload: its item code comes from the path, its finding from `raiseFinding`. */
+export class RecordResultDto implements Pick<PayloadOf<'RECORD_RESULT'>, 'result' | 'deduction' | 'note'>, Partial<Pick<PayloadOf<'RECORD_RESULT'>, 'roundType'>> {
   /** The part the item belongs to; may be left out when the item code is in one part only. */
   @IsOptional()
   @IsIn(ROUND_TYPES)
@@ -317,12 +321,12 @@ abstract class RoundEventDto<T extends string> {
   type: T;
 }
 
-export class StartRoundDto extends RoundEventDto<'START'> {
+export class StartRoundDto extends RoundEventDto<'START'> implements Exactly<PayloadOf<'START'>, StartRoundDto> {
   @IsIn(['START'])
   override type: 'START';
 }
 
-export class SubmitRoundDto extends RoundEventDto<'SUBMIT'> {
+export class SubmitRoundDto extends RoundEventDto<'SUBMIT'> implements Exactly<PayloadOf<'SUBMIT'>, SubmitRoundDto> {
   @IsIn(['SUBMIT'])
   override type: 'SUBMIT';
 
@@ -332,7 +336,7 @@ export class SubmitRoundDto extends RoundEventDto<'SUBMIT'> {
   roundType?: RoundType;
 }
 
-export class CancelRoundDto extends RoundEventDto<'CANCEL'> {
+export class CancelRoundDto extends RoundEventDto<'CANCEL'> implements Exactly<PayloadOf<'CANCEL'>, CancelRoundDto> {
   @IsIn(['CANCEL'])
   override type: 'CANCEL';
 

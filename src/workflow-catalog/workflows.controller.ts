@@ -1,33 +1,8 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { WORKFLOWS, Workflow, currentWorkflow, statePaths, toMermaid } from '../../workflows';
+import { LABELS, WORKFLOWS, currentWorkflow } from '../../workflows';
 import { AllowAnyUser } from '../identity/access.decorator';
-
-export class WorkflowDto {
-  id: string;
-  version: number;
-  entityType: string;
-  description: string;
-  states: string[];
-  events: string[];
-  /** A Mermaid `stateDiagram-v2`, drawn from the machine definition. */
-  mermaid: string;
-
-  static from(workflow: Workflow): WorkflowDto {
-    const machine = workflow.machine;
-    const states = statePaths(machine);
-    const events = [...new Set(machine.events)].sort();
-    return {
-      id: workflow.id,
-      version: workflow.version,
-      entityType: workflow.entityType,
-      description: workflow.description,
-      states,
-      events,
-      mermaid: toMermaid(machine),
-    };
-  }
-}
+import { WorkflowDto, WorkflowLabelsDto } from './workflow.dto';
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -37,6 +12,12 @@ export class WorkflowsController {
   @AllowAnyUser()
   list(): WorkflowDto[] {
     return WORKFLOWS.map(WorkflowDto.from);
+  }
+
+  @Get('labels')
+  @AllowAnyUser()
+  labels(): WorkflowLabelsDto {
+    return LABELS;
   }
 
   @Get(':id')

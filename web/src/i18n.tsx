@@ -2,8 +2,9 @@ import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { ReactNode, createContext, useContext, useState } from 'react';
+import { type Labels, type Language, labelOf } from '../../workflows/labels';
 
-export type Lang = 'zh' | 'en';
+export type Lang = Language;
 
 const WORDS = {
   appName: ['三查 · 查房与整改', 'Triple rounds'],
@@ -70,80 +71,21 @@ const WORDS = {
   caseFile: ['案卷', 'Case file'],
   print: ['打印', 'Print'],
   close: ['关闭', 'Close'],
-  system: ['系统', 'System'],
-  inspector: ['查房组成员', 'Inspector'],
-  round_lead: ['查房组长', 'Round lead'],
-  department_staff: ['科室整改联络人', 'Department staff'],
-  verifier: ['牵头科室复核', 'Verifier'],
-  discipline_office: ['纪委办', 'Discipline office'],
-  admin: ['管理员', 'Administrator'],
   linked: ['已链接', 'Linked'],
   notLinked: ['链接断开', 'Not linked'],
   fileIntact: ['文件完好', 'File intact'],
   fileChanged: ['文件被改动', 'File changed'],
   items: ['项', 'items'],
   score: ['得分', 'Score'],
-  minor: ['一般', 'Minor'],
-  major: ['较重', 'Major'],
-  critical: ['严重', 'Critical'],
-  administrative: ['行政查房', 'Administrative'],
-  party_building: ['党建查房', 'Party-building'],
-  integrity: ['廉政查房', 'Integrity'],
-  planned: ['未开始', 'Planned'],
-  in_progress: ['进行中', 'In progress'],
-  submitted: ['已提交', 'Submitted'],
-  completed: ['已完成', 'Completed'],
-  cancelled: ['已取消', 'Cancelled'],
-  reported: ['已登记', 'Reported'],
-  assigned: ['已交办', 'Assigned'],
-  disputed: ['有异议', 'Disputed'],
-  rectifying: ['整改中', 'Rectifying'],
-  verifying: ['待验证', 'Verifying'],
-  closure_audit: ['待结案审核', 'Closure audit'],
-  closed: ['已销号', 'Closed'],
-  withdrawn: ['已撤回', 'Withdrawn'],
-  transferred: ['已移交', 'Transferred'],
-  on_track: ['正常', 'On track'],
-  due_soon: ['即将到期', 'Due soon'],
-  overdue: ['已超期', 'Overdue'],
-  escalated: ['已督办', 'Escalated'],
-  SUBMIT_PLAN: ['提交整改方案', 'Submit plan'],
-  SUBMIT_EVIDENCE: ['提交整改证据', 'Submit evidence'],
-  REQUEST_EXTENSION: ['申请延期', 'Request extension'],
-  DISPUTE: ['提出异议', 'Dispute'],
-  VERIFY_ACCEPT: ['验证通过', 'Accept'],
-  VERIFY_REJECT: ['退回整改', 'Reject'],
-  AUDIT_APPROVE: ['同意结案', 'Approve closure'],
-  AUDIT_REJECT: ['不同意结案', 'Reject closure'],
-  ALLOW_SELF_AUDIT: ['准许验收人审核销号', 'Allow the acceptor to approve'],
-  REOPEN: ['重新打开', 'Reopen'],
-  TRANSFER: ['移交', 'Transfer'],
-  UPHOLD: ['维持原判', 'Uphold'],
-  WITHDRAW: ['撤回', 'Withdraw'],
-  APPROVE_EXTENSION: ['同意延期', 'Approve extension'],
-  DENY_EXTENSION: ['拒绝延期', 'Deny extension'],
-  ASSIGN: ['交办', 'Assign'],
-  REASSIGN: ['改派', 'Reassign'],
-  LOG_FINDING: ['登记问题', 'Finding logged'],
-  RECORD_RESULT: ['记录检查结果', 'Result recorded'],
-  PLAN: ['计划查房', 'Round planned'],
-  START: ['开始查房', 'Round started'],
-  SUBMIT: ['提交查房', 'Round submitted'],
-  COMPLETE: ['查房完成', 'Round completed'],
-  CANCEL: ['取消查房', 'Round cancelled'],
-  DUE_SOON: ['即将到期', 'Due soon'],
-  DEADLINE_PASSED: ['已超期', 'Deadline passed'],
-  ESCALATE: ['督办', 'Escalated'],
-  FINDING_REOPENED: ['问题重新打开', 'Finding reopened'],
-  SELF_AUDIT_ALLOWED: ['已准许验收人审核销号', 'Acceptor allowed to approve'],
-  CLOSURE_SAMPLE_DRAWN: ['抽取结案审核样本', 'Closure sample drawn'],
   open: ['打开', 'Open'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
-export type Translate = (word: Word | string, values?: Record<string, string | number>) => string;
+export type Translate = (word: Word, values?: Record<string, string | number>) => string;
+/** The name of one of the domain's identifiers (a state, an event, a role…), from the service's own labels. */
+export type LabelFor = (group: keyof Labels, name: string) => string;
 
-const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void; t: Translate }>(null as never);
+const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void; t: Translate; label: LabelFor }>(null as never);
 
 /** Chinese unless the user chose English on this device. */
 export function LangProvider({ children }: { children: ReactNode }) {
@@ -153,14 +95,12 @@ export function LangProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
     setLangState(next);
   };
-  // Unknown words (a state or event the app has no label for yet) show as the server names them.
-  const t: Translate = (word, values = {}) => {
-    const pair = (WORDS as Record<string, readonly [string, string]>)[word];
-    const text = pair ? pair[lang === 'zh' ? 0 : 1] : word;
-    return text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
-  };
+  const t: Translate = (word, values = {}) =>
+    WORDS[word][lang === 'zh' ? 0 : 1].replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+  // A name the labels do not know (one newer than the app) shows as the server writes it.
+  const label: LabelFor = (group, name) => labelOf(group, name)?.[lang] ?? name;
   return (
-    <LangContext.Provider value={{ lang, setLang, t }}>
+    <LangContext.Provider value={{ lang, setLang, t, label }}>
       <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>{children}</ConfigProvider>
     </LangContext.Provider>
   );

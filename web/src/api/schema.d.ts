@@ -756,6 +756,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WorkflowsController_labels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/{id}": {
         parameters: {
             query?: never;
@@ -1260,8 +1276,11 @@ export interface components {
              * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
              */
             id?: string;
-            /** @enum {string} */
-            roundType: "administrative" | "party_building" | "integrity";
+            /**
+             * @description The part of the round it belongs to; may be left out when the round has one type.
+             * @enum {string}
+             */
+            roundType?: "administrative" | "party_building" | "integrity";
             title: string;
             description: string;
             /** @enum {string} */
@@ -1618,7 +1637,7 @@ export interface components {
             roundType: "administrative" | "party_building" | "integrity";
             responsibleDepartmentId: string;
             /** @enum {string} */
-            state: "assigned" | "disputed" | "reported" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
             /** Format: date-time */
             deadline: string;
         };
@@ -1636,7 +1655,44 @@ export interface components {
             /** @description The ten findings longest past their deadline. */
             oldestOverdue: components["schemas"]["OverdueFindingDto"][];
         };
-        WorkflowDto: Record<string, never>;
+        WorkflowDto: {
+            id: string;
+            version: number;
+            entityType: string;
+            description: string;
+            states: string[];
+            events: string[];
+            /** @description A Mermaid `stateDiagram-v2`, drawn from the machine definition. */
+            mermaid: string;
+        };
+        LabelDto: {
+            /** @description In the hospital's language. */
+            zh: string;
+            en: string;
+        };
+        WorkflowLabelsDto: {
+            /** @description A finding's progress, timeliness and extension; a round's state and its parts'. */
+            state: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN). */
+            event: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            role: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            severity: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            roundType: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description What a notification tells of: its `type`. */
+            notice: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -2919,6 +2975,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowDto"][];
+                };
+            };
+        };
+    };
+    WorkflowsController_labels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowLabelsDto"];
                 };
             };
         };

@@ -2,36 +2,50 @@ import { Button, Card, Dialog, Form, Input, List, NoticeBar, Popup, Space, Steps
 import { useEffect, useState } from 'react';
 import { api, authFetch } from '../api/client';
 import type { FindingEventBody, Schemas, StoredPhoto } from '../db';
-import { useLang } from '../i18n';
+import { type Word, useLang } from '../i18n';
 import { discard, submit, useOutbox } from '../outbox';
 import { formatDay, body, Thumbnails, useLoad } from './common';
 import { PhotoPicker } from './PhotoPicker';
 import { useDepartments } from './Rounds';
 
-type Field = { name: string; kind: 'text' | 'date'; required: boolean };
-const reason = (required = true): Field => ({ name: 'reason', kind: 'text', required });
-const note = (required = false): Field => ({ name: 'note', kind: 'text', required });
+type EventType = FindingEventBody['type'];
+/** What the form asks for of an event's body: its files (`attachmentIds`) come from the photo picker. */
+type FormFields<E extends EventType> = Omit<Extract<FindingEventBody, { type: E }>, 'type' | 'attachmentIds'>;
+type RequiredFields<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+type Field<Required extends boolean> = { kind: 'text' | 'date'; required: Required };
+/**
+ * An event's form, checked against the service's schema for its body: every field the body requires,
+ * required; any optional field it offers, optional; no field the body lacks.
+ */
+type EventForm<T> = { [K in RequiredFields<T>]: Field<true> } & { [K in Exclude<keyof T, RequiredFields<T>>]?: Field<false> };
+
+const text = <Required extends boolean>(required: Required): Field<Required> => ({ kind: 'text', required });
+const date = <Required extends boolean>(required: Required): Field<Required> => ({ kind: 'date', required });
 
 /** What each event the app offers asks for; SUBMIT_EVIDENCE also takes files. Events not listed are left to the API. */
-const EVENT_FIELDS: Record<string, Field[]> = {
-  SUBMIT_PLAN: [{ name: 'measures', kind: 'text', required: true }, { name: 'committedDate', kind: 'date', required: true }],
-  SUBMIT_EVIDENCE: [note(true)],
-  REQUEST_EXTENSION: [reason(), { name: 'proposedDeadline', kind: 'date', required: true }],
-  DISPUTE: [reason()],
-  VERIFY_ACCEPT: [note()],
-  VERIFY_REJECT: [reason()],
-  AUDIT_APPROVE: [note()],
-  AUDIT_REJECT: [reason()],
-  ALLOW_SELF_AUDIT: [reason()],
-  REOPEN: [reason()],
-  TRANSFER: [reason()],
-  UPHOLD: [reason(false)],
-  WITHDRAW: [reason()],
-  APPROVE_EXTENSION: [],
-  DENY_EXTENSION: [reason()],
-};
+const EVENT_FIELDS = {
+  SUBMIT_PLAN: { measures: text(true), committedDate: date(true) },
+  SUBMIT_EVIDENCE: { note: text(true) },
+  REQUEST_EXTENSION: { reason: text(true), proposedDeadline: date(true) },
+  DISPUTE: { reason: text(true) },
+  VERIFY_ACCEPT: { note: text(false) },
+  VERIFY_REJECT: { reason: text(true) },
+  AUDIT_APPROVE: { note: text(false) },
+  AUDIT_REJECT: { reason: text(true) },
+  ALLOW_SELF_AUDIT: { reason: text(true) },
+  REOPEN: { reason: text(true) },
+  TRANSFER: { reason: text(true) },
+  UPHOLD: { reason: text(false) },
+  WITHDRAW: { reason: text(true) },
+  APPROVE_EXTENSION: {},
+  DENY_EXTENSION: { reason: text(true) },
+} satisfies { [E in EventType]?: EventForm<FormFields<E>> };
 
-const FIELD_LABELS = { measures: 'measures', committedDate: 'committedDate', note: 'note', reason: 'reason', proposedDeadline: 'proposedDeadline' } as const;
+type OfferedEvent = keyof typeof EVENT_FIELDS;
+const isOffered = (event: string): event is OfferedEvent => event in EVENT_FIELDS;
+type FieldName = { [E in OfferedEvent]: keyof (typeof EVENT_FIELDS)[E] }[OfferedEvent];
+
+const FIELD_LABELS: Record<FieldName, Word> = { measures: 'measures', committedDate: 'committedDate', note: 'note', reason: 'reason', proposedDeadline: 'proposedDeadline' };
 
 /** An audit entry's state as one name: a round's is a string, a finding's the `progress` of its parallel state. */
 const stateName = (value: unknown): string | undefined =>
@@ -39,11 +53,11 @@ const stateName = (value: unknown): string | undefined =>
 
 /** A finding with its evidence beside it, what the caller may do now, and its history. */
 export function FindingPage({ findingId }: { findingId: string }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const departments = useDepartments();
   const finding = useLoad(() => body(api.GET('/findings/{id}', { params: { path: { id: findingId } } })), [findingId]);
   const trail = useLoad(() => body(api.GET('/findings/{id}/audit', { params: { path: { id: findingId }, query: { limit: 500 } } })), [findingId]);
-  const [acting, setActing] = useState<string | null>(null);
+  const [acting, setActing] = useState<OfferedEvent | null>(null);
   const [caseFileOpen, setCaseFileOpen] = useState(false);
   const waiting = useOutbox().filter((item) => item.kind === 'findingEvent' && item.findingId === findingId);
   const pending = waiting.filter((item) => item.state === 'pending').length;
@@ -62,12 +76,12 @@ export function FindingPage({ findingId }: { findingId: string }) {
   return (
     <div>
       <div className="side-by-side">
-        <Card title={f.title} extra={<Tag color="primary">{t(f.state)}</Tag>} className={`timeliness-${f.timeliness}`}>
+        <Card title={f.title} extra={<Tag color="primary">{label('state', f.state)}</Tag>} className={`timeliness-${f.timeliness}`}>
           <p>{f.description}</p>
           <p className="muted">
-            {t(f.roundType)} · {t(f.severity)} · {departments.get(f.responsibleDepartmentId)?.name}
+            {label('roundType', f.roundType)} · {label('severity', f.severity)} · {departments.get(f.responsibleDepartmentId)?.name}
             <br />
-            {t('deadline')}: {formatDay(f.deadline)} <Tag color={f.timeliness === 'on_track' ? 'success' : 'danger'}>{t(f.timeliness)}</Tag>
+            {t('deadline')}: {formatDay(f.deadline)} <Tag color={f.timeliness === 'on_track' ? 'success' : 'danger'}>{label('state', f.timeliness)}</Tag>
           </p>
           <Thumbnails files={f.photos} />
         </Card>
@@ -96,9 +110,9 @@ export function FindingPage({ findingId }: { findingId: string }) {
       <div className="actions">
         {/* One action at a time: the next is decided on what the server made of the one waiting. */}
         {pending === 0 &&
-          f.availableEvents.filter((event) => event in EVENT_FIELDS).map((event) => (
+          f.availableEvents.filter(isOffered).map((event) => (
             <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
-              {t(event)}
+              {label('event', event)}
             </Button>
           ))}
         <Button size="large" onClick={() => setCaseFileOpen(true)}>{t('caseFile')}</Button>
@@ -111,8 +125,8 @@ export function FindingPage({ findingId }: { findingId: string }) {
               <Steps.Step
                 key={entry.seq}
                 status="finish"
-                title={`${t(entry.event)}${state ? ` → ${t(state)}` : ''}`}
-                description={`${new Date(entry.at).toLocaleString()} · ${t(entry.actorRole)}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
+                title={`${label('event', entry.event)}${state ? ` → ${label('state', state)}` : ''}`}
+                description={`${new Date(entry.at).toLocaleString()} · ${label('role', entry.actorRole)}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
               />
             );
           })}
@@ -124,8 +138,8 @@ export function FindingPage({ findingId }: { findingId: string }) {
   );
 }
 
-function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']; event: string; onClose(): void }) {
-  const { t } = useLang();
+function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']; event: OfferedEvent; onClose(): void }) {
+  const { t, label } = useLang();
   const [files, setFiles] = useState<StoredPhoto[]>([]);
   const [busy, setBusy] = useState(false);
   const send = async (values: Record<string, string>) => {
@@ -136,7 +150,7 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
       kind: 'findingEvent',
       findingId: finding.id,
       version: finding.version,
-      label: `${t(event)} · ${finding.title}`,
+      label: `${label('event', event)} · ${finding.title}`,
       photos: files,
       body: { type: event, ...payload } as FindingEventBody,
     });
@@ -152,15 +166,15 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
         onFinish={send}
         footer={
           <Space block direction="vertical">
-            <Button block type="submit" color="primary" size="large" loading={busy}>{t(event)}</Button>
+            <Button block type="submit" color="primary" size="large" loading={busy}>{label('event', event)}</Button>
             <Button block size="large" onClick={onClose}>{t('cancel')}</Button>
           </Space>
         }
       >
-        <Form.Header>{`${t(event)} · ${finding.title}`}</Form.Header>
-        {EVENT_FIELDS[event].map((field) => (
-          <Form.Item key={field.name} name={field.name} label={t(FIELD_LABELS[field.name as keyof typeof FIELD_LABELS])} rules={field.required ? [{ required: true, message: t('required') }] : []}>
-            {field.kind === 'date' ? <Input id={`event-${field.name}`} type="date" aria-label={t(FIELD_LABELS[field.name as keyof typeof FIELD_LABELS])} /> : <TextArea id={`event-${field.name}`} aria-label={t(FIELD_LABELS[field.name as keyof typeof FIELD_LABELS])} autoSize />}
+        <Form.Header>{`${label('event', event)} · ${finding.title}`}</Form.Header>
+        {(Object.entries(EVENT_FIELDS[event]) as [FieldName, Field<boolean>][]).map(([name, field]) => (
+          <Form.Item key={name} name={name} label={t(FIELD_LABELS[name])} rules={field.required ? [{ required: true, message: t('required') }] : []}>
+            {field.kind === 'date' ? <Input id={`event-${name}`} type="date" aria-label={t(FIELD_LABELS[name])} /> : <TextArea id={`event-${name}`} aria-label={t(FIELD_LABELS[name])} autoSize />}
           </Form.Item>
         ))}
         {event === 'SUBMIT_EVIDENCE' && (
@@ -175,7 +189,7 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
 
 /** The finding's case file (案卷): every entry with its chain link, every file with its check, and a page to print. */
 function CaseFile({ findingId, onClose }: { findingId: string; onClose(): void }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const file = useLoad(async () => {
     const answer = await body(api.GET('/findings/{id}/case-file', { params: { path: { id: findingId } } }));
     // The JSON form unless ?format=html was asked for.
@@ -212,10 +226,10 @@ function CaseFile({ findingId, onClose }: { findingId: string; onClose(): void }
               <List.Item
                 key={entry.seq}
                 data-case-entry={entry.seq}
-                description={`${new Date(entry.at).toLocaleString()} · ${entry.actorName ?? t('system')}`}
+                description={`${new Date(entry.at).toLocaleString()} · ${entry.actorName ?? label('role', 'system')}`}
                 extra={<Tag color={entry.linked ? 'success' : 'danger'}>{t(entry.linked ? 'linked' : 'notLinked')}</Tag>}
               >
-                {`${entry.seq}. ${t(entry.event)}`}
+                {`${entry.seq}. ${label('event', entry.event)}`}
               </List.Item>
             ))}
             {file.data.attachments.map((attachment) => (

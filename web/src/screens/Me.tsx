@@ -6,7 +6,7 @@ import { outboxItems } from '../outbox';
 
 /** The person, the language switch, and signing out (which says first what stays unsent until they are back). */
 export function Me({ user }: { user: Schemas['UserDto'] }) {
-  const { t, lang, setLang } = useLang();
+  const { t, label, lang, setLang } = useLang();
   const signOut = async () => {
     const unsent = (await outboxItems()).length;
     if (unsent > 0 && !(await Dialog.confirm({ content: t('signOutUnsent', { n: unsent }), confirmText: t('signOut'), cancelText: t('cancel') }))) return;
@@ -16,7 +16,7 @@ export function Me({ user }: { user: Schemas['UserDto'] }) {
   return (
     <div>
       <List>
-        <List.Item description={user.roles.map((role) => t(role)).join(', ')}>{user.displayName}</List.Item>
+        <List.Item description={user.roles.map((role) => label('role', role)).join(', ')}>{user.displayName}</List.Item>
         <List.Item title={t('language')}>
           <Selector
             value={[lang]}

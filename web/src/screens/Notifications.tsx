@@ -6,7 +6,7 @@ import { body, useLoad } from './common';
 
 /** The person's notifications, newest first; opening one marks it read. */
 export function Notifications() {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const { data, error } = useLoad(() => body(api.GET('/me/notifications', { params: { query: { limit: 100 } } })), []);
   if (error) return <p className="pad error-text">{error}</p>;
   return (
@@ -21,7 +21,7 @@ export function Notifications() {
           description={new Date(notification.createdAt).toLocaleString()}
           extra={notification.readAt ? null : <Tag color="danger">•</Tag>}
         >
-          {t(notification.type)} · {String((notification.detail as { title?: string }).title ?? '')}
+          {label('notice', notification.type)} · {String((notification.detail as { title?: string }).title ?? '')}
         </List.Item>
       ))}
       {data?.items.length === 0 && <List.Item>{t('nothing')}</List.Item>}

@@ -25,7 +25,7 @@ interface FindingDraft {
 
 /** A round on the ward: start it, go through the checklist item by item, log findings, submit it. */
 export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['UserDto'] }) {
-  const { t, lang } = useLang();
+  const { t, label, lang } = useLang();
   const round = useLoad(() => body(api.GET('/rounds/{id}', { params: { path: { id: roundId } } })), [roundId]);
   const results = useLoad(() => body(api.GET('/rounds/{id}/results', { params: { path: { id: roundId } } })), [roundId]);
   const departments = useDepartments();
@@ -42,8 +42,8 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
   }, [outbox.length]);
 
   const event = async (body: RoundEventBody) => {
-    const label = `${t(body.type === 'START' ? 'start' : 'submitRound')}${'roundType' in body && body.roundType ? ` · ${t(body.roundType)}` : ''}`;
-    const answer = await submit({ id: crypto.randomUUID(), kind: 'roundEvent', roundId, label, photos: [], body });
+    const what = `${t(body.type === 'START' ? 'start' : 'submitRound')}${'roundType' in body && body.roundType ? ` · ${label('roundType', body.roundType)}` : ''}`;
+    const answer = await submit({ id: crypto.randomUUID(), kind: 'roundEvent', roundId, label: what, photos: [], body });
     if (answer.outcome === 'refused') return void Dialog.alert({ content: answer.reason });
     if (answer.outcome === 'queued') Toast.show({ content: t('savedOffline') });
   };
@@ -96,29 +96,29 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
   const pendingResult = (code: string) => outbox.find((entry) => entry.kind === 'result' && entry.itemCode === code);
   return (
     <div>
-      <Card className="item-card" title={`${round.data.scheduledFor} · ${departments.get(round.data.departmentId)?.name ?? ''} · ${round.data.types.map((type) => t(type)).join(' / ')}`} extra={<Tag>{t(starting ? 'in_progress' : round.data.state)}</Tag>}>
+      <Card className="item-card" title={`${round.data.scheduledFor} · ${departments.get(round.data.departmentId)?.name ?? ''} · ${round.data.types.map((type) => label('roundType', type)).join(' / ')}`} extra={<Tag>{label('state', starting ? 'in_progress' : round.data.state)}</Tag>}>
         <Space wrap>
           {round.data.availableEvents.includes('START') && !starting && (
             <Button color="primary" size="large" onClick={() => void event({ type: 'START' })}>{t('start')}</Button>
           )}
           {inProgress &&
             round.data.types.map((type) => (
-              <Button key={type} size="large" onClick={() => setLogging(type)}>{`${t('logFinding')}${round.data!.types.length > 1 ? ` · ${t(type)}` : ''}`}</Button>
+              <Button key={type} size="large" onClick={() => setLogging(type)}>{`${t('logFinding')}${round.data!.types.length > 1 ? ` · ${label('roundType', type)}` : ''}`}</Button>
             ))}
           {round.data.availableEvents.includes('SUBMIT') &&
             results.data.parts
               .filter((part) => part.state === 'inspecting' && round.data!.parts.find((p) => p.type === part.type)?.leadId === user.id && !waitingEvent('SUBMIT', part.type))
               .map((part) => (
                 <Button key={part.type} color="success" size="large" onClick={() => void event({ type: 'SUBMIT', roundType: part.type })}>
-                  {`${t('submitRound')}${results.data!.parts.length > 1 ? ` · ${t(part.type)}` : ''}`}
+                  {`${t('submitRound')}${results.data!.parts.length > 1 ? ` · ${label('roundType', part.type)}` : ''}`}
                 </Button>
               ))}
         </Space>
       </Card>
       {results.data.parts.map((part) => (
-        <section key={part.type} aria-label={t(part.type)}>
+        <section key={part.type} aria-label={label('roundType', part.type)}>
           <h2 className="pad" style={{ margin: 0 }}>
-            {part.checklistTitle ?? t(part.type)} {part.score !== null && <Tag color="primary">{`${t('score')} ${part.score}`}</Tag>}
+            {part.checklistTitle ?? label('roundType', part.type)} {part.score !== null && <Tag color="primary">{`${t('score')} ${part.score}`}</Tag>}
           </h2>
           {part.items.map((item) => {
             const pending = pendingResult(item.code);
@@ -172,7 +172,7 @@ function FindingForm(props: { open: boolean; failedItem?: Item; defaultDepartmen
 }
 
 function FindingFormBody({ failedItem, defaultDepartment, onClose, onSave }: { failedItem?: Item; defaultDepartment: string; onClose(): void; onSave(draft: FindingDraft): void }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const departments = useDepartments();
   const [photos, setPhotos] = useState<StoredPhoto[]>([]);
   const save = (values: { title?: string; description?: string; note?: string; severity: Severity[]; department: string; deduction?: number }) =>
@@ -210,7 +210,7 @@ function FindingFormBody({ failedItem, defaultDepartment, onClose, onSave }: { f
         </>
       )}
       <Form.Item name="severity" label={t('severity')} rules={[{ required: true, message: t('required') }]}>
-        <Selector options={(['minor', 'major', 'critical'] as const).map((value) => ({ value, label: t(value) }))} />
+        <Selector options={(['minor', 'major', 'critical'] as const).map((value) => ({ value, label: label('severity', value) }))} />
       </Form.Item>
       <Form.Item name="department" label={t('department')} rules={[{ required: true, message: t('required') }]}>
         <Radio.Group>

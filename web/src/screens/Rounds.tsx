@@ -7,7 +7,7 @@ import { body, useLoad } from './common';
 
 /** The rounds the person is on that are still to do: today's and upcoming first. */
 export function Rounds({ user }: { user: Schemas['UserDto'] }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   const { data, error } = useLoad(async () => {
     const [planned, inProgress] = await Promise.all(
       (['planned', 'in_progress'] as const).map((state) => body(api.GET('/rounds', { params: { query: { state, limit: 200 } } }))),
@@ -24,8 +24,8 @@ export function Rounds({ user }: { user: Schemas['UserDto'] }) {
         <List.Item
           key={round.id}
           onClick={() => go('rounds', round.id)}
-          description={`${t('scheduledFor')} ${round.scheduledFor} · ${round.types.map((type) => t(type)).join(' / ')}`}
-          extra={<Tag color={round.state === 'in_progress' ? 'primary' : 'default'}>{t(round.state)}</Tag>}
+          description={`${t('scheduledFor')} ${round.scheduledFor} · ${round.types.map((type) => label('roundType', type)).join(' / ')}`}
+          extra={<Tag color={round.state === 'in_progress' ? 'primary' : 'default'}>{label('state', round.state)}</Tag>}
         >
           {departments.get(round.departmentId)?.name ?? round.departmentId}
         </List.Item>

@@ -25,15 +25,15 @@ export async function body<T>(call: Promise<{ data?: T; error?: unknown; respons
 export const formatDay = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '—');
 
 export function FindingItem({ finding }: { finding: Schemas['FindingDto'] }) {
-  const { t } = useLang();
+  const { t, label } = useLang();
   return (
     <List.Item
       className={`timeliness-${finding.timeliness}`}
       onClick={() => go('findings', finding.id)}
-      description={`${t(finding.roundType)} · ${t('deadline')} ${formatDay(finding.deadline)}`}
-      extra={<Tag color={finding.timeliness === 'on_track' ? 'success' : finding.timeliness === 'due_soon' ? 'warning' : 'danger'}>{t(finding.timeliness)}</Tag>}
+      description={`${label('roundType', finding.roundType)} · ${t('deadline')} ${formatDay(finding.deadline)}`}
+      extra={<Tag color={finding.timeliness === 'on_track' ? 'success' : finding.timeliness === 'due_soon' ? 'warning' : 'danger'}>{label('state', finding.timeliness)}</Tag>}
     >
-      {finding.title} <Tag className="result-tag" fill="outline">{t(finding.state)}</Tag>
+      {finding.title} <Tag className="result-tag" fill="outline">{label('state', finding.state)}</Tag>
     </List.Item>
   );
 }

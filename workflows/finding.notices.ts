@@ -1,0 +1,29 @@
+/** What a transition asks of someone; the engine writes it to the notification outbox in the same transaction. */
+export const NOTICE_TYPES = [
+  'assigned',
+  'disputed',
+  'evidence_submitted',
+  'closure_audit_requested',
+  'rejected',
+  'reopened',
+  'due_soon',
+  'overdue',
+  'escalated',
+  'extension_requested',
+  'extension_approved',
+  'extension_denied',
+] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
+/**
+ * Who hears of it: the responsible department's staff, the lead office's verifiers for the round
+ * type, the discipline office, or the finding's round lead. An escalation's audience is the level's,
+ * from the service's escalation policy.
+ */
+export const AUDIENCES = ['department_staff', 'verifier', 'discipline_office', 'round_lead'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export interface Notice {
+  notice: NoticeType;
+  to: readonly Audience[];
+}

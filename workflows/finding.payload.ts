@@ -1,0 +1,51 @@
+import { deadlineIn } from './calendar';
+import type { FindingContext, FindingEvent } from './finding.types';
+import type { PayloadProblem } from './vocabulary';
+
+/**
+ * Rules that compare a payload with the finding's data (dates against the deadline and so on).
+ * The machine's guards use them, and the engine uses them to answer 400 with the field.
+ * Missing fields are not judged here: the DTOs require them.
+ */
+export function findingPayloadProblems(context: FindingContext, event: FindingEvent): PayloadProblem[] {
+  const problems: PayloadProblem[] = [];
+  const deadline = context.deadline;
+  const laterThanDeadline = (field: string, value: string | undefined) => {
+    if (deadline !== null && value !== undefined && Date.parse(deadlineIn(value, event.timeZone)) <= Date.parse(deadline)) {
+      problems.push({ field, reason: `must be later than the deadline (${deadline})` });
+    }
+  };
+  switch (event.type) {
+    case 'ASSIGN':
+      if (event.deadline !== undefined && Date.parse(deadlineIn(event.deadline, event.timeZone)) <= Date.parse(event.at)) {
+        problems.push({ field: 'deadline', reason: `must be later than now (${event.at})` });
+      }
+      break;
+    case 'REASSIGN':
+      if (event.departmentId === context.responsibleDepartmentId) {
+        problems.push({ field: 'departmentId', reason: 'is already the responsible department' });
+      }
+      break;
+    case 'SUBMIT_PLAN':
+      // A deadline is written with its zone's offset: its first ten characters are its calendar date there.
+      if (deadline !== null && event.committedDate !== undefined && event.committedDate > deadline.slice(0, 10)) {
+        problems.push({ field: 'committedDate', reason: `must not be after the deadline (${deadline})` });
+      }
+      break;
+    case 'SUBMIT_EVIDENCE':
+      if ((event.attachments?.length ?? 0) < context.evidenceRequired) {
+        problems.push({
+          field: 'attachmentIds',
+          reason: `a ${context.severity} finding needs at least ${context.evidenceRequired} attachment(s) as evidence (rule EVIDENCE_REQUIRED)`,
+        });
+      }
+      break;
+    case 'REQUEST_EXTENSION':
+      laterThanDeadline('proposedDeadline', event.proposedDeadline);
+      break;
+    case 'APPROVE_EXTENSION':
+      laterThanDeadline('deadline', event.deadline);
+      break;
+  }
+  return problems;
+}
