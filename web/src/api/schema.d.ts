@@ -109,6 +109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** An administrator's, but for accounts with integrity authority: the discipline office's (403 otherwise). */
         post: operations["UsersController_resetPassword"];
         delete?: never;
         options?: never;
@@ -1097,6 +1098,7 @@ export interface components {
         RoundResultsDto: {
             roundId: string;
             version: number;
+            /** @description Of the parts shown, as for the round. */
             score: number | null;
             vetoed: boolean;
             /** @description Parts the caller may read: an integrity part only for those entitled to integrity work. */
