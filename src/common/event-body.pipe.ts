@@ -1,8 +1,16 @@
-import { Injectable, PipeTransform, Type } from '@nestjs/common';
+import { Injectable, PipeTransform, Type, applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { IsIn, validate } from 'class-validator';
 import { InvalidInputException } from './api-error';
 import { VALIDATION_OPTIONS, toProblems } from './validation';
+
+/**
+ * An event DTO's `type`, exactly `type`. Declared for the OpenAPI document by hand: the Swagger
+ * plugin's metadata file (SWC builds, the fuzz test) reads neither a literal type nor a class made
+ * inside a function.
+ */
+export const EventType = (type: string) => applyDecorators(ApiProperty({ enum: [type] }), IsIn([type]));
 
 /** Picks the DTO by the body's `type` and validates it: one DTO per event type. */
 @Injectable()
