@@ -1,14 +1,16 @@
-import { seedHospital } from './support/hospital';
+import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
 
 /** Client text that looks like a pattern is only ever compared as text. */
 describe('hostile keys', () => {
   let t: TestApp;
+  let h: Hospital;
   let token: string;
 
   beforeAll(async () => {
     t = await startApp();
-    token = (await seedHospital(t)).users.inspector.token;
+    h = await seedHospital(t);
+    token = h.users.inspector.token;
   });
   afterAll(() => t.close());
 
@@ -31,5 +33,16 @@ describe('hostile keys', () => {
     const response = await t.http.get('/findings').query({ '([': 'x' }).set({ Authorization: `Bearer ${token}` });
     expect(response.status).toBe(400);
     expect(response.body.details).toContainEqual({ field: '([', reason: 'should not exist' });
+  });
+
+  // The cases below were found by the fuzz test (test/fuzz.e2e-spec.ts); each answered 500 before.
+  const as = (who: keyof Hospital['users']) => ({ Authorization: `Bearer ${h.users[who].token}` });
+
+  it('refuses an offset JavaScript calls an integer but no database takes (1e308) with 400, not 500', async () => {
+    const response = await t.http.get('/findings').query({ offset: '1e308' }).set(as('discipline'));
+    expect(response.status).toBe(400);
+    expect(response.body.details).toContainEqual({ field: 'offset', reason: `must not be greater than ${Number.MAX_SAFE_INTEGER}` });
+    const last = await t.http.get('/findings').query({ offset: String(Number.MAX_SAFE_INTEGER) }).set(as('discipline')).expect(200);
+    expect(last.body.items).toEqual([]);
   });
 });
