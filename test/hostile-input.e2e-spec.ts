@@ -1,3 +1,4 @@
+import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
 
@@ -44,5 +45,16 @@ describe('hostile keys', () => {
     expect(response.body.details).toContainEqual({ field: 'offset', reason: `must not be greater than ${Number.MAX_SAFE_INTEGER}` });
     const last = await t.http.get('/findings').query({ offset: String(Number.MAX_SAFE_INTEGER) }).set(as('discipline')).expect(200);
     expect(last.body.items).toEqual([]);
+  });
+
+  it('refuses points written with an exponent (5e-324) with 400, not 500', async () => {
+    const item = { code: 'E-1', title: '指数', titleEn: 'Exponent', category: 'x', standard: 'x', maxDeduction: 5e-324, veto: false, source: null };
+    const checklist = await t.http.post('/checklists').set(as('admin')).send({ roundType: 'administrative', title: 'x', items: [item] });
+    expect(checklist.status).toBe(400);
+    expect(checklist.body.details).toContainEqual({ field: 'items[0].maxDeduction', reason: 'must have at most one decimal place' });
+    const roundId = await new Flow(t, h).startedRound('administrative');
+    const result = await t.http.put(`/rounds/${roundId}/results/T-1`).set(as('lead')).send({ result: 'fail', deduction: 1e-7 });
+    expect(result.status).toBe(400);
+    expect(result.body.details).toContainEqual({ field: 'deduction', reason: 'must have at most one decimal place' });
   });
 });

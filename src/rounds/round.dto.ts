@@ -7,7 +7,6 @@ import {
   IsArray,
   IsIn,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -33,7 +32,7 @@ import { AttachmentIds } from '../attachments/attachment.dto';
 import { IsCalendarDate } from '../common/calendar-date';
 import { EventType } from '../common/event-body.pipe';
 import { PageQuery } from '../common/pagination';
-import { ChecklistItemDto } from '../checklists/checklist.dto';
+import { ChecklistItemDto, IsPoints } from '../checklists/checklist.dto';
 import { RoundEntity } from './round.entity';
 
 /** One part of a joint round: its type, lead and team. */
@@ -234,7 +233,7 @@ export class RecordResultDto {
 
   /** Points deducted for a failed item, up to the item's maximum (its maximum when left out); 0 otherwise. */
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  @IsPoints()
   deduction?: number;
 
   @IsOptional()
