@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { InvalidInputException } from './common/api-error';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { NestPinoLogger, createLogger } from './common/logging';
 import { createValidationPipe } from './common/validation';
@@ -35,7 +36,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } } });
   // Uploads are read as streams by the attachments service, which sets the limits.
   await app.register(multipart);
-  acceptEmptyJsonBodies(app);
+  readJsonBodies(app);
   // Browsers may call the API only from the origins configured; none by default.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(createValidationPipe());
@@ -72,11 +73,32 @@ async function serveTabletApp(app: NestFastifyApplication): Promise<void> {
 /**
  * Many clients send `Content-Type: application/json` on a DELETE or a body-less POST; Fastify
  * would answer 400. An empty body is read as no body; any other goes to Fastify's own parser,
- * which refuses prototype poisoning.
+ * which refuses prototype poisoning. A body nested deeper than any request needs is refused too:
+ * class-transformer, class-validator and the idempotency hash walk bodies recursively, and such a
+ * body overflows their stack.
  */
-function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+function readJsonBodies(app: NestFastifyApplication): void {
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
-  app.useBodyParser<RawServerDefault>('application/json', {}, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
-  );
+  app.useBodyParser<RawServerDefault>('application/json', {}, (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString('utf8'), (error, value) => {
+      if (error) return done(error, undefined);
+      if (nestedDeeperThan(value, MAX_BODY_DEPTH)) return done(new InvalidInputException([{ field: 'body', reason: `is nested deeper than ${MAX_BODY_DEPTH} levels` }]), undefined);
+      done(null, value);
+    });
+  });
+}
+
+const MAX_BODY_DEPTH = 32;
+
+/** Whether arrays and objects nest more than `limit` levels; walked without recursion, for a body too deep for it. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [inner, level] = next;
+    if (typeof inner !== 'object' || inner === null) continue;
+    if (level > limit) return true;
+    for (const child of Object.values(inner)) pending.push([child, level + 1]);
+  }
+  return false;
 }

@@ -57,4 +57,18 @@ describe('hostile keys', () => {
     expect(result.status).toBe(400);
     expect(result.body.details).toContainEqual({ field: 'deduction', reason: 'must have at most one decimal place' });
   });
+
+  it('refuses a body nested deeper than any request needs with 400, at once, before anything walks it', async () => {
+    const deepObject = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const started = Date.now();
+    const login = await t.http.post('/auth/login').set('Content-Type', 'application/json').send(deepObject);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(login.status).toBe(400);
+    expect(login.body.details).toEqual([{ field: 'body', reason: 'is nested deeper than 32 levels' }]);
+    // With an Idempotency-Key the body is hashed before it is validated.
+    const deepArray = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const round = await t.http.post('/rounds').set({ ...as('lead'), 'Idempotency-Key': 'deep-1', 'Content-Type': 'application/json' }).send(deepArray);
+    expect(round.status).toBe(400);
+    expect(round.body.details).toEqual([{ field: 'body', reason: 'is nested deeper than 32 levels' }]);
+  });
 });
