@@ -71,4 +71,13 @@ describe('hostile keys', () => {
     expect(round.status).toBe(400);
     expect(round.body.details).toEqual([{ field: 'body', reason: 'is nested deeper than 32 levels' }]);
   });
+
+  it('refuses an unknown key holding a `constructor` key in an event body with 400, not 500, writing nothing', async () => {
+    const { findingId } = await new Flow(t, h).assignedFinding('administrative');
+    const before = await t.counts();
+    const response = await t.http.post(`/findings/${findingId}/events`).set(as('lead')).send({ type: 'WITHDRAW', reason: 'x', a: { constructor: '?' } });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toContainEqual({ field: 'a', reason: 'should not exist' });
+    expect(await t.counts()).toEqual(before);
+  });
 });
