@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -79,5 +81,15 @@ describe('hostile keys', () => {
     expect(response.status).toBe(400);
     expect(response.body.details).toContainEqual({ field: 'a', reason: 'should not exist' });
     expect(await t.counts()).toEqual(before);
+  });
+
+  it('refuses a multipart upload without a boundary, or cut short, with 400, not 500, keeping nothing', async () => {
+    const upload = (contentType: string, body: string) => t.http.post('/attachments').set({ ...as('inspector'), 'Content-Type': contentType }).send(body);
+    const cutShort = '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG';
+    for (const response of [await upload('multipart/form-data', '{}'), await upload('multipart/form-data; boundary=x', cutShort)]) {
+      expect(response.status).toBe(400);
+      expect(response.body.details).toEqual([{ field: 'file', reason: 'the multipart body could not be read' }]);
+    }
+    expect(readdirSync(join(t.environment.ATTACHMENTS_DIR, 'incoming'))).toEqual([]);
   });
 });
