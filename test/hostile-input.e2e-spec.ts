@@ -92,4 +92,17 @@ describe('hostile keys', () => {
     }
     expect(readdirSync(join(t.environment.ATTACHMENTS_DIR, 'incoming'))).toEqual([]);
   });
+
+  it('refuses U+0000 in any text, which PostgreSQL cannot store, with 400 naming the field', async () => {
+    const department = await t.http.post('/departments').set(as('admin')).send({ code: 'NUL', name: '心内\u0000科', kind: 'clinical' });
+    expect(department.status).toBe(400);
+    expect(department.body.details).toEqual([{ field: 'name', reason: 'must not contain the character U+0000' }]);
+    const item = { code: 'N-1', title: 'x', titleEn: 'x\u0000', category: 'x', standard: 'x', maxDeduction: 1, veto: false, source: null };
+    const checklist = await t.http.post('/checklists').set(as('admin')).send({ roundType: 'integrity', title: 'x', items: [item] });
+    expect(checklist.status).toBe(400);
+    expect(checklist.body.details).toEqual([{ field: 'items[0].titleEn', reason: 'must not contain the character U+0000' }]);
+    const audit = await t.http.get('/audit').query({ actorId: '\u0000' }).set(as('admin'));
+    expect(audit.status).toBe(400);
+    expect(audit.body.details).toEqual([{ field: 'actorId', reason: 'must not contain the character U+0000' }]);
+  });
 });
