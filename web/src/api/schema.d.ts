@@ -109,6 +109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** An administrator's, but for accounts with integrity authority: the discipline office's (403 otherwise). */
         post: operations["UsersController_resetPassword"];
         delete?: never;
         options?: never;
@@ -1081,6 +1082,7 @@ export interface components {
         RoundResultsDto: {
             roundId: string;
             version: number;
+            /** @description Of the parts shown, as for the round. */
             score: number | null;
             vetoed: boolean;
             /** @description Parts the caller may read: an integrity part only for those entitled to integrity work. */
@@ -1205,9 +1207,9 @@ export interface components {
             reason: string;
         };
         AllowSelfAuditDto: {
-            reason: string;
             /** @enum {string} */
             type: "ALLOW_SELF_AUDIT";
+            reason: string;
         };
         ReopenDto: {
             /** @enum {string} */
