@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { LABELS, ROUND_TYPES } from '../workflows';
 import { AppModule } from './app.module';
+import { InvalidInputException } from './common/api-error';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { NestPinoLogger, createLogger } from './common/logging';
 import { createValidationPipe } from './common/validation';
@@ -42,7 +43,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } } });
   // Uploads are read as streams by the attachments service, which sets the limits.
   await app.register(multipart);
-  acceptEmptyJsonBodies(app);
+  readJsonBodies(app);
   keepAnswersOutOfCaches(app);
   // Browsers may call the API only from the origins configured; none by default.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
@@ -101,11 +102,40 @@ function keepAnswersOutOfCaches(app: NestFastifyApplication): void {
 /**
  * Many clients send `Content-Type: application/json` on a DELETE or a body-less POST; Fastify
  * would answer 400. An empty body is read as no body; any other goes to Fastify's own parser,
- * which refuses prototype poisoning.
+ * which refuses prototype poisoning. A body larger in shape than any request needs is refused too,
+ * before anything walks it: class-transformer, class-validator and the idempotency hash walk bodies
+ * recursively (a deep one overflows their stack), and class-transformer's time grows with the square
+ * of an object's keys (a megabyte of short keys held the event loop for twenty seconds).
  */
-function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+function readJsonBodies(app: NestFastifyApplication): void {
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
-  app.useBodyParser<RawServerDefault>('application/json', {}, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
-  );
+  app.useBodyParser<RawServerDefault>('application/json', {}, (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString('utf8'), (error, value) => {
+      if (error) return done(error, undefined);
+      const problem = shapeProblem(value);
+      if (problem) return done(new InvalidInputException([{ field: 'body', reason: problem }]), undefined);
+      done(null, value);
+    });
+  });
+}
+
+/** The deepest nesting and the most keys and items any request needs (a checklist of 200 items is about 2,000). */
+const MAX_BODY_DEPTH = 32;
+const MAX_BODY_VALUES = 5_000;
+
+/** What is too large about a body's shape, or null; walked without recursion, for a body too deep for it. */
+function shapeProblem(value: unknown): string | null {
+  let values = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [inner, level] = next;
+    if (typeof inner !== 'object' || inner === null) continue;
+    if (level > MAX_BODY_DEPTH) return `is nested deeper than ${MAX_BODY_DEPTH} levels`;
+    const children = Object.values(inner);
+    values += children.length;
+    if (values > MAX_BODY_VALUES) return `has more than ${MAX_BODY_VALUES} keys and items in all`;
+    for (const child of children) pending.push([child, level + 1]);
+  }
+  return null;
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import dns from 'node:dns';
 import { Clock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
 import { Database } from '../src/database/database';
@@ -85,6 +86,17 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     const audit = (await admin().get(`/audit?entityType=webhook&entityId=${created.body.id}`).expect(200)).body.items;
     expect(audit.map((e: { event: string }) => e.event)).toEqual(['WEBHOOK_CREATED']);
     expect(JSON.stringify(audit)).not.toContain(SECRET);
+  });
+
+  it('gives a name server two seconds: a slow lookup refuses the URL instead of holding the request', async () => {
+    const slow = jest.spyOn(dns, 'lookup').mockImplementation((() => undefined) as never);
+    try {
+      const started = Date.now();
+      expect(await refusedUrl(new URL('https://slow.example/hook'), false)).toBe('host slow.example did not resolve within 2 s');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      slow.mockRestore();
+    }
   });
 
   it('refuses URLs that lead to loopback or private addresses unless allowed, at registration and again at delivery', async () => {

@@ -1,4 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
+import { HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -84,6 +84,10 @@ function asRefusal(error: unknown, maxBytes: number): unknown {
   if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
     return new InvalidInputException([{ field: FILE_FIELD, reason: 'one file per upload, with at most a few fields' }]);
   }
-  if (code?.startsWith('FST_')) return new InvalidInputException([{ field: FILE_FIELD, reason: 'the multipart body could not be read' }]);
+  // Fastify's other refusals, and busboy's (no boundary, a body cut short, a malformed part header),
+  // which carry no code at all; a system error (the disk) has one, and stays the service's.
+  if (code?.startsWith('FST_') || (code === undefined && error instanceof Error && !(error instanceof HttpException))) {
+    return new InvalidInputException([{ field: FILE_FIELD, reason: 'the multipart body could not be read' }]);
+  }
   return error;
 }

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,12 +14,29 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { ROUND_TYPES, type RoundType } from '../../workflows';
 import { ChecklistItem, ChecklistTemplateEntity } from './checklist-template.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/**
+ * Points, to one decimal place. class-validator's own `maxDecimalPlaces` throws on a number that
+ * prints with an exponent (5e-324), so the decimals are read here from the text, which then fails.
+ */
+export const IsPoints = () =>
+  applyDecorators(
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    ValidateBy({
+      name: 'isPoints',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'number' || /^-?\d+(\.\d)?$/.test(String(value)),
+        defaultMessage: () => '$property must have at most one decimal place',
+      },
+    }),
+  );
 
 export class ChecklistItemDto implements ChecklistItem {
   @Matches(/^[A-Z0-9][A-Z0-9-]{0,31}$/, { message: 'code must be 1-32 capital letters, digits or "-"' })
@@ -51,7 +69,7 @@ export class ChecklistItemDto implements ChecklistItem {
   standard: string;
 
   /** Points deducted at most when the item fails, in steps of 0.5. */
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  @IsPoints()
   @Min(0.5)
   @Max(100)
   maxDeduction: number;

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { PayloadProblem } from '../../workflows';
 import { InvalidInputException } from './api-error';
 
@@ -33,6 +33,31 @@ function withoutPropertyName(reason: string, property: string): string {
 
 export const validationExceptionFactory = (errors: ValidationError[]) => new InvalidInputException(toProblems(errors));
 
+/**
+ * Validates bodies, query strings and path parameters against their DTOs, after refusing text with
+ * U+0000 anywhere in it: PostgreSQL cannot store that character, and no field has a use for it.
+ */
+class InputValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Client input only: a custom decorator's value (the caller, the If-Match version) is the service's own.
+    const field = metadata.type === 'custom' ? null : fieldWithNul(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    if (field !== null) throw new InvalidInputException([{ field: field || 'body', reason: 'must not contain the character U+0000' }]);
+    return super.transform(value, metadata);
+  }
+}
+
+/** The first field (`a.b[0]`, as toProblems names them) whose text holds U+0000, or null; walked without recursion. */
+function fieldWithNul(value: unknown, root: string): string | null {
+  const pending: [unknown, string][] = [[value, root]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [inner, field] = next;
+    if (typeof inner === 'string' && inner.includes('\u0000')) return field;
+    if (Array.isArray(inner)) inner.forEach((item, i) => pending.push([item, `${field}[${i}]`]));
+    else if (typeof inner === 'object' && inner !== null) for (const [key, item] of Object.entries(inner)) pending.push([item, field ? `${field}.${key}` : key]);
+  }
+  return null;
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: validationExceptionFactory });
+  return new InputValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: validationExceptionFactory });
 }

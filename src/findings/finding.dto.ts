@@ -30,6 +30,7 @@ import {
 } from '../../workflows';
 import { AttachmentIds, EvidenceFileDto } from '../attachments/attachment.dto';
 import { IsCalendarDate, IsDeadline } from '../common/calendar-date';
+import { EventType } from '../common/event-body.pipe';
 import { PageQuery } from '../common/pagination';
 import { QueryFlag } from '../common/params';
 import { FindingEntity } from './finding.entity';
@@ -224,7 +225,7 @@ export class FindingDto {
 /** The base of one DTO per event type: `type` must be exactly that event. */
 function FindingEvent<T extends string>(type: T) {
   class FindingEventDto {
-    @IsIn([type])
+    @EventType(type)
     type: T;
   }
   return FindingEventDto;

@@ -8,7 +8,6 @@ import {
   IsBoolean,
   IsIn,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -38,13 +37,14 @@ import {
 } from '../../workflows';
 import { AttachmentIds } from '../attachments/attachment.dto';
 import { IsCalendarDate } from '../common/calendar-date';
+import { EventType } from '../common/event-body.pipe';
 import { PageQuery } from '../common/pagination';
-import { ChecklistItemDto } from '../checklists/checklist.dto';
+import { ChecklistItemDto, IsPoints } from '../checklists/checklist.dto';
 import { RoundEntity } from './round.entity';
 
 /** One part of a joint round: its type, lead and team. */
 /** Who does a round, or one part of a joint round. */
-class TeamPlanDto {
+export class TeamPlanDto {
   /** A user with the round_lead role. */
   @IsUUID()
   leadId: string;
@@ -266,7 +266,7 @@ export class RecordResultDto implements Pick<PayloadOf<'RECORD_RESULT'>, 'result
 
   /** Points deducted for a failed item, up to the item's maximum (its maximum when left out); 0 otherwise. */
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  @IsPoints()
   deduction?: number;
 
   @IsOptional()
@@ -322,12 +322,12 @@ abstract class RoundEventDto<T extends string> {
 }
 
 export class StartRoundDto extends RoundEventDto<'START'> implements Exactly<PayloadOf<'START'>, StartRoundDto> {
-  @IsIn(['START'])
+  @EventType('START')
   override type: 'START';
 }
 
 export class SubmitRoundDto extends RoundEventDto<'SUBMIT'> implements Exactly<PayloadOf<'SUBMIT'>, SubmitRoundDto> {
-  @IsIn(['SUBMIT'])
+  @EventType('SUBMIT')
   override type: 'SUBMIT';
 
   /** The part to submit; required for a joint round. */
@@ -337,7 +337,7 @@ export class SubmitRoundDto extends RoundEventDto<'SUBMIT'> implements Exactly<P
 }
 
 export class CancelRoundDto extends RoundEventDto<'CANCEL'> implements Exactly<PayloadOf<'CANCEL'>, CancelRoundDto> {
-  @IsIn(['CANCEL'])
+  @EventType('CANCEL')
   override type: 'CANCEL';
 
   @IsString()

@@ -23,12 +23,29 @@ export async function refusedUrl(url: URL, allowPrivateNetworks: boolean): Promi
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : (await promisify(lookup)(host, { all: true })).map((a: LookupAddress) => a.address);
-  } catch {
-    return `host ${host} does not resolve`;
+    addresses = isIP(host) ? [host] : await lookupWithin(host, LOOKUP_TIMEOUT_MS);
+  } catch (error) {
+    return error instanceof LookupTimeout ? `host ${host} did not resolve within ${LOOKUP_TIMEOUT_MS / 1000} s` : `host ${host} does not resolve`;
   }
   const inside = addresses.find((address) => !isPublicAddress(address));
   return inside ? privateAddressReason(host, inside) : null;
+}
+
+/** A registration waits this long for the name server: a slow one must not hold the request (or the lookup threads) for long. */
+const LOOKUP_TIMEOUT_MS = 2000;
+
+class LookupTimeout extends Error {}
+
+/** Every address `host` resolves to, or a LookupTimeout once `ms` have passed (the lookup itself cannot be cancelled). */
+async function lookupWithin(host: string, ms: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new LookupTimeout()), ms)));
+  try {
+    const found = await Promise.race([promisify(lookup)(host, { all: true }), timeout]);
+    return found.map((address: LookupAddress) => address.address);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const privateAddressReason = (host: string, address: string) =>

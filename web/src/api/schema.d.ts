@@ -1160,6 +1160,8 @@ export interface components {
             effectiveDate: string | null;
         };
         AssignDto: {
+            /** @enum {string} */
+            type: "ASSIGN";
             /**
              * Format: uuid
              * @description Defaults to the department named when the finding was logged.
@@ -1167,98 +1169,96 @@ export interface components {
             departmentId?: string;
             /** @description Defaults by severity (critical 7 days, major 15, minor 30). A date alone means the end of that day. */
             deadline?: string;
-            /** @enum {string} */
-            type: "ASSIGN";
         };
         ReassignDto: {
+            /** @enum {string} */
+            type: "REASSIGN";
             /** Format: uuid */
             departmentId: string;
             reason: string;
-            /** @enum {string} */
-            type: "REASSIGN";
         };
         UpholdDto: {
-            reason?: string;
             /** @enum {string} */
             type: "UPHOLD";
+            reason?: string;
         };
         DisputeDto: {
-            reason: string;
             /** @enum {string} */
             type: "DISPUTE";
+            reason: string;
         };
         SubmitPlanDto: {
+            /** @enum {string} */
+            type: "SUBMIT_PLAN";
             /** @description The rectification measures (整改措施). */
             measures: string;
             /** @description The date the department commits to; not after the deadline. */
             committedDate: string;
-            /** @enum {string} */
-            type: "SUBMIT_PLAN";
         };
         SubmitEvidenceDto: {
+            /** @enum {string} */
+            type: "SUBMIT_EVIDENCE";
             note: string;
             /** @description Uploaded first (POST /attachments) by the same user; how many are needed depends on severity (EVIDENCE_REQUIRED). */
             attachmentIds?: string[];
-            /** @enum {string} */
-            type: "SUBMIT_EVIDENCE";
         };
         VerifyAcceptDto: {
-            note?: string;
             /** @enum {string} */
             type: "VERIFY_ACCEPT";
+            note?: string;
         };
         VerifyRejectDto: {
-            reason: string;
             /** @enum {string} */
             type: "VERIFY_REJECT";
+            reason: string;
         };
         AuditApproveDto: {
-            note?: string;
             /** @enum {string} */
             type: "AUDIT_APPROVE";
+            note?: string;
         };
         AuditRejectDto: {
-            reason: string;
             /** @enum {string} */
             type: "AUDIT_REJECT";
+            reason: string;
         };
         AllowSelfAuditDto: {
-            reason: string;
             /** @enum {string} */
             type: "ALLOW_SELF_AUDIT";
+            reason: string;
         };
         ReopenDto: {
-            reason: string;
             /** @enum {string} */
             type: "REOPEN";
+            reason: string;
         };
         WithdrawDto: {
-            reason: string;
             /** @enum {string} */
             type: "WITHDRAW";
+            reason: string;
         };
         TransferDto: {
-            reason: string;
             /** @enum {string} */
             type: "TRANSFER";
+            reason: string;
         };
         RequestExtensionDto: {
+            /** @enum {string} */
+            type: "REQUEST_EXTENSION";
             reason: string;
             /** @description Later than the current deadline; a date alone means the end of that day. */
             proposedDeadline: string;
-            /** @enum {string} */
-            type: "REQUEST_EXTENSION";
         };
         ApproveExtensionDto: {
-            /** @description Defaults to the proposed deadline. */
-            deadline?: string;
             /** @enum {string} */
             type: "APPROVE_EXTENSION";
+            /** @description Defaults to the proposed deadline. */
+            deadline?: string;
         };
         DenyExtensionDto: {
-            reason: string;
             /** @enum {string} */
             type: "DENY_EXTENSION";
+            reason: string;
         };
         DueSoonDto: {
             /** @enum {string} */
