@@ -13,7 +13,7 @@ import { GENESIS_HASH, chainHash } from '../src/audit/audit-chain';
 import { AuditEntryEntity } from '../src/audit/audit-entry.entity';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { withEveryEntity } from '../src/database/every-entity';
+import { withEveryEntity } from '../src/every-entity';
 import { RowMapper } from '../src/database/row-mapper';
 import { benchmark, databaseName, freshDatabase } from './service';
 

@@ -21,7 +21,7 @@ import { initialTransition, transition } from 'xstate';
 import { SYSTEM_ACTOR, Snapshot, currentWorkflow, deadlineIn, findingMachine, findingStatus, nextTimer, toStored } from '../workflows';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { withEveryEntity } from '../src/database/every-entity';
+import { withEveryEntity } from '../src/every-entity';
 import { FindingTimerEntity } from '../src/deadlines/finding-timer.entity';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { FINDING } from '../src/findings/finding.kind';

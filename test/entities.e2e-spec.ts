@@ -1,4 +1,4 @@
-import { EVERY_ENTITY } from '../src/database/every-entity';
+import { EVERY_ENTITY } from '../src/every-entity';
 import { TestApp, startApp } from './support/test-app';
 
 describe('entities', () => {

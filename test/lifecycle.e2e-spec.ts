@@ -244,6 +244,16 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       await flow.as('inspector').post(`/rounds/${roundId}/findings`, { ...body, id, title: 'changed' }).expect(409);
       const listed = await flow.as('lead').get(`/findings?roundId=${roundId}`).expect(200);
       expect(listed.body.total).toBe(2);
+
+      // The tablet sends its id and a key together; a retry after the round moved on still gets the first answer.
+      const tabletId = randomUUID();
+      const tablet = { 'Idempotency-Key': tabletId };
+      const sent = await flow.as('inspector').post(`/rounds/${roundId}/findings`, { ...body, id: tabletId }, tablet).expect(201);
+      await flow.as('lead').post(`/rounds/${roundId}/events`, { type: 'SUBMIT' }).expect(200);
+      const retried = await flow.as('inspector').post(`/rounds/${roundId}/findings`, { ...body, id: tabletId }, tablet).expect(201);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual(sent.body);
+      await flow.as('inspector').post(`/rounds/${roundId}/findings`, { ...body, id: tabletId, title: 'other' }, tablet).expect(422);
     });
 
     it('takes the round type from a round of one type, and asks for it in a joint round', async () => {
@@ -262,6 +272,11 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       const refused = await flow.as('inspector').post(`/rounds/${joint}/findings`, body).expect(400);
       expect(refused.body.details).toEqual([{ field: 'roundType', reason: 'is required for a joint round: one of administrative, party_building' }]);
       expect(await t.counts()).toEqual(before);
+      // Nor is a finding logged in it retried without its type.
+      const jointId = randomUUID();
+      await flow.as('inspector').post(`/rounds/${joint}/findings`, { ...body, id: jointId, roundType: 'administrative' }).expect(201);
+      const retry = await flow.as('inspector').post(`/rounds/${joint}/findings`, { ...body, id: jointId }).expect(400);
+      expect(retry.body.details).toEqual([{ field: 'roundType', reason: 'is required for a joint round: one of administrative, party_building' }]);
     });
   });
 

@@ -65,3 +65,8 @@ export function missingItems(checklist: ChecklistRef, results: Record<string, Re
 
 /** Deductions are in steps of 0.5 points, as hospital standards write them. */
 export const isDeductionStep = (value: number): boolean => Number.isFinite(value) && Math.round(value * 2) === value * 2;
+
+/** The points a result takes off: a failed item its deduction (the item's maximum when none is given), any other none. */
+export function deductionOf(item: ChecklistItemRule | undefined, result: ItemResult, deduction: number | undefined): number {
+  return result === 'fail' ? (deduction ?? item?.maxDeduction ?? 0) : 0;
+}

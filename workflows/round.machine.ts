@@ -1,5 +1,5 @@
 import { and, assign, setup } from 'xstate';
-import { RecordedResult, missingItems } from './checklist';
+import { RecordedResult, deductionOf, missingItems } from './checklist';
 import { addressedPart, partOf, roundPayloadProblems } from './round.payload';
 import type { RoundContext, RoundEvent, RoundInput } from './round.types';
 import { ROUND_TYPES, RoundType, hasRole } from './vocabulary';
@@ -49,10 +49,9 @@ export function createRoundMachine(types: readonly RoundType[]) {
           return context.parts.map((part) => {
             if (part.type !== event.roundType) return part;
             const item = part.checklist.items.find((i) => i.code === event.itemCode);
-            const failed = event.result === 'fail';
             const recorded: RecordedResult = {
               result: event.result,
-              deduction: failed ? (event.deduction ?? item?.maxDeduction ?? 0) : 0,
+              deduction: deductionOf(item, event.result, event.deduction),
               note: event.note ?? null,
               // A result re-recorded keeps the finding it raised.
               findingId: event.finding?.id ?? part.results[event.itemCode]?.findingId ?? null,

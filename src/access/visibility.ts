@@ -22,6 +22,12 @@ const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 /** The discipline office and the integrity lead office's verifiers see every integrity round and finding. */
 export const seesAllIntegrity = (auth: AuthUser): boolean => has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'));
 
+/**
+ * The offices and leads see every department's monthly figures (each made of what they may see);
+ * anyone else only their own department's. Inspectors judge no department.
+ */
+export const seesEveryDepartmentsFigures = (auth: AuthUser): boolean => (['admin', 'discipline_office', 'verifier', 'round_lead'] as const).some((role) => has(auth, role));
+
 /** Who took what (exports, notices, case files read) is the discipline office's to read: it names integrity matters too. */
 export const readsDataAccessLog = (auth: AuthUser): boolean => has(auth, 'discipline_office');
 

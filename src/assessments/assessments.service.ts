@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { FINDING_SETTLED_STATES, ROUND_TYPES, RoundType } from '../../workflows';
-import { maySeePartResults, scopedQuery, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
+import { maySeePartResults, scopedQuery, seesEveryDepartmentsFigures, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
@@ -26,12 +26,6 @@ interface MonthFacts {
   findings: FindingFacts[];
   reopenings: Reopening[];
 }
-
-/**
- * Roles that see every department's figures; anyone else sees their own department's. Figures are
- * made of what the caller may see (src/access): integrity work only from inside it.
- */
-const HOSPITAL_WIDE = ['admin', 'discipline_office', 'verifier', 'round_lead'] as const;
 
 @Injectable()
 export class AssessmentsService {
@@ -94,7 +88,7 @@ export class AssessmentsService {
   }
 
   private departmentInScope(auth: AuthUser, asked: string | undefined): string | undefined {
-    if (HOSPITAL_WIDE.some((role) => auth.roles.includes(role))) return asked;
+    if (seesEveryDepartmentsFigures(auth)) return asked;
     if (!auth.departmentId || (asked && asked !== auth.departmentId)) {
       throw new ForbiddenException("A department's figures are for that department and the hospital's offices");
     }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { DiskAttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { withEveryEntity } from '../database/every-entity';
+import { withEveryEntity } from '../every-entity';
 import { verifyChain } from './audit-verifier';
 
 /**

@@ -43,11 +43,15 @@ export interface SubjectKind<E extends WorkflowSubjectEntity, Effects extends Ef
   readonly effects?: Effects;
 }
 
+/** What a preparer answers when the request asks for what already holds (a retried finding, a result recorded again): no event, no write. */
+export const UNCHANGED = Symbol('unchanged');
+
 /**
  * What the request asked for, turned into the event's payload inside the unit of work: what it
- * references is loaded and checked (a 400 names the field), with the subject's row at hand.
+ * references is loaded and checked (a 400 names the field), with the subject's row at hand; or
+ * UNCHANGED when it already holds.
  */
-export type Preparer<E extends WorkflowSubjectEntity> = (manager: EntityManager, auth: AuthUser, row: E, body: EventBody) => Promise<Record<string, unknown>>;
+export type Preparer<E extends WorkflowSubjectEntity> = (manager: EntityManager, auth: AuthUser, row: E, body: EventBody) => Promise<Record<string, unknown> | typeof UNCHANGED>;
 
 /** What one marker action does, in the transition's own transaction. */
 export type Effect<E extends WorkflowSubjectEntity, P> = (manager: EntityManager, applied: Applied<E>, event: EnvelopedEvent, params: P) => Promise<void> | void;
@@ -193,9 +197,12 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     options: { ifMatch?: number } = {},
   ): Promise<R> {
     return this.db.write(auth.request, async (manager) => {
-      const row = await this.load(manager, kind, id, kind.visibleTo(auth), options.ifMatch);
+      const row = await this.load(manager, kind, id, kind.visibleTo(auth));
       const preparer = this.preparers.get(kind.entityType) as Preparer<E> | undefined;
       const payload = preparer ? await preparer(manager, auth, row, body) : body;
+      // What already holds is answered as it stands, whatever version the caller last saw.
+      if (payload === UNCHANGED) return answer({ row, snapshot: restore(resolveWorkflow(row.workflowId, row.workflowVersion), row.snapshot), actions: [] }, manager);
+      assertVersion(kind, row, options.ifMatch);
       const applied = await this.transition(manager, kind, row, { ...payload, type: body.type, ...this.envelope(toActor(auth)) });
       return answer(applied, manager);
     });
@@ -206,13 +213,10 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     return this.transition(manager, kind, await this.load(manager, kind, id), event);
   }
 
-  private async load<E extends WorkflowSubjectEntity>(manager: EntityManager, kind: SubjectKind<E>, id: string, scope?: Scope, ifMatch?: number): Promise<E> {
+  private async load<E extends WorkflowSubjectEntity>(manager: EntityManager, kind: SubjectKind<E>, id: string, scope?: Scope): Promise<E> {
     // PostgreSQL: concurrent events on one subject queue on this lock. SQLite: the Database turn already serialises.
     const row = await RowMapper.of(manager, kind.entity).findById(manager, id, { lock: true, scope });
     if (!row) throw new NotFoundException(`No ${kind.entityType} ${id}`);
-    if (ifMatch !== undefined && ifMatch !== row.version) {
-      throw new ApiException(HttpStatus.PRECONDITION_FAILED, `The ${kind.entityType} is at version ${row.version}, not ${ifMatch}`, { version: row.version });
-    }
     return row;
   }
 
@@ -301,4 +305,11 @@ function markerActions(workflow: Workflow): string[] {
   return Object.entries(actions)
     .filter(([, action]) => typeof action === 'function' && !('resolve' in action))
     .map(([name]) => name);
+}
+
+/** 412 when the caller last saw another version than the subject is at. */
+function assertVersion(kind: SubjectKind<WorkflowSubjectEntity>, row: WorkflowSubjectEntity, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== row.version) {
+    throw new ApiException(HttpStatus.PRECONDITION_FAILED, `The ${kind.entityType} is at version ${row.version}, not ${ifMatch}`, { version: row.version });
+  }
 }

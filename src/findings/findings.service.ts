@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Snapshot } from '../../workflows';
@@ -41,9 +41,7 @@ export class FindingsService implements OnModuleInit {
    * Logs a finding through the round's LOG_FINDING event, so the round's machine decides who may.
    * A retry with the same client-made id and content answers with the finding already logged.
    */
-  async log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
-    const existing = dto.id ? await this.db.read((manager) => this.findings.findByIdOrNull(manager, dto.id!)) : null;
-    if (existing) return this.replayLogged(auth, existing, roundId, dto);
+  log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
     const id = dto.id ?? randomUUID();
     return this.engine.apply(auth, ROUND, roundId, { ...dto, id, type: 'LOG_FINDING' }, async (_, manager) => this.toDto(auth, await manager.findOneByOrFail(FindingEntity, { id })));
   }
@@ -69,20 +67,6 @@ export class FindingsService implements OnModuleInit {
     const finding = await this.findings.findVisible(manager, auth, id);
     if (!finding) throw new NotFoundException(`No finding ${id}`);
     return finding;
-  }
-
-  private replayLogged(auth: AuthUser, existing: FindingEntity, roundId: string, dto: LogFindingDto): FindingDto {
-    const same =
-      existing.roundId === roundId &&
-      existing.createdBy === auth.id &&
-      // Left out, the type was the round's only one.
-      (dto.roundType === undefined || existing.roundType === dto.roundType) &&
-      existing.title === dto.title &&
-      existing.description === dto.description &&
-      existing.severity === dto.severity &&
-      existing.location === (dto.location ?? null);
-    if (!same) throw new ConflictException(`A different finding with id ${existing.id} exists`);
-    return this.toDto(auth, existing);
   }
 
   private toDto(auth: AuthUser, finding: FindingEntity, snapshot?: Snapshot): FindingDto {

@@ -21,8 +21,8 @@ export const AnswersSecret = () => SetMetadata(ANSWERS_SECRET, true);
 
 /**
  * Makes an authenticated POST with `Idempotency-Key` safe to retry: it adds the request's claim to
- * the caller's request context, which Database.write checks and stores with the effect in one
- * transaction; a retry with the same key and body is answered as the first was (ApiExceptionFilter
+ * the caller's request context, which the idempotency store's unit-of-work hook checks and stores
+ * with the effect in one transaction; a retry with the same key and body is answered as the first was (ApiExceptionFilter
  * sends the stored answer), another body gets 422.
  *
  * A guard rather than an interceptor: as soon as one interceptor exists, Nest wraps every handler

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
+import { EntityManager, LessThan } from 'typeorm';
 import { ApiException, IdempotentReplay } from '../common/api-error';
 import type { IdempotencyClaim, RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
@@ -54,19 +54,13 @@ export class IdempotencyStore implements OnModuleInit {
     });
   }
 
-  /** Two requests with one key raced past the check: the loser's transaction rolled back; it answers as the winner did. */
+  /**
+   * A request with a key that failed may have lost a race to another with the same key (the key's
+   * row, or what the winner made, refused it): if the winner has committed, its answer is this one's.
+   */
   private async answerAsTheWinner(error: unknown, request: RequestContext | null): Promise<void> {
     const claim = request?.idempotency;
-    if (claim && this.isKeyCollision(error)) await this.db.read((manager) => this.assertUnused(manager, claim));
-  }
-
-  private isKeyCollision(error: unknown): boolean {
-    if (!(error instanceof QueryFailedError)) return false;
-    const driverError = error.driverError as { code?: string; table?: string; message?: string };
-    return (
-      (driverError.code === '23505' && driverError.table === 'idempotency_keys') ||
-      (driverError.code?.startsWith('SQLITE_CONSTRAINT') === true && /idempotency_keys/.test(driverError.message ?? ''))
-    );
+    if (claim && !(error instanceof IdempotentReplay)) await this.db.read((manager) => this.assertUnused(manager, claim));
   }
 
   async purgeExpired(manager: EntityManager): Promise<number> {

@@ -1,10 +1,11 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ConflictException, Injectable, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import type { LoggedFinding, RoundContext, RoundPart } from '../../workflows';
+import { deductionOf, type LoggedFinding, type RoundContext, type RoundPart } from '../../workflows';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { ChecklistsService } from '../checklists/checklists.service';
-import { EventBody, WorkflowEngine } from '../engine/workflow.engine';
+import { EventBody, UNCHANGED, WorkflowEngine } from '../engine/workflow.engine';
+import { FindingEntity } from '../findings/finding.entity';
 import type { LogFindingDto } from '../findings/finding.dto';
 import type { AuthUser } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
@@ -34,10 +35,10 @@ export class RoundEventPreparer implements OnModuleInit {
     this.engine.prepare(ROUND, (manager, auth, round, body) => this.prepare(manager, auth, round, body));
   }
 
-  private async prepare(manager: EntityManager, auth: AuthUser, round: RoundEntity, body: EventBody): Promise<Record<string, unknown>> {
+  private async prepare(manager: EntityManager, auth: AuthUser, round: RoundEntity, body: EventBody): Promise<Record<string, unknown> | typeof UNCHANGED> {
     switch (body.type) {
       case 'LOG_FINDING':
-        return { finding: await this.logged(manager, auth, round, body as unknown as LogFindingDto) };
+        return this.logged(manager, auth, round, body as unknown as LogFindingDto & { id: string });
       case 'RECORD_RESULT':
         return this.result(manager, auth, round, body as unknown as RecordResultBody);
       default:
@@ -45,11 +46,26 @@ export class RoundEventPreparer implements OnModuleInit {
     }
   }
 
-  private async logged(manager: EntityManager, auth: AuthUser, round: RoundEntity, dto: LogFindingDto): Promise<LoggedFinding> {
-    const id = dto.id ?? randomUUID();
-    return loggedFinding(manager, this.identity, {
+  /** A tablet retrying with its own id gets the finding it logged; the same id with other content is 409. */
+  private async logged(manager: EntityManager, auth: AuthUser, round: RoundEntity, dto: LogFindingDto & { id: string }): Promise<{ finding: LoggedFinding } | typeof UNCHANGED> {
+    const roundType = dto.roundType ?? onlyType(round.types);
+    const existing = await manager.findOneBy(FindingEntity, { id: dto.id });
+    if (existing) {
+      const same =
+        existing.roundId === round.id &&
+        existing.createdBy === auth.id &&
+        existing.roundType === roundType &&
+        existing.title === dto.title &&
+        existing.description === dto.description &&
+        existing.severity === dto.severity &&
+        existing.location === (dto.location ?? null);
+      if (same) return UNCHANGED;
+      throw new ConflictException(`A different finding with id ${dto.id} exists`);
+    }
+    const id = dto.id;
+    const finding = await loggedFinding(manager, this.identity, {
       id,
-      roundType: dto.roundType ?? onlyType(round.types),
+      roundType,
       severity: dto.severity,
       responsibleDepartmentId: dto.responsibleDepartmentId,
       title: dto.title,
@@ -58,11 +74,21 @@ export class RoundEventPreparer implements OnModuleInit {
       checklistItemCode: null,
       photos: await this.attachments.resolve(manager, auth, dto.attachmentIds ?? [], id, 'attachmentIds'),
     });
+    return { finding };
   }
 
-  private async result(manager: EntityManager, auth: AuthUser, round: RoundEntity, dto: RecordResultBody): Promise<Record<string, unknown>> {
+  /**
+   * A result recorded again as it stands, by the part's own team, changes and writes nothing; anyone
+   * else is answered by the machine, and learns nothing of what is recorded.
+   */
+  private async result(manager: EntityManager, auth: AuthUser, round: RoundEntity, dto: RecordResultBody): Promise<Record<string, unknown> | typeof UNCHANGED> {
     const part = partWithItem(round.snapshot.context as RoundContext, dto.itemCode, dto.roundType);
     const recorded = part.results[dto.itemCode];
+    const item = part.checklist.items.find((i) => i.code === dto.itemCode);
+    const unchanged =
+      recorded?.result === dto.result && recorded.deduction === deductionOf(item, dto.result, dto.deduction) && recorded.note === (dto.note ?? null);
+    const onPartTeam = round.participantIds.includes(`${part.type}:${auth.id}`);
+    if (unchanged && onPartTeam && (!dto.raiseFinding || recorded.findingId !== null)) return UNCHANGED;
     const raise = dto.raiseFinding && !recorded?.findingId;
     return {
       roundType: part.type,

@@ -3,12 +3,12 @@ import { AttachmentsModule } from '../attachments/attachments.module';
 import { ChecklistsModule } from '../checklists/checklists.module';
 import { FindingsModule } from '../findings/findings.module';
 import { IdentityModule } from '../identity/identity.module';
-import { FindingEffects } from './finding-effects';
+import { RoundFindingEffects } from './round-finding-effects';
 import { RoundEventPreparer } from './round-event-preparer';
 
 /** What rounds and findings ask of each other: a round's events that carry findings, and the effects each has on the other. */
 @Module({
   imports: [FindingsModule, IdentityModule, ChecklistsModule, AttachmentsModule],
-  providers: [FindingEffects, RoundEventPreparer],
+  providers: [RoundFindingEffects, RoundEventPreparer],
 })
 export class RoundFindingsModule {}

@@ -35,7 +35,6 @@ import {
 } from './round.dto';
 import { RoundEntity } from './round.entity';
 import { ROUND } from './round.kind';
-import { partWithItem } from './round-parts';
 import { RoundsRepository } from './rounds.repository';
 
 @Injectable()
@@ -107,9 +106,7 @@ export class RoundsService {
    * Records one item's result through the round's RECORD_RESULT event, raising a finding from a
    * failed item in the same step if asked. Sending the same result again changes and writes nothing.
    */
-  async recordResult(auth: AuthUser, id: string, itemCode: string, dto: RecordResultDto, ifMatch?: number): Promise<RoundResultsDto> {
-    const round = await this.db.read((manager) => this.findVisible(manager, auth, id));
-    if (alreadyRecorded(auth, round, itemCode, dto)) return this.results(auth, id);
+  recordResult(auth: AuthUser, id: string, itemCode: string, dto: RecordResultDto, ifMatch?: number): Promise<RoundResultsDto> {
     return this.engine.apply(auth, ROUND, id, { ...dto, itemCode, type: 'RECORD_RESULT' }, ({ row }, manager) => this.resultsOf(manager, auth, row), { ifMatch });
   }
 
@@ -203,18 +200,4 @@ function itemResult(item: ChecklistItem, part: RoundPart): ItemResultDto {
     recordedBy: recorded?.recordedBy ?? null,
     recordedAt: recorded?.recordedAt ?? null,
   };
-}
-
-/**
- * Whether the item already holds this result (and its finding, if one is asked for): a repeat by the
- * part's own team writes nothing. Anyone else is answered by the machine, and learns nothing of what is recorded.
- */
-function alreadyRecorded(auth: AuthUser, round: RoundEntity, itemCode: string, dto: RecordResultDto): boolean {
-  const part = partWithItem(round.snapshot.context as RoundContext, itemCode, dto.roundType);
-  if (!round.participantIds.includes(`${part.type}:${auth.id}`)) return false;
-  const item = part.checklist.items.find((i) => i.code === itemCode);
-  const recorded = part.results[itemCode];
-  const deduction = dto.result === 'fail' ? (dto.deduction ?? item?.maxDeduction ?? 0) : (dto.deduction ?? 0);
-  const unchanged = recorded?.result === dto.result && recorded.deduction === deduction && recorded.note === (dto.note ?? null);
-  return unchanged && (!dto.raiseFinding || recorded.findingId !== null);
 }

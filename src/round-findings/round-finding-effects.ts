@@ -16,7 +16,7 @@ import { ROUND } from '../rounds/round.kind';
  * CANCEL withdraws its open ones; a finding settling may complete its round, a reopened one reopens it.
  */
 @Injectable()
-export class FindingEffects implements OnModuleInit {
+export class RoundFindingEffects implements OnModuleInit {
   constructor(
     private readonly engine: WorkflowEngine,
     private readonly findings: FindingsRepository,

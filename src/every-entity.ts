@@ -1,0 +1,43 @@
+import type { DataSourceOptions } from 'typeorm';
+import { AttachmentEntity } from './attachments/attachment.entity';
+import { AuditEntryEntity } from './audit/audit-entry.entity';
+import { ChecklistTemplateEntity } from './checklists/checklist-template.entity';
+import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from './closure-audits/closure-audit-sample.entity';
+import { FindingTimerEntity } from './deadlines/finding-timer.entity';
+import { FindingEntity } from './findings/finding.entity';
+import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
+import { DepartmentEntity } from './identity/department.entity';
+import { DeviceEntity } from './identity/device.entity';
+import { SessionEntity } from './identity/session.entity';
+import { UserEntity } from './identity/user.entity';
+import { NotificationEntity } from './notifications/notification.entity';
+import { RoundEntity } from './rounds/round.entity';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhooks/webhook.entities';
+
+/**
+ * Every entity, for the tools that open the database outside the service (the migration CLI, the
+ * audit verification, the benchmarks). The service itself loads them module by module, and a test
+ * holds this list to what the modules load.
+ */
+export const EVERY_ENTITY = [
+  DepartmentEntity,
+  UserEntity,
+  SessionEntity,
+  DeviceEntity,
+  ChecklistTemplateEntity,
+  RoundEntity,
+  FindingEntity,
+  AuditEntryEntity,
+  IdempotencyKeyEntity,
+  FindingTimerEntity,
+  NotificationEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  AttachmentEntity,
+  ClosureAuditDrawEntity,
+  ClosureAuditSampleEntity,
+];
+
+
+export const withEveryEntity = (options: DataSourceOptions): DataSourceOptions => ({ ...options, entities: EVERY_ENTITY });
