@@ -2,6 +2,7 @@ import { and, assign, not, or, setup, stateIn } from 'xstate';
 import { addDays, deadlineIn } from './calendar';
 import type { Audience, Notice, NoticeType } from './finding.notices';
 import { findingPayloadProblems } from './finding.payload';
+import { marker } from './marker';
 import { isResponsibleStaff } from './finding.refusals';
 import type { FindingContext, FindingEvent, FindingInput } from './finding.types';
 import { hasRole, isPayloadAside } from './vocabulary';
@@ -114,12 +115,12 @@ export const findingMachine = setup({
     ),
     clearProposedDeadline: assign({ proposedDeadline: null }),
     // Markers: the engine acts on them inside the same transaction (the evidence's files are attached, the round may complete or reopen, people hear of it).
-    attachEvidence: () => {},
-    findingSettled: () => {},
-    findingReopened: () => {},
-    closureReviewed: () => {},
-    selfAuditAllowed: () => {},
-    notify: (_, _notice: Notice) => {},
+    attachEvidence: marker(),
+    findingSettled: marker(),
+    findingReopened: marker(),
+    closureReviewed: marker(),
+    selfAuditAllowed: marker(),
+    notify: marker<Notice>(),
   },
 }).createMachine({
   id: 'finding',

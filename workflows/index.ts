@@ -19,3 +19,4 @@ export * from './labels';
 export * from './payload';
 export * from './registry';
 export { toMermaid } from './mermaid';
+export * from './marker';

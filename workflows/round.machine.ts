@@ -1,4 +1,5 @@
 import { and, assign, setup } from 'xstate';
+import { marker } from './marker';
 import { RecordedResult, deductionOf, missingItems } from './checklist';
 import { addressedPart, partOf, roundPayloadProblems } from './round.payload';
 import type { RoundContext, RoundEvent, RoundInput } from './round.types';
@@ -63,10 +64,10 @@ export function createRoundMachine(types: readonly RoundType[]) {
         },
       }),
       // Markers: the engine acts on them inside the same transaction.
-      createFinding: () => {},
-      assignReportedFindings: () => {},
-      withdrawOpenFindings: () => {},
-      completeIfSettled: () => {},
+      createFinding: marker(),
+      assignReportedFindings: marker(),
+      withdrawOpenFindings: marker(),
+      completeIfSettled: marker(),
     },
   }).createMachine({
     id: roundWorkflowId(types),

@@ -17,6 +17,7 @@ import {
   step,
   toStored,
   WORKFLOWS,
+  isMarker,
 } from '../../workflows';
 import type { Scope } from '../access/visibility';
 import { ApiException, InvalidInputException } from '../common/api-error';
@@ -296,14 +297,11 @@ function auditPayload(workflow: Workflow, before: Snapshot, event: EnvelopedEven
   return basis ? { ...payload, decidedOn: { ...basis, version } } : payload;
 }
 
-/**
- * The actions a machine names but does not carry out itself: the engine's effects. xstate's own
- * actions (assign and the like) carry a `resolve`; a marker is a plain function that does nothing.
- */
+/** The actions a machine names but does not carry out itself (`marker()` in workflows/): the engine's effects. */
 function markerActions(workflow: Workflow): string[] {
   const actions = (workflow.machine.implementations.actions ?? {}) as Record<string, unknown>;
   return Object.entries(actions)
-    .filter(([, action]) => typeof action === 'function' && !('resolve' in action))
+    .filter(([, action]) => isMarker(action))
     .map(([name]) => name);
 }
 

@@ -5,7 +5,7 @@ import { ApiPage, Page } from '../common/pagination';
 import { IfMatch, UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { FINDING_EVENT_DTOS, FindingDto, type FindingEventBody, ListFindingsQuery, LogFindingDto } from './finding.dto';
+import { FINDING_EVENT_DTOS, FindingDto, type FindingEventBody, ListFindingsQuery } from './finding.dto';
 import { FindingsService } from './findings.service';
 
 @ApiTags('findings')
@@ -14,12 +14,6 @@ import { FindingsService } from './findings.service';
 @Controller()
 export class FindingsController {
   constructor(private readonly service: FindingsService) {}
-
-  @Post('rounds/:id/findings')
-  @Allow('inspector', 'round_lead')
-  log(@Auth() auth: AuthUser, @UuidParam() roundId: string, @Body() dto: LogFindingDto): Promise<FindingDto> {
-    return this.service.log(auth, roundId, dto);
-  }
 
   @Get('findings')
   @AllowAnyUser()

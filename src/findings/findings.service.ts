@@ -1,5 +1,4 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Snapshot } from '../../workflows';
 import { AttachmentsService } from '../attachments/attachments.service';
@@ -9,8 +8,7 @@ import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
-import { ROUND } from '../rounds/round.kind';
-import { FindingDto, FindingEventBody, ListFindingsQuery, LogFindingDto } from './finding.dto';
+import { FindingDto, FindingEventBody, ListFindingsQuery } from './finding.dto';
 import { FindingEntity } from './finding.entity';
 import { FINDING } from './finding.kind';
 import { FindingsRepository } from './findings.repository';
@@ -37,15 +35,6 @@ export class FindingsService implements OnModuleInit {
     });
   }
 
-  /**
-   * Logs a finding through the round's LOG_FINDING event, so the round's machine decides who may.
-   * A retry with the same client-made id and content answers with the finding already logged.
-   */
-  log(auth: AuthUser, roundId: string, dto: LogFindingDto): Promise<FindingDto> {
-    const id = dto.id ?? randomUUID();
-    return this.engine.apply(auth, ROUND, roundId, { ...dto, id, type: 'LOG_FINDING' }, async (_, manager) => this.toDto(auth, await manager.findOneByOrFail(FindingEntity, { id })));
-  }
-
   async list(auth: AuthUser, query: ListFindingsQuery): Promise<Page<FindingDto>> {
     const [findings, total] = await this.db.read((manager) => this.findings.list(manager, auth, query));
     return page(
@@ -69,7 +58,8 @@ export class FindingsService implements OnModuleInit {
     return finding;
   }
 
-  private toDto(auth: AuthUser, finding: FindingEntity, snapshot?: Snapshot): FindingDto {
+  /** The finding as the caller sees it, with the events it may send now. */
+  toDto(auth: AuthUser, finding: FindingEntity, snapshot?: Snapshot): FindingDto {
     return FindingDto.from(finding, this.engine.availableEvents(finding, toActor(auth), snapshot));
   }
 }

@@ -5,10 +5,13 @@ import { FindingsModule } from '../findings/findings.module';
 import { IdentityModule } from '../identity/identity.module';
 import { RoundFindingEffects } from './round-finding-effects';
 import { RoundEventPreparer } from './round-event-preparer';
+import { RoundFindingsController } from './round-findings.controller';
+import { RoundFindingsService } from './round-findings.service';
 
-/** What rounds and findings ask of each other: a round's events that carry findings, and the effects each has on the other. */
+/** What rounds and findings ask of each other: logging a finding in a round, a round's events that carry findings, and the effects each has on the other. */
 @Module({
   imports: [FindingsModule, IdentityModule, ChecklistsModule, AttachmentsModule],
-  providers: [RoundFindingEffects, RoundEventPreparer],
+  controllers: [RoundFindingsController],
+  providers: [RoundFindingsService, RoundFindingEffects, RoundEventPreparer],
 })
 export class RoundFindingsModule {}

@@ -347,22 +347,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/rounds/{id}/findings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["FindingsController_log"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/findings": {
         parameters: {
             query?: never;
@@ -405,6 +389,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["FindingsController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rounds/{id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RoundFindingsController_log"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1272,27 +1272,6 @@ export interface components {
             /** @enum {string} */
             type: "ESCALATE";
         };
-        LogFindingDto: {
-            /**
-             * Format: uuid
-             * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
-             */
-            id?: string;
-            /**
-             * @description The part of the round it belongs to; may be left out when the round has one type.
-             * @enum {string}
-             */
-            roundType?: "administrative" | "party_building" | "integrity";
-            title: string;
-            description: string;
-            /** @enum {string} */
-            severity: "minor" | "major" | "critical";
-            /** Format: uuid */
-            responsibleDepartmentId: string;
-            location?: string;
-            /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
-            attachmentIds?: string[];
-        };
         ExtensionDto: {
             /** @enum {string} */
             state: "none" | "requested" | "approved" | "denied";
@@ -1379,6 +1358,27 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             closedAt: string | null;
+        };
+        LogFindingDto: {
+            /**
+             * Format: uuid
+             * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
+             */
+            id?: string;
+            /**
+             * @description The part of the round it belongs to; may be left out when the round has one type.
+             * @enum {string}
+             */
+            roundType?: "administrative" | "party_building" | "integrity";
+            title: string;
+            description: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** Format: uuid */
+            responsibleDepartmentId: string;
+            location?: string;
+            /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
         };
         NotificationDto: {
             /** @enum {string} */
@@ -2313,31 +2313,6 @@ export interface operations {
             };
         };
     };
-    FindingsController_log: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LogFindingDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FindingDto"];
-                };
-            };
-        };
-    };
     FindingsController_list: {
         parameters: {
             query?: {
@@ -2412,6 +2387,31 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDto"];
+                };
+            };
+        };
+    };
+    RoundFindingsController_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogFindingDto"];
+            };
+        };
+        responses: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
