@@ -1,17 +1,9 @@
+import type { AuditEntryDto } from '../src/audit/audit.dto';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { ADMIN_PASSWORD, PASSWORD, TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '');
-
-interface AuditEntry {
-  actorId: string | null;
-  actorRole: string;
-  entityType: string;
-  entityId: string | null;
-  event: string;
-  payload: Record<string, unknown>;
-}
 
 /**
  * Who gives which authority: nobody changes their own roles; integrity authority (the
@@ -23,7 +15,7 @@ describe(`granting roles and lead offices (${onPostgres ? 'PostgreSQL' : 'SQLite
   let h: Hospital;
   let flow: Flow;
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const log = async (who: keyof Hospital['users'], query: string): Promise<AuditEntry[]> =>
+  const log = async (who: keyof Hospital['users'], query: string): Promise<AuditEntryDto[]> =>
     (await flow.as(who).get(`/audit?limit=500&${query}`).expect(200)).body.items;
 
   beforeAll(async () => {
@@ -155,7 +147,7 @@ describe(`the first discipline office (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     const first = answers.find((answer) => answer.status === 201)!.body as { id: string; username: string };
 
     const token = await t.login(first.username);
-    const log = async (query: string): Promise<AuditEntry[]> => (await t.http.get(`/audit?limit=500&${query}`).set({ Authorization: `Bearer ${token}` }).expect(200)).body.items;
+    const log = async (query: string): Promise<AuditEntryDto[]> => (await t.http.get(`/audit?limit=500&${query}`).set({ Authorization: `Bearer ${token}` }).expect(200)).body.items;
     expect(await log(`event=USER_CREATED&entityId=${first.id}`)).toEqual([
       expect.objectContaining({ actorRole: 'admin', payload: expect.objectContaining({ roles: ['discipline_office'], grantedAs: 'first_appointment' }) }),
     ]);

@@ -1,3 +1,4 @@
+import type { AuditEntryDto } from '../src/audit/audit.dto';
 import { SeparationOfDuties1733400000000 } from '../migrations/1733400000000-separation-of-duties';
 import { Clock } from '../src/common/clock';
 import { Flow } from './support/flow';
@@ -6,15 +7,6 @@ import { TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '');
 const INTEGRITY_TITLE = '收受红包 envelope accepted from a patient';
-
-interface AuditEntry {
-  actorId: string | null;
-  actorRole: string;
-  entityType: string;
-  entityId: string | null;
-  event: string;
-  payload: Record<string, unknown>;
-}
 
 describe(`separation of duties (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
@@ -40,7 +32,7 @@ describe(`separation of duties (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =>
     return findingId;
   }
 
-  const log = async (who: keyof Hospital['users'], query: string): Promise<AuditEntry[]> =>
+  const log = async (who: keyof Hospital['users'], query: string): Promise<AuditEntryDto[]> =>
     (await flow.as(who).get(`/audit?limit=500&${query}`).expect(200)).body.items;
 
   describe('the closure audit', () => {
