@@ -9,6 +9,7 @@ import { DashboardIndexes1733000000000 } from './1733000000000-dashboard-indexes
 import { UnannouncedRounds1733100000000 } from './1733100000000-unannounced-rounds';
 import { IntegrityWebhooks1733110000000 } from './1733110000000-integrity-webhooks';
 import { SeparationOfDuties1733400000000 } from './1733400000000-separation-of-duties';
+import { ProblemLists1733500000000 } from './1733500000000-problem-lists';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   UnannouncedRounds1733100000000,
   IntegrityWebhooks1733110000000,
   SeparationOfDuties1733400000000,
+  ProblemLists1733500000000,
 ];

@@ -152,8 +152,8 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         ['lead', 'post', '/rounds', { types: ['administrative'], departmentId: h.departments.cardiology, scheduledFor: '2026-11-24', leadId: h.users.lead.id, teamMemberIds: [], state: 'completed' }],
         ['inspector', 'post', `/rounds/${roundId}/findings`, { roundType: 'administrative', title: 'x', description: 'x', severity: 'minor', responsibleDepartmentId: h.departments.cardiology, state: 'closed' }],
         ['inspector', 'post', `/rounds/${roundId}/findings`, { roundType: 'administrative', title: 'x', description: 'x', severity: 'minor', responsibleDepartmentId: h.departments.cardiology, createdBy: h.users.lead.id }],
-        ['cardiologyStaff', 'post', `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: '2026-11-30', responsibleDepartmentId: h.departments.surgery }],
-        ['cardiologyStaff', 'post', `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: '2026-11-30', version: 9 }],
+        ['cardiologyStaff', 'post', `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: flow.planDate(), responsibleDepartmentId: h.departments.surgery }],
+        ['cardiologyStaff', 'post', `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: flow.planDate(), version: 9 }],
         ['cardiologyStaff', 'post', `/findings/${findingId}/events`, { type: 'DISPUTE', reason: 'not ours', state: 'closed' }],
         ['lead', 'post', `/rounds/${roundId}/events`, { type: 'CANCEL', reason: 'x', createdBy: h.users.admin.id }],
       ];
@@ -176,7 +176,7 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       await outsider.get(`/findings/${findingId}`).expect(404);
       await outsider.get(`/findings/${findingId}/audit`).expect(404);
       await outsider.post(`/findings/${findingId}/events`, { type: 'DISPUTE', reason: 'not ours' }).expect(404);
-      await outsider.post(`/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: '2026-11-30' }).expect(404);
+      await outsider.post(`/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: flow.planDate() }).expect(404);
       await outsider.get(`/rounds/${roundId}`).expect(404);
       await outsider.get(`/rounds/${roundId}/audit`).expect(404);
       await outsider.get('/audit').expect(403);
@@ -190,12 +190,12 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       // The department it belongs to sees and acts on it.
       await flow.as('surgeryStaff').get(`/findings/${findingId}`).expect(200);
       await flow.as('surgeryStaff').get(`/rounds/${roundId}`).expect(200);
-      await flow.send('surgeryStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'Daily checks', committedDate: '2026-11-30' });
+      await flow.send('surgeryStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'Daily checks', committedDate: flow.planDate() });
     });
 
     it('keeps an integrity case from every role outside it, in every read, the audit log included', async () => {
       const { roundId, findingId } = await flow.assignedFinding('integrity');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'Return the gift', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'Return the gift', committedDate: flow.planDate() });
       const strangerInspector = await newUser('stranger-inspector', ['inspector']);
       const outside = {
         admin: h.users.admin.token,

@@ -266,7 +266,7 @@ describe(`checklists, scoring, joint rounds and assessment (${onPostgres ? 'Post
       expect((await t.http.get(`/findings/${admFinding.body.id}`).set(bearer(h.users.discipline.token)).expect(200)).body.state).toBe('reported');
       await put(team.integrity.member.token, roundId, TEST_ITEM, { result: 'pass', roundType: 'integrity' }).expect(409);
 
-      await flow.send('cardiologyStaff', intFindingId, { type: 'SUBMIT_PLAN', measures: '退还并说明', committedDate: '2026-11-25' });
+      await flow.send('cardiologyStaff', intFindingId, { type: 'SUBMIT_PLAN', measures: '退还并说明', committedDate: flow.planDate() });
       await flow.submitEvidence('cardiologyStaff', intFindingId, 'receipt');
       expect((await flow.send('discipline', intFindingId, { type: 'VERIFY_ACCEPT' })).body.state).toBe('closure_audit');
     });

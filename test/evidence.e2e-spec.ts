@@ -126,7 +126,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
 
     it('deletes uploads nobody used once ATTACHMENT_UNUSED_HOURS have passed, and keeps used ones', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       const used = await flow.upload('cardiologyStaff', 'kept');
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n', attachmentIds: [used.id] });
       const unused = await flow.upload('cardiologyStaff', 'forgotten');
@@ -154,7 +154,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       // The department sees the photo of its finding; the inspector's other uploads stay the inspector's.
       await flow.as('cardiologyStaff').get(`/attachments/${photo.id}`).expect(200);
 
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '每日核对 daily checks', committedDate: '2026-11-28' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '每日核对 daily checks', committedDate: flow.planDate() });
       const bare = await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'done' }, 400);
       expect(bare.body.details).toEqual([{ field: 'attachmentIds', reason: 'a critical finding needs at least 1 attachment(s) as evidence (rule EVIDENCE_REQUIRED)' }]);
       const first = await flow.upload('cardiologyStaff', 'first evidence');
@@ -178,7 +178,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       expect(trail[4].payload.decidedOn).toEqual({
         version: 4,
         measures: '每日核对 daily checks',
-        committedDate: '2026-11-28',
+        committedDate: flow.planDate(),
         evidence: expect.objectContaining({ note: 'replaced', attachments: [expect.objectContaining({ sha256: first.sha256 })] }),
       });
       expect(trail[6].payload.decidedOn).toMatchObject({ version: 6, evidence: { note: 'clear photo', attachments: [{ sha256: first.sha256 }, { sha256: second.sha256 }] } });
@@ -200,7 +200,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
 
     it("lets an attachment be used only by its uploader's own request, and shows it only to those who see its finding", async () => {
       const { findingId } = await flow.assignedFinding('administrative');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       const others = await flow.upload('surgeryStaff', 'not yours');
       const before = await t.counts();
       const refused = await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n', attachmentIds: [others.id] }, 400);
@@ -216,14 +216,14 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       await flow.as('lead').get(`/attachments/${mine.id}/metadata`).expect(200);
 
       const other = await flow.assignedFinding('administrative');
-      await flow.send('cardiologyStaff', other.findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', other.findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       const reused = await flow.send('cardiologyStaff', other.findingId, { type: 'SUBMIT_EVIDENCE', note: 'n', attachmentIds: [mine.id] }, 400);
       expect(reused.body.details).toEqual([{ field: 'attachmentIds[0]', reason: 'belongs to another finding' }]);
     });
 
     it('keeps an integrity finding\'s evidence from those who may not see the finding', async () => {
       const { findingId } = await flow.assignedFinding('integrity');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       const receipt = await flow.upload('cardiologyStaff', 'receipt');
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n', attachmentIds: [receipt.id] });
       await flow.as('discipline').get(`/attachments/${receipt.id}`).expect(200);
@@ -235,7 +235,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
   describe('evidence changed on disk', () => {
     it('is caught at the entry that recorded it', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       const photo = await flow.upload('cardiologyStaff', 'to be doctored');
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n', attachmentIds: [photo.id] });
       const [entry] = await t.dataSource.query(`SELECT "seq" FROM "audit_entries" WHERE "entityId" = '${findingId}' AND "event" = 'SUBMIT_EVIDENCE'`);

@@ -56,11 +56,11 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       await flow.send('cardiologyStaff', findingId, { type: 'DISPUTE', reason: 'the surgery branch holds these meetings' });
       const reassigned = await flow.send('lead', findingId, { type: 'REASSIGN', departmentId: h.departments.surgery, reason: 'agreed' });
       expect(reassigned.body).toMatchObject({ state: 'assigned', responsibleDepartmentId: h.departments.surgery });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: '2026-11-30' }, 404);
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'x', committedDate: flow.planDate() }, 404);
       await flow.send('surgeryStaff', findingId, { type: 'DISPUTE', reason: 'not ours either' });
       const upheld = await flow.send('lead', findingId, { type: 'UPHOLD', reason: 'it is yours' });
       expect(upheld.body.state).toBe('assigned');
-      await flow.send('surgeryStaff', findingId, { type: 'SUBMIT_PLAN', measures: '补记会议记录', committedDate: '2026-11-30' });
+      await flow.send('surgeryStaff', findingId, { type: 'SUBMIT_PLAN', measures: '补记会议记录', committedDate: flow.planDate() });
       await flow.submitEvidence('surgeryStaff', findingId, 'minutes filed');
       await flow.send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT' }, 403);
       const closed = await flow.send('partyVerifier', findingId, { type: 'VERIFY_ACCEPT' });
@@ -69,7 +69,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
 
     it('integrity: closure audit rejected then approved, reopened, and closed again', async () => {
       const { findingId, roundId } = await flow.assignedFinding('integrity');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '退还红包 return the envelope', committedDate: '2026-11-30' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '退还红包 return the envelope', committedDate: flow.planDate() });
       await flow.submitEvidence('cardiologyStaff', findingId, 'receipt');
       const audited = await flow.send('discipline', findingId, { type: 'VERIFY_ACCEPT' });
       // The one who accepted is not offered the approval: another discipline-office user approves (separation of duties).
@@ -94,7 +94,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
 
     it('a critical administrative finding also needs the closure audit', async () => {
       const { findingId } = await flow.assignedFinding('administrative', { severity: 'critical' });
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-25' });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       await flow.submitEvidence('cardiologyStaff', findingId, 'n');
       expect((await flow.send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT' })).body.state).toBe('closure_audit');
     });
@@ -134,7 +134,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     it('refuses the wrong role (guard) and the wrong department (machine) with 403, other departments get 404', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
       await flow.send('inspector', findingId, { type: 'DISPUTE', reason: 'x' }, 403);
-      await flow.send('adminVerifier', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' }, 403);
+      await flow.send('adminVerifier', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() }, 403);
       await flow.send('surgeryStaff', findingId, { type: 'DISPUTE', reason: 'x' }, 404);
       await flow.as('admin').post(`/findings/${findingId}/events`, { type: 'WITHDRAW', reason: 'x' }).expect(403);
       await flow.as('otherLead').post('/rounds', {}).expect(400);
@@ -176,7 +176,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
   describe('concurrency and retries', () => {
     it('honours If-Match: a stale version gets 412 and changes nothing', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
-      const plan = { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' };
+      const plan = { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() };
       const stale = await flow.as('cardiologyStaff').post(`/findings/${findingId}/events`, plan, { 'If-Match': '1' }).expect(412);
       expect(stale.body).toMatchObject({ statusCode: 412, details: { version: 2 } });
       await flow.as('cardiologyStaff').post(`/findings/${findingId}/events`, plan, { 'If-Match': '"2"' }).expect(200);
@@ -219,7 +219,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     it('replays a retried POST with the same Idempotency-Key once, and refuses the key with another body', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
       const key = { 'Idempotency-Key': randomUUID() };
-      const plan = { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-30' };
+      const plan = { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() };
       const first = await flow.as('cardiologyStaff').post(`/findings/${findingId}/events`, plan, key).expect(200);
       const retries = await Promise.all([1, 2, 3].map(() => flow.as('cardiologyStaff').post(`/findings/${findingId}/events`, plan, key)));
       for (const retry of retries) {
@@ -291,8 +291,8 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       ['unknown event type', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'FLY' }, 400, 'type'],
       ['missing type', 'cardiologyStaff', () => `/findings/${findingId}/events`, { reason: 'x' }, 400, 'type'],
       ['body not an object', 'cardiologyStaff', () => `/findings/${findingId}/events`, [1, 2], 400, 'body'],
-      ['empty measures', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: '', committedDate: '2026-11-30' }, 400, 'measures'],
-      ['measures too long', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x'.repeat(4001), committedDate: '2026-11-30' }, 400, 'measures'],
+      ['empty measures', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: '', committedDate: flow.planDate() }, 400, 'measures'],
+      ['measures too long', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'x'.repeat(4001), committedDate: flow.planDate() }, 400, 'measures'],
       ['date in the wrong format', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '30/11/2026' }, 400, 'committedDate'],
       ['impossible date', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-02-30' }, 400, 'committedDate'],
       ['committed date after the deadline', 'cardiologyStaff', () => `/findings/${findingId}/events`, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2099-01-01' }, 400, 'committedDate'],

@@ -28,3 +28,14 @@ export function deadlineIn(value: string, timeZone: string): string {
 export function shiftInstant(instant: string, ms: number): string {
   return new Date(Date.parse(instant) + ms).toISOString();
 }
+
+/** The date `n` working days after `date`, Saturdays and Sundays not counted. */
+export function addWorkingDays(date: string, n: number): string {
+  let day = date;
+  for (let left = n; left > 0; ) {
+    day = addDays(day, 1);
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
+  }
+  return day;
+}

@@ -1,6 +1,7 @@
 /** What a transition asks of someone; the engine writes it to the notification outbox in the same transaction. */
 export const NOTICE_TYPES = [
   'assigned',
+  'receipt_late',
   'disputed',
   'evidence_submitted',
   'closure_audit_requested',
@@ -9,16 +10,20 @@ export const NOTICE_TYPES = [
   'due_soon',
   'overdue',
   'escalated',
+  'receipt_escalated',
   'extension_requested',
   'extension_approved',
   'extension_denied',
+  'deadline_set',
+  'follow_up_failed',
 ] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 
 /**
- * Who hears of it: the responsible department's staff, the lead office's verifiers for the round
- * type, the discipline office, or the finding's round lead. An escalation's audience is the level's,
- * from the service's escalation policy.
+ * Who hears of it: the responsible department's staff (and its responsible person), the lead
+ * office's verifiers for the round type, the discipline office, or the finding's lead (`round_lead`:
+ * its round lead, or the office that registered it). An escalation's audience is the level's, from
+ * the service's escalation policy.
  */
 export const AUDIENCES = ['department_staff', 'verifier', 'discipline_office', 'round_lead'] as const;
 export type Audience = (typeof AUDIENCES)[number];

@@ -31,6 +31,18 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
       if (deadline !== null && event.committedDate !== undefined && event.committedDate > deadline.slice(0, 10)) {
         problems.push({ field: 'committedDate', reason: `must not be after the deadline (${deadline})` });
       }
+      if (event.committedDate !== undefined && event.committedDate < event.today) {
+        problems.push({ field: 'committedDate', reason: `must not be before today (${event.today})` });
+      }
+      break;
+    case 'SCHEDULE_FOLLOW_UP':
+      if (event.dueOn !== undefined && event.dueOn < event.today) problems.push({ field: 'dueOn', reason: `must not be before today (${event.today})` });
+      break;
+    case 'SET_DEADLINE':
+    case 'FOLLOW_UP_FAILED':
+      if (event.deadline !== undefined && Date.parse(deadlineIn(event.deadline, event.timeZone)) <= Date.parse(event.at)) {
+        problems.push({ field: 'deadline', reason: `must be later than now (${event.at})` });
+      }
       break;
     case 'SUBMIT_EVIDENCE':
       if ((event.attachments?.length ?? 0) < context.evidenceRequired) {

@@ -10,6 +10,18 @@ import { Actor, Conflict, hasRole } from './vocabulary';
 export const isResponsibleStaff = (context: FindingContext, actor: Actor): boolean =>
   hasRole(actor, 'department_staff') && actor.departmentId === context.responsibleDepartmentId;
 
+/** Whoever leads the finding: its round's (part's) lead, or a member of the office that registered it. */
+export function isFindingLead(context: FindingContext, actor: Actor): boolean {
+  switch (context.lead.kind) {
+    case 'round_lead':
+      return hasRole(actor, 'round_lead') && actor.id === context.lead.userId;
+    case 'lead_office':
+      return (hasRole(actor, 'verifier') || hasRole(actor, 'round_lead')) && actor.leadOfficeFor.includes(context.roundType);
+    case 'discipline_office':
+      return hasRole(actor, 'discipline_office');
+  }
+}
+
 /** What stands in the way of an event its sender could otherwise send (409 with details). */
 export function findingConflict(context: FindingContext, event: FindingEvent): Conflict | null {
   const acceptance = context.verification;
@@ -47,7 +59,7 @@ export function findingConflict(context: FindingContext, event: FindingEvent): C
 /** Someone who would pass every "who" guard for this finding: tells 403 (not you) from 409 (nobody, now). */
 export function findingPrivilegedActor(context: FindingContext): Actor {
   return {
-    id: context.roundLeadId,
+    id: context.lead.kind === 'round_lead' ? context.lead.userId : 'lead',
     roles: ['round_lead', 'department_staff', 'verifier', 'discipline_office', 'system'],
     departmentId: context.responsibleDepartmentId,
     leadOfficeFor: [context.roundType],

@@ -1,18 +1,42 @@
 import type { EvidenceFile, RoundType, Severity, WorkflowEvent } from './vocabulary';
 
 /**
- * The life of one finding (问题): progress, timeliness and extension run side by side.
+ * Where a finding came from. `round` is set by the service for findings logged in a round; the
+ * others are registered on their own (POST /findings) from the hospital's other problem lists.
+ */
+export const FINDING_SOURCES = ['round', 'self_inspection', 'complaint', 'patient_feedback', 'superior_inspection', 'audit', 'supervision', 'other'] as const;
+export type FindingSource = (typeof FINDING_SOURCES)[number];
+/** The sources a client may give when registering a finding. */
+export const REGISTERED_SOURCES = FINDING_SOURCES.filter((source): source is Exclude<FindingSource, 'round'> => source !== 'round');
+
+/**
+ * Who leads a finding: rules on disputes, reassigns and withdraws it, and hears of disputes. A
+ * round's finding has its round's (or part's) lead; a registered one the office that registered
+ * it: the lead office of its round type (its verifiers and round leads) or the discipline office.
+ */
+export type FindingLead = { kind: 'round_lead'; userId: string } | { kind: 'lead_office' } | { kind: 'discipline_office' };
+
+/**
+ * The life of one finding (问题): progress, timeliness, extension and receipt run side by side.
  * Progress is the rectification itself; timeliness is driven by the `system` actor from timers;
- * extension tracks requests for a later deadline (申请延期).
+ * extension tracks requests for a later deadline (申请延期); receipt is the department's sign-off
+ * that it has the finding (签收).
  */
 export interface FindingContext {
-  roundId: string;
+  roundId: string | null;
+  source: FindingSource;
   roundType: RoundType;
   severity: Severity;
-  roundLeadId: string;
+  lead: FindingLead;
   responsibleDepartmentId: string;
+  /** The person answerable in that department (责任人), if named. */
+  responsiblePersonId: string | null;
   /** Days from assignment to the default deadline, fixed when the finding is logged. */
   defaultDeadlineDays: number;
+  /** Working days the department has to sign for the finding once assigned, fixed when the finding is logged. */
+  receiptDays: number;
+  /** Days after closing that the follow-up check (回头看) falls due, or null for none; fixed when the finding is logged. */
+  followUpDays: number | null;
   /** Extension requests allowed, fixed when the finding is logged. */
   extensionLimit: number;
   /** Attachments SUBMIT_EVIDENCE must carry, fixed when the finding is logged (by severity). */
@@ -33,7 +57,22 @@ export interface FindingContext {
   /** An instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
   measures: string | null;
+  /** The date the plan commits to (承诺完成时限), not after the deadline. */
   committedDate: string | null;
+  /**
+   * The end of the committed date, once a plan gives it: the reminders and the overdue judgement
+   * follow it from then on, until an approved extension or a new deadline replaces it.
+   */
+  committedDue: string | null;
+  /** By when the department must sign for the finding; set on each assignment. */
+  receiptDue: string | null;
+  acknowledgedAt: string | null;
+  /** 0 until an unacknowledged finding is escalated; then the level reached. */
+  receiptEscalationLevel: number;
+  /** The follow-up check (回头看) due, while one is scheduled. */
+  followUp: FollowUp | null;
+  /** Follow-up checks failed (反弹). */
+  relapses: number;
   rejections: number;
   reopenCount: number;
   escalationLevel: number;
@@ -47,6 +86,12 @@ export interface Evidence {
   attachments: EvidenceFile[];
   submittedAt: string;
   submittedBy: string;
+}
+
+export interface FollowUp {
+  /** The calendar date from which the check is due. */
+  dueOn: string;
+  scheduledBy: string;
 }
 
 export interface Verification {
@@ -70,11 +115,15 @@ export interface SelfAuditAllowance {
 export type FindingInput = Pick<
   FindingContext,
   | 'roundId'
+  | 'source'
   | 'roundType'
   | 'severity'
-  | 'roundLeadId'
+  | 'lead'
   | 'responsibleDepartmentId'
+  | 'responsiblePersonId'
   | 'defaultDeadlineDays'
+  | 'receiptDays'
+  | 'followUpDays'
   | 'extensionLimit'
   | 'evidenceRequired'
   | 'photos'
@@ -82,7 +131,9 @@ export type FindingInput = Pick<
 
 export type FindingEvent =
   | WorkflowEvent<'ASSIGN', { departmentId?: string; deadline?: string }>
-  | WorkflowEvent<'REASSIGN', { departmentId: string; reason: string }>
+  | WorkflowEvent<'REASSIGN', { departmentId: string; responsiblePersonId?: string; reason: string }>
+  | WorkflowEvent<'ACKNOWLEDGE', { note?: string }>
+  | WorkflowEvent<'SET_DEADLINE', { deadline: string; reason: string }>
   | WorkflowEvent<'UPHOLD', { reason?: string }>
   | WorkflowEvent<'DISPUTE', { reason: string }>
   | WorkflowEvent<'SUBMIT_PLAN', { measures: string; committedDate: string }>
@@ -98,6 +149,11 @@ export type FindingEvent =
   | WorkflowEvent<'REQUEST_EXTENSION', { reason: string; proposedDeadline: string }>
   | WorkflowEvent<'APPROVE_EXTENSION', { deadline?: string }>
   | WorkflowEvent<'DENY_EXTENSION', { reason: string }>
+  | WorkflowEvent<'SCHEDULE_FOLLOW_UP', { dueOn: string }>
+  | WorkflowEvent<'FOLLOW_UP_PASSED', { note?: string; attachments?: EvidenceFile[] }>
+  | WorkflowEvent<'FOLLOW_UP_FAILED', { reason: string; deadline: string; attachments?: EvidenceFile[] }>
+  | WorkflowEvent<'RECEIPT_LATE', TimerPayload>
+  | WorkflowEvent<'RECEIPT_ESCALATE', TimerPayload>
   | WorkflowEvent<'DUE_SOON', TimerPayload>
   | WorkflowEvent<'DEADLINE_PASSED', TimerPayload>
   | WorkflowEvent<'ESCALATE', TimerPayload>;
@@ -127,3 +183,11 @@ export type Timeliness = (typeof TIMELINESS_STATES)[number];
 
 export const EXTENSION_STATES = ['none', 'requested', 'approved', 'denied'] as const;
 export type ExtensionState = (typeof EXTENSION_STATES)[number];
+
+/** Unacknowledged until the department signs (ACKNOWLEDGE, or a plan or dispute); late once its working days have passed. */
+export const RECEIPT_STATES = ['unacknowledged', 'late', 'acknowledged'] as const;
+export type ReceiptState = (typeof RECEIPT_STATES)[number];
+
+/** Supervision lights (督办红黄绿灯) of an open finding. */
+export const LIGHTS = ['green', 'yellow', 'red'] as const;
+export type Light = (typeof LIGHTS)[number];

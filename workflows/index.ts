@@ -20,3 +20,5 @@ export * from './payload';
 export * from './registry';
 export { toMermaid } from './mermaid';
 export * from './marker';
+export * from './finding.versions';
+export * from './finding.registration';

@@ -1,5 +1,5 @@
 import type { NoticeType } from './finding.notices';
-import type { ExtensionState, FindingEvent, FindingProgress, Timeliness } from './finding.types';
+import type { ExtensionState, FindingEvent, FindingProgress, FindingSource, Light, ReceiptState, Timeliness } from './finding.types';
 import type { PartState, RoundEvent, RoundState } from './round.types';
 import type { Role, RoundType, Severity } from './vocabulary';
 
@@ -16,11 +16,11 @@ export interface Label {
 export type Language = keyof Label;
 
 /** Entries the service writes to a round's or finding's trail beside the machines' events. */
-type TrailEntry = 'PLAN' | 'SELF_AUDIT_ALLOWED' | 'CLOSURE_SAMPLE_DRAWN';
+type TrailEntry = 'PLAN' | 'SELF_AUDIT_ALLOWED' | 'CLOSURE_SAMPLE_DRAWN' | 'REGISTER_FINDING';
 
 export interface Labels {
-  /** A finding's progress, timeliness and extension; a round's state and its parts'. */
-  state: Record<FindingProgress | Timeliness | ExtensionState | RoundState | PartState, Label>;
+  /** A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
+  state: Record<FindingProgress | Timeliness | ExtensionState | ReceiptState | RoundState | PartState, Label>;
   /** The machines' events and the other entries of a trail. */
   event: Record<FindingEvent['type'] | RoundEvent['type'] | TrailEntry, Label>;
   role: Record<Role, Label>;
@@ -28,6 +28,10 @@ export interface Labels {
   roundType: Record<RoundType, Label>;
   /** What a notification tells of. */
   notice: Record<NoticeType, Label>;
+  /** Where a finding came from. */
+  source: Record<FindingSource, Label>;
+  /** Supervision lights (督办红黄绿灯). */
+  light: Record<Light, Label>;
 }
 
 export const LABELS: Labels = {
@@ -49,6 +53,9 @@ export const LABELS: Labels = {
     requested: { zh: '已申请延期', en: 'Extension requested' },
     approved: { zh: '已同意延期', en: 'Extension approved' },
     denied: { zh: '已拒绝延期', en: 'Extension denied' },
+    unacknowledged: { zh: '待签收', en: 'Awaiting receipt' },
+    late: { zh: '逾期未签收', en: 'Not signed for in time' },
+    acknowledged: { zh: '已签收', en: 'Signed for' },
     planned: { zh: '未开始', en: 'Planned' },
     in_progress: { zh: '进行中', en: 'In progress' },
     inspecting: { zh: '检查中', en: 'Inspecting' },
@@ -59,6 +66,14 @@ export const LABELS: Labels = {
   event: {
     ASSIGN: { zh: '交办', en: 'Assign' },
     REASSIGN: { zh: '改派', en: 'Reassign' },
+    ACKNOWLEDGE: { zh: '签收', en: 'Sign for' },
+    SET_DEADLINE: { zh: '调整整改时限', en: 'Set deadline' },
+    REGISTER_FINDING: { zh: '登记问题', en: 'Finding registered' },
+    SCHEDULE_FOLLOW_UP: { zh: '安排回头看', en: 'Schedule follow-up check' },
+    FOLLOW_UP_PASSED: { zh: '回头看通过', en: 'Follow-up check passed' },
+    FOLLOW_UP_FAILED: { zh: '回头看未通过（反弹）', en: 'Follow-up check failed (relapse)' },
+    RECEIPT_LATE: { zh: '逾期未签收', en: 'Not signed for in time' },
+    RECEIPT_ESCALATE: { zh: '未签收督办', en: 'Escalated for receipt' },
     UPHOLD: { zh: '维持原判', en: 'Uphold' },
     DISPUTE: { zh: '提出异议', en: 'Dispute' },
     SUBMIT_PLAN: { zh: '提交整改方案', en: 'Submit plan' },
@@ -120,6 +135,25 @@ export const LABELS: Labels = {
     extension_requested: { zh: '申请延期', en: 'Extension requested' },
     extension_approved: { zh: '同意延期', en: 'Extension approved' },
     extension_denied: { zh: '拒绝延期', en: 'Extension denied' },
+    deadline_set: { zh: '整改时限已调整', en: 'Deadline changed' },
+    receipt_late: { zh: '逾期未签收', en: 'Not signed for in time' },
+    receipt_escalated: { zh: '未签收已督办', en: 'Escalated: not signed for' },
+    follow_up_failed: { zh: '回头看未通过，重新整改', en: 'Follow-up check failed: rectify again' },
+  },
+  source: {
+    round: { zh: '查房发现', en: 'Round' },
+    self_inspection: { zh: '自查', en: 'Self-inspection' },
+    complaint: { zh: '投诉举报', en: 'Complaint' },
+    patient_feedback: { zh: '患者回访/满意度', en: 'Patient feedback' },
+    superior_inspection: { zh: '上级检查/巡察', en: 'Superior inspection' },
+    audit: { zh: '审计', en: 'Audit' },
+    supervision: { zh: '监督检查', en: 'Supervision' },
+    other: { zh: '其他', en: 'Other' },
+  },
+  light: {
+    green: { zh: '绿灯', en: 'Green' },
+    yellow: { zh: '黄灯', en: 'Yellow' },
+    red: { zh: '红灯', en: 'Red' },
   },
 };
 

@@ -4,6 +4,7 @@ import { findingMachine } from './finding.machine';
 import { findingPayloadProblems } from './finding.payload';
 import { findingConflict, findingPrivilegedActor } from './finding.refusals';
 import type { FindingContext, FindingEvent } from './finding.types';
+import { upgradeFindingV4 } from './finding.versions';
 import { ROUND_TYPE_RULES } from './round-types';
 import { createRoundMachine, roundWorkflowId } from './round.machine';
 import { roundPayloadProblems } from './round.payload';
@@ -30,6 +31,11 @@ export interface Workflow {
   conflict?(context: unknown, event: EventObject): Conflict | null;
   /** For a decision, what it is taken on, recorded in its audit entry; null for other events. */
   decisionBasis?(context: unknown, event: EventObject): Record<string, unknown> | null;
+  /**
+   * For an older version whose snapshots stay stored as they were: the snapshot as the current
+   * version's machine reads it. The engine stores the next transition under the current version.
+   */
+  upgrade?(stored: StoredSnapshot): StoredSnapshot;
 }
 
 /** What is stored for a subject: enough to restore it with `machine.resolveState`. */
@@ -58,22 +64,27 @@ function roundWorkflow(types: RoundType[]): Workflow {
   };
 }
 
+const findingWorkflow: Workflow = {
+  id: findingMachine.id,
+  // Version 2 made deadlines instants and limited extension requests; version 3 keeps the evidence and its
+  // acceptance; version 4 keeps the acceptor from approving the closure audit unless allowed (ALLOW_SELF_AUDIT);
+  // their migrations rewrote every older snapshot. Version 5 lets a finding come without a round, from any
+  // source, and adds its receipt, committed date, responsible person and follow-up check; version-4 snapshots
+  // stay stored as they are and are read through `upgradeFindingV4`.
+  version: 5,
+  entityType: 'finding',
+  description: '问题整改 — finding rectification: progress, timeliness, extension and receipt',
+  machine: findingMachine,
+  payloadProblems: (context, event) => findingPayloadProblems(context as FindingContext, event as FindingEvent),
+  privilegedActor: (context) => findingPrivilegedActor(context as FindingContext),
+  conflict: (context, event) => findingConflict(context as FindingContext, event as FindingEvent),
+  decisionBasis: (context, event) => findingDecisionBasis(context as FindingContext, event as FindingEvent),
+};
+
 export const WORKFLOWS: readonly Workflow[] = [
   ...ROUND_TYPE_COMBINATIONS.map(roundWorkflow),
-  {
-    id: findingMachine.id,
-    // Version 2 made deadlines instants and limited extension requests; version 3 keeps the evidence and its
-    // acceptance; version 4 keeps the acceptor from approving the closure audit unless allowed (ALLOW_SELF_AUDIT).
-    // Each migration rewrote every older snapshot.
-    version: 4,
-    entityType: 'finding',
-    description: '问题整改 — finding rectification: progress, timeliness and extension',
-    machine: findingMachine,
-    payloadProblems: (context, event) => findingPayloadProblems(context as FindingContext, event as FindingEvent),
-    privilegedActor: (context) => findingPrivilegedActor(context as FindingContext),
-    conflict: (context, event) => findingConflict(context as FindingContext, event as FindingEvent),
-    decisionBasis: (context, event) => findingDecisionBasis(context as FindingContext, event as FindingEvent),
-  },
+  findingWorkflow,
+  { ...findingWorkflow, version: 4, upgrade: upgradeFindingV4 },
 ];
 
 export class UnknownWorkflowError extends Error {
@@ -104,7 +115,8 @@ export function currentWorkflow(id: string): Workflow {
 export type Snapshot = ReturnType<AnyStateMachine['resolveState']>;
 
 export function restore(workflow: Workflow, stored: StoredSnapshot): Snapshot {
-  return workflow.machine.resolveState(stored as Parameters<AnyStateMachine['resolveState']>[0]);
+  const current = workflow.upgrade ? workflow.upgrade(stored) : stored;
+  return workflow.machine.resolveState(current as Parameters<AnyStateMachine['resolveState']>[0]);
 }
 
 export function toStored(snapshot: Snapshot): StoredSnapshot {

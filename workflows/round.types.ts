@@ -43,6 +43,8 @@ export interface LoggedFinding {
   checklistItemCode: string | null;
   /** Photos taken when it was found. */
   photos?: EvidenceFile[];
+  /** The person answerable in the responsible department (责任人), if named. */
+  responsiblePersonId?: string | null;
 }
 
 export type RoundEvent =

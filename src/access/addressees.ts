@@ -14,16 +14,24 @@ interface Addressee {
 
 const LEAD_OFFICES = `(SELECT "id" FROM "departments" WHERE "leadOfficeFor" LIKE :leadOfficePattern)`;
 
-function addresseeOf(audience: Audience): Addressee {
+function addresseesOf(audience: Audience, context: FindingContext): Addressee[] {
   switch (audience) {
     case 'department_staff':
-      return { role: audience, departments: '(:responsibleDepartmentId)' };
+      return [{ role: audience, departments: '(:responsibleDepartmentId)' }];
     case 'verifier':
-      return { role: audience, departments: LEAD_OFFICES };
+      return [{ role: audience, departments: LEAD_OFFICES }];
     case 'discipline_office':
-      return { role: audience, departments: null };
+      return [{ role: audience, departments: null }];
     case 'round_lead':
-      return { role: audience, departments: null, userId: ':roundLeadId' };
+      // The finding's lead: its round's lead, or the office that registered it.
+      switch (context.lead.kind) {
+        case 'round_lead':
+          return [{ role: audience, departments: null, userId: ':roundLeadId' }];
+        case 'lead_office':
+          return [{ role: 'verifier', departments: LEAD_OFFICES }, { role: 'round_lead', departments: LEAD_OFFICES }];
+        case 'discipline_office':
+          return [{ role: 'discipline_office', departments: null }];
+      }
   }
 }
 
@@ -42,7 +50,7 @@ export interface Addressing {
 }
 
 export function addressing(audiences: readonly Audience[], context: FindingContext): Addressing {
-  const addressees = audiences.map(addresseeOf);
+  const addressees = audiences.flatMap((audience) => addresseesOf(audience, context));
   const any = (conditions: string[]) => (conditions.length === 0 ? '1 = 0' : `(${conditions.join(' OR ')})`);
   const endpointFor = ({ role, departments, userId }: Addressee): string[] => {
     if (context.roundType !== 'integrity') {
@@ -52,16 +60,19 @@ export function addressing(audiences: readonly Audience[], context: FindingConte
     return [`"integrityMarkedBy" IS NOT NULL AND "role" = '${role}'${departments ? ` AND "departmentId" IN ${departments}` : ''}`];
   };
   return {
-    users: any(
-      addressees.map(({ role, departments, userId }) =>
+    users: any([
+      ...addressees.map(({ role, departments, userId }) =>
         [`"roles" LIKE '%"${role}"%'`, departments && `"departmentId" IN ${departments}`, userId && `"id" = ${userId}`].filter(Boolean).join(' AND '),
       ),
-    ),
+      // The responsible person (责任人) hears what their department hears, whatever their roles.
+      ...(context.responsiblePersonId !== null && audiences.includes('department_staff') ? [`"id" = :responsiblePersonId AND "departmentId" = :responsibleDepartmentId`] : []),
+    ]),
     endpoints: any(addressees.flatMap(endpointFor)),
     parameters: {
       responsibleDepartmentId: context.responsibleDepartmentId,
       leadOfficePattern: `%"${context.roundType}"%`,
-      roundLeadId: context.roundLeadId,
+      roundLeadId: context.lead.kind === 'round_lead' ? context.lead.userId : null,
+      responsiblePersonId: context.responsiblePersonId,
     },
   };
 }

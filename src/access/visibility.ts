@@ -9,6 +9,7 @@ import type { AuthUser } from '../identity/auth-user';
 export interface Scope {
   /** The alias the condition uses for the scoped table. */
   alias: string;
+  /** Left joins: a scoped row need not have one (a finding registered outside a round has no round). */
   joins: { table: string; alias: string; on: string }[];
   condition: string;
   parameters: Record<string, unknown>;
@@ -79,7 +80,10 @@ export function maySeePartResults(auth: AuthUser, round: { participantIds: strin
 
 /**
  * The rules' SQL refers to the scoped rows' round as `"round"` (for rounds, the row itself);
- * `roundJoin` brings it in, only when the team rule needs it (every finding has its round).
+ * `roundJoin` brings it in, only when the team rule needs it. A finding registered outside a round
+ * has none, so no team: its registering office sees it by the hospital-wide rules (a lead office
+ * registers only its own non-confidential types, integrity only the discipline office, which sees
+ * all of it), and its department by its own.
  */
 function scope(
   auth: AuthUser,
@@ -112,7 +116,7 @@ function scope(
 
 /** The scope's joins, for hand-written SQL. */
 export const joinsSql = (scope: Scope): string =>
-  scope.joins.map((join) => ` INNER JOIN "${join.table}" "${join.alias}" ON ${join.on}`).join('');
+  scope.joins.map((join) => ` LEFT JOIN "${join.table}" "${join.alias}" ON ${join.on}`).join('');
 
 /** SQL that holds when the row of `table` whose id is `idSql` is one the scope lets its caller see. */
 export const visibleRowExists = (scope: Scope, table: string, idSql: string): string =>
@@ -121,6 +125,6 @@ export const visibleRowExists = (scope: Scope, table: string, idSql: string): st
 /** A query for the rows of `entity` the scope lets its caller see. */
 export function scopedQuery<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, scope: Scope): SelectQueryBuilder<E> {
   const builder = manager.createQueryBuilder(entity, scope.alias);
-  for (const join of scope.joins) builder.innerJoin(join.table, join.alias, join.on);
+  for (const join of scope.joins) builder.leftJoin(join.table, join.alias, join.on);
   return builder.where(scope.condition, scope.parameters);
 }

@@ -3,7 +3,7 @@ import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, M
 import ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
 import type { AssessmentWeights } from '../assessments/assessment';
-import { AUDIENCES, Audience, TimerPolicy, days } from '../../workflows';
+import { AUDIENCES, Audience, FindingInput, Severity, TimerPolicy, days } from '../../workflows';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toNumber = toInt;
@@ -263,6 +263,18 @@ export class AppConfig {
   })
   EVIDENCE_REQUIRED = 'critical:1';
 
+  /** Working days (Saturdays and Sundays not counted) a department has to sign for an assigned finding (签收). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RECEIPT_DAYS = 2;
+
+  /** Days after closing that the follow-up check (回头看) falls due, by severity, e.g. `critical:30,major:60`; severities not named get none. */
+  @Matches(/^((minor|major|critical):\d+(,(minor|major|critical):\d+)*)?$/, {
+    message: 'FOLLOW_UP_DAYS must read like critical:30,major:60',
+  })
+  FOLLOW_UP_DAYS = 'critical:30,major:60';
+
   /** Closed findings drawn each month for the discipline office's closure audit, beside those the machine sends it. */
   @Transform(toInt)
   @IsInt()
@@ -295,12 +307,22 @@ export class AppConfig {
   readonly timerPolicy: TimerPolicy;
 
   /** Attachments SUBMIT_EVIDENCE needs for a finding of this severity (EVIDENCE_REQUIRED). */
-  evidenceRequired(severity: 'minor' | 'major' | 'critical'): number {
-    const rule = this.EVIDENCE_REQUIRED.split(',').find((part) => part.startsWith(`${severity}:`));
-    return rule ? Number(rule.split(':')[1]) : 0;
+  evidenceRequired(severity: Severity): number {
+    return bySeverity(this.EVIDENCE_REQUIRED, severity) ?? 0;
   }
 
-  deadlineDays(severity: 'minor' | 'major' | 'critical'): number {
+  /** What a new finding of this severity has fixed for its life: the machine's input beside its own facts. */
+  findingRules(severity: Severity): Pick<FindingInput, 'defaultDeadlineDays' | 'extensionLimit' | 'evidenceRequired' | 'receiptDays' | 'followUpDays'> {
+    return {
+      defaultDeadlineDays: this.deadlineDays(severity),
+      extensionLimit: this.EXTENSION_LIMIT,
+      evidenceRequired: this.evidenceRequired(severity),
+      receiptDays: this.RECEIPT_DAYS,
+      followUpDays: bySeverity(this.FOLLOW_UP_DAYS, severity),
+    };
+  }
+
+  deadlineDays(severity: Severity): number {
     return { critical: this.DEADLINE_DAYS_CRITICAL, major: this.DEADLINE_DAYS_MAJOR, minor: this.DEADLINE_DAYS_MINOR }[
       severity
     ];
@@ -381,3 +403,9 @@ const isAddressOrRange = (entry: string): boolean =>
   ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) ||
   ipaddr.IPv6.isValid(entry) ||
   ipaddr.IPv6.isValidCIDR(entry);
+
+/** The number a `severity:n,…` setting gives a severity, or null when it names none. */
+function bySeverity(setting: string, severity: Severity): number | null {
+  const rule = setting.split(',').find((part) => part.startsWith(`${severity}:`));
+  return rule ? Number(rule.split(':')[1]) : null;
+}

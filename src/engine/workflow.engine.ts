@@ -230,7 +230,9 @@ export class WorkflowEngine implements OnApplicationBootstrap {
 
     const [next, actions] = step(workflow, snapshot, event);
     const version = row.version + 1;
-    const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, updatedAt: new Date(event.at) } as Partial<E>;
+    // A snapshot of an older version, read through its upgrade, is stored as the current version.
+    const workflowVersion = currentWorkflow(row.workflowId).version;
+    const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, workflowVersion, updatedAt: new Date(event.at) } as Partial<E>;
     const updated = await rows.updateAtVersion(manager, row, changes);
     if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
     appendAudit(manager, {

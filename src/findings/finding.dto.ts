@@ -1,4 +1,4 @@
-import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType, OmitType } from '@nestjs/swagger';
 import {
   IsIn,
   IsNotEmpty,
@@ -11,10 +11,19 @@ import { applyDecorators } from '@nestjs/common';
 import {
   EXTENSION_STATES,
   FINDING_PROGRESS_STATES,
+  FINDING_SOURCES,
   FindingContext,
+  LIGHTS,
+  RECEIPT_STATES,
+  REGISTERED_SOURCES,
   ROUND_TYPES,
   SEVERITIES,
   TIMELINESS_STATES,
+  type FindingLead,
+  type FindingSource,
+  type FollowUp,
+  type Light,
+  type ReceiptState,
   type ClosureApproval,
   type Evidence,
   type ExtensionState,
@@ -62,6 +71,11 @@ export class LogFindingDto implements Pick<LoggedFinding, 'title' | 'description
   @IsUUID()
   responsibleDepartmentId: string;
 
+  /** The person answerable (责任人): an active user of the responsible department. */
+  @IsOptional()
+  @IsUUID()
+  responsiblePersonId?: string;
+
   @IsOptional()
   @Text(200)
   location?: string;
@@ -70,6 +84,30 @@ export class LogFindingDto implements Pick<LoggedFinding, 'title' | 'description
   @IsOptional()
   @AttachmentIds()
   attachmentIds?: string[];
+}
+
+/**
+ * A finding from another problem list than a round's (POST /findings): it is registered already
+ * assigned to its department. `roundType` says whose line of work it is: which office verifies,
+ * and whether the discipline office audits its closure.
+ */
+export class RegisterFindingDto extends OmitType(LogFindingDto, ['roundType'] as const) {
+  @ApiProperty({ enum: REGISTERED_SOURCES })
+  @IsIn(REGISTERED_SOURCES)
+  source: Exclude<FindingSource, 'round'>;
+
+  @IsIn(ROUND_TYPES)
+  roundType: RoundType;
+
+  /** Defaults by severity (critical 7 days, major 15, minor 30). A date alone means the end of that day. */
+  @IsOptional()
+  @IsDeadline()
+  deadline?: string;
+
+  /** The reference it bears in the list it came from; a second finding with the same source and reference is refused. */
+  @IsOptional()
+  @Text(100)
+  externalRef?: string;
 }
 
 /** What a list of findings, and the ledger, can be narrowed by. */
@@ -96,6 +134,22 @@ export class FindingFilters {
   @IsOptional()
   @IsUUID()
   roundId?: string;
+
+  @IsOptional()
+  @IsIn(FINDING_SOURCES)
+  source?: FindingSource;
+
+  @IsOptional()
+  @IsIn(LIGHTS)
+  light?: Light;
+
+  @IsOptional()
+  @IsIn(RECEIPT_STATES)
+  receipt?: ReceiptState;
+
+  @IsOptional()
+  @IsUUID()
+  responsiblePersonId?: string;
 }
 
 export class ListFindingsQuery extends IntersectionType(PageQuery, FindingFilters) {}
@@ -129,6 +183,28 @@ export class ClosureApprovalDto implements ClosureApproval {
   approvedBy: string;
 }
 
+export class ReceiptDto {
+  @ApiProperty({ enum: RECEIPT_STATES })
+  state: ReceiptState;
+  /** By when the department must sign for it; null until assigned. */
+  due: string | null;
+  acknowledgedAt: string | null;
+}
+
+export class FollowUpDto implements FollowUp {
+  /** The calendar date from which the follow-up check (回头看) is due. */
+  dueOn: string;
+  /** Who scheduled it: `system` when closing scheduled it. */
+  scheduledBy: string;
+}
+
+export class FindingLeadDto {
+  @ApiProperty({ enum: ['round_lead', 'lead_office', 'discipline_office'] })
+  kind: FindingLead['kind'];
+  /** The round lead, when a round's lead leads it. */
+  userId?: string;
+}
+
 export class SelfAuditAllowanceDto implements SelfAuditAllowance {
   allowedAt: string;
   /** The discipline-office user who allowed it: never the acceptor. */
@@ -139,9 +215,16 @@ export class SelfAuditAllowanceDto implements SelfAuditAllowance {
 
 export class FindingDto {
   id: string;
-  roundId: string;
+  /** None for a finding registered from another problem list. */
+  roundId: string | null;
+  @ApiProperty({ enum: FINDING_SOURCES })
+  source: FindingSource;
+  /** Its reference in the list it was imported from. */
+  externalRef: string | null;
   @ApiProperty({ enum: ROUND_TYPES })
   roundType: RoundType;
+  /** Who rules on disputes, reassigns and withdraws it. */
+  lead: FindingLeadDto;
   title: string;
   description: string;
   @ApiProperty({ enum: SEVERITIES })
@@ -150,12 +233,21 @@ export class FindingDto {
   /** The checklist item whose failure raised the finding. */
   checklistItemCode: string | null;
   responsibleDepartmentId: string;
+  /** The person answerable in that department (责任人). */
+  responsiblePersonId: string | null;
   @ApiProperty({ enum: FINDING_PROGRESS_STATES })
   state: FindingProgress;
   @ApiProperty({ enum: TIMELINESS_STATES })
   timeliness: Timeliness;
-  /** The committed deadline (承诺完成时限): an instant, ISO 8601 with the hospital's offset. */
+  /** The supervision light (督办红黄绿灯) while open: red overdue or escalated, yellow not signed for in time or due soon. */
+  @ApiProperty({ enum: LIGHTS, nullable: true })
+  light: Light | null;
+  /** The department's sign-off of receipt (签收). */
+  receipt: ReceiptDto;
+  /** The deadline set by the lead (整改时限): an instant, ISO 8601 with the hospital's offset. */
   deadline: string | null;
+  /** The end of the date the plan committed to, while it stands: reminders and "overdue" follow it. */
+  committedDue: string | null;
   /** 0 until the finding is escalated; then the level reached (see ESCALATION_LEVELS). */
   escalationLevel: number;
   extension: ExtensionDto;
@@ -163,6 +255,10 @@ export class FindingDto {
   committedDate: string | null;
   rejections: number;
   reopenCount: number;
+  /** The follow-up check (回头看) due, while one is scheduled. */
+  followUp: FollowUpDto | null;
+  /** Follow-up checks failed (反弹). */
+  relapses: number;
   /** Taken when the finding was logged. */
   photos: EvidenceFileDto[];
   /** The latest evidence submitted, with its files' SHA-256. */
@@ -186,16 +282,23 @@ export class FindingDto {
     return {
       id: entity.id,
       roundId: entity.roundId,
+      source: entity.source,
+      externalRef: entity.externalRef,
       roundType: entity.roundType,
+      lead: context.lead,
       title: entity.title,
       description: entity.description,
       severity: entity.severity,
       location: entity.location,
       checklistItemCode: entity.checklistItemCode,
       responsibleDepartmentId: entity.responsibleDepartmentId,
+      responsiblePersonId: context.responsiblePersonId,
       state: entity.state as FindingProgress,
       timeliness: entity.timeliness,
+      light: entity.light,
+      receipt: { state: entity.receipt, due: context.receiptDue, acknowledgedAt: context.acknowledgedAt },
       deadline: context.deadline,
+      committedDue: context.committedDue,
       escalationLevel: context.escalationLevel,
       extension: {
         state: entity.extension,
@@ -207,6 +310,8 @@ export class FindingDto {
       committedDate: context.committedDate,
       rejections: entity.rejections,
       reopenCount: context.reopenCount,
+      followUp: context.followUp,
+      relapses: context.relapses,
       photos: context.photos,
       evidence: context.evidence,
       verification: context.verification,
@@ -247,8 +352,30 @@ export class ReassignDto extends FindingEvent('REASSIGN') implements Exactly<Pay
   @IsUUID()
   departmentId: string;
 
+  /** The person answerable in the new department: an active user of it. */
+  @IsOptional()
+  @IsUUID()
+  responsiblePersonId?: string;
+
   @Reason()
   reason: string;
+}
+
+/** The finding's lead sets another deadline for an open finding; the clock starts over. */
+export class SetDeadlineDto extends FindingEvent('SET_DEADLINE') implements Exactly<PayloadOf<'SET_DEADLINE'>, SetDeadlineDto> {
+  /** Later than now; a date alone means the end of that day. */
+  @IsDeadline()
+  deadline: string;
+
+  @Reason()
+  reason: string;
+}
+
+/** The department signs for the finding (签收); a plan or a dispute signs for it too. */
+export class AcknowledgeDto extends FindingEvent('ACKNOWLEDGE') implements Exactly<PayloadOf<'ACKNOWLEDGE'>, AcknowledgeDto> {
+  @IsOptional()
+  @Text(2000)
+  note?: string;
 }
 
 export class UpholdDto extends FindingEvent('UPHOLD') implements Exactly<PayloadOf<'UPHOLD'>, UpholdDto> {
@@ -351,14 +478,50 @@ export class DenyExtensionDto extends FindingEvent('DENY_EXTENSION') implements 
   reason: string;
 }
 
+/** A follow-up check (回头看) scheduled by hand, on a closed finding. */
+export class ScheduleFollowUpDto extends FindingEvent('SCHEDULE_FOLLOW_UP') implements Exactly<PayloadOf<'SCHEDULE_FOLLOW_UP'>, ScheduleFollowUpDto> {
+  /** Not before today. */
+  @IsCalendarDate()
+  dueOn: string;
+}
+
+export class FollowUpPassedDto extends FindingEvent('FOLLOW_UP_PASSED') implements Exactly<Omit<PayloadOf<'FOLLOW_UP_PASSED'>, 'attachments'> & { attachmentIds?: string[] }, FollowUpPassedDto> {
+  @IsOptional()
+  @Text(2000)
+  note?: string;
+
+  /** Photos taken at the check, uploaded first (POST /attachments) by the same user. */
+  @IsOptional()
+  @AttachmentIds()
+  attachmentIds?: string[];
+}
+
+/** The problem is back (反弹): the finding reopens to rectifying against a new deadline. */
+export class FollowUpFailedDto extends FindingEvent('FOLLOW_UP_FAILED') implements Exactly<Omit<PayloadOf<'FOLLOW_UP_FAILED'>, 'attachments'> & { attachmentIds?: string[] }, FollowUpFailedDto> {
+  @Reason()
+  reason: string;
+
+  /** The new deadline; a date alone means the end of that day. */
+  @IsDeadline()
+  deadline: string;
+
+  @IsOptional()
+  @AttachmentIds()
+  attachmentIds?: string[];
+}
+
 /** The timers' events: their payload (when due, which level) is the service's own. */
 export class DueSoonDto extends FindingEvent('DUE_SOON') {}
 export class DeadlinePassedDto extends FindingEvent('DEADLINE_PASSED') {}
 export class EscalateDto extends FindingEvent('ESCALATE') {}
+export class ReceiptLateDto extends FindingEvent('RECEIPT_LATE') {}
+export class ReceiptEscalateDto extends FindingEvent('RECEIPT_ESCALATE') {}
 
 export const FINDING_EVENT_DTOS = {
   ASSIGN: AssignDto,
   REASSIGN: ReassignDto,
+  ACKNOWLEDGE: AcknowledgeDto,
+  SET_DEADLINE: SetDeadlineDto,
   UPHOLD: UpholdDto,
   DISPUTE: DisputeDto,
   SUBMIT_PLAN: SubmitPlanDto,
@@ -374,9 +537,14 @@ export const FINDING_EVENT_DTOS = {
   REQUEST_EXTENSION: RequestExtensionDto,
   APPROVE_EXTENSION: ApproveExtensionDto,
   DENY_EXTENSION: DenyExtensionDto,
+  SCHEDULE_FOLLOW_UP: ScheduleFollowUpDto,
+  FOLLOW_UP_PASSED: FollowUpPassedDto,
+  FOLLOW_UP_FAILED: FollowUpFailedDto,
   DUE_SOON: DueSoonDto,
   DEADLINE_PASSED: DeadlinePassedDto,
   ESCALATE: EscalateDto,
+  RECEIPT_LATE: ReceiptLateDto,
+  RECEIPT_ESCALATE: ReceiptEscalateDto,
 };
 
 export type FindingEventBody = InstanceType<(typeof FINDING_EVENT_DTOS)[keyof typeof FINDING_EVENT_DTOS]>;

@@ -1,11 +1,19 @@
 import { Column, Entity } from 'typeorm';
-import type { ExtensionState, RoundType, Severity, Timeliness } from '../../workflows';
+import type { ExtensionState, FindingSource, Light, ReceiptState, RoundType, Severity, Timeliness } from '../../workflows';
 import { WorkflowSubjectEntity } from '../engine/workflow-subject.entity';
 
 @Entity('findings')
 export class FindingEntity extends WorkflowSubjectEntity {
-  @Column({ type: 'varchar', length: 36 })
-  roundId: string;
+  /** None for a finding registered from another problem list. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  roundId: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  source: FindingSource;
+
+  /** The reference it bears in the list it came from; unique within its source, so a re-import finds it. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  externalRef: string | null;
 
   @Column({ type: 'varchar', length: 32 })
   roundType: RoundType;
@@ -47,4 +55,25 @@ export class FindingEntity extends WorkflowSubjectEntity {
 
   @Column({ type: Date, nullable: true })
   closedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  responsiblePersonId: string | null;
+
+  /** The end of the date the plan committed to, while it stands: "on time" means by it. */
+  @Column({ type: Date, nullable: true })
+  committedDue: Date | null;
+
+  /** The supervision light of an open finding; none once settled. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  light: Light | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  receipt: ReceiptState;
+
+  /** The calendar date the follow-up check (回头看) falls due, while one is scheduled. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  followUpDueOn: string | null;
+
+  @Column({ type: 'integer' })
+  relapses: number;
 }

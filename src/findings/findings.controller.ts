@@ -5,7 +5,7 @@ import { ApiPage, Page } from '../common/pagination';
 import { IfMatch, UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { FINDING_EVENT_DTOS, FindingDto, type FindingEventBody, ListFindingsQuery } from './finding.dto';
+import { FINDING_EVENT_DTOS, FindingDto, type FindingEventBody, ListFindingsQuery, RegisterFindingDto } from './finding.dto';
 import { FindingsService } from './findings.service';
 
 @ApiTags('findings')
@@ -20,6 +20,12 @@ export class FindingsController {
   @ApiPage(FindingDto)
   list(@Auth() auth: AuthUser, @Query() query: ListFindingsQuery): Promise<Page<FindingDto>> {
     return this.service.list(auth, query);
+  }
+
+  @Post('findings')
+  @Allow('verifier', 'round_lead', 'discipline_office', 'department_staff')
+  register(@Auth() auth: AuthUser, @Body() dto: RegisterFindingDto): Promise<FindingDto> {
+    return this.service.register(auth, dto);
   }
 
   @Get('findings/:id')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { IdentityModule } from '../identity/identity.module';
+import { FindingRegistrar } from './finding-registrar';
 import { FindingsController } from './findings.controller';
 import { FindingsRepository } from './findings.repository';
 import { FindingsService } from './findings.service';
@@ -10,7 +11,7 @@ import { FindingEntity } from './finding.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([FindingEntity]), IdentityModule, AttachmentsModule],
   controllers: [FindingsController],
-  providers: [FindingsService, FindingsRepository],
-  exports: [FindingsService, FindingsRepository],
+  providers: [FindingsService, FindingsRepository, FindingRegistrar],
+  exports: [FindingsService, FindingsRepository, FindingRegistrar],
 })
 export class FindingsModule {}

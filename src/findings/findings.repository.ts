@@ -34,6 +34,10 @@ export class FindingsRepository {
       severity: filters.severity,
       overdue: filters.overdue,
       roundId: filters.roundId,
+      source: filters.source,
+      light: filters.light,
+      receipt: filters.receipt,
+      responsiblePersonId: filters.responsiblePersonId,
     };
     for (const [column, value] of Object.entries(columns)) {
       if (value !== undefined) builder.andWhere(`finding.${column} = :${column}`, { [column]: value });

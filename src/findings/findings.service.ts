@@ -1,14 +1,16 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Snapshot } from '../../workflows';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { InvalidInputException } from '../common/api-error';
+import { responsibleDepartment } from './responsible-department';
 import { Page, page } from '../common/pagination';
 import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
-import { FindingDto, FindingEventBody, ListFindingsQuery } from './finding.dto';
+import { FindingDto, FindingEventBody, ListFindingsQuery, RegisterFindingDto } from './finding.dto';
+import { FindingRegistrar } from './finding-registrar';
 import { FindingEntity } from './finding.entity';
 import { FINDING } from './finding.kind';
 import { FindingsRepository } from './findings.repository';
@@ -21,14 +23,16 @@ export class FindingsService implements OnModuleInit {
     private readonly findings: FindingsRepository,
     private readonly identity: IdentityRepository,
     private readonly attachments: AttachmentsService,
+    private readonly registrar: FindingRegistrar,
   ) {}
 
   /** A finding's events reference departments and uploaded files: looked up inside the transition. */
   onModuleInit(): void {
     this.engine.prepare(FINDING, async (manager, auth, finding, body) => {
       const { attachmentIds, ...payload } = body as FindingEventBody & { attachmentIds?: string[] };
-      if ('departmentId' in payload && payload.departmentId && !(await this.identity.findDepartment(manager, payload.departmentId))) {
-        throw new InvalidInputException([{ field: 'departmentId', reason: 'names no known department' }]);
+      if ('departmentId' in payload && payload.departmentId) {
+        const personId = 'responsiblePersonId' in payload ? payload.responsiblePersonId : undefined;
+        await responsibleDepartment(manager, this.identity, payload.departmentId, personId, { departmentField: 'departmentId' });
       }
       if (!attachmentIds) return payload;
       return { ...payload, attachments: await this.attachments.resolve(manager, auth, attachmentIds, finding.id, 'attachmentIds') };
@@ -46,6 +50,11 @@ export class FindingsService implements OnModuleInit {
 
   async get(auth: AuthUser, id: string): Promise<FindingDto> {
     return this.toDto(auth, await this.db.read((manager) => this.findVisible(manager, auth, id)));
+  }
+
+  /** A finding from another problem list, registered assigned; a retry with its id answers with it. */
+  register(auth: AuthUser, dto: RegisterFindingDto): Promise<FindingDto> {
+    return this.db.write(auth.request, async (manager) => this.toDto(auth, await this.registrar.register(manager, auth, { ...dto, id: dto.id ?? randomUUID() })));
   }
 
   send(auth: AuthUser, id: string, body: FindingEventBody, ifMatch?: number): Promise<FindingDto> {

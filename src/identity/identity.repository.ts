@@ -110,6 +110,11 @@ export class IdentityRepository {
     return manager.findOneBy(DepartmentEntity, { id });
   }
 
+  /** Whether the user is an active member of the department. */
+  isActiveMember(manager: EntityManager, departmentId: string, userId: string): Promise<boolean> {
+    return manager.existsBy(UserEntity, { id: userId, departmentId, active: true });
+  }
+
   findUsers(manager: EntityManager, ids: string[]): Promise<UserEntity[]> {
     return ids.length === 0 ? Promise.resolve([]) : manager.findBy(UserEntity, { id: In(ids) });
   }

@@ -31,13 +31,14 @@ export class NotificationOutbox implements OnModuleInit {
 
   private async write(manager: EntityManager, finding: Applied<FindingEntity>, event: EnvelopedEvent, notice: Notice): Promise<void> {
     const context = finding.snapshot.context as FindingContext;
-    const escalation = notice.notice === 'escalated';
-    const to = addressing(escalation ? this.escalationAudience(context.escalationLevel) : notice.to, context);
+    // An escalation, for the deadline or for the receipt, is heard by its level's audience on the one ladder.
+    const level = notice.notice === 'escalated' ? context.escalationLevel : notice.notice === 'receipt_escalated' ? context.receiptEscalationLevel : null;
+    const to = addressing(level !== null ? this.escalationAudience(level) : notice.to, context);
     const detail: NoticeDetail = {
       event: event.type,
       title: finding.row.title,
       deadline: context.deadline,
-      ...(escalation && { level: context.escalationLevel }),
+      ...(level !== null && { level }),
     };
     const noticeId = randomUUID();
     const createdAt = new Date(event.at);

@@ -8,7 +8,8 @@ export interface LedgerRow {
   index: number;
   findingId: string;
   roundType: RoundType;
-  roundDate: string;
+  /** None for a finding registered from another list. */
+  roundDate: string | null;
   department: string;
   title: string;
   severity: Severity;
@@ -67,7 +68,8 @@ export interface LedgerSource {
   closedAt: Date | null;
   createdAt: Date;
   context: FindingContext;
-  roundDate: string;
+  /** None for a finding registered from another list. */
+  roundDate: string | null;
   department: string;
 }
 

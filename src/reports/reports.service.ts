@@ -136,7 +136,7 @@ export class ReportsService {
       const source: LedgerSource = {
         ...finding,
         context,
-        roundDate: roundDates.get(finding.roundId)!,
+        roundDate: finding.roundId !== null ? roundDates.get(finding.roundId)! : null,
         department: departmentNames.get(finding.responsibleDepartmentId)!,
       };
       const verifier = context.verification ? (verifierNames.get(context.verification.acceptedBy) ?? null) : null;

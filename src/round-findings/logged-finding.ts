@@ -1,8 +1,8 @@
 import { ConflictException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { LoggedFinding } from '../../workflows';
-import { InvalidInputException } from '../common/api-error';
 import { FindingEntity } from '../findings/finding.entity';
+import { responsibleDepartment } from '../findings/responsible-department';
 import type { IdentityRepository } from '../identity/identity.repository';
 
 /**
@@ -18,7 +18,6 @@ export async function loggedFinding(
 ): Promise<LoggedFinding> {
   const { responsibleDepartmentId, ...finding } = fields;
   if (await manager.existsBy(FindingEntity, { id: finding.id })) throw new ConflictException(`A finding with id ${finding.id} exists`);
-  const department = await identity.findDepartment(manager, responsibleDepartmentId);
-  if (!department) throw new InvalidInputException([{ field: `${field}responsibleDepartmentId`, reason: 'names no known department' }]);
-  return { ...finding, responsibleDepartment: { id: department.id, kind: department.kind } };
+  const department = await responsibleDepartment(manager, identity, responsibleDepartmentId, finding.responsiblePersonId, { prefix: field });
+  return { ...finding, responsibleDepartment: department };
 }

@@ -58,7 +58,8 @@ export class RoundEventPreparer implements OnModuleInit {
         existing.title === dto.title &&
         existing.description === dto.description &&
         existing.severity === dto.severity &&
-        existing.location === (dto.location ?? null);
+        existing.location === (dto.location ?? null) &&
+        existing.responsiblePersonId === (dto.responsiblePersonId ?? null);
       if (same) return UNCHANGED;
       throw new ConflictException(`A different finding with id ${dto.id} exists`);
     }
@@ -68,6 +69,7 @@ export class RoundEventPreparer implements OnModuleInit {
       roundType,
       severity: dto.severity,
       responsibleDepartmentId: dto.responsibleDepartmentId,
+      responsiblePersonId: dto.responsiblePersonId ?? null,
       title: dto.title,
       description: dto.description,
       location: dto.location ?? null,

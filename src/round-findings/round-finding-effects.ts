@@ -46,14 +46,14 @@ export class RoundFindingEffects implements OnModuleInit {
     const roundContext = round.snapshot.context as RoundContext;
     const input: FindingInput = {
       roundId: round.row.id,
+      source: 'round',
       roundType: finding.roundType,
       severity: finding.severity,
       // Each part of a joint round has its own lead, who assigns and may withdraw its findings.
-      roundLeadId: partOf(roundContext, finding.roundType)?.leadId ?? roundContext.leadId,
+      lead: { kind: 'round_lead', userId: partOf(roundContext, finding.roundType)?.leadId ?? roundContext.leadId },
       responsibleDepartmentId: finding.responsibleDepartment.id,
-      defaultDeadlineDays: this.config.deadlineDays(finding.severity),
-      extensionLimit: this.config.EXTENSION_LIMIT,
-      evidenceRequired: this.config.evidenceRequired(finding.severity),
+      responsiblePersonId: finding.responsiblePersonId ?? null,
+      ...this.config.findingRules(finding.severity),
       photos: finding.photos ?? [],
     };
     await this.engine.create(manager, FINDING, {
@@ -62,6 +62,7 @@ export class RoundFindingEffects implements OnModuleInit {
       input,
       columns: {
         roundId: round.row.id,
+        source: 'round',
         roundType: finding.roundType,
         title: finding.title,
         description: finding.description,
@@ -88,7 +89,9 @@ export class RoundFindingEffects implements OnModuleInit {
     }
   }
 
-  private async completeRoundIfSettled(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
+  /** A finding registered from another list has no round to complete or reopen. */
+  private async completeRoundIfSettled(manager: EntityManager, roundId: string | null, cause: EnvelopedEvent): Promise<void> {
+    if (roundId === null) return;
     const round = await RowMapper.of(manager, RoundEntity).findById(manager, roundId);
     if (round?.state !== 'submitted') return;
     const openFindings = await this.findings.countOpenInRound(manager, roundId);
@@ -96,7 +99,8 @@ export class RoundFindingEffects implements OnModuleInit {
     await this.engine.applyWithin(manager, ROUND, roundId, { type: 'COMPLETE', openFindings, ...sentWith(cause, SYSTEM_ACTOR) });
   }
 
-  private async reopenRound(manager: EntityManager, roundId: string, cause: EnvelopedEvent): Promise<void> {
+  private async reopenRound(manager: EntityManager, roundId: string | null, cause: EnvelopedEvent): Promise<void> {
+    if (roundId === null) return;
     const round = await RowMapper.of(manager, RoundEntity).findById(manager, roundId);
     if (round?.state !== 'completed') return;
     await this.engine.applyWithin(manager, ROUND, roundId, { type: 'FINDING_REOPENED', ...sentWith(cause, SYSTEM_ACTOR) });

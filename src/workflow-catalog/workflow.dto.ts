@@ -39,10 +39,10 @@ const LabelsByName = () => ApiProperty({ type: 'object', additionalProperties: {
 /** The names people read for the domain's identifiers, by group: what the ledger, notice, case file and tablet app show. */
 @ApiExtraModels(LabelDto)
 export class WorkflowLabelsDto implements Labels {
-  /** A finding's progress, timeliness and extension; a round's state and its parts'. */
+  /** A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
   @LabelsByName()
   state: Labels['state'];
-  /** The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN). */
+  /** The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING). */
   @LabelsByName()
   event: Labels['event'];
   @LabelsByName()
@@ -54,4 +54,10 @@ export class WorkflowLabelsDto implements Labels {
   /** What a notification tells of: its `type`. */
   @LabelsByName()
   notice: Labels['notice'];
+  /** Where a finding came from: its `source`. */
+  @LabelsByName()
+  source: Labels['source'];
+  /** Supervision lights: a finding's `light`. */
+  @LabelsByName()
+  light: Labels['light'];
 }

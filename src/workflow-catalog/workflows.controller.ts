@@ -11,7 +11,8 @@ export class WorkflowsController {
   @Get()
   @AllowAnyUser()
   list(): WorkflowDto[] {
-    return WORKFLOWS.map(WorkflowDto.from);
+    // An older version read through its upgrade runs on the current machine: only current versions are described.
+    return WORKFLOWS.filter((workflow) => !workflow.upgrade).map(WorkflowDto.from);
   }
 
   @Get('labels')

@@ -1,4 +1,5 @@
-import type { RoundType } from '../../workflows';
+import { addDays, type RoundType } from '../../workflows';
+import { Clock } from '../../src/common/clock';
 import { TEST_ITEM, type Hospital } from './hospital';
 import type { TestApp } from './test-app';
 import { pngWith } from './files';
@@ -9,6 +10,12 @@ export class Flow {
     private readonly t: TestApp,
     private readonly h: Hospital,
   ) {}
+
+  /** A date a plan may commit to: `days` after the service's today (its clock, mocked or not), before any default deadline. */
+  planDate(days = 5): string {
+    const clock = this.t.app.get(Clock);
+    return addDays(clock.dateOf(clock.now()), days);
+  }
 
   as(who: keyof Hospital['users']) {
     const token = this.h.users[who].token;
