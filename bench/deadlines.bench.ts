@@ -39,16 +39,19 @@ function dueSoonSnapshot(h: { lead: { id: string }; ward: string }, roundId: str
   const lead = { id: h.lead.id, roles: ['round_lead'] as const, departmentId: null, leadOfficeFor: [] };
   let [snapshot] = initialTransition(findingMachine, {
     roundId,
+    source: 'round',
     roundType: 'administrative',
     severity: 'minor',
-    roundLeadId: h.lead.id,
+    lead: { kind: 'round_lead', userId: h.lead.id },
     responsibleDepartmentId: h.ward,
-    defaultDeadlineDays: config.DEADLINE_DAYS_MINOR,
-    extensionLimit: config.EXTENSION_LIMIT,
-    evidenceRequired: config.evidenceRequired('minor'),
+    responsiblePersonId: null,
+    ...config.findingRules('minor'),
     photos: [],
   });
+  const staff = { id: 'staff', roles: ['department_staff'] as const, departmentId: h.ward, leadOfficeFor: [] };
   [snapshot] = transition(findingMachine, snapshot, { type: 'ASSIGN', deadline, actor: lead, ...envelope } as never);
+  // Signed for, so the deadline's clock is the one that runs.
+  [snapshot] = transition(findingMachine, snapshot, { type: 'ACKNOWLEDGE', actor: staff, ...envelope } as never);
   [snapshot] = transition(findingMachine, snapshot, { type: 'DUE_SOON', actor: SYSTEM_ACTOR, ...envelope } as never);
   return snapshot as Snapshot;
 }

@@ -43,11 +43,15 @@ function snapshots(h: Hospital, roundId: string, config: AppConfig): Snapshot[] 
     transition(findingMachine, snapshot, { type, actor, ...envelope, ...payload } as never)[0] as Snapshot;
   const input = {
     roundId,
+    source: 'round' as const,
     roundType: 'administrative' as const,
     severity: 'major' as const,
-    roundLeadId: h.lead.id,
+    lead: { kind: 'round_lead' as const, userId: h.lead.id },
     responsibleDepartmentId: h.ward,
+    responsiblePersonId: null,
     defaultDeadlineDays: 15,
+    receiptDays: 2,
+    followUpDays: null,
     extensionLimit: 2,
     evidenceRequired: 0,
     photos: [],

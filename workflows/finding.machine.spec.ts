@@ -4,6 +4,7 @@ import {
   Actor,
   EXTENSION_STATES,
   FINDING_PROGRESS_STATES,
+  RECEIPT_STATES,
   TIMELINESS_STATES,
   FindingContext,
   FindingInput,
@@ -46,11 +47,15 @@ const admin = actor('admin', ['admin']);
 
 const input = (roundType: RoundType, severity: FindingInput['severity'] = 'major'): FindingInput => ({
   roundId: 'round',
+  source: 'round',
   roundType,
   severity,
-  roundLeadId: 'lead',
+  lead: { kind: 'round_lead', userId: 'lead' },
   responsibleDepartmentId: 'dept-a',
+  responsiblePersonId: null,
   defaultDeadlineDays: 15,
+  receiptDays: 2,
+  followUpDays: severity === 'minor' ? null : 30,
   extensionLimit: 2,
   evidenceRequired: severity === 'critical' ? 1 : 0,
   photos: [],
@@ -64,6 +69,8 @@ function entitledEvents(roundType: RoundType) {
   const e = (type: string, sender: Actor, payload: Record<string, unknown> = {}) => ({ type, actor: sender, at, today, timeZone, ...payload });
   return [
     e('ASSIGN', lead),
+    e('ACKNOWLEDGE', staff),
+    e('SET_DEADLINE', lead, { deadline: '2027-01-20', reason: 'list reviewed' }),
     e('REASSIGN', lead, { departmentId: 'dept-c', reason: 'belongs to nursing' }),
     e('REASSIGN', lead, { departmentId: 'dept-a', reason: 'back to the ward' }),
     e('UPHOLD', lead),
@@ -87,15 +94,27 @@ function entitledEvents(roundType: RoundType) {
     e('REQUEST_EXTENSION', staff, { reason: 'still on order', proposedDeadline: '2027-06-01' }),
     e('APPROVE_EXTENSION', verifier),
     e('DENY_EXTENSION', verifier, { reason: 'no' }),
+    e('SCHEDULE_FOLLOW_UP', verifier, { dueOn: '2026-12-30' }),
+    e('FOLLOW_UP_PASSED', verifier, { note: 'still fixed', attachments: [photo] }),
+    e('FOLLOW_UP_FAILED', verifier, { reason: 'back again', deadline: '2027-01-31' }),
     e('DUE_SOON', SYSTEM_ACTOR),
     e('DEADLINE_PASSED', SYSTEM_ACTOR),
     e('ESCALATE', SYSTEM_ACTOR),
+    e('RECEIPT_LATE', SYSTEM_ACTOR),
+    e('RECEIPT_ESCALATE', SYSTEM_ACTOR),
   ];
 }
 
 /** What each event asks of whom (`notice→audiences`); an escalation's audience comes from the ladder. */
 const NOTICES_BY_EVENT: Record<string, string[]> = {
   ASSIGN: ['assigned→department_staff'],
+  ACKNOWLEDGE: [],
+  SET_DEADLINE: ['deadline_set→department_staff'],
+  SCHEDULE_FOLLOW_UP: [],
+  FOLLOW_UP_PASSED: [],
+  FOLLOW_UP_FAILED: ['follow_up_failed→department_staff'],
+  RECEIPT_LATE: ['receipt_late→department_staff'],
+  RECEIPT_ESCALATE: ['receipt_escalated→'],
   REASSIGN: ['assigned→department_staff'],
   UPHOLD: ['assigned→department_staff'],
   DISPUTE: ['disputed→round_lead'],
@@ -122,12 +141,12 @@ describe('finding machine', () => {
     ['administrative', 'critical'],
     ['integrity', 'minor'],
   ] as const)('explored for a %s %s finding', (roundType, severity) => {
-    // An allowance changes who may approve: states with and without one are told apart.
+    // An allowance changes who may approve, a scheduled follow-up check who may record it: states are told apart by both.
     const { paths, steps } = explore(
       findingMachine,
       input(roundType, severity),
       () => entitledEvents(roundType) as never,
-      (context: FindingContext) => context.selfAuditAllowance !== null,
+      (context: FindingContext) => [context.selfAuditAllowance !== null, context.followUp !== null],
     );
 
     it('reaches every transition it should, and no other', () => {
@@ -183,7 +202,7 @@ describe('finding machine', () => {
 
     it("takes the same steps through the engine's step() as through xstate's transition()", () => {
       expect(steps.length).toBeGreaterThan(0);
-      expect(stepDisagreements(resolveWorkflow('finding', 4), steps)).toEqual([]);
+      expect(stepDisagreements(resolveWorkflow('finding', 5), steps)).toEqual([]);
     });
 
     it('reaches every state the round type allows', () => {
@@ -192,6 +211,7 @@ describe('finding machine', () => {
         ...FINDING_PROGRESS_STATES.filter((state) => !reached.some((r) => r.state === state)),
         ...TIMELINESS_STATES.filter((state) => !reached.some((r) => r.timeliness === state)),
         ...EXTENSION_STATES.filter((state) => !reached.some((r) => r.extension === state)),
+        ...RECEIPT_STATES.filter((state) => !reached.some((r) => r.receipt === state)),
       ];
       const expected = [
         ...(roundType === 'integrity' || severity === 'critical' ? [] : ['closure_audit']),
@@ -201,7 +221,7 @@ describe('finding machine', () => {
     });
 
     it('restores every reached snapshot from JSON and behaves the same afterwards', () => {
-      const workflow = resolveWorkflow('finding', 4);
+      const workflow = resolveWorkflow('finding', 5);
       for (const path of paths) {
         const original = path.state as Snapshot;
         const restored = restore(workflow, JSON.parse(JSON.stringify(toStored(original))));
@@ -220,7 +240,7 @@ describe('finding machine', () => {
 
   /** Role × event: who may send each event, in a state where the event is handled. */
   describe('who may send what', () => {
-    const workflow = resolveWorkflow('finding', 4);
+    const workflow = resolveWorkflow('finding', 5);
     const walk = (roundType: RoundType, events: string[]): Snapshot => {
       let [snapshot] = initialTransition(findingMachine, input(roundType));
       for (const type of events) {
@@ -250,6 +270,20 @@ describe('finding machine', () => {
       ['DUE_SOON', ['ASSIGN'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
       ['DEADLINE_PASSED', ['ASSIGN'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
       ['ESCALATE', ['ASSIGN', 'DEADLINE_PASSED'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
+      ['ACKNOWLEDGE', ['ASSIGN'], {}, staff, [otherStaff, lead, verifierFor('integrity'), discipline, admin, SYSTEM_ACTOR]],
+      ['SET_DEADLINE', ['ASSIGN'], { deadline: '2027-01-20', reason: 'r' }, lead, [otherLead, staff, verifierFor('integrity'), discipline, admin]],
+      ['RECEIPT_LATE', ['ASSIGN'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
+      ['RECEIPT_ESCALATE', ['ASSIGN', 'RECEIPT_LATE'], {}, SYSTEM_ACTOR, [lead, staff, discipline, admin]],
+      ...(['SCHEDULE_FOLLOW_UP', 'FOLLOW_UP_PASSED', 'FOLLOW_UP_FAILED'] as const).map(
+        (type) =>
+          [
+            type,
+            ['ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT', 'AUDIT_APPROVE'],
+            type === 'SCHEDULE_FOLLOW_UP' ? { dueOn: '2026-12-30' } : type === 'FOLLOW_UP_FAILED' ? { reason: 'back', deadline: '2027-01-31' } : {},
+            verifierFor('integrity'),
+            [verifierFor('administrative'), staff, lead, discipline, admin, SYSTEM_ACTOR],
+          ] as [string, string[], Record<string, unknown>, Actor, Actor[]],
+      ),
     ];
 
     it.each(table)('%s: the entitled actor is accepted, the others get "forbidden"', (type, history, payload, allowed, refused) => {
@@ -273,7 +307,7 @@ describe('finding machine', () => {
   });
 
   describe('rules', () => {
-    const workflow = resolveWorkflow('finding', 4);
+    const workflow = resolveWorkflow('finding', 5);
     const assigned = () => transition(findingMachine, initialTransition(findingMachine, input('administrative'))[0], { type: 'ASSIGN', actor: lead, at, today, timeZone } as never)[0] as Snapshot;
 
     it('gives the default deadline for the severity from the event date', () => {
@@ -287,7 +321,7 @@ describe('finding machine', () => {
 
     it('answers "not now" with the caller\'s events when the state does not take the event', () => {
       const decision = decide(workflow, assigned(), { type: 'VERIFY_ACCEPT', actor: staff, at, today, timeZone } as never);
-      expect(decision).toEqual({ verdict: 'not_now', availableEvents: ['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] });
+      expect(decision).toEqual({ verdict: 'not_now', availableEvents: ['ACKNOWLEDGE', 'DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] });
     });
 
     it('lists an event whose payload decides it, payload aside: evidence for a finding that needs an attachment', () => {
@@ -365,14 +399,14 @@ describe('finding machine', () => {
       send('DEADLINE_PASSED', SYSTEM_ACTOR);
       send('REQUEST_EXTENSION', staff, { reason: 'r', proposedDeadline: '2027-01-15' });
       send('APPROVE_EXTENSION', verifierFor('administrative'));
-      expect(findingStatus(snapshot.value)).toEqual({ state: 'assigned', timeliness: 'on_track', extension: 'approved' });
+      expect(findingStatus(snapshot.value)).toEqual({ state: 'assigned', timeliness: 'on_track', extension: 'approved', receipt: 'unacknowledged' });
       expect((snapshot.context as FindingContext).deadline).toBe('2027-01-15T23:59:59.999+08:00');
     });
   });
 });
 
 describe('evidence and the decisions taken on it', () => {
-  const workflow = resolveWorkflow('finding', 4);
+  const workflow = resolveWorkflow('finding', 5);
   const run = (severity: FindingInput['severity'], ...events: [string, Actor, Record<string, unknown>?][]) => {
     let snapshot = initialTransition(findingMachine, input('administrative', severity))[0] as Snapshot;
     for (const [type, sender, payload] of events) {
@@ -423,7 +457,7 @@ describe('evidence and the decisions taken on it', () => {
 });
 
 describe('separation of duties', () => {
-  const workflow = resolveWorkflow('finding', 4);
+  const workflow = resolveWorkflow('finding', 5);
   const acceptor = selfAuditor('integrity');
   const send = (snapshot: Snapshot, type: string, sender: Actor, payload: Record<string, unknown> = {}) => {
     const event = { type, actor: sender, at, today, timeZone, ...payload } as never;
