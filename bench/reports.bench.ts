@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const now = Date.now();
     const writing = performance.now();
     for (let first = 0; first < FINDINGS; first += CHUNK) {
-      const rows = Array.from({ length: Math.min(CHUNK, FINDINGS - first) }, (_, i): FindingEntity => {
+      const rows = Array.from({ length: Math.min(CHUNK, FINDINGS - first) }, (_, i): Omit<FindingEntity, 'readAsCurrentVersion'> => {
         const n = first + i;
         const snapshot = n % 10 < 6 ? closed : n % 10 < 8 ? assigned : n % 10 < 9 ? overdue : rectifying;
         const createdAt = new Date(now - ((n * 7919) % 120) * DAY - (n % 1000) * 1000);

@@ -37,6 +37,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'POST /rounds/{id}/findings': ['inspector', 'round_lead', 'tablet'],
   'GET /findings': SIGNED_IN,
   'GET /findings/{id}': SIGNED_IN,
+  'POST /findings': ['round_lead', 'department_staff', 'verifier', 'discipline_office'],
   'POST /findings/{id}/events': ['round_lead', 'department_staff', 'verifier', 'discipline_office'],
   'GET /findings/{id}/audit': SIGNED_IN,
   'GET /rounds/{id}/audit': SIGNED_IN,

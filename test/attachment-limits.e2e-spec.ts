@@ -107,7 +107,7 @@ describe(`attachment limits (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   describe('the case file', () => {
     it('checks each file without reading it again while it is unchanged, and still finds a changed one', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
-      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: new Date().toISOString().slice(0, 10) });
+      await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       await flow.submitEvidence('cardiologyStaff', findingId, 'n');
       const storage = t.app.get(AttachmentStorage);
       const reads = jest.spyOn(storage, 'open');

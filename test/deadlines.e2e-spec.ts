@@ -61,7 +61,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
   describe('timers', () => {
     it('fire due soon, overdue and each escalation once, as the system, audited, and notify whom each level names', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const { findingId } = await flow.assignedFinding('administrative');
+      const { findingId } = await flow.signedFinding('administrative');
       // A major finding: 15 days, to the end of 8 December in Shanghai (15:59:59.999 UTC).
       expect(await finding(findingId)).toMatchObject({ deadline: '2026-12-08T23:59:59.999+08:00', timeliness: 'on_track', escalationLevel: 0 });
       expect(await timerOf(findingId)).toEqual({ event: 'DUE_SOON', level: null, dueAt: '2026-12-05T15:59:59.999Z' });
@@ -109,8 +109,8 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
 
     it('are cancelled by closing, withdrawing and transferring; reopening and an approved extension reschedule them', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const closed = await flow.assignedFinding('administrative');
-      await flow.send('cardiologyStaff', closed.findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-01' });
+      const closed = await flow.signedFinding('administrative');
+      await flow.send('cardiologyStaff', closed.findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-08' });
       expect(await timerOf(closed.findingId)).toMatchObject({ event: 'DUE_SOON' });
       await flow.submitEvidence('cardiologyStaff', closed.findingId, 'n');
       await flow.send('adminVerifier', closed.findingId, { type: 'VERIFY_ACCEPT' });
@@ -124,16 +124,16 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
       expect(await finding(closed.findingId)).toMatchObject({ state: 'rectifying', timeliness: 'overdue' });
 
       setNow('2026-11-23T02:00:00Z');
-      const withdrawn = await flow.assignedFinding('administrative');
+      const withdrawn = await flow.signedFinding('administrative');
       await flow.send('lead', withdrawn.findingId, { type: 'WITHDRAW', reason: 'logged twice' });
       expect(await timerOf(withdrawn.findingId)).toBeNull();
 
-      const transferred = await flow.assignedFinding('integrity');
+      const transferred = await flow.signedFinding('integrity');
       expect(await timerOf(transferred.findingId)).toMatchObject({ event: 'DUE_SOON' });
       await flow.send('discipline', transferred.findingId, { type: 'TRANSFER', reason: 'case handling' });
       expect(await timerOf(transferred.findingId)).toBeNull();
 
-      const extended = await flow.assignedFinding('administrative');
+      const extended = await flow.signedFinding('administrative');
       setNow('2026-12-09T01:00:00Z');
       await runDue();
       expect(await timerOf(extended.findingId)).toMatchObject({ event: 'ESCALATE', level: 1 });
@@ -145,8 +145,8 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
 
     it('of a finding the scheduler cannot handle hold up no other, and wait a minute to be tried again', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const broken = await flow.assignedFinding('administrative');
-      const healthy = await flow.assignedFinding('administrative');
+      const broken = await flow.signedFinding('administrative');
+      const healthy = await flow.signedFinding('administrative');
       // A snapshot stored by a machine version this build does not know cannot be restored.
       await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 99 WHERE id = '${broken.findingId}'`);
       setNow('2026-12-06T00:00:00Z');
@@ -163,8 +163,8 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
 
     it('are given at start to open findings that have none, a broken one not stopping the start', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const broken = await flow.assignedFinding('administrative');
-      const untimed = await flow.assignedFinding('administrative');
+      const broken = await flow.signedFinding('administrative');
+      const untimed = await flow.signedFinding('administrative');
       await t.dataSource.query(`DELETE FROM finding_timers WHERE "findingId" IN ('${broken.findingId}', '${untimed.findingId}')`);
       await t.dataSource.query(`UPDATE findings SET "workflowVersion" = 99 WHERE id = '${broken.findingId}'`);
       t = await t.restart();
@@ -183,7 +183,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
     it('that fell due while the service was down fire when it starts again', async () => {
       // Assigned 40 days ago by the real clock: by now it is due soon, overdue and escalated to the top.
       now = new Date(Date.now() - 40 * DAY);
-      const { findingId } = await flow.assignedFinding('administrative');
+      const { findingId } = await flow.signedFinding('administrative');
       jest.restoreAllMocks();
       t = await t.restart({ SCHEDULER_INTERVAL_MS: '50' });
       flow = new Flow(t, h);
@@ -202,7 +202,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
   describe('extensions', () => {
     it('are asked by the department, decided by the lead office, limited, one at a time, all audited and notified', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const { findingId } = await flow.assignedFinding('administrative');
+      const { findingId } = await flow.signedFinding('administrative');
       const request = (proposedDeadline: string, status = 200) =>
         send('cardiologyStaff', findingId, { type: 'REQUEST_EXTENSION', reason: '设备待采购 parts on order', proposedDeadline }, status);
 
@@ -237,7 +237,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
   describe('notifications', () => {
     it('reach the right people for every transition that asks something of someone, never the sender', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const { findingId } = await flow.assignedFinding('integrity', { severity: 'minor' });
+      const { findingId } = await flow.signedFinding('integrity', { severity: 'minor' });
       await send('cardiologyStaff', findingId, { type: 'DISPUTE', reason: '不属本科室 not ours' });
       await send('lead', findingId, { type: 'UPHOLD', reason: 'it is yours' });
       await send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-12-01' });
@@ -261,7 +261,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
 
     it('tell the verifiers of evidence and the discipline office of a closure audit when someone else acts', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const { findingId } = await flow.assignedFinding('administrative', { severity: 'critical' });
+      const { findingId } = await flow.signedFinding('administrative', { severity: 'critical' });
       await send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: '2026-11-28' });
       await flow.submitEvidence('cardiologyStaff', findingId, 'n');
       await send('adminVerifier', findingId, { type: 'VERIFY_ACCEPT' });
@@ -272,9 +272,9 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
 
     it('form an inbox of one\'s own: unread first, paged, marked read once, nobody else\'s', async () => {
       setNow('2026-11-23T02:00:00Z');
-      const first = await flow.assignedFinding('party_building');
+      const first = await flow.signedFinding('party_building');
       later(60_000);
-      const second = await flow.assignedFinding('party_building');
+      const second = await flow.signedFinding('party_building');
       const all = await inbox('cardiologyStaff', '?limit=500');
       const [newest, older] = all.items.filter((n) => [first.findingId, second.findingId].includes(n.findingId));
       expect([newest.findingId, older.findingId]).toEqual([second.findingId, first.findingId]);

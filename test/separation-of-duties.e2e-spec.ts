@@ -3,6 +3,7 @@ import { SeparationOfDuties1733400000000 } from '../migrations/1733400000000-sep
 import { Clock } from '../src/common/clock';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
+import { storeAsVersion4 } from './support/stored-versions';
 import { TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '');
@@ -117,6 +118,7 @@ describe(`separation of duties (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =>
   describe('findings stored before', () => {
     it('move from machine version 3 to 4 with no allowance on record, and back, and the rule holds for them', async () => {
       const findingId = await acceptedByDiscipline();
+      await storeAsVersion4(t, findingId);
       const stored = async () => {
         const [row] = await t.dataSource.query(`SELECT "workflowVersion", "snapshot" FROM "findings" WHERE "id" = '${findingId}'`);
         return { version: Number(row.workflowVersion), context: JSON.parse(row.snapshot).context as Record<string, unknown> };
@@ -133,6 +135,7 @@ describe(`separation of duties (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =>
         await runner.release();
       }
       expect(await stored()).toMatchObject({ version: 4, context: { selfAuditAllowance: null, verification: { acceptedBy: h.users.discipline.id } } });
+      // Read through version 5 from here on.
       await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' }, 409);
       await flow.send('auditor', findingId, { type: 'ALLOW_SELF_AUDIT', reason: 'small office' });
       await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });

@@ -31,7 +31,8 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
       if (deadline !== null && event.committedDate !== undefined && event.committedDate > deadline.slice(0, 10)) {
         problems.push({ field: 'committedDate', reason: `must not be after the deadline (${deadline})` });
       }
-      if (event.committedDate !== undefined && event.committedDate < event.today) {
+      // A commitment looks ahead; only a finding already past its deadline has no day left between today and it.
+      if (event.committedDate !== undefined && event.committedDate < event.today && (deadline === null || deadline.slice(0, 10) >= event.today)) {
         problems.push({ field: 'committedDate', reason: `must not be before today (${event.today})` });
       }
       break;

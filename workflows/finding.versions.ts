@@ -10,6 +10,7 @@ const V4_RECEIPT_DAYS = 2;
  * committed due time or follow-up check was recorded.
  */
 export function upgradeFindingV4(stored: StoredSnapshot): StoredSnapshot {
+  if ('lead' in (stored.context as object)) return stored;
   const { roundLeadId, ...context } = stored.context as Omit<FindingContext, 'lead'> & { roundLeadId: string };
   const value = stored.value as { progress: FindingProgress | { open: FindingProgress } };
   const reported = typeof value.progress !== 'string' && value.progress.open === 'reported';

@@ -33,7 +33,8 @@ export interface Workflow {
   decisionBasis?(context: unknown, event: EventObject): Record<string, unknown> | null;
   /**
    * For an older version whose snapshots stay stored as they were: the snapshot as the current
-   * version's machine reads it. The engine stores the next transition under the current version.
+   * version's machine reads it; a snapshot already read so is answered as it is. The engine stores
+   * the next transition under the current version.
    */
   upgrade?(stored: StoredSnapshot): StoredSnapshot;
 }
@@ -100,8 +101,13 @@ export class UnknownWorkflowError extends Error {
   }
 }
 
+/** The workflow that stored snapshots of this id and version, if this build knows it. */
+export function knownWorkflow(id: string, version: number): Workflow | undefined {
+  return WORKFLOWS.find((w) => w.id === id && w.version === version);
+}
+
 export function resolveWorkflow(id: string, version: number): Workflow {
-  const workflow = WORKFLOWS.find((w) => w.id === id && w.version === version);
+  const workflow = knownWorkflow(id, version);
   if (!workflow) throw new UnknownWorkflowError(id, version);
   return workflow;
 }

@@ -116,6 +116,8 @@ export class RowMapper<E extends ObjectLiteral> {
     for (const column of this.metadata.columns) {
       (entity as ObjectLiteral)[column.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
     }
+    // As TypeORM's own reads do: the entity's @AfterLoad listeners run on what was read.
+    for (const listener of this.metadata.afterLoadListeners) listener.execute(entity);
     return entity;
   }
 

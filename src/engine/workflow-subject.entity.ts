@@ -1,5 +1,5 @@
-import { Column, PrimaryColumn } from 'typeorm';
-import type { StoredSnapshot } from '../../workflows';
+import { AfterLoad, Column, PrimaryColumn } from 'typeorm';
+import { type StoredSnapshot, knownWorkflow } from '../../workflows';
 
 /**
  * What every workflow-driven row carries: the machine it belongs to, its stored snapshot and the
@@ -33,4 +33,15 @@ export abstract class WorkflowSubjectEntity {
 
   @Column({ type: Date })
   updatedAt: Date;
+
+  /**
+   * A snapshot an older machine version stored is read as the current version reads it, so every
+   * reader (answers, reports, notices) sees one shape; `workflowVersion` still says how it was
+   * stored, and the engine stores the next transition under the current version.
+   */
+  @AfterLoad()
+  protected readAsCurrentVersion(): void {
+    const stored = knownWorkflow(this.workflowId, this.workflowVersion);
+    if (stored?.upgrade && this.snapshot) this.snapshot = stored.upgrade(this.snapshot);
+  }
 }

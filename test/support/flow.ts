@@ -58,6 +58,13 @@ export class Flow {
     return { roundId, findingId };
   }
 
+  /** An assigned finding its department (cardiology) has signed for: only its deadline's clock runs. */
+  async signedFinding(type: RoundType, extra: object = {}): Promise<{ roundId: string; findingId: string }> {
+    const assigned = await this.assignedFinding(type, extra);
+    await this.send('cardiologyStaff', assigned.findingId, { type: 'ACKNOWLEDGE' });
+    return assigned;
+  }
+
   send(who: keyof Hospital['users'], findingId: string, event: object, status = 200) {
     return this.as(who).post(`/findings/${findingId}/events`, event).expect(status);
   }
