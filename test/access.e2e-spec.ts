@@ -39,6 +39,8 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /findings/{id}': SIGNED_IN,
   'POST /findings': ['round_lead', 'department_staff', 'verifier', 'discipline_office'],
   'POST /findings/{id}/events': ['round_lead', 'department_staff', 'verifier', 'discipline_office'],
+  'POST /findings': ['verifier', 'round_lead', 'discipline_office', 'department_staff'],
+  'POST /findings/bulk-events': ['round_lead', 'department_staff', 'verifier', 'discipline_office'],
   'GET /findings/{id}/audit': SIGNED_IN,
   'GET /rounds/{id}/audit': SIGNED_IN,
   'GET /audit': ['discipline_office', 'admin'],

@@ -42,6 +42,7 @@ export function appendAudit(manager: EntityManager, facts: AuditFacts): void {
 /**
  * Takes part in every write: gathers the entries it appends and links them to the hash chain as
  * the last step before COMMIT, so that on PostgreSQL the chain's lock is held only from there.
+ * Entries are numbered only then, so dropping a rolled-back part's entries leaves no gap.
  */
 @Injectable()
 export class AuditChainWriter implements OnModuleInit {
@@ -51,6 +52,12 @@ export class AuditChainWriter implements OnModuleInit {
     this.db.register(
       {
         begin: async (manager) => void (unitOfWorkData(manager)![PENDING] = []),
+        // A part rolled back to its savepoint leaves no entry behind: its transitions never happened.
+        beginPart: (manager) => {
+          const pending = unitOfWorkData(manager)![PENDING] as AuditEntryFields[];
+          const kept = pending.length;
+          return () => void pending.splice(kept);
+        },
         beforeCommit: (manager) => appendToChain(manager, unitOfWorkData(manager)![PENDING] as AuditEntryFields[]),
       },
       { last: true },

@@ -32,6 +32,17 @@ export class TooManyRequestsException extends ApiException {
   }
 }
 
+/** The answer an HttpException makes, Nest's own (a bare NotFoundException) as well as the service's. */
+export function httpErrorBody(exception: HttpException): ApiErrorBody {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response !== null && 'statusCode' in response && 'error' in response) {
+    const { statusCode, error, message, details } = response as ApiErrorBody & { message: string | string[] };
+    return { statusCode, error, message: Array.isArray(message) ? message.join('; ') : message, details };
+  }
+  return { statusCode: status, error: errorName(status), message: typeof response === 'string' ? response : exception.message };
+}
+
 export function errorName(status: number): string {
   const name = HttpStatus[status] as string | undefined;
   if (!name) return 'Error';

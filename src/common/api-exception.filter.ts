@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorBody, IdempotentReplay, TooManyRequestsException, errorName } from './api-error';
+import { ApiErrorBody, IdempotentReplay, TooManyRequestsException, errorName, httpErrorBody } from './api-error';
 
 /** Maps every error, once, to `{ statusCode, error, message, details? }`; a replay to its stored answer. */
 @Catch()
@@ -20,15 +20,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ApiErrorBody {
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null && 'statusCode' in response && 'error' in response) {
-        const { statusCode, error, message, details } = response as ApiErrorBody & { message: string | string[] };
-        return { statusCode, error, message: Array.isArray(message) ? message.join('; ') : message, details };
-      }
-      return { statusCode: status, error: errorName(status), message: typeof response === 'string' ? response : exception.message };
-    }
+    if (exception instanceof HttpException) return httpErrorBody(exception);
     // Errors raised by Fastify itself (malformed JSON, body too large, wrong content type) carry a 4xx statusCode.
     const status = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -31,7 +31,7 @@ function withoutPropertyName(reason: string, property: string): string {
   return reason;
 }
 
-export const validationExceptionFactory = (errors: ValidationError[]) => new InvalidInputException(toProblems(errors));
+export const validationExceptionFactory = (errors: ValidationError[], under = '') => new InvalidInputException(toProblems(errors, under));
 
 /**
  * Validates bodies, query strings and path parameters against their DTOs, after refusing text with
@@ -40,7 +40,7 @@ export const validationExceptionFactory = (errors: ValidationError[]) => new Inv
 class InputValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Client input only: a custom decorator's value (the caller, the If-Match version) is the service's own.
-    const field = metadata.type === 'custom' ? null : fieldWithNul(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    const field = metadata.type === 'custom' ? null : fieldWithNul(value, metadata.data ?? '');
     if (field !== null) throw new InvalidInputException([{ field: field || 'body', reason: 'must not contain the character U+0000' }]);
     return super.transform(value, metadata);
   }
@@ -58,6 +58,7 @@ function fieldWithNul(value: unknown, root: string): string | null {
   return null;
 }
 
-export function createValidationPipe(): ValidationPipe {
-  return new InputValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: validationExceptionFactory });
+/** `under`: where in the body the validated value sits (`event`), so that a 400 names the field from the body's top. */
+export function createValidationPipe(under = ''): ValidationPipe {
+  return new InputValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: (errors) => validationExceptionFactory(errors, under) });
 }

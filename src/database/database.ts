@@ -27,6 +27,11 @@ export interface UnitOfWorkHook {
   beforeCommit?(manager: EntityManager, request: RequestContext | null, result: unknown): Promise<void>;
   /** After the transaction failed and rolled back; may throw the answer the request gets instead. */
   afterFailure?(error: unknown, request: RequestContext | null): Promise<void>;
+  /**
+   * As a part of the unit of work begins (Database.part): answers how to forget what the part
+   * leaves with the hook, for when the part rolls back and the unit of work goes on.
+   */
+  beginPart?(manager: EntityManager): () => void;
 }
 
 /**
@@ -76,7 +81,7 @@ export class Database {
    * registered hook taking part in it.
    */
   async write<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const hooks = this.lastHook ? [...this.hooks, this.lastHook] : this.hooks;
+    const hooks = this.allHooks();
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
         Object.assign(manager.queryRunner!.data, { requestId: request?.requestId });
@@ -95,6 +100,27 @@ export class Database {
         throw error;
       }
     }
+  }
+
+  /**
+   * Runs `work` as one part of the unit of work `manager` belongs to, under a SAVEPOINT: should it
+   * throw, what it wrote rolls back, the hooks forget what it left with them (its audit entries),
+   * and the unit of work goes on without it. TypeORM nests a transaction as a savepoint on SQLite
+   * and PostgreSQL alike, on the same connection, so the part sees and holds what the whole does.
+   */
+  async part<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('Database.part runs only inside Database.write');
+    const forgetters = this.allHooks().map((hook) => hook.beginPart?.(manager));
+    try {
+      return await manager.transaction(() => work());
+    } catch (error) {
+      for (const forget of forgetters) forget?.();
+      throw error;
+    }
+  }
+
+  private allHooks(): UnitOfWorkHook[] {
+    return this.lastHook ? [...this.hooks, this.lastHook] : this.hooks;
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { ConflictException, HttpStatus, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager, EntityTarget } from 'typeorm';
 import { initialTransition } from 'xstate';
 import {
@@ -20,7 +20,7 @@ import {
   isMarker,
 } from '../../workflows';
 import type { Scope } from '../access/visibility';
-import { ApiException, InvalidInputException } from '../common/api-error';
+import { ApiErrorBody, ApiException, InvalidInputException, httpErrorBody } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { appendAudit } from '../audit/audit-writer';
@@ -79,6 +79,9 @@ export interface NewSubject<E extends WorkflowSubjectEntity> {
   event: { type: string; payload: Record<string, unknown> };
   actor: Actor;
 }
+
+/** What became of one subject of `applyToEach`: the answer to its transition, or the refusal it got instead. */
+export type Outcome<R> = { id: string; status: HttpStatus.OK; answer: R } | { id: string; status: number; refusal: ApiErrorBody };
 
 type AnyEffect = Effect<WorkflowSubjectEntity, unknown>;
 
@@ -197,16 +200,53 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     answer: (applied: Applied<E>, manager: EntityManager) => R | Promise<R>,
     options: { ifMatch?: number } = {},
   ): Promise<R> {
-    return this.db.write(auth.request, async (manager) => {
-      const row = await this.load(manager, kind, id, kind.visibleTo(auth));
-      const preparer = this.preparers.get(kind.entityType) as Preparer<E> | undefined;
-      const payload = preparer ? await preparer(manager, auth, row, body) : body;
-      // What already holds is answered as it stands, whatever version the caller last saw.
-      if (payload === UNCHANGED) return answer({ row, snapshot: restore(resolveWorkflow(row.workflowId, row.workflowVersion), row.snapshot), actions: [] }, manager);
-      assertVersion(kind, row, options.ifMatch);
-      const applied = await this.transition(manager, kind, row, { ...payload, type: body.type, ...this.envelope(toActor(auth)) });
-      return answer(applied, manager);
-    });
+    return this.db.write(auth.request, (manager) => this.applyRequested(manager, auth, kind, id, body, answer, options));
+  }
+
+  /**
+   * Applies one event a caller sends to each of `ids`, in their order, inside the unit of work
+   * `manager` belongs to: each is its own transition down the same path as `apply`, under a
+   * savepoint (Database.part), so a refusal undoes only what its own subject began and is
+   * answered in its place, and the others stand. Errors other than refusals (a deadlock, a fault)
+   * fail the whole unit of work.
+   */
+  async applyToEach<E extends WorkflowSubjectEntity, B extends EventBody, R>(
+    manager: EntityManager,
+    auth: AuthUser,
+    kind: SubjectKind<E>,
+    ids: readonly string[],
+    body: B,
+    answer: (applied: Applied<E>, manager: EntityManager) => R | Promise<R>,
+  ): Promise<Outcome<R>[]> {
+    const outcomes: Outcome<R>[] = [];
+    for (const id of ids) {
+      try {
+        outcomes.push({ id, status: HttpStatus.OK, answer: await this.db.part(manager, () => this.applyRequested(manager, auth, kind, id, body, answer)) });
+      } catch (error) {
+        if (!(error instanceof HttpException)) throw error;
+        outcomes.push({ id, status: error.getStatus(), refusal: httpErrorBody(error) });
+      }
+    }
+    return outcomes;
+  }
+
+  private async applyRequested<E extends WorkflowSubjectEntity, B extends EventBody, R>(
+    manager: EntityManager,
+    auth: AuthUser,
+    kind: SubjectKind<E>,
+    id: string,
+    body: B,
+    answer: (applied: Applied<E>, manager: EntityManager) => R | Promise<R>,
+    options: { ifMatch?: number } = {},
+  ): Promise<R> {
+    const row = await this.load(manager, kind, id, kind.visibleTo(auth));
+    const preparer = this.preparers.get(kind.entityType) as Preparer<E> | undefined;
+    const payload = preparer ? await preparer(manager, auth, row, body) : body;
+    // What already holds is answered as it stands, whatever version the caller last saw.
+    if (payload === UNCHANGED) return answer({ row, snapshot: restore(resolveWorkflow(row.workflowId, row.workflowVersion), row.snapshot), actions: [] }, manager);
+    assertVersion(kind, row, options.ifMatch);
+    const applied = await this.transition(manager, kind, row, { ...payload, type: body.type, ...this.envelope(toActor(auth)) });
+    return answer(applied, manager);
   }
 
   /** Applies an event the service itself sends (a timer, an effect's follow-up) inside the unit of work `manager` belongs to. */

@@ -6,6 +6,7 @@ import { IfMatch, UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 import { FINDING_EVENT_DTOS, FindingDto, type FindingEventBody, ListFindingsQuery, RegisterFindingDto } from './finding.dto';
+import { BULK_FINDING_EVENT_DTOS, BulkEventsAnswerDto, BulkEventsDto, type BulkFindingEventBody } from './bulk-events.dto';
 import { FindingsService } from './findings.service';
 
 @ApiTags('findings')
@@ -26,6 +27,18 @@ export class FindingsController {
   @Allow('verifier', 'round_lead', 'discipline_office', 'department_staff')
   register(@Auth() auth: AuthUser, @Body() dto: RegisterFindingDto): Promise<FindingDto> {
     return this.service.register(auth, dto);
+  }
+
+  @Post('findings/bulk-events')
+  @HttpCode(200)
+  @Allow('round_lead', 'department_staff', 'verifier', 'discipline_office')
+  @ApiBody({ type: BulkEventsDto })
+  sendToEach(
+    @Auth() auth: AuthUser,
+    @Body() dto: BulkEventsDto,
+    @Body('event', new EventBodyPipe(BULK_FINDING_EVENT_DTOS, 'event')) event: BulkFindingEventBody,
+  ): Promise<BulkEventsAnswerDto> {
+    return this.service.sendToEach(auth, dto.findingIds, event);
   }
 
   @Get('findings/:id')

@@ -9,6 +9,7 @@ import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
+import { BulkEventsAnswerDto, BulkFindingEventBody } from './bulk-events.dto';
 import { FindingDto, FindingEventBody, ListFindingsQuery, RegisterFindingDto } from './finding.dto';
 import { FindingRegistrar } from './finding-registrar';
 import { FindingEntity } from './finding.entity';
@@ -59,6 +60,20 @@ export class FindingsService implements OnModuleInit {
 
   send(auth: AuthUser, id: string, body: FindingEventBody, ifMatch?: number): Promise<FindingDto> {
     return this.engine.apply(auth, FINDING, id, body, ({ row, snapshot }) => this.toDto(auth, row, snapshot), { ifMatch });
+  }
+
+  /**
+   * One event to each of a long list's findings, in one unit of work: each finding is its own
+   * audited transition under a savepoint (WorkflowEngine.applyToEach), so a refusal is answered in
+   * its place and never undoes the others; the whole answer commits with the Idempotency-Key's
+   * record of it, so a retry with the key replays it and applies nothing again. One unit of work
+   * per finding instead would leave a batch cut short half applied, and its retry to sort out which
+   * (docs/problem-lists.md, "Working on a long list").
+   */
+  sendToEach(auth: AuthUser, findingIds: string[], event: BulkFindingEventBody): Promise<BulkEventsAnswerDto> {
+    return this.db.write(auth.request, async (manager) =>
+      BulkEventsAnswerDto.from(await this.engine.applyToEach(manager, auth, FINDING, findingIds, event, ({ row, snapshot }) => this.toDto(auth, row, snapshot))),
+    );
   }
 
   async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<FindingEntity> {
