@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { EngineModule } from './engine/engine.module';
 import { FindingsModule } from './findings/findings.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
@@ -29,6 +30,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     RoundsModule,
     AttachmentsModule,
     FindingsModule,
+    FollowUpsModule,
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,
