@@ -13,6 +13,7 @@ import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
+import { InterviewsModule } from './interviews/interviews.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoundFindingsModule } from './round-findings/round-findings.module';
@@ -31,6 +32,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     AttachmentsModule,
     FindingsModule,
     FollowUpsModule,
+    InterviewsModule,
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,

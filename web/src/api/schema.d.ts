@@ -356,7 +356,7 @@ export interface paths {
         };
         get: operations["FindingsController_list"];
         put?: never;
-        post?: never;
+        post: operations["FindingsController_register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -389,6 +389,57 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["FindingsController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lead office's queue of follow-up checks (回头看): closed findings with a check scheduled, the earliest due first. */
+        get: operations["FollowUpsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interviews the caller may read, the latest held first. */
+        get: operations["InterviewsController_list"];
+        put?: never;
+        /** Records an admonition interview (约谈); the discipline office's and the lead offices'. */
+        post: operations["InterviewsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InterviewsController_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1151,6 +1202,8 @@ export interface components {
             uploadedBy: string;
             /** @description The finding it belongs to, once a request has used it. */
             findingId: string | null;
+            /** @description The admonition interview it was recorded with, if one used it. */
+            interviewId: string | null;
             id: string;
             sha256: string;
             size: number;
@@ -1175,6 +1228,23 @@ export interface components {
             type: "REASSIGN";
             /** Format: uuid */
             departmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable in the new department: an active user of it.
+             */
+            responsiblePersonId?: string;
+            reason: string;
+        };
+        AcknowledgeDto: {
+            /** @enum {string} */
+            type: "ACKNOWLEDGE";
+            note?: string;
+        };
+        SetDeadlineDto: {
+            /** @enum {string} */
+            type: "SET_DEADLINE";
+            /** @description Later than now; a date alone means the end of that day. */
+            deadline: string;
             reason: string;
         };
         UpholdDto: {
@@ -1260,6 +1330,27 @@ export interface components {
             type: "DENY_EXTENSION";
             reason: string;
         };
+        ScheduleFollowUpDto: {
+            /** @enum {string} */
+            type: "SCHEDULE_FOLLOW_UP";
+            /** @description Not before today. */
+            dueOn: string;
+        };
+        FollowUpPassedDto: {
+            /** @enum {string} */
+            type: "FOLLOW_UP_PASSED";
+            note?: string;
+            /** @description Photos taken at the check, uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
+        };
+        FollowUpFailedDto: {
+            /** @enum {string} */
+            type: "FOLLOW_UP_FAILED";
+            reason: string;
+            /** @description The new deadline; a date alone means the end of that day. */
+            deadline: string;
+            attachmentIds?: string[];
+        };
         DueSoonDto: {
             /** @enum {string} */
             type: "DUE_SOON";
@@ -1272,6 +1363,27 @@ export interface components {
             /** @enum {string} */
             type: "ESCALATE";
         };
+        ReceiptLateDto: {
+            /** @enum {string} */
+            type: "RECEIPT_LATE";
+        };
+        ReceiptEscalateDto: {
+            /** @enum {string} */
+            type: "RECEIPT_ESCALATE";
+        };
+        FindingLeadDto: {
+            /** @enum {string} */
+            kind: "round_lead" | "lead_office" | "discipline_office";
+            /** @description The round lead, when a round's lead leads it. */
+            userId?: string;
+        };
+        ReceiptDto: {
+            /** @enum {string} */
+            state: "unacknowledged" | "late" | "acknowledged";
+            /** @description By when the department must sign for it; null until assigned. */
+            due: string | null;
+            acknowledgedAt: string | null;
+        };
         ExtensionDto: {
             /** @enum {string} */
             state: "none" | "requested" | "approved" | "denied";
@@ -1281,6 +1393,12 @@ export interface components {
             count: number;
             /** @description Requests allowed for this finding. */
             limit: number;
+        };
+        FollowUpDto: {
+            /** @description The calendar date from which the follow-up check (回头看) is due. */
+            dueOn: string;
+            /** @description Who scheduled it: `system` when closing scheduled it. */
+            scheduledBy: string;
         };
         EvidenceFileDto: {
             id: string;
@@ -1314,6 +1432,8 @@ export interface components {
         };
         FindingDto: {
             /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @enum {string} */
             roundType: "administrative" | "party_building" | "integrity";
             /** @enum {string} */
             severity: "minor" | "major" | "critical";
@@ -1321,16 +1441,32 @@ export interface components {
             state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
             /** @enum {string} */
             timeliness: "on_track" | "due_soon" | "overdue" | "escalated";
+            /**
+             * @description The supervision light (督办红黄绿灯) while open: red overdue or escalated, yellow not signed for in time or due soon.
+             * @enum {string|null}
+             */
+            light: "green" | "yellow" | "red" | null;
             id: string;
-            roundId: string;
+            /** @description None for a finding registered from another problem list. */
+            roundId: string | null;
+            /** @description Its reference in the list it was imported from. */
+            externalRef: string | null;
+            /** @description Who rules on disputes, reassigns and withdraws it. */
+            lead: components["schemas"]["FindingLeadDto"];
             title: string;
             description: string;
             location: string | null;
             /** @description The checklist item whose failure raised the finding. */
             checklistItemCode: string | null;
             responsibleDepartmentId: string;
-            /** @description The committed deadline (承诺完成时限): an instant, ISO 8601 with the hospital's offset. */
+            /** @description The person answerable in that department (责任人). */
+            responsiblePersonId: string | null;
+            /** @description The department's sign-off of receipt (签收). */
+            receipt: components["schemas"]["ReceiptDto"];
+            /** @description The deadline set by the lead (整改时限): an instant, ISO 8601 with the hospital's offset. */
             deadline: string | null;
+            /** @description The end of the date the plan committed to, while it stands: reminders and "overdue" follow it. */
+            committedDue: string | null;
             /** @description 0 until the finding is escalated; then the level reached (see ESCALATION_LEVELS). */
             escalationLevel: number;
             extension: components["schemas"]["ExtensionDto"];
@@ -1338,6 +1474,10 @@ export interface components {
             committedDate: string | null;
             rejections: number;
             reopenCount: number;
+            /** @description The follow-up check (回头看) due, while one is scheduled. */
+            followUp: components["schemas"]["FollowUpDto"] | null;
+            /** @description Follow-up checks failed (反弹). */
+            relapses: number;
             /** @description Taken when the finding was logged. */
             photos: components["schemas"]["EvidenceFileDto"][];
             /** @description The latest evidence submitted, with its files' SHA-256. */
@@ -1359,6 +1499,67 @@ export interface components {
             /** Format: date-time */
             closedAt: string | null;
         };
+        RegisterFindingDto: {
+            /**
+             * Format: uuid
+             * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
+             */
+            id?: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** Format: uuid */
+            responsibleDepartmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable (责任人): an active user of the responsible department.
+             */
+            responsiblePersonId?: string;
+            location?: string;
+            /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
+            /** @enum {string} */
+            source: "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            /** @description Defaults by severity (critical 7 days, major 15, minor 30). A date alone means the end of that day. */
+            deadline?: string;
+            /** @description The reference it bears in the list it came from; a second finding with the same source and reference is refused. */
+            externalRef?: string;
+        };
+        RecordInterviewDto: {
+            /** Format: uuid */
+            departmentId: string;
+            /**
+             * Format: uuid
+             * @description The person spoken to (usually the department's head): an active user of the department.
+             */
+            personId?: string;
+            /** @description The department's findings it was about, at least one, each once. */
+            findingIds: string[];
+            /** @description The date it was held: not after the hospital's today. */
+            heldOn: string;
+            /** @description What was said and agreed. */
+            summary: string;
+            /** @description Files to keep with it (minutes, a signed pledge), uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
+        };
+        InterviewDto: {
+            id: string;
+            departmentId: string;
+            departmentName: string;
+            personId: string | null;
+            personName: string | null;
+            findingIds: string[];
+            heldOn: string;
+            summary: string;
+            attachments: components["schemas"]["EvidenceFileDto"][];
+            recordedBy: string;
+            recordedByName: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
         LogFindingDto: {
             /**
              * Format: uuid
@@ -1376,13 +1577,18 @@ export interface components {
             severity: "minor" | "major" | "critical";
             /** Format: uuid */
             responsibleDepartmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable (责任人): an active user of the responsible department.
+             */
+            responsiblePersonId?: string;
             location?: string;
             /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
             attachmentIds?: string[];
         };
         NotificationDto: {
             /** @enum {string} */
-            type: "assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
             id: string;
             findingId: string;
             /** @description The event that caused it, the finding's title and deadline, and for escalations the level. */
@@ -1408,12 +1614,12 @@ export interface components {
              */
             role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin";
             /** @description Only these notice types; all when left out. */
-            events?: ("assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied")[];
+            events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[];
         };
         WebhookDto: {
             /** @enum {string|null} */
             role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | null;
-            events: ("assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied")[] | null;
+            events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[] | null;
             id: string;
             url: string;
             departmentId: string | null;
@@ -1440,7 +1646,7 @@ export interface components {
         };
         WebhookDeliveryDto: {
             /** @enum {string} */
-            type: "assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             id: string;
@@ -1468,7 +1674,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access" | "department";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1490,7 +1696,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access" | "department";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1518,6 +1724,8 @@ export interface components {
             uploadedBy: string;
             /** @description The finding it belongs to, once a request has used it. */
             findingId: string | null;
+            /** @description The admonition interview it was recorded with, if one used it. */
+            interviewId: string | null;
             id: string;
             sha256: string;
             size: number;
@@ -1534,6 +1742,8 @@ export interface components {
             finding: components["schemas"]["FindingDto"];
             entries: components["schemas"]["CaseFileEntryDto"][];
             attachments: components["schemas"]["CaseFileAttachmentDto"][];
+            /** @description The admonition interviews (约谈) held about it that the reader may see, the latest first. */
+            interviews: components["schemas"]["InterviewDto"][];
             /** @description True when every entry links and every file is intact. */
             intact: boolean;
         };
@@ -1673,11 +1883,11 @@ export interface components {
             en: string;
         };
         WorkflowLabelsDto: {
-            /** @description A finding's progress, timeliness and extension; a round's state and its parts'. */
+            /** @description A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
             state: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
-            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN). */
+            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING). */
             event: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
@@ -1692,6 +1902,14 @@ export interface components {
             };
             /** @description What a notification tells of: its `type`. */
             notice: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description Where a finding came from: its `source`. */
+            source: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description Supervision lights: a finding's `light`. */
+            light: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
         };
@@ -2325,6 +2543,10 @@ export interface operations {
                 severity?: "minor" | "major" | "critical";
                 overdue?: boolean;
                 roundId?: string;
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                light?: "green" | "yellow" | "red";
+                receipt?: "unacknowledged" | "late" | "acknowledged";
+                responsiblePersonId?: string;
             };
             header?: never;
             path?: never;
@@ -2343,6 +2565,29 @@ export interface operations {
                         limit: number;
                         offset: number;
                     };
+                };
+            };
+        };
+    };
+    FindingsController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterFindingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDto"];
                 };
             };
         };
@@ -2382,7 +2627,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["AllowSelfAuditDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"];
+                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["AcknowledgeDto"] | components["schemas"]["SetDeadlineDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["AllowSelfAuditDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["ScheduleFollowUpDto"] | components["schemas"]["FollowUpPassedDto"] | components["schemas"]["FollowUpFailedDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"] | components["schemas"]["ReceiptLateDto"] | components["schemas"]["ReceiptEscalateDto"];
             };
         };
         responses: {
@@ -2392,6 +2637,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FindingDto"];
+                };
+            };
+        };
+    };
+    FollowUpsController_list: {
+        parameters: {
+            query?: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+                /** @description `true`: checks due by the hospital's today; `false`: those scheduled later. Left out: every scheduled check. */
+                due?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FindingDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewsController_list: {
+        parameters: {
+            query?: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+                departmentId?: string;
+                /** @description Held in this month (YYYY-MM). */
+                month?: string;
+                /** @description About this finding. */
+                findingId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InterviewDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordInterviewDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewDto"];
+                };
+            };
+        };
+    };
+    InterviewsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewDto"];
                 };
             };
         };
@@ -2702,7 +3054,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
@@ -2871,6 +3223,10 @@ export interface operations {
                 severity?: "minor" | "major" | "critical";
                 overdue?: boolean;
                 roundId?: string;
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                light?: "green" | "yellow" | "red";
+                receipt?: "unacknowledged" | "late" | "acknowledged";
+                responsiblePersonId?: string;
             };
             header?: never;
             path?: never;
