@@ -9,9 +9,11 @@ import { DatabaseModule } from './database/database.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { EngineModule } from './engine/engine.module';
 import { FindingsModule } from './findings/findings.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
+import { InterviewsModule } from './interviews/interviews.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoundFindingsModule } from './round-findings/round-findings.module';
@@ -29,6 +31,8 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     RoundsModule,
     AttachmentsModule,
     FindingsModule,
+    FollowUpsModule,
+    InterviewsModule,
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,

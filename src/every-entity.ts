@@ -5,6 +5,7 @@ import { ChecklistTemplateEntity } from './checklists/checklist-template.entity'
 import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from './closure-audits/closure-audit-sample.entity';
 import { FindingTimerEntity } from './deadlines/finding-timer.entity';
 import { FindingEntity } from './findings/finding.entity';
+import { InterviewEntity } from './interviews/interview.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { DepartmentEntity } from './identity/department.entity';
 import { DeviceEntity } from './identity/device.entity';
@@ -37,6 +38,7 @@ export const EVERY_ENTITY = [
   AttachmentEntity,
   ClosureAuditDrawEntity,
   ClosureAuditSampleEntity,
+  InterviewEntity,
 ];
 
 

@@ -194,7 +194,8 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       expect(response.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('整改月度跟踪-2026-03.xlsx')}`);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.body as never);
-      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['汇总', '行政查房', '党建查房', '廉政查房']);
+      // The last sheet lists the month's admonition interviews (interviews.e2e-spec).
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['汇总', '行政查房', '党建查房', '廉政查房', '约谈']);
       const sheets: [string, Record<string, unknown>[]][] = [
         ['汇总', json.items],
         ['行政查房', json.byRoundType.administrative],
@@ -226,7 +227,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       const response = await flow.as('cardiologyStaff').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binaryBody).expect(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.body as never);
-      expect(workbook.worksheets.map((sheet) => sheet.rowCount)).toEqual([3, 3, 3, 3]);
+      expect(workbook.worksheets.map((sheet) => sheet.rowCount)).toEqual([3, 3, 3, 3, 2]);
       await flow.as('cardiologyStaff').get(`/reports/monthly?month=2026-03&departmentId=${h.departments.surgery}`).expect(403);
       await flow.as('inspector').get('/reports/monthly?month=2026-03').expect(403);
       const refused = await flow.as('discipline').get('/reports/monthly?month=2026-3&format=pdf').expect(400);

@@ -52,6 +52,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
         uploadedAt: expect.any(String),
         uploadedBy: h.users.cardiologyStaff.id,
         findingId: null,
+        interviewId: null,
       });
       const again = await upload('surgeryStaff', photo, 'same.jpeg').expect(201);
       expect(again.body.id).not.toBe(first.body.id);

@@ -20,6 +20,7 @@ const SECRETS = {
   measures: 'return-the-gift-measures-a1f9',
   evidence: 'gift-returned-evidence-note-3d2b',
   allowance: 'small-office-allowance-reason-e77c',
+  interview: 'admonished-over-the-gift-interview-8b1d',
 };
 
 type Identity = { id: string; token: string };
@@ -39,6 +40,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
   let roundId: string;
   let findingIds: string[];
   let attachmentId: string;
+  let interviewId: string;
   let endpointIds: string[];
   let month: string;
   const outside: Record<string, Identity> = {};
@@ -117,6 +119,10 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(logisticsStaff.token)).send(evidence).expect(200);
     await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.discipline.token)).send({ type: 'VERIFY_ACCEPT' }).expect(200);
     await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.auditor.token)).send({ type: 'ALLOW_SELF_AUDIT', reason: SECRETS.allowance }).expect(200);
+    // Closed, so a follow-up check is scheduled; and the department's head is admonished about both.
+    await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.discipline.token)).send({ type: 'AUDIT_APPROVE' }).expect(200);
+    const interview = { departmentId: h.departments.logistics, personId: logisticsStaff.id, findingIds, heldOn: today.toISODate(), summary: SECRETS.interview };
+    interviewId = (await t.http.post('/interviews').set(bearer(h.users.discipline.token)).send(interview).expect(201)).body.id;
     await t.app.get(WebhookDispatcher).deliverDue();
   });
 
@@ -138,6 +144,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (path.startsWith('/checklists/')) return checklistIds;
       if (path.startsWith('/workflows/')) return workflowIds;
       if (path.startsWith('/webhooks/')) return endpointIds;
+      if (path.startsWith('/interviews/')) return [interviewId];
       throw new Error(`no ids known for ${path}`);
     };
     const requests: string[] = [];
@@ -180,6 +187,9 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     }
     const trail = (await t.http.get(`/rounds/${roundId}/audit?limit=500`).set(bearer(h.users.discipline.token)).expect(200)).body.items;
     expect(JSON.stringify(trail)).toContain(SECRETS.note);
+    const followUps = (await t.http.get('/follow-ups').set(bearer(h.users.discipline.token)).expect(200)).body.items;
+    expect(followUps.map((f: { id: string }) => f.id)).toEqual([findingIds[0]]);
+    expect((await t.http.get(`/interviews/${interviewId}`).set(bearer(h.users.discipline.token)).expect(200)).body.summary).toBe(SECRETS.interview);
     expect(receiver.bodies('/logistics').length).toBeGreaterThan(0);
   });
 

@@ -24,10 +24,12 @@ export class AttachmentDto extends EvidenceFileDto {
   uploadedBy: string;
   /** The finding it belongs to, once a request has used it. */
   findingId: string | null;
+  /** The admonition interview it was recorded with, if one used it. */
+  interviewId: string | null;
 
   static from(entity: AttachmentEntity): AttachmentDto {
-    const { id, sha256, size, contentType, originalName, effectiveDate, uploadedAt, uploadedBy, findingId } = entity;
-    return { id, sha256, size, contentType, originalName, effectiveDate, uploadedAt, uploadedBy, findingId };
+    const { id, sha256, size, contentType, originalName, effectiveDate, uploadedAt, uploadedBy, findingId, interviewId } = entity;
+    return { id, sha256, size, contentType, originalName, effectiveDate, uploadedAt, uploadedBy, findingId, interviewId };
   }
 }
 

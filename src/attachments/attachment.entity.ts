@@ -35,6 +35,10 @@ export class AttachmentEntity {
   @Column({ type: 'varchar', length: 36, nullable: true })
   findingId: string | null;
 
+  /** The admonition interview it was recorded with, if an interview's request used it. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  interviewId: string | null;
+
   @Column({ type: Date, nullable: true })
   usedAt: Date | null;
 }

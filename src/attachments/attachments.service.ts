@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import sharp from 'sharp';
 import { EntityManager, In, IsNull, LessThan, MoreThanOrEqual } from 'typeorm';
 import type { EvidenceFile } from '../../workflows';
+import { visibleInterviews } from '../access/interview-visibility';
 import { visibleFindings, visibleRowExists } from '../access/visibility';
 import { ApiException, InvalidInputException, TooManyRequestsException } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -24,6 +25,9 @@ import { receiveUpload } from './received-upload';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const THUMBNAIL_TYPES = ['image/jpeg', 'image/png'];
 const THUMBNAIL_SIZE = 320;
+
+/** What an upload is used by: a finding (its photos and evidence) or an admonition interview. */
+type AttachmentOwner = { findingId: string; interviewId?: undefined } | { interviewId: string; findingId?: undefined };
 
 /** A size for people to read: kilobytes below a megabyte. */
 const bytes = (count: number) => (count < 1_048_576 ? `${Math.ceil(count / 1024)} KB` : `${(count / 1_048_576).toFixed(1)} MB`);
@@ -73,6 +77,7 @@ export class AttachmentsService implements OnModuleInit {
         uploadedBy: auth.id,
         uploadedAt: now,
         findingId: null,
+        interviewId: null,
         usedAt: null,
       };
       return await this.db.write(auth.request, async (manager) => {
@@ -135,29 +140,48 @@ export class AttachmentsService implements OnModuleInit {
    * the caller and be free, or already belong to `findingId`. On PostgreSQL they stay locked until
    * the request commits, so clean-up cannot take them meanwhile.
    */
-  async resolve(manager: EntityManager, auth: AuthUser, ids: string[], findingId: string, field: string): Promise<EvidenceFile[]> {
+  resolve(manager: EntityManager, auth: AuthUser, ids: string[], findingId: string, field: string): Promise<EvidenceFile[]> {
+    return this.resolveFor(manager, auth, ids, { findingId }, field);
+  }
+
+  /** The attachments an admonition interview names: as `resolve`, for the interview `interviewId`. */
+  resolveForInterview(manager: EntityManager, auth: AuthUser, ids: string[], interviewId: string, field: string): Promise<EvidenceFile[]> {
+    return this.resolveFor(manager, auth, ids, { interviewId }, field);
+  }
+
+  /** Gives resolved attachments to the finding, once it exists, in the same transaction. */
+  attach(manager: EntityManager, files: EvidenceFile[], findingId: string, at: Date): Promise<void> {
+    return this.give(manager, files, { findingId }, at);
+  }
+
+  /** Gives resolved attachments to the admonition interview, once it exists, in the same transaction. */
+  attachToInterview(manager: EntityManager, files: EvidenceFile[], interviewId: string, at: Date): Promise<void> {
+    return this.give(manager, files, { interviewId }, at);
+  }
+
+  private async resolveFor(manager: EntityManager, auth: AuthUser, ids: string[], owner: AttachmentOwner, field: string): Promise<EvidenceFile[]> {
     if (ids.length === 0) return [];
     const rows = await manager.find(AttachmentEntity, { where: { id: In(ids) }, lock: this.db.isPostgres ? { mode: 'pessimistic_write' } : undefined });
     const byId = new Map(rows.map((row) => [row.id, row]));
     const problems = ids.flatMap((id, index) => {
       const row = byId.get(id);
       if (!row || row.uploadedBy !== auth.id) return [{ field: `${field}[${index}]`, reason: 'names no attachment you uploaded' }];
-      if (row.findingId !== null && row.findingId !== findingId) return [{ field: `${field}[${index}]`, reason: 'belongs to another finding' }];
+      if (row.findingId !== null && row.findingId !== owner.findingId) return [{ field: `${field}[${index}]`, reason: 'belongs to another finding' }];
+      if (row.interviewId !== null && row.interviewId !== owner.interviewId) return [{ field: `${field}[${index}]`, reason: 'belongs to an interview' }];
       return [];
     });
     if (problems.length > 0) throw new InvalidInputException(problems);
     return ids.map((id) => evidenceFile(byId.get(id)!));
   }
 
-  /** Gives resolved attachments to the finding, once it exists, in the same transaction. */
-  async attach(manager: EntityManager, files: EvidenceFile[], findingId: string, at: Date): Promise<void> {
+  private async give(manager: EntityManager, files: EvidenceFile[], owner: AttachmentOwner, at: Date): Promise<void> {
     if (files.length === 0) return;
     await manager
       .createQueryBuilder()
       .update(AttachmentEntity)
-      .set({ findingId, usedAt: at })
+      .set({ ...owner, usedAt: at })
       .where({ id: In(files.map((file) => file.id)) })
-      .andWhere('"findingId" IS NULL')
+      .andWhere('"findingId" IS NULL AND "interviewId" IS NULL')
       .execute();
   }
 
@@ -165,7 +189,7 @@ export class AttachmentsService implements OnModuleInit {
   async removeUnused(): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - this.config.ATTACHMENT_UNUSED_HOURS * 3_600_000);
     const { count, orphaned } = await this.db.write(null, async (manager) => {
-      const unused = await manager.find(AttachmentEntity, { where: { findingId: IsNull(), uploadedAt: LessThan(cutoff) } });
+      const unused = await manager.find(AttachmentEntity, { where: { findingId: IsNull(), interviewId: IsNull(), uploadedAt: LessThan(cutoff) } });
       if (unused.length === 0) return { count: 0, orphaned: [] };
       await manager.delete(AttachmentEntity, { id: In(unused.map((row) => row.id)) });
       const hashes = [...new Set(unused.map((row) => row.sha256))];
@@ -222,11 +246,14 @@ export class AttachmentsService implements OnModuleInit {
   }
 
   private async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<AttachmentEntity> {
-    const scope = visibleFindings(auth);
+    const [findings, interviews] = [visibleFindings(auth), visibleInterviews(auth)];
     const attachment = await manager
       .createQueryBuilder(AttachmentEntity, 'attachment')
       .where('"attachment"."id" = :id', { id })
-      .andWhere(`("attachment"."uploadedBy" = :me OR ${visibleRowExists(scope, 'findings', '"attachment"."findingId"')})`, { me: auth.id, ...scope.parameters })
+      .andWhere(
+        `("attachment"."uploadedBy" = :me OR ${visibleRowExists(findings, 'findings', '"attachment"."findingId"')} OR ${visibleRowExists(interviews, 'interviews', '"attachment"."interviewId"')})`,
+        { me: auth.id, ...findings.parameters, ...interviews.parameters },
+      )
       .getOne();
     if (!attachment) throw new NotFoundException(`No attachment ${id}`);
     return attachment;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { FindingsModule } from '../findings/findings.module';
+import { InterviewsModule } from '../interviews/interviews.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { AuditChainWriter } from './audit-writer';
 import { AuditController } from './audit.controller';
@@ -12,7 +13,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEntryEntity } from './audit-entry.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEntryEntity]), RoundsModule, FindingsModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([AuditEntryEntity]), RoundsModule, FindingsModule, AttachmentsModule, InterviewsModule],
   controllers: [AuditController],
   providers: [AuditChainWriter, AuditService, AuditRepository, CaseFileService, DataAccessLog],
   exports: [DataAccessLog],

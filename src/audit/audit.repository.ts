@@ -3,8 +3,11 @@ import { EntityManager } from 'typeorm';
 import { Scope, visibleRowExists } from '../access/visibility';
 import { INTEGRITY_CONTENT } from '../access/withheld';
 import type { EntityType } from '../../workflows';
-import { AUDIT_ENTITY_TYPES, AuditEntryEntity } from './audit-entry.entity';
+import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
 import { ListAuditQuery } from './audit.dto';
+
+/** Entity types whose entries a caller reads only where the subject's scope lets it see the subject. */
+const SCOPED: readonly AuditEntityType[] = ['round', 'finding', 'interview'];
 
 @Injectable()
 export class AuditRepository {
@@ -16,21 +19,27 @@ export class AuditRepository {
   }
 
   /**
-   * Entries about the rounds and findings the scopes let the caller see (an administrator reads no
-   * integrity case through the log), and every other entry (security events, checklists, webhooks);
-   * who took what (`data_access`) only when `visible.dataAccess`; a round's entries about integrity
+   * Entries about the rounds, findings and admonition interviews the scopes let the caller see (an
+   * administrator reads no integrity case through the log), and every other entry (security events,
+   * checklists, webhooks); who took what (`data_access`) only when `visible.dataAccess`; a round's entries about integrity
    * work only when `visible.integrity`.
    */
   list(
     manager: EntityManager,
     query: ListAuditQuery,
-    visible: { rounds: Scope; findings: Scope; dataAccess: boolean; integrity: boolean },
+    visible: { rounds: Scope; findings: Scope; interviews: Scope; dataAccess: boolean; integrity: boolean },
   ): Promise<[AuditEntryEntity[], number]> {
     const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where(
       `((entry.entityType = 'round' AND ${visibleRowExists(visible.rounds, 'rounds', 'entry.entityId')})
         OR (entry.entityType = 'finding' AND ${visibleRowExists(visible.findings, 'findings', 'entry.entityId')})
+        OR (entry.entityType = 'interview' AND ${visibleRowExists(visible.interviews, 'interviews', 'entry.entityId')})
         OR entry.entityType IN (:...unscoped))`,
-      { ...visible.rounds.parameters, ...visible.findings.parameters, unscoped: AUDIT_ENTITY_TYPES.filter((type) => type !== 'round' && type !== 'finding' && (visible.dataAccess || type !== 'data_access')) },
+      {
+        ...visible.rounds.parameters,
+        ...visible.findings.parameters,
+        ...visible.interviews.parameters,
+        unscoped: AUDIT_ENTITY_TYPES.filter((type) => !SCOPED.includes(type) && (visible.dataAccess || type !== 'data_access')),
+      },
     );
     if (!visible.integrity) builder.andWhere("(entry.entityType <> 'round' OR entry.payload NOT LIKE :integrityContent)", { integrityContent: INTEGRITY_CONTENT });
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });

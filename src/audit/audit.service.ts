@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { maySeePartResults, readsDataAccessLog, seesAllIntegrity, visibleFindings, visibleRounds } from '../access/visibility';
+import { visibleInterviews } from '../access/interview-visibility';
 import { readableEntries } from '../access/withheld';
 import { AttachmentStorage } from '../attachments/attachment-storage';
 import { AppConfig } from '../config/app-config';
@@ -44,7 +45,7 @@ export class AuditService {
   }
 
   list(auth: AuthUser, query: ListAuditQuery): Promise<Page<AuditEntryDto>> {
-    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth), dataAccess: readsDataAccessLog(auth), integrity: seesAllIntegrity(auth) };
+    const visible = { rounds: visibleRounds(auth), findings: visibleFindings(auth), interviews: visibleInterviews(auth), dataAccess: readsDataAccessLog(auth), integrity: seesAllIntegrity(auth) };
     return this.db.read(async (manager) => {
       const [entries, total] = await this.audit.list(manager, query, visible);
       return page((await readableEntries(manager, auth, entries)).map(AuditEntryDto.from), total, query);

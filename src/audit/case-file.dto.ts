@@ -1,6 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { AttachmentDto } from '../attachments/attachment.dto';
 import { FindingDto } from '../findings/finding.dto';
+import { InterviewDto } from '../interviews/interview.dto';
 import { AuditEntryDto } from './audit.dto';
 
 export class CaseFileQuery {
@@ -29,6 +30,8 @@ export class CaseFileDto {
   finding: FindingDto;
   entries: CaseFileEntryDto[];
   attachments: CaseFileAttachmentDto[];
+  /** The admonition interviews (约谈) held about it that the reader may see, the latest first. */
+  interviews: InterviewDto[];
   /** True when every entry links and every file is intact. */
   intact: boolean;
 }

@@ -40,6 +40,14 @@ export function renderCaseFile(file: CaseFileDto): string {
 </tr>`,
     )
     .join('\n');
+  const interviews = file.interviews
+    .map(
+      (interview) => `<tr>
+  <td>${text(interview.heldOn)}</td><td>${text(interview.departmentName)}</td><td>${text(interview.personName)}</td>
+  <td>${text(interview.recordedByName)}</td><td><pre>${text(interview.summary)}</pre></td>
+</tr>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -74,6 +82,11 @@ ${rows}
 <table>
 <tr><th>文件名 Name</th><th>类型 Type</th><th>字节 Bytes</th><th>证据日期 Effective date</th><th>上传时间 Uploaded (UTC)</th><th>SHA-256</th></tr>
 ${files}
+</table>
+<h2>约谈记录 Admonition interviews (${file.interviews.length})</h2>
+<table>
+<tr><th>约谈日期 Held on</th><th>科室 Department</th><th>约谈对象 Person</th><th>记录人 Recorded by</th><th>约谈内容 Summary</th></tr>
+${interviews}
 </table>
 <p>生成时间 Generated: ${text(file.generatedAt.toISOString())}</p>
 <p class="sign">审核人 Reviewed by: ____________________ &nbsp;&nbsp; 日期 Date: ____________</p>

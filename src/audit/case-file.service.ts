@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { FindingsService } from '../findings/findings.service';
 import type { AuthUser } from '../identity/auth-user';
+import { InterviewsService } from '../interviews/interviews.service';
 import { UserEntity } from '../identity/user.entity';
 import { readableEntries } from '../access/withheld';
 import { AuditEntryEntity } from './audit-entry.entity';
@@ -24,6 +25,7 @@ export class CaseFileService {
     private readonly storage: AttachmentStorage,
     private readonly clock: Clock,
     private readonly accessLog: DataAccessLog,
+    private readonly interviews: InterviewsService,
   ) {}
 
   async caseFile(auth: AuthUser, id: string, query: CaseFileQuery): Promise<CaseFileDto | StreamableFile> {
@@ -48,6 +50,7 @@ export class CaseFileService {
         attachments: await manager.find(AttachmentEntity, { where: { findingId: id }, order: { uploadedAt: 'ASC' } }),
       };
     });
+    const interviews = await this.interviews.all(auth, { findingId: id });
     const checkedFiles: CaseFileAttachmentDto[] = [];
     for (const attachment of attachments) checkedFiles.push({ ...AttachmentDto.from(attachment), intact: (await this.storage.checkedHash(attachment.sha256)) === attachment.sha256 });
     return {
@@ -60,6 +63,7 @@ export class CaseFileService {
         linked: !broken.has(entry.seq),
       })),
       attachments: checkedFiles,
+      interviews,
       intact: broken.size === 0 && checkedFiles.every((file) => file.intact),
     };
   }

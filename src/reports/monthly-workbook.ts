@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Writable } from 'node:stream';
 import { LABELS, ROUND_TYPES } from '../../workflows';
 import type { DepartmentAssessmentDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
+import type { InterviewDto } from '../interviews/interview.dto';
 import { ReportColumn, reportSheet } from './spreadsheet';
 import { ZoneTime } from './zone-time';
 
@@ -31,8 +32,21 @@ export const MONTHLY_COLUMNS: ReportColumn<DepartmentAssessmentDto>[] = [
   figure('assessment', '考核得分', 'Assessment'),
 ];
 
-/** The monthly tracking workbook: a summary sheet, then one sheet per round type; departments with overdue work filled red. */
-export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrackingDto, generatedAt: Date): Promise<void> {
+/** The month's admonition interviews (约谈), one a line. */
+const INTERVIEW_COLUMNS: ReportColumn<InterviewDto>[] = [
+  { key: 'heldOn', zh: '约谈日期', en: 'Held on', width: 12, kind: 'date', value: (row) => row.heldOn },
+  { key: 'departmentName', zh: '科室', en: 'Department', width: 18, kind: 'text', value: (row) => row.departmentName },
+  { key: 'personName', zh: '约谈对象', en: 'Person', width: 14, kind: 'text', value: (row) => row.personName },
+  { key: 'findings', zh: '涉及问题数', en: 'Findings', width: 10, kind: 'number', value: (row) => row.findingIds.length },
+  { key: 'summary', zh: '约谈内容', en: 'Summary', width: 60, kind: 'text', value: (row) => row.summary },
+  { key: 'recordedByName', zh: '记录人', en: 'Recorded by', width: 14, kind: 'text', value: (row) => row.recordedByName },
+];
+
+/**
+ * The monthly tracking workbook: a summary sheet, then one sheet per round type, departments with
+ * overdue work filled red; last, the month's admonition interviews the reader may see.
+ */
+export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrackingDto, generatedAt: Date, interviews: InterviewDto[]): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   const at = DateTime.fromJSDate(generatedAt, { zone: report.timeZone }).toFormat('yyyy-MM-dd HH:mm');
   const title = (what: string) => `${report.month} ${what} — 生成于 generated ${at} (${report.timeZone})`;
@@ -45,5 +59,8 @@ export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrac
     for (const row of rows) sheet.add(row, row.overdueAtMonthEnd > 0);
     sheet.commit();
   }
+  const interviewSheet = reportSheet(workbook, '约谈', title('约谈记录 Admonition interviews'), INTERVIEW_COLUMNS, new ZoneTime(report.timeZone));
+  for (const interview of interviews) interviewSheet.add(interview);
+  interviewSheet.commit();
   await workbook.commit();
 }

@@ -24,6 +24,7 @@ import { XLSX_TYPE, attachmentDisposition } from './spreadsheet';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
 import { DataAccessLog } from '../audit/data-access-log';
+import { InterviewsService } from '../interviews/interviews.service';
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
 const CHUNK = 100;
@@ -41,6 +42,7 @@ export class ReportsService {
     private readonly config: AppConfig,
     private readonly assessments: AssessmentsService,
     private readonly accessLog: DataAccessLog,
+    private readonly interviews: InterviewsService,
   ) {}
 
   ledger(auth: AuthUser, query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
@@ -66,8 +68,9 @@ export class ReportsService {
     const report = await this.assessments.tracking(auth, query);
     if (query.format !== 'xlsx') return report;
     await this.accessLog.record(auth, { event: 'MONTHLY_EXPORTED', format: 'xlsx', filter: { month: query.month, ...(query.departmentId && { departmentId: query.departmentId }) }, rows: report.items.length });
+    const interviews = await this.interviews.all(auth, { month: query.month, departmentId: query.departmentId });
     const now = this.clock.now();
-    return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now));
+    return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now, interviews));
   }
 
   /** The whole ledger as a file, written while it is read: the ids first, then the rows a chunk at a time. */
