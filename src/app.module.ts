@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { EngineModule } from './engine/engine.module';
+import { FindingImportsModule } from './finding-imports/finding-imports.module';
 import { FindingsModule } from './findings/findings.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -29,6 +30,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     RoundsModule,
     AttachmentsModule,
     FindingsModule,
+    FindingImportsModule,
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,

@@ -4,6 +4,7 @@ import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { ChecklistTemplateEntity } from './checklists/checklist-template.entity';
 import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from './closure-audits/closure-audit-sample.entity';
 import { FindingTimerEntity } from './deadlines/finding-timer.entity';
+import { FindingImportEntity } from './finding-imports/finding-import.entity';
 import { FindingEntity } from './findings/finding.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { DepartmentEntity } from './identity/department.entity';
@@ -37,6 +38,7 @@ export const EVERY_ENTITY = [
   AttachmentEntity,
   ClosureAuditDrawEntity,
   ClosureAuditSampleEntity,
+  FindingImportEntity,
 ];
 
 
