@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { EngineModule } from './engine/engine.module';
+import { FindingImportsModule } from './finding-imports/finding-imports.module';
 import { FindingsModule } from './findings/findings.module';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { HealthModule } from './health/health.module';
@@ -33,6 +34,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     FindingsModule,
     FollowUpsModule,
     InterviewsModule,
+    FindingImportsModule,
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,

@@ -4,6 +4,7 @@ import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { ChecklistTemplateEntity } from './checklists/checklist-template.entity';
 import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from './closure-audits/closure-audit-sample.entity';
 import { FindingTimerEntity } from './deadlines/finding-timer.entity';
+import { FindingImportEntity } from './finding-imports/finding-import.entity';
 import { FindingEntity } from './findings/finding.entity';
 import { InterviewEntity } from './interviews/interview.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
@@ -39,6 +40,7 @@ export const EVERY_ENTITY = [
   ClosureAuditDrawEntity,
   ClosureAuditSampleEntity,
   InterviewEntity,
+  FindingImportEntity,
 ];
 
 

@@ -16,12 +16,27 @@ export function addDays(date: string, n: number): string {
 }
 
 /**
+ * Deadlines already read: luxon's reading in a zone costs about a tenth of a millisecond, and an
+ * import's thousands of findings (or a day's transitions) ask for the same few dates again and again.
+ */
+const deadlines = new Map<string, string>();
+const REMEMBERED_DEADLINES = 1_000;
+
+/**
  * A deadline as given (a date, or a date-time with or without an offset) as an instant in `timeZone`:
  * a date alone means the end of that day there, a date-time without an offset is read there.
  */
 export function deadlineIn(value: string, timeZone: string): string {
-  const read = DateTime.fromISO(value, { zone: timeZone });
-  return (DATE_ONLY.test(value) ? read.endOf('day') : read).toISO()!;
+  const key = `${timeZone} ${value}`;
+  let instant = deadlines.get(key);
+  if (instant === undefined) {
+    const read = DateTime.fromISO(value, { zone: timeZone });
+    instant = (DATE_ONLY.test(value) ? read.endOf('day') : read).toISO()!;
+    // Forgotten all at once when full: a few hundred dates are in use at any time.
+    if (deadlines.size >= REMEMBERED_DEADLINES) deadlines.clear();
+    deadlines.set(key, instant);
+  }
+  return instant;
 }
 
 /** `instant` moved by a number of milliseconds, as UTC ISO 8601. */

@@ -16,7 +16,7 @@ export interface Label {
 export type Language = keyof Label;
 
 /** Entries the service writes to a round's or finding's trail beside the machines' events. */
-type TrailEntry = 'PLAN' | 'SELF_AUDIT_ALLOWED' | 'CLOSURE_SAMPLE_DRAWN' | 'REGISTER_FINDING';
+type TrailEntry = 'PLAN' | 'SELF_AUDIT_ALLOWED' | 'CLOSURE_SAMPLE_DRAWN' | 'REGISTER_FINDING' | 'LIST_IMPORTED';
 
 export interface Labels {
   /** A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
@@ -102,6 +102,7 @@ export const LABELS: Labels = {
     FINDING_REOPENED: { zh: '问题重新打开', en: 'Finding reopened' },
     SELF_AUDIT_ALLOWED: { zh: '已准许验收人审核销号', en: 'Acceptor allowed to approve' },
     CLOSURE_SAMPLE_DRAWN: { zh: '抽取结案审核样本', en: 'Closure sample drawn' },
+    LIST_IMPORTED: { zh: '导入问题清单', en: 'Problem list imported' },
   },
   role: {
     inspector: { zh: '查房组成员', en: 'Inspector' },

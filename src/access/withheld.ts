@@ -18,6 +18,14 @@ interface AuditRecord {
  */
 export const INTEGRITY_CONTENT = '%"roundType":"integrity"%';
 
+/**
+ * A problem list's import entry (LIST_IMPORTED) that brought integrity findings: its payload ends
+ * with the round types imported (`"roundTypes":[…,"integrity"]`, written last, so no client text
+ * follows the key). Left out of the log like a round's integrity entries: its counts and file name
+ * would tell of the discipline office's work.
+ */
+export const INTEGRITY_IMPORT = '%"roundTypes":[%"integrity"%';
+
 /** Of `ids`, the findings the caller may see, by the one finding scope. */
 export async function visibleFindingIds(manager: EntityManager, auth: AuthUser, ids: readonly string[]): Promise<Set<string>> {
   const distinct = [...new Set(ids)];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Scope, visibleRowExists } from '../access/visibility';
-import { INTEGRITY_CONTENT } from '../access/withheld';
+import { INTEGRITY_CONTENT, INTEGRITY_IMPORT } from '../access/withheld';
 import type { EntityType } from '../../workflows';
 import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
 import { ListAuditQuery } from './audit.dto';
@@ -22,7 +22,7 @@ export class AuditRepository {
    * Entries about the rounds, findings and admonition interviews the scopes let the caller see (an
    * administrator reads no integrity case through the log), and every other entry (security events,
    * checklists, webhooks); who took what (`data_access`) only when `visible.dataAccess`; a round's entries about integrity
-   * work only when `visible.integrity`.
+   * work, and an import's entry that brought integrity findings, only when `visible.integrity`.
    */
   list(
     manager: EntityManager,
@@ -41,7 +41,10 @@ export class AuditRepository {
         unscoped: AUDIT_ENTITY_TYPES.filter((type) => !SCOPED.includes(type) && (visible.dataAccess || type !== 'data_access')),
       },
     );
-    if (!visible.integrity) builder.andWhere("(entry.entityType <> 'round' OR entry.payload NOT LIKE :integrityContent)", { integrityContent: INTEGRITY_CONTENT });
+    if (!visible.integrity) {
+      builder.andWhere("(entry.entityType <> 'round' OR entry.payload NOT LIKE :integrityContent)", { integrityContent: INTEGRITY_CONTENT });
+      builder.andWhere("(entry.entityType <> 'finding_import' OR entry.payload NOT LIKE :integrityImport)", { integrityImport: INTEGRITY_IMPORT });
+    }
     if (query.entityType) builder.andWhere('entry.entityType = :entityType', { entityType: query.entityType });
     if (query.entityId) builder.andWhere('entry.entityId = :entityId', { entityId: query.entityId });
     if (query.event) builder.andWhere('entry.event = :event', { event: query.event });

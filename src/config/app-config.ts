@@ -233,6 +233,18 @@ export class AppConfig {
   @Min(0.001)
   ATTACHMENT_MAX_MB = 20;
 
+  /** The largest problem list POST /findings/import accepts (xlsx or CSV), in megabytes: 413 over it. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.001)
+  IMPORT_MAX_MB = 5;
+
+  /** The most rows one import may hold: 413 over it. Five thousand import in a few seconds (docs/benchmarks.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_ROWS = 10_000;
+
   /** An upload no finding has used by then is deleted. */
   @Transform(toInt)
   @IsInt()

@@ -1,6 +1,9 @@
 import { joinsSql, type Scope } from '../access/visibility';
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
+/** Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
+const MAX_BOUND_PARAMETERS = 30_000;
+
 /**
  * Plain SQL for the engine's hot path, with TypeORM's own per-column conversions (dates, JSON,
  * booleans) so SQLite and PostgreSQL read and write the same values. Building and hydrating a
@@ -80,10 +83,17 @@ export class RowMapper<E extends ObjectLiteral> {
     return result.affected ?? 0;
   }
 
-  /** Rows that all set the same columns, in one statement. */
+  /**
+   * Rows that all set the same columns, in as few statements as the bound-parameter limit allows
+   * (SQLite's is 32,766): an import's unit of work appends ten thousand audit entries at once.
+   */
   async insertMany(manager: EntityManager, rows: Partial<E>[]): Promise<void> {
-    const { sql, parameters } = this.insertStatement(rows);
-    await manager.query(sql, parameters);
+    if (rows.length === 0) return;
+    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / this.dehydrate(rows[0]).parameters.length));
+    for (let first = 0; first < rows.length; first += perStatement) {
+      const { sql, parameters } = this.insertStatement(rows.slice(first, first + perStatement));
+      await manager.query(sql, parameters);
+    }
   }
 
   /** Rows matching `condition` (SQL after WHERE, named parameters), converted as TypeORM reads them. */

@@ -1,6 +1,6 @@
 import { ConflictException, HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FindingInput, registrationLead } from '../../workflows';
+import { EvidenceFile, FindingInput, FindingLead, registrationLead } from '../../workflows';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { ApiException } from '../common/api-error';
 import { AppConfig } from '../config/app-config';
@@ -35,9 +35,7 @@ export class FindingRegistrar {
    * `cause` is recorded in the registration's audit entry (an import names itself there).
    */
   async register(manager: EntityManager, auth: AuthUser, registration: Registration, cause: Record<string, unknown> = {}): Promise<FindingEntity> {
-    const actor = toActor(auth);
-    const lead = registrationLead(actor, registration);
-    if (!lead) throw new ApiException(HttpStatus.FORBIDDEN, forbiddenMessage(registration));
+    const lead = leadOf(auth, registration);
     const existing = await manager.findOneBy(FindingEntity, { id: registration.id });
     if (existing) {
       if (sameRegistration(existing, auth, registration)) return existing;
@@ -48,6 +46,20 @@ export class FindingRegistrar {
     }
     await responsibleDepartment(manager, this.identity, registration.responsibleDepartmentId, registration.responsiblePersonId);
     const photos = await this.attachments.resolve(manager, auth, registration.attachmentIds ?? [], registration.id, 'attachmentIds');
+    return this.create(manager, auth, registration, lead, photos, cause);
+  }
+
+  /**
+   * Registers a finding, new and without photos, whose department, person and reference the caller
+   * has checked in this unit of work: an import checks a whole list's with a few queries, where
+   * `register` would ask four per row. Who may register it is still checked here.
+   */
+  registerChecked(manager: EntityManager, auth: AuthUser, registration: Omit<Registration, 'attachmentIds'>, cause: Record<string, unknown>): Promise<FindingEntity> {
+    return this.create(manager, auth, registration, leadOf(auth, registration), [], cause);
+  }
+
+  private async create(manager: EntityManager, auth: AuthUser, registration: Registration, lead: FindingLead, photos: EvidenceFile[], cause: Record<string, unknown>): Promise<FindingEntity> {
+    const actor = toActor(auth);
     const input: FindingInput = {
       roundId: null,
       source: registration.source,
@@ -89,6 +101,13 @@ export class FindingRegistrar {
   }
 }
 
+/** Who leads the finding the caller registers; 403 when the caller may not register it. */
+function leadOf(auth: AuthUser, registration: Pick<Registration, 'source' | 'roundType' | 'responsibleDepartmentId'>): FindingLead {
+  const lead = registrationLead(toActor(auth), registration);
+  if (!lead) throw new ApiException(HttpStatus.FORBIDDEN, forbiddenMessage(registration));
+  return lead;
+}
+
 function sameRegistration(existing: FindingEntity, auth: AuthUser, registration: Registration): boolean {
   return (
     existing.roundId === null &&
@@ -103,7 +122,8 @@ function sameRegistration(existing: FindingEntity, auth: AuthUser, registration:
   );
 }
 
-function forbiddenMessage(registration: Registration): string {
+/** Why the caller may not register a finding like this one (registrationLead's rule), for POST /findings and an import's rows. */
+export function forbiddenMessage(registration: Pick<Registration, 'roundType'>): string {
   return registration.roundType === 'integrity'
     ? 'Only the discipline office registers integrity findings'
     : `Findings of type ${registration.roundType} are registered by its lead office or the discipline office; a department registers only its own self-inspection (self_inspection) findings`;

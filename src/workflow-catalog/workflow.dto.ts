@@ -42,7 +42,7 @@ export class WorkflowLabelsDto implements Labels {
   /** A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
   @LabelsByName()
   state: Labels['state'];
-  /** The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING). */
+  /** The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING, LIST_IMPORTED). */
   @LabelsByName()
   event: Labels['event'];
   @LabelsByName()
