@@ -10,6 +10,7 @@ import { UnannouncedRounds1733100000000 } from './1733100000000-unannounced-roun
 import { IntegrityWebhooks1733110000000 } from './1733110000000-integrity-webhooks';
 import { SeparationOfDuties1733400000000 } from './1733400000000-separation-of-duties';
 import { ProblemLists1733500000000 } from './1733500000000-problem-lists';
+import { LightGroupsIndex1733540000000 } from './1733540000000-light-groups-index';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   IntegrityWebhooks1733110000000,
   SeparationOfDuties1733400000000,
   ProblemLists1733500000000,
+  LightGroupsIndex1733540000000,
 ];
