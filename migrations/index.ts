@@ -12,6 +12,7 @@ import { SeparationOfDuties1733400000000 } from './1733400000000-separation-of-d
 import { ProblemLists1733500000000 } from './1733500000000-problem-lists';
 import { FindingImports1733510000000 } from './1733510000000-finding-imports';
 import { AdmonitionInterviews1733530000000 } from './1733530000000-admonition-interviews';
+import { LightGroupsIndex1733540000000 } from './1733540000000-light-groups-index';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ProblemLists1733500000000,
   FindingImports1733510000000,
   AdmonitionInterviews1733530000000,
+  LightGroupsIndex1733540000000,
 ];

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Clock } from '../src/common/clock';
-import { MONTHLY_COLUMNS } from '../src/reports/monthly-workbook';
+import { FINDING_SOURCES, LABELS } from '../workflows';
+import { MONTHLY_COLUMNS, SOURCE_COLUMNS } from '../src/reports/monthly-workbook';
 import { binaryBody } from './support/files';
 import { Flow } from './support/flow';
 import { Hospital, TEST_ITEM, seedHospital } from './support/hospital';
@@ -42,10 +43,17 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
     return (await flow.as('inspector').post(`/rounds/${roundId}/findings`, body).expect(201)).body.id;
   }
 
+  /** A plan committing to the deadline's date: on time means by the deadline. A plan is made before the deadline passes. */
+  async function plan(findingId: string): Promise<void> {
+    const finding = (await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body;
+    await flow.send(staffFor(finding.responsibleDepartmentId), findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: finding.deadline.slice(0, 10) });
+  }
+
+  /** Planned unless it is already, then evidence, verification and any closure audit. */
   async function close(findingId: string): Promise<void> {
+    if ((await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body.state === 'assigned') await plan(findingId);
     const finding = (await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body;
     const staff = staffFor(finding.responsibleDepartmentId);
-    await flow.send(staff, findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: finding.deadline.slice(0, 10) });
     await flow.submitEvidence(staff, findingId, 'n');
     const verified = await flow.send(verifierFor[finding.roundType as Type], findingId, { type: 'VERIFY_ACCEPT' });
     if (verified.body.state === 'closure_audit') await flow.send('auditor', findingId, { type: 'AUDIT_APPROVE' });
@@ -94,6 +102,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
 
     at('2026-03-12T02:00:00Z');
     await close(closedOnTime);
+    await plan(closedLate);
     at('2026-03-16T02:00:00Z');
     await close(reopenedLater);
     at('2026-03-20T02:00:00Z');
@@ -115,7 +124,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       timeZone: 'Asia/Shanghai',
       from: '2026-02-28T16:00:00.000Z',
       to: '2026-03-31T16:00:00.000Z',
-      weights: { score: 0.6, timeliness: 0.4, vetoPenalty: 20, overduePenalty: 2, reopenPenalty: 2 },
+      weights: { score: 0.6, timeliness: 0.4, vetoPenalty: 20, overduePenalty: 2, reopenPenalty: 2, relapsePenalty: 2 },
     });
     expect(row(march, cardiology)).toEqual({
       departmentId: cardiology,
@@ -131,6 +140,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       closedLate: 1,
       overdueAtMonthEnd: 3,
       reopened: 1,
+      relapses: 0,
       averageDaysToClose: 10,
       // 0.6 × 92.5 + 0.4 × 100 × 1/(2 closed + 3 overdue) − 20 × 1 veto − 2 × 3 overdue − 2 × 1 reopened
       assessment: 35.5,
@@ -171,8 +181,12 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
 
     it('tracks the month as the assessment counts it, whole and per round type', async () => {
       const report = (await flow.as('discipline').get('/reports/monthly?month=2026-03').expect(200)).body;
-      const { byRoundType, ...summary } = report;
+      const { byRoundType, bySource, ...summary } = report;
       expect(summary).toEqual(await assessment('2026-03'));
+      // Every finding of March came from a round.
+      expect(bySource.map((counts: { source: string }) => counts.source)).toEqual([...FINDING_SOURCES]);
+      expect(bySource[0]).toEqual({ source: 'round', found: 8, closedOnTime: 1, closedLate: 1, overdueAtMonthEnd: 3, relapses: 0 });
+      expect(bySource.slice(1).every((counts: { found: number; overdueAtMonthEnd: number }) => counts.found + counts.overdueAtMonthEnd === 0)).toBe(true);
       expect(Object.keys(byRoundType)).toEqual(['administrative', 'party_building', 'integrity']);
       const cardiology = (type: Type) => row({ items: byRoundType[type] }, h.departments.cardiology);
       expect(cardiology('administrative')).toMatchObject({ roundsHeld: 1, vetoes: 1, found: 5, closedOnTime: 1, closedLate: 1, overdueAtMonthEnd: 3, reopened: 1 });
@@ -194,8 +208,13 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       expect(response.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('整改月度跟踪-2026-03.xlsx')}`);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.body as never);
-      // The last sheet lists the month's admonition interviews (interviews.e2e-spec).
-      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['汇总', '行政查房', '党建查房', '廉政查房', '约谈']);
+      // Last, the month's admonition interviews (interviews.e2e-spec).
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['汇总', '行政查房', '党建查房', '廉政查房', '按来源', '约谈']);
+      const bySource = workbook.getWorksheet('按来源')!;
+      expect(bySource.getRow(2).values).toEqual([undefined, ...SOURCE_COLUMNS.map((column) => column.zh)]);
+      expect(bySource.rowCount).toBe(2 + FINDING_SOURCES.length);
+      const round = bySource.getRow(3);
+      expect([1, 2, 3, 4, 5, 6, 7].map((c) => (c <= 2 ? round.getCell(c).text : round.getCell(c).value))).toEqual([LABELS.source.round.zh, LABELS.source.round.en, 8, 1, 1, 3, 0]);
       const sheets: [string, Record<string, unknown>[]][] = [
         ['汇总', json.items],
         ['行政查房', json.byRoundType.administrative],
@@ -227,7 +246,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       const response = await flow.as('cardiologyStaff').get('/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binaryBody).expect(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.body as never);
-      expect(workbook.worksheets.map((sheet) => sheet.rowCount)).toEqual([3, 3, 3, 3, 2]);
+      expect(workbook.worksheets.map((sheet) => sheet.rowCount)).toEqual([3, 3, 3, 3, 2 + FINDING_SOURCES.length, 2]);
       await flow.as('cardiologyStaff').get(`/reports/monthly?month=2026-03&departmentId=${h.departments.surgery}`).expect(403);
       await flow.as('inspector').get('/reports/monthly?month=2026-03').expect(403);
       const refused = await flow.as('discipline').get('/reports/monthly?month=2026-3&format=pdf').expect(400);
@@ -294,8 +313,10 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       expect(zh).toContain('<html lang="zh-CN">');
       expect(zh).toContain('<h1>2026年3月“三查房”及问题整改情况通报</h1>');
       expect(zh).toContain('本月查房 3 次，发现问题 8 项，整改销号 2 项，逾期未整改 3 项。');
-      expect(zh.match(/<svg/g)).toHaveLength(2);
+      // Overdue and lights by department, and the trend.
+      expect(zh.match(/<svg/g)).toHaveLength(3);
       expect(zh).toContain('各科室逾期未整改问题数');
+      expect(zh).toContain('各科室督办灯');
       const en = (await flow.as('discipline').get('/reports/notice?month=2026-03&lang=en').expect(200)).text;
       expect(en).toContain('<h1>Triple-round inspections and rectification: notice for 2026-03</h1>');
       expect(en).toContain('This month: 3 rounds, 8 findings logged, 2 closed, 3 overdue.');
@@ -326,6 +347,8 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
           ids.push([await log(roundId, 'administrative', severity, departments[0]), severity]);
         }
         await submit(roundId);
+        // Planned at once, committing to the deadline: a plan comes before the deadline passes.
+        for (const [id] of ids) await plan(id);
         for (const [id, severity] of ids) {
           const finding = (await flow.as('discipline').get(`/findings/${id}`).expect(200)).body;
           const closeAfterDays = pick([null, 2, 9, 20, 40]);

@@ -106,7 +106,8 @@ describe(`exports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       expect(formulas(book)).toEqual([]);
       const name = MONTHLY_COLUMNS.findIndex((c) => c.key === 'departmentName') + 1;
       const code = MONTHLY_COLUMNS.findIndex((c) => c.key === 'departmentCode') + 1;
-      for (const sheet of book.worksheets.filter((departments) => departments.name !== '约谈')) {
+      // The departments' sheets; the by-source sheet and the interviews name no department row.
+      for (const sheet of book.worksheets.filter((s) => s.name !== '按来源' && s.name !== '约谈')) {
         const rows: ExcelJS.Row[] = [];
         sheet.eachRow((row) => rows.push(row));
         const row = rows.find((r) => r.getCell(name).text === typed('=', 'department'))!;
@@ -130,11 +131,11 @@ describe(`exports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const ledgerTotal = (await flow.as('discipline').get('/reports/ledger?roundType=administrative&state=verifying').expect(200)).body.total;
       const departments = (await flow.as('discipline').get('/reports/monthly?month=2026-11').expect(200)).body.items.length;
       const notice = (await flow.as('discipline').get('/reports/notice?month=2026-11&format=json').expect(200)).body;
-      const noticeLines = ['rounds', 'lastClosed', 'longestOverdue', 'repeats', 'reopened'].reduce((sum, list) => sum + notice[list].length, 0);
+      const noticeLines = ['rounds', 'lastClosed', 'longestOverdue', 'repeats', 'reopened', 'relapsed'].reduce((sum, list) => sum + notice[list].length, 0);
       const entries = (await flow.as('discipline').get(`/findings/${findingId}/case-file`).expect(200)).body.entries.length;
       await download('discipline', '/reports/ledger?format=csv&roundType=administrative&state=verifying');
-      await download('discipline', '/reports/ledger?format=xlsx&createdFrom=2026-11-01');
-      await download('discipline', '/reports/monthly?month=2026-11&format=xlsx');
+      await download('discipline', '/reports/ledger?format=xlsx&createdFrom=2026-11-01&source=round');
+      await download('discipline', '/reports/monthly?month=2026-11&format=xlsx&source=round');
       await flow.as('discipline').get('/reports/notice?month=2026-11').expect(200);
       await flow.as('discipline').get(`/findings/${findingId}/case-file?format=html`).expect(200);
       await download('cardiologyStaff', '/reports/ledger?format=csv');
@@ -151,8 +152,8 @@ describe(`exports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
           entityId: null,
           payload: { format: 'csv', filter: { roundType: 'administrative', state: 'verifying' }, rows: ledgerTotal, address },
         }),
-        expect.objectContaining({ event: 'LEDGER_EXPORTED', payload: { format: 'xlsx', filter: { createdFrom: '2026-11-01' }, rows: FORMULA_STARTS.length, address } }),
-        expect.objectContaining({ event: 'MONTHLY_EXPORTED', payload: { format: 'xlsx', filter: { month: '2026-11' }, rows: departments, address } }),
+        expect.objectContaining({ event: 'LEDGER_EXPORTED', payload: { format: 'xlsx', filter: { createdFrom: '2026-11-01', source: 'round' }, rows: FORMULA_STARTS.length, address } }),
+        expect.objectContaining({ event: 'MONTHLY_EXPORTED', payload: { format: 'xlsx', filter: { month: '2026-11', source: 'round' }, rows: departments, address } }),
         expect.objectContaining({ event: 'NOTICE_READ', payload: { format: 'html', filter: { month: '2026-11' }, rows: noticeLines, address } }),
         expect.objectContaining({ event: 'CASE_FILE_READ', entityId: findingId, payload: { format: 'html', filter: { findingId }, rows: entries, address } }),
       ]);

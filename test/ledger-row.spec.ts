@@ -8,18 +8,23 @@ const now = new Date('2026-12-02T02:00:00Z');
 
 const source = (overrides: Partial<LedgerSource>): LedgerSource => ({
   id: 'f',
+  source: 'complaint',
   roundType: 'administrative',
   title: 't',
   severity: 'major',
   state: 'assigned',
   timeliness: 'overdue',
+  light: 'red',
+  receipt: 'acknowledged',
   // The end of 17 November in Shanghai.
   deadline: new Date('2026-11-17T15:59:59.999Z'),
+  committedDue: null,
   closedAt: null,
   createdAt: new Date('2026-11-02T03:00:00Z'),
   context: { committedDate: null, measures: null, evidence: null, reopenCount: 0 } as unknown as FindingContext,
   roundDate: '2026-11-02',
   department: 'd',
+  responsiblePerson: '张三',
   ...overrides,
 });
 
@@ -30,6 +35,18 @@ describe('a ledger line', () => {
     const late = ledgerRow(source({ state: 'closed', closedAt: new Date('2026-11-18T16:30:00Z') }), 1, null, now, ZONE);
     expect(late).toMatchObject({ daysOverdue: 2, daysToClose: 17 });
     expect(ledgerRow(source({ state: 'closed', closedAt: new Date('2026-11-10T02:00:00Z') }), 1, null, now, ZONE)).toMatchObject({ daysOverdue: 0, daysToClose: 8 });
+  });
+
+  it('counts from the end of the committed date while the plan commits to one before the deadline', () => {
+    // The plan committed to 10 November; the deadline stays the 17th.
+    const committed = { committedDue: new Date('2026-11-10T15:59:59.999Z'), context: { committedDate: '2026-11-10', measures: 'm', evidence: null, reopenCount: 0 } as unknown as FindingContext };
+    expect(ledgerRow(source(committed), 1, null, now, ZONE)).toMatchObject({ committedDate: '2026-11-10', daysOverdue: 22 });
+    // Closed on the 12th: within the deadline, two days after the committed date.
+    expect(ledgerRow(source({ ...committed, state: 'closed', closedAt: new Date('2026-11-12T02:00:00Z') }), 1, null, now, ZONE).daysOverdue).toBe(2);
+  });
+
+  it('names its source, responsible person, light and receipt', () => {
+    expect(ledgerRow(source({}), 1, null, now, ZONE)).toMatchObject({ source: 'complaint', responsiblePerson: '张三', light: 'red', receipt: 'acknowledged' });
   });
 
   it('counts no days overdue for a finding without a deadline, or one withdrawn or transferred', () => {

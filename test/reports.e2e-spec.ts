@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { Clock } from '../src/common/clock';
 import { DeadlineScheduler } from '../src/deadlines/deadline-scheduler';
-import { LEDGER_COLUMNS, ROUND_TYPE_NAMES, STATE_NAMES } from '../src/reports/ledger';
+import { LEDGER_COLUMNS, LIGHT_NAMES, ROUND_TYPE_NAMES, SOURCE_NAMES, STATE_NAMES } from '../src/reports/ledger';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -71,16 +71,21 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       expect(closed).toEqual({
         index: 1,
         findingId: ids.closed,
+        source: 'round',
         roundType: 'administrative',
         roundDate: '2026-11-24',
         department: (await t.dataSource.query(`SELECT "name" FROM "departments" WHERE "id" = '${h.departments.cardiology}'`))[0].name,
+        responsiblePerson: null,
         title: '消防通道堵塞 fire exit blocked',
         severity: 'critical',
         state: 'closed',
         timeliness: 'on_track',
+        light: null,
+        receipt: 'acknowledged',
         deadline: '2026-11-09T15:59:59.999Z',
         committedDate: '2026-11-05',
-        daysOverdue: 0,
+        // Closed on 6 November, within the deadline but a day after the date its plan committed to: late by one day.
+        daysOverdue: 1,
         measures: '清理通道 cleared',
         evidenceNote: '已清理 photos of the cleared exit',
         verifier: expect.any(String),
@@ -88,7 +93,7 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         daysToClose: 4,
         reopenCount: 0,
       });
-      expect(open).toMatchObject({ index: 2, state: 'assigned', deadline: '2026-11-17T15:59:59.999Z', daysOverdue: 15, closedAt: null, daysToClose: null, verifier: null });
+      expect(open).toMatchObject({ index: 2, state: 'assigned', deadline: '2026-11-17T15:59:59.999Z', committedDate: null, daysOverdue: 15, closedAt: null, daysToClose: null, verifier: null });
     });
 
     it('filters as the findings list does, and by the days of logging and closing', async () => {
@@ -116,27 +121,33 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       expect(String(sheet.getCell('A1').value)).toMatch(/^问题台账 Issue ledger — 筛选 filter: 全部 all — 生成于 generated 2026-12-02 10:00 \(Asia\/Shanghai\)$/);
       expect(sheet.getRow(2).values).toEqual([undefined, ...LEDGER_COLUMNS.map((column) => column.zh)]);
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-      expect(sheet.autoFilter).toBe('A2:R2');
+      expect(sheet.autoFilter).toBe('A2:V2');
       expect(sheet.rowCount).toBe(2 + json.items.length);
+      // The cell of a column by its key, so the test reads the sheet as a person does, by heading.
+      const column = (key: string) => 1 + LEDGER_COLUMNS.findIndex((c) => c.key === key);
       json.items.forEach((row: Record<string, any>, i: number) => {
         const cells = sheet.getRow(3 + i);
-        expect(cells.getCell(1).value).toBe(row.index);
-        expect(cells.getCell(2).text).toBe(ROUND_TYPE_NAMES[row.roundType as keyof typeof ROUND_TYPE_NAMES]);
-        expect(cells.getCell(3).value).toEqual(new Date(`${row.roundDate}T00:00:00Z`));
-        expect(cells.getCell(5).text).toBe(row.title);
-        expect(cells.getCell(7).text).toBe(STATE_NAMES[row.state as keyof typeof STATE_NAMES]);
-        expect(cells.getCell(8).text).toBe(row.state);
+        const cell = (key: string) => cells.getCell(column(key));
+        expect(cell('index').value).toBe(row.index);
+        expect(cell('source').text).toBe(SOURCE_NAMES[row.source as keyof typeof SOURCE_NAMES]);
+        expect(cell('roundType').text).toBe(ROUND_TYPE_NAMES[row.roundType as keyof typeof ROUND_TYPE_NAMES]);
+        expect(cell('roundDate').value).toEqual(new Date(`${row.roundDate}T00:00:00Z`));
+        expect(cell('title').text).toBe(row.title);
+        expect(cell('state').text).toBe(STATE_NAMES[row.state as keyof typeof STATE_NAMES]);
+        expect(cell('stateEn').text).toBe(row.state);
+        expect(cell('light').text || null).toBe(row.light ? LIGHT_NAMES[row.light as keyof typeof LIGHT_NAMES] : null);
         // Wall-clock time in Shanghai, as Excel shows it.
-        expect(cells.getCell(10).value).toEqual(new Date(Date.parse(row.deadline) + 8 * 3_600_000));
-        expect(cells.getCell(10).numFmt).toBe('yyyy-mm-dd hh:mm');
-        expect(cells.getCell(12).value).toBe(row.daysOverdue);
-        expect(cells.getCell(13).text || null).toBe(row.measures);
-        expect(cells.getCell(16).value ?? null).toEqual(row.closedAt ? new Date(Date.parse(row.closedAt) + 8 * 3_600_000) : null);
-        expect(cells.getCell(18).value).toBe(row.reopenCount);
-        const fill = cells.getCell(5).fill as ExcelJS.FillPattern | undefined;
+        expect(cell('deadline').value).toEqual(new Date(Date.parse(row.deadline) + 8 * 3_600_000));
+        expect(cell('deadline').numFmt).toBe('yyyy-mm-dd hh:mm');
+        expect(cell('committedDate').value ?? null).toEqual(row.committedDate ? new Date(`${row.committedDate}T00:00:00Z`) : null);
+        expect(cell('daysOverdue').value).toBe(row.daysOverdue);
+        expect(cell('measures').text || null).toBe(row.measures);
+        expect(cell('closedAt').value ?? null).toEqual(row.closedAt ? new Date(Date.parse(row.closedAt) + 8 * 3_600_000) : null);
+        expect(cell('reopenCount').value).toBe(row.reopenCount);
+        const fill = cell('title').fill as ExcelJS.FillPattern | undefined;
         expect(fill?.fgColor?.argb === 'FFFDE2E2').toBe(row.daysOverdue > 0 && row.closedAt === null);
       });
-      expect((sheet.getRow(4).getCell(5).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFDE2E2');
+      expect((sheet.getRow(4).getCell(column('title')).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFDE2E2');
     });
 
     it('exports CSV in UTF-8 with a BOM, Chinese headers, and the same rows', async () => {
@@ -148,8 +159,11 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const records: string[][] = parse(text.slice(1));
       expect(records[0]).toEqual(LEDGER_COLUMNS.map((column) => column.zh));
       expect(records).toHaveLength(1 + json.items.length);
-      expect(records[1][4]).toBe('消防通道堵塞 fire exit blocked');
-      expect(records[1][9]).toBe('2026-11-09T23:59:59.999+08:00');
+      const field = (key: string) => LEDGER_COLUMNS.findIndex((c) => c.key === key);
+      expect(records[1][field('title')]).toBe('消防通道堵塞 fire exit blocked');
+      expect(records[1][field('source')]).toBe('查房发现');
+      expect(records[1][field('deadline')]).toBe('2026-11-09T23:59:59.999+08:00');
+      expect(records[1][field('committedDate')]).toBe('2026-11-05');
       expect(records.slice(1).map((record) => record[0])).toEqual(['1', '2', '3', '4']);
     });
   });
@@ -160,15 +174,19 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       await t.app.get(DeadlineScheduler).runDue();
       const discipline = (await flow.as('discipline').get('/dashboard').expect(200)).body;
       expect(discipline.openByState).toEqual({ assigned: { escalated: 3 } });
-      expect(discipline.byDepartment).toEqual({ [h.departments.cardiology]: { open: 2, overdue: 2 }, [h.departments.surgery]: { open: 1, overdue: 1 } });
-      expect(discipline.byRoundType).toEqual({ administrative: { open: 2, overdue: 2 }, integrity: { open: 1, overdue: 1 } });
+      const red = (count: number) => ({ red: count, yellow: 0, green: 0 });
+      expect(discipline.openByLight).toEqual(red(3));
+      expect(discipline.byDepartment).toEqual({ [h.departments.cardiology]: { open: 2, overdue: 2, lights: red(2) }, [h.departments.surgery]: { open: 1, overdue: 1, lights: red(1) } });
+      expect(discipline.byRoundType).toEqual({ administrative: { open: 2, overdue: 2, lights: red(2) }, integrity: { open: 1, overdue: 1, lights: red(1) } });
       // All three passed the same deadline (the end of 17 November).
       expect(discipline.oldestOverdue.map((finding: { id: string }) => finding.id).sort()).toEqual([ids.open, ids.integrity, ids.surgery].sort());
 
       const admin = (await flow.as('admin').get('/dashboard').expect(200)).body;
-      expect(admin.byRoundType).toEqual({ administrative: { open: 2, overdue: 2 } });
+      expect(admin.byRoundType).toEqual({ administrative: { open: 2, overdue: 2, lights: red(2) } });
+      // The integrity finding's red light is not the administrator's to count.
+      expect(admin.openByLight).toEqual(red(2));
       const surgery = (await flow.as('surgeryStaff').get('/dashboard').expect(200)).body;
-      expect(surgery.byDepartment).toEqual({ [h.departments.surgery]: { open: 1, overdue: 1 } });
+      expect(surgery.byDepartment).toEqual({ [h.departments.surgery]: { open: 1, overdue: 1, lights: red(1) } });
       expect(surgery.oldestOverdue.map((finding: { id: string }) => finding.id)).toEqual([ids.surgery]);
     });
 

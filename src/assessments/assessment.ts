@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import type { FindingProgress, RoundType, Severity } from '../../workflows';
-import { ROUND_TYPES, SEVERITIES } from '../../workflows';
+import type { FindingProgress, FindingSource, RoundType, Severity } from '../../workflows';
+import { FINDING_SOURCES, ROUND_TYPES, SEVERITIES } from '../../workflows';
+import { closedOnTime, dueOf } from '../findings/finding-figures';
 
 /** How the figures combine into one assessment figure; see docs/checklists-and-scoring.md. */
 export interface AssessmentWeights {
@@ -8,10 +9,11 @@ export interface AssessmentWeights {
   score: number;
   /** Share of the on-time rate (0–100). */
   timeliness: number;
-  /** Points off per vetoed round, per finding overdue at month end, per reopening. */
+  /** Points off per vetoed round, per finding overdue at month end, per reopening, per relapse. */
   vetoPenalty: number;
   overduePenalty: number;
   reopenPenalty: number;
+  relapsePenalty: number;
 }
 
 /** A calendar month in the hospital's time zone, as instants and as calendar dates. */
@@ -44,11 +46,23 @@ export interface HeldRound {
 export interface FindingFacts {
   responsibleDepartmentId: string;
   roundType: RoundType;
+  source: FindingSource;
   severity: Severity;
   state: FindingProgress;
   createdAt: Date;
   closedAt: Date | null;
   deadline: Date | null;
+  committedDue: Date | null;
+}
+
+/** The month's figures of the findings from one source (a round, complaints, …), as a department's are counted. */
+export interface SourceCounts {
+  source: FindingSource;
+  found: number;
+  closedOnTime: number;
+  closedLate: number;
+  overdueAtMonthEnd: number;
+  relapses: number;
 }
 
 export interface DepartmentAssessment {
@@ -63,6 +77,7 @@ export interface DepartmentAssessment {
   closedLate: number;
   overdueAtMonthEnd: number;
   reopened: number;
+  relapses: number;
   averageDaysToClose: number | null;
   assessment: number;
 }
@@ -73,9 +88,38 @@ const mean = (values: number[]) => (values.length === 0 ? null : oneDecimal(valu
 const within = (instant: Date | null, window: MonthWindow) => instant !== null && instant >= window.start && instant < window.end;
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
+/** The findings of `findings` logged, closed (on time or late) and overdue at the end of the month. */
+function monthOf(window: MonthWindow, findings: FindingFacts[]) {
+  const found = findings.filter((f) => f.state !== 'withdrawn' && within(f.createdAt, window));
+  const closed = findings.filter((f) => f.state === 'closed' && within(f.closedAt, window));
+  const onTime = closed.filter((f) => closedOnTime({ ...f, closedAt: f.closedAt! }));
+  // Open when the month ended (not yet closed then), its due time already behind it.
+  const overdue = findings.filter((f) => {
+    const due = dueOf(f);
+    return f.createdAt < window.end && f.state !== 'withdrawn' && f.state !== 'transferred' && (f.closedAt === null || f.closedAt >= window.end) && due !== null && due < window.end;
+  });
+  return { found, closed, onTime, overdue };
+}
+
+/** The month's figures per source, every source listed. `relapsed` holds the source of each finding relapsed in the month, once per relapse. */
+export function countBySource(window: MonthWindow, findings: FindingFacts[], relapsed: FindingSource[]): SourceCounts[] {
+  return FINDING_SOURCES.map((source) => {
+    const { found, closed, onTime, overdue } = monthOf(window, findings.filter((f) => f.source === source));
+    return {
+      source,
+      found: found.length,
+      closedOnTime: onTime.length,
+      closedLate: closed.length - onTime.length,
+      overdueAtMonthEnd: overdue.length,
+      relapses: relapsed.filter((other) => other === source).length,
+    };
+  });
+}
+
 /**
  * One department's month. `rounds` are the rounds held (submitted or completed, scheduled in the
- * month); `findings` any that may count; `reopenings` one entry per REOPEN in the month.
+ * month); `findings` any that may count; `reopenings` one entry per REOPEN in the month, `relapses`
+ * one per FOLLOW_UP_FAILED.
  */
 export function assessDepartment(
   departmentId: string,
@@ -83,21 +127,10 @@ export function assessDepartment(
   rounds: HeldRound[],
   findings: FindingFacts[],
   reopenings: number,
+  relapses: number,
   weights: AssessmentWeights,
 ): DepartmentAssessment {
-  const found = findings.filter((f) => f.state !== 'withdrawn' && within(f.createdAt, window));
-  const closed = findings.filter((f) => f.state === 'closed' && within(f.closedAt, window));
-  const onTime = closed.filter((f) => f.deadline === null || f.closedAt! <= f.deadline);
-  // Open when the month ended (not yet closed then), its deadline already behind it.
-  const overdue = findings.filter(
-    (f) =>
-      f.createdAt < window.end &&
-      f.state !== 'withdrawn' &&
-      f.state !== 'transferred' &&
-      (f.closedAt === null || f.closedAt >= window.end) &&
-      f.deadline !== null &&
-      f.deadline < window.end,
-  );
+  const { found, closed, onTime, overdue } = monthOf(window, findings);
   const foundByType = zeroes(ROUND_TYPES);
   const foundBySeverity = zeroes(SEVERITIES);
   for (const f of found) {
@@ -114,7 +147,8 @@ export function assessDepartment(
     weights.timeliness * 100 * onTimeRate -
     weights.vetoPenalty * vetoes -
     weights.overduePenalty * overdue.length -
-    weights.reopenPenalty * reopenings;
+    weights.reopenPenalty * reopenings -
+    weights.relapsePenalty * relapses;
   return {
     departmentId,
     roundsHeld: rounds.length,
@@ -127,6 +161,7 @@ export function assessDepartment(
     closedLate: closed.length - onTime.length,
     overdueAtMonthEnd: overdue.length,
     reopened: reopenings,
+    relapses,
     averageDaysToClose: mean(closed.map((f) => (f.closedAt!.getTime() - f.createdAt.getTime()) / DAY_MS)),
     assessment: oneDecimal(Math.min(100, Math.max(0, figure))),
   };

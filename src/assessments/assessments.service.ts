@@ -1,30 +1,35 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { FINDING_SETTLED_STATES, ROUND_TYPES, RoundType } from '../../workflows';
-import { maySeePartResults, scopedQuery, seesEveryDepartmentsFigures, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
+import { FINDING_SETTLED_STATES, FindingSource, ROUND_TYPES, RoundType } from '../../workflows';
+import { Scope, maySeePartResults, scopedQuery, seesEveryDepartmentsFigures, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
+import { ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
-import { FindingFacts, HeldRound, MonthWindow, assessDepartment, monthWindow } from './assessment';
+import { FindingFacts, HeldRound, MonthWindow, assessDepartment, countBySource, monthWindow } from './assessment';
 import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
 
-interface Reopening {
+/** One audit entry of the month about a finding (a reopening, a relapse), by the finding's department, round type and source. */
+interface FindingEvent {
   departmentId: string;
   roundType: RoundType;
+  source: FindingSource;
 }
 
 /** What a month's figures are made of, read once for the whole and for each round type. */
 interface MonthFacts {
   window: MonthWindow;
+  source: FindingSource | null;
   departments: DepartmentEntity[];
   rounds: (HeldRound & { types: RoundType[] })[];
   findings: FindingFacts[];
-  reopenings: Reopening[];
+  reopenings: FindingEvent[];
+  relapses: FindingEvent[];
 }
 
 @Injectable()
@@ -43,6 +48,7 @@ export class AssessmentsService {
     return this.onMonth(auth, query, (month) => ({
       ...this.report(month, this.items(month)),
       byRoundType: Object.fromEntries(ROUND_TYPES.map((type) => [type, this.items(month, type)])) as Record<RoundType, DepartmentAssessmentDto[]>,
+      bySource: countBySource(month.window, month.findings, month.relapses.map((relapse) => relapse.source)),
     }));
   }
 
@@ -53,26 +59,31 @@ export class AssessmentsService {
       const departments = await manager.find(DepartmentEntity, { where: departmentId ? { id: departmentId } : {}, order: { code: 'ASC' } });
       if (departmentId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);
       const ids = departments.map((d) => d.id);
-      const [rounds, findings, reopenings] = await Promise.all([
-        this.heldRounds(manager, auth, window, ids),
-        this.findingsThatMayCount(manager, auth, window, ids),
-        this.reopenings(manager, auth, window, ids),
+      const scope = ofSource(visibleFindings(auth), query.source);
+      // Rounds are the findings of source `round`: figures of another source count none.
+      const countsRounds = query.source === undefined || query.source === 'round';
+      const [rounds, findings, reopenings, relapses] = await Promise.all([
+        countsRounds ? this.heldRounds(manager, auth, window, ids) : [],
+        this.findingsThatMayCount(manager, scope, window, ids),
+        this.findingEvents(manager, scope, window, ids, 'REOPEN'),
+        this.findingEvents(manager, scope, window, ids, 'FOLLOW_UP_FAILED'),
       ]);
-      return assess({ window, departments, rounds, findings, reopenings });
+      return assess({ window, source: query.source ?? null, departments, rounds, findings, reopenings, relapses });
     });
   }
 
   private report(month: MonthFacts, items: DepartmentAssessmentDto[]): AssessmentReportDto {
     const { window } = month;
-    return { month: window.month, timeZone: this.config.TIME_ZONE, from: window.start, to: window.end, weights: this.config.assessmentWeights, items };
+    return { month: window.month, timeZone: this.config.TIME_ZONE, source: month.source, from: window.start, to: window.end, weights: this.config.assessmentWeights, items };
   }
 
   /** Every department's figures, from the rounds of `roundType` and its findings only when one is given. */
-  private items({ window, departments, rounds, findings, reopenings }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
+  private items({ window, departments, rounds, findings, reopenings, relapses }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
     const ofType = <T>(list: T[], type: (item: T) => boolean) => (roundType ? list.filter(type) : list);
     const typedRounds = ofType(rounds, (r) => r.types.includes(roundType!));
     const typedFindings = ofType(findings, (f) => f.roundType === roundType);
     const typedReopenings = ofType(reopenings, (r) => r.roundType === roundType);
+    const typedRelapses = ofType(relapses, (r) => r.roundType === roundType);
     return departments.map((department) => ({
       ...assessDepartment(
         department.id,
@@ -80,6 +91,7 @@ export class AssessmentsService {
         typedRounds.filter((r) => r.departmentId === department.id),
         typedFindings.filter((f) => f.responsibleDepartmentId === department.id),
         typedReopenings.filter((r) => r.departmentId === department.id).length,
+        typedRelapses.filter((r) => r.departmentId === department.id).length,
         this.config.assessmentWeights,
       ),
       departmentCode: department.code,
@@ -114,9 +126,19 @@ export class AssessmentsService {
   }
 
   /** Findings logged before the month ended that were logged, closed, or still open in it. */
-  private findingsThatMayCount(manager: EntityManager, auth: AuthUser, window: MonthWindow, departmentIds: string[]): Promise<FindingFacts[]> {
-    return scopedQuery(manager, FindingEntity, visibleFindings(auth))
-      .select(['finding.responsibleDepartmentId', 'finding.roundType', 'finding.severity', 'finding.state', 'finding.createdAt', 'finding.closedAt', 'finding.deadline'])
+  private findingsThatMayCount(manager: EntityManager, scope: Scope, window: MonthWindow, departmentIds: string[]): Promise<FindingFacts[]> {
+    return scopedQuery(manager, FindingEntity, scope)
+      .select([
+        'finding.responsibleDepartmentId',
+        'finding.roundType',
+        'finding.source',
+        'finding.severity',
+        'finding.state',
+        'finding.createdAt',
+        'finding.closedAt',
+        'finding.deadline',
+        'finding.committedDue',
+      ])
       .andWhere('finding.createdAt < :end', { end: window.end })
       .andWhere('(finding.createdAt >= :start OR finding.closedAt >= :start OR finding.state NOT IN (:...settled))', {
         start: window.start,
@@ -126,18 +148,21 @@ export class AssessmentsService {
       .getMany() as Promise<FindingFacts[]>;
   }
 
-  /** The responsible department and round type of each finding reopened in the month, once per reopening. */
-  private reopenings(manager: EntityManager, auth: AuthUser, window: MonthWindow, departmentIds: string[]): Promise<Reopening[]> {
-    const scope = visibleFindings(auth);
+  /**
+   * Each REOPEN, or FOLLOW_UP_FAILED (a relapse), in the month on a finding in scope, by the audit
+   * log, which is never rewritten: an event counts in the month it happened, whatever followed.
+   */
+  private findingEvents(manager: EntityManager, scope: Scope, window: MonthWindow, departmentIds: string[], event: 'REOPEN' | 'FOLLOW_UP_FAILED'): Promise<FindingEvent[]> {
     return manager
       .createQueryBuilder(AuditEntryEntity, 'entry')
       .innerJoin(FindingEntity, 'finding', 'finding.id = entry.entityId')
       .select('finding.responsibleDepartmentId', 'departmentId')
       .addSelect('finding.roundType', 'roundType')
-      .where("entry.entityType = 'finding' AND entry.event = 'REOPEN'")
+      .addSelect('finding.source', 'source')
+      .where("entry.entityType = 'finding' AND entry.event = :event", { event })
       .andWhere(visibleRowExists(scope, 'findings', '"entry"."entityId"'), scope.parameters)
       .andWhere('entry.at >= :start AND entry.at < :end', { start: window.start, end: window.end })
       .andWhere('finding.responsibleDepartmentId IN (:...departmentIds)', { departmentIds: [...departmentIds, ''] })
-      .getRawMany<Reopening>();
+      .getRawMany<FindingEvent>();
   }
 }

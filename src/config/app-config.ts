@@ -212,6 +212,12 @@ export class AppConfig {
   @Min(0)
   ASSESSMENT_REOPEN_PENALTY = 2;
 
+  /** Assessment: points off per relapse (反弹: a follow-up check failed) in the month. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  ASSESSMENT_RELAPSE_PENALTY = 2;
+
   /** How long an Idempotency-Key is remembered. */
   @Transform(toInt)
   @IsInt()
@@ -312,6 +318,7 @@ export class AppConfig {
       vetoPenalty: this.ASSESSMENT_VETO_PENALTY,
       overduePenalty: this.ASSESSMENT_OVERDUE_PENALTY,
       reopenPenalty: this.ASSESSMENT_REOPEN_PENALTY,
+      relapsePenalty: this.ASSESSMENT_RELAPSE_PENALTY,
     };
   }
 

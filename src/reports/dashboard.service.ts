@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager, In } from 'typeorm';
-import { FINDING_PROGRESS_STATES, FINDING_SETTLED_STATES, FindingProgress, RoundType, Timeliness } from '../../workflows';
+import { FINDING_PROGRESS_STATES, FINDING_SETTLED_STATES, FindingProgress, Light, RoundType, Timeliness } from '../../workflows';
 import { scopedQuery, visibleFindings } from '../access/visibility';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
+import { DUE_SQL } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DashboardDto, DashboardWeekDto } from './dashboard.dto';
 
@@ -15,8 +16,8 @@ const WEEKS = 12;
 const OPEN_STATES = FINDING_PROGRESS_STATES.filter((state) => !FINDING_SETTLED_STATES.includes(state));
 
 /**
- * Index range scans only: open findings grouped (state, timeliness, department, round type), a
- * count of findings logged and closed per week over twelve weeks, and the ten oldest overdue.
+ * Index range scans only: open findings grouped (state, timeliness, department, round type, light),
+ * a count of findings logged and closed per week over twelve weeks, and the ten oldest overdue.
  */
 @Injectable()
 export class DashboardService {
@@ -29,28 +30,41 @@ export class DashboardService {
   dashboard(auth: AuthUser): Promise<DashboardDto> {
     const now = this.clock.now();
     return this.db.read(async (manager) => {
-      const dashboard: DashboardDto = { generatedAt: now, openByState: {}, byDepartment: {}, byRoundType: {}, weeks: [], oldestOverdue: [] };
+      const noLights = () => ({ red: 0, yellow: 0, green: 0 });
+      const dashboard: DashboardDto = { generatedAt: now, openByState: {}, openByLight: noLights(), byDepartment: {}, byRoundType: {}, weeks: [], oldestOverdue: [] };
       for (const group of await this.openGroups(manager, auth)) {
         const count = Number(group.count);
         const overdue = Number(group.overdue);
         const byState = (dashboard.openByState[group.state] ??= {});
         byState[group.timeliness] = (byState[group.timeliness] ?? 0) + count;
-        const department = (dashboard.byDepartment[group.department] ??= { open: 0, overdue: 0 });
-        department.open += count;
-        department.overdue += overdue;
-        const roundType = (dashboard.byRoundType[group.roundType] ??= { open: 0, overdue: 0 });
-        roundType.open += count;
-        roundType.overdue += overdue;
+        const counts = [dashboard.byDepartment[group.department] ??= { open: 0, overdue: 0, lights: noLights() }, dashboard.byRoundType[group.roundType] ??= { open: 0, overdue: 0, lights: noLights() }];
+        for (const tally of counts) {
+          tally.open += count;
+          tally.overdue += overdue;
+          // An open finding always has a light (migration 1733500000000 gave the older ones theirs).
+          if (group.light) tally.lights[group.light] += count;
+        }
+        if (group.light) dashboard.openByLight[group.light] += count;
       }
       dashboard.weeks = await this.weeks(manager, auth, now);
       dashboard.oldestOverdue = await scopedQuery(manager, FindingEntity, visibleFindings(auth))
-        .select(['finding.id', 'finding.title', 'finding.roundType', 'finding.responsibleDepartmentId', 'finding.state', 'finding.deadline'])
+        .select(['finding.id', 'finding.title', 'finding.roundType', 'finding.responsibleDepartmentId', 'finding.state', 'finding.deadline', 'finding.committedDue'])
         .andWhere({ overdue: true, state: In(OPEN_STATES) })
-        .orderBy('finding.deadline', 'ASC')
+        .orderBy(DUE_SQL, 'ASC')
         .addOrderBy('finding.id', 'ASC')
         .limit(10)
         .getMany()
-        .then((rows) => rows.map(({ id, title, roundType, responsibleDepartmentId, state, deadline }) => ({ id, title, roundType, responsibleDepartmentId, state: state as FindingProgress, deadline: deadline! })));
+        .then((rows) =>
+          rows.map(({ id, title, roundType, responsibleDepartmentId, state, deadline, committedDue }) => ({
+            id,
+            title,
+            roundType,
+            responsibleDepartmentId,
+            state: state as FindingProgress,
+            deadline: deadline!,
+            committedDue,
+          })),
+        );
       return dashboard;
     });
   }
@@ -61,6 +75,7 @@ export class DashboardService {
       .addSelect('finding.timeliness', 'timeliness')
       .addSelect('finding.responsibleDepartmentId', 'department')
       .addSelect('finding.roundType', 'roundType')
+      .addSelect('finding.light', 'light')
       .addSelect('COUNT(*)', 'count')
       .addSelect('SUM(CASE WHEN finding.overdue THEN 1 ELSE 0 END)', 'overdue')
       .andWhere({ state: In(OPEN_STATES) })
@@ -68,7 +83,8 @@ export class DashboardService {
       .addGroupBy('finding.timeliness')
       .addGroupBy('finding.responsibleDepartmentId')
       .addGroupBy('finding.roundType')
-      .getRawMany<{ state: FindingProgress; timeliness: Timeliness; department: string; roundType: RoundType; count: string; overdue: string }>();
+      .addGroupBy('finding.light')
+      .getRawMany<{ state: FindingProgress; timeliness: Timeliness; department: string; roundType: RoundType; light: Light | null; count: string; overdue: string }>();
   }
 
   /**

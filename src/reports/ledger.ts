@@ -1,4 +1,17 @@
-import { FINDING_SETTLED_STATES, FindingContext, FindingProgress, LABELS, RoundType, Severity, Timeliness, labelsIn } from '../../workflows';
+import {
+  FINDING_SETTLED_STATES,
+  FindingContext,
+  FindingProgress,
+  FindingSource,
+  LABELS,
+  Light,
+  ReceiptState,
+  RoundType,
+  Severity,
+  Timeliness,
+  labelsIn,
+} from '../../workflows';
+import { dueOf } from '../findings/finding-figures';
 import type { ReportColumn } from './spreadsheet';
 import type { ZoneTime } from './zone-time';
 
@@ -7,17 +20,26 @@ export interface LedgerRow {
   /** 序号: the line's number in the ledger as filtered. */
   index: number;
   findingId: string;
+  /** Where the finding came from: a round, a complaint, a self-inspection list, … */
+  source: FindingSource;
   roundType: RoundType;
   /** None for a finding registered from another list. */
   roundDate: string | null;
   department: string;
+  /** The responsible person's name (责任人), if one is named. */
+  responsiblePerson: string | null;
   title: string;
   severity: Severity;
   state: FindingProgress;
   timeliness: Timeliness;
+  /** The supervision light of an open finding; none once settled. */
+  light: Light | null;
+  /** Whether the department signed for it (签收). */
+  receipt: ReceiptState;
   deadline: Date | null;
+  /** The date the plan committed to (承诺完成时限); while it stands, the finding is due by its end. */
   committedDate: string | null;
-  /** Calendar days past the deadline (until closure, or until now while open); null without a deadline or once withdrawn or transferred. */
+  /** Calendar days past the due time (until closure, or until now while open); null without a deadline or once withdrawn or transferred. */
   daysOverdue: number | null;
   measures: string | null;
   evidenceNote: string | null;
@@ -33,18 +55,25 @@ export const ROUND_TYPE_NAMES: Record<RoundType, string> = labelsIn(LABELS.round
 export const SEVERITY_NAMES: Record<Severity, string> = labelsIn(LABELS.severity, 'zh');
 export const STATE_NAMES: Record<FindingProgress, string> = labelsIn(LABELS.state, 'zh');
 export const TIMELINESS_NAMES: Record<Timeliness, string> = labelsIn(LABELS.state, 'zh');
+export const SOURCE_NAMES: Record<FindingSource, string> = labelsIn(LABELS.source, 'zh');
+export const LIGHT_NAMES: Record<Light, string> = labelsIn(LABELS.light, 'zh');
+export const RECEIPT_NAMES: Record<ReceiptState, string> = labelsIn(LABELS.state, 'zh');
 
 /** The ledger's columns, in order. */
 export const LEDGER_COLUMNS: ReportColumn<LedgerRow>[] = [
   { key: 'index', zh: '序号', en: 'No.', width: 6, kind: 'number', value: (row) => row.index },
+  { key: 'source', zh: '问题来源', en: 'Source', width: 12, kind: 'text', value: (row) => SOURCE_NAMES[row.source] },
   { key: 'roundType', zh: '查房类型', en: 'Round type', width: 10, kind: 'text', value: (row) => ROUND_TYPE_NAMES[row.roundType] },
   { key: 'roundDate', zh: '查房日期', en: 'Round date', width: 11, kind: 'date', value: (row) => row.roundDate },
   { key: 'department', zh: '责任科室', en: 'Department', width: 16, kind: 'text', value: (row) => row.department },
+  { key: 'responsiblePerson', zh: '责任人', en: 'Responsible person', width: 10, kind: 'text', value: (row) => row.responsiblePerson },
   { key: 'title', zh: '问题', en: 'Finding', width: 36, kind: 'text', value: (row) => row.title },
   { key: 'severity', zh: '严重程度', en: 'Severity', width: 8, kind: 'text', value: (row) => SEVERITY_NAMES[row.severity] },
   { key: 'state', zh: '状态', en: 'State', width: 9, kind: 'text', value: (row) => STATE_NAMES[row.state] },
   { key: 'stateEn', zh: '状态(英文)', en: 'State (English)', width: 13, kind: 'text', value: (row) => row.state },
   { key: 'timeliness', zh: '时效', en: 'Timeliness', width: 11, kind: 'text', value: (row) => TIMELINESS_NAMES[row.timeliness] },
+  { key: 'light', zh: '督办灯', en: 'Light', width: 7, kind: 'text', value: (row) => (row.light ? LIGHT_NAMES[row.light] : null) },
+  { key: 'receipt', zh: '签收', en: 'Receipt', width: 11, kind: 'text', value: (row) => RECEIPT_NAMES[row.receipt] },
   { key: 'deadline', zh: '整改时限', en: 'Deadline', width: 17, kind: 'instant', value: (row) => row.deadline },
   { key: 'committedDate', zh: '承诺完成日期', en: 'Committed date', width: 12, kind: 'date', value: (row) => row.committedDate },
   { key: 'daysOverdue', zh: '逾期天数', en: 'Days overdue', width: 9, kind: 'number', value: (row) => row.daysOverdue },
@@ -59,37 +88,47 @@ export const LEDGER_COLUMNS: ReportColumn<LedgerRow>[] = [
 /** What the ledger needs of one finding, as the query brings it. */
 export interface LedgerSource {
   id: string;
+  source: FindingSource;
   roundType: RoundType;
   title: string;
   severity: Severity;
   state: string;
   timeliness: Timeliness;
+  light: Light | null;
+  receipt: ReceiptState;
   deadline: Date | null;
+  committedDue: Date | null;
   closedAt: Date | null;
   createdAt: Date;
   context: FindingContext;
   /** None for a finding registered from another list. */
   roundDate: string | null;
   department: string;
+  responsiblePerson: string | null;
 }
 
 export function ledgerRow(source: LedgerSource, index: number, verifier: string | null, now: Date, zone: ZoneTime): LedgerRow {
   const context = source.context;
   const end = source.closedAt ?? now;
-  const timed = source.deadline !== null && (source.state === 'closed' || !FINDING_SETTLED_STATES.includes(source.state as FindingProgress));
+  const due = dueOf(source);
+  const timed = due !== null && (source.state === 'closed' || !FINDING_SETTLED_STATES.includes(source.state as FindingProgress));
   return {
     index,
     findingId: source.id,
+    source: source.source,
     roundType: source.roundType,
     roundDate: source.roundDate,
     department: source.department,
+    responsiblePerson: source.responsiblePerson,
     title: source.title,
     severity: source.severity,
     state: source.state as FindingProgress,
     timeliness: source.timeliness,
+    light: source.light,
+    receipt: source.receipt,
     deadline: source.deadline,
     committedDate: context.committedDate,
-    daysOverdue: timed ? Math.max(0, end > source.deadline! ? zone.calendarDays(source.deadline!, end) : 0) : null,
+    daysOverdue: timed ? Math.max(0, end > due ? zone.calendarDays(due, end) : 0) : null,
     measures: context.measures,
     evidenceNote: context.evidence?.note ?? null,
     verifier,

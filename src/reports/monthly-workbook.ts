@@ -2,12 +2,12 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { Writable } from 'node:stream';
 import { LABELS, ROUND_TYPES } from '../../workflows';
-import type { DepartmentAssessmentDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
+import type { DepartmentAssessmentDto, MonthlyTrackingDto, SourceCountsDto } from '../assessments/assessment.dto';
 import type { InterviewDto } from '../interviews/interview.dto';
 import { ReportColumn, reportSheet } from './spreadsheet';
 import { ZoneTime } from './zone-time';
 
-const figure = (key: keyof DepartmentAssessmentDto, zh: string, en: string, width = 10): ReportColumn<DepartmentAssessmentDto> => ({
+const figure = <Row>(key: keyof Row & string, zh: string, en: string, width = 10): ReportColumn<Row> => ({
   key,
   zh,
   en,
@@ -28,8 +28,20 @@ export const MONTHLY_COLUMNS: ReportColumn<DepartmentAssessmentDto>[] = [
   figure('closedLate', '逾期整改', 'Closed late'),
   figure('overdueAtMonthEnd', '月末逾期未改', 'Overdue at month end', 12),
   figure('reopened', '重新打开', 'Reopened'),
+  figure('relapses', '反弹', 'Relapses'),
   figure('averageDaysToClose', '平均整改天数', 'Average days to close', 12),
   figure('assessment', '考核得分', 'Assessment'),
+];
+
+/** The departments' findings together, by where they came from. */
+export const SOURCE_COLUMNS: ReportColumn<SourceCountsDto>[] = [
+  { key: 'source', zh: '问题来源', en: 'Source', width: 16, kind: 'text', value: (row) => LABELS.source[row.source].zh },
+  { key: 'sourceEn', zh: '来源(英文)', en: 'Source (English)', width: 18, kind: 'text', value: (row) => LABELS.source[row.source].en },
+  figure('found', '发现问题', 'Found'),
+  figure('closedOnTime', '按期整改', 'Closed on time'),
+  figure('closedLate', '逾期整改', 'Closed late'),
+  figure('overdueAtMonthEnd', '月末逾期未改', 'Overdue at month end', 12),
+  figure('relapses', '反弹', 'Relapses'),
 ];
 
 /** The month's admonition interviews (约谈), one a line. */
@@ -43,23 +55,29 @@ const INTERVIEW_COLUMNS: ReportColumn<InterviewDto>[] = [
 ];
 
 /**
- * The monthly tracking workbook: a summary sheet, then one sheet per round type, departments with
- * overdue work filled red; last, the month's admonition interviews the reader may see.
+ * The monthly tracking workbook: a summary sheet, one sheet per round type, and one by source,
+ * rows with work overdue at month end filled red; last, the month's admonition interviews the
+ * reader may see.
  */
 export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrackingDto, generatedAt: Date, interviews: InterviewDto[]): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   const at = DateTime.fromJSDate(generatedAt, { zone: report.timeZone }).toFormat('yyyy-MM-dd HH:mm');
-  const title = (what: string) => `${report.month} ${what} — 生成于 generated ${at} (${report.timeZone})`;
+  const source = report.source ? ` — 来源 source: ${LABELS.source[report.source].zh}` : '';
+  const title = (what: string) => `${report.month} ${what}${source} — 生成于 generated ${at} (${report.timeZone})`;
   const sheets: [string, string, DepartmentAssessmentDto[]][] = [
     ['汇总', '三查房整改月度跟踪 Monthly tracking', report.items],
     ...ROUND_TYPES.map((type): [string, string, DepartmentAssessmentDto[]] => [LABELS.roundType[type].zh, `${LABELS.roundType[type].zh} ${type}`, report.byRoundType[type]]),
   ];
+  const zone = new ZoneTime(report.timeZone);
   for (const [name, heading, rows] of sheets) {
-    const sheet = reportSheet(workbook, name, title(heading), MONTHLY_COLUMNS, new ZoneTime(report.timeZone));
+    const sheet = reportSheet(workbook, name, title(heading), MONTHLY_COLUMNS, zone);
     for (const row of rows) sheet.add(row, row.overdueAtMonthEnd > 0);
     sheet.commit();
   }
-  const interviewSheet = reportSheet(workbook, '约谈', title('约谈记录 Admonition interviews'), INTERVIEW_COLUMNS, new ZoneTime(report.timeZone));
+  const bySource = reportSheet(workbook, '按来源', title('按问题来源 By source'), SOURCE_COLUMNS, zone);
+  for (const row of report.bySource) bySource.add(row, row.overdueAtMonthEnd > 0);
+  bySource.commit();
+  const interviewSheet = reportSheet(workbook, '约谈', title('约谈记录 Admonition interviews'), INTERVIEW_COLUMNS, zone);
   for (const interview of interviews) interviewSheet.add(interview);
   interviewSheet.commit();
   await workbook.commit();

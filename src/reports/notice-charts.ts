@@ -28,6 +28,22 @@ export function barChart(title: string, labels: string[], values: number[]): str
   );
 }
 
+/** Horizontal bars, one per label, each stacked from the given series in their colours. */
+export function stackedBarChart(title: string, labels: string[], series: { name: string; color: string; values: number[] }[]): string {
+  return svg(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      legend: { top: 24 },
+      grid: { left: 8, right: 24, top: 56, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: labels, inverse: true },
+      series: series.map(({ name, color, values }) => ({ type: 'bar', stack: 'total', name, data: values, itemStyle: { color } })),
+    },
+    640,
+    Math.max(180, 80 + labels.length * 26),
+  );
+}
+
 /** A line over the given months. */
 export function lineChart(title: string, labels: string[], values: number[]): string {
   return svg(

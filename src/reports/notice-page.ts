@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
-import { LABELS, labelOf, type RoundType, type Severity } from '../../workflows';
-import { barChart, lineChart } from './notice-charts';
+import { LABELS, LIGHTS, labelOf, type FindingSource, type Light, type RoundType, type Severity } from '../../workflows';
+import { barChart, lineChart, stackedBarChart } from './notice-charts';
 import { NoticeDto, NoticeFindingDto, LISTED } from './notice.dto';
 import { ZoneTime } from './zone-time';
 
@@ -12,20 +12,25 @@ const WORDS = {
     title: (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月“三查房”及问题整改情况通报`,
     generated: (at: string, asOf: string, zone: string) => `生成于 ${at}（${zone}），逾期统计截至 ${asOf}。`,
     limited: (department: string) => `本通报仅含本科室（${department}）的内容。`,
+    sourceOnly: (source: string) => `本通报仅统计来源为“${source}”的问题。`,
     summary: (rounds: number, found: number, closed: number, overdue: number) =>
       `本月查房 ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。`,
     rounds: '一、本月查房',
     found: '二、发现问题（按类型和科室）',
-    closed: '三、本月整改销号',
-    overdue: '四、逾期未整改',
-    repeats: '五、重复发生的问题',
+    bySource: '三、问题来源',
+    closed: '四、本月整改销号（按承诺完成时限判断是否按期）',
+    overdue: '五、逾期未整改',
+    lights: '六、督办红黄绿灯（截至生成时未整改的问题）',
+    repeats: '七、重复发生的问题',
     reopened: '重新打开的问题',
-    trend: '六、未整改问题趋势（近六个月）',
-    allowances: '七、结案审核中的职责分离例外（经准许由验收人审核销号）',
+    relapsed: '回头看未通过（反弹）的问题',
+    trend: '八、未整改问题趋势（近六个月）',
+    allowances: '九、结案审核中的职责分离例外（经准许由验收人审核销号）',
     integrity: `${LABELS.roundType.integrity.zh}（仅统计数）`,
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `本月${LABELS.roundType.integrity.zh} ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。具体内容由纪检部门掌握。`,
     overdueChart: '各科室逾期未整改问题数',
+    lightsChart: '各科室督办灯',
     trendChart: '月末未整改问题数',
     listedOf: (listed: number, total: number) => `列出逾期最久的 ${listed} 项，共 ${total} 项（全部见问题台账）。`,
     lastClosedOf: (listed: number, total: number) => `列出最近销号的 ${listed} 项，共 ${total} 项（全部见问题台账）。`,
@@ -36,26 +41,32 @@ const WORDS = {
       onTime: '按期', closed: '销号数', late: '逾期销号', averageDays: '平均整改天数', deadline: '整改时限', daysOverdue: '逾期天数', overdue: '逾期数', longest: '最长逾期(天)',
       item: '检查项', earlier: '一年内此前发生', reopenings: '重新打开次数', yes: '是', no: '否',
       allowedAt: '准许时间', reference: '问题编号', allowedBy: '准许人', acceptedBy: '验收人', reason: '理由',
+      source: '问题来源', found: '发现问题', relapses: '反弹次数', committed: '承诺完成日期',
     },
   },
   en: {
     title: (month: string) => `Triple-round inspections and rectification: notice for ${month}`,
     generated: (at: string, asOf: string, zone: string) => `Generated ${at} (${zone}); overdue as of ${asOf}.`,
     limited: (department: string) => `This notice covers your department (${department}) only.`,
+    sourceOnly: (source: string) => `This notice counts findings from one source only: ${source}.`,
     summary: (rounds: number, found: number, closed: number, overdue: number) =>
       `This month: ${rounds} rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue.`,
     rounds: '1. Rounds this month',
     found: '2. Findings by type and department',
-    closed: '3. Closed this month',
-    overdue: '4. Overdue',
-    repeats: '5. Repeat findings',
+    bySource: '3. Findings by source',
+    closed: '4. Closed this month (on time: by the committed date where the plan gave one)',
+    overdue: '5. Overdue',
+    lights: '6. Supervision lights (findings open when this was generated)',
+    repeats: '7. Repeat findings',
     reopened: 'Reopened findings',
-    trend: '6. Open findings over six months',
-    allowances: '7. Separation of duties set aside: closure audits the acceptor was allowed to approve',
+    relapsed: 'Relapses: follow-up checks failed',
+    trend: '8. Open findings over six months',
+    allowances: '9. Separation of duties set aside: closure audits the acceptor was allowed to approve',
     integrity: `${LABELS.roundType.integrity.en} rounds (counts only)`,
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `This month: ${rounds} integrity rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue. Details rest with the discipline office.`,
     overdueChart: 'Overdue findings by department',
+    lightsChart: 'Supervision lights by department',
     trendChart: 'Findings open at month end',
     listedOf: (listed: number, total: number) => `The ${listed} longest overdue of ${total} (the ledger lists them all).`,
     lastClosedOf: (listed: number, total: number) => `The ${listed} last closed of ${total} (the ledger lists them all).`,
@@ -66,9 +77,12 @@ const WORDS = {
       onTime: 'On time', closed: 'Closed', late: 'Late', averageDays: 'Average days', deadline: 'Deadline', daysOverdue: 'Days overdue', overdue: 'Overdue', longest: 'Longest (days)',
       item: 'Checklist item', earlier: 'Earlier in the year', reopenings: 'Times reopened', yes: 'yes', no: 'no',
       allowedAt: 'Allowed at', reference: 'Finding', allowedBy: 'Allowed by', acceptedBy: 'Accepted by', reason: 'Reason',
+      source: 'Source', found: 'Found', relapses: 'Relapses', committed: 'Committed date',
     },
   },
 };
+
+const LIGHT_COLOURS: Record<Light, string> = { red: '#c0392b', yellow: '#e6a817', green: '#27ae60' };
 
 const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '—' : String(value));
 
@@ -88,6 +102,8 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
   const h = words.headers;
   const roundType = (type: RoundType) => LABELS.roundType[type][lang];
   const severity = (value: Severity) => LABELS.severity[value][lang];
+  const source = (value: FindingSource) => LABELS.source[value][lang];
+  const light = (value: Light) => LABELS.light[value][lang];
   const state = (value: string) => labelOf('state', value)?.[lang] ?? value;
   const zone = new ZoneTime(notice.timeZone);
   const day = (instant: Date | null) => (instant ? zone.iso(new Date(instant)).slice(0, 10) : null);
@@ -124,6 +140,12 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
       ],
       notice.foundByDepartment,
     ),
+    `<h2>${words.bySource}</h2>`,
+    table(
+      words,
+      [[h.source, (c) => source(c.source)], [h.found, (c) => c.found], [h.closed, (c) => c.closed], [h.onTime, (c) => c.onTime], [h.overdue, (c) => c.overdue], [h.relapses, (c) => c.relapses]],
+      notice.bySource,
+    ),
     `<h2>${words.closed} (${notice.closed}; ${h.onTime} ${notice.closedOnTime})</h2>`,
     table(
       words,
@@ -145,12 +167,28 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     table(words, [[h.department, (d) => d.department], [h.overdue, (d) => d.overdue], [h.longest, (d) => d.longestDays]], notice.overdueByDepartment),
     notice.overdue > 0 ? `<p>${words.listedOf(Math.min(LISTED, notice.overdue), notice.overdue)}</p>` : '',
     notice.overdue > 0
-      ? table(words, [...finding, [h.state, (f) => state(f.state)], [h.deadline, (f) => day(f.deadline)], [h.daysOverdue, (f) => f.daysOverdue]], notice.longestOverdue, () => 'alert')
+      ? table(
+          words,
+          [...finding, [h.state, (f) => state(f.state)], [h.deadline, (f) => day(f.deadline)], [h.committed, (f) => day(f.committedDue)], [h.daysOverdue, (f) => f.daysOverdue]],
+          notice.longestOverdue,
+          () => 'alert',
+        )
       : '',
+    `<h2>${words.lights} (${LIGHTS.map((l) => `${light(l)} ${notice.lights[l]}`).join('; ')})</h2>`,
+    notice.lightsByDepartment.length
+      ? `<figure>${stackedBarChart(
+          words.lightsChart,
+          notice.lightsByDepartment.map((d) => d.department),
+          LIGHTS.map((l) => ({ name: light(l), color: LIGHT_COLOURS[l], values: notice.lightsByDepartment.map((d) => d[l]) })),
+        )}</figure>`
+      : '',
+    table(words, [[h.department, (d) => d.department], ...LIGHTS.map((l): [string, (d: (typeof notice.lightsByDepartment)[number]) => unknown] => [light(l), (d) => d[l]])], notice.lightsByDepartment, (d) => (d.red > 0 ? 'alert' : '')),
     `<h2>${words.repeats}</h2>`,
     table(words, [...finding, [h.item, (f) => f.checklistItemCode], [h.earlier, (f) => f.earlier]], notice.repeats),
     `<h3>${words.reopened}</h3>`,
     table(words, [...finding, [h.state, (f) => state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
+    `<h3>${words.relapsed} (${notice.relapses})</h3>`,
+    table(words, [...finding, [h.source, (f) => source(f.source)], [h.state, (f) => state(f.state)], [h.relapses, (f) => f.relapses]], notice.relapsed),
     `<h2>${words.trend}</h2>`,
     `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), notice.openTrend.map((m) => m.open))}</figure>`,
     `<h2>${words.allowances}</h2>`,
@@ -183,6 +221,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
 <h1>${text(words.title(notice.month))}</h1>
 <p class="meta">${text(words.generated(minute(notice.generatedAt), minute(notice.asOf), notice.timeZone))}</p>
 ${notice.limitedToDepartment ? `<p class="meta">${text(words.limited(notice.limitedToDepartment))}</p>` : ''}
+${notice.source ? `<p class="meta">${text(words.sourceOnly(source(notice.source)))}</p>` : ''}
 <p class="summary">${text(words.summary(held, notice.found, notice.closed, notice.overdue))}</p>
 ${sections.filter(Boolean).join('\n')}
 </body>

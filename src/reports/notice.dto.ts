@@ -1,6 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { MonthQuery } from '../assessments/assessment.dto';
-import type { FindingProgress, RoundType, Severity } from '../../workflows';
+import { FINDING_SOURCES, type FindingProgress, type FindingSource, type RoundType, type Severity } from '../../workflows';
 
 /** The notice lists this many of the month's closures and of the longest overdue, and counts the rest (the ledger has them all). */
 export const LISTED = 50;
@@ -31,22 +32,27 @@ export class NoticeRoundDto {
 export class NoticeFindingDto {
   id: string;
   title: string;
+  @ApiProperty({ enum: FINDING_SOURCES })
+  source: FindingSource;
   roundType: RoundType;
   department: string;
   severity: Severity;
   state: FindingProgress;
   createdAt: Date;
   deadline: Date | null;
+  /** The end of the date its plan committed to, while that stands: it is due by then. */
+  committedDue: Date | null;
   closedAt: Date | null;
 }
 
 export class ClosedFindingDto extends NoticeFindingDto {
   daysToClose: number;
+  /** Closed by its due time: the committed date's end, else the deadline. */
   onTime: boolean;
 }
 
 export class OverdueFindingDto extends NoticeFindingDto {
-  /** Calendar days past the deadline at `asOf`. */
+  /** Calendar days past the due time (the committed date's end, else the deadline) at `asOf`. */
   daysOverdue: number;
 }
 
@@ -59,6 +65,34 @@ export class RepeatFindingDto extends NoticeFindingDto {
 export class ReopenedFindingDto extends NoticeFindingDto {
   /** Times reopened in the month. */
   reopenings: number;
+}
+
+export class RelapsedFindingDto extends NoticeFindingDto {
+  /** Follow-up checks (回头看) it failed in the month. */
+  relapses: number;
+}
+
+/** The month's findings from one source. */
+export class SourceCountsDto {
+  @ApiProperty({ enum: FINDING_SOURCES })
+  source: FindingSource;
+  found: number;
+  closed: number;
+  onTime: number;
+  /** Overdue at `asOf`. */
+  overdue: number;
+  relapses: number;
+}
+
+/** Open findings by supervision light (督办红黄绿灯). */
+export class LightCountsDto {
+  red: number;
+  yellow: number;
+  green: number;
+}
+
+export class DepartmentLightsDto extends LightCountsDto {
+  department: string;
 }
 
 export class DepartmentCountsDto {
@@ -117,6 +151,9 @@ export class NoticeDto {
   asOf: Date;
   /** The caller's department, when they see only that department's work. */
   limitedToDepartment: string | null;
+  /** The only source counted, when one was asked for. */
+  @ApiProperty({ enum: FINDING_SOURCES, nullable: true })
+  source: FindingSource | null;
   rounds: NoticeRoundDto[];
   found: number;
   foundByDepartment: DepartmentCountsDto[];
@@ -129,8 +166,17 @@ export class NoticeDto {
   overdueByDepartment: DepartmentOverdueDto[];
   /** The longest overdue, at most LISTED of them. */
   longestOverdue: OverdueFindingDto[];
+  /** The month's findings by source: the sources with anything to count, in the sources' order. */
+  bySource: SourceCountsDto[];
+  /** Findings open now (at `generatedAt`), by supervision light: lights are a present state, not a month's. */
+  lights: LightCountsDto;
+  /** The same by department, the most red first. */
+  lightsByDepartment: DepartmentLightsDto[];
   repeats: RepeatFindingDto[];
   reopened: ReopenedFindingDto[];
+  /** Failed follow-up checks (反弹) in the month. */
+  relapses: number;
+  relapsed: RelapsedFindingDto[];
   /** Findings open at the end of each of the last six months (the current one: now). */
   openTrend: { month: string; open: number }[];
   /** Present when integrity details are withheld from the caller. */

@@ -1,7 +1,7 @@
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import { FindingProgress, ROUND_TYPES } from '../../workflows';
+import { FINDING_SOURCES, FindingProgress, FindingSource, Light, ROUND_TYPES } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
 import { visibleFindingIds } from '../access/withheld';
@@ -12,6 +12,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
+import { DUE_SQL, closedOnTime, dueOf, ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
@@ -20,6 +21,7 @@ import { RoundEntity } from '../rounds/round.entity';
 import {
   ClosedFindingDto,
   IntegrityCountsDto,
+  LightCountsDto,
   NoticeDto,
   NoticeFindingDto,
   LISTED,
@@ -37,14 +39,15 @@ const TREND_MONTHS = 6;
 const HELD_ROUND_STATES = ['submitted', 'completed'];
 
 const columns = (names: string[]) => names.map((name) => `finding.${name}`);
-const TALLY_COLUMNS = columns(['id', 'responsibleDepartmentId', 'roundType', 'createdAt', 'deadline', 'closedAt']);
+const TALLY_COLUMNS = columns(['id', 'responsibleDepartmentId', 'roundType', 'source', 'createdAt', 'deadline', 'committedDue', 'closedAt']);
 const FINDING_COLUMNS = [...TALLY_COLUMNS, ...columns(['title', 'severity', 'state', 'checklistItemCode'])];
 
 /**
- * The month's public notice (通报) from live data: the rounds, what was found by type and
- * department, what was closed, what is overdue and by how long, repeat findings and the trend of
- * open findings. Everything listed is what the caller may see; integrity work the caller may not
- * see in detail appears only as hospital-wide counts.
+ * The month's public notice (通报) from live data: the rounds, what was found by type, department
+ * and source, what was closed, what is overdue and by how long, the supervision lights, repeat
+ * findings, reopenings and relapses, and the trend of open findings. Everything listed is what the
+ * caller may see; integrity work the caller may not see in detail appears only as hospital-wide counts.
+ * With `source`, only the findings from that source count (rounds only for `round`).
  */
 @Injectable()
 export class NoticeService {
@@ -58,8 +61,9 @@ export class NoticeService {
   /** The notice as a page to print, or with `format=json` its figures; either is recorded as read, with the lines it lists. */
   async notice(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
     const notice = await this.figures(auth, query);
-    const lines = [notice.rounds, notice.lastClosed, notice.longestOverdue, notice.repeats, notice.reopened].reduce((sum, list) => sum + list.length, 0);
-    await this.accessLog.record(auth, { event: 'NOTICE_READ', format: query.format ?? 'html', filter: { month: query.month }, rows: lines });
+    const lines = [notice.rounds, notice.lastClosed, notice.longestOverdue, notice.repeats, notice.reopened, notice.relapsed].reduce((sum, list) => sum + list.length, 0);
+    const filter = { month: query.month, ...(query.source && { source: query.source }) };
+    await this.accessLog.record(auth, { event: 'NOTICE_READ', format: query.format ?? 'html', filter, rows: lines });
     if (query.format === 'json') return notice;
     return new StreamableFile(Buffer.from(renderNotice(notice, query.lang ?? 'zh')), { type: 'text/html; charset=utf-8' });
   }
@@ -70,25 +74,29 @@ export class NoticeService {
     if (window.start > now) throw new InvalidInputException([{ field: 'month', reason: `must not be after the current month (${query.month} starts at ${window.start.toISOString()})` }]);
     const asOf = window.end < now ? window.end : now;
     const zone = new ZoneTime(this.config.TIME_ZONE);
+    // Rounds are the findings of source `round`: a notice of another source lists none.
+    const countsRounds = query.source === undefined || query.source === 'round';
     return this.db.read(async (manager) => {
-      const scope = visibleFindings(auth);
+      const scope = ofSource(visibleFindings(auth), query.source);
       const departments = new Map((await manager.find(DepartmentEntity, { select: { id: true, name: true } })).map((d) => [d.id, d.name]));
       const line = (finding: FindingEntity): NoticeFindingDto => ({
         id: finding.id,
         title: finding.title,
+        source: finding.source,
         roundType: finding.roundType,
         department: departments.get(finding.responsibleDepartmentId) ?? finding.responsibleDepartmentId,
         severity: finding.severity,
         state: finding.state as FindingProgress,
         createdAt: finding.createdAt,
         deadline: finding.deadline,
+        committedDue: finding.committedDue,
         closedAt: finding.closedAt,
       });
       const visible = (columns = FINDING_COLUMNS) => scopedQuery(manager, FindingEntity, scope).select(columns);
-      const overdueAt = (columns?: string[]) => openAt(visible(columns), asOf).andWhere('finding.deadline < :asOf', { asOf });
+      const overdueAt = (columns?: string[]) => overdueBy(visible(columns), asOf);
       const closing = (finding: FindingEntity) => ({
         daysToClose: zone.calendarDays(finding.createdAt, finding.closedAt!),
-        onTime: finding.deadline === null || finding.closedAt! <= finding.deadline,
+        onTime: closedOnTime({ ...finding, closedAt: finding.closedAt! }),
       });
       const departmentOf = (finding: FindingEntity) => departments.get(finding.responsibleDepartmentId) ?? finding.responsibleDepartmentId;
       const byName = (a: { department: string }, b: { department: string }) => a.department.localeCompare(b.department, 'zh', { numeric: true });
@@ -98,8 +106,11 @@ export class NoticeService {
       const closed = (await visible(TALLY_COLUMNS).andWhere(closedIn(window)).getMany()).map((finding) => ({ finding, ...closing(finding) }));
       const overdue = await overdueAt(TALLY_COLUMNS).getMany();
       const lastClosed = await visible().andWhere(closedIn(window)).orderBy('finding.closedAt', 'DESC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
-      const longestOverdue = await overdueAt().orderBy('finding.deadline', 'ASC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
-      const daysOverdue = (finding: FindingEntity) => zone.calendarDays(finding.deadline!, asOf);
+      const longestOverdue = await overdueAt().orderBy(DUE_SQL, 'ASC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
+      const daysOverdue = (finding: FindingEntity) => zone.calendarDays(dueOf(finding)!, asOf);
+      const reopened = await this.withEntries(manager, scope, window, 'REOPEN');
+      const relapsed = await this.withEntries(manager, scope, window, 'FOLLOW_UP_FAILED');
+      const lights = await this.lights(manager, scope);
 
       return {
         month: window.month,
@@ -109,7 +120,8 @@ export class NoticeService {
         generatedAt: now,
         asOf,
         limitedToDepartment: seesHospitalWide(auth) ? null : (departments.get(auth.departmentId ?? '') ?? null),
-        rounds: await this.rounds(manager, auth, window, departments),
+        source: query.source ?? null,
+        rounds: countsRounds ? await this.rounds(manager, auth, window, departments) : [],
         found: found.length,
         foundByDepartment: [...groupBy(found, departmentOf)]
           .map(([department, rows]) => ({
@@ -133,11 +145,29 @@ export class NoticeService {
           .map(([department, rows]) => ({ department, overdue: rows.length, longestDays: Math.max(...rows.map(daysOverdue)) }))
           .sort((a, b) => b.overdue - a.overdue || byName(a, b)),
         longestOverdue: longestOverdue.map((finding): OverdueFindingDto => ({ ...line(finding), daysOverdue: daysOverdue(finding) })),
+        bySource: FINDING_SOURCES.map((source) => {
+          const closedHere = closed.filter(({ finding }) => finding.source === source);
+          return {
+            source,
+            found: found.filter((f) => f.source === source).length,
+            closed: closedHere.length,
+            onTime: closedHere.filter((f) => f.onTime).length,
+            overdue: overdue.filter((f) => f.source === source).length,
+            relapses: relapsed.filter(({ finding }) => finding.source === source).reduce((sum, { times }) => sum + times, 0),
+          };
+        }).filter((counts) => counts.found + counts.closed + counts.overdue + counts.relapses > 0),
+        lights: countLights(lights),
+        lightsByDepartment: [...groupBy(lights, (group) => departments.get(group.department) ?? group.department)]
+          .map(([department, groups]) => ({ department, ...countLights(groups) }))
+          .sort((a, b) => b.red - a.red || b.yellow - a.yellow || byName(a, b)),
         repeats: await this.repeats(manager, visible().andWhere(loggedIn(window)).andWhere('finding.checklistItemCode IS NOT NULL'), scope, window, line),
-        reopened: await this.reopened(manager, scope, window, line),
+        reopened: reopened.map(({ finding, times }) => ({ ...line(finding), reopenings: times })),
+        relapses: relapsed.reduce((sum, { times }) => sum + times, 0),
+        relapsed: relapsed.map(({ finding, times }) => ({ ...line(finding), relapses: times })),
         openTrend: await this.openTrend(manager, scope, window, now),
-        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf) : null,
-        selfAuditAllowances: await this.selfAuditAllowances(manager, auth, scope, window),
+        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf, query.source, countsRounds) : null,
+        // Security events of the month, whatever the source asked for.
+        selfAuditAllowances: await this.selfAuditAllowances(manager, auth, visibleFindings(auth), window),
       };
     });
   }
@@ -196,12 +226,16 @@ export class NoticeService {
       .filter((repeat) => repeat.earlier > 0);
   }
 
-  /** Findings reopened in the month, by the discipline office or a verifier, with how often. */
-  private async reopened(manager: EntityManager, scope: Scope, window: MonthWindow, line: (f: FindingEntity) => NoticeFindingDto) {
+  /**
+   * Findings with an `event` in the month: reopened by the discipline office (REOPEN), or relapsed
+   * when a follow-up check failed (FOLLOW_UP_FAILED), with how often. Counted from the audit log,
+   * never rewritten, so each counts in the month it happened.
+   */
+  private async withEntries(manager: EntityManager, scope: Scope, window: MonthWindow, event: 'REOPEN' | 'FOLLOW_UP_FAILED') {
     const entries = await manager
       .createQueryBuilder(AuditEntryEntity, 'entry')
       .select('entry.entityId', 'findingId')
-      .where("entry.entityType = 'finding' AND entry.event = 'REOPEN'")
+      .where("entry.entityType = 'finding' AND entry.event = :event", { event })
       .andWhere('entry.at >= :start AND entry.at < :end', window)
       .getRawMany<{ findingId: string }>();
     if (entries.length === 0) return [];
@@ -211,7 +245,20 @@ export class NoticeService {
       .andWhere({ id: In([...times.keys()]) })
       .orderBy('finding.createdAt', 'ASC')
       .getMany();
-    return findings.map((finding) => ({ ...line(finding), reopenings: times.get(finding.id)!.length }));
+    return findings.map((finding) => ({ finding, times: times.get(finding.id)!.length }));
+  }
+
+  /** Open findings the caller may see, by supervision light and department: the lights as they are now. */
+  private async lights(manager: EntityManager, scope: Scope): Promise<{ light: Light; department: string; count: number }[]> {
+    const groups = await scopedQuery(manager, FindingEntity, scope)
+      .select('finding.light', 'light')
+      .addSelect('finding.responsibleDepartmentId', 'department')
+      .addSelect('COUNT(*)', 'count')
+      .andWhere('finding.light IS NOT NULL')
+      .groupBy('finding.light')
+      .addGroupBy('finding.responsibleDepartmentId')
+      .getRawMany<{ light: Light; department: string; count: string | number }>();
+    return groups.map((group) => ({ ...group, count: Number(group.count) }));
   }
 
   /** Open findings at the end of each of the six months up to this one (this month: now), from the findings' current closing times. */
@@ -255,19 +302,24 @@ export class NoticeService {
     }));
   }
 
-  /** Integrity work across the hospital, as counts only. */
-  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date): Promise<IntegrityCountsDto> {
-    const integrity = () => manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'");
+  /** Integrity work across the hospital (of the source asked for), as counts only. */
+  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date, source: FindingSource | undefined, countsRounds: boolean): Promise<IntegrityCountsDto> {
+    const integrity = () => {
+      const builder = manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'");
+      return source ? builder.andWhere('finding.source = :source', { source }) : builder;
+    };
     return {
-      roundsHeld: await manager
-        .createQueryBuilder(RoundEntity, 'round')
-        .where(`round.types LIKE '%"integrity"%'`)
-        .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
-        .andWhere({ state: In(HELD_ROUND_STATES) })
-        .getCount(),
+      roundsHeld: countsRounds
+        ? await manager
+            .createQueryBuilder(RoundEntity, 'round')
+            .where(`round.types LIKE '%"integrity"%'`)
+            .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
+            .andWhere({ state: In(HELD_ROUND_STATES) })
+            .getCount()
+        : 0,
       found: await integrity().andWhere(loggedIn(window)).getCount(),
       closed: await integrity().andWhere(closedIn(window)).getCount(),
-      overdue: await openAt(integrity(), asOf).andWhere('finding.deadline < :asOf', { asOf }).getCount(),
+      overdue: await overdueBy(integrity(), asOf).getCount(),
     };
   }
 }
@@ -284,6 +336,17 @@ function openAt<T extends FindingEntity>(builder: SelectQueryBuilder<T>, at: Dat
   return builder
     .andWhere("finding.createdAt < :openAt AND finding.state NOT IN ('withdrawn', 'transferred')", { openAt: at })
     .andWhere('(finding.closedAt IS NULL OR finding.closedAt >= :openAt)');
+}
+
+/** Open at `asOf` and past its due time then (the committed date's end, else the deadline). */
+function overdueBy<T extends FindingEntity>(builder: SelectQueryBuilder<T>, asOf: Date): SelectQueryBuilder<T> {
+  return openAt(builder, asOf).andWhere(`${DUE_SQL} < :asOf`, { asOf });
+}
+
+function countLights(groups: { light: Light; count: number }[]): LightCountsDto {
+  const counts = { red: 0, yellow: 0, green: 0 };
+  for (const group of groups) counts[group.light] += group.count;
+  return counts;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -45,7 +45,7 @@ export class ReportsController {
     return this.notices.notice(auth, query);
   }
 
-  /** Figures to poll: open findings by state, timeliness, department and round type; twelve weeks; the oldest overdue. */
+  /** Figures to poll: open findings by state, timeliness, supervision light, department and round type; twelve weeks; the oldest overdue. */
   @Get('dashboard')
   @AllowAnyUser()
   dashboard(@Auth() auth: AuthUser): Promise<DashboardDto> {

@@ -28,7 +28,22 @@ import { InterviewsService } from '../interviews/interviews.service';
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
 const CHUNK = 100;
-const FILTER_KEYS = ['state', 'roundType', 'responsibleDepartmentId', 'severity', 'overdue', 'roundId', 'createdFrom', 'createdTo', 'closedFrom', 'closedTo'] as const;
+const FILTER_KEYS = [
+  'state',
+  'roundType',
+  'responsibleDepartmentId',
+  'severity',
+  'overdue',
+  'roundId',
+  'source',
+  'light',
+  'receipt',
+  'responsiblePersonId',
+  'createdFrom',
+  'createdTo',
+  'closedFrom',
+  'closedTo',
+] as const;
 
 /** The documents the hospital keeps by hand today, made from live data with the API's access rules. */
 @Injectable()
@@ -67,7 +82,7 @@ export class ReportsService {
   async monthly(auth: AuthUser, query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     const report = await this.assessments.tracking(auth, query);
     if (query.format !== 'xlsx') return report;
-    await this.accessLog.record(auth, { event: 'MONTHLY_EXPORTED', format: 'xlsx', filter: { month: query.month, ...(query.departmentId && { departmentId: query.departmentId }) }, rows: report.items.length });
+    await this.accessLog.record(auth, { event: 'MONTHLY_EXPORTED', format: 'xlsx', filter: { month: query.month, ...(query.departmentId && { departmentId: query.departmentId }), ...(query.source && { source: query.source }) }, rows: report.items.length });
     const interviews = await this.interviews.all(auth, { month: query.month, departmentId: query.departmentId });
     const now = this.clock.now();
     return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now, interviews));
@@ -123,15 +138,16 @@ export class ReportsService {
     const names = <T extends { id: string }>(rows: T[], name: (row: T) => string) => new Map(rows.map((row) => [row.id, name(row)]));
     const distinct = (values: (string | null | undefined)[]) => [...new Set(values.filter((value): value is string => !!value))];
     const contexts = new Map(findings.map((finding) => [finding.id, finding.snapshot.context as FindingContext]));
-    const verifierIds = distinct([...contexts.values()].map((context) => context.verification?.acceptedBy));
-    const [rounds, departments, verifiers] = await Promise.all([
+    // Verifiers and responsible persons, named in one read.
+    const userIds = distinct([...[...contexts.values()].map((context) => context.verification?.acceptedBy), ...findings.map((f) => f.responsiblePersonId)]);
+    const [rounds, departments, users] = await Promise.all([
       manager.find(RoundEntity, { select: { id: true, scheduledFor: true }, where: { id: In(distinct(findings.map((f) => f.roundId))) } }),
       manager.find(DepartmentEntity, { select: { id: true, name: true }, where: { id: In(distinct(findings.map((f) => f.responsibleDepartmentId))) } }),
-      verifierIds.length ? manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(verifierIds) } }) : [],
+      userIds.length ? manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(userIds) } }) : [],
     ]);
     const roundDates = names(rounds, (round) => round.scheduledFor);
     const departmentNames = names(departments, (department) => department.name);
-    const verifierNames = names(verifiers, (user) => user.displayName);
+    const userNames = names(users, (user) => user.displayName);
     const byId = new Map(findings.map((finding) => [finding.id, finding]));
     return ids.map((id, i) => {
       const finding = byId.get(id)!;
@@ -141,8 +157,9 @@ export class ReportsService {
         context,
         roundDate: finding.roundId !== null ? roundDates.get(finding.roundId)! : null,
         department: departmentNames.get(finding.responsibleDepartmentId)!,
+        responsiblePerson: finding.responsiblePersonId !== null ? (userNames.get(finding.responsiblePersonId) ?? null) : null,
       };
-      const verifier = context.verification ? (verifierNames.get(context.verification.acceptedBy) ?? null) : null;
+      const verifier = context.verification ? (userNames.get(context.verification.acceptedBy) ?? null) : null;
       return ledgerRow(source, offset + i + 1, verifier, now, zone);
     });
   }
