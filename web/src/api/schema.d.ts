@@ -356,7 +356,7 @@ export interface paths {
         };
         get: operations["FindingsController_list"];
         put?: never;
-        post?: never;
+        post: operations["FindingsController_register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1175,6 +1175,23 @@ export interface components {
             type: "REASSIGN";
             /** Format: uuid */
             departmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable in the new department: an active user of it.
+             */
+            responsiblePersonId?: string;
+            reason: string;
+        };
+        AcknowledgeDto: {
+            /** @enum {string} */
+            type: "ACKNOWLEDGE";
+            note?: string;
+        };
+        SetDeadlineDto: {
+            /** @enum {string} */
+            type: "SET_DEADLINE";
+            /** @description Later than now; a date alone means the end of that day. */
+            deadline: string;
             reason: string;
         };
         UpholdDto: {
@@ -1260,6 +1277,27 @@ export interface components {
             type: "DENY_EXTENSION";
             reason: string;
         };
+        ScheduleFollowUpDto: {
+            /** @enum {string} */
+            type: "SCHEDULE_FOLLOW_UP";
+            /** @description Not before today. */
+            dueOn: string;
+        };
+        FollowUpPassedDto: {
+            /** @enum {string} */
+            type: "FOLLOW_UP_PASSED";
+            note?: string;
+            /** @description Photos taken at the check, uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
+        };
+        FollowUpFailedDto: {
+            /** @enum {string} */
+            type: "FOLLOW_UP_FAILED";
+            reason: string;
+            /** @description The new deadline; a date alone means the end of that day. */
+            deadline: string;
+            attachmentIds?: string[];
+        };
         DueSoonDto: {
             /** @enum {string} */
             type: "DUE_SOON";
@@ -1272,6 +1310,27 @@ export interface components {
             /** @enum {string} */
             type: "ESCALATE";
         };
+        ReceiptLateDto: {
+            /** @enum {string} */
+            type: "RECEIPT_LATE";
+        };
+        ReceiptEscalateDto: {
+            /** @enum {string} */
+            type: "RECEIPT_ESCALATE";
+        };
+        FindingLeadDto: {
+            /** @enum {string} */
+            kind: "round_lead" | "lead_office" | "discipline_office";
+            /** @description The round lead, when a round's lead leads it. */
+            userId?: string;
+        };
+        ReceiptDto: {
+            /** @enum {string} */
+            state: "unacknowledged" | "late" | "acknowledged";
+            /** @description By when the department must sign for it; null until assigned. */
+            due: string | null;
+            acknowledgedAt: string | null;
+        };
         ExtensionDto: {
             /** @enum {string} */
             state: "none" | "requested" | "approved" | "denied";
@@ -1281,6 +1340,12 @@ export interface components {
             count: number;
             /** @description Requests allowed for this finding. */
             limit: number;
+        };
+        FollowUpDto: {
+            /** @description The calendar date from which the follow-up check (回头看) is due. */
+            dueOn: string;
+            /** @description Who scheduled it: `system` when closing scheduled it. */
+            scheduledBy: string;
         };
         EvidenceFileDto: {
             id: string;
@@ -1314,6 +1379,8 @@ export interface components {
         };
         FindingDto: {
             /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @enum {string} */
             roundType: "administrative" | "party_building" | "integrity";
             /** @enum {string} */
             severity: "minor" | "major" | "critical";
@@ -1321,16 +1388,32 @@ export interface components {
             state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
             /** @enum {string} */
             timeliness: "on_track" | "due_soon" | "overdue" | "escalated";
+            /**
+             * @description The supervision light (督办红黄绿灯) while open: red overdue or escalated, yellow not signed for in time or due soon.
+             * @enum {string|null}
+             */
+            light: "green" | "yellow" | "red" | null;
             id: string;
-            roundId: string;
+            /** @description None for a finding registered from another problem list. */
+            roundId: string | null;
+            /** @description Its reference in the list it was imported from. */
+            externalRef: string | null;
+            /** @description Who rules on disputes, reassigns and withdraws it. */
+            lead: components["schemas"]["FindingLeadDto"];
             title: string;
             description: string;
             location: string | null;
             /** @description The checklist item whose failure raised the finding. */
             checklistItemCode: string | null;
             responsibleDepartmentId: string;
-            /** @description The committed deadline (承诺完成时限): an instant, ISO 8601 with the hospital's offset. */
+            /** @description The person answerable in that department (责任人). */
+            responsiblePersonId: string | null;
+            /** @description The department's sign-off of receipt (签收). */
+            receipt: components["schemas"]["ReceiptDto"];
+            /** @description The deadline set by the lead (整改时限): an instant, ISO 8601 with the hospital's offset. */
             deadline: string | null;
+            /** @description The end of the date the plan committed to, while it stands: reminders and "overdue" follow it. */
+            committedDue: string | null;
             /** @description 0 until the finding is escalated; then the level reached (see ESCALATION_LEVELS). */
             escalationLevel: number;
             extension: components["schemas"]["ExtensionDto"];
@@ -1338,6 +1421,10 @@ export interface components {
             committedDate: string | null;
             rejections: number;
             reopenCount: number;
+            /** @description The follow-up check (回头看) due, while one is scheduled. */
+            followUp: components["schemas"]["FollowUpDto"] | null;
+            /** @description Follow-up checks failed (反弹). */
+            relapses: number;
             /** @description Taken when the finding was logged. */
             photos: components["schemas"]["EvidenceFileDto"][];
             /** @description The latest evidence submitted, with its files' SHA-256. */
@@ -1359,6 +1446,35 @@ export interface components {
             /** Format: date-time */
             closedAt: string | null;
         };
+        RegisterFindingDto: {
+            /**
+             * Format: uuid
+             * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
+             */
+            id?: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** Format: uuid */
+            responsibleDepartmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable (责任人): an active user of the responsible department.
+             */
+            responsiblePersonId?: string;
+            location?: string;
+            /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
+            /** @enum {string} */
+            source: "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            /** @description Defaults by severity (critical 7 days, major 15, minor 30). A date alone means the end of that day. */
+            deadline?: string;
+            /** @description The reference it bears in the list it came from; a second finding with the same source and reference is refused. */
+            externalRef?: string;
+        };
         LogFindingDto: {
             /**
              * Format: uuid
@@ -1376,13 +1492,18 @@ export interface components {
             severity: "minor" | "major" | "critical";
             /** Format: uuid */
             responsibleDepartmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable (责任人): an active user of the responsible department.
+             */
+            responsiblePersonId?: string;
             location?: string;
             /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
             attachmentIds?: string[];
         };
         NotificationDto: {
             /** @enum {string} */
-            type: "assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
             id: string;
             findingId: string;
             /** @description The event that caused it, the finding's title and deadline, and for escalations the level. */
@@ -1408,12 +1529,12 @@ export interface components {
              */
             role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin";
             /** @description Only these notice types; all when left out. */
-            events?: ("assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied")[];
+            events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[];
         };
         WebhookDto: {
             /** @enum {string|null} */
             role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | null;
-            events: ("assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied")[] | null;
+            events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[] | null;
             id: string;
             url: string;
             departmentId: string | null;
@@ -1440,7 +1561,7 @@ export interface components {
         };
         WebhookDeliveryDto: {
             /** @enum {string} */
-            type: "assigned" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "extension_requested" | "extension_approved" | "extension_denied";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             id: string;
@@ -1468,7 +1589,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access" | "department";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1490,7 +1611,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "closure_audit" | "finding" | "checklist" | "round" | "device" | "user" | "webhook" | "data_access" | "department";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1673,11 +1794,11 @@ export interface components {
             en: string;
         };
         WorkflowLabelsDto: {
-            /** @description A finding's progress, timeliness and extension; a round's state and its parts'. */
+            /** @description A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
             state: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
-            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN). */
+            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING). */
             event: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
@@ -1692,6 +1813,14 @@ export interface components {
             };
             /** @description What a notification tells of: its `type`. */
             notice: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description Where a finding came from: its `source`. */
+            source: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description Supervision lights: a finding's `light`. */
+            light: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
         };
@@ -2325,6 +2454,10 @@ export interface operations {
                 severity?: "minor" | "major" | "critical";
                 overdue?: boolean;
                 roundId?: string;
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                light?: "green" | "yellow" | "red";
+                receipt?: "unacknowledged" | "late" | "acknowledged";
+                responsiblePersonId?: string;
             };
             header?: never;
             path?: never;
@@ -2343,6 +2476,29 @@ export interface operations {
                         limit: number;
                         offset: number;
                     };
+                };
+            };
+        };
+    };
+    FindingsController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterFindingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDto"];
                 };
             };
         };
@@ -2382,7 +2538,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["AllowSelfAuditDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"];
+                "application/json": components["schemas"]["AssignDto"] | components["schemas"]["ReassignDto"] | components["schemas"]["AcknowledgeDto"] | components["schemas"]["SetDeadlineDto"] | components["schemas"]["UpholdDto"] | components["schemas"]["DisputeDto"] | components["schemas"]["SubmitPlanDto"] | components["schemas"]["SubmitEvidenceDto"] | components["schemas"]["VerifyAcceptDto"] | components["schemas"]["VerifyRejectDto"] | components["schemas"]["AuditApproveDto"] | components["schemas"]["AuditRejectDto"] | components["schemas"]["AllowSelfAuditDto"] | components["schemas"]["ReopenDto"] | components["schemas"]["WithdrawDto"] | components["schemas"]["TransferDto"] | components["schemas"]["RequestExtensionDto"] | components["schemas"]["ApproveExtensionDto"] | components["schemas"]["DenyExtensionDto"] | components["schemas"]["ScheduleFollowUpDto"] | components["schemas"]["FollowUpPassedDto"] | components["schemas"]["FollowUpFailedDto"] | components["schemas"]["DueSoonDto"] | components["schemas"]["DeadlinePassedDto"] | components["schemas"]["EscalateDto"] | components["schemas"]["ReceiptLateDto"] | components["schemas"]["ReceiptEscalateDto"];
             };
         };
         responses: {
@@ -2871,6 +3027,10 @@ export interface operations {
                 severity?: "minor" | "major" | "critical";
                 overdue?: boolean;
                 roundId?: string;
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                light?: "green" | "yellow" | "red";
+                receipt?: "unacknowledged" | "late" | "acknowledged";
+                responsiblePersonId?: string;
             };
             header?: never;
             path?: never;
