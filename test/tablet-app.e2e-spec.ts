@@ -3,12 +3,14 @@
  * service: a finding logged on a ward, one more logged offline, both synced exactly once, then
  * plan, evidence, rejection, evidence again from a phone in English and offline, acceptance and the
  * closure audit with its case file, each by the person whose work it is; an offline decision the
- * server refuses on sync, shown with its reason; and a ward's shared tablet, on which each person's
- * queue and cached pages stay theirs.
+ * server refuses on sync, shown with its reason; a ward's shared tablet, on which each person's
+ * queue and cached pages stay theirs; and findings from problem lists, signed for offline, with a
+ * follow-up check recorded failed, with a photo, offline.
  * Screenshots of each screen go to test-artifacts/screenshots. Needs `npm run build` (the test
  * script runs it first).
  */
 import axe from 'axe-core';
+import { DateTime } from 'luxon';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
@@ -202,13 +204,15 @@ describe('the tablet app', () => {
     await expectAccessible(staff.page);
     await staff.page.click('text=消防通道堵塞');
     await staff.page.click('button >> text=提交整改方案');
-    await staff.page.fill('#event-measures', '每日巡查消防通道 daily checks');
-    await staff.page.fill('#event-committedDate', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+    await staff.page.fill('#event_measures', '每日巡查消防通道 daily checks');
+    // Committed beyond DUE_SOON_DAYS (3): the committed date drives the timers, and a due-soon reminder firing now would
+    // change the finding's version under the evidence she is about to send (If-Match).
+    await staff.page.fill('#event_committedDate', new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
     await staff.page.click('.adm-popup-body:visible button[type=submit]');
     await staff.page.waitForSelector('.adm-card-header >> text=整改中');
     await staff.page.click('button >> text=提交整改证据');
-    await staff.page.fill('#event-note', '已清理 cleared');
-    await attachPhoto(staff.page, 'evidence-files');
+    await staff.page.fill('#event_note', '已清理 cleared');
+    await attachPhoto(staff.page, 'event-files');
     await staff.page.click('.adm-popup-body:visible button[type=submit]');
     await staff.page.waitForSelector('.adm-card-header >> text=待验证');
     await shot(staff.page, '05-finding-with-evidence');
@@ -219,7 +223,7 @@ describe('the tablet app', () => {
     await verifier.page.waitForSelector('text=已清理 cleared');
     await shot(verifier.page, '06-verifier-side-by-side');
     await verifier.page.click('button >> text=退回整改');
-    await verifier.page.fill('#event-reason', '照片未显示通道 the photo does not show the exit');
+    await verifier.page.fill('#event_reason', '照片未显示通道 the photo does not show the exit');
     await verifier.page.click('.adm-popup-body:visible button[type=submit]');
     await verifier.page.waitForSelector('.adm-card-header >> text=整改中');
     await staff.context.close();
@@ -235,8 +239,8 @@ describe('the tablet app', () => {
     await expectAccessible(phone.page);
     await phone.context.setOffline(true);
     await phone.page.click('button >> text=Submit evidence');
-    await phone.page.fill('#event-note', '补充照片 the exit, cleared');
-    await attachPhoto(phone.page, 'evidence-files');
+    await phone.page.fill('#event_note', '补充照片 the exit, cleared');
+    await attachPhoto(phone.page, 'event-files');
     await phone.page.click('.adm-popup-body:visible button[type=submit]');
     await phone.page.waitForSelector('.adm-notice-bar >> text=Waiting to send: Submit evidence');
     await phone.page.waitForSelector('text=Saved on this device', { state: 'detached' });
@@ -258,8 +262,8 @@ describe('the tablet app', () => {
     await phone.page.waitForSelector('button >> text=Submit plan');
     await phone.context.setOffline(true);
     await phone.page.click('button >> text=Submit plan');
-    await phone.page.fill('#event-measures', 'replace expired drugs');
-    await phone.page.fill('#event-committedDate', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+    await phone.page.fill('#event_measures', 'replace expired drugs');
+    await phone.page.fill('#event_committedDate', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
     await phone.page.click('.adm-popup-body:visible button[type=submit]');
     await phone.page.waitForSelector('.adm-notice-bar >> text=Waiting to send: Submit plan');
     await service.api.expectOk('POST', `/findings/${failed.id}/events`, hospital.staff.token, {
@@ -324,7 +328,7 @@ describe('the tablet app', () => {
     await print.close();
     await office.page.click('.adm-popup-body:visible >> text=关闭');
     await office.page.click('button >> text=重新打开');
-    await office.page.fill('#event-reason', '复查发现通道再次堵塞 blocked again');
+    await office.page.fill('#event_reason', '复查发现通道再次堵塞 blocked again');
     await office.page.click('.adm-popup-body:visible button[type=submit]');
     await office.page.waitForSelector('.adm-card-header >> text=整改中');
     const reopened = (await service.api.expectOk('GET', `/findings/${blocked.id}/audit?limit=100`, discipline.token)).items.at(-1);
@@ -414,8 +418,8 @@ describe('the tablet app', () => {
     await tablet.waitForSelector('button >> text=提交整改方案');
     await context.setOffline(true);
     await tablet.click('button >> text=提交整改方案');
-    await tablet.fill('#event-measures', '每班交接时检查门锁 checked at every handover');
-    await tablet.fill('#event-committedDate', committedDate);
+    await tablet.fill('#event_measures', '每班交接时检查门锁 checked at every handover');
+    await tablet.fill('#event_committedDate', committedDate);
     await tablet.click('.adm-popup-body:visible button[type=submit]');
     await tablet.waitForSelector('.adm-notice-bar >> text=待发送: 提交整改方案');
 
@@ -454,6 +458,110 @@ describe('the tablet app', () => {
     await tablet.waitForSelector('text=1 项由旧版本保存');
     expect(await tablet.$$('[data-outbox-item]')).toHaveLength(0);
     await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the department a problem list's findings (source, light, receipt, whether it is theirs) and signs for one offline; the lead office records a failed follow-up check with a photo offline", async () => {
+    /** A date so many days after the hospital's today (TIME_ZONE), as its dates are counted. */
+    const inDays = (days: number) => DateTime.now().setZone('Asia/Shanghai').plus({ days }).toISODate()!;
+    const findingAs = async (token: string, id: string) => service.api.expectOk('GET', `/findings/${id}`, token);
+    const lastEntry = async (id: string) => (await service.api.expectOk('GET', `/findings/${id}/audit?limit=100`, hospital.verifier.token)).items.at(-1);
+    // The lead office registers findings from its lists for the ward, naming the ward's contact answerable for them.
+    const register = (title: string, source: string, deadline?: string) =>
+      service.api.expectOk('POST', '/findings', hospital.verifier.token, {
+        source, roundType: 'administrative', title, description: 'from the office list', severity: 'major', responsibleDepartmentId: hospital.ward, responsiblePersonId: hospital.staff.id, deadline,
+      });
+    const complaint = await register('夜间呼叫铃无人应答', 'complaint', inDays(2));
+    const selfInspection = await register('病历书写不及时', 'superior_inspection');
+    // Due within DUE_SOON_DAYS: the scheduler turns its light yellow within a second or two.
+    for (let wait = 0; (await findingAs(hospital.staff.token, complaint.id)).light !== 'yellow'; wait++) {
+      if (wait > 50) throw new Error('the due-soon finding never turned yellow');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    // The ward's contact, on a portrait tablet in Chinese: each finding's source, light (in words, not colour alone) and receipt.
+    const staff = await signIn('staff', PORTRAIT);
+    const row = (title: string) => staff.page.locator('.adm-list-item', { hasText: title });
+    await row(complaint.title).waitFor();
+    const complaintRow = await row(complaint.title).textContent();
+    for (const shown of ['投诉举报', '黄灯', '签收: 待签收', `签收期限 ${complaint.receipt.due.slice(0, 10)}`, '您是责任人']) expect(complaintRow).toContain(shown);
+    expect(await row(complaint.title).locator('[data-light]').getAttribute('data-light')).toBe('yellow');
+    expect(await row(selfInspection.title).textContent()).toContain('上级检查/巡察');
+    expect(await row(selfInspection.title).locator('[data-light]').textContent()).toBe('绿灯');
+    await shot(staff.page, '13-department-problem-list');
+    await expectAccessible(staff.page);
+
+    // In a basement with no signal she signs for the complaint (签收): it waits on the tablet, then goes when the network returns.
+    await row(complaint.title).click();
+    await staff.page.waitForSelector('button >> text="签收"');
+    await staff.context.setOffline(true);
+    await staff.page.click('button >> text="签收"');
+    await staff.page.click('.adm-popup-body:visible button[type=submit]');
+    await staff.page.waitForSelector('.adm-notice-bar >> text=待发送: 签收');
+    await staff.page.waitForSelector('text=已保存在本设备');
+    await staff.page.waitForSelector('text=已保存在本设备', { state: 'detached' });
+    await shot(staff.page, '14-acknowledge-offline');
+    await expectAccessible(staff.page);
+    expect((await findingAs(hospital.staff.token, complaint.id)).receipt.state).toBe('unacknowledged');
+    await staff.context.setOffline(false);
+    await staff.page.waitForSelector('.adm-notice-bar >> text=待发送', { state: 'detached' });
+    // Playwright brings the page back online a moment before its service worker, whose network-first read of the
+    // finding just after the sync may then answer from its cache: the page is read again to show the server's state.
+    await staff.page.reload();
+    await staff.page.waitForSelector('text=签收: 已签收');
+    const signed = await findingAs(hospital.staff.token, complaint.id);
+    expect(signed).toMatchObject({ state: 'assigned', receipt: { state: 'acknowledged' } });
+    expect(signed.receipt.acknowledgedAt).not.toBeNull();
+    expect(await lastEntry(complaint.id)).toMatchObject({ event: 'ACKNOWLEDGE', actorId: hospital.staff.id });
+    expect(await staff.page.$$('button >> text="签收"')).toHaveLength(0);
+    await staff.context.close();
+
+    // A finding rectified and accepted a while ago: closing it scheduled its follow-up check (FOLLOW_UP_DAYS, major 60).
+    const checked = await register('医疗废物未分类', 'supervision');
+    const send = (token: string, event: object) => service.api.expectOk('POST', `/findings/${checked.id}/events`, token, event);
+    await send(hospital.staff.token, { type: 'SUBMIT_PLAN', measures: '分类培训 sorting training', committedDate: inDays(5) });
+    await send(hospital.staff.token, { type: 'SUBMIT_EVIDENCE', note: '已分类 sorted' });
+    await send(hospital.verifier.token, { type: 'VERIFY_ACCEPT' });
+    const closed = await findingAs(hospital.verifier.token, checked.id);
+    expect(closed).toMatchObject({ state: 'closed', followUp: { dueOn: inDays(60), scheduledBy: 'system' }, relapses: 0 });
+
+    // The verifier, on a phone in English, finds it in the lead office's queue of due checks. The queue's route (GET /follow-ups,
+    // a page of findings like GET /findings) is stood in for here, so this test needs only the finding's own events.
+    const verifier = await signIn('verifier', PHONE);
+    await verifier.context.route(/\/follow-ups\?/, (route) => route.fulfill({ json: { items: [{ ...closed, followUp: { ...closed.followUp, dueOn: inDays(0) } }], total: 1, limit: 500, offset: 0 } }));
+    await verifier.page.click('.tabs >> text=我的');
+    await verifier.page.click('text=English');
+    await verifier.page.click('.tabs >> text=Follow-up checks');
+    await verifier.page.waitForSelector(`.adm-list-item >> text=Follow-up check due ${inDays(0)}`);
+    await shot(verifier.page, '15-phone-follow-up-queue');
+    await expectAccessible(verifier.page);
+    await verifier.page.click(`text=${checked.title}`);
+    await verifier.page.waitForSelector('button >> text=Follow-up check passed');
+
+    // The waste is found unsorted again, on a ward with no network: failed, with the reason, a new deadline and a photo.
+    await verifier.context.setOffline(true);
+    await verifier.page.click('button >> text=Follow-up check failed');
+    await verifier.page.fill('#event_reason', '复查仍未分类 still unsorted');
+    await verifier.page.fill('#event_deadline', inDays(10));
+    await attachPhoto(verifier.page, 'event-files');
+    await shot(verifier.page, '16-phone-follow-up-failed');
+    await expectAccessible(verifier.page);
+    await verifier.page.click('.adm-popup-body:visible button[type=submit]');
+    await verifier.page.waitForSelector('.adm-notice-bar >> text=Waiting to send: Follow-up check failed');
+    expect((await findingAs(hospital.verifier.token, checked.id)).state).toBe('closed');
+
+    // Back online: sent once, with its photo, and the finding is back with the ward to rectify, a relapse counted.
+    await verifier.context.setOffline(false);
+    await verifier.page.waitForSelector('.adm-card-header >> text="Rectifying"');
+    await verifier.page.waitForSelector('text=Relapsed 1×');
+    const relapsed = await findingAs(hospital.verifier.token, checked.id);
+    expect(relapsed).toMatchObject({ state: 'rectifying', relapses: 1, followUp: null });
+    expect(relapsed.deadline.slice(0, 10)).toBe(inDays(10));
+    const failedCheck = await lastEntry(checked.id);
+    expect(failedCheck).toMatchObject({ event: 'FOLLOW_UP_FAILED', actorId: hospital.verifier.id, payload: { reason: '复查仍未分类 still unsorted' } });
+    expect(failedCheck.payload.attachments).toHaveLength(1);
+    expect(failedCheck.payload.attachments[0].effectiveDate).toBe('2026-11-20');
+    await verifier.context.close();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { Badge, Button, NoticeBar, SafeArea, TabBar } from 'antd-mobile';
-import { BellOutline, CheckShieldOutline, FileOutline, LeftOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
+import { BellOutline, CalendarOutline, CheckShieldOutline, FileOutline, LeftOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
 import { ReactNode, useEffect, useState } from 'react';
 import { onSessionChange, savedSession } from './api/client';
 import type { Session } from './db';
@@ -7,7 +7,8 @@ import { Word, useLang } from './i18n';
 import { useOutbox } from './outbox';
 import { go, useRoute } from './route';
 import { FindingPage } from './screens/FindingPage';
-import { AuditQueue, DepartmentFindings, VerifyQueue } from './screens/FindingLists';
+import { AuditQueue, DepartmentFindings, FollowUpQueue, VerifyQueue } from './screens/FindingLists';
+import { SignedInProvider } from './screens/common';
 import { Login } from './screens/Login';
 import { Me } from './screens/Me';
 import { Notifications } from './screens/Notifications';
@@ -23,6 +24,7 @@ const TABS: { key: string; title: Word; icon: ReactNode; roles: Role[] | 'all' }
   { key: 'rounds', title: 'rounds', icon: <TeamOutline />, roles: ['inspector', 'round_lead'] },
   { key: 'department', title: 'myFindings', icon: <UnorderedListOutline />, roles: ['department_staff'] },
   { key: 'verify', title: 'verifyQueue', icon: <CheckShieldOutline />, roles: ['verifier'] },
+  { key: 'follow-ups', title: 'followUps', icon: <CalendarOutline />, roles: ['verifier'] },
   { key: 'audit', title: 'auditQueue', icon: <FileOutline />, roles: ['discipline_office'] },
   { key: 'notifications', title: 'notifications', icon: <BellOutline />, roles: 'all' },
   { key: 'outbox', title: 'outbox', icon: <SendOutline />, roles: 'all' },
@@ -73,6 +75,8 @@ export function App() {
         return <DepartmentFindings />;
       case 'verify':
         return <VerifyQueue />;
+      case 'follow-ups':
+        return <FollowUpQueue />;
       case 'audit':
         return <AuditQueue />;
       case 'notifications':
@@ -87,30 +91,32 @@ export function App() {
   // A round or a finding opened from a list: the way back is shown, the tab it came from stays lit.
   const detail = id !== undefined;
   return (
-    <div className="app">
-      {/* A plain header: antd-mobile's NavBar gives its back arrow a button role without a name. */}
-      <header className="top">
-        {detail && (
-          <Button className="back" fill="none" onClick={() => history.back()}>
-            <LeftOutline /> {t('back')}
-          </Button>
+    <SignedInProvider value={session.user}>
+      <div className="app">
+        {/* A plain header: antd-mobile's NavBar gives its back arrow a button role without a name. */}
+        <header className="top">
+          {detail && (
+            <Button className="back" fill="none" onClick={() => history.back()}>
+              <LeftOutline /> {t('back')}
+            </Button>
+          )}
+          <h1 className="screen-title">{t(detail ? (screen === 'findings' ? 'finding' : 'round') : (tab?.title ?? 'me'))}</h1>
+        </header>
+        {!online && (
+          <NoticeBar content={t('offline')} color="alert" />
         )}
-        <h1 className="screen-title">{t(detail ? (screen === 'findings' ? 'finding' : 'round') : (tab?.title ?? 'me'))}</h1>
-      </header>
-      {!online && (
-        <NoticeBar content={t('offline')} color="alert" />
-      )}
-      <main className="body">{page}</main>
-      <TabBar activeKey={tab?.key ?? null} onChange={(key) => go(key)} className="tabs">
-        {tabs.map((item) => (
-          <TabBar.Item
-            key={item.key}
-            title={t(item.title)}
-            icon={item.key === 'outbox' ? <Badge content={outbox.length || null}>{item.icon}</Badge> : item.icon}
-          />
-        ))}
-      </TabBar>
-      <SafeArea position="bottom" />
-    </div>
+        <main className="body">{page}</main>
+        <TabBar activeKey={tab?.key ?? null} onChange={(key) => go(key)} className="tabs">
+          {tabs.map((item) => (
+            <TabBar.Item
+              key={item.key}
+              title={t(item.title)}
+              icon={item.key === 'outbox' ? <Badge content={outbox.length || null}>{item.icon}</Badge> : item.icon}
+            />
+          ))}
+        </TabBar>
+        <SafeArea position="bottom" />
+      </div>
+    </SignedInProvider>
   );
 }

@@ -16,6 +16,7 @@ const WORDS = {
   myFindings: ['本科室问题', 'My department'],
   verifyQueue: ['待验证', 'To verify'],
   auditQueue: ['结案审核', 'Closure audit'],
+  followUps: ['回头看', 'Follow-up checks'],
   notifications: ['通知', 'Notifications'],
   outbox: ['待发送', 'Outbox'],
   me: ['我的', 'Me'],
@@ -78,6 +79,15 @@ const WORDS = {
   items: ['项', 'items'],
   score: ['得分', 'Score'],
   open: ['打开', 'Open'],
+  source: ['来源', 'Source'],
+  listReference: ['清单编号', 'List reference'],
+  light: ['{light}', '{light} light'],
+  receipt: ['签收', 'Receipt'],
+  receiptDue: ['签收期限', 'sign for by'],
+  youAreResponsible: ['您是责任人', 'You are the responsible person'],
+  followUpDue: ['回头看日期', 'Follow-up check due'],
+  relapses: ['反弹 {n} 次', 'Relapsed {n}×'],
+  newDeadline: ['新的整改时限', 'New deadline'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

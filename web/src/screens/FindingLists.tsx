@@ -1,5 +1,6 @@
 import { List, NoticeBar, Tag } from 'antd-mobile';
-import { api } from '../api/client';
+import { api, authFetch, reasonOf } from '../api/client';
+import type { paths } from '../api/schema';
 import type { Schemas } from '../db';
 import { useLang } from '../i18n';
 import { FindingItem, body, useLoad } from './common';
@@ -32,6 +33,26 @@ export function VerifyQueue() {
     async () => (await body(api.GET('/findings', { params: { query: { state: 'verifying', limit: 500 } } }))).items.filter((finding) => finding.availableEvents.includes('VERIFY_ACCEPT')),
     [],
   );
+  return <Findings findings={data} error={error} />;
+}
+
+type FindingsPage = paths['/findings']['get']['responses'][200]['content']['application/json'];
+
+/**
+ * The follow-up checks (回头看) due for this verifier's office, the earliest due first. `GET /follow-ups`
+ * answers a page of findings like `GET /findings`; read without the typed client while the route is not
+ * in this build's OpenAPI document.
+ */
+async function followUpsDue(): Promise<FindingsPage> {
+  const response = await authFetch(new Request(`${location.origin}/follow-ups?due=true&limit=500`));
+  const answer: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) throw new Error(answer === undefined ? `${response.status}` : reasonOf(answer));
+  return answer as FindingsPage;
+}
+
+/** The follow-up checks due: each opens on its finding, where the check is recorded (passed, or failed with a new deadline). */
+export function FollowUpQueue() {
+  const { data, error } = useLoad(async () => (await followUpsDue()).items, []);
   return <Findings findings={data} error={error} />;
 }
 

@@ -4,7 +4,7 @@ import { api, authFetch } from '../api/client';
 import type { FindingEventBody, Schemas, StoredPhoto } from '../db';
 import { type Word, useLang } from '../i18n';
 import { discard, submit, useOutbox } from '../outbox';
-import { formatDay, body, Thumbnails, useLoad } from './common';
+import { FindingFacts, LightTag, formatDay, body, Thumbnails, useLoad } from './common';
 import { PhotoPicker } from './PhotoPicker';
 import { useDepartments } from './Rounds';
 
@@ -22,8 +22,9 @@ type EventForm<T> = { [K in RequiredFields<T>]: Field<true> } & { [K in Exclude<
 const text = <Required extends boolean>(required: Required): Field<Required> => ({ kind: 'text', required });
 const date = <Required extends boolean>(required: Required): Field<Required> => ({ kind: 'date', required });
 
-/** What each event the app offers asks for; SUBMIT_EVIDENCE also takes files. Events not listed are left to the API. */
+/** What each event the app offers asks for (its files apart: EVENT_FILES). Events not listed are left to the API. */
 const EVENT_FIELDS = {
+  ACKNOWLEDGE: { note: text(false) },
   SUBMIT_PLAN: { measures: text(true), committedDate: date(true) },
   SUBMIT_EVIDENCE: { note: text(true) },
   REQUEST_EXTENSION: { reason: text(true), proposedDeadline: date(true) },
@@ -39,13 +40,35 @@ const EVENT_FIELDS = {
   WITHDRAW: { reason: text(true) },
   APPROVE_EXTENSION: {},
   DENY_EXTENSION: { reason: text(true) },
+  SET_DEADLINE: { deadline: date(true), reason: text(true) },
+  SCHEDULE_FOLLOW_UP: { dueOn: date(true) },
+  FOLLOW_UP_PASSED: { note: text(false) },
+  FOLLOW_UP_FAILED: { reason: text(true), deadline: date(true) },
 } satisfies { [E in EventType]?: EventForm<FormFields<E>> };
 
 type OfferedEvent = keyof typeof EVENT_FIELDS;
 const isOffered = (event: string): event is OfferedEvent => event in EVENT_FIELDS;
 type FieldName = { [E in OfferedEvent]: keyof (typeof EVENT_FIELDS)[E] }[OfferedEvent];
 
-const FIELD_LABELS: Record<FieldName, Word> = { measures: 'measures', committedDate: 'committedDate', note: 'note', reason: 'reason', proposedDeadline: 'proposedDeadline' };
+const FIELD_LABELS: Record<FieldName, Word> = {
+  measures: 'measures',
+  committedDate: 'committedDate',
+  note: 'note',
+  reason: 'reason',
+  proposedDeadline: 'proposedDeadline',
+  deadline: 'newDeadline',
+  dueOn: 'followUpDue',
+};
+
+/** The events whose body takes files (`attachmentIds`, uploaded first by the outbox). */
+type EventWithFiles = { [E in EventType]: 'attachmentIds' extends keyof Extract<FindingEventBody, { type: E }> ? E : never }[EventType];
+/** What the picker takes for each: evidence may be a scanned document, a follow-up check is photographed on site. */
+const EVENT_FILES: Record<EventWithFiles, string> = {
+  SUBMIT_EVIDENCE: 'image/*,application/pdf',
+  FOLLOW_UP_PASSED: 'image/*',
+  FOLLOW_UP_FAILED: 'image/*',
+};
+const filesOf = (event: OfferedEvent): string | undefined => (event in EVENT_FILES ? EVENT_FILES[event as EventWithFiles] : undefined);
 
 /** An audit entry's state as one name: a round's is a string, a finding's the `progress` of its parallel state. */
 const stateName = (value: unknown): string | undefined =>
@@ -79,9 +102,14 @@ export function FindingPage({ findingId }: { findingId: string }) {
         <Card title={f.title} extra={<Tag color="primary">{label('state', f.state)}</Tag>} className={`timeliness-${f.timeliness}`}>
           <p>{f.description}</p>
           <p className="muted">
-            {label('roundType', f.roundType)} · {label('severity', f.severity)} · {departments.get(f.responsibleDepartmentId)?.name}
+            {label('source', f.source)}
+            {f.externalRef && ` (${t('listReference')} ${f.externalRef})`} · {label('roundType', f.roundType)} · {label('severity', f.severity)} ·{' '}
+            {departments.get(f.responsibleDepartmentId)?.name}
             <br />
-            {t('deadline')}: {formatDay(f.deadline)} <Tag color={f.timeliness === 'on_track' ? 'success' : 'danger'}>{label('state', f.timeliness)}</Tag>
+            {t('deadline')}: {formatDay(f.deadline)} <Tag color={f.timeliness === 'on_track' ? 'success' : 'danger'}>{label('state', f.timeliness)}</Tag>{' '}
+            {f.light && <LightTag light={f.light} />}
+            <br />
+            <FindingFacts finding={f} />
           </p>
           <Thumbnails files={f.photos} />
         </Card>
@@ -111,7 +139,7 @@ export function FindingPage({ findingId }: { findingId: string }) {
         {/* One action at a time: the next is decided on what the server made of the one waiting. */}
         {pending === 0 &&
           f.availableEvents.filter(isOffered).map((event) => (
-            <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
+            <Button key={event} size="large" color={/REJECT|DISPUTE|REOPEN|FAILED/.test(event) ? 'danger' : 'primary'} onClick={() => setActing(event)}>
               {label('event', event)}
             </Button>
           ))}
@@ -142,6 +170,7 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
   const { t, label } = useLang();
   const [files, setFiles] = useState<StoredPhoto[]>([]);
   const [busy, setBusy] = useState(false);
+  const accept = filesOf(event);
   const send = async (values: Record<string, string>) => {
     setBusy(true);
     const payload = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
@@ -162,6 +191,7 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
   return (
     <Popup visible onMaskClick={onClose} position="bottom" bodyStyle={{ maxHeight: '90vh', overflowY: 'auto' }}>
       <Form
+        name="event"
         layout="vertical"
         onFinish={send}
         footer={
@@ -174,12 +204,13 @@ function EventForm({ finding, event, onClose }: { finding: Schemas['FindingDto']
         <Form.Header>{`${label('event', event)} · ${finding.title}`}</Form.Header>
         {(Object.entries(EVENT_FIELDS[event]) as [FieldName, Field<boolean>][]).map(([name, field]) => (
           <Form.Item key={name} name={name} label={t(FIELD_LABELS[name])} rules={field.required ? [{ required: true, message: t('required') }] : []}>
-            {field.kind === 'date' ? <Input id={`event-${name}`} type="date" aria-label={t(FIELD_LABELS[name])} /> : <TextArea id={`event-${name}`} aria-label={t(FIELD_LABELS[name])} autoSize />}
+            {/* The form's name makes each control's id `event_<field>`, the id its label is for. */}
+            {field.kind === 'date' ? <Input type="date" /> : <TextArea autoSize />}
           </Form.Item>
         ))}
-        {event === 'SUBMIT_EVIDENCE' && (
-          <Form.Item label={t('files')}>
-            <PhotoPicker id="evidence-files" photos={files} onChange={setFiles} accept="image/*,application/pdf" />
+        {accept && (
+          <Form.Item label={t(accept === 'image/*' ? 'photos' : 'files')}>
+            <PhotoPicker id="event-files" photos={files} onChange={setFiles} accept={accept} />
           </Form.Item>
         )}
       </Form>
