@@ -525,10 +525,9 @@ describe('the tablet app', () => {
     const closed = await findingAs(hospital.verifier.token, checked.id);
     expect(closed).toMatchObject({ state: 'closed', followUp: { dueOn: inDays(60), scheduledBy: 'system' }, relapses: 0 });
 
-    // The verifier, on a phone in English, finds it in the lead office's queue of due checks. The queue's route (GET /follow-ups,
-    // a page of findings like GET /findings) is stood in for here, so this test needs only the finding's own events.
+    // The lead office brings the check forward to today; the verifier, on a phone in English, finds it in the queue of due checks.
+    await send(hospital.verifier.token, { type: 'SCHEDULE_FOLLOW_UP', dueOn: inDays(0) });
     const verifier = await signIn('verifier', PHONE);
-    await verifier.context.route(/\/follow-ups\?/, (route) => route.fulfill({ json: { items: [{ ...closed, followUp: { ...closed.followUp, dueOn: inDays(0) } }], total: 1, limit: 500, offset: 0 } }));
     await verifier.page.click('.tabs >> text=我的');
     await verifier.page.click('text=English');
     await verifier.page.click('.tabs >> text=Follow-up checks');

@@ -411,6 +411,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lead office's queue of follow-up checks (回头看): closed findings with a check scheduled, the earliest due first. */
+        get: operations["FollowUpsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interviews the caller may read, the latest held first. */
+        get: operations["InterviewsController_list"];
+        put?: never;
+        /** Records an admonition interview (约谈); the discipline office's and the lead offices'. */
+        post: operations["InterviewsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InterviewsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/findings/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The problem-list template: the headers and field keys, and a sheet of the codes its cells take. */
+        get: operations["FindingImportsController_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/findings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A problem list (the template as xlsx, or its columns as UTF-8 CSV) as multipart `file`, answered
+         *     with the import's report. A dry run reports each row's problems and creates nothing; a real run
+         *     creates every row or none (400 with the rows' problems). 415 for another kind of file, 413 over
+         *     IMPORT_MAX_MB or IMPORT_MAX_ROWS, 400 for a list with no rows.
+         */
+        post: operations["FindingImportsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/findings": {
         parameters: {
             query?: never;
@@ -747,7 +837,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Figures to poll: open findings by state, timeliness, department and round type; twelve weeks; the oldest overdue. */
+        /** Figures to poll: open findings by state, timeliness, supervision light, department and round type; twelve weeks; the oldest overdue. */
         get: operations["ReportsController_dashboard"];
         put?: never;
         post?: never;
@@ -1167,6 +1257,8 @@ export interface components {
             uploadedBy: string;
             /** @description The finding it belongs to, once a request has used it. */
             findingId: string | null;
+            /** @description The admonition interview it was recorded with, if one used it. */
+            interviewId: string | null;
             id: string;
             sha256: string;
             size: number;
@@ -1528,6 +1620,71 @@ export interface components {
             outcomes: components["schemas"]["BulkEventOutcomeDto"][];
             counts: components["schemas"]["BulkEventCountsDto"];
         };
+        RecordInterviewDto: {
+            /** Format: uuid */
+            departmentId: string;
+            /**
+             * Format: uuid
+             * @description The person spoken to (usually the department's head): an active user of the department.
+             */
+            personId?: string;
+            /** @description The department's findings it was about, at least one, each once. */
+            findingIds: string[];
+            /** @description The date it was held: not after the hospital's today. */
+            heldOn: string;
+            /** @description What was said and agreed. */
+            summary: string;
+            /** @description Files to keep with it (minutes, a signed pledge), uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
+        };
+        InterviewDto: {
+            id: string;
+            departmentId: string;
+            departmentName: string;
+            personId: string | null;
+            personName: string | null;
+            findingIds: string[];
+            heldOn: string;
+            summary: string;
+            attachments: components["schemas"]["EvidenceFileDto"][];
+            recordedBy: string;
+            recordedByName: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        PresentRowDto: {
+            row: number;
+            externalRef: string;
+        };
+        ImportedRowDto: {
+            row: number;
+            findingId: string;
+        };
+        ImportProblemDto: {
+            row: number;
+            column: string;
+            reason: string;
+        };
+        FindingImportDto: {
+            /** @enum {string} */
+            format: "xlsx" | "csv";
+            dryRun: boolean;
+            /** @description The import's record, named in each of its findings' REGISTER_FINDING audit entries; null on a dry run. */
+            importId: string | null;
+            fileName: string;
+            /** @description SHA-256 of the file as received. */
+            sha256: string;
+            /** @description Rows of the list, header rows and blank rows not counted. */
+            rows: number;
+            /** @description Findings created; on a dry run, those a real run would create. */
+            created: number;
+            alreadyPresent: number;
+            present: components["schemas"]["PresentRowDto"][];
+            /** @description The findings created, by row; empty on a dry run. */
+            findings: components["schemas"]["ImportedRowDto"][];
+            /** @description Every row's problems; a real run with any answers 400 with them as `details` and creates nothing. */
+            problems: components["schemas"]["ImportProblemDto"][];
+        };
         LogFindingDto: {
             /**
              * Format: uuid
@@ -1642,7 +1799,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1664,7 +1821,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1692,6 +1849,8 @@ export interface components {
             uploadedBy: string;
             /** @description The finding it belongs to, once a request has used it. */
             findingId: string | null;
+            /** @description The admonition interview it was recorded with, if one used it. */
+            interviewId: string | null;
             id: string;
             sha256: string;
             size: number;
@@ -1708,6 +1867,8 @@ export interface components {
             finding: components["schemas"]["FindingDto"];
             entries: components["schemas"]["CaseFileEntryDto"][];
             attachments: components["schemas"]["CaseFileAttachmentDto"][];
+            /** @description The admonition interviews (约谈) held about it that the reader may see, the latest first. */
+            interviews: components["schemas"]["InterviewDto"][];
             /** @description True when every entry links and every file is intact. */
             intact: boolean;
         };
@@ -1783,11 +1944,18 @@ export interface components {
             closedLate: number;
             overdueAtMonthEnd: number;
             reopened: number;
+            /** @description Follow-up checks (回头看) failed in the month on the department's findings: relapses (反弹). */
+            relapses: number;
             averageDaysToClose: number | null;
             /** @description 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
             assessment: number;
         };
         AssessmentReportDto: {
+            /**
+             * @description The source the figures are limited to, if one was asked for.
+             * @enum {string|null}
+             */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other" | null;
             month: string;
             timeZone: string;
             /**
@@ -1799,6 +1967,11 @@ export interface components {
             to: string;
             weights: Record<string, never>;
             items: components["schemas"]["DepartmentAssessmentDto"][];
+        };
+        LightCountsDto: {
+            red: number;
+            yellow: number;
+            green: number;
         };
         DashboardWeekDto: {
             /** @description The Monday the week starts on (hospital time). */
@@ -1816,19 +1989,26 @@ export interface components {
             state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
             /** Format: date-time */
             deadline: string;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is overdue since then.
+             */
+            committedDue: string | null;
         };
         DashboardDto: {
             /** Format: date-time */
             generatedAt: string;
             /** @description Open findings by state, then by timeliness. */
             openByState: Record<string, never>;
+            /** @description Open findings by supervision light (督办红黄绿灯). */
+            openByLight: components["schemas"]["LightCountsDto"];
             byDepartment: {
                 [key: string]: unknown;
             };
             byRoundType: Record<string, never>;
             /** @description The last 12 weeks, oldest first, the current week last. */
             weeks: components["schemas"]["DashboardWeekDto"][];
-            /** @description The ten findings longest past their deadline. */
+            /** @description The ten findings longest past their due time (the committed date's end, else the deadline). */
             oldestOverdue: components["schemas"]["OverdueFindingDto"][];
         };
         WorkflowDto: {
@@ -1851,7 +2031,7 @@ export interface components {
             state: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
-            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING). */
+            /** @description The machines' events and the other entries of a trail (PLAN, SELF_AUDIT_ALLOWED, CLOSURE_SAMPLE_DRAWN, REGISTER_FINDING, LIST_IMPORTED). */
             event: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
@@ -2628,6 +2808,159 @@ export interface operations {
             };
         };
     };
+    FollowUpsController_list: {
+        parameters: {
+            query?: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+                /** @description `true`: checks due by the hospital's today; `false`: those scheduled later. Left out: every scheduled check. */
+                due?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FindingDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewsController_list: {
+        parameters: {
+            query?: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+                departmentId?: string;
+                /** @description Held in this month (YYYY-MM). */
+                month?: string;
+                /** @description About this finding. */
+                findingId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InterviewDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordInterviewDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewDto"];
+                };
+            };
+        };
+    };
+    InterviewsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewDto"];
+                };
+            };
+        };
+    };
+    FindingImportsController_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FindingImportsController_import: {
+        parameters: {
+            query: {
+                /** @description `true`: check every row and report, creating nothing; `false`: create every row, or none if any row has a problem. */
+                dryRun: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingImportDto"];
+                };
+            };
+        };
+    };
     RoundFindingsController_log: {
         parameters: {
             query?: never;
@@ -2934,7 +3267,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
@@ -3064,6 +3397,8 @@ export interface operations {
                 departmentId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
+                /** @description Count only the findings from this source; rounds count only for `round`. */
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
             };
             header?: never;
             path?: never;
@@ -3132,6 +3467,8 @@ export interface operations {
                 departmentId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
+                /** @description Count only the findings from this source; rounds count only for `round`. */
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
                 /** @description `json` (the default) or an `xlsx` workbook: a summary sheet and one per round type. */
                 format?: "json" | "xlsx";
             };
@@ -3161,6 +3498,8 @@ export interface operations {
                 format?: "html" | "json";
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
+                /** @description Count only the findings from this source; rounds count only for `round`. */
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
             };
             header?: never;
             path?: never;

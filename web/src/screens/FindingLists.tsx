@@ -1,6 +1,5 @@
 import { List, NoticeBar, Tag } from 'antd-mobile';
-import { api, authFetch, reasonOf } from '../api/client';
-import type { paths } from '../api/schema';
+import { api } from '../api/client';
 import type { Schemas } from '../db';
 import { useLang } from '../i18n';
 import { FindingItem, body, useLoad } from './common';
@@ -36,23 +35,12 @@ export function VerifyQueue() {
   return <Findings findings={data} error={error} />;
 }
 
-type FindingsPage = paths['/findings']['get']['responses'][200]['content']['application/json'];
-
 /**
- * The follow-up checks (回头看) due for this verifier's office, the earliest due first. `GET /follow-ups`
- * answers a page of findings like `GET /findings`; read without the typed client while the route is not
- * in this build's OpenAPI document.
+ * The follow-up checks (回头看) due for this verifier's office, the earliest due first: each opens on
+ * its finding, where the check is recorded (passed, or failed with a new deadline).
  */
-async function followUpsDue(): Promise<FindingsPage> {
-  const response = await authFetch(new Request(`${location.origin}/follow-ups?due=true&limit=500`));
-  const answer: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) throw new Error(answer === undefined ? `${response.status}` : reasonOf(answer));
-  return answer as FindingsPage;
-}
-
-/** The follow-up checks due: each opens on its finding, where the check is recorded (passed, or failed with a new deadline). */
 export function FollowUpQueue() {
-  const { data, error } = useLoad(async () => (await followUpsDue()).items, []);
+  const { data, error } = useLoad(async () => (await body(api.GET('/follow-ups', { params: { query: { due: true, limit: 500 } } }))).items, []);
   return <Findings findings={data} error={error} />;
 }
 
