@@ -30,8 +30,9 @@ export class LightGroupsIndex1733540000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // Through TypeORM, which keeps its own picture of the table: a later rebuild on SQLite must not look for this index.
+    await queryRunner.dropIndex('findings', 'IDX_findings_oldest_due');
     await queryRunner.createIndex('findings', OLDEST_OVERDUE);
-    await queryRunner.query(`DROP INDEX "IDX_findings_oldest_due"`);
     await queryRunner.createIndex('findings', GROUPS);
     await queryRunner.dropIndex('findings', GROUPS_WITH_LIGHT.name!);
   }

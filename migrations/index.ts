@@ -13,6 +13,7 @@ import { ProblemLists1733500000000 } from './1733500000000-problem-lists';
 import { FindingImports1733510000000 } from './1733510000000-finding-imports';
 import { AdmonitionInterviews1733530000000 } from './1733530000000-admonition-interviews';
 import { LightGroupsIndex1733540000000 } from './1733540000000-light-groups-index';
+import { FindingClosures1733550000000 } from './1733550000000-finding-closures';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   FindingImports1733510000000,
   AdmonitionInterviews1733530000000,
   LightGroupsIndex1733540000000,
+  FindingClosures1733550000000,
 ];

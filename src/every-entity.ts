@@ -6,6 +6,7 @@ import { ClosureAuditDrawEntity, ClosureAuditSampleEntity } from './closure-audi
 import { FindingTimerEntity } from './deadlines/finding-timer.entity';
 import { FindingImportEntity } from './finding-imports/finding-import.entity';
 import { FindingEntity } from './findings/finding.entity';
+import { FindingClosureEntity } from './findings/finding-closure.entity';
 import { InterviewEntity } from './interviews/interview.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { DepartmentEntity } from './identity/department.entity';
@@ -29,6 +30,7 @@ export const EVERY_ENTITY = [
   ChecklistTemplateEntity,
   RoundEntity,
   FindingEntity,
+  FindingClosureEntity,
   AuditEntryEntity,
   IdempotencyKeyEntity,
   FindingTimerEntity,

@@ -160,12 +160,29 @@ describe(`reports over problem lists (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
   });
 
   describe('a follow-up check failing on 1 December, 00:30 in Shanghai', () => {
+    /** November's figures as they stood before the relapse: a month once ended is never rewritten. */
+    const november: Record<string, unknown> = {};
     beforeAll(async () => {
       at('2026-11-30T16:30:00Z');
+      november.assessment = await json('discipline', '/assessments?month=2026-11');
+      november.tracking = await json('adminVerifier', '/reports/monthly?month=2026-11');
+      november.notice = await json('adminVerifier', '/reports/notice?month=2026-11&format=json');
       await flow.send('adminVerifier', ids.late, { type: 'FOLLOW_UP_FAILED', reason: '候诊又变长 the waits are back', deadline: '2026-12-20' });
       at('2026-12-02T02:00:00Z');
       await flow.send('discipline', ids.integrity, { type: 'FOLLOW_UP_FAILED', reason: 'again', deadline: '2026-12-20' });
       expect(await flow.auditEvents('findings', ids.late)).toContain('FOLLOW_UP_FAILED');
+    });
+
+    it("leaves November's assessment, tracking and notice as they were: its closures stay counted", async () => {
+      // The notice's figures; its lines describe each finding as it stands now, and its lights and trend are of today.
+      const figures = ({ generatedAt: _at, asOf: _asOf, openTrend: _trend, lights: _lights, lightsByDepartment: _byDepartment, lastClosed, ...rest }: Record<string, any>) => ({
+        ...rest,
+        lastClosed: lastClosed.map(({ id, closedAt, onTime, daysToClose }: Record<string, unknown>) => ({ id, closedAt, onTime, daysToClose })),
+      });
+      expect(figures(await json('adminVerifier', '/reports/notice?month=2026-11&format=json'))).toEqual(figures(november.notice as Record<string, any>));
+      expect(await json('discipline', '/assessments?month=2026-11')).toEqual(november.assessment);
+      expect(await json('adminVerifier', '/reports/monthly?month=2026-11')).toEqual(november.tracking);
+      expect(await flow.as('adminVerifier').get(`/findings/${ids.late}`).expect(200)).toMatchObject({ body: { state: 'rectifying', closedAt: null } });
     });
 
     it("counts as a relapse in December's assessment and tracking, never in November's", async () => {

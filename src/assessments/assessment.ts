@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { FindingProgress, FindingSource, RoundType, Severity } from '../../workflows';
 import { FINDING_SOURCES, ROUND_TYPES, SEVERITIES } from '../../workflows';
-import { closedOnTime, dueOf } from '../findings/finding-figures';
+import { type ClosurePeriod, countsInMonth, dueOf } from '../findings/finding-figures';
 
 /** How the figures combine into one assessment figure; see docs/checklists-and-scoring.md. */
 export interface AssessmentWeights {
@@ -44,15 +44,17 @@ export interface HeldRound {
 }
 
 export interface FindingFacts {
+  id: string;
   responsibleDepartmentId: string;
   roundType: RoundType;
   source: FindingSource;
   severity: Severity;
   state: FindingProgress;
   createdAt: Date;
-  closedAt: Date | null;
   deadline: Date | null;
   committedDue: Date | null;
+  /** Its closures (finding_closures), each with when it was reopened if it was: a month counts what was so in it. */
+  closures: ClosurePeriod[];
 }
 
 /** The month's figures of the findings from one source (a round, complaints, …), as a department's are counted. */
@@ -88,15 +90,25 @@ const mean = (values: number[]) => (values.length === 0 ? null : oneDecimal(valu
 const within = (instant: Date | null, window: MonthWindow) => instant !== null && instant >= window.start && instant < window.end;
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
-/** The findings of `findings` logged, closed (on time or late) and overdue at the end of the month. */
+/** Closed at `instant`: closed before it and not reopened by then. */
+const closedAt = (f: FindingFacts, instant: Date) => f.closures.some((c) => c.closedAt < instant && (c.reopenedAt === null || c.reopenedAt >= instant));
+
+/**
+ * The findings of `findings` logged, closed (on time or late) and overdue at the end of the month.
+ * Closures come from each finding's history, the latest that counts in the month once: a finding
+ * reopened or relapsed after the month stays closed in it.
+ */
 function monthOf(window: MonthWindow, findings: FindingFacts[]) {
   const found = findings.filter((f) => f.state !== 'withdrawn' && within(f.createdAt, window));
-  const closed = findings.filter((f) => f.state === 'closed' && within(f.closedAt, window));
-  const onTime = closed.filter((f) => closedOnTime({ ...f, closedAt: f.closedAt! }));
-  // Open when the month ended (not yet closed then), its due time already behind it.
+  const closed = findings.flatMap((f) => {
+    const inMonth = f.closures.filter((c) => countsInMonth(c, window));
+    return inMonth.length === 0 ? [] : [{ finding: f, closure: inMonth.reduce((latest, c) => (c.closedAt > latest.closedAt ? c : latest)) }];
+  });
+  const onTime = closed.filter(({ closure }) => closure.onTime);
+  // Open when the month ended (not closed then), its due time already behind it.
   const overdue = findings.filter((f) => {
     const due = dueOf(f);
-    return f.createdAt < window.end && f.state !== 'withdrawn' && f.state !== 'transferred' && (f.closedAt === null || f.closedAt >= window.end) && due !== null && due < window.end;
+    return f.createdAt < window.end && f.state !== 'withdrawn' && f.state !== 'transferred' && !closedAt(f, window.end) && due !== null && due < window.end;
   });
   return { found, closed, onTime, overdue };
 }
@@ -162,7 +174,7 @@ export function assessDepartment(
     overdueAtMonthEnd: overdue.length,
     reopened: reopenings,
     relapses,
-    averageDaysToClose: mean(closed.map((f) => (f.closedAt!.getTime() - f.createdAt.getTime()) / DAY_MS)),
+    averageDaysToClose: mean(closed.map(({ finding, closure }) => (closure.closedAt.getTime() - finding.createdAt.getTime()) / DAY_MS)),
     assessment: oneDecimal(Math.min(100, Math.max(0, figure))),
   };
 }

@@ -6,7 +6,7 @@ import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
-import { ofSource } from '../findings/finding-figures';
+import { CLOSED_SINCE_SQL, closuresOf, ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { shownScore } from '../rounds/round.dto';
@@ -125,27 +125,29 @@ export class AssessmentsService {
     });
   }
 
-  /** Findings logged before the month ended that were logged, closed, or still open in it. */
-  private findingsThatMayCount(manager: EntityManager, scope: Scope, window: MonthWindow, departmentIds: string[]): Promise<FindingFacts[]> {
-    return scopedQuery(manager, FindingEntity, scope)
+  /** Findings logged before the month ended that were logged, closed, or still open in it, each with its closures. */
+  private async findingsThatMayCount(manager: EntityManager, scope: Scope, window: MonthWindow, departmentIds: string[]): Promise<FindingFacts[]> {
+    const findings = await scopedQuery(manager, FindingEntity, scope)
       .select([
+        'finding.id',
         'finding.responsibleDepartmentId',
         'finding.roundType',
         'finding.source',
         'finding.severity',
         'finding.state',
         'finding.createdAt',
-        'finding.closedAt',
         'finding.deadline',
         'finding.committedDue',
       ])
       .andWhere('finding.createdAt < :end', { end: window.end })
-      .andWhere('(finding.createdAt >= :start OR finding.closedAt >= :start OR finding.state NOT IN (:...settled))', {
+      .andWhere(`(finding.createdAt >= :start OR ${CLOSED_SINCE_SQL} OR finding.state NOT IN (:...settled))`, {
         start: window.start,
         settled: FINDING_SETTLED_STATES,
       })
       .andWhere('finding.responsibleDepartmentId IN (:...departmentIds)', { departmentIds: [...departmentIds, ''] })
-      .getMany() as Promise<FindingFacts[]>;
+      .getMany();
+    const closures = await closuresOf(manager, findings.map((finding) => finding.id));
+    return findings.map((finding) => ({ ...finding, closures: closures.get(finding.id) ?? [] }) as FindingFacts);
   }
 
   /**

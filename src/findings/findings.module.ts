@@ -7,11 +7,13 @@ import { FindingsRepository } from './findings.repository';
 import { FindingsService } from './findings.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FindingEntity } from './finding.entity';
+import { FindingClosureEntity } from './finding-closure.entity';
+import { FindingClosures } from './finding-closures';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FindingEntity]), IdentityModule, AttachmentsModule],
+  imports: [TypeOrmModule.forFeature([FindingEntity, FindingClosureEntity]), IdentityModule, AttachmentsModule],
   controllers: [FindingsController],
-  providers: [FindingsService, FindingsRepository, FindingRegistrar],
+  providers: [FindingsService, FindingsRepository, FindingRegistrar, FindingClosures],
   exports: [FindingsService, FindingsRepository, FindingRegistrar],
 })
 export class FindingsModule {}

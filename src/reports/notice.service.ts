@@ -12,7 +12,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
-import { DUE_SQL, closedOnTime, dueOf, ofSource } from '../findings/finding-figures';
+import { CLOSED_AT_SQL, CLOSED_IN_SQL, Closure, DUE_SQL, closuresIn, dueOf, ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
@@ -94,18 +94,27 @@ export class NoticeService {
       });
       const visible = (columns = FINDING_COLUMNS) => scopedQuery(manager, FindingEntity, scope).select(columns);
       const overdueAt = (columns?: string[]) => overdueBy(visible(columns), asOf);
-      const closing = (finding: FindingEntity) => ({
-        daysToClose: zone.calendarDays(finding.createdAt, finding.closedAt!),
-        onTime: closedOnTime({ ...finding, closedAt: finding.closedAt! }),
+      // A month's closures come from the closure history: a finding reopened since is still closed in the month it was.
+      const closing = (finding: FindingEntity, closure: Closure) => ({
+        closedAt: closure.closedAt,
+        daysToClose: zone.calendarDays(finding.createdAt, closure.closedAt),
+        onTime: closure.onTime,
       });
       const departmentOf = (finding: FindingEntity) => departments.get(finding.responsibleDepartmentId) ?? finding.responsibleDepartmentId;
       const byName = (a: { department: string }, b: { department: string }) => a.department.localeCompare(b.department, 'zh', { numeric: true });
 
       // Tallies read a few columns of every finding they count; the lists read whole lines, at most LISTED.
       const found = await visible(TALLY_COLUMNS).andWhere(loggedIn(window)).getMany();
-      const closed = (await visible(TALLY_COLUMNS).andWhere(closedIn(window)).getMany()).map((finding) => ({ finding, ...closing(finding) }));
+      const closedFindings = await visible(TALLY_COLUMNS).andWhere(CLOSED_IN_SQL, window).getMany();
+      const closures = await closuresIn(manager, closedFindings.map((finding) => finding.id), window);
+      const closed = closedFindings.map((finding) => ({ finding, ...closing(finding, closures.get(finding.id)!) }));
       const overdue = await overdueAt(TALLY_COLUMNS).getMany();
-      const lastClosed = await visible().andWhere(closedIn(window)).orderBy('finding.closedAt', 'DESC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
+      const lastClosedIds = closed
+        .sort((a, b) => b.closedAt.getTime() - a.closedAt.getTime() || a.finding.id.localeCompare(b.finding.id))
+        .slice(0, LISTED)
+        .map(({ finding }) => finding.id);
+      const lastClosedLines = new Map((lastClosedIds.length ? await visible().andWhere('finding.id IN (:...lastClosedIds)', { lastClosedIds }).getMany() : []).map((f) => [f.id, f]));
+      const lastClosed = lastClosedIds.map((id) => lastClosedLines.get(id)!);
       const longestOverdue = await overdueAt().orderBy(DUE_SQL, 'ASC').addOrderBy('finding.id', 'ASC').limit(LISTED).getMany();
       const daysOverdue = (finding: FindingEntity) => zone.calendarDays(dueOf(finding)!, asOf);
       const reopened = await this.withEntries(manager, scope, window, 'REOPEN');
@@ -139,7 +148,7 @@ export class NoticeService {
             return { department, closed: rows.length, onTime, late: rows.length - onTime, averageDaysToClose };
           })
           .sort((a, b) => b.closed - a.closed || byName(a, b)),
-        lastClosed: lastClosed.map((finding): ClosedFindingDto => ({ ...line(finding), ...closing(finding) })),
+        lastClosed: lastClosed.map((finding): ClosedFindingDto => ({ ...line(finding), ...closing(finding, closures.get(finding.id)!) })),
         overdue: overdue.length,
         overdueByDepartment: [...groupBy(overdue, departmentOf)]
           .map(([department, rows]) => ({ department, overdue: rows.length, longestDays: Math.max(...rows.map(daysOverdue)) }))
@@ -261,7 +270,7 @@ export class NoticeService {
     return groups.map((group) => ({ ...group, count: Number(group.count) }));
   }
 
-  /** Open findings at the end of each of the six months up to this one (this month: now), from the findings' current closing times. */
+  /** Open findings at the end of each of the six months up to this one (this month: now), from the findings' closure history. */
   private async openTrend(manager: EntityManager, scope: Scope, window: MonthWindow, now: Date) {
     const months = Array.from({ length: TREND_MONTHS }, (_, i) =>
       DateTime.fromJSDate(window.start, { zone: this.config.TIME_ZONE }).minus({ months: TREND_MONTHS - 1 - i }).toFormat('yyyy-MM'),
@@ -318,7 +327,7 @@ export class NoticeService {
             .getCount()
         : 0,
       found: await integrity().andWhere(loggedIn(window)).getCount(),
-      closed: await integrity().andWhere(closedIn(window)).getCount(),
+      closed: await integrity().andWhere(CLOSED_IN_SQL, window).getCount(),
       overdue: await overdueBy(integrity(), asOf).getCount(),
     };
   }
@@ -328,14 +337,11 @@ export class NoticeService {
 const loggedIn = (window: MonthWindow) =>
   new Brackets((where) => where.where("finding.createdAt >= :start AND finding.createdAt < :end AND finding.state <> 'withdrawn'", window));
 
-const closedIn = (window: MonthWindow) =>
-  new Brackets((where) => where.where("finding.state = 'closed' AND finding.closedAt >= :start AND finding.closedAt < :end", window));
-
 /** Logged before `at` and not closed by then; withdrawn and transferred findings never count as open. */
 function openAt<T extends FindingEntity>(builder: SelectQueryBuilder<T>, at: Date): SelectQueryBuilder<T> {
   return builder
     .andWhere("finding.createdAt < :openAt AND finding.state NOT IN ('withdrawn', 'transferred')", { openAt: at })
-    .andWhere('(finding.closedAt IS NULL OR finding.closedAt >= :openAt)');
+    .andWhere(`NOT ${CLOSED_AT_SQL}`, { closedAtInstant: at });
 }
 
 /** Open at `asOf` and past its due time then (the committed date's end, else the deadline). */
