@@ -260,9 +260,9 @@ describe(`importing a problem list (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
         [await xlsxList([]), 'headers-only.xlsx', false, 'holds no rows below its headers'],
         [Buffer.from(await empty.xlsx.writeBuffer()), 'empty.xlsx', false, 'must begin with a row of headers'],
         [csvList([]), 'headers-only.csv', true, 'holds no rows below its headers'],
-        [Buffer.from('a,b,c\n1,2,3\n'), 'other.csv', true, 'must begin with a row of headers'],
+        [Buffer.from('a,b,c\n1,2,3\n'), 'other.csv', true, 'must begin with a row of headers (not headers: "a", "b", "c")'],
         [Buffer.from('source,title\ncomplaint,x\n'), 'short.csv', true, 'lacks the column(s) roundType, description, severity, departmentCode'],
-        [csvList([row()]), 'list.csv', undefined, 'dryRun must be true or false'],
+        [csvList([row()]), 'list.csv', undefined, 'dryRun must be given in the query, as ?dryRun=true (check only) or ?dryRun=false (import)'],
       ];
       for (const [file, name, dryRun, reason] of cases) {
         const response = await upload('adminVerifier', file, name, dryRun);

@@ -121,7 +121,7 @@ describe(`problem lists from every source (${onPostgres ? 'PostgreSQL' : 'SQLite
   describe('the responsible person (责任人)', () => {
     it('must be an active user of the responsible department, hears what the department hears, and moves with a reassignment', async () => {
       const bad = await register('adminVerifier', complaint({ responsiblePersonId: h.users.surgeryStaff.id }), 400);
-      expect(bad.body.details).toEqual([{ field: 'responsiblePersonId', reason: 'must name an active user of the department responsibleDepartmentId names' }]);
+      expect(bad.body.details).toEqual([{ field: 'responsiblePersonId', reason: 'must name an active user of that department (responsibleDepartmentId)' }]);
       const { body } = await register('adminVerifier', complaint({ responsiblePersonId: h.users.cardiologyStaff.id }));
       expect(body.responsiblePersonId).toBe(h.users.cardiologyStaff.id);
       const mine = await flow.as('cardiologyStaff').get(`/findings?responsiblePersonId=${h.users.cardiologyStaff.id}&limit=500`).expect(200);

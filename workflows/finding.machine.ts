@@ -4,7 +4,7 @@ import type { Audience, Notice, NoticeType } from './finding.notices';
 import { findingPayloadProblems } from './finding.payload';
 import { marker } from './marker';
 import { isFindingLead, isResponsibleStaff } from './finding.refusals';
-import type { FindingContext, FindingEvent, FindingInput } from './finding.types';
+import { BEFORE_RECEIPT_AND_FOLLOW_UP, type FindingContext, type FindingEvent, type FindingInput } from './finding.types';
 import { hasRole, isPayloadAside } from './vocabulary';
 
 /** The `notify` action with its notice: the engine turns it into notifications, in the transition's transaction. */
@@ -193,12 +193,7 @@ export const findingMachine = setup({
     deadline: null,
     measures: null,
     committedDate: null,
-    committedDue: null,
-    receiptDue: null,
-    acknowledgedAt: null,
-    receiptEscalationLevel: 0,
-    followUp: null,
-    relapses: 0,
+    ...BEFORE_RECEIPT_AND_FOLLOW_UP,
     rejections: 0,
     reopenCount: 0,
     escalationLevel: 0,

@@ -88,6 +88,16 @@ export interface Evidence {
   submittedBy: string;
 }
 
+/** What a finding holds of its commitment, receipt and follow-up check before any of them happens (all new in version 5). */
+export const BEFORE_RECEIPT_AND_FOLLOW_UP = {
+  committedDue: null,
+  receiptDue: null,
+  acknowledgedAt: null,
+  receiptEscalationLevel: 0,
+  followUp: null,
+  relapses: 0,
+} as const satisfies Partial<FindingContext>;
+
 export interface FollowUp {
   /** The calendar date from which the check is due. */
   dueOn: string;

@@ -1,5 +1,5 @@
 import type { StoredSnapshot } from './registry';
-import type { FindingContext, FindingProgress } from './finding.types';
+import { BEFORE_RECEIPT_AND_FOLLOW_UP, type FindingContext, type FindingProgress } from './finding.types';
 
 /** Working days to sign for a finding, for version-4 findings still waiting to be assigned (the service's default). */
 const V4_RECEIPT_DAYS = 2;
@@ -21,12 +21,7 @@ export function upgradeFindingV4(stored: StoredSnapshot): StoredSnapshot {
     responsiblePersonId: null,
     receiptDays: V4_RECEIPT_DAYS,
     followUpDays: null,
-    committedDue: null,
-    receiptDue: null,
-    acknowledgedAt: null,
-    receiptEscalationLevel: 0,
-    followUp: null,
-    relapses: 0,
+    ...BEFORE_RECEIPT_AND_FOLLOW_UP,
   };
   return { value: { ...value, receipt: reported ? 'unacknowledged' : 'acknowledged' }, context: upgraded };
 }

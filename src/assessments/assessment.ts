@@ -23,15 +23,19 @@ export interface MonthWindow {
   end: Date;
   firstDay: string;
   lastDay: string;
+  /** When the month's standing is judged (what is open, what overdue): its end, or now while it runs. */
+  asOf: Date;
 }
 
-export function monthWindow(month: string, timeZone: string): MonthWindow {
+export function monthWindow(month: string, timeZone: string, now: Date): MonthWindow {
   const first = DateTime.fromISO(`${month}-01`, { zone: timeZone }).startOf('day');
   const next = first.plus({ months: 1 });
+  const end = next.toJSDate();
   return {
     month,
     start: first.toJSDate(),
-    end: next.toJSDate(),
+    end,
+    asOf: end < now ? end : now,
     firstDay: first.toISODate()!,
     lastDay: next.minus({ days: 1 }).toISODate()!,
   };
@@ -99,6 +103,8 @@ const closedAt = (f: FindingFacts, instant: Date) => f.closures.some((c) => c.cl
  * reopened or relapsed after the month stays closed in it.
  */
 function monthOf(window: MonthWindow, findings: FindingFacts[]) {
+  // A month still running is judged as it stands now: nothing is overdue before its due time has come.
+  const { asOf } = window;
   const found = findings.filter((f) => f.state !== 'withdrawn' && within(f.createdAt, window));
   const closed = findings.flatMap((f) => {
     const inMonth = f.closures.filter((c) => countsInMonth(c, window));
@@ -108,7 +114,7 @@ function monthOf(window: MonthWindow, findings: FindingFacts[]) {
   // Open when the month ended (not closed then), its due time already behind it.
   const overdue = findings.filter((f) => {
     const due = dueOf(f);
-    return f.createdAt < window.end && f.state !== 'withdrawn' && f.state !== 'transferred' && !closedAt(f, window.end) && due !== null && due < window.end;
+    return f.createdAt < asOf && f.state !== 'withdrawn' && f.state !== 'transferred' && !closedAt(f, asOf) && due !== null && due < asOf;
   });
   return { found, closed, onTime, overdue };
 }

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { FINDING_SETTLED_STATES, FindingSource, ROUND_TYPES, RoundType } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesEveryDepartmentsFigures, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { FindingEntity } from '../findings/finding.entity';
@@ -37,6 +38,7 @@ export class AssessmentsService {
   constructor(
     private readonly db: Database,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
@@ -54,7 +56,7 @@ export class AssessmentsService {
 
   private onMonth<T>(auth: AuthUser, query: AssessmentQuery, assess: (month: MonthFacts) => T): Promise<T> {
     const departmentId = this.departmentInScope(auth, query.departmentId);
-    const window = monthWindow(query.month, this.config.TIME_ZONE);
+    const window = monthWindow(query.month, this.config.TIME_ZONE, this.clock.now());
     return this.db.read(async (manager) => {
       const departments = await manager.find(DepartmentEntity, { where: departmentId ? { id: departmentId } : {}, order: { code: 'ASC' } });
       if (departmentId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);

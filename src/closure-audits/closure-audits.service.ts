@@ -83,8 +83,8 @@ export class ClosureAuditsService implements OnModuleInit {
 
   /** Draws the month's sample, once: asked again, it answers with the sample drawn before. */
   draw(auth: AuthUser | null, dto: DrawSampleDto): Promise<ClosureSampleDto> {
-    const window = monthWindow(dto.month, this.config.TIME_ZONE);
     const now = this.clock.now();
+    const window = monthWindow(dto.month, this.config.TIME_ZONE, now);
     if (window.end > now) throw new InvalidInputException([{ field: 'month', reason: `must have ended (${dto.month} ends at ${window.end.toISOString()})` }]);
     return this.db.write(auth?.request ?? null, async (manager) => {
       const drawn = await this.drawn(manager, dto.month);

@@ -10,7 +10,7 @@ export class ImportQuery {
   /** `true`: check every row and report, creating nothing; `false`: create every row, or none if any row has a problem. */
   @ApiProperty({ enum: ['true', 'false'] })
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: '$property must be true or false' })
+  @IsBoolean({ message: '$property must be given in the query, as ?dryRun=true (check only) or ?dryRun=false (import)' })
   dryRun: boolean;
 }
 
@@ -44,7 +44,7 @@ export class FindingImportDto {
   format: 'xlsx' | 'csv';
   /** Rows of the list, header rows and blank rows not counted. */
   rows: number;
-  /** Findings created; on a dry run, those a real run would create. */
+  /** Findings created; on a dry run, the rows ready to create (a real run creates them only if no row has a problem). */
   created: number;
   alreadyPresent: number;
   present: PresentRowDto[];

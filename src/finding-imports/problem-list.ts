@@ -160,7 +160,9 @@ function listRows(table: string[][], maxRows: number): ListRow[] {
   const first = headerRow(table[0] ?? []);
   if (!first) {
     const known = LIST_COLUMNS.map((column) => column.key).join(', ');
-    throw unreadable(`must begin with a row of headers (the template's, or the field keys: ${known}); download GET /findings/import/template`);
+    const unknown = (table[0] ?? []).map((cell) => cell.trim().replace(/\*$/, '')).filter((cell) => cell !== '' && !BY_HEADER.has(cell.toLowerCase()) && !BY_HEADER.has(cell));
+    const named = unknown.length > 0 ? ` (not headers: ${unknown.slice(0, 5).map((cell) => JSON.stringify(cell.slice(0, 40))).join(', ')})` : '';
+    throw unreadable(`must begin with a row of headers${named}: the template's, or the field keys: ${known}; download GET /findings/import/template`);
   }
   // The template's second row, the field keys, says the same as its first.
   const second = headerRow(table[1] ?? []);

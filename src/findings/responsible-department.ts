@@ -19,7 +19,7 @@ export async function responsibleDepartment(
   const department = await identity.findDepartment(manager, departmentId);
   if (!department) throw new InvalidInputException([{ field: `${prefix}${departmentField}`, reason: 'names no known department' }]);
   if (personId && !(await identity.isActiveMember(manager, departmentId, personId))) {
-    throw new InvalidInputException([{ field: `${prefix}${personField}`, reason: `must name an active user of the department ${departmentField} names` }]);
+    throw new InvalidInputException([{ field: `${prefix}${personField}`, reason: `must name an active user of that department (${departmentField})` }]);
   }
   return { id: department.id, kind: department.kind };
 }

@@ -127,7 +127,8 @@ export function ledgerRow(source: LedgerSource, index: number, verifier: string 
     light: source.light,
     receipt: source.receipt,
     deadline: source.deadline,
-    committedDate: context.committedDate,
+    // Only while the commitment stands: an approved extension, a new deadline or a failed follow-up check replaces it.
+    committedDate: context.committedDue !== null ? context.committedDate : null,
     daysOverdue: timed ? Math.max(0, end > due ? zone.calendarDays(due, end) : 0) : null,
     measures: context.measures,
     evidenceNote: context.evidence?.note ?? null,

@@ -69,10 +69,10 @@ export class NoticeService {
   }
 
   private figures(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto> {
-    const window = monthWindow(query.month, this.config.TIME_ZONE);
     const now = this.clock.now();
+    const window = monthWindow(query.month, this.config.TIME_ZONE, now);
     if (window.start > now) throw new InvalidInputException([{ field: 'month', reason: `must not be after the current month (${query.month} starts at ${window.start.toISOString()})` }]);
-    const asOf = window.end < now ? window.end : now;
+    const { asOf } = window;
     const zone = new ZoneTime(this.config.TIME_ZONE);
     // Rounds are the findings of source `round`: a notice of another source lists none.
     const countsRounds = query.source === undefined || query.source === 'round';
@@ -277,8 +277,8 @@ export class NoticeService {
     );
     const trend: { month: string; open: number }[] = [];
     for (const month of months) {
-      const end = monthWindow(month, this.config.TIME_ZONE).end;
-      const row = await openAt(scopedQuery(manager, FindingEntity, scope), end < now ? end : now).select('COUNT(*)', 'count').getRawOne<{ count: string | number }>();
+      const { asOf } = monthWindow(month, this.config.TIME_ZONE, now);
+      const row = await openAt(scopedQuery(manager, FindingEntity, scope), asOf).select('COUNT(*)', 'count').getRawOne<{ count: string | number }>();
       trend.push({ month, open: Number(row?.count ?? 0) });
     }
     return trend;
