@@ -4,8 +4,8 @@ import { instantColumn, ref, run, text } from './columns';
 const SETTLED = ['closed', 'withdrawn', 'transferred'];
 
 const INDEXES = [
-  // A re-imported row is found by its source and reference; NULLs never clash, on either database.
-  new TableIndex({ name: 'IDX_findings_source_externalRef', columnNames: ['source', 'externalRef'], isUnique: true }),
+  // A re-imported row is found by its source, the reference's scope and the reference; NULLs never clash, on either database.
+  new TableIndex({ name: 'IDX_findings_source_externalRef', columnNames: ['source', 'referenceScope', 'externalRef'], isUnique: true }),
   new TableIndex({ name: 'IDX_findings_light', columnNames: ['light', 'deadline'] }),
   new TableIndex({ name: 'IDX_findings_followUpDueOn', columnNames: ['followUpDueOn'] }),
 ];
@@ -27,6 +27,7 @@ export class ProblemLists1733500000000 implements MigrationInterface {
       new TableColumn({ ...text('source', 32), default: "'round'" }),
       new TableColumn(ref('responsiblePersonId', true)),
       new TableColumn(text('externalRef', 100, true)),
+      new TableColumn(text('referenceScope', 64, true)),
       new TableColumn(instantColumn(queryRunner, 'committedDue', true)),
       new TableColumn(text('light', 8, true)),
       new TableColumn({ ...text('receipt', 16), default: "'acknowledged'" }),
@@ -43,7 +44,7 @@ export class ProblemLists1733500000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const index of INDEXES) await queryRunner.dropIndex('findings', index);
-    for (const column of ['relapses', 'followUpDueOn', 'receipt', 'light', 'committedDue', 'externalRef', 'responsiblePersonId', 'source']) {
+    for (const column of ['relapses', 'followUpDueOn', 'receipt', 'light', 'committedDue', 'referenceScope', 'externalRef', 'responsiblePersonId', 'source']) {
       await queryRunner.dropColumn('findings', column);
     }
     await roundOptional(queryRunner, false);

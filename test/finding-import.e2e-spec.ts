@@ -6,7 +6,7 @@ import { LABELS, REGISTERED_SOURCES, SEVERITIES } from '../workflows';
 import { LIST_COLUMNS, type ListColumn } from '../src/finding-imports/problem-list';
 import { LEDGER_COLUMNS } from '../src/reports/ledger';
 import { PROBLEMS_LISTED, SAMPLE_LIST, listCsv, personalProblemList, type ListRecord } from '../scripts/problem-list-sample';
-import { binaryBody, pngWith } from './support/files';
+import { binaryBody, lyingZipBomb, pngWith } from './support/files';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { TestApp, startApp } from './support/test-app';
@@ -128,7 +128,8 @@ describe(`importing a problem list (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
       ]);
       const reason = (r: number) => response.body.problems.find((p: { row: number }) => p.row === r).reason as string;
       expect(reason(4)).toBe('names no department (the template lists their codes)');
-      expect(reason(6)).toBe('must be a user of the responsible department');
+      // An unknown username and another department's read alike: a list tells nothing of other departments' people.
+      expect([reason(5), reason(6)]).toEqual(Array(2).fill("names no active user of the row's department (give the username)"));
       expect(reason(11)).toMatch(/^must be later than now/);
       expect(reason(12)).toBe('is required');
       expect(reason(13)).toBe('must be shorter than or equal to 200 characters');
@@ -210,6 +211,13 @@ describe(`importing a problem list (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
       const path = `/audit?entityType=finding_import&entityId=${response.body.importId}`;
       expect((await flow.as('discipline').get(path).expect(200)).body.total).toBe(1);
       expect((await flow.as('admin').get(path).expect(200)).body.total).toBe(0);
+      // Imported again, every row already present: the entry still names integrity work, and is still withheld.
+      const again = await upload('discipline', csvList([row({ roundType: 'integrity', externalRef: 'INT-1', title: '收受红包线索' })]), 'integrity.csv', false).expect(200);
+      expect(again.body).toMatchObject({ created: 0, alreadyPresent: 1 });
+      expect((await flow.as('admin').get(`/audit?entityType=finding_import&entityId=${again.body.importId}`).expect(200)).body.total).toBe(0);
+      // Its reference says nothing to an office outside the matter: the same reference is a new complaint there.
+      const outside = await upload('adminVerifier', csvList([row({ source: 'complaint', externalRef: 'INT-1' })]), 'list.csv', true).expect(200);
+      expect(outside.body).toMatchObject({ created: 1, alreadyPresent: 0, present: [] });
     });
   });
 
@@ -251,6 +259,17 @@ describe(`importing a problem list (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
       const many = csvList(Array.from({ length: 2001 }, (_, i) => ({ source: 'complaint', roundType: 'administrative', title: 't', description: 'd', severity: 'minor', departmentCode: 'CARD', externalRef: String(i) })));
       const response = await upload('adminVerifier', many, 'many.csv', true);
       expect({ status: response.status, details: response.body.details }).toEqual({ status: 413, details: [{ field: 'file', reason: 'has more than 2000 rows' }] });
+    });
+
+    it('refuses a zip bomb that lies about its sizes before it is unpacked whole, and stays up', async () => {
+      // A few kilobytes that would unpack to 200 MB, declaring 100 bytes: stopped once it passes twenty times its size.
+      const bomb = lyingZipBomb(200_000_000);
+      expect(bomb.length).toBeLessThan(500_000);
+      const before = await t.counts();
+      const response = await upload('cardiologyStaff', bomb, '清单.xlsx', true);
+      expect({ status: response.status, message: response.body.message }).toEqual({ status: 400, message: expect.stringContaining('unpacks to far more than a problem list holds') });
+      expect(await t.counts()).toEqual(before);
+      await t.http.get('/health').expect(200);
     });
 
     it('refuses an empty sheet, a list without headers, and a request without dryRun, with 400', async () => {

@@ -30,7 +30,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       const assigned = await flow.as('cardiologyStaff').get(`/findings/${findingId}`).expect(200);
       // A date alone is the end of that day in the hospital's time zone.
       expect(assigned.body).toMatchObject({ state: 'assigned', deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T23:59:59\.999\+08:00$/), version: 2 });
-      expect(assigned.body.availableEvents).toEqual(['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN']);
+      expect(assigned.body.availableEvents).toEqual(['ACKNOWLEDGE', 'DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN']);
 
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: '每周检查 weekly checks', committedDate: assigned.body.deadline.slice(0, 10) });
       await flow.submitEvidence('cardiologyStaff', findingId, 'replaced');
@@ -148,7 +148,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         statusCode: 409,
         error: 'Conflict',
         message: expect.stringContaining('SUBMIT_EVIDENCE'),
-        details: { state: { progress: { open: 'assigned' }, timeliness: 'on_track', extension: 'none' }, availableEvents: ['DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] },
+        details: { state: { progress: { open: 'assigned' }, timeliness: 'on_track', extension: 'none', receipt: 'unacknowledged' }, availableEvents: ['ACKNOWLEDGE', 'DISPUTE', 'REQUEST_EXTENSION', 'SUBMIT_PLAN'] },
       });
     });
 
@@ -430,7 +430,7 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
         'administrative-round@2', 'party-building-round@2', 'integrity-round@2',
         'joint-round.administrative+party_building@1', 'joint-round.administrative+integrity@1',
         'joint-round.party_building+integrity@1', 'joint-round.administrative+party_building+integrity@1',
-        'finding@4',
+        'finding@5',
       ]);
       const finding = await flow.as('inspector').get('/workflows/finding').expect(200);
       expect(finding.body.mermaid).toMatch(/^stateDiagram-v2/);

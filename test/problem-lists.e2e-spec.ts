@@ -101,10 +101,31 @@ describe(`problem lists from every source (${onPostgres ? 'PostgreSQL' : 'SQLite
       const again = await register('adminVerifier', complaint({ id, externalRef: 'TS-2026-0002' }));
       expect(again.body).toEqual(first.body);
       await register('adminVerifier', complaint({ id, title: 'other' }), 409);
+      await register('adminVerifier', complaint({ id, externalRef: 'TS-2026-0002', responsibleDepartmentId: h.departments.surgery }), 409);
       const twice = await register('adminVerifier', complaint({ externalRef: 'TS-2026-0002' }), 409);
       expect(twice.body.details).toEqual({ field: 'externalRef' });
       // Another source may bear the same reference.
       await register('adminVerifier', complaint({ source: 'patient_feedback', externalRef: 'TS-2026-0002' }));
+    });
+
+    it('keeps references apart where their finders could not see each other: integrity matters, and each department\'s self-inspection', async () => {
+      await register('discipline', complaint({ roundType: 'integrity', externalRef: 'JW-2026-001' }));
+      // The president's office learns nothing of the integrity complaint: its own reference is free.
+      await register('adminVerifier', complaint({ externalRef: 'JW-2026-001' }));
+      await register('cardiologyStaff', complaint({ source: 'self_inspection', externalRef: 'SI-1' }));
+      await register('surgeryStaff', complaint({ source: 'self_inspection', responsibleDepartmentId: h.departments.surgery, externalRef: 'SI-1' }));
+      await register('surgeryStaff', complaint({ source: 'self_inspection', responsibleDepartmentId: h.departments.surgery, externalRef: 'SI-1' }), 409);
+    });
+
+    it("gives a department's own report no longer than its severity's time, and keeps the audit entries in time order", async () => {
+      const long = await register('cardiologyStaff', complaint({ source: 'self_inspection', severity: 'critical', deadline: '9999-12-31' }), 400);
+      expect(long.body.details).toEqual([{ field: 'deadline', reason: expect.stringMatching(/^must not be later than a critical finding's 7 days/) }]);
+      const { body } = await register('cardiologyStaff', complaint({ source: 'self_inspection', severity: 'critical', deadline: flow.planDate(3) }));
+      // The lead office may give more.
+      await register('adminVerifier', complaint({ severity: 'critical', deadline: '2027-06-30' }));
+      const trail = (await flow.as('discipline').get(`/findings/${body.id}/audit`).expect(200)).body.items as { event: string; at: string }[];
+      expect(trail.map((entry) => entry.event)).toEqual(['REGISTER_FINDING', 'ASSIGN']);
+      expect(Date.parse(trail[0].at)).toBeLessThanOrEqual(Date.parse(trail[1].at));
     });
 
     it('keeps an integrity registration inside the matter', async () => {

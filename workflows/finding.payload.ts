@@ -1,4 +1,5 @@
-import { deadlineIn } from './calendar';
+import { addDays, deadlineIn } from './calendar';
+import { isResponsibleStaff } from './finding.refusals';
 import type { FindingContext, FindingEvent } from './finding.types';
 import type { PayloadProblem } from './vocabulary';
 
@@ -19,6 +20,13 @@ export function findingPayloadProblems(context: FindingContext, event: FindingEv
     case 'ASSIGN':
       if (event.deadline !== undefined && Date.parse(deadlineIn(event.deadline, event.timeZone)) <= Date.parse(event.at)) {
         problems.push({ field: 'deadline', reason: `must be later than now (${event.at})` });
+      }
+      // A department assigning its own report to itself may shorten its time, never lengthen it: that is the lead office's to grant.
+      if (event.deadline !== undefined && isResponsibleStaff(context, event.actor) && context.source === 'self_inspection') {
+        const latest = deadlineIn(addDays(event.today, context.defaultDeadlineDays), event.timeZone);
+        if (Date.parse(deadlineIn(event.deadline, event.timeZone)) > Date.parse(latest)) {
+          problems.push({ field: 'deadline', reason: `must not be later than a ${context.severity} finding's ${context.defaultDeadlineDays} days (${latest}) on a department's own report` });
+        }
       }
       break;
     case 'REASSIGN':

@@ -22,3 +22,15 @@ export function registrationLead(actor: Actor, registration: Registration): Find
     registration.source === 'self_inspection' && hasRole(actor, 'department_staff') && actor.departmentId === registration.responsibleDepartmentId;
   return selfReport ? { kind: 'lead_office' } : null;
 }
+
+/**
+ * Where a list's reference (`externalRef`) is unique, within its source: integrity matters apart
+ * (only the discipline office registers and sees them), a department's self-inspection list its
+ * own, every other list the hospital's. A reference that clashes so names only a finding its
+ * registrant may see, and says nothing of anyone else's.
+ */
+export function referenceScope(registration: Registration): string {
+  if (registration.roundType === 'integrity') return 'integrity';
+  if (registration.source === 'self_inspection') return `department:${registration.responsibleDepartmentId}`;
+  return 'hospital';
+}

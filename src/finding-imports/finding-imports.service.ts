@@ -11,11 +11,13 @@ import {
   ROUND_TYPES,
   SEVERITIES,
   findingPayloadProblems,
+  referenceScope,
   registrationLead,
   type Actor,
   type FindingContext,
   type FindingEvent,
   type Label,
+  type RoundType,
 } from '../../workflows';
 import { AttachmentStorage } from '../attachments/attachment-storage';
 import { receiveUpload } from '../attachments/received-upload';
@@ -43,6 +45,8 @@ interface CheckedList {
   registrations: { row: number; registration: Registration }[];
   present: PresentRowDto[];
   problems: ImportProblemDto[];
+  /** The round types of every row without a problem, registered or present: an import that names integrity work is withheld as such. */
+  roundTypes: Set<RoundType>;
 }
 
 /** The list's columns by the RegisterFindingDto field they fill, where the names differ. */
@@ -122,7 +126,7 @@ export class FindingImportsService {
       alreadyPresent: checked.present.length,
     };
     await manager.insert(FindingImportEntity, record);
-    const roundTypes = ROUND_TYPES.filter((type) => checked.registrations.some(({ registration }) => registration.roundType === type));
+    const roundTypes = ROUND_TYPES.filter((type) => checked.roundTypes.has(type));
     appendAudit(manager, {
       at: record.importedAt,
       actorId: auth.id,
@@ -151,15 +155,18 @@ export class FindingImportsService {
     const byUsername = new Map(people.map((user) => [user.username, user]));
     const envelope = this.engine.envelope(actor);
 
-    const checked: CheckedList = { registrations: [], present: [], problems: [] };
+    const checked: CheckedList = { registrations: [], present: [], problems: [], roundTypes: new Set() };
     const candidates: { row: number; registration: Registration }[] = [];
     for (const { row, cells } of list.rows) {
       const problems = new Map<ListColumn, string>();
       const departmentId = cells.departmentCode === undefined ? undefined : departments.get(cells.departmentCode);
       if (cells.departmentCode !== undefined && departmentId === undefined) problems.set('departmentCode', 'names no department (the template lists their codes)');
       const person = cells.responsiblePerson === undefined ? undefined : byUsername.get(cells.responsiblePerson);
-      if (cells.responsiblePerson !== undefined && (!person || !person.active)) problems.set('responsiblePerson', 'names no active user (give the username)');
-      else if (person && departmentId !== undefined && person.departmentId !== departmentId) problems.set('responsiblePerson', 'must be a user of the responsible department');
+      // One answer whether the username is unknown, inactive or another department's: a list says nothing of other departments' people.
+      const personFits = person !== undefined && person.active && person.departmentId === departmentId;
+      if (cells.responsiblePerson !== undefined && departmentId !== undefined && !personFits) {
+        problems.set('responsiblePerson', "names no active user of the row's department (give the username)");
+      }
       for (const [column, text] of Object.entries(cells)) if (text.includes('\u0000')) problems.set(column as ListColumn, 'must not contain the character U+0000');
 
       const fields = {
@@ -195,11 +202,12 @@ export class FindingImportsService {
     const existing = await this.existingReferences(manager, candidates.map(({ registration }) => registration));
     for (const candidate of candidates) {
       const { row, registration } = candidate;
+      checked.roundTypes.add(registration.roundType);
       if (registration.externalRef === undefined) {
         checked.registrations.push(candidate);
         continue;
       }
-      const reference = referenceKey(registration.source, registration.externalRef);
+      const reference = referenceKey(registration, registration.externalRef);
       const first = firstRowOf.get(reference);
       if (first !== undefined) {
         checked.problems.push({ row, column: 'externalRef', reason: `repeats row ${first}'s reference for this source` });
@@ -213,13 +221,21 @@ export class FindingImportsService {
     return checked;
   }
 
-  /** The source-and-reference pairs among `registrations` that findings have already. */
+  /** The references among `registrations` that findings bear already where each would be (referenceKey). */
   private async existingReferences(manager: EntityManager, registrations: Registration[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const source of REGISTERED_SOURCES) {
-      const references = registrations.filter((registration) => registration.source === source).map((registration) => registration.externalRef);
-      const rows = await lookUp(references, (chunk) => manager.find(FindingEntity, { select: { externalRef: true }, where: { source, externalRef: In(chunk) } }));
-      for (const { externalRef } of rows) found.add(referenceKey(source, externalRef!));
+    const groups = new Map<string, { source: Registration['source']; scope: string; references: (string | undefined)[] }>();
+    for (const registration of registrations) {
+      const scope = referenceScope(registration);
+      const key = JSON.stringify([registration.source, scope]);
+      const group = groups.get(key) ?? { source: registration.source, scope, references: [] };
+      group.references.push(registration.externalRef);
+      groups.set(key, group);
+    }
+    for (const { source, scope, references } of groups.values()) {
+      const where = (chunk: string[]) => ({ source, referenceScope: scope, externalRef: In(chunk) });
+      const rows = await lookUp(references, (chunk) => manager.find(FindingEntity, { select: { externalRef: true }, where: where(chunk) }));
+      for (const { externalRef } of rows) found.add(JSON.stringify([source, scope, externalRef]));
     }
     return found;
   }
@@ -233,7 +249,8 @@ async function lookUp<T>(values: (string | undefined)[], query: (chunk: string[]
   return found;
 }
 
-const referenceKey = (source: string, externalRef: string) => JSON.stringify([source, externalRef]);
+/** Where a reference must be unique: its source, the reference's scope, the reference. */
+const referenceKey = (registration: Registration, externalRef: string) => JSON.stringify([registration.source, referenceScope(registration), externalRef]);
 
 /** A cell naming one of `identifiers`, by the identifier or by its Chinese name; anything else is left for validation to refuse. */
 function identifier(text: string | undefined, identifiers: readonly string[], labels: Record<string, Label>): string | undefined {

@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { inflateRawSync } from 'node:zlib';
 import { fromBuffer } from 'file-type';
 import { extname } from 'node:path';
 import { ApiException, InvalidInputException } from '../common/api-error';
@@ -88,9 +89,8 @@ function csvTable(text: string): string[][] {
 }
 
 async function xlsxTable(content: Buffer, maxRows: number): Promise<string[][]> {
-  const unpacked = unpackedSize(content);
-  if (unpacked === null || unpacked > content.length * UNPACKED_RATIO + 1_048_576) {
-    throw unreadable(unpacked === null ? 'could not be read as an xlsx workbook' : 'unpacks to far more than a problem list holds');
+  if (!unpacksWithin(content, content.length * UNPACKED_RATIO + 1_048_576)) {
+    throw unreadable('could not be read as an xlsx workbook of a problem list: it does not unzip, or unpacks to far more than a problem list holds');
   }
   const workbook = new ExcelJS.Workbook();
   try {
@@ -124,25 +124,43 @@ function cellText(cell: ExcelJS.Cell): string {
 }
 
 /**
- * The sum of the sizes an xlsx's parts declare unpacked, read from the zip's central directory; null
- * when it has none. Checked before unpacking, so a small file cannot make the service unpack gigabytes.
+ * Whether every part of the xlsx's zip unpacks, all together, to at most `budget` bytes: each is
+ * really inflated here, with zlib stopping at what is left of the budget, since the sizes a zip
+ * declares may lie (a small file could otherwise make the service unpack gigabytes). False when the
+ * zip cannot be read.
  */
-function unpackedSize(zip: Buffer): number | null {
+function unpacksWithin(zip: Buffer, budget: number): boolean {
   const END = 0x06054b50;
   const ENTRY = 0x02014b50;
+  const LOCAL = 0x04034b50;
   for (let end = zip.length - 22; end >= Math.max(0, zip.length - 65_557); end--) {
     if (zip.readUInt32LE(end) !== END) continue;
     const entries = zip.readUInt16LE(end + 10);
     let offset = zip.readUInt32LE(end + 16);
-    let total = 0;
-    for (let i = 0; i < entries; i++) {
-      if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== ENTRY) return null;
-      total += zip.readUInt32LE(offset + 24);
-      offset += 46 + zip.readUInt16LE(offset + 28) + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+    let left = budget;
+    try {
+      for (let i = 0; i < entries; i++) {
+        if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== ENTRY) return false;
+        const method = zip.readUInt16LE(offset + 10);
+        const compressedSize = zip.readUInt32LE(offset + 20);
+        const local = zip.readUInt32LE(offset + 42);
+        if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL) return false;
+        const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+        if (dataStart + compressedSize > zip.length) return false;
+        const data = zip.subarray(dataStart, dataStart + compressedSize);
+        if (method === 0) left -= data.length;
+        else if (method === 8) left -= inflateRawSync(data, { maxOutputLength: Math.max(1, left) }).length;
+        else return false;
+        if (left < 0) return false;
+        offset += 46 + zip.readUInt16LE(offset + 28) + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+      }
+    } catch {
+      // Over the budget (zlib's RangeError), or not deflate data at all.
+      return false;
     }
-    return total;
+    return true;
   }
-  return null;
+  return false;
 }
 
 const BY_HEADER = new Map<string, ListColumn>(LIST_COLUMNS.flatMap((column) => [[column.key.toLowerCase(), column.key], [column.zh, column.key]]));

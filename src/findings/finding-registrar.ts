@@ -1,6 +1,6 @@
 import { ConflictException, HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EvidenceFile, FindingInput, FindingLead, registrationLead } from '../../workflows';
+import { EvidenceFile, FindingContext, FindingInput, FindingLead, referenceScope, registrationLead } from '../../workflows';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { ApiException } from '../common/api-error';
 import { AppConfig } from '../config/app-config';
@@ -41,7 +41,7 @@ export class FindingRegistrar {
       if (sameRegistration(existing, auth, registration)) return existing;
       throw new ConflictException(`A different finding with id ${registration.id} exists`);
     }
-    if (registration.externalRef !== undefined && (await this.findByReference(manager, registration.source, registration.externalRef))) {
+    if (registration.externalRef !== undefined && (await this.findByReference(manager, registration, registration.externalRef))) {
       throw new ApiException(HttpStatus.CONFLICT, `A ${registration.source} finding with reference ${registration.externalRef} exists`, { field: 'externalRef' });
     }
     await responsibleDepartment(manager, this.identity, registration.responsibleDepartmentId, registration.responsiblePersonId);
@@ -72,7 +72,6 @@ export class FindingRegistrar {
       photos,
     };
     const { attachmentIds: _ids, deadline, ...recorded } = registration;
-    const envelope = this.engine.envelope(actor);
     await this.engine.create(manager, FINDING, {
       id: registration.id,
       workflowId: 'finding',
@@ -81,6 +80,7 @@ export class FindingRegistrar {
         roundId: null,
         source: registration.source,
         externalRef: registration.externalRef ?? null,
+        referenceScope: registration.externalRef !== undefined ? referenceScope(registration) : null,
         roundType: registration.roundType,
         title: registration.title,
         description: registration.description,
@@ -91,13 +91,16 @@ export class FindingRegistrar {
       event: { type: 'REGISTER_FINDING', payload: { ...recorded, photos, ...cause } },
       actor,
     });
+    // Taken after the creation's, so the assignment follows it in time as in the chain.
+    const envelope = this.engine.envelope(actor);
     await this.attachments.attach(manager, photos, registration.id, new Date(envelope.at));
     const assigned = await this.engine.applyWithin(manager, FINDING, registration.id, { type: 'ASSIGN', ...(deadline !== undefined && { deadline }), ...envelope });
     return assigned.row;
   }
 
-  findByReference(manager: EntityManager, source: string, externalRef: string): Promise<FindingEntity | null> {
-    return manager.findOneBy(FindingEntity, { source: source as FindingEntity['source'], externalRef });
+  /** The finding that bears this reference where the registration's would be (its source and referenceScope). */
+  findByReference(manager: EntityManager, registration: Pick<Registration, 'source' | 'roundType' | 'responsibleDepartmentId'>, externalRef: string): Promise<FindingEntity | null> {
+    return manager.findOneBy(FindingEntity, { source: registration.source, referenceScope: referenceScope(registration), externalRef });
   }
 }
 
@@ -108,7 +111,9 @@ function leadOf(auth: AuthUser, registration: Pick<Registration, 'source' | 'rou
   return lead;
 }
 
+/** A retry of the registration that made `existing`: the same content, by the same person. */
 function sameRegistration(existing: FindingEntity, auth: AuthUser, registration: Registration): boolean {
+  const context = existing.snapshot.context as FindingContext;
   return (
     existing.roundId === null &&
     existing.createdBy === auth.id &&
@@ -118,7 +123,10 @@ function sameRegistration(existing: FindingEntity, auth: AuthUser, registration:
     existing.description === registration.description &&
     existing.severity === registration.severity &&
     existing.location === (registration.location ?? null) &&
-    existing.externalRef === (registration.externalRef ?? null)
+    existing.externalRef === (registration.externalRef ?? null) &&
+    // Where it stands now: a retry that comes after a reassignment is refused rather than taken for the finding as it is.
+    context.responsibleDepartmentId === registration.responsibleDepartmentId &&
+    context.responsiblePersonId === (registration.responsiblePersonId ?? null)
   );
 }
 

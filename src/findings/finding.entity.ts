@@ -11,9 +11,13 @@ export class FindingEntity extends WorkflowSubjectEntity {
   @Column({ type: 'varchar', length: 32 })
   source: FindingSource;
 
-  /** The reference it bears in the list it came from; unique within its source, so a re-import finds it. */
+  /** The reference it bears in the list it came from; unique within its source and scope, so a re-import finds it. */
   @Column({ type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;
+
+  /** Where `externalRef` is unique within the source (referenceScope in workflows/finding.registration.ts). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  referenceScope: string | null;
 
   @Column({ type: 'varchar', length: 32 })
   roundType: RoundType;
