@@ -1676,7 +1676,7 @@ export interface components {
             sha256: string;
             /** @description Rows of the list, header rows and blank rows not counted. */
             rows: number;
-            /** @description Findings created; on a dry run, those a real run would create. */
+            /** @description Findings created; on a dry run, the rows ready to create (a real run creates them only if no row has a problem). */
             created: number;
             alreadyPresent: number;
             present: components["schemas"]["PresentRowDto"][];
