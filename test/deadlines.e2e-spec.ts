@@ -325,14 +325,15 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
           useClock(second);
           setNow('2027-01-31T00:00:00Z');
           const [a, b] = await Promise.all([runDue(t), runDue(second)]);
-          // Each finding: due soon, overdue, three escalations (and earlier suites' findings fall due too).
-          expect(a + b).toBeGreaterThanOrEqual(findingIds.length * 5);
+          // Each finding, never signed for: due soon, overdue, three escalations; receipt late, three escalations of it
+          // (and earlier suites' findings fall due too).
+          expect(a + b).toBeGreaterThanOrEqual(findingIds.length * 9);
           const rows: { entityId: string; event: string; n: string }[] = await t.dataSource.query(
             `SELECT "entityId", "event", COUNT(*) AS n FROM audit_entries WHERE "actorId" = 'system' AND "entityId" = ANY($1) GROUP BY "entityId", "event"`,
             [findingIds],
           );
-          expect(rows.filter((r) => Number(r.n) !== (r.event === 'ESCALATE' ? 3 : 1))).toEqual([]);
-          expect(rows).toHaveLength(findingIds.length * 3);
+          expect(rows.filter((r) => Number(r.n) !== (r.event === 'ESCALATE' || r.event === 'RECEIPT_ESCALATE' ? 3 : 1))).toEqual([]);
+          expect(rows).toHaveLength(findingIds.length * 5);
           const notices: { n: string }[] = await t.dataSource.query(
             `SELECT COUNT(*) AS n FROM notifications WHERE type = 'overdue' AND "findingId" = ANY($1)`,
             [findingIds],
