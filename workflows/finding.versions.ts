@@ -1,4 +1,4 @@
-import type { StoredSnapshot } from './registry';
+import type { StoredSnapshot } from './stored-snapshot';
 import { BEFORE_RECEIPT_AND_FOLLOW_UP, type FindingContext, type FindingProgress } from './finding.types';
 
 /** Working days to sign for a finding, for version-4 findings still waiting to be assigned (the service's default). */

@@ -5,6 +5,7 @@ import { findingPayloadProblems } from './finding.payload';
 import { findingConflict, findingPrivilegedActor } from './finding.refusals';
 import type { FindingContext, FindingEvent } from './finding.types';
 import { upgradeFindingV4 } from './finding.versions';
+import type { StoredSnapshot } from './stored-snapshot';
 import { ROUND_TYPE_RULES } from './round-types';
 import { createRoundMachine, roundWorkflowId } from './round.machine';
 import { roundPayloadProblems } from './round.payload';
@@ -39,11 +40,7 @@ export interface Workflow {
   upgrade?(stored: StoredSnapshot): StoredSnapshot;
 }
 
-/** What is stored for a subject: enough to restore it with `machine.resolveState`. */
-export interface StoredSnapshot {
-  value: unknown;
-  context: unknown;
-}
+export type { StoredSnapshot } from './stored-snapshot';
 
 /** Every combination of round types: one type is an ordinary round, several a joint round (联动查房). */
 const ROUND_TYPE_COMBINATIONS: RoundType[][] = [1, 2, 4, 3, 5, 6, 7].map((bits) => ROUND_TYPES.filter((_, index) => bits & (1 << index)));
