@@ -45,7 +45,10 @@ export function RoundPage({ roundId, user }: { roundId: string; user: Schemas['U
     const what = `${t(body.type === 'START' ? 'start' : 'submitRound')}${'roundType' in body && body.roundType ? ` · ${label('roundType', body.roundType)}` : ''}`;
     const answer = await submit({ id: crypto.randomUUID(), kind: 'roundEvent', roundId, label: what, photos: [], body });
     if (answer.outcome === 'refused') return void Dialog.alert({ content: answer.reason });
-    if (answer.outcome === 'queued') Toast.show({ content: t('savedOffline') });
+    if (answer.outcome === 'queued') return void Toast.show({ content: t('savedOffline') });
+    // Sent and answered: read the round again now, since the outbox may have filled and emptied between two renders.
+    round.reload();
+    results.reload();
   };
 
   const record = async (type: RoundType, item: Item, result: 'pass' | 'not_applicable' | 'fail', draft?: FindingDraft) => {
