@@ -153,7 +153,10 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       const query = (operations.get.parameters ?? []).filter((p) => p.in === 'query');
       const base = new URLSearchParams();
       if (query.some((p) => p.name === 'limit')) base.set('limit', '500');
-      if (query.some((p) => p.name === 'month')) base.set('month', month);
+      // A route that takes a year (coverage) takes the month within it, as MM.
+      const takesYear = query.some((p) => p.name === 'year');
+      if (takesYear) base.set('year', month.slice(0, 4));
+      if (query.some((p) => p.name === 'month')) base.set('month', takesYear ? month.slice(5) : month);
       const formats = query.find((p) => p.name === 'format')?.schema?.enum ?? [undefined];
       const urls = path.includes('{id}') ? idsFor(path).map((id) => path.replace('{id}', id)) : [path];
       for (const url of urls) {
@@ -210,7 +213,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     }
     expect(leaks).toEqual([]);
     // The walk reached the reports and exports, not only their refusals.
-    for (const read of [`/reports/notice?month=${month}&format=html`, `/reports/notice?month=${month}&format=json`, `/reports/monthly?month=${month}&format=xlsx`, '/reports/ledger?limit=500&format=csv', '/reports/ledger?limit=500&format=xlsx', `/assessments?month=${month}`]) {
+    for (const read of [`/reports/notice?month=${month}&format=html`, `/reports/notice?month=${month}&format=json`, `/reports/monthly?month=${month}&format=xlsx`, `/reports/coverage?year=${month.slice(0, 4)}&month=${month.slice(5)}&format=xlsx`, '/reports/ledger?limit=500&format=csv', '/reports/ledger?limit=500&format=xlsx', `/assessments?month=${month}`]) {
       expect(answered).toContain(`admin ${read}`);
     }
     expect(answered.length).toBeGreaterThan(100);
@@ -268,6 +271,14 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     const fromInside = (await t.http.get(`/reports/monthly?month=${month}`).set(bearer(h.users.discipline.token)).expect(200)).body;
     expect(fromInside.items.find((d: { departmentId: string }) => d.departmentId === h.departments.logistics)).toMatchObject({ found: 2, foundByType: { integrity: 2 } });
     expect(fromInside.items.find((d: { departmentId: string }) => d.departmentId === h.departments.cardiology)).toMatchObject({ roundsHeld: 1, averageScore: 95 });
+
+    const coverage = async (token: string) => (await t.http.get(`/reports/coverage?year=${month.slice(0, 4)}&month=${month.slice(5)}`).set(bearer(token)).expect(200)).body;
+    const cardiologyCoverage = (body: { items: { departmentId: string; roundType: string; held: number }[] }) =>
+      body.items.filter((row) => row.departmentId === h.departments.cardiology).map((row) => [row.roundType, row.held]);
+    const outsideCoverage = await coverage(h.users.admin.token);
+    expect(cardiologyCoverage(outsideCoverage)).toEqual([['administrative', 1], ['party_building', 0]]);
+    expect(outsideCoverage.integrityCounts).toEqual({ planned: 1, held: 1, cancelled: 0 });
+    expect(cardiologyCoverage(await coverage(h.users.discipline.token))).toEqual([['administrative', 1], ['party_building', 0], ['integrity', 1]]);
   });
 
   it('delivers the notices only to the endpoint inside, and withholds them from the administrator reading deliveries', async () => {

@@ -16,29 +16,40 @@ export interface AssessmentWeights {
   relapsePenalty: number;
 }
 
-/** A calendar month in the hospital's time zone, as instants and as calendar dates. */
-export interface MonthWindow {
-  month: string;
+/** A stretch of whole calendar days in the hospital's time zone, as instants and as calendar dates. */
+export interface PeriodWindow {
   start: Date;
   end: Date;
   firstDay: string;
   lastDay: string;
-  /** When the month's standing is judged (what is open, what overdue): its end, or now while it runs. */
+  /** When the period's standing is judged (what is open, what overdue): its end, or now while it runs. */
   asOf: Date;
+}
+
+/** A calendar month in the hospital's time zone, as instants and as calendar dates. */
+export interface MonthWindow extends PeriodWindow {
+  month: string;
+}
+
+/** A calendar year in the hospital's time zone, as instants and as calendar dates. */
+export interface YearWindow extends PeriodWindow {
+  year: string;
+}
+
+/** From the start of `first` (a day) to the start of `next`. */
+function periodWindow(first: DateTime, next: DateTime, now: Date): PeriodWindow {
+  const end = next.toJSDate();
+  return { start: first.toJSDate(), end, asOf: end < now ? end : now, firstDay: first.toISODate()!, lastDay: next.minus({ days: 1 }).toISODate()! };
 }
 
 export function monthWindow(month: string, timeZone: string, now: Date): MonthWindow {
   const first = DateTime.fromISO(`${month}-01`, { zone: timeZone }).startOf('day');
-  const next = first.plus({ months: 1 });
-  const end = next.toJSDate();
-  return {
-    month,
-    start: first.toJSDate(),
-    end,
-    asOf: end < now ? end : now,
-    firstDay: first.toISODate()!,
-    lastDay: next.minus({ days: 1 }).toISODate()!,
-  };
+  return { month, ...periodWindow(first, first.plus({ months: 1 }), now) };
+}
+
+export function yearWindow(year: string, timeZone: string, now: Date): YearWindow {
+  const first = DateTime.fromISO(`${year}-01-01`, { zone: timeZone }).startOf('day');
+  return { year, ...periodWindow(first, first.plus({ years: 1 }), now) };
 }
 
 export interface HeldRound {

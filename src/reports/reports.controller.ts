@@ -5,6 +5,7 @@ import type { AuthUser } from '../identity/auth-user';
 import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
 import { LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
 import { XLSX_TYPE } from './spreadsheet';
+import { CoverageDto, CoverageQuery } from './coverage.dto';
 import { DashboardDto } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
 import { NoticeDto, NoticeQuery } from './notice.dto';
@@ -35,6 +36,14 @@ export class ReportsController {
   @ApiProduces('application/json', XLSX_TYPE)
   monthly(@Auth() auth: AuthUser, @Query() query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     return this.service.monthly(auth, query);
+  }
+
+  /** Coverage (查房覆盖) of a month or a year: rounds planned, held and cancelled by department and round type, the last visit, who was not visited. */
+  @Get('reports/coverage')
+  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff')
+  @ApiProduces('application/json', XLSX_TYPE)
+  coverage(@Auth() auth: AuthUser, @Query() query: CoverageQuery): Promise<CoverageDto | StreamableFile> {
+    return this.service.coverage(auth, query);
   }
 
   /** The month's public notice (通报): a page to print, charts drawn on the server; integrity details only for those entitled. */

@@ -3,6 +3,7 @@ import { AssessmentsModule } from '../assessments/assessments.module';
 import { AuditModule } from '../audit/audit.module';
 import { FindingsModule } from '../findings/findings.module';
 import { InterviewsModule } from '../interviews/interviews.module';
+import { CoverageService } from './coverage.service';
 import { DashboardService } from './dashboard.service';
 import { NoticeService } from './notice.service';
 import { ReportsController } from './reports.controller';
@@ -11,6 +12,6 @@ import { ReportsService } from './reports.service';
 @Module({
   imports: [FindingsModule, AssessmentsModule, AuditModule, InterviewsModule],
   controllers: [ReportsController],
-  providers: [ReportsService, DashboardService, NoticeService],
+  providers: [ReportsService, CoverageService, DashboardService, NoticeService],
 })
 export class ReportsModule {}

@@ -19,6 +19,9 @@ import { LedgerRow, LedgerSource, ledgerRow } from './ledger';
 import { LedgerWriter, csvLedger, xlsxLedger } from './ledger-files';
 import { LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
 import { writeMonthlyWorkbook } from './monthly-workbook';
+import { CoverageDto, CoverageQuery } from './coverage.dto';
+import { CoverageService } from './coverage.service';
+import { writeCoverageWorkbook } from './coverage-workbook';
 import { ZoneTime } from './zone-time';
 import { XLSX_TYPE, attachmentDisposition } from './spreadsheet';
 import { AssessmentsService } from '../assessments/assessments.service';
@@ -58,6 +61,7 @@ export class ReportsService {
     private readonly assessments: AssessmentsService,
     private readonly accessLog: DataAccessLog,
     private readonly interviews: InterviewsService,
+    private readonly coverages: CoverageService,
   ) {}
 
   ledger(auth: AuthUser, query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
@@ -86,6 +90,15 @@ export class ReportsService {
     const interviews = await this.interviews.all(auth, { month: query.month, departmentId: query.departmentId });
     const now = this.clock.now();
     return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now, interviews));
+  }
+
+  /** Coverage (查房覆盖) of a month or a year by department and round type, as JSON or an xlsx workbook. */
+  async coverage(auth: AuthUser, query: CoverageQuery): Promise<CoverageDto | StreamableFile> {
+    const report = await this.coverages.coverage(auth, query);
+    if (query.format !== 'xlsx') return report;
+    await this.accessLog.record(auth, { event: 'COVERAGE_EXPORTED', format: 'xlsx', filter: { year: query.year, ...(query.month && { month: query.month }) }, rows: report.items.length });
+    const period = query.month ? `${query.year}-${query.month}` : query.year;
+    return this.download(`查房覆盖-${period}.xlsx`, XLSX_TYPE, (output) => writeCoverageWorkbook(output, report, report.generatedAt));
   }
 
   /** The whole ledger as a file, written while it is read: the ids first, then the rows a chunk at a time. */

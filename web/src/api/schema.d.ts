@@ -813,6 +813,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coverage (查房覆盖) of a month or a year: rounds planned, held and cancelled by department and round type, the last visit, who was not visited. */
+        get: operations["ReportsController_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/notice": {
         parameters: {
             query?: never;
@@ -3470,6 +3487,33 @@ export interface operations {
                 /** @description Count only the findings from this source; rounds count only for `round`. */
                 source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
                 /** @description `json` (the default) or an `xlsx` workbook: a summary sheet and one per round type. */
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Record<string, never>;
+                };
+            };
+        };
+    };
+    ReportsController_coverage: {
+        parameters: {
+            query: {
+                /** @description A calendar year, `YYYY`. */
+                year: string;
+                /** @description A month of that year, `MM` (01–12); without it, the whole year. */
+                month?: string;
+                /** @description `json` (the default) or an `xlsx` workbook: the coverage sheet and the departments not visited. */
                 format?: "json" | "xlsx";
             };
             header?: never;
