@@ -14,6 +14,7 @@ import { DeviceEntity } from './identity/device.entity';
 import { SessionEntity } from './identity/session.entity';
 import { UserEntity } from './identity/user.entity';
 import { NotificationEntity } from './notifications/notification.entity';
+import { RoundPlanEntity, RoundPlanMaterialisationEntity } from './round-plans/round-plan.entity';
 import { RoundEntity } from './rounds/round.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhooks/webhook.entities';
 
@@ -28,6 +29,8 @@ export const EVERY_ENTITY = [
   SessionEntity,
   DeviceEntity,
   ChecklistTemplateEntity,
+  RoundPlanEntity,
+  RoundPlanMaterialisationEntity,
   RoundEntity,
   FindingEntity,
   FindingClosureEntity,

@@ -41,6 +41,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
   let findingIds: string[];
   let attachmentId: string;
   let interviewId: string;
+  let roundPlanId: string;
   let endpointIds: string[];
   let month: string;
   const outside: Record<string, Identity> = {};
@@ -122,6 +123,9 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     // Closed, so a follow-up check is scheduled; and the department's head is admonished about both.
     await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.discipline.token)).send({ type: 'AUDIT_APPROVE' }).expect(200);
     const interview = { departmentId: h.departments.logistics, personId: logisticsStaff.id, findingIds, heldOn: today.toISODate(), summary: SECRETS.interview };
+    // A recurring integrity plan, far enough ahead that it plans no round yet: the plan itself tells whom the office will visit.
+    const recurring = { types: ['integrity'], departmentIds: [h.departments.cardiology], rule: 'FREQ=MONTHLY;BYMONTHDAY=1', leadId: h.users.lead.id, teamMemberIds: [h.users.inspector.id], startsOn: '2030-01-01' };
+    roundPlanId = (await t.http.post('/round-plans').set(bearer(h.users.lead.token)).send(recurring).expect(201)).body.id;
     interviewId = (await t.http.post('/interviews').set(bearer(h.users.discipline.token)).send(interview).expect(201)).body.id;
     await t.app.get(WebhookDispatcher).deliverDue();
   });
@@ -145,6 +149,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (path.startsWith('/workflows/')) return workflowIds;
       if (path.startsWith('/webhooks/')) return endpointIds;
       if (path.startsWith('/interviews/')) return [interviewId];
+      if (path.startsWith('/round-plans/')) return [roundPlanId];
       throw new Error(`no ids known for ${path}`);
     };
     const requests: string[] = [];

@@ -151,6 +151,13 @@ export class AppConfig {
   @Min(1)
   SCHEDULER_WORKERS = 4;
 
+  /** Recurring round plans: each occurrence is planned as a round this many days ahead of its date. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  ROUND_PLAN_HORIZON_DAYS = 14;
+
   /** Webhook URLs may resolve to loopback or private addresses (a hospital intranet); refused otherwise. */
   @Transform(toBoolean)
   @IsBoolean()

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import {
+  Actor,
   PartState,
   PayloadProblem,
   RoundContext,
@@ -19,7 +20,7 @@ import { Page, page } from '../common/pagination';
 import { ChecklistItem } from '../checklists/checklist-template.entity';
 import { ChecklistsService } from '../checklists/checklists.service';
 import { Database } from '../database/database';
-import { WorkflowEngine } from '../engine/workflow.engine';
+import { Applied, WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
 import { IdentityRepository } from '../identity/identity.repository';
 import {
@@ -31,6 +32,7 @@ import {
   RoundDto,
   RoundEventBody,
   RoundResultsDto,
+  TeamPlanDto,
   shownScore,
 } from './round.dto';
 import { RoundEntity } from './round.entity';
@@ -50,26 +52,31 @@ export class RoundsService {
   /** Plans a round; each part starts with the current checklist of its type and keeps that version. */
   create(auth: AuthUser, dto: CreateRoundDto): Promise<RoundDto> {
     return this.db.write(auth.request, async (manager) => {
-      const plans = this.partPlans(dto);
-      await this.assertReferences(manager, dto, plans);
-      const checklists = await this.checklists.currentRefs(manager, dto.types);
-      const input: RoundInput = {
-        types: dto.types,
-        departmentId: dto.departmentId,
-        leadId: dto.leadId,
-        teamMemberIds: dto.teamMemberIds,
-        parts: plans.map((plan) => ({ ...plan, checklist: checklists.get(plan.type)! })),
-      };
-      const unannounced = dto.unannounced ?? dto.types.includes('integrity');
-      const { row, snapshot } = await this.engine.create(manager, ROUND, {
-        id: randomUUID(),
-        workflowId: roundWorkflowId(dto.types),
-        input,
-        columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor, unannounced },
-        event: { type: 'PLAN', payload: { ...dto, unannounced, parts: input.parts } },
-        actor: toActor(auth),
-      });
+      const { row, snapshot } = await this.planWithin(manager, toActor(auth), dto);
       return this.toDto(auth, row, snapshot);
+    });
+  }
+
+  /** Plans a round in `manager`'s unit of work, as `actor`: POST /rounds, and each occurrence of a recurring plan. */
+  async planWithin(manager: EntityManager, actor: Actor, dto: CreateRoundDto): Promise<Applied<RoundEntity>> {
+    const plans = this.partPlans(dto);
+    await this.assertReferences(manager, dto, plans);
+    const checklists = await this.checklists.currentRefs(manager, dto.types);
+    const input: RoundInput = {
+      types: dto.types,
+      departmentId: dto.departmentId,
+      leadId: dto.leadId,
+      teamMemberIds: dto.teamMemberIds,
+      parts: plans.map((plan) => ({ ...plan, checklist: checklists.get(plan.type)! })),
+    };
+    const unannounced = dto.unannounced ?? dto.types.includes('integrity');
+    return this.engine.create(manager, ROUND, {
+      id: randomUUID(),
+      workflowId: roundWorkflowId(dto.types),
+      input,
+      columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor, unannounced },
+      event: { type: 'PLAN', payload: { ...dto, unannounced, parts: input.parts } },
+      actor,
     });
   }
 
@@ -165,6 +172,13 @@ export class RoundsService {
     if (!(await this.identity.findDepartment(manager, dto.departmentId))) {
       problems.push({ field: 'departmentId', reason: 'names no known department' });
     }
+    problems.push(...(await this.teamProblems(manager, dto, plans)));
+    if (problems.length > 0) throw new InvalidInputException(problems);
+  }
+
+  /** What is wrong with a round's lead and team, and its parts' (a recurring plan's too), as fields of the request. */
+  async teamProblems(manager: EntityManager, dto: TeamPlanDto & { parts?: TeamPlanDto[] }, plans: TeamPlanDto[] = []): Promise<PayloadProblem[]> {
+    const problems: PayloadProblem[] = [];
     const ids = [dto.leadId, ...dto.teamMemberIds, ...plans.flatMap((plan) => [plan.leadId, ...plan.teamMemberIds])];
     const users = await this.identity.findUsers(manager, [...new Set(ids)]);
     const rolesOf = (id: string) => users.find((u) => u.id === id && u.active)?.roles ?? [];
@@ -184,7 +198,7 @@ export class RoundsService {
       checkLead(part.leadId, `parts[${index}].leadId`);
       checkTeam(part.teamMemberIds, `parts[${index}].teamMemberIds`);
     });
-    if (problems.length > 0) throw new InvalidInputException(problems);
+    return problems;
   }
 }
 

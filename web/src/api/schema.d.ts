@@ -462,6 +462,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/round-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RoundPlansController_list"];
+        put?: never;
+        post: operations["RoundPlansController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/round-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RoundPlansController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["RoundPlansController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["RoundPlansController_update"];
+        trace?: never;
+    };
+    "/round-plans/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RoundPlansController_skip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/findings/import/template": {
         parameters: {
             query?: never;
@@ -1669,6 +1717,77 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
         };
+        CreateRoundPlanDto: {
+            types: ("administrative" | "party_building" | "integrity")[];
+            /** @description The departments visited; give these or `departmentKind`, not both. */
+            departmentIds?: string[];
+            /**
+             * @description Every department of this kind, as they are at each occurrence.
+             * @enum {string}
+             */
+            departmentKind?: "functional" | "clinical";
+            /**
+             * @description `all` (default): every department at each occurrence; `rotate`: one department per occurrence, in turn.
+             * @enum {string}
+             */
+            departmentOrder?: "all" | "rotate";
+            /** @description An RFC 5545 RRULE without DTSTART, e.g. `FREQ=MONTHLY;BYDAY=1MO`; at least daily. */
+            rule: string;
+            unannounced?: boolean;
+            /** @description The first date the rule may fall on. */
+            startsOn: string;
+            /** @description The last date the rule may fall on. */
+            until?: string;
+            /**
+             * Format: uuid
+             * @description A user with the round_lead role.
+             */
+            leadId: string;
+            /** @description Inspectors on the team. */
+            teamMemberIds: string[];
+        };
+        RoundPlanDto: {
+            types: ("administrative" | "party_building" | "integrity")[];
+            /**
+             * Format: uuid
+             * @description A user with the round_lead role.
+             */
+            leadId: string;
+            /** @description Inspectors on the team. */
+            teamMemberIds: string[];
+            /** @description An RFC 5545 RRULE without DTSTART, e.g. `FREQ=MONTHLY;BYDAY=1MO`; at least daily. */
+            rule: string;
+            /** @description The first date the rule may fall on. */
+            startsOn: string;
+            /** @enum {string|null} */
+            departmentKind: "functional" | "clinical" | null;
+            /** @enum {string} */
+            departmentOrder: "all" | "rotate";
+            id: string;
+            departmentIds: string[] | null;
+            unannounced: boolean;
+            until: string | null;
+            skippedOn: string[];
+            createdBy: string;
+            createdAt: string;
+        };
+        UpdateRoundPlanDto: {
+            /** @description An RFC 5545 RRULE without DTSTART, e.g. `FREQ=MONTHLY;BYDAY=1MO`; at least daily. */
+            rule?: string;
+            /**
+             * Format: uuid
+             * @description A user with the round_lead role.
+             */
+            leadId?: string;
+            /** @description Inspectors on the team. */
+            teamMemberIds?: string[];
+            /** @description The last date the rule may fall on. */
+            until?: string;
+        };
+        SkipOccurrenceDto: {
+            /** @description An occurrence date of the plan, not yet past. */
+            on: string;
+        };
         PresentRowDto: {
             row: number;
             externalRef: string;
@@ -1816,7 +1935,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1838,7 +1957,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2932,6 +3051,138 @@ export interface operations {
             };
         };
     };
+    RoundPlansController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPlanDto"][];
+                };
+            };
+        };
+    };
+    RoundPlansController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoundPlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPlanDto"];
+                };
+            };
+        };
+    };
+    RoundPlansController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPlanDto"];
+                };
+            };
+        };
+    };
+    RoundPlansController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RoundPlansController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoundPlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPlanDto"];
+                };
+            };
+        };
+    };
+    RoundPlansController_skip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkipOccurrenceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPlanDto"];
+                };
+            };
+        };
+    };
     FindingImportsController_template: {
         parameters: {
             query?: never;
@@ -3284,7 +3535,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;

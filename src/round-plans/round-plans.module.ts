@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RoundsModule } from '../rounds/rounds.module';
+import { RoundPlanScheduler } from './round-plan-scheduler';
+import { RoundPlanEntity, RoundPlanMaterialisationEntity } from './round-plan.entity';
+import { RoundPlansController } from './round-plans.controller';
+import { RoundPlansService } from './round-plans.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([RoundPlanEntity, RoundPlanMaterialisationEntity]), RoundsModule],
+  controllers: [RoundPlansController],
+  providers: [RoundPlansService, RoundPlanScheduler],
+})
+export class RoundPlansModule {}
