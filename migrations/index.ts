@@ -14,6 +14,7 @@ import { FindingImports1733510000000 } from './1733510000000-finding-imports';
 import { AdmonitionInterviews1733530000000 } from './1733530000000-admonition-interviews';
 import { LightGroupsIndex1733540000000 } from './1733540000000-light-groups-index';
 import { FindingClosures1733550000000 } from './1733550000000-finding-closures';
+import { PartyBranches1733610000000 } from './1733610000000-party-branches';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AdmonitionInterviews1733530000000,
   LightGroupsIndex1733540000000,
   FindingClosures1733550000000,
+  PartyBranches1733610000000,
 ];

@@ -41,6 +41,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
   let findingIds: string[];
   let attachmentId: string;
   let interviewId: string;
+  let partyBranchId: string;
   let endpointIds: string[];
   let month: string;
   const outside: Record<string, Identity> = {};
@@ -123,6 +124,9 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     await t.http.post(`/findings/${findingIds[0]}/events`).set(bearer(h.users.discipline.token)).send({ type: 'AUDIT_APPROVE' }).expect(200);
     const interview = { departmentId: h.departments.logistics, personId: logisticsStaff.id, findingIds, heldOn: today.toISODate(), summary: SECRETS.interview };
     interviewId = (await t.http.post('/interviews').set(bearer(h.users.discipline.token)).send(interview).expect(201)).body.id;
+    // The department holding the integrity work is in a Party branch, so the branch's own routes are walked too.
+    partyBranchId = (await t.http.post('/party-branches').set(bearer(h.users.admin.token)).send({ code: 'PB-LOGI', name: 'logistics branch' }).expect(201)).body.id;
+    await t.http.patch(`/departments/${h.departments.logistics}`).set(bearer(h.users.admin.token)).send({ partyBranchId }).expect(200);
     await t.app.get(WebhookDispatcher).deliverDue();
   });
 
@@ -145,6 +149,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (path.startsWith('/workflows/')) return workflowIds;
       if (path.startsWith('/webhooks/')) return endpointIds;
       if (path.startsWith('/interviews/')) return [interviewId];
+      if (path.startsWith('/party-branches/')) return [partyBranchId];
       throw new Error(`no ids known for ${path}`);
     };
     const requests: string[] = [];

@@ -42,6 +42,9 @@ export class FindingsRepository {
     for (const [column, value] of Object.entries(columns)) {
       if (value !== undefined) builder.andWhere(`finding.${column} = :${column}`, { [column]: value });
     }
+    if (filters.partyBranchId !== undefined) {
+      builder.andWhere(`finding.responsibleDepartmentId IN (SELECT "id" FROM "departments" WHERE "partyBranchId" = :partyBranchId)`, { partyBranchId: filters.partyBranchId });
+    }
     return builder;
   }
 
