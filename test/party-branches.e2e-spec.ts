@@ -164,6 +164,20 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       expect(ids((await flow.as('lead').get(`/findings?limit=500&partyBranchId=${branch.id}&responsibleDepartmentId=${h.departments.logistics}`).expect(200)).body)).toEqual([branchmate]);
       expect((await flow.as('lead').get(`/findings?partyBranchId=${(await newBranch()).id}`).expect(200)).body.total).toBe(0);
       await flow.as('lead').get(`/findings?partyBranchId=${encodeURIComponent("x' OR 1=1")}`).expect(400);
+
+      // Monthly tracking (and its workbook's interviews) count the branch's departments only.
+      const month = flow.planDate(0).slice(0, 7);
+      const tracking = (await flow.as('discipline').get(`/reports/monthly?month=${month}&partyBranchId=${branch.id}`).expect(200)).body;
+      expect(tracking.items.map((item: { departmentCode: string; found: number }) => [item.departmentCode, item.found])).toEqual([
+        ['CARD', 1],
+        ['LOGI', 1],
+      ]);
+      await flow.as('discipline').get(`/reports/monthly?month=${month}&partyBranchId=${branch.id}&format=xlsx`).expect(200);
+      const interview = { departmentId: h.departments.logistics, findingIds: [branchmate], heldOn: flow.planDate(0), summary: 'talked' };
+      const interviewId = (await flow.as('discipline').post('/interviews', interview).expect(201)).body.id;
+      const interviews = async (partyBranchId: string) => (await flow.as('discipline').get(`/interviews?limit=500&partyBranchId=${partyBranchId}`).expect(200)).body.items.map((i: { id: string }) => i.id);
+      expect(await interviews(branch.id)).toEqual([interviewId]);
+      expect(await interviews((await newBranch()).id)).toEqual([]);
       for (const department of [h.departments.cardiology, h.departments.logistics]) {
         await patch('admin', `/departments/${department}`, { partyBranchId: null }).expect(200);
       }

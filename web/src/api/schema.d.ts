@@ -3081,6 +3081,8 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 departmentId?: string;
+                /** @description With a department of this Party branch. */
+                partyBranchId?: string;
                 /** @description Held in this month (YYYY-MM). */
                 month?: string;
                 /** @description About this finding. */
@@ -3631,6 +3633,8 @@ export interface operations {
         parameters: {
             query: {
                 departmentId?: string;
+                /** @description Only the departments of this Party branch (一张清单). */
+                partyBranchId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
@@ -3703,6 +3707,8 @@ export interface operations {
         parameters: {
             query: {
                 departmentId?: string;
+                /** @description Only the departments of this Party branch (一张清单). */
+                partyBranchId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
