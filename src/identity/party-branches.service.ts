@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Not } from 'typeorm';
+import { EntityManager, In, Not } from 'typeorm';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
@@ -46,7 +46,7 @@ export class PartyBranchesService {
   async list(_auth: AuthUser, query: ListPartyBranchesQuery): Promise<Page<PartyBranchDto>> {
     return this.db.read(async (manager) => {
       const [branches, total] = await manager.findAndCount(PartyBranchEntity, { order: { code: 'ASC' }, take: query.limit, skip: query.offset });
-      const departments = await manager.find(DepartmentEntity, { where: branches.map((branch) => ({ partyBranchId: branch.id })), order: { code: 'ASC' } });
+      const departments = branches.length === 0 ? [] : await manager.find(DepartmentEntity, { where: { partyBranchId: In(branches.map((branch) => branch.id)) }, order: { code: 'ASC' } });
       const dtos = branches.map((branch) => PartyBranchDto.from(branch, departments.filter((department) => department.partyBranchId === branch.id)));
       return page(dtos, total, query);
     });
