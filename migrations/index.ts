@@ -15,6 +15,7 @@ import { AdmonitionInterviews1733530000000 } from './1733530000000-admonition-in
 import { LightGroupsIndex1733540000000 } from './1733540000000-light-groups-index';
 import { FindingClosures1733550000000 } from './1733550000000-finding-closures';
 import { RoundPlans1733600000000 } from './1733600000000-round-plans';
+import { PartyBranches1733610000000 } from './1733610000000-party-branches';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LightGroupsIndex1733540000000,
   FindingClosures1733550000000,
   RoundPlans1733600000000,
+  PartyBranches1733610000000,
 ];

@@ -18,8 +18,11 @@ const PEOPLE = [
   { username: 'discipline', displayName: '纪委办 Discipline office', roles: ['discipline_office'], department: 'DISC', does: 'audits closures, reads case files, reopens' },
 ] as const;
 
+/** The Party branch cardiology belongs to. */
+const PARTY_BRANCH = { code: 'PB-CARD', name: '心内科党支部', departments: ['CARD'] } as const;
+
 const DEPARTMENTS = [
-  { code: 'CARD', name: '心内科 Cardiology', kind: 'clinical', partyBranch: '心内科党支部' },
+  { code: 'CARD', name: '心内科 Cardiology', kind: 'clinical' },
   { code: 'PRES', name: '院办 President office', kind: 'functional', leadOfficeFor: ['administrative'] },
   { code: 'PARTY', name: '党办 Party office', kind: 'functional', leadOfficeFor: ['party_building'] },
   { code: 'DISC', name: '纪委办 Discipline office', kind: 'functional', leadOfficeFor: ['integrity'] },
@@ -58,8 +61,12 @@ export async function setUpDemoHospital(options: { origin: string; adminPassword
   if (existing.items.some((department) => DEPARTMENTS.some(({ code }) => code === department.code))) {
     throw new Error('This service already has the demo departments: the demo hospital is set up once, on a fresh database');
   }
+  const partyBranchId = (await call('/party-branches', admin, { code: PARTY_BRANCH.code, name: PARTY_BRANCH.name })).id;
   const departments = new Map<string, string>();
-  for (const department of DEPARTMENTS) departments.set(department.code, (await call('/departments', admin, department)).id);
+  for (const department of DEPARTMENTS) {
+    const inBranch = (PARTY_BRANCH.departments as readonly string[]).includes(department.code);
+    departments.set(department.code, (await call('/departments', admin, { ...department, ...(inBranch && { partyBranchId }) })).id);
+  }
   const ids = new Map<string, string>();
   for (const { username, displayName, roles, ...person } of PEOPLE) {
     const departmentId = 'department' in person ? departments.get(person.department) : undefined;

@@ -11,6 +11,7 @@ import { InterviewEntity } from './interviews/interview.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { DepartmentEntity } from './identity/department.entity';
 import { DeviceEntity } from './identity/device.entity';
+import { PartyBranchEntity } from './identity/party-branch.entity';
 import { SessionEntity } from './identity/session.entity';
 import { UserEntity } from './identity/user.entity';
 import { NotificationEntity } from './notifications/notification.entity';
@@ -25,6 +26,7 @@ import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } fr
  */
 export const EVERY_ENTITY = [
   DepartmentEntity,
+  PartyBranchEntity,
   UserEntity,
   SessionEntity,
   DeviceEntity,

@@ -42,6 +42,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
   let attachmentId: string;
   let interviewId: string;
   let roundPlanId: string;
+  let partyBranchId: string;
   let endpointIds: string[];
   let month: string;
   const outside: Record<string, Identity> = {};
@@ -127,6 +128,9 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     const recurring = { types: ['integrity'], departmentIds: [h.departments.cardiology], rule: 'FREQ=MONTHLY;BYMONTHDAY=1', leadId: h.users.lead.id, teamMemberIds: [h.users.inspector.id], startsOn: '2030-01-01' };
     roundPlanId = (await t.http.post('/round-plans').set(bearer(h.users.lead.token)).send(recurring).expect(201)).body.id;
     interviewId = (await t.http.post('/interviews').set(bearer(h.users.discipline.token)).send(interview).expect(201)).body.id;
+    // The department holding the integrity work is in a Party branch, so the branch's own routes are walked too.
+    partyBranchId = (await t.http.post('/party-branches').set(bearer(h.users.admin.token)).send({ code: 'PB-LOGI', name: 'logistics branch' }).expect(201)).body.id;
+    await t.http.patch(`/departments/${h.departments.logistics}`).set(bearer(h.users.admin.token)).send({ partyBranchId }).expect(200);
     await t.app.get(WebhookDispatcher).deliverDue();
   });
 
@@ -150,6 +154,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (path.startsWith('/webhooks/')) return endpointIds;
       if (path.startsWith('/interviews/')) return [interviewId];
       if (path.startsWith('/round-plans/')) return [roundPlanId];
+      if (path.startsWith('/party-branches/')) return [partyBranchId];
       throw new Error(`no ids known for ${path}`);
     };
     const requests: string[] = [];

@@ -19,10 +19,10 @@ const visitedOrFunctional: Pick<RoundTypeRules, 'mayTarget' | 'targetRule'> = {
 export const ROUND_TYPE_RULES: Record<RoundType, RoundTypeRules> = {
   /** 行政查房: findings go to the visited department or to a functional one (行政服务临床). */
   administrative: { ...visitedOrFunctional, description: `${LABELS.roundType.administrative.zh} — administrative round` },
-  /** 党建查房: the round checks the visited department's Party branch, so its findings stay there. */
+  /** 党建查房: the round checks the visited department's Party branch, so its findings stay in that branch. */
   party_building: {
-    mayTarget: (round, department) => department.id === round.departmentId,
-    targetRule: 'must be the visited department (its Party branch is what the round checks)',
+    mayTarget: (round, department) => department.id === round.departmentId || department.inVisitedBranch === true,
+    targetRule: "must be the visited department or another department of its Party branch (the branch is what the round checks)",
     description: `${LABELS.roundType.party_building.zh} — Party-building round`,
   },
   /**

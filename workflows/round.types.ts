@@ -35,7 +35,8 @@ export interface LoggedFinding {
   id: string;
   roundType: RoundType;
   severity: Severity;
-  responsibleDepartment: { id: string; kind: DepartmentKind };
+  /** `inVisitedBranch`: another department of the visited department's Party branch, when the finding was logged. */
+  responsibleDepartment: { id: string; kind: DepartmentKind; inVisitedBranch?: true };
   title: string;
   description: string;
   location: string | null;

@@ -19,6 +19,11 @@ export class AssessmentQuery extends MonthQuery {
   @IsOptional()
   @IsUUID()
   departmentId?: string;
+
+  /** Only the departments of this Party branch (一张清单). */
+  @IsOptional()
+  @IsUUID()
+  partyBranchId?: string;
 }
 
 export class DepartmentAssessmentDto implements DepartmentAssessment {

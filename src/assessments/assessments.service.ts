@@ -58,8 +58,9 @@ export class AssessmentsService {
     const departmentId = this.departmentInScope(auth, query.departmentId);
     const window = monthWindow(query.month, this.config.TIME_ZONE, this.clock.now());
     return this.db.read(async (manager) => {
-      const departments = await manager.find(DepartmentEntity, { where: departmentId ? { id: departmentId } : {}, order: { code: 'ASC' } });
-      if (departmentId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);
+      const where = { ...(departmentId && { id: departmentId }), ...(query.partyBranchId && { partyBranchId: query.partyBranchId }) };
+      const departments = await manager.find(DepartmentEntity, { where, order: { code: 'ASC' } });
+      if (departmentId && !query.partyBranchId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);
       const ids = departments.map((d) => d.id);
       const scope = ofSource(visibleFindings(auth), query.source);
       // Rounds are the findings of source `round`: figures of another source count none.

@@ -150,6 +150,11 @@ export class FindingFilters {
   @IsOptional()
   @IsUUID()
   responsiblePersonId?: string;
+
+  /** One list per Party branch (一张清单): findings whose responsible department is in the branch. */
+  @IsOptional()
+  @IsUUID()
+  partyBranchId?: string;
 }
 
 export class ListFindingsQuery extends IntersectionType(PageQuery, FindingFilters) {}

@@ -4,6 +4,7 @@ import { FINDING_SETTLED_STATES, FindingProgress, RoundType } from '../../workfl
 import { scopedQuery, visibleFindings } from '../access/visibility';
 import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from '../identity/auth-user';
+import { inPartyBranch } from '../identity/in-party-branch';
 import { FindingFilters, ListFindingsQuery } from './finding.dto';
 import { FindingEntity } from './finding.entity';
 
@@ -41,6 +42,9 @@ export class FindingsRepository {
     };
     for (const [column, value] of Object.entries(columns)) {
       if (value !== undefined) builder.andWhere(`finding.${column} = :${column}`, { [column]: value });
+    }
+    if (filters.partyBranchId !== undefined) {
+      builder.andWhere(inPartyBranch('finding.responsibleDepartmentId'), { partyBranchId: filters.partyBranchId });
     }
     return builder;
   }

@@ -15,8 +15,9 @@ export class DepartmentEntity {
   @Column({ type: 'varchar', length: 16 })
   kind: DepartmentKind;
 
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  partyBranch: string | null;
+  /** The Party branch the department belongs to, if any: the one record of it (a branch lists its departments from here). */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  partyBranchId: string | null;
 
   /** Round types whose lead office (牵头科室) this department is. */
   @Column({ type: 'simple-json' })

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiPage, Page } from '../common/pagination';
+import { UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from './access.decorator';
 import type { AuthUser } from './auth-user';
 import { DepartmentsService } from './departments.service';
-import { CreateDepartmentDto, DepartmentDto, ListDepartmentsQuery } from './identity.dto';
+import { CreateDepartmentDto, DepartmentDto, ListDepartmentsQuery, UpdateDepartmentDto } from './identity.dto';
 
 @ApiTags('identity')
 @ApiBearerAuth()
@@ -25,5 +26,12 @@ export class DepartmentsController {
   @ApiPage(DepartmentDto)
   list(@Auth() auth: AuthUser, @Query() query: ListDepartmentsQuery): Promise<Page<DepartmentDto>> {
     return this.service.list(auth, query);
+  }
+
+  /** An administrator's: the name, kind, lead offices and Party branch of a department; its code stays. */
+  @Patch(':id')
+  @Allow('admin')
+  update(@Auth() auth: AuthUser, @UuidParam() id: string, @Body() dto: UpdateDepartmentDto): Promise<DepartmentDto> {
+    return this.service.update(auth, id, dto);
   }
 }

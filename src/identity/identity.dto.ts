@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayUnique,
@@ -49,11 +50,10 @@ export class CreateDepartmentDto {
   @IsIn(DEPARTMENT_KINDS)
   kind: DepartmentKind;
 
+  /** The Party branch (党支部) the department belongs to: see /party-branches. */
   @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(200)
-  partyBranch?: string;
+  @IsUUID()
+  partyBranchId?: string;
 
   /** Round types this department is lead office for: its verifiers verify those findings. */
   @IsOptional()
@@ -68,14 +68,26 @@ export class DepartmentDto {
   code: string;
   name: string;
   kind: DepartmentKind;
-  partyBranch: string | null;
+  partyBranchId: string | null;
+  /** The branch's name, for display; null without a branch. */
+  partyBranchName: string | null;
   leadOfficeFor: RoundType[];
   createdAt: Date;
 
-  static from(entity: DepartmentEntity): DepartmentDto {
-    const { id, code, name, kind, partyBranch, leadOfficeFor, createdAt } = entity;
-    return { id, code, name, kind, partyBranch, leadOfficeFor, createdAt };
+  /** `branchNames`: the name of each branch, by id (at least the department's). */
+  static from(entity: DepartmentEntity, branchNames: ReadonlyMap<string, string>): DepartmentDto {
+    const { id, code, name, kind, partyBranchId, leadOfficeFor, createdAt } = entity;
+    return { id, code, name, kind, partyBranchId, partyBranchName: (partyBranchId && branchNames.get(partyBranchId)) ?? null, leadOfficeFor, createdAt };
   }
+}
+
+/** What an administrator may change about a department; its code stays. */
+export class UpdateDepartmentDto extends PartialType(OmitType(CreateDepartmentDto, ['code', 'partyBranchId'] as const)) {
+  /** null takes the department out of its branch. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  partyBranchId?: string | null;
 }
 
 export class CreateUserDto {

@@ -21,13 +21,16 @@ import { UsersService } from './users.service';
 import { WriteRateLimitGuard } from './write-rate-limit.guard';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DepartmentEntity } from './department.entity';
+import { PartyBranchEntity } from './party-branch.entity';
+import { PartyBranchesController } from './party-branches.controller';
+import { PartyBranchesService } from './party-branches.service';
 import { UserEntity } from './user.entity';
 import { SessionEntity } from './session.entity';
 import { DeviceEntity } from './device.entity';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([DepartmentEntity, UserEntity, SessionEntity, DeviceEntity]),
+    TypeOrmModule.forFeature([DepartmentEntity, PartyBranchEntity, UserEntity, SessionEntity, DeviceEntity]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
@@ -41,13 +44,14 @@ import { DeviceEntity } from './device.entity';
       },
     }),
   ],
-  controllers: [AuthController, MeController, UsersController, DevicesController, DepartmentsController],
+  controllers: [AuthController, MeController, UsersController, DevicesController, DepartmentsController, PartyBranchesController],
   providers: [
     IdentityRepository,
     IntegrityAuthority,
     AuthService,
     UsersService,
     DepartmentsService,
+    PartyBranchesService,
     DevicesService,
     LoginThrottle,
     RateLimiters,

@@ -3,6 +3,7 @@ import { EntityManager, In, IsNull } from 'typeorm';
 import { Database } from '../database/database';
 import type { AuthUser } from './auth-user';
 import { DepartmentEntity } from './department.entity';
+import { PartyBranchEntity } from './party-branch.entity';
 import { SessionEntity } from './session.entity';
 import { UserEntity } from './user.entity';
 
@@ -108,6 +109,23 @@ export class IdentityRepository {
 
   findDepartment(manager: EntityManager, id: string): Promise<DepartmentEntity | null> {
     return manager.findOneBy(DepartmentEntity, { id });
+  }
+
+  findPartyBranch(manager: EntityManager, id: string): Promise<PartyBranchEntity | null> {
+    return manager.findOneBy(PartyBranchEntity, { id });
+  }
+
+  /** Whether both departments belong to one Party branch. */
+  async sameBranch(manager: EntityManager, departmentId: string, otherId: string): Promise<boolean> {
+    const departments = await manager.find(DepartmentEntity, { select: { id: true, partyBranchId: true }, where: { id: In([departmentId, otherId]) } });
+    return departments.length === 2 && departments[0].partyBranchId !== null && departments[0].partyBranchId === departments[1].partyBranchId;
+  }
+
+  /** The name of each branch the departments belong to, by id. */
+  async partyBranchNames(manager: EntityManager, departments: DepartmentEntity[]): Promise<Map<string, string>> {
+    const ids = [...new Set(departments.flatMap((department) => department.partyBranchId ?? []))];
+    const branches = ids.length === 0 ? [] : await manager.find(PartyBranchEntity, { select: { id: true, name: true }, where: { id: In(ids) } });
+    return new Map(branches.map((branch) => [branch.id, branch.name]));
   }
 
   /** Whether the user is an active member of the department. */

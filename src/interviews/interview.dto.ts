@@ -43,6 +43,11 @@ export class InterviewFilters {
   @IsUUID()
   departmentId?: string;
 
+  /** With a department of this Party branch. */
+  @IsOptional()
+  @IsUUID()
+  partyBranchId?: string;
+
   /** Held in this month (YYYY-MM). */
   @IsOptional()
   @IsCalendarMonth()

@@ -15,6 +15,7 @@ import { responsibleDepartment } from '../findings/responsible-department';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { IdentityRepository } from '../identity/identity.repository';
+import { inPartyBranch } from '../identity/in-party-branch';
 import { InterviewDto, InterviewFilters, ListInterviewsQuery, RecordInterviewDto } from './interview.dto';
 import { InterviewEntity } from './interview.entity';
 
@@ -81,6 +82,7 @@ export class InterviewsService {
   private matching(manager: EntityManager, auth: AuthUser, filters: InterviewFilters): SelectQueryBuilder<InterviewEntity> {
     const builder = scopedQuery(manager, InterviewEntity, visibleInterviews(auth));
     if (filters.departmentId) builder.andWhere('"interview"."departmentId" = :departmentId', { departmentId: filters.departmentId });
+    if (filters.partyBranchId) builder.andWhere(inPartyBranch('"interview"."departmentId"'), { partyBranchId: filters.partyBranchId });
     // Dates as YYYY-MM-DD sort as text.
     if (filters.month) builder.andWhere('"interview"."heldOn" BETWEEN :monthStart AND :monthEnd', { monthStart: `${filters.month}-01`, monthEnd: `${filters.month}-31` });
     // A UUID (validated) holds no LIKE wildcard.

@@ -86,8 +86,8 @@ export class ReportsService {
   async monthly(auth: AuthUser, query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     const report = await this.assessments.tracking(auth, query);
     if (query.format !== 'xlsx') return report;
-    await this.accessLog.record(auth, { event: 'MONTHLY_EXPORTED', format: 'xlsx', filter: { month: query.month, ...(query.departmentId && { departmentId: query.departmentId }), ...(query.source && { source: query.source }) }, rows: report.items.length });
-    const interviews = await this.interviews.all(auth, { month: query.month, departmentId: query.departmentId });
+    await this.accessLog.record(auth, { event: 'MONTHLY_EXPORTED', format: 'xlsx', filter: { month: query.month, ...(query.departmentId && { departmentId: query.departmentId }), ...(query.partyBranchId && { partyBranchId: query.partyBranchId }), ...(query.source && { source: query.source }) }, rows: report.items.length });
+    const interviews = await this.interviews.all(auth, { month: query.month, departmentId: query.departmentId, partyBranchId: query.partyBranchId });
     const now = this.clock.now();
     return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now, interviews));
   }

@@ -64,7 +64,7 @@ export class RoundEventPreparer implements OnModuleInit {
       throw new ConflictException(`A different finding with id ${dto.id} exists`);
     }
     const id = dto.id;
-    const finding = await loggedFinding(manager, this.identity, {
+    const finding = await loggedFinding(manager, this.identity, round.departmentId, {
       id,
       roundType,
       severity: dto.severity,
@@ -111,6 +111,7 @@ export class RoundEventPreparer implements OnModuleInit {
     return loggedFinding(
       manager,
       this.identity,
+      round.departmentId,
       {
         id,
         roundType: part.type,

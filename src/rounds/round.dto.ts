@@ -87,6 +87,14 @@ export class CreateRoundDto extends TeamPlanDto {
   @IsBoolean()
   unannounced?: boolean;
 
+  /**
+   * A secretary round (书记查房): a round with a Party-building part whose lead (the part's, or the
+   * round's) is the secretary of the visited department's Party branch.
+   */
+  @IsOptional()
+  @IsBoolean()
+  secretaryRound?: boolean;
+
   /** A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
   @IsOptional()
   @IsArray()
@@ -157,6 +165,8 @@ export class RoundDto {
   teamMemberIds: string[];
   scheduledFor: string;
   unannounced: boolean;
+  /** A secretary round (书记查房). */
+  secretaryRound: boolean;
   @ApiProperty({ enum: ROUND_STATES })
   state: RoundState;
   version: number;
@@ -177,7 +187,7 @@ export class RoundDto {
 
   /** `maySeeResults` says which parts' results the caller may see (see `maySeePartResults`). */
   static from(entity: RoundEntity, availableEvents: string[], maySeeResults: (type: RoundType) => boolean): RoundDto {
-    const { id, types, departmentId, leadId, teamMemberIds, scheduledFor, unannounced, state, version, createdBy, createdAt, updatedAt } = entity;
+    const { id, types, departmentId, leadId, teamMemberIds, scheduledFor, unannounced, secretaryRound, state, version, createdBy, createdAt, updatedAt } = entity;
     const context = entity.snapshot.context as RoundContext;
     const { score, vetoed, withheld } = shownScore(entity, maySeeResults);
     return {
@@ -188,6 +198,7 @@ export class RoundDto {
       teamMemberIds,
       scheduledFor,
       unannounced,
+      secretaryRound,
       state: state as RoundState,
       version,
       availableEvents,

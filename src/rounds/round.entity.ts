@@ -23,6 +23,10 @@ export class RoundEntity extends WorkflowSubjectEntity {
   @Column({ type: 'boolean', default: false })
   unannounced: boolean;
 
+  /** A secretary round (书记查房): a Party-building round led by the visited department's branch secretary. */
+  @Column({ type: 'boolean', default: false })
+  secretaryRound: boolean;
+
   // Denormalised from the snapshot by the engine, for visibility, filters and assessment.
   /** The round's lead and every part's lead and team: who may see the round. */
   @Column({ type: 'simple-json' })

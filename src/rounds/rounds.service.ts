@@ -22,6 +22,7 @@ import { ChecklistsService } from '../checklists/checklists.service';
 import { Database } from '../database/database';
 import { Applied, WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, toActor } from '../identity/auth-user';
+import { DepartmentEntity } from '../identity/department.entity';
 import { IdentityRepository } from '../identity/identity.repository';
 import {
   CreateRoundDto,
@@ -70,11 +71,12 @@ export class RoundsService {
       parts: plans.map((plan) => ({ ...plan, checklist: checklists.get(plan.type)! })),
     };
     const unannounced = dto.unannounced ?? dto.types.includes('integrity');
+    const secretaryRound = dto.secretaryRound ?? false;
     return this.engine.create(manager, ROUND, {
       id: randomUUID(),
       workflowId: roundWorkflowId(dto.types),
       input,
-      columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor, unannounced },
+      columns: { types: input.types, departmentId: dto.departmentId, leadId: dto.leadId, teamMemberIds: dto.teamMemberIds, scheduledFor: dto.scheduledFor, unannounced, secretaryRound },
       event: { type: 'PLAN', payload: { ...dto, unannounced, parts: input.parts } },
       actor,
     });
@@ -169,10 +171,10 @@ export class RoundsService {
 
   private async assertReferences(manager: EntityManager, dto: CreateRoundDto, plans: Omit<RoundPart, 'checklist' | 'results'>[]): Promise<void> {
     const problems: PayloadProblem[] = [];
-    if (!(await this.identity.findDepartment(manager, dto.departmentId))) {
-      problems.push({ field: 'departmentId', reason: 'names no known department' });
-    }
+    const department = await this.identity.findDepartment(manager, dto.departmentId);
+    if (!department) problems.push({ field: 'departmentId', reason: 'names no known department' });
     problems.push(...(await this.teamProblems(manager, dto, plans)));
+    if (dto.secretaryRound && department) problems.push(...(await this.secretaryRoundProblems(manager, dto, department)));
     if (problems.length > 0) throw new InvalidInputException(problems);
   }
 
@@ -199,6 +201,16 @@ export class RoundsService {
       checkTeam(part.teamMemberIds, `parts[${index}].teamMemberIds`);
     });
     return problems;
+  }
+
+  /** A secretary round (书记查房) has a Party-building part, led by the secretary of the visited department's branch. */
+  private async secretaryRoundProblems(manager: EntityManager, dto: CreateRoundDto, department: DepartmentEntity): Promise<PayloadProblem[]> {
+    if (!dto.types.includes('party_building')) return [{ field: 'secretaryRound', reason: 'a secretary round has a party_building part' }];
+    const partIndex = dto.parts?.findIndex((part) => part.type === 'party_building') ?? -1;
+    const [leadId, field] = partIndex >= 0 ? [dto.parts![partIndex].leadId, `parts[${partIndex}].leadId`] : [dto.leadId, 'leadId'];
+    const branch = department.partyBranchId ? await this.identity.findPartyBranch(manager, department.partyBranchId) : null;
+    if (!branch?.secretaryId) return [{ field, reason: "the visited department's Party branch has no secretary to lead a secretary round" }];
+    return branch.secretaryId === leadId ? [] : [{ field, reason: "a secretary round's lead must be the secretary of the visited department's Party branch" }];
   }
 }
 
