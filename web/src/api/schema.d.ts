@@ -167,6 +167,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/departments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** An administrator's: the name, kind, lead offices and Party branch of a department; its code stays. */
+        patch: operations["DepartmentsController_update"];
+        trace?: never;
+    };
+    "/party-branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user may read branches: lists are filtered and grouped by them. */
+        get: operations["PartyBranchesController_list"];
+        put?: never;
+        post: operations["PartyBranchesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/party-branches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PartyBranchesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["PartyBranchesController_update"];
+        trace?: never;
+    };
     "/checklists": {
         parameters: {
             query?: never;
@@ -1082,7 +1132,11 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "functional" | "clinical";
-            partyBranch?: string;
+            /**
+             * Format: uuid
+             * @description The Party branch (党支部) the department belongs to: see /party-branches.
+             */
+            partyBranchId?: string;
             /** @description Round types this department is lead office for: its verifiers verify those findings. */
             leadOfficeFor?: ("administrative" | "party_building" | "integrity")[];
         };
@@ -1092,10 +1146,61 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "functional" | "clinical";
-            partyBranch: string | null;
+            partyBranchId: string | null;
+            /** @description The branch's name, for display; null without a branch. */
+            partyBranchName: string | null;
             leadOfficeFor: ("administrative" | "party_building" | "integrity")[];
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateDepartmentDto: {
+            name?: string;
+            /** @enum {string} */
+            kind?: "functional" | "clinical";
+            /** @description Round types this department is lead office for: its verifiers verify those findings. */
+            leadOfficeFor?: ("administrative" | "party_building" | "integrity")[];
+            /**
+             * Format: uuid
+             * @description null takes the department out of its branch.
+             */
+            partyBranchId?: string | null;
+        };
+        CreatePartyBranchDto: {
+            /** @description Short unique code, e.g. `PB-001`. */
+            code: string;
+            /** @description Unique, e.g. 心内科党支部. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The branch secretary (支部书记): an active user; a secretary round's lead must be this user.
+             */
+            secretaryId?: string | null;
+        };
+        BranchDepartmentDto: {
+            id: string;
+            code: string;
+            name: string;
+        };
+        PartyBranchDto: {
+            id: string;
+            code: string;
+            name: string;
+            secretaryId: string | null;
+            /** @description The branch's departments, by code. */
+            departments: components["schemas"]["BranchDepartmentDto"][];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        UpdatePartyBranchDto: {
+            /** @description Short unique code, e.g. `PB-001`. */
+            code?: string;
+            /** @description Unique, e.g. 心内科党支部. */
+            name?: string;
+            /**
+             * Format: uuid
+             * @description The branch secretary (支部书记): an active user; a secretary round's lead must be this user.
+             */
+            secretaryId?: string | null;
         };
         ChecklistItemDto: {
             code: string;
@@ -1173,6 +1278,11 @@ export interface components {
              *     Integrity rounds (and joint rounds with an integrity part) are unannounced unless this says otherwise.
              */
             unannounced?: boolean;
+            /**
+             * @description A secretary round (书记查房): a round with a Party-building part whose lead (the part's, or the
+             *     round's) is the secretary of the visited department's Party branch.
+             */
+            secretaryRound?: boolean;
             /** @description A joint round's parts, one per type, each with its own lead and team; left out, every part takes the round's lead and team. */
             parts?: components["schemas"]["RoundPartPlanDto"][];
             /**
@@ -1213,6 +1323,8 @@ export interface components {
             teamMemberIds: string[];
             scheduledFor: string;
             unannounced: boolean;
+            /** @description A secretary round (书记查房). */
+            secretaryRound: boolean;
             version: number;
             /** @description Events the caller may send now. */
             availableEvents: string[];
@@ -1935,7 +2047,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -1957,7 +2069,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2506,6 +2618,128 @@ export interface operations {
             };
         };
     };
+    DepartmentsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDepartmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentDto"];
+                };
+            };
+        };
+    };
+    PartyBranchesController_list: {
+        parameters: {
+            query?: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PartyBranchDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+        };
+    };
+    PartyBranchesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartyBranchDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyBranchDto"];
+                };
+            };
+        };
+    };
+    PartyBranchesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyBranchDto"];
+                };
+            };
+        };
+    };
+    PartyBranchesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePartyBranchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyBranchDto"];
+                };
+            };
+        };
+    };
     ChecklistsController_list: {
         parameters: {
             query?: {
@@ -2827,6 +3061,8 @@ export interface operations {
                 light?: "green" | "yellow" | "red";
                 receipt?: "unacknowledged" | "late" | "acknowledged";
                 responsiblePersonId?: string;
+                /** @description One list per Party branch (一张清单): findings whose responsible department is in the branch. */
+                partyBranchId?: string;
             };
             header?: never;
             path?: never;
@@ -2981,6 +3217,8 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 departmentId?: string;
+                /** @description With a department of this Party branch. */
+                partyBranchId?: string;
                 /** @description Held in this month (YYYY-MM). */
                 month?: string;
                 /** @description About this finding. */
@@ -3535,7 +3773,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
@@ -3663,6 +3901,8 @@ export interface operations {
         parameters: {
             query: {
                 departmentId?: string;
+                /** @description Only the departments of this Party branch (一张清单). */
+                partyBranchId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
@@ -3710,6 +3950,8 @@ export interface operations {
                 light?: "green" | "yellow" | "red";
                 receipt?: "unacknowledged" | "late" | "acknowledged";
                 responsiblePersonId?: string;
+                /** @description One list per Party branch (一张清单): findings whose responsible department is in the branch. */
+                partyBranchId?: string;
             };
             header?: never;
             path?: never;
@@ -3733,6 +3975,8 @@ export interface operations {
         parameters: {
             query: {
                 departmentId?: string;
+                /** @description Only the departments of this Party branch (一张清单). */
+                partyBranchId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
