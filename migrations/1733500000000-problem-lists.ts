@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
-import { instantColumn, ref, run, text } from './columns';
+import { instantColumn, ref, refOptional, run, text } from './columns';
 
 const SETTLED = ['closed', 'withdrawn', 'transferred'];
 
@@ -22,7 +22,7 @@ export class ProblemLists1733500000000 implements MigrationInterface {
   name = 'ProblemLists1733500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await roundOptional(queryRunner, true);
+    await refOptional(queryRunner, 'findings', 'roundId', true);
     await queryRunner.addColumns('findings', [
       new TableColumn({ ...text('source', 32), default: "'round'" }),
       new TableColumn(ref('responsiblePersonId', true)),
@@ -47,19 +47,6 @@ export class ProblemLists1733500000000 implements MigrationInterface {
     for (const column of ['relapses', 'followUpDueOn', 'receipt', 'light', 'committedDue', 'referenceScope', 'externalRef', 'responsiblePersonId', 'source']) {
       await queryRunner.dropColumn('findings', column);
     }
-    await roundOptional(queryRunner, false);
-  }
-}
-
-/**
- * Makes `findings.roundId` nullable, or required again. On PostgreSQL in place: TypeORM's
- * changeColumn would drop and re-add the column (and its indexes), emptying it. SQLite cannot alter
- * a column, so changeColumn rebuilds the table there, copying every row.
- */
-async function roundOptional(queryRunner: QueryRunner, optional: boolean): Promise<void> {
-  if (queryRunner.connection.options.type === 'postgres') {
-    await queryRunner.query(`ALTER TABLE "findings" ALTER COLUMN "roundId" ${optional ? 'DROP' : 'SET'} NOT NULL`);
-  } else {
-    await queryRunner.changeColumn('findings', 'roundId', new TableColumn(ref('roundId', optional)));
+    await refOptional(queryRunner, 'findings', 'roundId', false);
   }
 }

@@ -1,4 +1,4 @@
-import type { QueryRunner, TableColumnOptions } from 'typeorm';
+import { TableColumn, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 /** Instants: `timestamptz` on PostgreSQL; SQLite keeps UTC text in a `datetime` column. */
 const instant = (queryRunner: QueryRunner) => (queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime');
@@ -25,4 +25,17 @@ export const text = (name: string, length: number, isNullable = false): TableCol
 export function run(queryRunner: QueryRunner, sql: string, parameters: Record<string, unknown>): Promise<unknown> {
   const [query, values] = queryRunner.connection.driver.escapeQueryWithParameters(sql, parameters);
   return queryRunner.query(query, values);
+}
+
+/**
+ * Makes a reference column nullable, or required again. On PostgreSQL in place: TypeORM's
+ * changeColumn would drop and re-add the column (and its indexes), emptying it. SQLite cannot alter
+ * a column, so changeColumn rebuilds the table there, copying every row.
+ */
+export async function refOptional(queryRunner: QueryRunner, table: string, column: string, optional: boolean): Promise<void> {
+  if (queryRunner.connection.options.type === 'postgres') {
+    await queryRunner.query(`ALTER TABLE "${table}" ALTER COLUMN "${column}" ${optional ? 'DROP' : 'SET'} NOT NULL`);
+  } else {
+    await queryRunner.changeColumn(table, column, new TableColumn(ref(column, optional)));
+  }
 }

@@ -16,6 +16,7 @@ import { LightGroupsIndex1733540000000 } from './1733540000000-light-groups-inde
 import { FindingClosures1733550000000 } from './1733550000000-finding-closures';
 import { RoundPlans1733600000000 } from './1733600000000-round-plans';
 import { PartyBranches1733610000000 } from './1733610000000-party-branches';
+import { RoundNotices1733620000000 } from './1733620000000-round-notices';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   FindingClosures1733550000000,
   RoundPlans1733600000000,
   PartyBranches1733610000000,
+  RoundNotices1733620000000,
 ];

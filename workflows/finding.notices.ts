@@ -20,6 +20,17 @@ export const NOTICE_TYPES = [
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 
 /**
+ * Notices about a round rather than a finding, written by the round plan scheduler: a recurring plan
+ * planned the round, and the round is tomorrow. Inbox only: webhooks carry finding notices.
+ */
+export const ROUND_NOTICE_TYPES = ['round_planned', 'round_tomorrow'] as const;
+export type RoundNoticeType = (typeof ROUND_NOTICE_TYPES)[number];
+
+/** Everything the inbox holds. */
+export const INBOX_NOTICE_TYPES = [...NOTICE_TYPES, ...ROUND_NOTICE_TYPES] as const;
+export type InboxNoticeType = (typeof INBOX_NOTICE_TYPES)[number];
+
+/**
  * Who hears of it: the responsible department's staff (and its responsible person), the lead
  * office's verifiers for the round type, the discipline office, or the finding's lead (`round_lead`:
  * its round lead, or the office that registered it). An escalation's audience is the level's, from

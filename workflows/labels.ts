@@ -1,4 +1,4 @@
-import type { NoticeType } from './finding.notices';
+import type { InboxNoticeType } from './finding.notices';
 import type { ExtensionState, FindingEvent, FindingProgress, FindingSource, Light, ReceiptState, Timeliness } from './finding.types';
 import type { PartState, RoundEvent, RoundState } from './round.types';
 import type { Role, RoundType, Severity } from './vocabulary';
@@ -27,7 +27,7 @@ export interface Labels {
   severity: Record<Severity, Label>;
   roundType: Record<RoundType, Label>;
   /** What a notification tells of. */
-  notice: Record<NoticeType, Label>;
+  notice: Record<InboxNoticeType, Label>;
   /** Where a finding came from. */
   source: Record<FindingSource, Label>;
   /** Supervision lights (督办红黄绿灯). */
@@ -140,6 +140,8 @@ export const LABELS: Labels = {
     receipt_late: { zh: '逾期未签收', en: 'Not signed for in time' },
     receipt_escalated: { zh: '未签收已督办', en: 'Escalated: not signed for' },
     follow_up_failed: { zh: '回头看未通过，重新整改', en: 'Follow-up check failed: rectify again' },
+    round_planned: { zh: '已排定查房', en: 'Round planned' },
+    round_tomorrow: { zh: '明日查房', en: 'Round tomorrow' },
   },
   source: {
     round: { zh: '查房发现', en: 'Round' },

@@ -42,7 +42,7 @@ export class NotificationOutbox implements OnModuleInit {
     };
     const noticeId = randomUUID();
     const createdAt = new Date(event.at);
-    await this.notifications.insertFor(manager, { noticeId, type: notice.notice, findingId: finding.row.id, detail, createdAt }, to, event.actor.id);
+    await this.notifications.insertFor(manager, { noticeId, type: notice.notice, findingId: finding.row.id, roundId: null, detail, createdAt }, to, event.actor.id);
     await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, to, finding: finding.row, context, detail, at: createdAt });
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NOTICE_TYPES, type NoticeType } from '../../workflows';
+import { INBOX_NOTICE_TYPES, type InboxNoticeType } from '../../workflows';
 import { PageQuery } from '../common/pagination';
 import { QueryFlag } from '../common/params';
 import { NoticeDetail, NotificationEntity } from './notification.entity';
@@ -12,10 +12,13 @@ export class ListNotificationsQuery extends PageQuery {
 
 export class NotificationDto {
   id: string;
-  @ApiProperty({ enum: NOTICE_TYPES })
-  type: NoticeType;
-  findingId: string;
-  /** The event that caused it, the finding's title and deadline, and for escalations the level. */
+  @ApiProperty({ enum: INBOX_NOTICE_TYPES })
+  type: InboxNoticeType;
+  /** The finding a finding notice is about; null for a round notice. */
+  findingId: string | null;
+  /** The round a round notice (`round_planned`, `round_tomorrow`) is about; null for a finding notice. */
+  roundId: string | null;
+  /** The event that caused it, the finding's title and deadline, and for escalations the level; for a round notice its date and department. */
   detail: NoticeDetail;
   createdAt: Date;
   readAt: Date | null;
@@ -25,6 +28,7 @@ export class NotificationDto {
       id: entity.id,
       type: entity.type,
       findingId: entity.findingId,
+      roundId: entity.roundId,
       detail: entity.detail,
       createdAt: entity.createdAt,
       readAt: entity.readAt,

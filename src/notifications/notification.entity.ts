@@ -1,7 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { NoticeType } from '../../workflows';
+import type { InboxNoticeType } from '../../workflows';
 
-/** One person's copy of a notice, written in the transaction of the transition that caused it. */
+/**
+ * One person's copy of a notice, written in the transaction of the transition that caused it: about
+ * a finding (`findingId`) or a round (`roundId`), never both. A round notice is unique per round,
+ * type and person, so it is written once however many instances write it.
+ */
 @Entity('notifications')
 export class NotificationEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -15,10 +19,13 @@ export class NotificationEntity {
   noticeId: string;
 
   @Column({ type: 'varchar', length: 32 })
-  type: NoticeType;
+  type: InboxNoticeType;
 
-  @Column({ type: 'varchar', length: 36 })
-  findingId: string;
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  findingId: string | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  roundId: string | null;
 
   @Column({ type: 'simple-json' })
   detail: NoticeDetail;
@@ -30,12 +37,17 @@ export class NotificationEntity {
   readAt: Date | null;
 }
 
-/** What the recipient needs to see without opening the finding. */
+/** What the recipient needs to see without opening the finding or round. */
 export interface NoticeDetail {
-  /** The event that caused the notice. */
+  /** The event that caused the notice (`PLAN` for a round planned, `REMIND` for a round tomorrow). */
   event: string;
+  /** The finding's title; for a round notice, the visited department's name. */
   title: string;
   deadline: string | null;
   /** For escalations: the level reached. */
   level?: number;
+  /** For round notices: the round's date. */
+  scheduledFor?: string;
+  /** For round notices: the visited department. */
+  departmentId?: string;
 }

@@ -6,10 +6,12 @@ import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationEntity } from './notification.entity';
+import { RoundNotices } from './round-notices';
 
 @Module({
   imports: [TypeOrmModule.forFeature([NotificationEntity]), WebhooksModule],
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationsRepository, NotificationOutbox],
+  providers: [NotificationsService, NotificationsRepository, NotificationOutbox, RoundNotices],
+  exports: [RoundNotices],
 })
 export class NotificationsModule {}

@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApplicationTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
+import { RoundNotices } from '../notifications/round-notices';
 import { RoundPlansService } from './round-plans.service';
 
-/** Plans recurring rounds as their dates come within the horizon; each plan in a unit of work of its own, so one broken plan holds up no other. */
+/**
+ * Plans recurring rounds as their dates come within the horizon; each plan in a unit of work of its
+ * own, so one broken plan holds up no other. Then reminds the lead and team of tomorrow's rounds.
+ */
 @Injectable()
 export class RoundPlanScheduler extends ApplicationTask {
   private readonly logger = new Logger(RoundPlanScheduler.name);
 
   constructor(
     private readonly plans: RoundPlansService,
+    private readonly notices: RoundNotices,
     config: AppConfig,
   ) {
     super(RoundPlanScheduler.name, config.SCHEDULER_INTERVAL_MS > 0 ? 60_000 : 0, () => this.runDue());
@@ -25,6 +30,7 @@ export class RoundPlanScheduler extends ApplicationTask {
         this.logger.error(`Round plan ${planId} planned nothing: ${String(error)}`);
       }
     }
+    await this.notices.remindTomorrow();
     return planned;
   }
 }

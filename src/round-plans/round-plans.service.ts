@@ -11,6 +11,7 @@ import { RowMapper } from '../database/row-mapper';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { AuthUser, primaryRole, toActor } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
+import { RoundNotices } from '../notifications/round-notices';
 import { RoundEntity } from '../rounds/round.entity';
 import { ROUND } from '../rounds/round.kind';
 import { RoundsService } from '../rounds/rounds.service';
@@ -32,6 +33,7 @@ export class RoundPlansService {
     private readonly rounds: RoundsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notices: RoundNotices,
   ) {}
 
   /** Creates the plan and plans the occurrences already within the horizon, in one unit of work. */
@@ -139,7 +141,7 @@ export class RoundPlansService {
 
   /**
    * Plans each (occurrence, department) from today to the horizon once, through the path POST /rounds
-   * takes, as `system`. Insert first: the unique (planId, occursOn, departmentId) row is claimed before
+   * takes, as `system`, telling its lead and team (`round_planned`). Insert first: the unique (planId, occursOn, departmentId) row is claimed before
    * the round is planned, so a second instance, or a second run, finds it taken and plans nothing.
    */
   private async materialise(manager: EntityManager, plan: RoundPlanEntity): Promise<number> {
@@ -167,6 +169,7 @@ export class RoundPlansService {
           unannounced: plan.unannounced,
         });
         await manager.update(RoundPlanMaterialisationEntity, { id: claim.id }, { roundId: row.id });
+        await this.notices.planned(manager, row);
         planned++;
       }
     }

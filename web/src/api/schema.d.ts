@@ -560,61 +560,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/findings/import/template": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The problem-list template: the headers and field keys, and a sheet of the codes its cells take. */
-        get: operations["FindingImportsController_template"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/findings/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * A problem list (the template as xlsx, or its columns as UTF-8 CSV) as multipart `file`, answered
-         *     with the import's report. A dry run reports each row's problems and creates nothing; a real run
-         *     creates every row or none (400 with the rows' problems). 415 for another kind of file, 413 over
-         *     IMPORT_MAX_MB or IMPORT_MAX_ROWS, 400 for a list with no rows.
-         */
-        post: operations["FindingImportsController_import"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/rounds/{id}/findings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["RoundFindingsController_log"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/me/notifications": {
         parameters: {
             query?: never;
@@ -722,6 +667,61 @@ export interface paths {
         get: operations["WebhooksController_deliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/findings/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The problem-list template: the headers and field keys, and a sheet of the codes its cells take. */
+        get: operations["FindingImportsController_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/findings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A problem list (the template as xlsx, or its columns as UTF-8 CSV) as multipart `file`, answered
+         *     with the import's report. A dry run reports each row's problems and creates nothing; a real run
+         *     creates every row or none (400 with the rows' problems). 415 for another kind of file, 413 over
+         *     IMPORT_MAX_MB or IMPORT_MAX_ROWS, 400 for a list with no rows.
+         */
+        post: operations["FindingImportsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rounds/{id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RoundFindingsController_log"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1900,71 +1900,15 @@ export interface components {
             /** @description An occurrence date of the plan, not yet past. */
             on: string;
         };
-        PresentRowDto: {
-            row: number;
-            externalRef: string;
-        };
-        ImportedRowDto: {
-            row: number;
-            findingId: string;
-        };
-        ImportProblemDto: {
-            row: number;
-            column: string;
-            reason: string;
-        };
-        FindingImportDto: {
-            /** @enum {string} */
-            format: "xlsx" | "csv";
-            dryRun: boolean;
-            /** @description The import's record, named in each of its findings' REGISTER_FINDING audit entries; null on a dry run. */
-            importId: string | null;
-            fileName: string;
-            /** @description SHA-256 of the file as received. */
-            sha256: string;
-            /** @description Rows of the list, header rows and blank rows not counted. */
-            rows: number;
-            /** @description Findings created; on a dry run, the rows ready to create (a real run creates them only if no row has a problem). */
-            created: number;
-            alreadyPresent: number;
-            present: components["schemas"]["PresentRowDto"][];
-            /** @description The findings created, by row; empty on a dry run. */
-            findings: components["schemas"]["ImportedRowDto"][];
-            /** @description Every row's problems; a real run with any answers 400 with them as `details` and creates nothing. */
-            problems: components["schemas"]["ImportProblemDto"][];
-        };
-        LogFindingDto: {
-            /**
-             * Format: uuid
-             * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
-             */
-            id?: string;
-            /**
-             * @description The part of the round it belongs to; may be left out when the round has one type.
-             * @enum {string}
-             */
-            roundType?: "administrative" | "party_building" | "integrity";
-            title: string;
-            description: string;
-            /** @enum {string} */
-            severity: "minor" | "major" | "critical";
-            /** Format: uuid */
-            responsibleDepartmentId: string;
-            /**
-             * Format: uuid
-             * @description The person answerable (责任人): an active user of the responsible department.
-             */
-            responsiblePersonId?: string;
-            location?: string;
-            /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
-            attachmentIds?: string[];
-        };
         NotificationDto: {
             /** @enum {string} */
-            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow";
             id: string;
-            findingId: string;
-            /** @description The event that caused it, the finding's title and deadline, and for escalations the level. */
+            /** @description The finding a finding notice is about; null for a round notice. */
+            findingId: string | null;
+            /** @description The round a round notice (`round_planned`, `round_tomorrow`) is about; null for a finding notice. */
+            roundId: string | null;
+            /** @description The event that caused it, the finding's title and deadline, and for escalations the level; for a round notice its date and department. */
             detail: Record<string, never>;
             /** Format: date-time */
             createdAt: string;
@@ -2038,6 +1982,65 @@ export interface components {
             /** @description The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
             withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
+        };
+        PresentRowDto: {
+            row: number;
+            externalRef: string;
+        };
+        ImportedRowDto: {
+            row: number;
+            findingId: string;
+        };
+        ImportProblemDto: {
+            row: number;
+            column: string;
+            reason: string;
+        };
+        FindingImportDto: {
+            /** @enum {string} */
+            format: "xlsx" | "csv";
+            dryRun: boolean;
+            /** @description The import's record, named in each of its findings' REGISTER_FINDING audit entries; null on a dry run. */
+            importId: string | null;
+            fileName: string;
+            /** @description SHA-256 of the file as received. */
+            sha256: string;
+            /** @description Rows of the list, header rows and blank rows not counted. */
+            rows: number;
+            /** @description Findings created; on a dry run, the rows ready to create (a real run creates them only if no row has a problem). */
+            created: number;
+            alreadyPresent: number;
+            present: components["schemas"]["PresentRowDto"][];
+            /** @description The findings created, by row; empty on a dry run. */
+            findings: components["schemas"]["ImportedRowDto"][];
+            /** @description Every row's problems; a real run with any answers 400 with them as `details` and creates nothing. */
+            problems: components["schemas"]["ImportProblemDto"][];
+        };
+        LogFindingDto: {
+            /**
+             * Format: uuid
+             * @description A client-made UUID, so a finding logged offline can be retried without creating a second one.
+             */
+            id?: string;
+            /**
+             * @description The part of the round it belongs to; may be left out when the round has one type.
+             * @enum {string}
+             */
+            roundType?: "administrative" | "party_building" | "integrity";
+            title: string;
+            description: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** Format: uuid */
+            responsibleDepartmentId: string;
+            /**
+             * Format: uuid
+             * @description The person answerable (责任人): an active user of the responsible department.
+             */
+            responsiblePersonId?: string;
+            location?: string;
+            /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
+            attachmentIds?: string[];
         };
         AuditEntryDto: {
             seq: number;
@@ -3421,77 +3424,6 @@ export interface operations {
             };
         };
     };
-    FindingImportsController_template: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    FindingImportsController_import: {
-        parameters: {
-            query: {
-                /** @description `true`: check every row and report, creating nothing; `false`: create every row, or none if any row has a problem. */
-                dryRun: "true" | "false";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FindingImportDto"];
-                };
-            };
-        };
-    };
-    RoundFindingsController_log: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LogFindingDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FindingDto"];
-                };
-            };
-        };
-    };
     NotificationsController_list: {
         parameters: {
             query?: {
@@ -3678,6 +3610,77 @@ export interface operations {
                         limit: number;
                         offset: number;
                     };
+                };
+            };
+        };
+    };
+    FindingImportsController_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FindingImportsController_import: {
+        parameters: {
+            query: {
+                /** @description `true`: check every row and report, creating nothing; `false`: create every row, or none if any row has a problem. */
+                dryRun: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingImportDto"];
+                };
+            };
+        };
+    };
+    RoundFindingsController_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogFindingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDto"];
                 };
             };
         };
