@@ -144,8 +144,19 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       averageDaysToClose: 10,
       // 0.6 × 92.5 + 0.4 × 100 × 1/(2 closed + 3 overdue) − 20 × 1 veto − 2 × 3 overdue − 2 × 1 reopened
       assessment: 35.5,
+      departmentKind: 'clinical',
+      // The failed bottom-line item decides the grade and the year's eligibility (grades.e2e-spec covers the rules).
+      grade: 'fail',
+      gradeCause: { roundType: 'administrative', roundId: vetoed, itemCode: 'V' },
+      gradeLabel: LABELS.grade.vetoed,
+      eligible: false,
+      eligibilityCause: { roundType: 'administrative', roundId: vetoed, itemCode: 'V' },
+      rank: 1,
+      rankTies: 1,
+      rankOf: 1,
     });
-    expect(row(march, h.departments.logistics)).toMatchObject({ found: 1, roundsHeld: 0, averageScore: null, assessment: 100 });
+    // No round: not inspected, no score (it used to read 100), its finding still counted.
+    expect(row(march, h.departments.logistics)).toMatchObject({ found: 1, roundsHeld: 0, averageScore: null, assessment: null, grade: 'not_inspected', rank: null });
     expect(row(await assessment('2026-04'), cardiology)).toMatchObject({ found: 1, roundsHeld: 0 });
     expect(row(await assessment('2026-02'), cardiology)).toMatchObject({ found: 1, roundsHeld: 1, averageScore: 100, foundBySeverity: { critical: 1, major: 0, minor: 0 } });
   });
@@ -231,7 +242,13 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
           const cells = sheet.getRow(3 + i);
           // Text cells are inline strings: their text is what was typed.
           const read = (c: number, kind: string) => (kind === 'text' ? cells.getCell(c).text : (cells.getCell(c).value ?? null));
-          MONTHLY_COLUMNS.forEach((column, c) => expect({ name, column: column.key, value: read(c + 1, column.kind) }).toEqual({ name, column: column.key, value: item[column.key] }));
+          MONTHLY_COLUMNS.forEach((column, c) =>
+            expect({ name, column: column.key, value: read(c + 1, column.kind) }).toEqual({
+              name,
+              column: column.key,
+              value: column.key === 'grade' ? (item.gradeLabel as { zh: string }).zh : item[column.key],
+            }),
+          );
           const fill = cells.getCell(1).fill as ExcelJS.FillPattern | undefined;
           expect(fill?.fgColor?.argb === 'FFFDE2E2').toBe((item.overdueAtMonthEnd as number) > 0);
         });

@@ -191,11 +191,9 @@ describe(`reports over problem lists (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
       const cardiology = row(december, h.departments.cardiology);
       expect(cardiology.relapses).toBe(1);
       expect(december.weights.relapsePenalty).toBe(2);
-      // The relapse costs its points: the formula of docs/checklists-and-scoring.md, hand-applied to the figures.
-      const due = cardiology.closedOnTime + cardiology.closedLate + cardiology.overdueAtMonthEnd;
-      const figure =
-        0.6 * (cardiology.averageScore ?? 100) + 0.4 * 100 * (due === 0 ? 1 : cardiology.closedOnTime / due) - 20 * cardiology.vetoes - 2 * cardiology.overdueAtMonthEnd - 2 * cardiology.reopened - 2 * 1;
-      expect(cardiology.assessment).toBe(Math.round(Math.min(100, Math.max(0, figure)) * 10) / 10);
+      // No round at cardiology in December: not inspected, no score, the relapse still counted (its points off are
+      // checked on a held round in src/assessments/assessment.spec.ts).
+      expect(cardiology).toMatchObject({ roundsHeld: 0, assessment: null, grade: 'not_inspected' });
       expect(row(december, h.departments.surgery).relapses).toBe(1);
       expect(row(await json('discipline', '/assessments?month=2026-11'), h.departments.cardiology).relapses).toBe(0);
 

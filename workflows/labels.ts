@@ -1,7 +1,7 @@
 import type { InboxNoticeType } from './finding.notices';
 import type { ExtensionState, FindingEvent, FindingProgress, FindingSource, Light, ReceiptState, Timeliness } from './finding.types';
 import type { PartState, RoundEvent, RoundState } from './round.types';
-import type { Role, RoundType, Severity } from './vocabulary';
+import type { Grade, Role, RoundType, Severity } from './vocabulary';
 
 /**
  * The names people read for the domain's words, in the hospital's language and in English: the one
@@ -32,6 +32,8 @@ export interface Labels {
   source: Record<FindingSource, Label>;
   /** Supervision lights (督办红黄绿灯). */
   light: Record<Light, Label>;
+  /** A department's monthly grade; `vetoed` and `integrity_vetoed` name a fail decided by a bottom-line item (一票否决). */
+  grade: Record<Grade | 'vetoed' | 'integrity_vetoed', Label>;
 }
 
 export const LABELS: Labels = {
@@ -157,6 +159,15 @@ export const LABELS: Labels = {
     green: { zh: '绿灯', en: 'Green' },
     yellow: { zh: '黄灯', en: 'Yellow' },
     red: { zh: '红灯', en: 'Red' },
+  },
+  grade: {
+    excellent: { zh: '优秀', en: 'Excellent' },
+    good: { zh: '良好', en: 'Good' },
+    pass: { zh: '合格', en: 'Pass' },
+    fail: { zh: '不合格', en: 'Fail' },
+    not_inspected: { zh: '未检查', en: 'Not inspected' },
+    vetoed: { zh: '不合格 (一票否决)', en: 'Fail (veto)' },
+    integrity_vetoed: { zh: '不合格 (廉政一票否决)', en: 'Fail (integrity veto)' },
   },
 };
 

@@ -19,6 +19,10 @@ export const USER_ROLES = ROLES.filter((role): role is Exclude<Role, 'system'> =
 export const SEVERITIES = ['minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** A department's monthly grade (考核等级), or 未检查 when no round was held in the month. */
+export const GRADES = ['excellent', 'good', 'pass', 'fail', 'not_inspected'] as const;
+export type Grade = (typeof GRADES)[number];
+
 export const DEPARTMENT_KINDS = ['functional', 'clinical'] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { FINDING_SOURCES, FindingSource } from '../../workflows';
+import { DEPARTMENT_KINDS, DepartmentKind, FINDING_SOURCES, FindingSource, GRADES, Grade, ROUND_TYPES, RoundType } from '../../workflows';
+import { LabelDto } from '../workflow-catalog/workflow.dto';
 import { IsCalendarMonth } from '../common/calendar-date';
-import type { AssessmentWeights, DepartmentAssessment, SourceCounts } from './assessment';
+import type { AssessmentWeights, DepartmentAssessment, DepartmentGrade, DepartmentRank, GradeThresholds, SourceCounts, VetoCause } from './assessment';
 
 export class MonthQuery {
   /** A calendar month in the hospital's time zone. */
@@ -26,10 +27,22 @@ export class AssessmentQuery extends MonthQuery {
   partyBranchId?: string;
 }
 
-export class DepartmentAssessmentDto implements DepartmentAssessment {
+/** The round and bottom-line item that vetoed; both null when the reader may not see the part (廉政, outside integrity). */
+export class VetoCauseDto implements VetoCause {
+  @ApiProperty({ enum: ROUND_TYPES })
+  roundType: RoundType;
+  @ApiProperty({ type: String, nullable: true })
+  roundId: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  itemCode: string | null;
+}
+
+export class DepartmentAssessmentDto implements DepartmentAssessment, DepartmentGrade, DepartmentRank {
   departmentId: string;
   departmentCode: string;
   departmentName: string;
+  @ApiProperty({ enum: DEPARTMENT_KINDS })
+  departmentKind: DepartmentKind;
   /** Rounds of the department scheduled in the month and submitted or completed. */
   roundsHeld: number;
   averageScore: number | null;
@@ -46,8 +59,30 @@ export class DepartmentAssessmentDto implements DepartmentAssessment {
   /** Follow-up checks (回头看) failed in the month on the department's findings: relapses (反弹). */
   relapses: number;
   averageDaysToClose: number | null;
-  /** 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
-  assessment: number;
+  /** 0–100, null when no round was held in the month (未检查); the formula and its weights are in docs/checklists-and-scoring.md. */
+  @ApiProperty({ type: Number, nullable: true })
+  assessment: number | null;
+  /** 优秀/良好/合格/不合格 by the thresholds, 不合格 whatever the score after a veto in the month, or 未检查. */
+  @ApiProperty({ enum: GRADES })
+  grade: Grade;
+  /** The veto that decided the grade, null when the score did. */
+  @ApiProperty({ type: VetoCauseDto, nullable: true })
+  gradeCause: VetoCauseDto | null;
+  /** What the grade reads as, e.g. 不合格 (廉政一票否决). */
+  gradeLabel: LabelDto;
+  /** Eligible for 评优评先: no vetoed round from the year's first day to the month's last. */
+  eligible: boolean;
+  /** The year's first veto, when not eligible. */
+  @ApiProperty({ type: VetoCauseDto, nullable: true })
+  eligibilityCause: VetoCauseDto | null;
+  /** Within the department's kind; ties share a rank (1, 2, 2, 4); null when not inspected. */
+  @ApiProperty({ type: Number, nullable: true })
+  rank: number | null;
+  /** How many departments share the rank. */
+  @ApiProperty({ type: Number, nullable: true })
+  rankTies: number | null;
+  /** How many departments of the kind are ranked. */
+  rankOf: number;
 }
 
 export class SourceCountsDto implements SourceCounts {
@@ -60,6 +95,13 @@ export class SourceCountsDto implements SourceCounts {
   relapses: number;
 }
 
+/** The lowest assessment of each grade above 不合格 (ASSESSMENT_GRADE_THRESHOLDS). */
+export class GradeThresholdsDto implements GradeThresholds {
+  excellent: number;
+  good: number;
+  pass: number;
+}
+
 export class AssessmentReportDto {
   month: string;
   timeZone: string;
@@ -70,6 +112,7 @@ export class AssessmentReportDto {
   from: Date;
   to: Date;
   weights: AssessmentWeights;
+  gradeThresholds: GradeThresholdsDto;
   items: DepartmentAssessmentDto[];
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { FindingProgress, FindingSource, RoundType, Severity } from '../../workflows';
-import { FINDING_SOURCES, ROUND_TYPES, SEVERITIES } from '../../workflows';
+import type { DepartmentKind, FindingProgress, FindingSource, Grade, Label, RoundPart, RoundType, Severity } from '../../workflows';
+import { FINDING_SOURCES, LABELS, ROUND_TYPES, SEVERITIES } from '../../workflows';
 import { type ClosurePeriod, countsInMonth, dueOf } from '../findings/finding-figures';
 
 /** How the figures combine into one assessment figure; see docs/checklists-and-scoring.md. */
@@ -14,6 +14,13 @@ export interface AssessmentWeights {
   overduePenalty: number;
   reopenPenalty: number;
   relapsePenalty: number;
+}
+
+/** The lowest assessment of each grade above 不合格; below `pass` is `fail`. */
+export interface GradeThresholds {
+  excellent: number;
+  good: number;
+  pass: number;
 }
 
 /** A stretch of whole calendar days in the hospital's time zone, as instants and as calendar dates. */
@@ -96,7 +103,41 @@ export interface DepartmentAssessment {
   reopened: number;
   relapses: number;
   averageDaysToClose: number | null;
-  assessment: number;
+  /** Null when no round was held in the month (未检查): a department is never scored for work nobody checked. */
+  assessment: number | null;
+}
+
+/** A failed bottom-line item (一票否决) of a held round, as the reader may see it. */
+export interface Veto {
+  departmentId: string;
+  /** The round's date. */
+  day: string;
+  roundType: RoundType;
+  /** Null, with the item, when the reader may not see the part's results (an integrity part, outside integrity). */
+  roundId: string | null;
+  itemCode: string | null;
+}
+
+export type VetoCause = Pick<Veto, 'roundType' | 'roundId' | 'itemCode'>;
+
+export interface DepartmentGrade {
+  grade: Grade;
+  /** The veto that decided a 不合格 whatever the score; null when the score decided. */
+  gradeCause: VetoCause | null;
+  /** What the grade reads as, a veto's kind included. */
+  gradeLabel: Label;
+  /** Eligible for 评优评先: no vetoed round from the year's first day to the month's last. */
+  eligible: boolean;
+  eligibilityCause: VetoCause | null;
+}
+
+export interface DepartmentRank {
+  /** Standard competition ranking (1, 2, 2, 4) within the department's kind; null when not inspected. */
+  rank: number | null;
+  /** How many departments share the rank (1 when alone); null when unranked. */
+  rankTies: number | null;
+  /** How many departments of its kind are ranked. */
+  rankOf: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -192,6 +233,76 @@ export function assessDepartment(
     reopened: reopenings,
     relapses,
     averageDaysToClose: mean(closed.map(({ finding, closure }) => (closure.closedAt.getTime() - finding.createdAt.getTime()) / DAY_MS)),
-    assessment: oneDecimal(Math.min(100, Math.max(0, figure))),
+    assessment: rounds.length === 0 ? null : oneDecimal(Math.min(100, Math.max(0, figure))),
   };
+}
+
+/**
+ * Each failed bottom-line item of a round, one veto each; a part whose results the reader may not
+ * see (`maySee` false: integrity, outside integrity) tells only that it vetoed, not which round or item.
+ */
+export function roundVetoes(round: { id: string; departmentId: string; scheduledFor: string; parts: RoundPart[] }, maySee: (type: RoundType) => boolean): Veto[] {
+  return round.parts.flatMap((part) =>
+    part.checklist.items
+      .filter((item) => item.veto && part.results[item.code]?.result === 'fail')
+      .map((item) => ({
+        departmentId: round.departmentId,
+        day: round.scheduledFor,
+        roundType: part.type,
+        roundId: maySee(part.type) ? round.id : null,
+        itemCode: maySee(part.type) ? item.code : null,
+      })),
+  );
+}
+
+const causeOf = ({ roundType, roundId, itemCode }: Veto): VetoCause => ({ roundType, roundId, itemCode });
+
+/**
+ * A department's grade for the month: a veto in the month makes it 不合格 whatever the score; no
+ * round held, 未检查; otherwise the thresholds. `vetoes` are the department's, earliest first; any
+ * from the year's first day to the month's last makes it ineligible for 评优评先.
+ */
+export function gradeDepartment(assessment: number | null, window: MonthWindow, vetoes: Veto[], thresholds: GradeThresholds): DepartmentGrade {
+  const yearStart = `${window.month.slice(0, 4)}-01-01`;
+  const ofYear = vetoes.filter((v) => v.day >= yearStart && v.day <= window.lastDay);
+  const inMonth = ofYear.find((v) => v.day >= window.firstDay);
+  const grade: Grade = inMonth ? 'fail' : assessment === null ? 'not_inspected' : scoreGrade(assessment, thresholds);
+  return {
+    grade,
+    gradeCause: inMonth ? causeOf(inMonth) : null,
+    gradeLabel: inMonth ? LABELS.grade[inMonth.roundType === 'integrity' ? 'integrity_vetoed' : 'vetoed'] : LABELS.grade[grade],
+    eligible: ofYear.length === 0,
+    eligibilityCause: ofYear.length === 0 ? null : causeOf(ofYear[0]),
+  };
+}
+
+function scoreGrade(assessment: number, thresholds: GradeThresholds): Grade {
+  if (assessment >= thresholds.excellent) return 'excellent';
+  if (assessment >= thresholds.good) return 'good';
+  return assessment >= thresholds.pass ? 'pass' : 'fail';
+}
+
+/**
+ * Ranks within each department kind: a vetoed department after every other, then by assessment,
+ * highest first; equal ones share a rank and the next rank skips as many (1, 2, 2, 4). A department
+ * not inspected has no score and no rank.
+ */
+export function rankWithinKinds(items: { departmentId: string; kind: DepartmentKind; assessment: number | null; vetoed: boolean }[]): Map<string, DepartmentRank> {
+  const ranks = new Map<string, DepartmentRank>();
+  const key = (item: (typeof items)[number]) => `${item.vetoed ? 1 : 0}:${item.assessment}`;
+  for (const kind of new Set(items.map((item) => item.kind))) {
+    const ofKind = items.filter((item) => item.kind === kind);
+    const ranked = ofKind
+      .filter((item) => item.assessment !== null)
+      .sort((a, b) => Number(a.vetoed) - Number(b.vetoed) || (b.assessment as number) - (a.assessment as number));
+    for (const item of ofKind) {
+      const first = ranked.findIndex((other) => key(other) === key(item));
+      ranks.set(item.departmentId, {
+        rank: item.assessment === null ? null : first + 1,
+        rankTies: item.assessment === null ? null : ranked.filter((other) => key(other) === key(item)).length,
+        rankOf: ranked.length,
+      });
+    }
+  }
+  return ranks;
 }

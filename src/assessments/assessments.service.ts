@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { FINDING_SETTLED_STATES, FindingSource, ROUND_TYPES, RoundType } from '../../workflows';
+import { FINDING_SETTLED_STATES, FindingSource, ROUND_TYPES, RoundContext, RoundType } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesEveryDepartmentsFigures, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { Clock } from '../common/clock';
@@ -12,7 +12,7 @@ import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
-import { FindingFacts, HeldRound, MonthWindow, assessDepartment, countBySource, monthWindow } from './assessment';
+import { FindingFacts, HeldRound, MonthWindow, Veto, assessDepartment, countBySource, gradeDepartment, monthWindow, rankWithinKinds, roundVetoes } from './assessment';
 import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
 
 /** One audit entry of the month about a finding (a reopening, a relapse), by the finding's department, round type and source. */
@@ -26,11 +26,15 @@ interface FindingEvent {
 interface MonthFacts {
   window: MonthWindow;
   source: FindingSource | null;
+  /** Every department, for the ranks; `shown` those the report is about. */
   departments: DepartmentEntity[];
+  shown: Set<string>;
   rounds: (HeldRound & { types: RoundType[] })[];
   findings: FindingFacts[];
   reopenings: FindingEvent[];
   relapses: FindingEvent[];
+  /** The departments' vetoes from the year's first day to the month's last, earliest first. */
+  vetoes: Veto[];
 }
 
 @Injectable()
@@ -58,37 +62,40 @@ export class AssessmentsService {
     const departmentId = this.departmentInScope(auth, query.departmentId);
     const window = monthWindow(query.month, this.config.TIME_ZONE, this.clock.now());
     return this.db.read(async (manager) => {
-      const where = { ...(departmentId && { id: departmentId }), ...(query.partyBranchId && { partyBranchId: query.partyBranchId }) };
-      const departments = await manager.find(DepartmentEntity, { where, order: { code: 'ASC' } });
-      if (departmentId && !query.partyBranchId && departments.length === 0) throw new NotFoundException(`No department ${departmentId}`);
+      const departments = await manager.find(DepartmentEntity, { order: { code: 'ASC' } });
+      const shown = departments.filter((d) => (!departmentId || d.id === departmentId) && (!query.partyBranchId || d.partyBranchId === query.partyBranchId));
+      if (departmentId && !query.partyBranchId && shown.length === 0) throw new NotFoundException(`No department ${departmentId}`);
+      // Every department is assessed, so ranks are within the whole kind whatever the report shows.
       const ids = departments.map((d) => d.id);
       const scope = ofSource(visibleFindings(auth), query.source);
       // Rounds are the findings of source `round`: figures of another source count none.
       const countsRounds = query.source === undefined || query.source === 'round';
-      const [rounds, findings, reopenings, relapses] = await Promise.all([
+      const [rounds, findings, reopenings, relapses, vetoes] = await Promise.all([
         countsRounds ? this.heldRounds(manager, auth, window, ids) : [],
         this.findingsThatMayCount(manager, scope, window, ids),
         this.findingEvents(manager, scope, window, ids, 'REOPEN'),
         this.findingEvents(manager, scope, window, ids, 'FOLLOW_UP_FAILED'),
+        this.vetoesOfYear(manager, auth, window),
       ]);
-      return assess({ window, source: query.source ?? null, departments, rounds, findings, reopenings, relapses });
+      return assess({ window, source: query.source ?? null, departments, shown: new Set(shown.map((d) => d.id)), rounds, findings, reopenings, relapses, vetoes });
     });
   }
 
   private report(month: MonthFacts, items: DepartmentAssessmentDto[]): AssessmentReportDto {
     const { window } = month;
-    return { month: window.month, timeZone: this.config.TIME_ZONE, source: month.source, from: window.start, to: window.end, weights: this.config.assessmentWeights, items };
+    return { month: window.month, timeZone: this.config.TIME_ZONE, source: month.source, from: window.start, to: window.end, weights: this.config.assessmentWeights, gradeThresholds: this.config.gradeThresholds, items };
   }
 
   /** Every department's figures, from the rounds of `roundType` and its findings only when one is given. */
-  private items({ window, departments, rounds, findings, reopenings, relapses }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
+  private items({ window, departments, shown, rounds, findings, reopenings, relapses, vetoes }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
     const ofType = <T>(list: T[], type: (item: T) => boolean) => (roundType ? list.filter(type) : list);
     const typedRounds = ofType(rounds, (r) => r.types.includes(roundType!));
     const typedFindings = ofType(findings, (f) => f.roundType === roundType);
     const typedReopenings = ofType(reopenings, (r) => r.roundType === roundType);
     const typedRelapses = ofType(relapses, (r) => r.roundType === roundType);
-    return departments.map((department) => ({
-      ...assessDepartment(
+    const typedVetoes = ofType(vetoes, (v) => v.roundType === roundType);
+    const assessed = departments.map((department) => {
+      const figures = assessDepartment(
         department.id,
         window,
         typedRounds.filter((r) => r.departmentId === department.id),
@@ -96,10 +103,23 @@ export class AssessmentsService {
         typedReopenings.filter((r) => r.departmentId === department.id).length,
         typedRelapses.filter((r) => r.departmentId === department.id).length,
         this.config.assessmentWeights,
-      ),
-      departmentCode: department.code,
-      departmentName: department.name,
-    }));
+      );
+      const grade = gradeDepartment(figures.assessment, window, typedVetoes.filter((v) => v.departmentId === department.id), this.config.gradeThresholds);
+      return { department, figures, grade };
+    });
+    const ranks = rankWithinKinds(
+      assessed.map(({ department, figures, grade }) => ({ departmentId: department.id, kind: department.kind, assessment: figures.assessment, vetoed: grade.gradeCause !== null })),
+    );
+    return assessed
+      .filter(({ department }) => shown.has(department.id))
+      .map(({ department, figures, grade }) => ({
+        ...figures,
+        ...grade,
+        ...ranks.get(department.id)!,
+        departmentCode: department.code,
+        departmentName: department.name,
+        departmentKind: department.kind,
+      }));
   }
 
   private departmentInScope(auth: AuthUser, asked: string | undefined): string | undefined {
@@ -126,6 +146,24 @@ export class AssessmentsService {
       const types = round.types.filter(maySee);
       return types.length === 0 ? [] : [{ departmentId: round.departmentId, types, ...shownScore(round, maySee) }];
     });
+  }
+
+  /**
+   * Every held round with a failed bottom-line item, from the year's first day to the month's last,
+   * whoever may see it: a veto decides the grade for every reader. Which round and item is told
+   * only to those who may see the part's results (roundVetoes).
+   */
+  private async vetoesOfYear(manager: EntityManager, auth: AuthUser, window: MonthWindow): Promise<Veto[]> {
+    const rounds = await manager
+      .createQueryBuilder(RoundEntity, 'round')
+      .select(['round.id', 'round.departmentId', 'round.scheduledFor', 'round.participantIds', 'round.snapshot'])
+      .where('round.vetoed = :vetoed', { vetoed: true })
+      .andWhere('round.state IN (:...held)', { held: ['submitted', 'completed'] })
+      .andWhere('round.scheduledFor BETWEEN :yearStart AND :lastDay', { yearStart: `${window.month.slice(0, 4)}-01-01`, lastDay: window.lastDay })
+      .orderBy('round.scheduledFor', 'ASC')
+      .addOrderBy('round.id', 'ASC')
+      .getMany();
+    return rounds.flatMap((round) => roundVetoes({ ...round, parts: (round.snapshot.context as RoundContext).parts }, (type) => maySeePartResults(auth, round, type)));
   }
 
   /** Findings logged before the month ended that were logged, closed, or still open in it, each with its closures. */

@@ -2,7 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
-import type { AssessmentWeights } from '../assessments/assessment';
+import type { AssessmentWeights, GradeThresholds } from '../assessments/assessment';
 import { AUDIENCES, Audience, FindingInput, Severity, TimerPolicy, days } from '../../workflows';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -225,6 +225,12 @@ export class AppConfig {
   @Min(0)
   ASSESSMENT_RELAPSE_PENALTY = 2;
 
+  /** Assessment: the lowest figure of 优秀, 良好 and 合格, in that order and decreasing; below `pass` is 不合格. */
+  @Matches(/^excellent:\d+(\.\d+)?,good:\d+(\.\d+)?,pass:\d+(\.\d+)?$/, {
+    message: 'ASSESSMENT_GRADE_THRESHOLDS must read like excellent:90,good:80,pass:60',
+  })
+  ASSESSMENT_GRADE_THRESHOLDS = 'excellent:90,good:80,pass:60';
+
   /** How long an Idempotency-Key is remembered. */
   @Transform(toInt)
   @IsInt()
@@ -357,6 +363,10 @@ export class AppConfig {
   /** TRUST_PROXY as Fastify's trustProxy: none, a hop count, or the proxies' addresses and ranges. */
   readonly trustProxy: false | number | string[];
 
+  get gradeThresholds(): GradeThresholds {
+    return Object.fromEntries(this.ASSESSMENT_GRADE_THRESHOLDS.split(',').map((part) => part.split(':')).map(([grade, at]) => [grade, Number(at)])) as unknown as GradeThresholds;
+  }
+
   /** What the operator should hear at start about settings that still work but should change. */
   readonly warnings: string[];
 
@@ -374,6 +384,10 @@ export class AppConfig {
     }
     if (Math.abs(config.ASSESSMENT_SCORE_WEIGHT + config.ASSESSMENT_TIMELINESS_WEIGHT - 1) > 1e-9) {
       throw new Error('Invalid configuration:\n  ASSESSMENT_SCORE_WEIGHT + ASSESSMENT_TIMELINESS_WEIGHT: must add up to 1, so the assessment stays on the 0–100 scale');
+    }
+    const grades = config.gradeThresholds;
+    if (!(grades.excellent > grades.good && grades.good > grades.pass && grades.excellent <= 100)) {
+      throw new Error('Invalid configuration:\n  ASSESSMENT_GRADE_THRESHOLDS: must decrease from excellent to pass, within 0–100');
     }
     const timerPolicy: TimerPolicy = {
       dueSoonMs: days(config.DUE_SOON_DAYS),

@@ -31,6 +31,8 @@ export const MONTHLY_COLUMNS: ReportColumn<DepartmentAssessmentDto>[] = [
   figure('relapses', '反弹', 'Relapses'),
   figure('averageDaysToClose', '平均整改天数', 'Average days to close', 12),
   figure('assessment', '考核得分', 'Assessment'),
+  { key: 'grade', zh: '考核等级', en: 'Grade', width: 20, kind: 'text', value: (row) => row.gradeLabel.zh },
+  figure('rank', '同类排名', 'Rank in kind'),
 ];
 
 /** The departments' findings together, by where they came from. */

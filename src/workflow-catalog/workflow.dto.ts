@@ -60,4 +60,7 @@ export class WorkflowLabelsDto implements Labels {
   /** Supervision lights: a finding's `light`. */
   @LabelsByName()
   light: Labels['light'];
+  /** A department's monthly grade: an assessment's `grade`, or its `gradeLabel`. */
+  @LabelsByName()
+  grade: Labels['grade'];
 }

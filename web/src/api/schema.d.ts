@@ -2174,7 +2174,40 @@ export interface components {
             /** Format: date-time */
             drawnAt: string;
         };
+        GradeThresholdsDto: {
+            excellent: number;
+            good: number;
+            pass: number;
+        };
+        VetoCauseDto: {
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            roundId: string | null;
+            itemCode: string | null;
+        };
+        LabelDto: {
+            /** @description In the hospital's language. */
+            zh: string;
+            en: string;
+        };
         DepartmentAssessmentDto: {
+            /** @enum {string} */
+            departmentKind: "functional" | "clinical";
+            /** @description 0–100, null when no round was held in the month (未检查); the formula and its weights are in docs/checklists-and-scoring.md. */
+            assessment: number | null;
+            /**
+             * @description 优秀/良好/合格/不合格 by the thresholds, 不合格 whatever the score after a veto in the month, or 未检查.
+             * @enum {string}
+             */
+            grade: "excellent" | "good" | "pass" | "fail" | "not_inspected";
+            /** @description The veto that decided the grade, null when the score did. */
+            gradeCause: components["schemas"]["VetoCauseDto"] | null;
+            /** @description The year's first veto, when not eligible. */
+            eligibilityCause: components["schemas"]["VetoCauseDto"] | null;
+            /** @description Within the department's kind; ties share a rank (1, 2, 2, 4); null when not inspected. */
+            rank: number | null;
+            /** @description How many departments share the rank. */
+            rankTies: number | null;
             departmentId: string;
             departmentCode: string;
             departmentName: string;
@@ -2198,8 +2231,12 @@ export interface components {
             /** @description Follow-up checks (回头看) failed in the month on the department's findings: relapses (反弹). */
             relapses: number;
             averageDaysToClose: number | null;
-            /** @description 0–100; the formula and its weights are in docs/checklists-and-scoring.md. */
-            assessment: number;
+            /** @description What the grade reads as, e.g. 不合格 (廉政一票否决). */
+            gradeLabel: components["schemas"]["LabelDto"];
+            /** @description Eligible for 评优评先: no vetoed round from the year's first day to the month's last. */
+            eligible: boolean;
+            /** @description How many departments of the kind are ranked. */
+            rankOf: number;
         };
         AssessmentReportDto: {
             /**
@@ -2217,6 +2254,7 @@ export interface components {
             /** Format: date-time */
             to: string;
             weights: Record<string, never>;
+            gradeThresholds: components["schemas"]["GradeThresholdsDto"];
             items: components["schemas"]["DepartmentAssessmentDto"][];
         };
         LightCountsDto: {
@@ -2272,11 +2310,6 @@ export interface components {
             /** @description A Mermaid `stateDiagram-v2`, drawn from the machine definition. */
             mermaid: string;
         };
-        LabelDto: {
-            /** @description In the hospital's language. */
-            zh: string;
-            en: string;
-        };
         WorkflowLabelsDto: {
             /** @description A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
             state: {
@@ -2305,6 +2338,10 @@ export interface components {
             };
             /** @description Supervision lights: a finding's `light`. */
             light: {
+                [key: string]: components["schemas"]["LabelDto"];
+            };
+            /** @description A department's monthly grade: an assessment's `grade`, or its `gradeLabel`. */
+            grade: {
                 [key: string]: components["schemas"]["LabelDto"];
             };
         };
