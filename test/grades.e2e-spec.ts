@@ -173,5 +173,8 @@ describe(`grades, vetoes and ranks of the monthly assessment (${onPostgres ? 'Po
     // A department asked for alone keeps its rank among all its kind.
     const alone = (await flow.as('discipline').get(`/assessments?month=2026-05&departmentId=${departments.goodTie}`).expect(200)).body.items;
     expect(alone).toEqual([of(may, 'goodTie')]);
+    // A department's own staff read its grade, not a rank among figures they may not see.
+    const own = (await report('2026-05', 'cardiologyStaff'))[0];
+    expect(own).toMatchObject({ departmentId: departments.cardiology, grade: of(may, 'cardiology').grade, rank: null, rankTies: null, rankOf: null });
   });
 });

@@ -75,14 +75,15 @@ export class DepartmentAssessmentDto implements DepartmentAssessment, Department
   /** The year's first veto, when not eligible. */
   @ApiProperty({ type: VetoCauseDto, nullable: true })
   eligibilityCause: VetoCauseDto | null;
-  /** Within the department's kind; ties share a rank (1, 2, 2, 4); null when not inspected. */
+  /** Within the department's kind; ties share a rank (1, 2, 2, 4); null when not inspected, and for department staff (who see one department's figures). */
   @ApiProperty({ type: Number, nullable: true })
   rank: number | null;
   /** How many departments share the rank. */
   @ApiProperty({ type: Number, nullable: true })
   rankTies: number | null;
-  /** How many departments of the kind are ranked. */
-  rankOf: number;
+  /** How many departments of the kind are ranked; null for department staff. */
+  @ApiProperty({ type: Number, nullable: true })
+  rankOf: number | null;
 }
 
 export class SourceCountsDto implements SourceCounts {

@@ -132,13 +132,16 @@ export interface DepartmentGrade {
 }
 
 export interface DepartmentRank {
-  /** Standard competition ranking (1, 2, 2, 4) within the department's kind; null when not inspected. */
+  /** Standard competition ranking (1, 2, 2, 4) within the department's kind; null when not inspected, or for a reader who sees one department only. */
   rank: number | null;
   /** How many departments share the rank (1 when alone); null when unranked. */
   rankTies: number | null;
-  /** How many departments of its kind are ranked. */
-  rankOf: number;
+  /** How many departments of its kind are ranked; null for a reader who sees one department only. */
+  rankOf: number | null;
 }
+
+/** What a reader who sees one department's figures only is told of ranks: nothing, since the others' figures are not theirs. */
+export const UNRANKED_FOR_READER: DepartmentRank = { rank: null, rankTies: null, rankOf: null };
 
 const DAY_MS = 86_400_000;
 const oneDecimal = (value: number) => Math.round(value * 10) / 10;

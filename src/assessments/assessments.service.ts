@@ -12,7 +12,7 @@ import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
-import { FindingFacts, HeldRound, MonthWindow, Veto, assessDepartment, countBySource, gradeDepartment, monthWindow, rankWithinKinds, roundVetoes } from './assessment';
+import { FindingFacts, HeldRound, MonthWindow, Veto, assessDepartment, countBySource, gradeDepartment, monthWindow, rankWithinKinds, roundVetoes, UNRANKED_FOR_READER } from './assessment';
 import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
 
 /** One audit entry of the month about a finding (a reopening, a relapse), by the finding's department, round type and source. */
@@ -35,6 +35,8 @@ interface MonthFacts {
   relapses: FindingEvent[];
   /** The departments' vetoes from the year's first day to the month's last, earliest first. */
   vetoes: Veto[];
+  /** Whether the reader sees every department's figures, and so their ranks. */
+  ranked: boolean;
 }
 
 @Injectable()
@@ -77,7 +79,7 @@ export class AssessmentsService {
         this.findingEvents(manager, scope, window, ids, 'FOLLOW_UP_FAILED'),
         this.vetoesOfYear(manager, auth, window),
       ]);
-      return assess({ window, source: query.source ?? null, departments, shown: new Set(shown.map((d) => d.id)), rounds, findings, reopenings, relapses, vetoes });
+      return assess({ window, source: query.source ?? null, departments, shown: new Set(shown.map((d) => d.id)), rounds, findings, reopenings, relapses, vetoes, ranked: seesEveryDepartmentsFigures(auth) });
     });
   }
 
@@ -87,7 +89,7 @@ export class AssessmentsService {
   }
 
   /** Every department's figures, from the rounds of `roundType` and its findings only when one is given. */
-  private items({ window, departments, shown, rounds, findings, reopenings, relapses, vetoes }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
+  private items({ window, departments, shown, rounds, findings, reopenings, relapses, vetoes, ranked }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
     const ofType = <T>(list: T[], type: (item: T) => boolean) => (roundType ? list.filter(type) : list);
     const typedRounds = ofType(rounds, (r) => r.types.includes(roundType!));
     const typedFindings = ofType(findings, (f) => f.roundType === roundType);
@@ -115,7 +117,8 @@ export class AssessmentsService {
       .map(({ department, figures, grade }) => ({
         ...figures,
         ...grade,
-        ...ranks.get(department.id)!,
+        // A department's own staff see its figures, not the others' it would be ranked among.
+        ...(ranked ? ranks.get(department.id)! : UNRANKED_FOR_READER),
         departmentCode: department.code,
         departmentName: department.name,
         departmentKind: department.kind,

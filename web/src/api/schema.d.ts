@@ -2204,10 +2204,12 @@ export interface components {
             gradeCause: components["schemas"]["VetoCauseDto"] | null;
             /** @description The year's first veto, when not eligible. */
             eligibilityCause: components["schemas"]["VetoCauseDto"] | null;
-            /** @description Within the department's kind; ties share a rank (1, 2, 2, 4); null when not inspected. */
+            /** @description Within the department's kind; ties share a rank (1, 2, 2, 4); null when not inspected, and for department staff (who see one department's figures). */
             rank: number | null;
             /** @description How many departments share the rank. */
             rankTies: number | null;
+            /** @description How many departments of the kind are ranked; null for department staff. */
+            rankOf: number | null;
             departmentId: string;
             departmentCode: string;
             departmentName: string;
@@ -2235,8 +2237,6 @@ export interface components {
             gradeLabel: components["schemas"]["LabelDto"];
             /** @description Eligible for 评优评先: no vetoed round from the year's first day to the month's last. */
             eligible: boolean;
-            /** @description How many departments of the kind are ranked. */
-            rankOf: number;
         };
         AssessmentReportDto: {
             /**
