@@ -16,7 +16,9 @@ export function Notifications() {
           key={notification.id}
           onClick={() => {
             void api.POST('/me/notifications/{id}/read', { params: { path: { id: notification.id } } });
-            go('findings', notification.findingId);
+            // A round's notice (planned, tomorrow) opens the round; any other its finding.
+            if (notification.findingId) go('findings', notification.findingId);
+            else if (notification.roundId) go('rounds', notification.roundId);
           }}
           description={new Date(notification.createdAt).toLocaleString()}
           extra={notification.readAt ? null : <Tag color="danger">•</Tag>}
