@@ -119,4 +119,32 @@ describe('hostile keys', () => {
     expect(audit.status).toBe(400);
     expect(audit.body.details).toEqual([{ field: 'actorId', reason: 'must not contain the character U+0000' }]);
   });
+
+  it('refuses null for a field an edit may leave out but not empty with 400 naming it, changing nothing', async () => {
+    const fieldsOf = (answer: { body: { details: { field: string }[] } }) => [...new Set(answer.body.details.map((problem) => problem.field))];
+    const department = h.departments.cardiology;
+    const before = (await t.http.get('/departments').set(as('admin'))).body.items.find((d: { id: string }) => d.id === department);
+    for (const field of ['name', 'kind', 'leadOfficeFor']) {
+      const answer = await t.http.patch(`/departments/${department}`).set(as('admin')).send({ [field]: null });
+      expect(answer.status).toBe(400);
+      expect(fieldsOf(answer)).toEqual([field]);
+    }
+    expect((await t.http.get('/departments').set(as('admin'))).body.items.find((d: { id: string }) => d.id === department)).toEqual(before);
+    const branch = (await t.http.post('/party-branches').set(as('admin')).send({ code: 'PB-NULL', name: '空值党支部' }).expect(201)).body;
+    const unnamed = await t.http.patch(`/party-branches/${branch.id}`).set(as('admin')).send({ name: null });
+    expect(unnamed.status).toBe(400);
+    expect(fieldsOf(unnamed)).toEqual(['name']);
+    // A null secretary is meaningful: the branch has none.
+    await t.http.patch(`/party-branches/${branch.id}`).set(as('admin')).send({ secretaryId: null }).expect(200);
+    for (const field of ['rule', 'leadId', 'teamMemberIds']) {
+      const answer = await t.http.patch('/round-plans/00000000-0000-4000-8000-000000000000').set(as('lead')).send({ [field]: null });
+      expect(answer.status).toBe(400);
+      expect(fieldsOf(answer)).toEqual([field]);
+    }
+    for (const field of ['displayName', 'roles', 'disabled']) {
+      const answer = await t.http.patch(`/users/${h.users.inspector.id}`).set(as('admin')).send({ [field]: null });
+      expect(answer.status).toBe(400);
+      expect(fieldsOf(answer)).toEqual([field]);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import type { PayloadProblem } from '../../workflows';
 import { InvalidInputException } from './api-error';
 
@@ -62,3 +63,9 @@ function fieldWithNul(value: unknown, root: string): string | null {
 export function createValidationPipe(under = ''): ValidationPipe {
   return new InputValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: (errors) => validationExceptionFactory(errors, under) });
 }
+
+/**
+ * A field a request may leave out but, when it gives it, may not set to null (unlike `@IsOptional()`,
+ * which lets null through to a column that cannot hold it): what PATCH bodies want.
+ */
+export const MayBeLeftOut = () => ValidateIf((_, value) => value !== undefined);

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { DEPARTMENT_KINDS, ROUND_TYPES, USER_ROLES, type DepartmentKind, type Role, type RoundType } from '../../workflows';
 import { PageQuery } from '../common/pagination';
+import { MayBeLeftOut } from '../common/validation';
 import { DepartmentEntity } from './department.entity';
 import { DeviceEntity } from './device.entity';
 import { PASSWORD_MAX_LENGTH } from './passwords';
@@ -56,7 +57,7 @@ export class CreateDepartmentDto {
   partyBranchId?: string;
 
   /** Round types this department is lead office for: its verifiers verify those findings. */
-  @IsOptional()
+  @MayBeLeftOut()
   @IsArray()
   @ArrayUnique()
   @IsIn(ROUND_TYPES, { each: true })
@@ -82,7 +83,7 @@ export class DepartmentDto {
 }
 
 /** What an administrator may change about a department; its code stays. */
-export class UpdateDepartmentDto extends PartialType(OmitType(CreateDepartmentDto, ['code', 'partyBranchId'] as const)) {
+export class UpdateDepartmentDto extends PartialType(OmitType(CreateDepartmentDto, ['code', 'partyBranchId'] as const), { skipNullProperties: false }) {
   /** null takes the department out of its branch. */
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
@@ -137,7 +138,7 @@ export class UserDto {
 
 /** What an administrator may change about a user; the username and credentials are not among it. */
 export class UpdateUserDto {
-  @IsOptional()
+  @MayBeLeftOut()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -145,7 +146,7 @@ export class UpdateUserDto {
   displayName?: string;
 
   /** Changing roles signs the user out everywhere. */
-  @IsOptional()
+  @MayBeLeftOut()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -159,7 +160,7 @@ export class UpdateUserDto {
   departmentId?: string | null;
 
   /** Disabling signs the user out everywhere, tablets included. */
-  @IsOptional()
+  @MayBeLeftOut()
   @IsBoolean()
   disabled?: boolean;
 }

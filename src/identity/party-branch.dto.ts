@@ -28,7 +28,7 @@ export class CreatePartyBranchDto {
 }
 
 /** Every field may change; a null secretary leaves the branch without one. */
-export class UpdatePartyBranchDto extends PartialType(CreatePartyBranchDto) {}
+export class UpdatePartyBranchDto extends PartialType(CreatePartyBranchDto, { skipNullProperties: false }) {}
 
 export class ListPartyBranchesQuery extends PageQuery {}
 

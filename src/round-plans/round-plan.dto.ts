@@ -53,7 +53,13 @@ export class CreateRoundPlanDto extends TeamPlanDto {
 }
 
 /** What an edit may change; it applies from the next occurrence on. */
-export class UpdateRoundPlanDto extends PartialType(PickType(CreateRoundPlanDto, ['rule', 'leadId', 'teamMemberIds', 'until'] as const)) {}
+export class UpdateRoundPlanDto extends PartialType(PickType(CreateRoundPlanDto, ['rule', 'leadId', 'teamMemberIds'] as const), { skipNullProperties: false }) {
+  /** The last day an occurrence may fall on; null lets the plan run on with no end. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsCalendarDate()
+  until?: string | null;
+}
 
 export class SkipOccurrenceDto {
   /** An occurrence date of the plan, not yet past. */

@@ -1893,8 +1893,8 @@ export interface components {
             leadId?: string;
             /** @description Inspectors on the team. */
             teamMemberIds?: string[];
-            /** @description The last date the rule may fall on. */
-            until?: string;
+            /** @description The last day an occurrence may fall on; null lets the plan run on with no end. */
+            until?: string | null;
         };
         SkipOccurrenceDto: {
             /** @description An occurrence date of the plan, not yet past. */
