@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
 import { InterviewsModule } from './interviews/interviews.module';
+import { TypicalCasesModule } from './typical-cases/typical-cases.module';
 import { RoundPlansModule } from './round-plans/round-plans.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
@@ -35,6 +36,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     FindingsModule,
     FollowUpsModule,
     InterviewsModule,
+    TypicalCasesModule,
     RoundPlansModule,
     FindingImportsModule,
     RoundFindingsModule,

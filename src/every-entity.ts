@@ -8,6 +8,7 @@ import { FindingImportEntity } from './finding-imports/finding-import.entity';
 import { FindingEntity } from './findings/finding.entity';
 import { FindingClosureEntity } from './findings/finding-closure.entity';
 import { InterviewEntity } from './interviews/interview.entity';
+import { TypicalCaseEntity } from './typical-cases/typical-case.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { DepartmentEntity } from './identity/department.entity';
 import { DeviceEntity } from './identity/device.entity';
@@ -47,6 +48,7 @@ export const EVERY_ENTITY = [
   ClosureAuditDrawEntity,
   ClosureAuditSampleEntity,
   InterviewEntity,
+  TypicalCaseEntity,
   FindingImportEntity,
 ];
 

@@ -21,6 +21,7 @@ const SECRETS = {
   evidence: 'gift-returned-evidence-note-3d2b',
   allowance: 'small-office-allowance-reason-e77c',
   interview: 'admonished-over-the-gift-interview-8b1d',
+  typicalCase: 'a-lesson-for-every-ward-typical-case-4c6a',
 };
 
 type Identity = { id: string; token: string };
@@ -128,6 +129,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     const recurring = { types: ['integrity'], departmentIds: [h.departments.cardiology], rule: 'FREQ=MONTHLY;BYMONTHDAY=1', leadId: h.users.lead.id, teamMemberIds: [h.users.inspector.id], startsOn: '2030-01-01' };
     roundPlanId = (await t.http.post('/round-plans').set(bearer(h.users.lead.token)).send(recurring).expect(201)).body.id;
     interviewId = (await t.http.post('/interviews').set(bearer(h.users.discipline.token)).send(interview).expect(201)).body.id;
+    await t.http.put(`/findings/${findingIds[0]}/typical-case`).set(bearer(h.users.discipline.token)).send({ reason: SECRETS.typicalCase }).expect(200);
     // The department holding the integrity work is in a Party branch, so the branch's own routes are walked too.
     partyBranchId = (await t.http.post('/party-branches').set(bearer(h.users.admin.token)).send({ code: 'PB-LOGI', name: 'logistics branch' }).expect(201)).body.id;
     await t.http.patch(`/departments/${h.departments.logistics}`).set(bearer(h.users.admin.token)).send({ partyBranchId }).expect(200);
@@ -203,6 +205,8 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     const followUps = (await t.http.get('/follow-ups').set(bearer(h.users.discipline.token)).expect(200)).body.items;
     expect(followUps.map((f: { id: string }) => f.id)).toEqual([findingIds[0]]);
     expect((await t.http.get(`/interviews/${interviewId}`).set(bearer(h.users.discipline.token)).expect(200)).body.summary).toBe(SECRETS.interview);
+    const typicalCases = (await t.http.get(`/typical-cases?year=${month.slice(0, 4)}`).set(bearer(h.users.discipline.token)).expect(200)).body.items;
+    expect(typicalCases.map((c: { reason: string }) => c.reason)).toEqual([SECRETS.typicalCase]);
     expect(receiver.bodies('/logistics').length).toBeGreaterThan(0);
   });
 
@@ -226,6 +230,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     for (const read of [`/reports/notice?month=${month}&format=html`, `/reports/notice?month=${month}&format=json`, `/reports/monthly?month=${month}&format=xlsx`, `/reports/coverage?year=${month.slice(0, 4)}&month=${month.slice(5)}&format=xlsx`, '/reports/ledger?limit=500&format=csv', '/reports/ledger?limit=500&format=xlsx', `/assessments?month=${month}`]) {
       expect(answered).toContain(`admin ${read}`);
     }
+    expect(answered.filter((line) => line.startsWith('admin /typical-cases?'))).not.toEqual([]);
     expect(answered.length).toBeGreaterThan(100);
   });
 

@@ -16,7 +16,7 @@ export interface Label {
 export type Language = keyof Label;
 
 /** Entries the service writes to a round's or finding's trail beside the machines' events. */
-type TrailEntry = 'PLAN' | 'SELF_AUDIT_ALLOWED' | 'CLOSURE_SAMPLE_DRAWN' | 'REGISTER_FINDING' | 'LIST_IMPORTED';
+type TrailEntry = 'PLAN' | 'SELF_AUDIT_ALLOWED' | 'CLOSURE_SAMPLE_DRAWN' | 'REGISTER_FINDING' | 'LIST_IMPORTED' | 'MARK_TYPICAL_CASE' | 'UNMARK_TYPICAL_CASE';
 
 export interface Labels {
   /** A finding's progress, timeliness, extension and receipt; a round's state and its parts'. */
@@ -105,6 +105,8 @@ export const LABELS: Labels = {
     SELF_AUDIT_ALLOWED: { zh: '已准许验收人审核销号', en: 'Acceptor allowed to approve' },
     CLOSURE_SAMPLE_DRAWN: { zh: '抽取结案审核样本', en: 'Closure sample drawn' },
     LIST_IMPORTED: { zh: '导入问题清单', en: 'Problem list imported' },
+    MARK_TYPICAL_CASE: { zh: '列为典型案例', en: 'Marked as a typical case' },
+    UNMARK_TYPICAL_CASE: { zh: '取消典型案例', en: 'No longer a typical case' },
   },
   role: {
     inspector: { zh: '查房组成员', en: 'Inspector' },

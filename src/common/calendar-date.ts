@@ -22,3 +22,6 @@ export const IsDeadline = () =>
 
 /** A calendar month `YYYY-MM`. */
 export const IsCalendarMonth = () => Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '$property must be a month as YYYY-MM' });
+
+/** A calendar year `YYYY`. */
+export const IsCalendarYear = () => Matches(/^[12]\d{3}$/, { message: '$property must be a year as YYYY' });

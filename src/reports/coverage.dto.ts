@@ -1,9 +1,10 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { RoundType } from '../../workflows';
+import { IsCalendarYear } from '../common/calendar-date';
 
 export class CoverageQuery {
   /** A calendar year, `YYYY`. */
-  @Matches(/^[12]\d{3}$/, { message: '$property must be a year as YYYY' })
+  @IsCalendarYear()
   year: string;
 
   /** A month of that year, `MM` (01–12); without it, the whole year. */

@@ -512,6 +512,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/findings/{id}/typical-case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Marks a finding as a typical case (典型案例) for the annual notice, or changes why; the discipline office's. */
+        put: operations["TypicalCasesController_mark"];
+        post?: never;
+        delete: operations["TypicalCasesController_unmark"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/typical-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year's typical cases among the findings the caller may see. */
+        get: operations["TypicalCasesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/round-plans": {
         parameters: {
             query?: never;
@@ -1828,6 +1862,32 @@ export interface components {
             recordedByName: string;
             /** Format: date-time */
             recordedAt: string;
+        };
+        MarkTypicalCaseDto: {
+            /** @description Why the finding is typical: what it teaches the hospital. */
+            reason: string;
+        };
+        TypicalCaseDto: {
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            findingId: string;
+            title: string;
+            departmentId: string;
+            departmentName: string;
+            /**
+             * Format: date-time
+             * @description When the finding was logged.
+             */
+            foundAt: string;
+            reason: string;
+            /** Format: date-time */
+            markedAt: string;
         };
         CreateRoundPlanDto: {
             types: ("administrative" | "party_building" | "integrity")[];
@@ -3325,6 +3385,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InterviewDto"];
+                };
+            };
+        };
+    };
+    TypicalCasesController_mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkTypicalCaseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypicalCaseDto"];
+                };
+            };
+        };
+    };
+    TypicalCasesController_unmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TypicalCasesController_list: {
+        parameters: {
+            query: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+                /** @description Cases among the findings logged in this calendar year (hospital time zone). */
+                year: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TypicalCaseDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
                 };
             };
         };
