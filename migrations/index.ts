@@ -18,6 +18,7 @@ import { RoundPlans1733600000000 } from './1733600000000-round-plans';
 import { PartyBranches1733610000000 } from './1733610000000-party-branches';
 import { RoundNotices1733620000000 } from './1733620000000-round-notices';
 import { TypicalCases1733650000000 } from './1733650000000-typical-cases';
+import { MissedPlanOccurrences1733660000000 } from './1733660000000-missed-plan-occurrences';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   PartyBranches1733610000000,
   RoundNotices1733620000000,
   TypicalCases1733650000000,
+  MissedPlanOccurrences1733660000000,
 ];

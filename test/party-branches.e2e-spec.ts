@@ -2,6 +2,7 @@ import { MIGRATIONS } from '../migrations';
 import { PartyBranches1733610000000 } from '../migrations/1733610000000-party-branches';
 import { RoundNotices1733620000000 } from '../migrations/1733620000000-round-notices';
 import { TypicalCases1733650000000 } from '../migrations/1733650000000-typical-cases';
+import { MissedPlanOccurrences1733660000000 } from '../migrations/1733660000000-missed-plan-occurrences';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { PASSWORD, TestApp, startApp } from './support/test-app';
@@ -191,8 +192,8 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const kept = await newBranch();
       await patch('admin', `/departments/${h.departments.presidentOffice}`, { partyBranchId: kept.id }).expect(200);
       const migration = new PartyBranches1733610000000();
-      // Undone alone: the migrations after it touch the notifications and typical cases, never the departments.
-      expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([RoundNotices1733620000000, TypicalCases1733650000000]);
+      // Undone alone: the migrations after it touch the notifications, typical cases and plans, never the departments.
+      expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([RoundNotices1733620000000, TypicalCases1733650000000, MissedPlanOccurrences1733660000000]);
       const runner = t.dataSource.createQueryRunner();
       try {
         if (!onPostgres) await runner.query('PRAGMA foreign_keys = OFF');

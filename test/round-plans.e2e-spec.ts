@@ -164,6 +164,22 @@ describe(`recurring round plans (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     expect((await planEvents(planId)).map((e) => e.event)).toEqual(['CREATE_ROUND_PLAN', 'DELETE_ROUND_PLAN']);
   });
 
+  it('never plans late what passed while no instance ran: the dates are recorded on the plan, in its trail and in the log', async () => {
+    setDay('2027-03-01');
+    const planId = (await create({ rule: 'FREQ=WEEKLY;BYDAY=MO', startsOn: '2027-03-01' }).expect(201)).body.id;
+    expect((await roundsOf(planId)).map((r) => r.on)).toEqual(['2027-03-01', '2027-03-08', '2027-03-15']);
+    // The service stops for six weeks: three Mondays pass beyond what was planned ahead.
+    setDay('2027-04-12');
+    await runDue();
+    await runDue();
+    expect((await roundsOf(planId)).map((r) => r.on)).toEqual(['2027-03-01', '2027-03-08', '2027-03-15', '2027-04-12', '2027-04-19', '2027-04-26']);
+    expect((await flow.as('lead').get(`/round-plans/${planId}`).expect(200)).body.missedOn).toEqual(['2027-03-22', '2027-03-29', '2027-04-05']);
+    expect(await planEvents(planId)).toEqual([
+      { event: 'CREATE_ROUND_PLAN', actorId: h.users.lead.id },
+      { event: 'MISS_ROUND_PLAN_OCCURRENCES', actorId: 'system' },
+    ]);
+  });
+
   it('refuses a rule that is not an RFC 5545 date rule with 400 naming `rule`, writing nothing', async () => {
     setDay('2026-12-01');
     const before = await t.counts();

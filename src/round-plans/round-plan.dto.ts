@@ -77,6 +77,8 @@ export class RoundPlanDto extends OmitType(CreateRoundPlanDto, ['departmentIds',
   unannounced: boolean;
   until: string | null;
   skippedOn: string[];
+  /** Occurrence dates that passed while the service was not running, so never planned (see docs/programme.md). */
+  missedOn: string[];
   createdBy: string;
   createdAt: string;
 
@@ -94,6 +96,7 @@ export class RoundPlanDto extends OmitType(CreateRoundPlanDto, ['departmentIds',
       startsOn: plan.startsOn,
       until: plan.until,
       skippedOn: plan.skippedOn,
+      missedOn: plan.missedOn,
       createdBy: plan.createdBy,
       createdAt: plan.createdAt.toISOString(),
     };

@@ -47,6 +47,14 @@ export class RoundPlanEntity {
   @Column({ type: 'simple-json' })
   skippedOn: string[];
 
+  /** Occurrence dates that passed while no instance ran, and so were never planned. */
+  @Column({ type: 'simple-json' })
+  missedOn: string[];
+
+  /** The last date the scheduler has planned through; null before its first run. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  plannedThrough: string | null;
+
   /** Deleted plans stay for their rounds' sake and plan nothing more. */
   @Column({ type: Date, nullable: true })
   deletedAt: Date | null;

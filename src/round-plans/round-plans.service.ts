@@ -1,7 +1,7 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
-import { Actor, PayloadProblem, SYSTEM_ACTOR } from '../../workflows';
+import { Actor, PayloadProblem, SYSTEM_ACTOR, addDays } from '../../workflows';
 import { appendAudit } from '../audit/audit-writer';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -19,14 +19,14 @@ import { Recurrence } from './recurrence';
 import { CreateRoundPlanDto, RoundPlanDto, SkipOccurrenceDto, UpdateRoundPlanDto } from './round-plan.dto';
 import { RoundPlanEntity, RoundPlanMaterialisationEntity } from './round-plan.entity';
 
-const DAY_MS = 86_400_000;
-
 /**
  * Recurring round plans. Only the plan's lead changes, skips or deletes it: cancelling the rounds
  * already planned is the lead's event on the round machine. Reads are for the people on the plan.
  */
 @Injectable()
 export class RoundPlansService {
+  private readonly logger = new Logger(RoundPlansService.name);
+
   constructor(
     private readonly db: Database,
     private readonly engine: WorkflowEngine,
@@ -56,12 +56,14 @@ export class RoundPlansService {
         startsOn: dto.startsOn,
         until,
         skippedOn: [],
+        missedOn: [],
+        plannedThrough: null,
         deletedAt: null,
         createdBy: auth.id,
         createdAt: now,
       };
       await manager.insert(RoundPlanEntity, plan);
-      const { id, createdBy: _by, createdAt: _at, deletedAt: _deleted, ...payload } = plan;
+      const { id, createdBy: _by, createdAt: _at, deletedAt: _deleted, missedOn: _missed, plannedThrough: _through, ...payload } = plan;
       this.audit(manager, auth, id, 'CREATE_ROUND_PLAN', payload);
       await this.materialise(manager, plan);
       return RoundPlanDto.from(plan);
@@ -146,7 +148,9 @@ export class RoundPlansService {
    */
   private async materialise(manager: EntityManager, plan: RoundPlanEntity): Promise<number> {
     const today = this.today();
-    const horizon = new Date(Date.parse(`${today}T00:00:00Z`) + this.config.ROUND_PLAN_HORIZON_DAYS * DAY_MS).toISOString().slice(0, 10);
+    const horizon = addDays(today, this.config.ROUND_PLAN_HORIZON_DAYS);
+    await this.recordMissed(manager, plan, today);
+    await manager.update(RoundPlanEntity, { id: plan.id }, { plannedThrough: horizon });
     const occurrences = Recurrence.of(plan.rule, plan.startsOn, plan.until)
       .between(today > plan.startsOn ? today : plan.startsOn, horizon)
       .filter(({ on }) => !plan.skippedOn.includes(on));
@@ -174,6 +178,24 @@ export class RoundPlansService {
       }
     }
     return planned;
+  }
+
+  /**
+   * Occurrences whose date passed while no instance ran (a stop longer than the horizon) are not
+   * planned late, which would date rounds in the past: they are recorded on the plan, in its trail
+   * and in the log, for the lead to plan by hand if the visit is still wanted.
+   */
+  private async recordMissed(manager: EntityManager, plan: RoundPlanEntity, today: string): Promise<void> {
+    if (plan.plannedThrough === null || plan.plannedThrough >= addDays(today, -1)) return;
+    const missed = Recurrence.of(plan.rule, plan.startsOn, plan.until)
+      .between(addDays(plan.plannedThrough, 1), addDays(today, -1))
+      .map(({ on }) => on)
+      .filter((on) => !plan.skippedOn.includes(on));
+    if (missed.length === 0) return;
+    plan.missedOn = [...plan.missedOn, ...missed];
+    await manager.update(RoundPlanEntity, { id: plan.id }, { missedOn: plan.missedOn });
+    appendAudit(manager, { at: this.clock.now(), actorId: SYSTEM_ACTOR.id, actorRole: 'system', entityType: 'round_plan', entityId: plan.id, event: 'MISS_ROUND_PLAN_OCCURRENCES', payload: { occursOn: missed } });
+    this.logger.warn(`Round plan ${plan.id} missed ${missed.join(', ')}: no instance ran while they came within the horizon`);
   }
 
   /** The named departments, or those of the plan's kind now; by code, so rotation has a stable order. */

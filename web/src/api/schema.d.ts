@@ -1940,6 +1940,8 @@ export interface components {
             unannounced: boolean;
             until: string | null;
             skippedOn: string[];
+            /** @description Occurrence dates that passed while the service was not running, so never planned (see docs/programme.md). */
+            missedOn: string[];
             createdBy: string;
             createdAt: string;
         };
