@@ -16,6 +16,7 @@ import { PartyBranchEntity } from './identity/party-branch.entity';
 import { SessionEntity } from './identity/session.entity';
 import { UserEntity } from './identity/user.entity';
 import { NotificationEntity } from './notifications/notification.entity';
+import { PublishedMonthEntity, PublishedMonthViewEntity } from './published-months/published-month.entity';
 import { RoundPlanEntity, RoundPlanMaterialisationEntity } from './round-plans/round-plan.entity';
 import { RoundEntity } from './rounds/round.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhooks/webhook.entities';
@@ -50,6 +51,8 @@ export const EVERY_ENTITY = [
   InterviewEntity,
   TypicalCaseEntity,
   FindingImportEntity,
+  PublishedMonthEntity,
+  PublishedMonthViewEntity,
 ];
 
 

@@ -71,6 +71,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /reports/monthly': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
   'GET /reports/coverage': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
   'GET /reports/notice': SIGNED_IN,
+  'POST /reports/notice/publish': ['discipline_office', 'admin'],
   'GET /dashboard': SIGNED_IN,
   'POST /closure-audits/samples': ['discipline_office'],
   'POST /attachments': SIGNED_IN,

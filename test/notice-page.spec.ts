@@ -25,6 +25,7 @@ function notice(): NoticeDto {
     from: new Date('2026-02-28T16:00:00Z'),
     to: new Date('2026-03-31T16:00:00Z'),
     generatedAt: new Date('2026-04-01T02:00:00Z'),
+    publishedAt: null,
     asOf: new Date('2026-03-31T16:00:00Z'),
     limitedToDepartment: null,
     source: null,

@@ -35,6 +35,43 @@ export const readsDataAccessLog = (auth: AuthUser): boolean => has(auth, 'discip
 /** Whether the caller sees the hospital's non-confidential work, not only their team's or department's. */
 export const seesHospitalWide = (auth: AuthUser): boolean => seesAllIntegrity(auth) || HOSPITAL_WIDE.some((role) => has(auth, role));
 
+/**
+ * The readers a published month's figures are stored for, each computed as a reader of that kind
+ * sees them (`publishedReader`): everything (integrity-entitled), the hospital's non-integrity work
+ * with integrity as counts, and each department's own work.
+ */
+export type PublishedAudience = { kind: 'integrity' } | { kind: 'hospital' } | { kind: 'department'; departmentId: string };
+
+/** Roles and department of the reader a stored view is computed as; one who is on no round's team. */
+export const publishedReader = (audience: PublishedAudience): Pick<AuthUser, 'roles' | 'departmentId' | 'leadOfficeFor'> => {
+  if (audience.kind === 'integrity') return { roles: ['discipline_office'], departmentId: null, leadOfficeFor: [] };
+  if (audience.kind === 'hospital') return { roles: ['admin'], departmentId: null, leadOfficeFor: [] };
+  return { roles: ['department_staff'], departmentId: audience.departmentId, leadOfficeFor: [] };
+};
+
+/**
+ * Which stored view of a published month's notice answers the caller: one that never shows more
+ * than the caller's live view (a round lead or inspector sees the hospital's view without its
+ * team's integrity work; unannounced rounds are left out by the live rule, see PublishedMonths).
+ * Null for a caller whose live view is narrower than the hospital's and who has no department:
+ * they read live figures.
+ */
+export function noticeAudience(auth: AuthUser): PublishedAudience | null {
+  if (seesAllIntegrity(auth)) return { kind: 'integrity' };
+  if (seesHospitalWide(auth)) return { kind: 'hospital' };
+  return ownDepartmentAudience(auth);
+}
+
+/** The same for the monthly assessments: those who do not see every department's figures read their own department's. */
+export function figuresAudience(auth: AuthUser): PublishedAudience | null {
+  if (seesAllIntegrity(auth)) return { kind: 'integrity' };
+  if (seesEveryDepartmentsFigures(auth)) return { kind: 'hospital' };
+  return ownDepartmentAudience(auth);
+}
+
+const ownDepartmentAudience = (auth: AuthUser): PublishedAudience | null =>
+  has(auth, 'department_staff') && auth.departmentId ? { kind: 'department', departmentId: auth.departmentId } : null;
+
 const USER = 'CAST(:visibilityUserId AS VARCHAR(36))';
 
 /**

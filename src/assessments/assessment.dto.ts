@@ -115,6 +115,9 @@ export class AssessmentReportDto {
   weights: AssessmentWeights;
   gradeThresholds: GradeThresholdsDto;
   items: DepartmentAssessmentDto[];
+  /** When the month was published, its figures frozen as they were then; null for figures computed live. */
+  @ApiProperty({ type: Date, nullable: true })
+  publishedAt: Date | null;
 }
 
 export class MonthlyTrackingDto extends AssessmentReportDto {

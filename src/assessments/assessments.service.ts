@@ -11,6 +11,7 @@ import { CLOSED_SINCE_SQL, closuresOf, ofSource } from '../findings/finding-figu
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { shownScore } from '../rounds/round.dto';
+import { PublishedMonths } from '../published-months/published-months';
 import { RoundEntity } from '../rounds/round.entity';
 import { FindingFacts, HeldRound, MonthWindow, Veto, assessDepartment, countBySource, gradeDepartment, monthWindow, rankWithinKinds, roundVetoes, UNRANKED_FOR_READER } from './assessment';
 import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
@@ -45,9 +46,24 @@ export class AssessmentsService {
     private readonly db: Database,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly published: PublishedMonths,
   ) {}
 
-  monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
+  /**
+   * A published month answers its stored figures (a department's row of them when one is asked
+   * for: ranks are the whole's, so the row is exact); by source or Party branch, live figures.
+   */
+  async monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
+    const departmentId = this.departmentInScope(auth, query.departmentId);
+    const published = query.source || query.partyBranchId ? null : await this.published.assessmentsOf(auth, query.month);
+    if (!published) return this.liveMonthly(auth, query);
+    const items = published.items.filter((item) => !departmentId || item.departmentId === departmentId);
+    if (departmentId && items.length === 0) throw new NotFoundException(`No department ${departmentId} in the figures published for ${query.month}`);
+    return { ...published, items };
+  }
+
+  /** The month's figures from the live data, whether or not it is published. */
+  liveMonthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
     return this.onMonth(auth, query, (month) => this.report(month, this.items(month)));
   }
 
@@ -85,7 +101,7 @@ export class AssessmentsService {
 
   private report(month: MonthFacts, items: DepartmentAssessmentDto[]): AssessmentReportDto {
     const { window } = month;
-    return { month: window.month, timeZone: this.config.TIME_ZONE, source: month.source, from: window.start, to: window.end, weights: this.config.assessmentWeights, gradeThresholds: this.config.gradeThresholds, items };
+    return { month: window.month, timeZone: this.config.TIME_ZONE, source: month.source, from: window.start, to: window.end, weights: this.config.assessmentWeights, gradeThresholds: this.config.gradeThresholds, items, publishedAt: null };
   }
 
   /** Every department's figures, from the rounds of `roundType` and its findings only when one is given. */

@@ -11,6 +11,7 @@ const WORDS = {
   zh: {
     title: (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月“三查房”及问题整改情况通报`,
     generated: (at: string, asOf: string, zone: string) => `生成于 ${at}（${zone}），逾期统计截至 ${asOf}。`,
+    published: (at: string) => `本通报已于 ${at} 发布，数据以发布时为准；此后发生的情况计入发生当月。`,
     limited: (department: string) => `本通报仅含本科室（${department}）的内容。`,
     sourceOnly: (source: string) => `本通报仅统计来源为“${source}”的问题。`,
     summary: (rounds: number, found: number, closed: number, overdue: number) =>
@@ -47,6 +48,7 @@ const WORDS = {
   en: {
     title: (month: string) => `Triple-round inspections and rectification: notice for ${month}`,
     generated: (at: string, asOf: string, zone: string) => `Generated ${at} (${zone}); overdue as of ${asOf}.`,
+    published: (at: string) => `Published ${at}: the figures stand as they were then; what happened since counts in the month it happened.`,
     limited: (department: string) => `This notice covers your department (${department}) only.`,
     sourceOnly: (source: string) => `This notice counts findings from one source only: ${source}.`,
     summary: (rounds: number, found: number, closed: number, overdue: number) =>
@@ -220,6 +222,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
 <body>
 <h1>${text(words.title(notice.month))}</h1>
 <p class="meta">${text(words.generated(minute(notice.generatedAt), minute(notice.asOf), notice.timeZone))}</p>
+${notice.publishedAt ? `<p class="meta">${text(words.published(minute(notice.publishedAt)))}</p>` : ''}
 ${notice.limitedToDepartment ? `<p class="meta">${text(words.limited(notice.limitedToDepartment))}</p>` : ''}
 ${notice.source ? `<p class="meta">${text(words.sourceOnly(source(notice.source)))}</p>` : ''}
 <p class="summary">${text(words.summary(held, notice.found, notice.closed, notice.overdue))}</p>

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { MonthQuery } from '../assessments/assessment.dto';
+import { IsCalendarMonth } from '../common/calendar-date';
 import { FINDING_SOURCES, type FindingProgress, type FindingSource, type RoundType, type Severity } from '../../workflows';
 
 /** The notice lists this many of the month's closures and of the longest overdue, and counts the rest (the ledger has them all). */
@@ -147,6 +148,9 @@ export class NoticeDto {
   from: Date;
   to: Date;
   generatedAt: Date;
+  /** When the month was published, its figures frozen as they were then; null for figures computed live. */
+  @ApiProperty({ type: Date, nullable: true })
+  publishedAt: Date | null;
   /** When overdue is judged: the month's end, or now while the month lasts. */
   asOf: Date;
   /** The caller's department, when they see only that department's work. */
@@ -183,4 +187,20 @@ export class NoticeDto {
   integrityCounts: IntegrityCountsDto | null;
   /** The month's exceptions to the separation of duties at the closure audit, oldest first. */
   selfAuditAllowances: SelfAuditAllowanceLineDto[];
+}
+
+export class PublishMonthDto {
+  /** A calendar month in the hospital's time zone that has ended. */
+  @IsCalendarMonth()
+  month: string;
+}
+
+/** A month published: its notice and assessments stored for each audience, answered from then on. */
+export class PublishedMonthDto {
+  month: string;
+  publishedAt: Date;
+  /** The user who published it. */
+  publishedBy: string;
+  /** Views stored: the integrity-entitled, the hospital-wide and one per department. */
+  views: number;
 }

@@ -4,6 +4,7 @@ import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { FINDING_SOURCES, FindingProgress, FindingSource, Light, ROUND_TYPES } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
+import type { MonthQuery } from '../assessments/assessment.dto';
 import { visibleFindingIds } from '../access/withheld';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { DataAccessLog } from '../audit/data-access-log';
@@ -16,6 +17,7 @@ import { CLOSED_AT_SQL, CLOSED_IN_SQL, Closure, DUE_SQL, closuresIn, dueOf, ofSo
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
+import { PublishedMonths } from '../published-months/published-months';
 import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
 import {
@@ -56,11 +58,16 @@ export class NoticeService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly accessLog: DataAccessLog,
+    private readonly published: PublishedMonths,
   ) {}
 
-  /** The notice as a page to print, or with `format=json` its figures; either is recorded as read, with the lines it lists. */
+  /**
+   * The notice as a page to print, or with `format=json` its figures; either is recorded as read,
+   * with the lines it lists. A published month answers its stored figures; one source of it, live ones.
+   */
   async notice(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
-    const notice = await this.figures(auth, query);
+    const published = query.source ? null : await this.published.noticeOf(auth, query.month);
+    const notice = published ?? (await this.liveFigures(auth, query));
     const lines = [notice.rounds, notice.lastClosed, notice.longestOverdue, notice.repeats, notice.reopened, notice.relapsed].reduce((sum, list) => sum + list.length, 0);
     const filter = { month: query.month, ...(query.source && { source: query.source }) };
     await this.accessLog.record(auth, { event: 'NOTICE_READ', format: query.format ?? 'html', filter, rows: lines });
@@ -68,7 +75,8 @@ export class NoticeService {
     return new StreamableFile(Buffer.from(renderNotice(notice, query.lang ?? 'zh')), { type: 'text/html; charset=utf-8' });
   }
 
-  private figures(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto> {
+  /** The month's notice from the live data, whether or not it is published. */
+  liveFigures(auth: AuthUser, query: MonthQuery): Promise<NoticeDto> {
     const now = this.clock.now();
     const window = monthWindow(query.month, this.config.TIME_ZONE, now);
     if (window.start > now) throw new InvalidInputException([{ field: 'month', reason: `must not be after the current month (${query.month} starts at ${window.start.toISOString()})` }]);
@@ -127,6 +135,7 @@ export class NoticeService {
         from: window.start,
         to: window.end,
         generatedAt: now,
+        publishedAt: null,
         asOf,
         limitedToDepartment: seesHospitalWide(auth) ? null : (departments.get(auth.departmentId ?? '') ?? null),
         source: query.source ?? null,

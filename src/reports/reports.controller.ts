@@ -1,4 +1,4 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
@@ -8,7 +8,8 @@ import { XLSX_TYPE } from './spreadsheet';
 import { CoverageDto, CoverageQuery } from './coverage.dto';
 import { DashboardDto } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
-import { NoticeDto, NoticeQuery } from './notice.dto';
+import { NoticeDto, NoticeQuery, PublishMonthDto, PublishedMonthDto } from './notice.dto';
+import { NoticePublisher } from './notice-publisher';
 import { NoticeService } from './notice.service';
 import { ReportsService } from './reports.service';
 
@@ -20,6 +21,7 @@ export class ReportsController {
     private readonly service: ReportsService,
     private readonly dashboards: DashboardService,
     private readonly notices: NoticeService,
+    private readonly publisher: NoticePublisher,
   ) {}
 
   /** The ledger (问题台账) of the findings the caller may see: JSON pages, or the whole as xlsx or csv. */
@@ -52,6 +54,13 @@ export class ReportsController {
   @ApiProduces('text/html', 'application/json')
   notice(@Auth() auth: AuthUser, @Query() query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
     return this.notices.notice(auth, query);
+  }
+
+  /** Publishes an ended month's notice (通报发布): its notice and assessments are stored and answer that month from then on; once per month. */
+  @Post('reports/notice/publish')
+  @Allow('discipline_office', 'admin')
+  publish(@Auth() auth: AuthUser, @Body() dto: PublishMonthDto): Promise<PublishedMonthDto> {
+    return this.publisher.publish(auth, dto);
   }
 
   /** Figures to poll: open findings by state, timeliness, supervision light, department and round type; twelve weeks; the oldest overdue. */

@@ -3,15 +3,17 @@ import { AssessmentsModule } from '../assessments/assessments.module';
 import { AuditModule } from '../audit/audit.module';
 import { FindingsModule } from '../findings/findings.module';
 import { InterviewsModule } from '../interviews/interviews.module';
+import { PublishedMonthsModule } from '../published-months/published-months.module';
 import { CoverageService } from './coverage.service';
 import { DashboardService } from './dashboard.service';
+import { NoticePublisher } from './notice-publisher';
 import { NoticeService } from './notice.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [FindingsModule, AssessmentsModule, AuditModule, InterviewsModule],
+  imports: [FindingsModule, AssessmentsModule, AuditModule, InterviewsModule, PublishedMonthsModule],
   controllers: [ReportsController],
-  providers: [ReportsService, CoverageService, DashboardService, NoticeService],
+  providers: [ReportsService, CoverageService, DashboardService, NoticeService, NoticePublisher],
 })
 export class ReportsModule {}

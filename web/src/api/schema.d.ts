@@ -979,6 +979,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/notice/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes an ended month's notice (通报发布): its notice and assessments are stored and answer that month from then on; once per month. */
+        post: operations["ReportsController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dashboard": {
         parameters: {
             query?: never;
@@ -2112,7 +2129,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "department" | "user" | "webhook" | "data_access" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2134,7 +2151,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
+            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "department" | "user" | "webhook" | "data_access" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2306,6 +2323,11 @@ export interface components {
              * @enum {string|null}
              */
             source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other" | null;
+            /**
+             * Format: date-time
+             * @description When the month was published, its figures frozen as they were then; null for figures computed live.
+             */
+            publishedAt: string | null;
             month: string;
             timeZone: string;
             /**
@@ -2318,6 +2340,19 @@ export interface components {
             weights: Record<string, never>;
             gradeThresholds: components["schemas"]["GradeThresholdsDto"];
             items: components["schemas"]["DepartmentAssessmentDto"][];
+        };
+        PublishMonthDto: {
+            /** @description A calendar month in the hospital's time zone that has ended. */
+            month: string;
+        };
+        PublishedMonthDto: {
+            month: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description The user who published it. */
+            publishedBy: string;
+            /** @description Views stored: the integrity-entitled, the hospital-wide and one per department. */
+            views: number;
         };
         LightCountsDto: {
             red: number;
@@ -3949,7 +3984,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
@@ -4229,6 +4264,29 @@ export interface operations {
                 content: {
                     "text/html": Record<string, never>;
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    ReportsController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishMonthDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedMonthDto"];
                 };
             };
         };
