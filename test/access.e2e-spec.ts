@@ -5,10 +5,13 @@ import { ADMIN_PASSWORD, PASSWORD, TestApp, startApp } from './support/test-app'
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 
-type Caller = 'anonymous' | 'admin' | 'inspector' | 'round_lead' | 'department_staff' | 'verifier' | 'discipline_office' | 'tablet';
-const ROLES = ['admin', 'inspector', 'round_lead', 'department_staff', 'verifier', 'discipline_office'] as const;
+type Caller = 'anonymous' | 'admin' | 'inspector' | 'round_lead' | 'department_staff' | 'verifier' | 'discipline_office' | 'leadership' | 'tablet';
+const ROLES = ['admin', 'inspector', 'round_lead', 'department_staff', 'verifier', 'discipline_office', 'leadership'] as const;
 const SIGNED_IN: Caller[] = [...ROLES, 'tablet'];
 const PEOPLE: Caller[] = [...ROLES];
+/** The hospital's leadership reads only. */
+const WRITERS: Caller[] = SIGNED_IN.filter((caller) => caller !== 'leadership');
+const FIGURES: Caller[] = ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership'];
 
 /**
  * Who gets past the access guard on each route, the one table every route must be in. A tablet
@@ -40,8 +43,8 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /rounds/{id}': SIGNED_IN,
   'POST /rounds/{id}/events': ['round_lead'],
   'POST /round-plans': ['round_lead'],
-  'GET /round-plans': ['round_lead', 'inspector', 'tablet'],
-  'GET /round-plans/{id}': ['round_lead', 'inspector', 'tablet'],
+  'GET /round-plans': ['round_lead', 'inspector', 'leadership', 'tablet'],
+  'GET /round-plans/{id}': ['round_lead', 'inspector', 'leadership', 'tablet'],
   'PATCH /round-plans/{id}': ['round_lead'],
   'DELETE /round-plans/{id}': ['round_lead'],
   'POST /round-plans/{id}/skip': ['round_lead'],
@@ -68,13 +71,13 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /interviews/{id}': SIGNED_IN,
   'GET /closure-audits': ['discipline_office', 'admin'],
   'GET /reports/ledger': SIGNED_IN,
-  'GET /reports/monthly': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
-  'GET /reports/coverage': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
+  'GET /reports/monthly': FIGURES,
+  'GET /reports/coverage': FIGURES,
   'GET /reports/notice': SIGNED_IN,
   'POST /reports/notice/publish': ['discipline_office', 'admin'],
   'GET /dashboard': SIGNED_IN,
   'POST /closure-audits/samples': ['discipline_office'],
-  'POST /attachments': SIGNED_IN,
+  'POST /attachments': WRITERS,
   'GET /attachments/{id}': SIGNED_IN,
   'GET /attachments/{id}/metadata': SIGNED_IN,
   'GET /attachments/{id}/thumbnail': SIGNED_IN,
@@ -86,7 +89,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'POST /checklists': ['admin'],
   'GET /rounds/{id}/results': SIGNED_IN,
   'PUT /rounds/{id}/results/{itemCode}': ['inspector', 'round_lead', 'tablet'],
-  'GET /assessments': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
+  'GET /assessments': FIGURES,
   'GET /me/notifications': SIGNED_IN,
   'POST /me/notifications/{id}/read': SIGNED_IN,
   'POST /webhooks': ['admin'],

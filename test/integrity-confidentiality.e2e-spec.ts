@@ -78,6 +78,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       inspectorNotOnTheRound: await newUser('other-inspector', ['inspector']),
       otherPartLead: h.users.otherLead,
       otherPartMember: administrativeMember,
+      leadership: await newUser('hospital-leader', ['leadership']),
     });
 
     // Endpoints an administrator might register: one for everything, one per department, and the discipline office's own.
@@ -228,7 +229,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     expect(leaks).toEqual([]);
     // The walk reached the reports and exports, not only their refusals.
     for (const read of [`/reports/notice?month=${month}&format=html`, `/reports/notice?month=${month}&format=json`, `/reports/monthly?month=${month}&format=xlsx`, `/reports/coverage?year=${month.slice(0, 4)}&month=${month.slice(5)}&format=xlsx`, '/reports/ledger?limit=500&format=csv', '/reports/ledger?limit=500&format=xlsx', `/assessments?month=${month}`]) {
-      expect(answered).toContain(`admin ${read}`);
+      for (const who of ['admin', 'leadership']) expect(answered).toContain(`${who} ${read}`);
     }
     expect(answered.filter((line) => line.startsWith('admin /typical-cases?'))).not.toEqual([]);
     expect(answered.length).toBeGreaterThan(100);

@@ -115,6 +115,7 @@ export const LABELS: Labels = {
     verifier: { zh: '牵头科室复核', en: 'Verifier' },
     discipline_office: { zh: '纪委办', en: 'Discipline office' },
     admin: { zh: '管理员', en: 'Administrator' },
+    leadership: { zh: '医院领导', en: 'Hospital leadership' },
     system: { zh: '系统', en: 'System' },
   },
   severity: {

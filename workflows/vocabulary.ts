@@ -9,6 +9,8 @@ export const ROLES = [
   'verifier',
   'discipline_office',
   'admin',
+  /** The hospital's leadership (医院领导, 领导小组): reads the programme's work and figures, writes nothing. */
+  'leadership',
   'system',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -16,7 +16,7 @@ export interface Scope {
 }
 
 /** Roles that see the hospital's non-confidential rounds and findings. */
-const HOSPITAL_WIDE: readonly Role[] = ['inspector', 'round_lead', 'verifier', 'admin'];
+const HOSPITAL_WIDE: readonly Role[] = ['inspector', 'round_lead', 'verifier', 'admin', 'leadership'];
 
 const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 
@@ -24,10 +24,11 @@ const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 export const seesAllIntegrity = (auth: AuthUser): boolean => has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'));
 
 /**
- * The offices and leads see every department's monthly figures (each made of what they may see);
- * anyone else only their own department's. Inspectors judge no department.
+ * The offices, leads and the hospital's leadership see every department's monthly figures (each
+ * made of what they may see); anyone else only their own department's. Inspectors judge no department.
  */
-export const seesEveryDepartmentsFigures = (auth: AuthUser): boolean => (['admin', 'discipline_office', 'verifier', 'round_lead'] as const).some((role) => has(auth, role));
+export const seesEveryDepartmentsFigures = (auth: AuthUser): boolean =>
+  (['admin', 'discipline_office', 'verifier', 'round_lead', 'leadership'] as const).some((role) => has(auth, role));
 
 /** Who took what (exports, notices, case files read) is the discipline office's to read: it names integrity matters too. */
 export const readsDataAccessLog = (auth: AuthUser): boolean => has(auth, 'discipline_office');
@@ -77,8 +78,9 @@ const USER = 'CAST(:visibilityUserId AS VARCHAR(36))';
 /**
  * Integrity work (廉政) is confidential. Inside an integrity matter are the discipline office, the
  * integrity lead office's verifiers, that round's lead and integrity team, and the staff of the
- * department responsible for the finding; everyone else, an administrator too, sees integrity work
- * only as hospital-wide counts. Department staff see only their own department's work.
+ * department responsible for the finding; everyone else, an administrator and the hospital's
+ * leadership too, sees integrity work only as hospital-wide counts. Department staff see only their
+ * own department's work.
  *
  * A round's `participantIds` holds `type:userId` for each part's lead and team (the round's lead
  * under every type): anyone on the visit sees the round, and a finding only its own part's team.
@@ -88,7 +90,7 @@ const USER = 'CAST(:visibilityUserId AS VARCHAR(36))';
 export function visibleRounds(auth: AuthUser): Scope {
   return scope(auth, 'round', [], {
     // A joint round's other parts are hospital work; its integrity part's results are withheld (maySeePartResults).
-    notConfidential: `("round"."types" LIKE '%"administrative"%' OR "round"."types" LIKE '%"party_building"%')`,
+    notConfidential: notOnlyIntegrity('round'),
     team: ROUND_TEAM,
     ownDepartment: `"round"."departmentId" = :visibilityDepartmentId`,
     unannouncedToMe: `"round"."unannounced" AND "round"."state" IN ('planned', 'cancelled') AND "round"."departmentId" = :visibilityDepartmentId AND NOT ${ROUND_TEAM}`,
@@ -102,6 +104,30 @@ export function visibleFindings(auth: AuthUser): Scope {
     ownDepartment: `"finding"."responsibleDepartmentId" = :visibilityDepartmentId`,
   });
 }
+
+/**
+ * Live round plans are their maker's, lead's and team's; the hospital's leadership reads every one,
+ * a plan of integrity rounds alone only if it also sees all integrity work, and an unannounced plan
+ * that may visit the leader's own department (it names it, or names none) not at all, as the
+ * department does not see such a round before it starts.
+ */
+export function visibleRoundPlans(auth: AuthUser): Scope {
+  const team = `"plan"."createdBy" = :planUserId OR "plan"."leadId" = :planUserId OR "plan"."teamMemberIds" LIKE :planTeamMember`;
+  const parameters: Record<string, unknown> = { planUserId: auth.id, planTeamMember: `%"${auth.id}"%` };
+  const any = [team];
+  if (has(auth, 'leadership')) {
+    const readable = [seesAllIntegrity(auth) ? '1 = 1' : notOnlyIntegrity('plan')];
+    if (auth.departmentId) {
+      readable.push(`NOT ("plan"."unannounced" AND ("plan"."departmentIds" IS NULL OR "plan"."departmentIds" LIKE :planOwnDepartment))`);
+      parameters.planOwnDepartment = `%"${auth.departmentId}"%`;
+    }
+    any.push(readable.join(' AND '));
+  }
+  return { alias: 'plan', joins: [], condition: `"plan"."deletedAt" IS NULL AND ((${any.join(') OR (')}))`, parameters };
+}
+
+/** A round or plan with a non-confidential type: its other parts are hospital work. */
+const notOnlyIntegrity = (alias: string) => `("${alias}"."types" LIKE '%"administrative"%' OR "${alias}"."types" LIKE '%"party_building"%')`;
 
 /** On any part of the round's team, or its lead. */
 const ROUND_TEAM = `"round"."participantIds" LIKE '%:' || ${USER} || '"%'`;

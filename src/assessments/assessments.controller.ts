@@ -13,7 +13,7 @@ export class AssessmentsController {
 
   /** Every department's month (a department's own staff: that department's), or one department's. */
   @Get()
-  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff')
+  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
   monthly(@Auth() auth: AuthUser, @Query() query: AssessmentQuery): Promise<AssessmentReportDto> {
     return this.service.monthly(auth, query);
   }

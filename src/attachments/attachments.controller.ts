@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UuidParam } from '../common/params';
-import { AllowAnyUser, Auth } from '../identity/access.decorator';
+import { AllowAnyUser, AllowAnyWriter, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 import { AttachmentDto } from './attachment.dto';
 import { AttachmentsService } from './attachments.service';
@@ -18,7 +18,7 @@ export class AttachmentsController {
    * or pixel limit, 429 past the uploader's daily quota, 507 while the storage is nearly full.
    */
   @Post()
-  @AllowAnyUser()
+  @AllowAnyWriter()
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

@@ -19,6 +19,9 @@ export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public
 /** Any signed-in user, whatever their role. */
 export const AllowAnyUser = () => Allow(...USER_ROLES);
 
+/** Any signed-in user with work to write: every role but the hospital's leadership, which only reads. */
+export const AllowAnyWriter = () => Allow(...USER_ROLES.filter((role) => role !== 'leadership'));
+
 /** Any person signed in, even one that must change a reset password first (the way out of that state); no tablet. */
 export const AllowSelfService = () =>
   SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, selfService: true } satisfies RouteAccess);

@@ -34,7 +34,7 @@ export class ReportsController {
 
   /** Monthly tracking (整改月度跟踪): every department's assessment figures, whole and per round type; a department sees its own row. */
   @Get('reports/monthly')
-  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff')
+  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
   @ApiProduces('application/json', XLSX_TYPE)
   monthly(@Auth() auth: AuthUser, @Query() query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     return this.service.monthly(auth, query);
@@ -42,7 +42,7 @@ export class ReportsController {
 
   /** Coverage (查房覆盖) of a month or a year: rounds planned, held and cancelled by department and round type, the last visit, who was not visited. */
   @Get('reports/coverage')
-  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff')
+  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
   @ApiProduces('application/json', XLSX_TYPE)
   coverage(@Auth() auth: AuthUser, @Query() query: CoverageQuery): Promise<CoverageDto | StreamableFile> {
     return this.service.coverage(auth, query);

@@ -19,13 +19,13 @@ export class RoundPlansController {
   }
 
   @Get()
-  @Allow('round_lead', 'inspector')
+  @Allow('round_lead', 'inspector', 'leadership')
   list(@Auth() auth: AuthUser): Promise<RoundPlanDto[]> {
     return this.service.list(auth);
   }
 
   @Get(':id')
-  @Allow('round_lead', 'inspector')
+  @Allow('round_lead', 'inspector', 'leadership')
   get(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<RoundPlanDto> {
     return this.service.get(auth, id);
   }

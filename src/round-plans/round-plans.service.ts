@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, Logger, NotFoundException } from '@nest
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
 import { Actor, PayloadProblem, SYSTEM_ACTOR, addDays } from '../../workflows';
+import { scopedQuery, visibleRoundPlans } from '../access/visibility';
 import { appendAudit } from '../audit/audit-writer';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -230,12 +231,9 @@ export class RoundPlansService {
     if (problems.length > 0) throw new InvalidInputException(problems);
   }
 
-  /** Live plans the caller made, leads or is on the team of. */
+  /** Live plans the caller may read (visibleRoundPlans). */
   private onPlan(manager: EntityManager, auth: AuthUser) {
-    return manager
-      .createQueryBuilder(RoundPlanEntity, 'plan')
-      .where('plan.deletedAt IS NULL')
-      .andWhere('(plan.createdBy = :me OR plan.leadId = :me OR plan.teamMemberIds LIKE :quoted)', { me: auth.id, quoted: `%"${auth.id}"%` });
+    return scopedQuery(manager, RoundPlanEntity, visibleRoundPlans(auth));
   }
 
   private async findVisible(manager: EntityManager, auth: AuthUser, id: string): Promise<RoundPlanEntity> {

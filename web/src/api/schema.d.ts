@@ -1089,7 +1089,7 @@ export interface components {
             id: string;
             username: string;
             displayName: string;
-            roles: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "system")[];
+            roles: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership" | "system")[];
             departmentId: string | null;
             active: boolean;
             /** @description After an administrator's password reset: the user may do nothing but choose a new password. */
@@ -1123,7 +1123,7 @@ export interface components {
             /** @description At least 12 characters, not containing the username, not a common password. */
             password: string;
             displayName: string;
-            roles: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin")[];
+            roles: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership")[];
             /**
              * Format: uuid
              * @description Required for department staff and verifiers.
@@ -1133,7 +1133,7 @@ export interface components {
         UpdateUserDto: {
             displayName?: string;
             /** @description Changing roles signs the user out everywhere. */
-            roles?: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin")[];
+            roles?: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership")[];
             /**
              * Format: uuid
              * @description null removes the department (not allowed for department staff and verifiers).
@@ -2008,13 +2008,13 @@ export interface components {
              * @description Only notices for people with this role.
              * @enum {string}
              */
-            role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin";
+            role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership";
             /** @description Only these notice types; all when left out. */
             events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[];
         };
         WebhookDto: {
             /** @enum {string|null} */
-            role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | null;
+            role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership" | null;
             events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[] | null;
             id: string;
             url: string;
