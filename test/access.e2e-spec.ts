@@ -66,6 +66,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /closure-audits': ['discipline_office', 'admin'],
   'GET /reports/ledger': SIGNED_IN,
   'GET /reports/monthly': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
+  'GET /reports/annual': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
   'GET /reports/coverage': ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'],
   'GET /reports/notice': SIGNED_IN,
   'GET /dashboard': SIGNED_IN,

@@ -75,6 +75,7 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         roundType: 'administrative',
         roundDate: '2026-11-24',
         department: (await t.dataSource.query(`SELECT "name" FROM "departments" WHERE "id" = '${h.departments.cardiology}'`))[0].name,
+        partyBranch: null,
         responsiblePerson: null,
         title: '消防通道堵塞 fire exit blocked',
         severity: 'critical',
