@@ -213,8 +213,8 @@ describe(`the year's assessment, ranks within kind and branch, the annual workbo
     const inside = rows((await workbook('/reports/annual?year=2026&format=xlsx', 'discipline')).getWorksheet('一票否决')!);
     expect(read(inside[1]).slice(3)).toEqual([LABELS.roundType.integrity.zh, rounds.logistics, 'V']);
     // The export is recorded as a data access.
-    const logged = (await get('/audit?event=ANNUAL_EXPORTED')).items as { actorId: string; payload: object }[];
-    expect(logged.map((entry) => entry.actorId).sort()).toEqual([h.users.admin.id, h.users.discipline.id].sort());
+    const logged = (await get('/audit?event=ANNUAL_EXPORTED')).items as { actorRole: string; payload: object }[];
+    expect(logged.map((entry) => entry.actorRole).sort()).toEqual(['admin', 'discipline_office']);
     expect(logged[0].payload).toMatchObject({ format: 'xlsx', filter: { year: '2026' }, rows: json.items.length });
   });
 });
