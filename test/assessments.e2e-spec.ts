@@ -252,7 +252,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
             expect({ name, column: column.key, value: read(c + 1, column.kind) }).toEqual({
               name,
               column: column.key,
-              value: column.key === 'grade' ? (item.gradeLabel as { zh: string }).zh : item[column.key],
+              value: column.key === 'grade' ? (item.gradeLabel as { zh: string }).zh : column.key === 'partyBranchName' ? (item.partyBranchName ?? '') : item[column.key],
             }),
           );
           const fill = cells.getCell(1).fill as ExcelJS.FillPattern | undefined;
