@@ -72,6 +72,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /closure-audits': ['discipline_office', 'admin'],
   'GET /reports/ledger': SIGNED_IN,
   'GET /reports/monthly': FIGURES,
+  'GET /reports/annual': FIGURES,
   'GET /reports/coverage': FIGURES,
   'GET /reports/notice': SIGNED_IN,
   'POST /reports/notice/publish': ['discipline_office', 'admin'],

@@ -154,6 +154,12 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
       rank: 1,
       rankTies: 1,
       rankOf: 1,
+      // Cardiology is in no Party branch: no rank within one.
+      branchRank: null,
+      branchRankTies: null,
+      branchRankOf: null,
+      partyBranchId: null,
+      partyBranchName: null,
     });
     // No round: not inspected, no score (it used to read 100), its finding still counted.
     expect(row(march, h.departments.logistics)).toMatchObject({ found: 1, roundsHeld: 0, averageScore: null, assessment: null, grade: 'not_inspected', rank: null });
@@ -246,7 +252,7 @@ describe(`monthly department assessment, tracking and notice (${onPostgres ? 'Po
             expect({ name, column: column.key, value: read(c + 1, column.kind) }).toEqual({
               name,
               column: column.key,
-              value: column.key === 'grade' ? (item.gradeLabel as { zh: string }).zh : item[column.key],
+              value: column.key === 'grade' ? (item.gradeLabel as { zh: string }).zh : column.key === 'partyBranchName' ? (item.partyBranchName ?? '') : item[column.key],
             }),
           );
           const fill = cells.getCell(1).fill as ExcelJS.FillPattern | undefined;

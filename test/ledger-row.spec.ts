@@ -24,6 +24,7 @@ const source = (overrides: Partial<LedgerSource>): LedgerSource => ({
   context: { committedDate: null, measures: null, evidence: null, reopenCount: 0 } as unknown as FindingContext,
   roundDate: '2026-11-02',
   department: 'd',
+  partyBranch: null,
   responsiblePerson: '张三',
   ...overrides,
 });

@@ -75,6 +75,7 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         roundType: 'administrative',
         roundDate: '2026-11-24',
         department: (await t.dataSource.query(`SELECT "name" FROM "departments" WHERE "id" = '${h.departments.cardiology}'`))[0].name,
+        partyBranch: null,
         responsiblePerson: null,
         title: '消防通道堵塞 fire exit blocked',
         severity: 'critical',
@@ -121,7 +122,7 @@ describe(`reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       expect(String(sheet.getCell('A1').value)).toMatch(/^问题台账 Issue ledger — 筛选 filter: 全部 all — 生成于 generated 2026-12-02 10:00 \(Asia\/Shanghai\)$/);
       expect(sheet.getRow(2).values).toEqual([undefined, ...LEDGER_COLUMNS.map((column) => column.zh)]);
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-      expect(sheet.autoFilter).toBe('A2:V2');
+      expect(sheet.autoFilter).toBe('A2:W2');
       expect(sheet.rowCount).toBe(2 + json.items.length);
       // The cell of a column by its key, so the test reads the sheet as a person does, by heading.
       const column = (key: string) => 1 + LEDGER_COLUMNS.findIndex((c) => c.key === key);

@@ -1,9 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ApiProperty, IntersectionType, PartialType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { DEPARTMENT_KINDS, DepartmentKind, FINDING_SOURCES, FindingSource, GRADES, Grade, ROUND_TYPES, RoundType } from '../../workflows';
 import { LabelDto } from '../workflow-catalog/workflow.dto';
 import { IsCalendarMonth } from '../common/calendar-date';
-import type { AssessmentWeights, DepartmentAssessment, DepartmentGrade, DepartmentRank, GradeThresholds, SourceCounts, VetoCause } from './assessment';
+import type { AssessmentWeights, BranchAssessment, DepartmentAssessment, DepartmentGrade, DepartmentRank, GradeThresholds, SourceCounts, Standing, Veto, VetoCause } from './assessment';
 
 export class MonthQuery {
   /** A calendar month in the hospital's time zone. */
@@ -16,7 +16,19 @@ export class MonthQuery {
   source?: FindingSource;
 }
 
-export class AssessmentQuery extends MonthQuery {
+export class YearQuery {
+  /** A calendar year, `YYYY`, in the hospital's time zone. */
+  @Matches(/^[12]\d{3}$/, { message: '$property must be a year as YYYY' })
+  year: string;
+
+  /** Count only the findings from this source; rounds count only for `round`. */
+  @IsOptional()
+  @IsIn(FINDING_SOURCES)
+  source?: FindingSource;
+}
+
+/** Which departments a report shows (every department is assessed and ranked whatever it shows). */
+export class DepartmentFilters {
   @IsOptional()
   @IsUUID()
   departmentId?: string;
@@ -26,6 +38,13 @@ export class AssessmentQuery extends MonthQuery {
   @IsUUID()
   partyBranchId?: string;
 }
+
+export class MonthAssessmentQuery extends IntersectionType(MonthQuery, DepartmentFilters) {}
+
+export class YearAssessmentQuery extends IntersectionType(YearQuery, DepartmentFilters) {}
+
+/** GET /assessments: exactly one of `month` (a month's figures) and `year` (the year's, made of its months). */
+export class AssessmentQuery extends IntersectionType(PartialType(MonthQuery), PartialType(YearQuery), DepartmentFilters) {}
 
 /** The round and bottom-line item that vetoed; both null when the reader may not see the part (廉政, outside integrity). */
 export class VetoCauseDto implements VetoCause {
@@ -84,6 +103,20 @@ export class DepartmentAssessmentDto implements DepartmentAssessment, Department
   /** How many departments of the kind are ranked; null for department staff. */
   @ApiProperty({ type: Number, nullable: true })
   rankOf: number | null;
+  /** Within the department's Party branch, ranked as within the kind; null when the department has no branch, was not inspected, and for department staff. */
+  @ApiProperty({ type: Number, nullable: true })
+  branchRank: number | null;
+  /** How many departments of the branch share the rank. */
+  @ApiProperty({ type: Number, nullable: true })
+  branchRankTies: number | null;
+  /** How many departments of the branch are ranked; null without a branch, and for department staff. */
+  @ApiProperty({ type: Number, nullable: true })
+  branchRankOf: number | null;
+  /** The department's Party branch (一张清单), if it has one. */
+  @ApiProperty({ type: String, nullable: true })
+  partyBranchId: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  partyBranchName: string | null;
 }
 
 export class SourceCountsDto implements SourceCounts {
@@ -125,4 +158,81 @@ export class MonthlyTrackingDto extends AssessmentReportDto {
   byRoundType: Record<'administrative' | 'party_building' | 'integrity', DepartmentAssessmentDto[]>;
   /** The departments' findings together, once per source (every source listed). */
   bySource: SourceCountsDto[];
+}
+
+/** A failed bottom-line item of the year, as the reader may see it. */
+export class VetoDto implements Veto {
+  departmentId: string;
+  departmentName: string;
+  @ApiProperty({ type: String, nullable: true })
+  partyBranchName: string | null;
+  /** The round's date. */
+  day: string;
+  @ApiProperty({ enum: ROUND_TYPES })
+  roundType: RoundType;
+  /** Null, with the item, outside integrity for an integrity part. */
+  @ApiProperty({ type: String, nullable: true })
+  roundId: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  itemCode: string | null;
+}
+
+/** A Party branch's year: its departments' years together, and its place among the branches. */
+export class BranchAssessmentDto implements BranchAssessment, Standing {
+  partyBranchId: string;
+  partyBranchCode: string;
+  partyBranchName: string;
+  departments: number;
+  inspected: number;
+  roundsHeld: number;
+  @ApiProperty({ type: Number, nullable: true })
+  averageAssessment: number | null;
+  found: number;
+  closedOnTime: number;
+  closedLate: number;
+  /** Summed over the months, as the departments' are. */
+  overdueAtMonthEnd: number;
+  relapses: number;
+  vetoes: number;
+  vetoedDepartments: number;
+  /** 不合格 when any of its departments was vetoed in the year; 未检查 when none was inspected; otherwise its average assessment by the thresholds. */
+  @ApiProperty({ enum: GRADES })
+  grade: Grade;
+  gradeLabel: LabelDto;
+  /** Among the branches, ranked as departments are (vetoed last, ties sharing a rank). */
+  @ApiProperty({ type: Number, nullable: true })
+  rank: number | null;
+  @ApiProperty({ type: Number, nullable: true })
+  rankTies: number | null;
+  @ApiProperty({ type: Number, nullable: true })
+  rankOf: number | null;
+}
+
+export class AnnualAssessmentReportDto {
+  year: string;
+  timeZone: string;
+  @ApiProperty({ enum: FINDING_SOURCES, nullable: true })
+  source: FindingSource | null;
+  /** The year's first instant and the next year's, in UTC. */
+  from: Date;
+  to: Date;
+  /** The months counted: those begun by now. */
+  months: string[];
+  weights: AssessmentWeights;
+  gradeThresholds: GradeThresholdsDto;
+  /**
+   * Each department's year: counts summed over its months (overdueAtMonthEnd counts a finding once
+   * per month end it stood overdue), average score and assessment weighted by rounds held, any
+   * veto in the year 不合格 and ineligible.
+   */
+  items: DepartmentAssessmentDto[];
+  /** Each Party branch's year; empty for department staff, who see one department's figures. */
+  branches: BranchAssessmentDto[];
+  /** The year's vetoes of the departments shown, earliest first. */
+  vetoes: VetoDto[];
+}
+
+export class AnnualTrackingDto extends AnnualAssessmentReportDto {
+  /** The year from each round type's rounds and findings alone. */
+  byRoundType: Record<'administrative' | 'party_building' | 'integrity', DepartmentAssessmentDto[]>;
 }

@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { assessDepartment, monthWindow, rankWithinKinds } from './assessment';
+import { assessDepartment, monthWindow, rankDepartments } from './assessment';
 
 describe('assessment grades and ranks', () => {
   it('reads ASSESSMENT_GRADE_THRESHOLDS and refuses malformed or unordered ones', () => {
@@ -19,22 +19,25 @@ describe('assessment grades and ranks', () => {
     expect(assessDepartment('d', window, [], [], 0, 3, config.assessmentWeights)).toMatchObject({ relapses: 3, assessment: null });
   });
 
-  it('ranks by standard competition ranking within each kind, vetoed last, the uninspected unranked', () => {
-    const ranks = rankWithinKinds([
-      { departmentId: 'a', kind: 'clinical', assessment: 90, vetoed: false },
-      { departmentId: 'b', kind: 'clinical', assessment: 80, vetoed: false },
-      { departmentId: 'c', kind: 'clinical', assessment: 80, vetoed: false },
-      { departmentId: 'd', kind: 'clinical', assessment: 99, vetoed: true },
-      { departmentId: 'e', kind: 'clinical', assessment: null, vetoed: false },
-      { departmentId: 'f', kind: 'functional', assessment: 50, vetoed: false },
+  it('ranks by standard competition ranking within each kind and each branch, vetoed last, the uninspected and branchless unranked', () => {
+    const ranks = rankDepartments([
+      { departmentId: 'a', kind: 'clinical', partyBranchId: 'x', assessment: 90, vetoed: false },
+      { departmentId: 'b', kind: 'clinical', partyBranchId: 'y', assessment: 80, vetoed: false },
+      { departmentId: 'c', kind: 'clinical', partyBranchId: 'x', assessment: 80, vetoed: false },
+      { departmentId: 'd', kind: 'clinical', partyBranchId: 'x', assessment: 99, vetoed: true },
+      { departmentId: 'e', kind: 'clinical', partyBranchId: 'y', assessment: null, vetoed: false },
+      { departmentId: 'f', kind: 'functional', partyBranchId: 'y', assessment: 80, vetoed: false },
+      { departmentId: 'g', kind: 'functional', partyBranchId: null, assessment: 70, vetoed: false },
     ]);
+    const standing = (rank: number | null, rankTies: number | null, rankOf: number | null, branchRank: number | null, branchRankTies: number | null, branchRankOf: number | null) => ({ rank, rankTies, rankOf, branchRank, branchRankTies, branchRankOf });
     expect(Object.fromEntries(ranks)).toEqual({
-      a: { rank: 1, rankTies: 1, rankOf: 4 },
-      b: { rank: 2, rankTies: 2, rankOf: 4 },
-      c: { rank: 2, rankTies: 2, rankOf: 4 },
-      d: { rank: 4, rankTies: 1, rankOf: 4 },
-      e: { rank: null, rankTies: null, rankOf: 4 },
-      f: { rank: 1, rankTies: 1, rankOf: 1 },
+      a: standing(1, 1, 4, 1, 1, 3),
+      b: standing(2, 2, 4, 1, 2, 2),
+      c: standing(2, 2, 4, 2, 1, 3),
+      d: standing(4, 1, 4, 3, 1, 3),
+      e: standing(null, null, 4, null, null, 2),
+      f: standing(1, 1, 2, 1, 2, 2),
+      g: standing(2, 1, 2, null, null, null),
     });
   });
 });

@@ -131,17 +131,27 @@ export interface DepartmentGrade {
   eligibilityCause: VetoCause | null;
 }
 
-export interface DepartmentRank {
-  /** Standard competition ranking (1, 2, 2, 4) within the department's kind; null when not inspected, or for a reader who sees one department only. */
+/** A place in a ranking: standard competition ranking (1, 2, 2, 4), vetoed last, the uninspected unranked. */
+export interface Standing {
+  /** Null when not inspected, outside any group, or for a reader who sees one department only. */
   rank: number | null;
-  /** How many departments share the rank (1 when alone); null when unranked. */
+  /** How many share the rank (1 when alone); null when unranked. */
   rankTies: number | null;
-  /** How many departments of its kind are ranked; null for a reader who sees one department only. */
+  /** How many of the group are ranked; null outside any group, or for a reader who sees one department only. */
   rankOf: number | null;
 }
 
+/** A department's place within its kind (rank…) and within its Party branch (branchRank…). */
+export interface DepartmentRank extends Standing {
+  branchRank: number | null;
+  branchRankTies: number | null;
+  branchRankOf: number | null;
+}
+
+const UNRANKED: Standing = { rank: null, rankTies: null, rankOf: null };
+
 /** What a reader who sees one department's figures only is told of ranks: nothing, since the others' figures are not theirs. */
-export const UNRANKED_FOR_READER: DepartmentRank = { rank: null, rankTies: null, rankOf: null };
+export const UNRANKED_FOR_READER: DepartmentRank = { ...UNRANKED, branchRank: null, branchRankTies: null, branchRankOf: null };
 
 const DAY_MS = 86_400_000;
 const oneDecimal = (value: number) => Math.round(value * 10) / 10;
@@ -261,12 +271,12 @@ export function roundVetoes(round: { id: string; departmentId: string; scheduled
 const causeOf = ({ roundType, roundId, itemCode }: Veto): VetoCause => ({ roundType, roundId, itemCode });
 
 /**
- * A department's grade for the month: a veto in the month makes it 不合格 whatever the score; no
+ * A department's grade for the month (or the year, given its window): a veto in the period makes it 不合格 whatever the score; no
  * round held, 未检查; otherwise the thresholds. `vetoes` are the department's, earliest first; any
  * from the year's first day to the month's last makes it ineligible for 评优评先.
  */
-export function gradeDepartment(assessment: number | null, window: MonthWindow, vetoes: Veto[], thresholds: GradeThresholds): DepartmentGrade {
-  const yearStart = `${window.month.slice(0, 4)}-01-01`;
+export function gradeDepartment(assessment: number | null, window: PeriodWindow, vetoes: Veto[], thresholds: GradeThresholds): DepartmentGrade {
+  const yearStart = `${window.firstDay.slice(0, 4)}-01-01`;
   const ofYear = vetoes.filter((v) => v.day >= yearStart && v.day <= window.lastDay);
   const inMonth = ofYear.find((v) => v.day >= window.firstDay);
   const grade: Grade = inMonth ? 'fail' : assessment === null ? 'not_inspected' : scoreGrade(assessment, thresholds);
@@ -279,28 +289,30 @@ export function gradeDepartment(assessment: number | null, window: MonthWindow, 
   };
 }
 
-function scoreGrade(assessment: number, thresholds: GradeThresholds): Grade {
+export function scoreGrade(assessment: number, thresholds: GradeThresholds): Grade {
   if (assessment >= thresholds.excellent) return 'excellent';
   if (assessment >= thresholds.good) return 'good';
   return assessment >= thresholds.pass ? 'pass' : 'fail';
 }
 
 /**
- * Ranks within each department kind: a vetoed department after every other, then by assessment,
- * highest first; equal ones share a rank and the next rank skips as many (1, 2, 2, 4). A department
- * not inspected has no score and no rank.
+ * Ranks within each group (a department kind, a Party branch, …): a vetoed one after every other,
+ * then by assessment, highest first; equal ones share a rank and the next rank skips as many
+ * (1, 2, 2, 4). One with no assessment (not inspected) has no rank; one in no group (a department
+ * of no branch) no rank and no group size.
  */
-export function rankWithinKinds(items: { departmentId: string; kind: DepartmentKind; assessment: number | null; vetoed: boolean }[]): Map<string, DepartmentRank> {
-  const ranks = new Map<string, DepartmentRank>();
+export function rankWithinGroups(items: { id: string; group: string | null; assessment: number | null; vetoed: boolean }[]): Map<string, Standing> {
+  const ranks = new Map<string, Standing>();
   const key = (item: (typeof items)[number]) => `${item.vetoed ? 1 : 0}:${item.assessment}`;
-  for (const kind of new Set(items.map((item) => item.kind))) {
-    const ofKind = items.filter((item) => item.kind === kind);
-    const ranked = ofKind
+  for (const item of items) if (item.group === null) ranks.set(item.id, UNRANKED);
+  for (const group of new Set(items.flatMap((item) => (item.group === null ? [] : [item.group])))) {
+    const ofGroup = items.filter((item) => item.group === group);
+    const ranked = ofGroup
       .filter((item) => item.assessment !== null)
       .sort((a, b) => Number(a.vetoed) - Number(b.vetoed) || (b.assessment as number) - (a.assessment as number));
-    for (const item of ofKind) {
+    for (const item of ofGroup) {
       const first = ranked.findIndex((other) => key(other) === key(item));
-      ranks.set(item.departmentId, {
+      ranks.set(item.id, {
         rank: item.assessment === null ? null : first + 1,
         rankTies: item.assessment === null ? null : ranked.filter((other) => key(other) === key(item)).length,
         rankOf: ranked.length,
@@ -308,4 +320,112 @@ export function rankWithinKinds(items: { departmentId: string; kind: DepartmentK
     }
   }
   return ranks;
+}
+
+/** Each department's place within its kind and within its Party branch, by one ranking. */
+export function rankDepartments(
+  items: { departmentId: string; kind: DepartmentKind; partyBranchId: string | null; assessment: number | null; vetoed: boolean }[],
+): Map<string, DepartmentRank> {
+  const ranked = (group: (item: (typeof items)[number]) => string | null) =>
+    rankWithinGroups(items.map((item) => ({ id: item.departmentId, group: group(item), assessment: item.assessment, vetoed: item.vetoed })));
+  const byKind = ranked((item) => item.kind);
+  const byBranch = ranked((item) => item.partyBranchId);
+  return new Map(
+    items.map(({ departmentId: id }) => {
+      const branch = byBranch.get(id)!;
+      return [id, { ...byKind.get(id)!, branchRank: branch.rank, branchRankTies: branch.rankTies, branchRankOf: branch.rankOf }];
+    }),
+  );
+}
+
+/** A month's figures and grade of one department, as the year is made of them. */
+export type GradedMonth = DepartmentAssessment & Pick<DepartmentGrade, 'gradeCause'>;
+
+const sum = (months: GradedMonth[], figure: (month: GradedMonth) => number) => months.reduce((total, month) => total + figure(month), 0);
+/** The mean of the months' means, each weighted by what it was the mean of; null when nothing was. */
+const weighted = (months: GradedMonth[], value: (month: GradedMonth) => number | null, weight: (month: GradedMonth) => number) => {
+  const counted = months.filter((month) => value(month) !== null && weight(month) > 0);
+  const total = sum(counted, weight);
+  return total === 0 ? null : oneDecimal(sum(counted, (month) => (value(month) as number) * weight(month)) / total);
+};
+const summed = <K extends string>(months: GradedMonth[], keys: readonly K[], of: (month: GradedMonth) => Record<K, number>) =>
+  Object.fromEntries(keys.map((key) => [key, sum(months, (month) => of(month)[key])])) as Record<K, number>;
+
+/**
+ * A department's year from its months' figures (every month counted so far): the counts summed,
+ * the average score and the assessment averaged over the rounds held (a month weighs as many
+ * rounds as it held), the days to close over the closures. Any veto in the year makes it 不合格
+ * and ineligible, the first one its cause (as the months tell it: an integrity veto without its
+ * round and item outside integrity); no round in the year, 未检查; otherwise the thresholds.
+ */
+export function assessYear(departmentId: string, months: GradedMonth[], thresholds: GradeThresholds): DepartmentAssessment & DepartmentGrade {
+  const roundsHeld = sum(months, (m) => m.roundsHeld);
+  const assessment = weighted(months, (m) => m.assessment, (m) => m.roundsHeld);
+  const firstVeto = months.find((m) => m.gradeCause !== null)?.gradeCause ?? null;
+  const grade: Grade = firstVeto ? 'fail' : assessment === null ? 'not_inspected' : scoreGrade(assessment, thresholds);
+  return {
+    departmentId,
+    roundsHeld,
+    averageScore: weighted(months, (m) => m.averageScore, (m) => m.roundsHeld),
+    vetoes: sum(months, (m) => m.vetoes),
+    found: sum(months, (m) => m.found),
+    foundByType: summed(months, ROUND_TYPES, (m) => m.foundByType),
+    foundBySeverity: summed(months, SEVERITIES, (m) => m.foundBySeverity),
+    closedOnTime: sum(months, (m) => m.closedOnTime),
+    closedLate: sum(months, (m) => m.closedLate),
+    overdueAtMonthEnd: sum(months, (m) => m.overdueAtMonthEnd),
+    reopened: sum(months, (m) => m.reopened),
+    relapses: sum(months, (m) => m.relapses),
+    averageDaysToClose: weighted(months, (m) => m.averageDaysToClose, (m) => m.closedOnTime + m.closedLate),
+    assessment,
+    grade,
+    gradeCause: firstVeto,
+    gradeLabel: firstVeto ? LABELS.grade[firstVeto.roundType === 'integrity' ? 'integrity_vetoed' : 'vetoed'] : LABELS.grade[grade],
+    eligible: firstVeto === null,
+    eligibilityCause: firstVeto,
+  };
+}
+
+/** A Party branch's year, from its departments' years. */
+export interface BranchAssessment {
+  departments: number;
+  /** Departments with a round held in the year. */
+  inspected: number;
+  roundsHeld: number;
+  /** The mean of its inspected departments' assessments; null when none was inspected. */
+  averageAssessment: number | null;
+  found: number;
+  closedOnTime: number;
+  closedLate: number;
+  overdueAtMonthEnd: number;
+  relapses: number;
+  vetoes: number;
+  /** Departments vetoed in the year. */
+  vetoedDepartments: number;
+  /** 不合格 when any of its departments was vetoed; 未检查 when none was inspected; otherwise its average by the thresholds. */
+  grade: Grade;
+  gradeLabel: Label;
+}
+
+export function assessBranch(years: (DepartmentAssessment & DepartmentGrade)[], thresholds: GradeThresholds): BranchAssessment {
+  const inspected = years.filter((year) => year.assessment !== null);
+  const vetoed = years.filter((year) => year.gradeCause !== null);
+  const averageAssessment = mean(inspected.map((year) => year.assessment as number));
+  const grade: Grade = vetoed.length > 0 ? 'fail' : averageAssessment === null ? 'not_inspected' : scoreGrade(averageAssessment, thresholds);
+  const total = (figure: (year: DepartmentAssessment) => number) => years.reduce((n, year) => n + figure(year), 0);
+  return {
+    departments: years.length,
+    inspected: inspected.length,
+    roundsHeld: total((y) => y.roundsHeld),
+    averageAssessment,
+    found: total((y) => y.found),
+    closedOnTime: total((y) => y.closedOnTime),
+    closedLate: total((y) => y.closedLate),
+    overdueAtMonthEnd: total((y) => y.overdueAtMonthEnd),
+    relapses: total((y) => y.relapses),
+    vetoes: total((y) => y.vetoes),
+    vetoedDepartments: vetoed.length,
+    grade,
+    gradeLabel: vetoed.length > 0 ? LABELS.grade[vetoed.some((y) => y.gradeCause!.roundType === 'integrity') ? 'integrity_vetoed' : 'vetoed'] : LABELS.grade[grade],
+  };
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Allow, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { AssessmentQuery, AssessmentReportDto } from './assessment.dto';
+import { AnnualAssessmentReportDto, AssessmentQuery, AssessmentReportDto } from './assessment.dto';
 import { AssessmentsService } from './assessments.service';
 
 @ApiTags('assessments')
@@ -11,10 +11,12 @@ import { AssessmentsService } from './assessments.service';
 export class AssessmentsController {
   constructor(private readonly service: AssessmentsService) {}
 
-  /** Every department's month (a department's own staff: that department's), or one department's. */
+  /** Every department's month (`month`) or year (`year`, made of its months, with the Party branches and the vetoes); a department's own staff: that department's. */
   @Get()
   @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
-  monthly(@Auth() auth: AuthUser, @Query() query: AssessmentQuery): Promise<AssessmentReportDto> {
-    return this.service.monthly(auth, query);
+  @ApiExtraModels(AssessmentReportDto, AnnualAssessmentReportDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(AssessmentReportDto) }, { $ref: getSchemaPath(AnnualAssessmentReportDto) }] } })
+  assessments(@Auth() auth: AuthUser, @Query() query: AssessmentQuery): Promise<AssessmentReportDto | AnnualAssessmentReportDto> {
+    return this.service.assessments(auth, query);
   }
 }

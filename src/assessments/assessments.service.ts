@@ -10,11 +10,46 @@ import { FindingEntity } from '../findings/finding.entity';
 import { CLOSED_SINCE_SQL, closuresOf, ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
-import { shownScore } from '../rounds/round.dto';
+import { PartyBranchEntity } from '../identity/party-branch.entity';
+import { InvalidInputException } from '../common/api-error';
 import { PublishedMonths } from '../published-months/published-months';
+import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
-import { FindingFacts, HeldRound, MonthWindow, Veto, assessDepartment, countBySource, gradeDepartment, monthWindow, rankWithinKinds, roundVetoes, UNRANKED_FOR_READER } from './assessment';
-import { AssessmentQuery, AssessmentReportDto, DepartmentAssessmentDto, MonthlyTrackingDto } from './assessment.dto';
+import {
+  DepartmentAssessment,
+  DepartmentGrade,
+  FindingFacts,
+  HeldRound,
+  MonthWindow,
+  PeriodWindow,
+  SourceCounts,
+  UNRANKED_FOR_READER,
+  Veto,
+  assessBranch,
+  assessDepartment,
+  assessYear,
+  countBySource,
+  gradeDepartment,
+  monthWindow,
+  rankDepartments,
+  rankWithinGroups,
+  roundVetoes,
+  yearWindow,
+} from './assessment';
+import {
+  AnnualAssessmentReportDto,
+  AnnualTrackingDto,
+  AssessmentQuery,
+  AssessmentReportDto,
+  BranchAssessmentDto,
+  DepartmentAssessmentDto,
+  MonthAssessmentQuery,
+  MonthlyTrackingDto,
+  YearAssessmentQuery,
+} from './assessment.dto';
+
+/** `make(type)` for every round type. */
+const byType = <T>(make: (type: RoundType) => T) => Object.fromEntries(ROUND_TYPES.map((type) => [type, make(type)])) as Record<RoundType, T>;
 
 /** One audit entry of the month about a finding (a reopening, a relapse), by the finding's department, round type and source. */
 interface FindingEvent {
@@ -27,9 +62,9 @@ interface FindingEvent {
 interface MonthFacts {
   window: MonthWindow;
   source: FindingSource | null;
-  /** Every department, for the ranks; `shown` those the report is about. */
+  /** Every department: all are assessed, so ranks are within the whole kind and branch whatever a report shows. */
   departments: DepartmentEntity[];
-  shown: Set<string>;
+  branchNames: Map<string, string>;
   rounds: (HeldRound & { types: RoundType[] })[];
   findings: FindingFacts[];
   reopenings: FindingEvent[];
@@ -40,6 +75,21 @@ interface MonthFacts {
   ranked: boolean;
 }
 
+/** Every department's figures for one month, whole and per round type, as one reader may see them. */
+interface MonthFigures {
+  window: MonthWindow;
+  source: FindingSource | null;
+  departments: DepartmentEntity[];
+  items: DepartmentAssessmentDto[];
+  byRoundType: Record<RoundType, DepartmentAssessmentDto[]>;
+  bySource: SourceCounts[];
+  /** When the figures were published and frozen; null for live figures. */
+  publishedAt: Date | null;
+}
+
+/** The departments a report shows, of `departments` all assessed. */
+type Shown = (departmentId: string) => boolean;
+
 @Injectable()
 export class AssessmentsService {
   constructor(
@@ -49,45 +99,135 @@ export class AssessmentsService {
     private readonly published: PublishedMonths,
   ) {}
 
+  /** A month's figures (`month`) or a year's (`year`): exactly one of the two. */
+  assessments(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto | AnnualAssessmentReportDto> {
+    const { month, year, ...filters } = query;
+    if ((month === undefined) === (year === undefined)) {
+      const reason = 'exactly one of month and year must be given';
+      throw new InvalidInputException([{ field: 'month', reason }, { field: 'year', reason }]);
+    }
+    return year !== undefined ? this.annual(auth, { ...filters, year }) : this.monthly(auth, { ...filters, month: month! });
+  }
+
   /**
-   * A published month answers its stored figures (a department's row of them when one is asked
-   * for: ranks are the whole's, so the row is exact); by source or Party branch, live figures.
+   * A month's figures. A published month answers the figures stored when it was published (a
+   * department's row of them when one is asked for: ranks are the whole's, so the row is exact);
+   * by source or Party branch, live figures (a department's branch may have changed since).
    */
-  async monthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
+  monthly(auth: AuthUser, query: MonthAssessmentQuery): Promise<AssessmentReportDto> {
+    return this.monthlyOf(auth, query, !query.partyBranchId);
+  }
+
+  /** The month's figures, whole and once per round type: the monthly tracking report's sheets, frozen like the figures once published. */
+  tracking(auth: AuthUser, query: MonthAssessmentQuery): Promise<MonthlyTrackingDto> {
+    return this.trackingOf(auth, query, !query.partyBranchId);
+  }
+
+  /** The month's tracking from the live data, whether or not it is published: what publishing stores. */
+  liveTracking(auth: AuthUser, query: MonthAssessmentQuery): Promise<MonthlyTrackingDto> {
+    return this.trackingOf(auth, query, false);
+  }
+
+  private async monthlyOf(auth: AuthUser, query: MonthAssessmentQuery, mayBePublished: boolean): Promise<AssessmentReportDto> {
+    const { byRoundType: _byRoundType, bySource: _bySource, ...report } = await this.trackingOf(auth, query, mayBePublished);
+    return report;
+  }
+
+  private async trackingOf(auth: AuthUser, query: MonthAssessmentQuery, mayBePublished: boolean): Promise<MonthlyTrackingDto> {
     const departmentId = this.departmentInScope(auth, query.departmentId);
-    const published = query.source || query.partyBranchId ? null : await this.published.assessmentsOf(auth, query.month);
-    if (!published) return this.liveMonthly(auth, query);
-    const items = published.items.filter((item) => !departmentId || item.departmentId === departmentId);
-    if (departmentId && items.length === 0) throw new NotFoundException(`No department ${departmentId} in the figures published for ${query.month}`);
-    return { ...published, items };
+    const month = await this.monthFigures(auth, query.month, query.source, mayBePublished);
+    const shown = this.shownOf(month.departments, departmentId, query.partyBranchId);
+    const items = month.items.filter((item) => shown(item.departmentId));
+    if (month.publishedAt && departmentId && items.length === 0) throw new NotFoundException(`No department ${departmentId} in the figures published for ${query.month}`);
+    return {
+      ...this.monthReport(month),
+      items,
+      byRoundType: byType((type) => month.byRoundType[type].filter((item) => shown(item.departmentId))),
+      bySource: month.bySource,
+    };
   }
 
-  /** The month's figures from the live data, whether or not it is published. */
-  liveMonthly(auth: AuthUser, query: AssessmentQuery): Promise<AssessmentReportDto> {
-    return this.onMonth(auth, query, (month) => this.report(month, this.items(month)));
+  async annual(auth: AuthUser, query: YearAssessmentQuery): Promise<AnnualAssessmentReportDto> {
+    const { byRoundType: _byRoundType, ...report } = await this.yearTracking(auth, query);
+    return report;
   }
 
-  /** The month as a whole and once per round type: the monthly tracking report's sheets. */
-  tracking(auth: AuthUser, query: AssessmentQuery): Promise<MonthlyTrackingDto> {
-    return this.onMonth(auth, query, (month) => ({
-      ...this.report(month, this.items(month)),
-      byRoundType: Object.fromEntries(ROUND_TYPES.map((type) => [type, this.items(month, type)])) as Record<RoundType, DepartmentAssessmentDto[]>,
-      bySource: countBySource(month.window, month.findings, month.relapses.map((relapse) => relapse.source)),
+  /**
+   * The year made of its months, each read by `monthFigures` as GET /assessments?month= reads it:
+   * every department's year, whole and per round type, ranked within kind and branch; each Party
+   * branch's year; the year's vetoes.
+   */
+  async yearTracking(auth: AuthUser, query: YearAssessmentQuery): Promise<AnnualTrackingDto> {
+    const departmentId = this.departmentInScope(auth, query.departmentId);
+    const now = this.clock.now();
+    const window = yearWindow(query.year, this.config.TIME_ZONE, now);
+    const counted = Array.from({ length: 12 }, (_, i) => `${query.year}-${String(i + 1).padStart(2, '0')}`).filter((month) => monthWindow(month, this.config.TIME_ZONE, now).start < now);
+    const months: MonthFigures[] = [];
+    // One month after another: on SQLite a read holds the connection, and writers get a turn between.
+    for (const month of counted) months.push(await this.monthFigures(auth, month, query.source, true));
+    const { departments, branches, vetoes } = await this.db.read(async (manager) => ({
+      departments: await manager.find(DepartmentEntity, { order: { code: 'ASC' } }),
+      branches: await manager.find(PartyBranchEntity, { order: { code: 'ASC' } }),
+      vetoes: await this.vetoesOfYear(manager, auth, window),
     }));
+    const shown = this.shownOf(departments, departmentId, query.partyBranchId);
+    const ranked = seesEveryDepartmentsFigures(auth);
+    const branchNames = new Map(branches.map((branch) => [branch.id, branch.name]));
+    const yearOf = (monthItems: (month: MonthFigures) => DepartmentAssessmentDto[]) => {
+      const years = departments.map((department) =>
+        assessYear(department.id, months.flatMap((month) => monthItems(month).filter((item) => item.departmentId === department.id)), this.config.gradeThresholds),
+      );
+      return this.rows(departments, years, branchNames, ranked);
+    };
+    const items = yearOf((month) => month.items);
+    const departmentsById = new Map(departments.map((department) => [department.id, department]));
+    return {
+      year: window.year,
+      timeZone: this.config.TIME_ZONE,
+      source: query.source ?? null,
+      from: window.start,
+      to: window.end,
+      months: counted,
+      weights: this.config.assessmentWeights,
+      gradeThresholds: this.config.gradeThresholds,
+      items: items.filter((item) => shown(item.departmentId)),
+      byRoundType: byType((type) => yearOf((month) => month.byRoundType[type]).filter((item) => shown(item.departmentId))),
+      // A branch's figures are its departments': only for those who see every department's.
+      branches: ranked ? this.branchYears(branches, items).filter((branch) => !query.partyBranchId || branch.partyBranchId === query.partyBranchId) : [],
+      vetoes: vetoes
+        .filter((veto) => shown(veto.departmentId))
+        .map((veto) => {
+          const department = departmentsById.get(veto.departmentId)!;
+          return { ...veto, departmentName: department.name, partyBranchName: department.partyBranchId ? (branchNames.get(department.partyBranchId) ?? null) : null };
+        }),
+    };
   }
 
-  private onMonth<T>(auth: AuthUser, query: AssessmentQuery, assess: (month: MonthFacts) => T): Promise<T> {
-    const departmentId = this.departmentInScope(auth, query.departmentId);
-    const window = monthWindow(query.month, this.config.TIME_ZONE, this.clock.now());
+  /** Each branch's year from its departments' (`items`, every department), ranked among the branches. */
+  private branchYears(branches: PartyBranchEntity[], items: DepartmentAssessmentDto[]): BranchAssessmentDto[] {
+    const assessed = branches.map((branch) => ({ branch, year: assessBranch(items.filter((item) => item.partyBranchId === branch.id), this.config.gradeThresholds) }));
+    const ranks = rankWithinGroups(assessed.map(({ branch, year }) => ({ id: branch.id, group: 'branches', assessment: year.averageAssessment, vetoed: year.vetoedDepartments > 0 })));
+    return assessed.map(({ branch, year }) => ({ partyBranchId: branch.id, partyBranchCode: branch.code, partyBranchName: branch.name, ...year, ...ranks.get(branch.id)! }));
+  }
+
+  /**
+   * Every department's figures for the month, whole and per round type, as `auth` may see them:
+   * the one source of a month's figures, of the month's reports and of the year's. A published
+   * month (`mayBePublished`, all sources) answers the figures stored for the reader's audience.
+   */
+  private async monthFigures(auth: AuthUser, month: string, source: FindingSource | undefined, mayBePublished: boolean): Promise<MonthFigures> {
+    const window = monthWindow(month, this.config.TIME_ZONE, this.clock.now());
+    const stored = mayBePublished && source === undefined ? await this.published.trackingOf(auth, month) : null;
+    if (stored) {
+      const departments = await this.db.read((manager) => manager.find(DepartmentEntity, { order: { code: 'ASC' } }));
+      return { window, source: null, departments, items: stored.items, byRoundType: stored.byRoundType, bySource: stored.bySource, publishedAt: stored.publishedAt };
+    }
     return this.db.read(async (manager) => {
-      const departments = await manager.find(DepartmentEntity, { order: { code: 'ASC' } });
-      const shown = departments.filter((d) => (!departmentId || d.id === departmentId) && (!query.partyBranchId || d.partyBranchId === query.partyBranchId));
-      if (departmentId && !query.partyBranchId && shown.length === 0) throw new NotFoundException(`No department ${departmentId}`);
-      // Every department is assessed, so ranks are within the whole kind whatever the report shows.
+      const [departments, branches] = await Promise.all([manager.find(DepartmentEntity, { order: { code: 'ASC' } }), manager.find(PartyBranchEntity)]);
       const ids = departments.map((d) => d.id);
-      const scope = ofSource(visibleFindings(auth), query.source);
+      const scope = ofSource(visibleFindings(auth), source);
       // Rounds are the findings of source `round`: figures of another source count none.
-      const countsRounds = query.source === undefined || query.source === 'round';
+      const countsRounds = source === undefined || source === 'round';
       const [rounds, findings, reopenings, relapses, vetoes] = await Promise.all([
         countsRounds ? this.heldRounds(manager, auth, window, ids) : [],
         this.findingsThatMayCount(manager, scope, window, ids),
@@ -95,17 +235,33 @@ export class AssessmentsService {
         this.findingEvents(manager, scope, window, ids, 'FOLLOW_UP_FAILED'),
         this.vetoesOfYear(manager, auth, window),
       ]);
-      return assess({ window, source: query.source ?? null, departments, shown: new Set(shown.map((d) => d.id)), rounds, findings, reopenings, relapses, vetoes, ranked: seesEveryDepartmentsFigures(auth) });
+      const branchNames = new Map(branches.map((branch) => [branch.id, branch.name]));
+      const facts: MonthFacts = { window, source: source ?? null, departments, branchNames, rounds, findings, reopenings, relapses, vetoes, ranked: seesEveryDepartmentsFigures(auth) };
+      return {
+        window,
+        source: facts.source,
+        departments,
+        items: this.items(facts),
+        byRoundType: byType((type) => this.items(facts, type)),
+        bySource: countBySource(window, findings, relapses.map((relapse) => relapse.source)),
+        publishedAt: null,
+      };
     });
   }
 
-  private report(month: MonthFacts, items: DepartmentAssessmentDto[]): AssessmentReportDto {
-    const { window } = month;
-    return { month: window.month, timeZone: this.config.TIME_ZONE, source: month.source, from: window.start, to: window.end, weights: this.config.assessmentWeights, gradeThresholds: this.config.gradeThresholds, items, publishedAt: null };
+  private monthReport({ window, source, publishedAt }: MonthFigures): Omit<AssessmentReportDto, 'items'> {
+    return { month: window.month, timeZone: this.config.TIME_ZONE, source, from: window.start, to: window.end, weights: this.config.assessmentWeights, gradeThresholds: this.config.gradeThresholds, publishedAt };
+  }
+
+  /** The departments a report shows: one, a branch's, or all; an unknown department asked for alone is a 404. */
+  private shownOf(departments: DepartmentEntity[], departmentId: string | undefined, partyBranchId: string | undefined): Shown {
+    const shown = new Set(departments.filter((d) => (!departmentId || d.id === departmentId) && (!partyBranchId || d.partyBranchId === partyBranchId)).map((d) => d.id));
+    if (departmentId && !partyBranchId && shown.size === 0) throw new NotFoundException(`No department ${departmentId}`);
+    return (id) => shown.has(id);
   }
 
   /** Every department's figures, from the rounds of `roundType` and its findings only when one is given. */
-  private items({ window, departments, shown, rounds, findings, reopenings, relapses, vetoes, ranked }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
+  private items({ window, departments, branchNames, rounds, findings, reopenings, relapses, vetoes, ranked }: MonthFacts, roundType?: RoundType): DepartmentAssessmentDto[] {
     const ofType = <T>(list: T[], type: (item: T) => boolean) => (roundType ? list.filter(type) : list);
     const typedRounds = ofType(rounds, (r) => r.types.includes(roundType!));
     const typedFindings = ofType(findings, (f) => f.roundType === roundType);
@@ -122,23 +278,29 @@ export class AssessmentsService {
         typedRelapses.filter((r) => r.departmentId === department.id).length,
         this.config.assessmentWeights,
       );
-      const grade = gradeDepartment(figures.assessment, window, typedVetoes.filter((v) => v.departmentId === department.id), this.config.gradeThresholds);
-      return { department, figures, grade };
+      return { ...figures, ...gradeDepartment(figures.assessment, window, typedVetoes.filter((v) => v.departmentId === department.id), this.config.gradeThresholds) };
     });
-    const ranks = rankWithinKinds(
-      assessed.map(({ department, figures, grade }) => ({ departmentId: department.id, kind: department.kind, assessment: figures.assessment, vetoed: grade.gradeCause !== null })),
+    return this.rows(departments, assessed, branchNames, ranked);
+  }
+
+  /** Each department's figures and grade (`assessed`, in the order of `departments`) as report rows, ranked within kind and branch. */
+  private rows(departments: DepartmentEntity[], assessed: (DepartmentAssessment & DepartmentGrade)[], branchNames: Map<string, string>, ranked: boolean): DepartmentAssessmentDto[] {
+    const ranks = rankDepartments(
+      assessed.map((figures, i) => ({ departmentId: figures.departmentId, kind: departments[i].kind, partyBranchId: departments[i].partyBranchId, assessment: figures.assessment, vetoed: figures.gradeCause !== null })),
     );
-    return assessed
-      .filter(({ department }) => shown.has(department.id))
-      .map(({ department, figures, grade }) => ({
+    return assessed.map((figures, i) => {
+      const department = departments[i];
+      return {
         ...figures,
-        ...grade,
         // A department's own staff see its figures, not the others' it would be ranked among.
         ...(ranked ? ranks.get(department.id)! : UNRANKED_FOR_READER),
         departmentCode: department.code,
         departmentName: department.name,
         departmentKind: department.kind,
-      }));
+        partyBranchId: department.partyBranchId,
+        partyBranchName: department.partyBranchId ? (branchNames.get(department.partyBranchId) ?? null) : null,
+      };
+    });
   }
 
   private departmentInScope(auth: AuthUser, asked: string | undefined): string | undefined {
@@ -172,13 +334,13 @@ export class AssessmentsService {
    * whoever may see it: a veto decides the grade for every reader. Which round and item is told
    * only to those who may see the part's results (roundVetoes).
    */
-  private async vetoesOfYear(manager: EntityManager, auth: AuthUser, window: MonthWindow): Promise<Veto[]> {
+  private async vetoesOfYear(manager: EntityManager, auth: AuthUser, window: PeriodWindow): Promise<Veto[]> {
     const rounds = await manager
       .createQueryBuilder(RoundEntity, 'round')
       .select(['round.id', 'round.departmentId', 'round.scheduledFor', 'round.participantIds', 'round.snapshot'])
       .where('round.vetoed = :vetoed', { vetoed: true })
       .andWhere('round.state IN (:...held)', { held: ['submitted', 'completed'] })
-      .andWhere('round.scheduledFor BETWEEN :yearStart AND :lastDay', { yearStart: `${window.month.slice(0, 4)}-01-01`, lastDay: window.lastDay })
+      .andWhere('round.scheduledFor BETWEEN :yearStart AND :lastDay', { yearStart: `${window.firstDay.slice(0, 4)}-01-01`, lastDay: window.lastDay })
       .orderBy('round.scheduledFor', 'ASC')
       .addOrderBy('round.id', 'ASC')
       .getMany();

@@ -27,7 +27,7 @@ export type SecurityEvent =
   | DataAccessEvent;
 
 /** Who took what (entity type `data_access`): a file exported, a notice or a case file read. */
-export type DataAccessEvent = 'LEDGER_EXPORTED' | 'MONTHLY_EXPORTED' | 'COVERAGE_EXPORTED' | 'NOTICE_READ' | 'CASE_FILE_READ';
+export type DataAccessEvent = 'LEDGER_EXPORTED' | 'MONTHLY_EXPORTED' | 'ANNUAL_EXPORTED' | 'COVERAGE_EXPORTED' | 'NOTICE_READ' | 'CASE_FILE_READ';
 
 /** Who caused a security event, and from where. */
 export interface SecurityActor {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { AssessmentReportDto } from '../assessments/assessment.dto';
+import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
 import type { PublishedAudience } from '../access/visibility';
 import type { NoticeDto } from '../reports/notice.dto';
 
@@ -39,5 +39,5 @@ export class PublishedMonthViewEntity {
   notice: NoticeDto;
 
   @Column({ type: 'simple-json' })
-  assessments: AssessmentReportDto;
+  assessments: MonthlyTrackingDto;
 }

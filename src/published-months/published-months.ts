@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PublishedAudience, figuresAudience, noticeAudience, publishedReader, scopedQuery, visibleRounds } from '../access/visibility';
-import type { AssessmentReportDto } from '../assessments/assessment.dto';
+import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
 import type { RequestContext } from '../common/request-context';
 import { Database } from '../database/database';
 import type { AuthUser } from '../identity/auth-user';
@@ -27,7 +27,8 @@ export const readerOf = (audience: PublishedAudience, request: RequestContext): 
 export class PublishedMonths {
   constructor(private readonly db: Database) {}
 
-  assessmentsOf(auth: AuthUser, month: string): Promise<AssessmentReportDto | null> {
+  /** The month's assessments and tracking sheets (whole, per round type, per source) as stored for the reader. */
+  trackingOf(auth: AuthUser, month: string): Promise<MonthlyTrackingDto | null> {
     return this.db.read(async (manager) => (await this.viewOf(manager, figuresAudience(auth), month))?.assessments ?? null);
   }
 

@@ -26,6 +26,8 @@ export interface LedgerRow {
   /** None for a finding registered from another list. */
   roundDate: string | null;
   department: string;
+  /** The responsible department's Party branch (一张清单), if it has one. */
+  partyBranch: string | null;
   /** The responsible person's name (责任人), if one is named. */
   responsiblePerson: string | null;
   title: string;
@@ -66,6 +68,7 @@ export const LEDGER_COLUMNS: ReportColumn<LedgerRow>[] = [
   { key: 'roundType', zh: '查房类型', en: 'Round type', width: 10, kind: 'text', value: (row) => ROUND_TYPE_NAMES[row.roundType] },
   { key: 'roundDate', zh: '查房日期', en: 'Round date', width: 11, kind: 'date', value: (row) => row.roundDate },
   { key: 'department', zh: '责任科室', en: 'Department', width: 16, kind: 'text', value: (row) => row.department },
+  { key: 'partyBranch', zh: '党支部', en: 'Party branch', width: 14, kind: 'text', value: (row) => row.partyBranch },
   { key: 'responsiblePerson', zh: '责任人', en: 'Responsible person', width: 10, kind: 'text', value: (row) => row.responsiblePerson },
   { key: 'title', zh: '问题', en: 'Finding', width: 36, kind: 'text', value: (row) => row.title },
   { key: 'severity', zh: '严重程度', en: 'Severity', width: 8, kind: 'text', value: (row) => SEVERITY_NAMES[row.severity] },
@@ -104,6 +107,7 @@ export interface LedgerSource {
   /** None for a finding registered from another list. */
   roundDate: string | null;
   department: string;
+  partyBranch: string | null;
   responsiblePerson: string | null;
 }
 
@@ -119,6 +123,7 @@ export function ledgerRow(source: LedgerSource, index: number, verifier: string 
     roundType: source.roundType,
     roundDate: source.roundDate,
     department: source.department,
+    partyBranch: source.partyBranch,
     responsiblePerson: source.responsiblePerson,
     title: source.title,
     severity: source.severity,

@@ -20,6 +20,7 @@ const figure = <Row>(key: keyof Row & string, zh: string, en: string, width = 10
 export const MONTHLY_COLUMNS: ReportColumn<DepartmentAssessmentDto>[] = [
   { key: 'departmentCode', zh: '科室编码', en: 'Code', width: 10, kind: 'text', value: (row) => row.departmentCode },
   { key: 'departmentName', zh: '科室', en: 'Department', width: 18, kind: 'text', value: (row) => row.departmentName },
+  { key: 'partyBranchName', zh: '党支部', en: 'Party branch', width: 16, kind: 'text', value: (row) => row.partyBranchName },
   figure('roundsHeld', '查房次数', 'Rounds held'),
   figure('averageScore', '平均得分', 'Average score'),
   figure('vetoes', '一票否决', 'Vetoes'),
@@ -33,7 +34,17 @@ export const MONTHLY_COLUMNS: ReportColumn<DepartmentAssessmentDto>[] = [
   figure('assessment', '考核得分', 'Assessment'),
   { key: 'grade', zh: '考核等级', en: 'Grade', width: 20, kind: 'text', value: (row) => row.gradeLabel.zh },
   figure('rank', '同类排名', 'Rank in kind'),
+  figure('branchRank', '支部内排名', 'Rank in branch'),
 ];
+
+/** Rows grouped by Party branch (一张清单), in the branches' name order, departments of no branch last; by code within a branch. */
+export const groupedByBranch = (rows: DepartmentAssessmentDto[]): DepartmentAssessmentDto[] =>
+  [...rows].sort(
+    (a, b) =>
+      Number(a.partyBranchName === null) - Number(b.partyBranchName === null) ||
+      (a.partyBranchName ?? '').localeCompare(b.partyBranchName ?? '', 'zh') ||
+      a.departmentCode.localeCompare(b.departmentCode),
+  );
 
 /** The departments' findings together, by where they came from. */
 export const SOURCE_COLUMNS: ReportColumn<SourceCountsDto>[] = [
@@ -58,8 +69,8 @@ const INTERVIEW_COLUMNS: ReportColumn<InterviewDto>[] = [
 
 /**
  * The monthly tracking workbook: a summary sheet, one sheet per round type, and one by source,
- * rows with work overdue at month end filled red; last, the month's admonition interviews the
- * reader may see.
+ * departments grouped by Party branch, rows with work overdue at month end filled red; last, the
+ * month's admonition interviews the reader may see.
  */
 export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrackingDto, generatedAt: Date, interviews: InterviewDto[]): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
@@ -73,7 +84,7 @@ export async function writeMonthlyWorkbook(output: Writable, report: MonthlyTrac
   const zone = new ZoneTime(report.timeZone);
   for (const [name, heading, rows] of sheets) {
     const sheet = reportSheet(workbook, name, title(heading), MONTHLY_COLUMNS, zone);
-    for (const row of rows) sheet.add(row, row.overdueAtMonthEnd > 0);
+    for (const row of groupedByBranch(rows)) sheet.add(row, row.overdueAtMonthEnd > 0);
     sheet.commit();
   }
   const bySource = reportSheet(workbook, '按来源', title('按问题来源 By source'), SOURCE_COLUMNS, zone);

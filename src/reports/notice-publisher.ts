@@ -40,7 +40,7 @@ export class NoticePublisher {
     const views: PublishedMonthViewEntity[] = [];
     for (const audience of audiences) {
       const reader = readerOf(audience, auth.request);
-      const [notice, assessments] = [await this.notices.liveFigures(reader, { month: dto.month }), await this.assessments.liveMonthly(reader, { month: dto.month })];
+      const [notice, assessments] = [await this.notices.liveFigures(reader, { month: dto.month }), await this.assessments.liveTracking(reader, { month: dto.month })];
       views.push({
         id: randomUUID(),
         month: dto.month,

@@ -1,6 +1,6 @@
 import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { AssessmentQuery } from '../assessments/assessment.dto';
+import { MonthAssessmentQuery, YearAssessmentQuery } from '../assessments/assessment.dto';
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { FindingFilters } from '../findings/finding.dto';
@@ -44,8 +44,15 @@ export class LedgerPageDto {
   filter: Record<string, unknown>;
 }
 
-export class MonthlyQuery extends AssessmentQuery {
+export class MonthlyQuery extends MonthAssessmentQuery {
   /** `json` (the default) or an `xlsx` workbook: a summary sheet and one per round type. */
+  @IsOptional()
+  @IsIn(['json', 'xlsx'])
+  format?: 'json' | 'xlsx';
+}
+
+export class AnnualQuery extends YearAssessmentQuery {
+  /** `json` (the default) or an `xlsx` workbook: a summary sheet, one per round type, one for the Party branches, one for the vetoes. */
   @IsOptional()
   @IsIn(['json', 'xlsx'])
   format?: 'json' | 'xlsx';

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/comm
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
-import { LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import type { AnnualTrackingDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
+import { AnnualQuery, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
 import { XLSX_TYPE } from './spreadsheet';
 import { CoverageDto, CoverageQuery } from './coverage.dto';
 import { DashboardDto } from './dashboard.dto';
@@ -38,6 +38,14 @@ export class ReportsController {
   @ApiProduces('application/json', XLSX_TYPE)
   monthly(@Auth() auth: AuthUser, @Query() query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     return this.service.monthly(auth, query);
+  }
+
+  /** The year's assessment (年度考核): every department's year whole and per round type, the Party branches, the vetoes; a department sees its own row. */
+  @Get('reports/annual')
+  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
+  @ApiProduces('application/json', XLSX_TYPE)
+  annual(@Auth() auth: AuthUser, @Query() query: AnnualQuery): Promise<AnnualTrackingDto | StreamableFile> {
+    return this.service.annual(auth, query);
   }
 
   /** Coverage (查房覆盖) of a month or a year: rounds planned, held and cancelled by department and round type, the last visit, who was not visited. */

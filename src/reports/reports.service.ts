@@ -12,12 +12,14 @@ import { FindingEntity } from '../findings/finding.entity';
 import { FindingsRepository } from '../findings/findings.repository';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
+import { PartyBranchEntity } from '../identity/party-branch.entity';
 import { UserEntity } from '../identity/user.entity';
 import { RoundEntity } from '../rounds/round.entity';
 import { RowMapper } from '../database/row-mapper';
 import { LedgerRow, LedgerSource, ledgerRow } from './ledger';
 import { LedgerWriter, csvLedger, xlsxLedger } from './ledger-files';
-import { LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { AnnualQuery, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { writeAnnualWorkbook } from './annual-workbook';
 import { writeMonthlyWorkbook } from './monthly-workbook';
 import { CoverageDto, CoverageQuery } from './coverage.dto';
 import { CoverageService } from './coverage.service';
@@ -25,7 +27,7 @@ import { writeCoverageWorkbook } from './coverage-workbook';
 import { ZoneTime } from './zone-time';
 import { XLSX_TYPE, attachmentDisposition } from './spreadsheet';
 import { AssessmentsService } from '../assessments/assessments.service';
-import type { MonthlyTrackingDto } from '../assessments/assessment.dto';
+import type { AnnualTrackingDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
 import { DataAccessLog } from '../audit/data-access-log';
 import { InterviewsService } from '../interviews/interviews.service';
 
@@ -92,6 +94,15 @@ export class ReportsService {
     return this.download(`整改月度跟踪-${report.month}.xlsx`, XLSX_TYPE, (output) => writeMonthlyWorkbook(output, report, now, interviews));
   }
 
+  /** The year's assessment, whole, per round type, by Party branch and its vetoes (a department: its own row), as JSON or an xlsx workbook. */
+  async annual(auth: AuthUser, query: AnnualQuery): Promise<AnnualTrackingDto | StreamableFile> {
+    const report = await this.assessments.yearTracking(auth, query);
+    if (query.format !== 'xlsx') return report;
+    await this.accessLog.record(auth, { event: 'ANNUAL_EXPORTED', format: 'xlsx', filter: { year: query.year, ...(query.departmentId && { departmentId: query.departmentId }), ...(query.partyBranchId && { partyBranchId: query.partyBranchId }), ...(query.source && { source: query.source }) }, rows: report.items.length });
+    const now = this.clock.now();
+    return this.download(`年度考核-${report.year}.xlsx`, XLSX_TYPE, (output) => writeAnnualWorkbook(output, report, now));
+  }
+
   /** Coverage (查房覆盖) of a month or a year by department and round type, as JSON or an xlsx workbook. */
   async coverage(auth: AuthUser, query: CoverageQuery): Promise<CoverageDto | StreamableFile> {
     const report = await this.coverages.coverage(auth, query);
@@ -155,10 +166,14 @@ export class ReportsService {
     const userIds = distinct([...[...contexts.values()].map((context) => context.verification?.acceptedBy), ...findings.map((f) => f.responsiblePersonId)]);
     const [rounds, departments, users] = await Promise.all([
       manager.find(RoundEntity, { select: { id: true, scheduledFor: true }, where: { id: In(distinct(findings.map((f) => f.roundId))) } }),
-      manager.find(DepartmentEntity, { select: { id: true, name: true }, where: { id: In(distinct(findings.map((f) => f.responsibleDepartmentId))) } }),
+      manager.find(DepartmentEntity, { select: { id: true, name: true, partyBranchId: true }, where: { id: In(distinct(findings.map((f) => f.responsibleDepartmentId))) } }),
       userIds.length ? manager.find(UserEntity, { select: { id: true, displayName: true }, where: { id: In(userIds) } }) : [],
     ]);
+    const branchIds = distinct(departments.map((department) => department.partyBranchId));
+    const branches = branchIds.length ? await manager.find(PartyBranchEntity, { select: { id: true, name: true }, where: { id: In(branchIds) } }) : [];
     const roundDates = names(rounds, (round) => round.scheduledFor);
+    const branchNames = names(branches, (branch) => branch.name);
+    const departmentBranches = new Map(departments.map((department) => [department.id, department.partyBranchId ? (branchNames.get(department.partyBranchId) ?? null) : null]));
     const departmentNames = names(departments, (department) => department.name);
     const userNames = names(users, (user) => user.displayName);
     const byId = new Map(findings.map((finding) => [finding.id, finding]));
@@ -170,6 +185,7 @@ export class ReportsService {
         context,
         roundDate: finding.roundId !== null ? roundDates.get(finding.roundId)! : null,
         department: departmentNames.get(finding.responsibleDepartmentId)!,
+        partyBranch: departmentBranches.get(finding.responsibleDepartmentId)!,
         responsiblePerson: finding.responsiblePersonId !== null ? (userNames.get(finding.responsiblePersonId) ?? null) : null,
       };
       const verifier = context.verification ? (userNames.get(context.verification.acceptedBy) ?? null) : null;
