@@ -136,6 +136,23 @@ describe(`published months (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect((await notice('2026-06')).relapses).toBe(1);
   });
 
+  it('adds up the year from the published months: May as published, the others live; the monthly workbook is frozen too', async () => {
+    const cardiology = h.departments.cardiology;
+    const year = (await flow.as('discipline').get('/assessments?year=2026').expect(200)).body as { months: string[]; items: Row[] };
+    expect(year.months).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']);
+    const months = await Promise.all(year.months.map((month) => assessments(month)));
+    for (const figure of ['found', 'closedOnTime', 'closedLate', 'overdueAtMonthEnd', 'relapses'] as const) {
+      expect(row(year, cardiology)[figure]).toBe(months.reduce((sum, month) => sum + row(month, cardiology)[figure], 0));
+    }
+    // May counts as published (three findings of cardiology), not as it reads live now (two).
+    expect(row(months[4], cardiology).found).toBe(3);
+    expect(row(await assessments('2026-05', 'discipline', '&source=round'), cardiology).found).toBe(2);
+    const tracking = (await flow.as('discipline').get('/reports/monthly?month=2026-05').expect(200)).body;
+    expect(tracking.publishedAt).toBe('2026-06-02T02:00:00.000Z');
+    expect(tracking.items).toEqual(liveMay.assessments.items);
+    expect(row({ items: tracking.byRoundType.administrative }, cardiology)).toMatchObject({ found: 3 });
+  });
+
   it('answers department staff their own department’s stored view', async () => {
     const staff = await assessments('2026-05', 'cardiologyStaff');
     expect(staff.publishedAt).not.toBeNull();
