@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { labelOf } from '../../workflows';
+import { text } from '../common/printable-page';
 import type { CaseFileDto } from './case-file.dto';
 
 /** A finding's state in both languages, as the page is read by the hospital and its auditors. */
@@ -8,7 +9,6 @@ const stateName = (state: string): string => {
   return label ? `${label.zh} ${label.en}` : state;
 };
 
-const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '—' : String(value));
 const json = (value: unknown): string => escapeHtml(JSON.stringify(value, null, 1));
 const stateOf = (value: unknown): string => {
   if (value === null || value === undefined) return '—';

@@ -1,7 +1,7 @@
-import escapeHtml from 'escape-html';
 import { LABELS, LIGHTS, labelOf, type FindingSource, type Light, type RoundType, type Severity } from '../../workflows';
 import { barChart, lineChart, stackedBarChart } from './notice-charts';
 import { NoticeDto, NoticeFindingDto, LISTED } from './notice.dto';
+import { printablePage, table, text } from '../common/printable-page';
 import { ZoneTime } from './zone-time';
 
 export type NoticeLanguage = 'zh' | 'en';
@@ -86,18 +86,6 @@ const WORDS = {
 
 const LIGHT_COLOURS: Record<Light, string> = { red: '#c0392b', yellow: '#e6a817', green: '#27ae60' };
 
-const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '—' : String(value));
-
-/** A table of `rows`, or "none". */
-function table<T>(words: (typeof WORDS)[NoticeLanguage], columns: [string, (row: T) => unknown][], rows: T[], rowClass?: (row: T) => string): string {
-  if (rows.length === 0) return `<p class="none">${words.none}</p>`;
-  const head = columns.map(([name]) => `<th>${text(name)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr${rowClass?.(row) ? ` class="${rowClass(row)}"` : ''}>${columns.map(([, value]) => `<td>${text(value(row))}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
 /** The notice as a page to print (A4), charts drawn on the server as SVG. */
 export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
   const words = WORDS[lang];
@@ -119,7 +107,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
   const sections = [
     `<h2>${words.rounds}</h2>`,
     table(
-      words,
+      words.none,
       [
         [h.date, (r) => r.scheduledFor],
         [h.department, (r) => r.department],
@@ -134,7 +122,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     ),
     `<h2>${words.found}</h2>`,
     table(
-      words,
+      words.none,
       [
         [h.department, (d) => d.department],
         ...(['administrative', 'party_building', 'integrity'] as const).map((type): [string, (d: (typeof notice.foundByDepartment)[number]) => unknown] => [roundType(type), (d) => d.byType[type]]),
@@ -144,13 +132,13 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     ),
     `<h2>${words.bySource}</h2>`,
     table(
-      words,
+      words.none,
       [[h.source, (c) => source(c.source)], [h.found, (c) => c.found], [h.closed, (c) => c.closed], [h.onTime, (c) => c.onTime], [h.overdue, (c) => c.overdue], [h.relapses, (c) => c.relapses]],
       notice.bySource,
     ),
     `<h2>${words.closed} (${notice.closed}; ${h.onTime} ${notice.closedOnTime})</h2>`,
     table(
-      words,
+      words.none,
       [[h.department, (d) => d.department], [h.closed, (d) => d.closed], [h.onTime, (d) => d.onTime], [h.late, (d) => d.late], [h.averageDays, (d) => d.averageDaysToClose]],
       notice.closedByDepartment,
       (d) => (d.late > 0 ? 'alert' : ''),
@@ -158,7 +146,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     notice.closed > 0 ? `<p>${words.lastClosedOf(notice.lastClosed.length, notice.closed)}</p>` : '',
     notice.closed > 0
       ? table(
-          words,
+          words.none,
           [...finding, [h.closedAt, (f) => minute(f.closedAt!)], [h.daysToClose, (f) => f.daysToClose], [h.onTime, (f) => (f.onTime ? h.yes : h.no)]],
           notice.lastClosed,
           (f) => (f.onTime ? '' : 'alert'),
@@ -166,11 +154,11 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
       : '',
     `<h2>${words.overdue} (${notice.overdue})</h2>`,
     notice.overdueByDepartment.length ? `<figure>${barChart(words.overdueChart, notice.overdueByDepartment.map((d) => d.department), notice.overdueByDepartment.map((d) => d.overdue))}</figure>` : '',
-    table(words, [[h.department, (d) => d.department], [h.overdue, (d) => d.overdue], [h.longest, (d) => d.longestDays]], notice.overdueByDepartment),
+    table(words.none, [[h.department, (d) => d.department], [h.overdue, (d) => d.overdue], [h.longest, (d) => d.longestDays]], notice.overdueByDepartment),
     notice.overdue > 0 ? `<p>${words.listedOf(Math.min(LISTED, notice.overdue), notice.overdue)}</p>` : '',
     notice.overdue > 0
       ? table(
-          words,
+          words.none,
           [...finding, [h.state, (f) => state(f.state)], [h.deadline, (f) => day(f.deadline)], [h.committed, (f) => day(f.committedDue)], [h.daysOverdue, (f) => f.daysOverdue]],
           notice.longestOverdue,
           () => 'alert',
@@ -184,18 +172,18 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
           LIGHTS.map((l) => ({ name: light(l), color: LIGHT_COLOURS[l], values: notice.lightsByDepartment.map((d) => d[l]) })),
         )}</figure>`
       : '',
-    table(words, [[h.department, (d) => d.department], ...LIGHTS.map((l): [string, (d: (typeof notice.lightsByDepartment)[number]) => unknown] => [light(l), (d) => d[l]])], notice.lightsByDepartment, (d) => (d.red > 0 ? 'alert' : '')),
+    table(words.none, [[h.department, (d) => d.department], ...LIGHTS.map((l): [string, (d: (typeof notice.lightsByDepartment)[number]) => unknown] => [light(l), (d) => d[l]])], notice.lightsByDepartment, (d) => (d.red > 0 ? 'alert' : '')),
     `<h2>${words.repeats}</h2>`,
-    table(words, [...finding, [h.item, (f) => f.checklistItemCode], [h.earlier, (f) => f.earlier]], notice.repeats),
+    table(words.none, [...finding, [h.item, (f) => f.checklistItemCode], [h.earlier, (f) => f.earlier]], notice.repeats),
     `<h3>${words.reopened}</h3>`,
-    table(words, [...finding, [h.state, (f) => state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
+    table(words.none, [...finding, [h.state, (f) => state(f.state)], [h.reopenings, (f) => f.reopenings]], notice.reopened),
     `<h3>${words.relapsed} (${notice.relapses})</h3>`,
-    table(words, [...finding, [h.source, (f) => source(f.source)], [h.state, (f) => state(f.state)], [h.relapses, (f) => f.relapses]], notice.relapsed),
+    table(words.none, [...finding, [h.source, (f) => source(f.source)], [h.state, (f) => state(f.state)], [h.relapses, (f) => f.relapses]], notice.relapsed),
     `<h2>${words.trend}</h2>`,
     `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), notice.openTrend.map((m) => m.open))}</figure>`,
     `<h2>${words.allowances}</h2>`,
     table(
-      words,
+      words.none,
       [[h.allowedAt, (a) => minute(a.at)], [h.reference, (a) => a.findingId], [h.allowedBy, (a) => a.allowedBy], [h.acceptedBy, (a) => a.acceptedBy], [h.reason, (a) => a.reason]],
       notice.selfAuditAllowances,
     ),
@@ -204,30 +192,11 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
       : '',
   ];
   const held = notice.rounds.filter((r) => r.state === 'submitted' || r.state === 'completed').length;
-  return `<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
-<head>
-<meta charset="utf-8">
-<title>${text(words.title(notice.month))}</title>
-<style>
-  @page { size: A4; margin: 1.5cm; }
-  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 60em; color: #111; line-height: 1.5; }
-  h1 { font-size: 1.5em; text-align: center; } h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #999; } h3 { font-size: 1em; }
-  table { border-collapse: collapse; width: 100%; font-size: .85em; margin: .5em 0 1em; page-break-inside: auto; }
-  th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top; } th { background: #eef2f8; }
-  tr { page-break-inside: avoid; } .alert td { background: #fde2e2; } .meta { color: #555; font-size: .85em; text-align: center; }
-  .summary { font-size: 1.05em; } figure { margin: .5em 0; } .none { color: #555; }
-</style>
-</head>
-<body>
-<h1>${text(words.title(notice.month))}</h1>
+  return printablePage(lang, words.title(notice.month), `<h1>${text(words.title(notice.month))}</h1>
 <p class="meta">${text(words.generated(minute(notice.generatedAt), minute(notice.asOf), notice.timeZone))}</p>
 ${notice.publishedAt ? `<p class="meta">${text(words.published(minute(notice.publishedAt)))}</p>` : ''}
 ${notice.limitedToDepartment ? `<p class="meta">${text(words.limited(notice.limitedToDepartment))}</p>` : ''}
 ${notice.source ? `<p class="meta">${text(words.sourceOnly(source(notice.source)))}</p>` : ''}
 <p class="summary">${text(words.summary(held, notice.found, notice.closed, notice.overdue))}</p>
-${sections.filter(Boolean).join('\n')}
-</body>
-</html>
-`;
+${sections.filter(Boolean).join('\n')}`);
 }
