@@ -17,6 +17,7 @@ import { FindingClosures1733550000000 } from './1733550000000-finding-closures';
 import { RoundPlans1733600000000 } from './1733600000000-round-plans';
 import { PartyBranches1733610000000 } from './1733610000000-party-branches';
 import { RoundNotices1733620000000 } from './1733620000000-round-notices';
+import { Announcements1733630000000 } from './1733630000000-announcements';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   RoundPlans1733600000000,
   PartyBranches1733610000000,
   RoundNotices1733620000000,
+  Announcements1733630000000,
 ];

@@ -17,6 +17,7 @@ import { IdentityModule } from './identity/identity.module';
 import { InterviewsModule } from './interviews/interviews.module';
 import { RoundPlansModule } from './round-plans/round-plans.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { AnnouncementsModule } from './announcements/announcements.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoundFindingsModule } from './round-findings/round-findings.module';
 import { RoundsModule } from './rounds/rounds.module';
@@ -40,6 +41,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,
+    AnnouncementsModule,
     WebhooksModule,
     AuditModule,
     ClosureAuditsModule,

@@ -1,6 +1,7 @@
 import { MIGRATIONS } from '../migrations';
 import { PartyBranches1733610000000 } from '../migrations/1733610000000-party-branches';
 import { RoundNotices1733620000000 } from '../migrations/1733620000000-round-notices';
+import { Announcements1733630000000 } from '../migrations/1733630000000-announcements';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { PASSWORD, TestApp, startApp } from './support/test-app';
@@ -190,8 +191,8 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const kept = await newBranch();
       await patch('admin', `/departments/${h.departments.presidentOffice}`, { partyBranchId: kept.id }).expect(200);
       const migration = new PartyBranches1733610000000();
-      // Undone alone: the one migration after it touches only the notifications, never the departments.
-      expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([RoundNotices1733620000000]);
+      // Undone alone: the migrations after it touch the notifications, webhooks and announcements, never the departments.
+      expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([RoundNotices1733620000000, Announcements1733630000000]);
       const runner = t.dataSource.createQueryRunner();
       try {
         if (!onPostgres) await runner.query('PRAGMA foreign_keys = OFF');

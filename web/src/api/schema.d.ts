@@ -728,6 +728,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnnouncementsController_list"];
+        put?: never;
+        post: operations["AnnouncementsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnnouncementsController_get"];
+        put?: never;
+        post?: never;
+        /** Cancels it before delivery; 409 once delivered. */
+        delete: operations["AnnouncementsController_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/findings/{id}/audit": {
         parameters: {
             query?: never;
@@ -1902,13 +1935,18 @@ export interface components {
         };
         NotificationDto: {
             /** @enum {string} */
-            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement";
             id: string;
-            /** @description The finding a finding notice is about; null for a round notice. */
+            /** @description The finding a finding notice is about; null for a round notice or an announcement. */
             findingId: string | null;
-            /** @description The round a round notice (`round_planned`, `round_tomorrow`) is about; null for a finding notice. */
+            /** @description The round a round notice (`round_planned`, `round_tomorrow`) is about; null otherwise. */
             roundId: string | null;
-            /** @description The event that caused it, the finding's title and deadline, and for escalations the level; for a round notice its date and department. */
+            /** @description The announcement an `announcement` notice carries; null otherwise. */
+            announcementId: string | null;
+            /**
+             * @description The event that caused it, the finding's title and deadline, and for escalations the level; for a
+             *     round notice its date and department; for an announcement its title and body (plain text).
+             */
             detail: Record<string, never>;
             /** Format: date-time */
             createdAt: string;
@@ -1931,12 +1969,12 @@ export interface components {
              */
             role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin";
             /** @description Only these notice types; all when left out. */
-            events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[];
+            events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[];
         };
         WebhookDto: {
             /** @enum {string|null} */
             role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | null;
-            events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[] | null;
+            events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[] | null;
             id: string;
             url: string;
             departmentId: string | null;
@@ -1963,12 +2001,17 @@ export interface components {
         };
         WebhookDeliveryDto: {
             /** @enum {string} */
-            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             id: string;
             noticeId: string;
-            findingId: string;
+            /** @description The finding a finding notice is about; null for a round notice or an announcement. */
+            findingId: string | null;
+            /** @description The round a round notice is about; null otherwise. */
+            roundId: string | null;
+            /** @description The announcement delivered; null otherwise. */
+            announcementId: string | null;
             attempts: number;
             /** Format: date-time */
             nextAttemptAt: string;
@@ -1979,7 +2022,7 @@ export interface components {
             createdAt: string;
             /** @description The body as sent (and signed); null where withheld. */
             body: Record<string, never>;
-            /** @description The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
+            /** @description The notice is about a finding or round the caller may not see (an integrity matter to an administrator): its body is left out. */
             withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
         };
@@ -2042,6 +2085,38 @@ export interface components {
             /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
             attachmentIds?: string[];
         };
+        AnnouncementAudienceDto: {
+            roles?: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin")[];
+            departmentIds?: string[];
+        };
+        CreateAnnouncementDto: {
+            title: string;
+            /** @description Plain text (never markup: the inbox and the tablet show it as typed). */
+            body: string;
+            audience: components["schemas"]["AnnouncementAudienceDto"];
+            /** @description When it is delivered (an ISO 8601 instant with its offset); one in the past is delivered at the next run. */
+            publishAt: string;
+        };
+        AnnouncementDto: {
+            /** @enum {string} */
+            state: "scheduled" | "delivered" | "cancelled";
+            id: string;
+            title: string;
+            body: string;
+            audience: components["schemas"]["AnnouncementAudienceDto"];
+            /** Format: date-time */
+            publishAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description How many people it reached; null until delivered. */
+            recipientCount: number | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledBy: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+        };
         AuditEntryDto: {
             seq: number;
             /** Format: date-time */
@@ -2050,7 +2125,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
+            entityType: "round" | "closure_audit" | "announcement" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2072,7 +2147,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
+            entityType: "round" | "closure_audit" | "announcement" | "finding" | "checklist" | "device" | "user" | "webhook" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -3722,6 +3797,88 @@ export interface operations {
             };
         };
     };
+    AnnouncementsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDto"][];
+                };
+            };
+        };
+    };
+    AnnouncementsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAnnouncementDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDto"];
+                };
+            };
+        };
+    };
+    AnnouncementsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDto"];
+                };
+            };
+        };
+    };
+    AnnouncementsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuditController_findingTrail: {
         parameters: {
             query?: {
@@ -3813,7 +3970,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch" | "announcement";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
