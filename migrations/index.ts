@@ -17,6 +17,7 @@ import { FindingClosures1733550000000 } from './1733550000000-finding-closures';
 import { RoundPlans1733600000000 } from './1733600000000-round-plans';
 import { PartyBranches1733610000000 } from './1733610000000-party-branches';
 import { RoundNotices1733620000000 } from './1733620000000-round-notices';
+import { Announcements1733630000000 } from './1733630000000-announcements';
 import { PublishedMonths1733640000000 } from './1733640000000-published-months';
 import { TypicalCases1733650000000 } from './1733650000000-typical-cases';
 import { MissedPlanOccurrences1733660000000 } from './1733660000000-missed-plan-occurrences';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   RoundPlans1733600000000,
   PartyBranches1733610000000,
   RoundNotices1733620000000,
+  Announcements1733630000000,
   PublishedMonths1733640000000,
   TypicalCases1733650000000,
   MissedPlanOccurrences1733660000000,

@@ -18,6 +18,7 @@ import { InterviewsModule } from './interviews/interviews.module';
 import { TypicalCasesModule } from './typical-cases/typical-cases.module';
 import { RoundPlansModule } from './round-plans/round-plans.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { AnnouncementsModule } from './announcements/announcements.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoundFindingsModule } from './round-findings/round-findings.module';
 import { RoundsModule } from './rounds/rounds.module';
@@ -42,6 +43,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     RoundFindingsModule,
     DeadlinesModule,
     NotificationsModule,
+    AnnouncementsModule,
     WebhooksModule,
     AuditModule,
     ClosureAuditsModule,

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { AnnouncementEntity } from './announcements/announcement.entity';
 import { AttachmentEntity } from './attachments/attachment.entity';
 import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { ChecklistTemplateEntity } from './checklists/checklist-template.entity';
@@ -53,6 +54,7 @@ export const EVERY_ENTITY = [
   FindingImportEntity,
   PublishedMonthEntity,
   PublishedMonthViewEntity,
+  AnnouncementEntity,
 ];
 
 

@@ -283,6 +283,7 @@ describe(`deadlines, extensions and notifications (${onPostgres ? 'PostgreSQL' :
         type: 'assigned',
         findingId: second.findingId,
         roundId: null,
+        announcementId: null,
         detail: { event: 'ASSIGN', title: expect.any(String), deadline: expect.stringMatching(/T23:59:59\.999\+08:00$/) },
         createdAt: expect.any(String),
         readAt: null,

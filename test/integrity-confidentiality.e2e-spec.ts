@@ -44,6 +44,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
   let interviewId: string;
   let roundPlanId: string;
   let partyBranchId: string;
+  let announcementId: string;
   let endpointIds: string[];
   let month: string;
   const outside: Record<string, Identity> = {};
@@ -134,6 +135,9 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     // The department holding the integrity work is in a Party branch, so the branch's own routes are walked too.
     partyBranchId = (await t.http.post('/party-branches').set(bearer(h.users.admin.token)).send({ code: 'PB-LOGI', name: 'logistics branch' }).expect(201)).body.id;
     await t.http.patch(`/departments/${h.departments.logistics}`).set(bearer(h.users.admin.token)).send({ partyBranchId }).expect(200);
+    // An announcement to the department holding the integrity work: the office's reminder is no integrity matter.
+    const reminder = { title: 'reminder', body: 'be honest', audience: { departmentIds: [h.departments.logistics] }, publishAt: '2030-01-01T00:00:00Z' };
+    announcementId = (await t.http.post('/announcements').set(bearer(h.users.discipline.token)).send(reminder).expect(201)).body.id;
     await t.app.get(WebhookDispatcher).deliverDue();
   });
 
@@ -158,6 +162,7 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (path.startsWith('/interviews/')) return [interviewId];
       if (path.startsWith('/round-plans/')) return [roundPlanId];
       if (path.startsWith('/party-branches/')) return [partyBranchId];
+      if (path.startsWith('/announcements/')) return [announcementId];
       throw new Error(`no ids known for ${path}`);
     };
     const requests: string[] = [];

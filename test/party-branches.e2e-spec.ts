@@ -1,6 +1,7 @@
 import { MIGRATIONS } from '../migrations';
 import { PartyBranches1733610000000 } from '../migrations/1733610000000-party-branches';
 import { RoundNotices1733620000000 } from '../migrations/1733620000000-round-notices';
+import { Announcements1733630000000 } from '../migrations/1733630000000-announcements';
 import { PublishedMonths1733640000000 } from '../migrations/1733640000000-published-months';
 import { TypicalCases1733650000000 } from '../migrations/1733650000000-typical-cases';
 import { MissedPlanOccurrences1733660000000 } from '../migrations/1733660000000-missed-plan-occurrences';
@@ -193,8 +194,14 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const kept = await newBranch();
       await patch('admin', `/departments/${h.departments.presidentOffice}`, { partyBranchId: kept.id }).expect(200);
       const migration = new PartyBranches1733610000000();
-      // Undone alone: the migrations after it touch the notifications, published months, typical cases and plans, never the departments.
-      expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([RoundNotices1733620000000, PublishedMonths1733640000000, TypicalCases1733650000000, MissedPlanOccurrences1733660000000]);
+      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases and plans, never the departments.
+      expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([
+        RoundNotices1733620000000,
+        Announcements1733630000000,
+        PublishedMonths1733640000000,
+        TypicalCases1733650000000,
+        MissedPlanOccurrences1733660000000,
+      ]);
       const runner = t.dataSource.createQueryRunner();
       try {
         if (!onPostgres) await runner.query('PRAGMA foreign_keys = OFF');

@@ -3,9 +3,10 @@ import { Clock } from '../src/common/clock';
 import { NotificationEntity } from '../src/notifications/notification.entity';
 import { RoundPlanScheduler } from '../src/round-plans/round-plan-scheduler';
 import { RoundPlanMaterialisationEntity } from '../src/round-plans/round-plan.entity';
+import { WebhookDeliveryEntity } from '../src/webhooks/webhook.entities';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
-import { TestApp, startApp } from './support/test-app';
+import { PASSWORD, TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 
@@ -51,7 +52,7 @@ describe(`round notices (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
 
   beforeAll(async () => {
     setDay('2026-12-01');
-    t = await startApp();
+    t = await startApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     useClock(t);
     h = await seedHospital(t);
     flow = new Flow(t, h);
@@ -124,6 +125,7 @@ describe(`round notices (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       type: 'round_planned',
       findingId: null,
       roundId,
+      announcementId: null,
       detail: { event: 'PLAN', title: 'x', deadline: null },
       createdAt: now,
       readAt: null,
@@ -135,6 +137,62 @@ describe(`round notices (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await flow.as('cardiologyStaff').post(`/me/notifications/${hidden.id}/read`, {}).expect(404);
     // Its own lead reads it.
     expect((await inbox('lead')).some((n) => n.roundId === unannounced && n.type === 'round_planned')).toBe(true);
+  });
+
+  it('goes to the webhook endpoints standing for the lead and team: an unannounced round never to ones open to the visited department, an integrity round only to ones marked for it', async () => {
+    setDay('2026-12-01');
+    // A round lead in the discipline office, so endpoints naming a department can stand for a participant.
+    const officeLead = { username: 'office-lead', password: PASSWORD, displayName: 'office lead', roles: ['round_lead'], departmentId: h.departments.disciplineOffice };
+    const officeLeadId = (await flow.as('admin').post('/users', officeLead).expect(201)).body.id as string;
+    const hook = async (path: string, extra: object = {}) =>
+      (await flow.as('admin').post('/webhooks', { url: `http://127.0.0.1:9${path}`, secret: 'a-webhook-secret-0123456789', ...extra }).expect(201)).body.id as string;
+    const hooks = {
+      all: await hook('/all'),
+      leads: await hook('/leads', { role: 'round_lead' }),
+      visited: await hook('/card', { departmentId: h.departments.cardiology }),
+      office: await hook('/office', { role: 'round_lead', departmentId: h.departments.disciplineOffice }),
+      officeMarked: await hook('/office-marked', { role: 'round_lead', departmentId: h.departments.disciplineOffice }),
+      findingsOnly: await hook('/findings', { events: ['assigned'] }),
+    };
+    await flow.as('discipline').put(`/webhooks/${hooks.officeMarked}/integrity`, { marked: true }).expect(200);
+    const names = Object.fromEntries(Object.entries(hooks).map(([name, id]) => [id, name]));
+    const deliveredTo = async (roundId: string) =>
+      (await t.dataSource.getRepository(WebhookDeliveryEntity).findBy({ roundId })).map((d) => `${d.type} ${names[d.endpointId]}`).sort();
+    const planned = async (extra: object) => (await roundIdsOf((await create({ leadId: officeLeadId, teamMemberIds: [h.users.inspector.id], ...extra }).expect(201)).body.id))[0];
+
+    const announced = await planned({ rule: 'FREQ=MONTHLY;BYMONTHDAY=11' });
+    const unannounced = await planned({ rule: 'FREQ=MONTHLY;BYMONTHDAY=12', unannounced: true });
+    const integrity = await planned({ rule: 'FREQ=MONTHLY;BYMONTHDAY=13', types: ['integrity'] });
+    setDay('2026-12-10');
+    await runDue();
+    await runDue();
+    setDay('2026-12-11');
+    await runDue();
+    setDay('2026-12-12');
+    await runDue();
+    await runDue();
+
+    // Each endpoint once per type, however often the scheduler ran; the visited department's endpoint hears of no round: it is no participant's.
+    const each = (type: string, ...to: string[]) => to.map((name) => `${type} ${name}`);
+    expect(await deliveredTo(announced)).toEqual([...each('round_planned', 'all', 'leads', 'office', 'officeMarked'), ...each('round_tomorrow', 'all', 'leads', 'office', 'officeMarked')].sort());
+    // Unannounced: only endpoints naming a department other than the visited one.
+    expect(await deliveredTo(unannounced)).toEqual([...each('round_planned', 'office', 'officeMarked'), ...each('round_tomorrow', 'office', 'officeMarked')].sort());
+    // Integrity: only the endpoint marked for it.
+    expect(await deliveredTo(integrity)).toEqual([...each('round_planned', 'officeMarked'), ...each('round_tomorrow', 'officeMarked')].sort());
+
+    const [body] = (await t.dataSource.getRepository(WebhookDeliveryEntity).findBy({ roundId: integrity, type: 'round_tomorrow' })).map((d) => JSON.parse(d.body));
+    expect(body).toEqual({
+      id: expect.any(String),
+      type: 'round_tomorrow',
+      occurredAt: expect.any(String),
+      event: 'REMIND',
+      round: { id: integrity, types: ['integrity'], departmentId: h.departments.cardiology, scheduledFor: '2026-12-13', unannounced: true },
+    });
+    // An administrator reading the deliveries sees the integrity round's withheld.
+    const shown = (await flow.as('admin').get(`/webhooks/${hooks.officeMarked}/deliveries?limit=100`).expect(200)).body.items as { roundId: string; withheld: boolean }[];
+    expect(shown.filter((d) => d.roundId === integrity).every((d) => d.withheld)).toBe(true);
+    expect(shown.filter((d) => d.roundId === announced).every((d) => !d.withheld)).toBe(true);
+    for (const id of Object.values(hooks)) await flow.as('admin').delete(`/webhooks/${id}`).expect(204);
   });
 
   // Several instances of the service share one PostgreSQL; SQLite is one machine's database.

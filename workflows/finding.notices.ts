@@ -21,13 +21,16 @@ export type NoticeType = (typeof NOTICE_TYPES)[number];
 
 /**
  * Notices about a round rather than a finding, written by the round plan scheduler: a recurring plan
- * planned the round, and the round is tomorrow. Inbox only: webhooks carry finding notices.
+ * planned the round, and the round is tomorrow. To the inbox and the webhooks.
  */
 export const ROUND_NOTICE_TYPES = ['round_planned', 'round_tomorrow'] as const;
 export type RoundNoticeType = (typeof ROUND_NOTICE_TYPES)[number];
 
-/** Everything the inbox holds. */
-export const INBOX_NOTICE_TYPES = [...NOTICE_TYPES, ...ROUND_NOTICE_TYPES] as const;
+/** An announcement (节前提醒 and the like) from the discipline office or an administrator, at its publishing time. */
+export const ANNOUNCEMENT_NOTICE = 'announcement';
+
+/** Everything the inbox holds, and the webhooks carry. */
+export const INBOX_NOTICE_TYPES = [...NOTICE_TYPES, ...ROUND_NOTICE_TYPES, ANNOUNCEMENT_NOTICE] as const;
 export type InboxNoticeType = (typeof INBOX_NOTICE_TYPES)[number];
 
 /**

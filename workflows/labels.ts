@@ -147,6 +147,7 @@ export const LABELS: Labels = {
     follow_up_failed: { zh: '回头看未通过，重新整改', en: 'Follow-up check failed: rectify again' },
     round_planned: { zh: '已排定查房', en: 'Round planned' },
     round_tomorrow: { zh: '明日查房', en: 'Round tomorrow' },
+    announcement: { zh: '通知公告', en: 'Announcement' },
   },
   source: {
     round: { zh: '查房发现', en: 'Round' },

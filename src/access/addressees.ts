@@ -1,4 +1,4 @@
-import type { Audience, FindingContext } from '../../workflows';
+import type { Audience, FindingContext, Role, RoundType } from '../../workflows';
 
 /**
  * Who an audience means for one finding, as SQL: people holding a role, in a set of departments
@@ -74,5 +74,63 @@ export function addressing(audiences: readonly Audience[], context: FindingConte
       roundLeadId: context.lead.kind === 'round_lead' ? context.lead.userId : null,
       responsiblePersonId: context.responsiblePersonId,
     },
+  };
+}
+
+/**
+ * Over `"webhook_endpoints"`: those standing for someone among `users` (SQL over `"users"`): an
+ * endpoint for a role takes what a person with that role is told, one for a department what its
+ * people are told, one for both what such a person is told.
+ */
+function endpointsStandingFor(users: string): string {
+  return `EXISTS (SELECT 1 FROM "users" "told" WHERE "told"."active" = :active AND (${users})
+    AND ("webhook_endpoints"."role" IS NULL OR "told"."roles" LIKE '%"' || "webhook_endpoints"."role" || '"%')
+    AND ("webhook_endpoints"."departmentId" IS NULL OR "told"."departmentId" = "webhook_endpoints"."departmentId"))`;
+}
+
+/** What a round notice needs of its round. */
+interface NoticedRound {
+  types: readonly RoundType[];
+  departmentId: string;
+  unannounced: boolean;
+  leadId: string;
+  teamMemberIds: readonly string[];
+}
+
+/**
+ * A round notice goes to the round's lead and team, and to the endpoints standing for one of them.
+ * A round with an integrity part goes only to endpoints marked for integrity that name a role and
+ * (but for the discipline office's) a department: as for integrity findings, never to one open to
+ * every role or department. An unannounced round is never told to its visited department's people:
+ * only endpoints naming another department take it.
+ */
+export function roundParticipants(round: NoticedRound): Addressing {
+  const users = `"id" IN (:...roundParticipantIds)`;
+  const conditions = [endpointsStandingFor(users)];
+  if (round.types.includes('integrity')) {
+    conditions.push(`"integrityMarkedBy" IS NOT NULL AND "role" IS NOT NULL AND ("departmentId" IS NOT NULL OR "role" = 'discipline_office')`);
+  }
+  if (round.unannounced) conditions.push(`"departmentId" IS NOT NULL AND "departmentId" <> :visitedDepartmentId`);
+  return {
+    users,
+    endpoints: `(${conditions.join(' AND ')})`,
+    parameters: { roundParticipantIds: [round.leadId, ...round.teamMemberIds], visitedDepartmentId: round.departmentId },
+  };
+}
+
+/**
+ * An announcement goes to every active person holding one of its roles or belonging to one of its
+ * departments, and to the endpoints standing for one of them. It is the hospital's to read: no
+ * integrity rule holds it back.
+ */
+export function announcementAudience(roles: readonly Role[], departmentIds: readonly string[]): Addressing {
+  const users = `(${[
+    ...roles.map((_, i) => `"roles" LIKE :audienceRole${i}`),
+    ...(departmentIds.length > 0 ? [`"departmentId" IN (:...audienceDepartmentIds)`] : []),
+  ].join(' OR ') || '1 = 0'})`;
+  return {
+    users,
+    endpoints: endpointsStandingFor(users),
+    parameters: { ...Object.fromEntries(roles.map((role, i) => [`audienceRole${i}`, `%"${role}"%`])), audienceDepartmentIds: departmentIds },
   };
 }

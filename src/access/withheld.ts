@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { RoundType } from '../../workflows';
 import type { AuthUser } from '../identity/auth-user';
-import { joinsSql, maySeePartResults, visibleFindings } from './visibility';
+import { Scope, joinsSql, maySeePartResults, visibleFindings, visibleRounds } from './visibility';
 
 /** What a record carrying another record's content needs for the rule: an audit entry, a webhook delivery. */
 interface AuditRecord {
@@ -27,16 +27,40 @@ export const INTEGRITY_CONTENT = '%"roundType":"integrity"%';
 export const INTEGRITY_IMPORT = '%"roundTypes":[%"integrity"%';
 
 /** Of `ids`, the findings the caller may see, by the one finding scope. */
-export async function visibleFindingIds(manager: EntityManager, auth: AuthUser, ids: readonly string[]): Promise<Set<string>> {
+export function visibleFindingIds(manager: EntityManager, auth: AuthUser, ids: readonly string[]): Promise<Set<string>> {
+  return visibleIds(manager, visibleFindings(auth), 'findings', ids);
+}
+
+/** Of `ids`, the rounds the caller may see, by the one round scope. */
+export function visibleRoundIds(manager: EntityManager, auth: AuthUser, ids: readonly string[]): Promise<Set<string>> {
+  return visibleIds(manager, visibleRounds(auth), 'rounds', ids);
+}
+
+async function visibleIds(manager: EntityManager, scope: Scope, table: string, ids: readonly string[]): Promise<Set<string>> {
   const distinct = [...new Set(ids)];
   if (distinct.length === 0) return new Set();
-  const scope = visibleFindings(auth);
   const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(
-    `SELECT "${scope.alias}"."id" AS "id" FROM "findings" "${scope.alias}"${joinsSql(scope)} WHERE "${scope.alias}"."id" IN (:...visibleIds) AND (${scope.condition})`,
+    `SELECT "${scope.alias}"."id" AS "id" FROM "${table}" "${scope.alias}"${joinsSql(scope)} WHERE "${scope.alias}"."id" IN (:...visibleIds) AND (${scope.condition})`,
     { ...scope.parameters, visibleIds: distinct },
   );
   const rows: { id: string }[] = await manager.query(sql, parameters);
   return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * The webhook deliveries (of `deliveries`) whose body the caller may not read: about a finding or
+ * round out of their sight (an integrity matter, to an administrator). An announcement is never withheld.
+ */
+export async function withheldDeliveryIds(
+  manager: EntityManager,
+  auth: AuthUser,
+  deliveries: readonly { id: string; findingId: string | null; roundId: string | null }[],
+): Promise<Set<string>> {
+  const [findings, rounds] = await Promise.all([
+    visibleFindingIds(manager, auth, deliveries.flatMap((d) => (d.findingId ? [d.findingId] : []))),
+    visibleRoundIds(manager, auth, deliveries.flatMap((d) => (d.roundId ? [d.roundId] : []))),
+  ]);
+  return new Set(deliveries.filter((d) => (d.findingId !== null && !findings.has(d.findingId)) || (d.roundId !== null && !rounds.has(d.roundId))).map((d) => d.id));
 }
 
 /**

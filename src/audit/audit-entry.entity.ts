@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** What an entry is about: a workflow subject, an admonition interview, a problem list imported, a recurring plan, or an account, a device, a department, a Party branch or a copy of data taken (security events). */
-export const AUDIT_ENTITY_TYPES = ['round', 'finding', 'user', 'device', 'checklist', 'webhook', 'closure_audit', 'data_access', 'department', 'interview', 'finding_import', 'round_plan', 'party_branch', 'published_month'] as const;
+export const AUDIT_ENTITY_TYPES = ['round', 'finding', 'user', 'device', 'checklist', 'webhook', 'closure_audit', 'data_access', 'department', 'interview', 'finding_import', 'round_plan', 'party_branch', 'published_month', 'announcement'] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /** One transition or security event, appended (see audit-writer) and never changed. */

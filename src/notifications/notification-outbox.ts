@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Applied, EnvelopedEvent, WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { FINDING } from '../findings/finding.kind';
-import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { WebhookOutbox, findingNoticeContent } from '../webhooks/webhook-outbox';
 import { addressing } from '../access/addressees';
 import { NoticeDetail } from './notification.entity';
 import { NotificationsRepository } from './notifications.repository';
@@ -42,8 +42,9 @@ export class NotificationOutbox implements OnModuleInit {
     };
     const noticeId = randomUUID();
     const createdAt = new Date(event.at);
-    await this.notifications.insertFor(manager, { noticeId, type: notice.notice, findingId: finding.row.id, roundId: null, detail, createdAt }, to, event.actor.id);
-    await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, to, finding: finding.row, context, detail, at: createdAt });
+    const subject = { findingId: finding.row.id, roundId: null, announcementId: null };
+    await this.notifications.insertFor(manager, { noticeId, type: notice.notice, ...subject, detail, createdAt }, to, event.actor.id);
+    await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, to, subject, content: findingNoticeContent(finding.row, context, detail), at: createdAt });
   }
 
   private escalationAudience(level: number): Audience[] {

@@ -14,11 +14,16 @@ export class NotificationDto {
   id: string;
   @ApiProperty({ enum: INBOX_NOTICE_TYPES })
   type: InboxNoticeType;
-  /** The finding a finding notice is about; null for a round notice. */
+  /** The finding a finding notice is about; null for a round notice or an announcement. */
   findingId: string | null;
-  /** The round a round notice (`round_planned`, `round_tomorrow`) is about; null for a finding notice. */
+  /** The round a round notice (`round_planned`, `round_tomorrow`) is about; null otherwise. */
   roundId: string | null;
-  /** The event that caused it, the finding's title and deadline, and for escalations the level; for a round notice its date and department. */
+  /** The announcement an `announcement` notice carries; null otherwise. */
+  announcementId: string | null;
+  /**
+   * The event that caused it, the finding's title and deadline, and for escalations the level; for a
+   * round notice its date and department; for an announcement its title and body (plain text).
+   */
   detail: NoticeDetail;
   createdAt: Date;
   readAt: Date | null;
@@ -29,6 +34,7 @@ export class NotificationDto {
       type: entity.type,
       findingId: entity.findingId,
       roundId: entity.roundId,
+      announcementId: entity.announcementId,
       detail: entity.detail,
       createdAt: entity.createdAt,
       readAt: entity.readAt,

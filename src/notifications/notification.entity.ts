@@ -3,8 +3,9 @@ import type { InboxNoticeType } from '../../workflows';
 
 /**
  * One person's copy of a notice, written in the transaction of the transition that caused it: about
- * a finding (`findingId`) or a round (`roundId`), never both. A round notice is unique per round,
- * type and person, so it is written once however many instances write it.
+ * a finding (`findingId`), a round (`roundId`) or an announcement (`announcementId`), only one. A
+ * round notice is unique per round, type and person, an announcement per person, so each is written
+ * once however many instances write it.
  */
 @Entity('notifications')
 export class NotificationEntity {
@@ -27,6 +28,9 @@ export class NotificationEntity {
   @Column({ type: 'varchar', length: 36, nullable: true })
   roundId: string | null;
 
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  announcementId: string | null;
+
   @Column({ type: 'simple-json' })
   detail: NoticeDetail;
 
@@ -37,11 +41,11 @@ export class NotificationEntity {
   readAt: Date | null;
 }
 
-/** What the recipient needs to see without opening the finding or round. */
+/** What the recipient needs to see without opening the finding or round; an announcement whole. */
 export interface NoticeDetail {
   /** The event that caused the notice (`PLAN` for a round planned, `REMIND` for a round tomorrow). */
   event: string;
-  /** The finding's title; for a round notice, the visited department's name. */
+  /** The finding's title; for a round notice, the visited department's name; an announcement's title. */
   title: string;
   deadline: string | null;
   /** For escalations: the level reached. */
@@ -50,4 +54,6 @@ export interface NoticeDetail {
   scheduledFor?: string;
   /** For round notices: the visited department. */
   departmentId?: string;
+  /** For announcements: the text, plain (never markup). */
+  body?: string;
 }

@@ -12,6 +12,6 @@ import { RoundNotices } from './round-notices';
   imports: [TypeOrmModule.forFeature([NotificationEntity]), WebhooksModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, NotificationsRepository, NotificationOutbox, RoundNotices],
-  exports: [RoundNotices],
+  exports: [RoundNotices, NotificationsRepository],
 })
 export class NotificationsModule {}

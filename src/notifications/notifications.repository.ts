@@ -11,12 +11,13 @@ export class NotificationsRepository {
   /**
    * One notification for each active person addressed, but not `senderId`, in one statement:
    * each transition that notifies costs the same whoever and however many are told. A round notice
-   * someone already has is skipped (unique round, type and recipient): exactly once across instances.
+   * or announcement someone already has is skipped (unique round, type and recipient; unique
+   * announcement and recipient): exactly once across instances.
    */
   async insertFor(manager: EntityManager, notice: Omit<NotificationEntity, 'id' | 'recipientId' | 'readAt'>, to: Addressing, senderId: string): Promise<void> {
     const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
-      `INSERT INTO "notifications" ("id", "recipientId", "noticeId", "type", "findingId", "roundId", "detail", "createdAt", "readAt")
-       SELECT gen_random_uuid(), "id", :noticeId, :type, :findingId, :roundId, :detail, ${instantParameter(manager, 'createdAt')}, NULL FROM "users"
+      `INSERT INTO "notifications" ("id", "recipientId", "noticeId", "type", "findingId", "roundId", "announcementId", "detail", "createdAt", "readAt")
+       SELECT gen_random_uuid(), "id", :noticeId, :type, :findingId, :roundId, :announcementId, :detail, ${instantParameter(manager, 'createdAt')}, NULL FROM "users"
        WHERE "active" = :active AND "id" <> :senderId AND ${to.users}
        ON CONFLICT DO NOTHING`,
       { ...to.parameters, ...notice, detail: JSON.stringify(notice.detail), active: true, senderId },
@@ -25,8 +26,9 @@ export class NotificationsRepository {
   }
 
   /**
-   * A person's notifications, unread first, newest first within each: those about findings and rounds
-   * they may still see (someone who left a department, or an integrity matter, no longer reads of it).
+   * A person's notifications, unread first, newest first within each: announcements, and those about
+   * findings and rounds they may still see (someone who left a department, or an integrity matter,
+   * no longer reads of it).
    */
   inbox(manager: EntityManager, auth: AuthUser, unreadOnly: boolean, limit: number, offset: number): Promise<[NotificationEntity[], number]> {
     const query = this.own(manager, auth);
@@ -45,7 +47,7 @@ export class NotificationsRepository {
     return this.own(manager, auth).andWhere('notification.id = :id', { id }).getOne();
   }
 
-  /** The person's notifications about a finding or a round they may see; both scopes name the same parameters alike. */
+  /** The person's announcements and notifications about a finding or a round they may see; both scopes name the same parameters alike. */
   private own(manager: EntityManager, auth: AuthUser) {
     const findings = visibleFindings(auth);
     const rounds = visibleRounds(auth);
@@ -53,7 +55,7 @@ export class NotificationsRepository {
       .createQueryBuilder(NotificationEntity, 'notification')
       .where('notification.recipientId = :recipientId', { recipientId: auth.id })
       .andWhere(
-        `(${visibleRowExists(findings, 'findings', '"notification"."findingId"')} OR ${visibleRowExists(rounds, 'rounds', '"notification"."roundId"')})`,
+        `("notification"."announcementId" IS NOT NULL OR ${visibleRowExists(findings, 'findings', '"notification"."findingId"')} OR ${visibleRowExists(rounds, 'rounds', '"notification"."roundId"')})`,
         { ...findings.parameters, ...rounds.parameters },
       );
   }

@@ -6,21 +6,26 @@ import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { DepartmentEntity } from '../identity/department.entity';
 import { RoundEntity } from '../rounds/round.entity';
+import { roundParticipants } from '../access/addressees';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { NoticeDetail } from './notification.entity';
 import { NotificationsRepository } from './notifications.repository';
 
 const DAY_MS = 86_400_000;
 
 /**
- * Round notices to a round's lead and team (its participants), in the inbox only. Each person gets
- * each type once per round: the unique (roundId, type, recipientId) row is skipped when it exists,
- * so restarts and a second instance write nothing twice.
+ * Round notices to a round's lead and team (its participants), in the inbox and to the webhook
+ * endpoints standing for them (src/access/addressees.ts: integrity and unannounced rounds told
+ * narrowly). Each person and endpoint gets each type once per round: the unique (roundId, type,
+ * recipientId) and (roundId, type, endpointId) rows are skipped when they exist, so restarts and a
+ * second instance write nothing twice.
  */
 @Injectable()
 export class RoundNotices {
   constructor(
     private readonly db: Database,
     private readonly notifications: NotificationsRepository,
+    private readonly webhooks: WebhookOutbox,
     private readonly clock: Clock,
   ) {}
 
@@ -45,12 +50,12 @@ export class RoundNotices {
   private async write(manager: EntityManager, type: RoundNoticeType, event: string, round: RoundEntity): Promise<void> {
     const department = await manager.findOneByOrFail(DepartmentEntity, { id: round.departmentId });
     const detail: NoticeDetail = { event, title: department.name, deadline: null, scheduledFor: round.scheduledFor, departmentId: round.departmentId };
-    const participants = { users: `"id" IN (:...roundParticipantIds)`, endpoints: '1 = 0', parameters: { roundParticipantIds: [round.leadId, ...round.teamMemberIds] } };
-    await this.notifications.insertFor(
-      manager,
-      { noticeId: randomUUID(), type, findingId: null, roundId: round.id, detail, createdAt: this.clock.now() },
-      participants,
-      SYSTEM_ACTOR.id,
-    );
+    const to = roundParticipants(round);
+    const [noticeId, at] = [randomUUID(), this.clock.now()];
+    const subject = { findingId: null, roundId: round.id, announcementId: null };
+    await this.notifications.insertFor(manager, { noticeId, type, ...subject, detail, createdAt: at }, to, SYSTEM_ACTOR.id);
+    // The department's name stays out, as an integrity finding's title does: its id says enough to a receiver that may know it.
+    const content = { event, round: { id: round.id, types: round.types, departmentId: round.departmentId, scheduledFor: round.scheduledFor, unannounced: round.unannounced } };
+    await this.webhooks.enqueue(manager, { noticeId, type, to, subject, content, at });
   }
 }

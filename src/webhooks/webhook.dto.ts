@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, IsUrl, MaxLength, MinLength } from 'class-validator';
-import { NOTICE_TYPES, USER_ROLES, type NoticeType, type Role } from '../../workflows';
+import { INBOX_NOTICE_TYPES, USER_ROLES, type InboxNoticeType, type Role } from '../../workflows';
 import { PageQuery } from '../common/pagination';
 import { DELIVERY_STATUSES, DeliveryStatus, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 
@@ -30,8 +30,8 @@ export class CreateWebhookDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
-  @IsIn(NOTICE_TYPES, { each: true })
-  events?: NoticeType[];
+  @IsIn(INBOX_NOTICE_TYPES, { each: true })
+  events?: InboxNoticeType[];
 }
 
 export class WebhookDto {
@@ -40,8 +40,8 @@ export class WebhookDto {
   departmentId: string | null;
   @ApiProperty({ enum: USER_ROLES, nullable: true })
   role: Role | null;
-  @ApiProperty({ enum: NOTICE_TYPES, isArray: true, nullable: true })
-  events: NoticeType[] | null;
+  @ApiProperty({ enum: INBOX_NOTICE_TYPES, isArray: true, nullable: true })
+  events: InboxNoticeType[] | null;
   active: boolean;
   createdBy: string;
   createdAt: Date;
@@ -79,9 +79,14 @@ export class WebhookAttemptDto {
 export class WebhookDeliveryDto {
   id: string;
   noticeId: string;
-  @ApiProperty({ enum: NOTICE_TYPES })
-  type: NoticeType;
-  findingId: string;
+  @ApiProperty({ enum: INBOX_NOTICE_TYPES })
+  type: InboxNoticeType;
+  /** The finding a finding notice is about; null for a round notice or an announcement. */
+  findingId: string | null;
+  /** The round a round notice is about; null otherwise. */
+  roundId: string | null;
+  /** The announcement delivered; null otherwise. */
+  announcementId: string | null;
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status: DeliveryStatus;
   attempts: number;
@@ -91,7 +96,7 @@ export class WebhookDeliveryDto {
   createdAt: Date;
   /** The body as sent (and signed); null where withheld. */
   body: unknown;
-  /** The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
+  /** The notice is about a finding or round the caller may not see (an integrity matter to an administrator): its body is left out. */
   withheld: boolean;
   attemptLog: WebhookAttemptDto[];
 
@@ -101,6 +106,8 @@ export class WebhookDeliveryDto {
       noticeId: entity.noticeId,
       type: entity.type,
       findingId: entity.findingId,
+      roundId: entity.roundId,
+      announcementId: entity.announcementId,
       status: entity.status,
       attempts: entity.attempts,
       nextAttemptAt: entity.nextAttemptAt,

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { NoticeType, Role } from '../../workflows';
+import type { InboxNoticeType, Role } from '../../workflows';
 
 /** A receiver of notices (a hospital messaging robot, say), for one department's or role's notices or for all. */
 @Entity('webhook_endpoints')
@@ -22,7 +22,7 @@ export class WebhookEndpointEntity {
 
   /** Null: every notice type. */
   @Column({ type: 'simple-json', nullable: true })
-  events: NoticeType[] | null;
+  events: InboxNoticeType[] | null;
 
   @Column({ type: 'boolean' })
   active: boolean;
@@ -44,7 +44,11 @@ export class WebhookEndpointEntity {
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** One notice owed to one endpoint: written with the transition, tried until delivered or dead-lettered. */
+/**
+ * One notice owed to one endpoint: written with the transition (or the round notice, or the
+ * announcement's delivery), tried until delivered or dead-lettered. About one finding, round or
+ * announcement.
+ */
 @Entity('webhook_deliveries')
 export class WebhookDeliveryEntity {
   /** Sent as X-Delivery-Id; the body's `id` is the notice's. */
@@ -58,10 +62,16 @@ export class WebhookDeliveryEntity {
   noticeId: string;
 
   @Column({ type: 'varchar', length: 32 })
-  type: NoticeType;
+  type: InboxNoticeType;
 
-  @Column({ type: 'varchar', length: 36 })
-  findingId: string;
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  findingId: string | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  roundId: string | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  announcementId: string | null;
 
   /** Exactly the bytes sent and signed, every try. */
   @Column({ type: 'text' })

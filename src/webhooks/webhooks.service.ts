@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
-import { visibleFindingIds } from '../access/withheld';
+import { withheldDeliveryIds } from '../access/withheld';
 import { appendAudit } from '../audit/audit-writer';
 import { ApiException, InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -98,8 +98,8 @@ export class WebhooksService {
       await manager.update(WebhookDeliveryEntity, { id: deliveryId }, changes);
       this.audit(manager, auth, id, 'WEBHOOK_DELIVERY_RETRIED', { deliveryId, noticeId: delivery.noticeId });
       const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId });
-      const visible = await visibleFindingIds(manager, auth, [delivery.findingId]);
-      return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, !visible.has(delivery.findingId));
+      const withheld = await withheldDeliveryIds(manager, auth, [delivery]);
+      return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, withheld.has(delivery.id));
     });
   }
 
@@ -113,9 +113,9 @@ export class WebhooksService {
         skip: query.offset,
       });
       const attempts = deliveries.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(deliveries.map((d) => d.id)) });
-      const visible = await visibleFindingIds(manager, auth, deliveries.map((d) => d.findingId));
+      const withheld = await withheldDeliveryIds(manager, auth, deliveries);
       return page(
-        deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), !visible.has(delivery.findingId))),
+        deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), withheld.has(delivery.id))),
         total,
         query,
       );

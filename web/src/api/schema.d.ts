@@ -762,6 +762,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnnouncementsController_list"];
+        put?: never;
+        post: operations["AnnouncementsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnnouncementsController_get"];
+        put?: never;
+        post?: never;
+        /** Cancels it before delivery; 409 once delivered. */
+        delete: operations["AnnouncementsController_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/findings/{id}/audit": {
         parameters: {
             query?: never;
@@ -901,8 +934,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every department's month (a department's own staff: that department's), or one department's. */
-        get: operations["AssessmentsController_monthly"];
+        /** Every department's month (`month`) or year (`year`, made of its months, with the Party branches and the vetoes); a department's own staff: that department's. */
+        get: operations["AssessmentsController_assessments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -937,6 +970,23 @@ export interface paths {
         };
         /** Monthly tracking (整改月度跟踪): every department's assessment figures, whole and per round type; a department sees its own row. */
         get: operations["ReportsController_monthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year's assessment (年度考核): every department's year whole and per round type, the Party branches, the vetoes; a department sees its own row. */
+        get: operations["ReportsController_annual"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1981,13 +2031,18 @@ export interface components {
         };
         NotificationDto: {
             /** @enum {string} */
-            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement";
             id: string;
-            /** @description The finding a finding notice is about; null for a round notice. */
+            /** @description The finding a finding notice is about; null for a round notice or an announcement. */
             findingId: string | null;
-            /** @description The round a round notice (`round_planned`, `round_tomorrow`) is about; null for a finding notice. */
+            /** @description The round a round notice (`round_planned`, `round_tomorrow`) is about; null otherwise. */
             roundId: string | null;
-            /** @description The event that caused it, the finding's title and deadline, and for escalations the level; for a round notice its date and department. */
+            /** @description The announcement an `announcement` notice carries; null otherwise. */
+            announcementId: string | null;
+            /**
+             * @description The event that caused it, the finding's title and deadline, and for escalations the level; for a
+             *     round notice its date and department; for an announcement its title and body (plain text).
+             */
             detail: Record<string, never>;
             /** Format: date-time */
             createdAt: string;
@@ -2010,12 +2065,12 @@ export interface components {
              */
             role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership";
             /** @description Only these notice types; all when left out. */
-            events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[];
+            events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[];
         };
         WebhookDto: {
             /** @enum {string|null} */
             role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership" | null;
-            events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed")[] | null;
+            events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[] | null;
             id: string;
             url: string;
             departmentId: string | null;
@@ -2042,12 +2097,17 @@ export interface components {
         };
         WebhookDeliveryDto: {
             /** @enum {string} */
-            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed";
+            type: "assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             id: string;
             noticeId: string;
-            findingId: string;
+            /** @description The finding a finding notice is about; null for a round notice or an announcement. */
+            findingId: string | null;
+            /** @description The round a round notice is about; null otherwise. */
+            roundId: string | null;
+            /** @description The announcement delivered; null otherwise. */
+            announcementId: string | null;
             attempts: number;
             /** Format: date-time */
             nextAttemptAt: string;
@@ -2058,7 +2118,7 @@ export interface components {
             createdAt: string;
             /** @description The body as sent (and signed); null where withheld. */
             body: Record<string, never>;
-            /** @description The notice is about a finding the caller may not see (an integrity matter to an administrator): its body is left out. */
+            /** @description The notice is about a finding or round the caller may not see (an integrity matter to an administrator): its body is left out. */
             withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
         };
@@ -2121,6 +2181,38 @@ export interface components {
             /** @description Photos taken when it was found, uploaded first (POST /attachments) by the same user. */
             attachmentIds?: string[];
         };
+        AnnouncementAudienceDto: {
+            roles?: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership")[];
+            departmentIds?: string[];
+        };
+        CreateAnnouncementDto: {
+            title: string;
+            /** @description Plain text (never markup: the inbox and the tablet show it as typed). */
+            body: string;
+            audience: components["schemas"]["AnnouncementAudienceDto"];
+            /** @description When it is delivered (an ISO 8601 instant with its offset); one in the past is delivered at the next run. */
+            publishAt: string;
+        };
+        AnnouncementDto: {
+            /** @enum {string} */
+            state: "scheduled" | "delivered" | "cancelled";
+            id: string;
+            title: string;
+            body: string;
+            audience: components["schemas"]["AnnouncementAudienceDto"];
+            /** Format: date-time */
+            publishAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description How many people it reached; null until delivered. */
+            recipientCount: number | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledBy: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+        };
         AuditEntryDto: {
             seq: number;
             /** Format: date-time */
@@ -2129,7 +2221,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "department" | "user" | "webhook" | "data_access" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
+            entityType: "round" | "closure_audit" | "announcement" | "finding" | "checklist" | "device" | "department" | "user" | "webhook" | "data_access" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2151,7 +2243,7 @@ export interface components {
             actorId: string | null;
             actorRole: string;
             /** @enum {string} */
-            entityType: "round" | "closure_audit" | "finding" | "checklist" | "device" | "department" | "user" | "webhook" | "data_access" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
+            entityType: "round" | "closure_audit" | "announcement" | "finding" | "checklist" | "device" | "department" | "user" | "webhook" | "data_access" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
             /** @description Null for a security event about an unknown username. */
             entityId: string | null;
             event: string;
@@ -2289,6 +2381,15 @@ export interface components {
             rankTies: number | null;
             /** @description How many departments of the kind are ranked; null for department staff. */
             rankOf: number | null;
+            /** @description Within the department's Party branch, ranked as within the kind; null when the department has no branch, was not inspected, and for department staff. */
+            branchRank: number | null;
+            /** @description How many departments of the branch share the rank. */
+            branchRankTies: number | null;
+            /** @description How many departments of the branch are ranked; null without a branch, and for department staff. */
+            branchRankOf: number | null;
+            /** @description The department's Party branch (一张清单), if it has one. */
+            partyBranchId: string | null;
+            partyBranchName: string | null;
             departmentId: string;
             departmentCode: string;
             departmentName: string;
@@ -2340,6 +2441,72 @@ export interface components {
             weights: Record<string, never>;
             gradeThresholds: components["schemas"]["GradeThresholdsDto"];
             items: components["schemas"]["DepartmentAssessmentDto"][];
+        };
+        BranchAssessmentDto: {
+            averageAssessment: number | null;
+            /**
+             * @description 不合格 when any of its departments was vetoed in the year; 未检查 when none was inspected; otherwise its average assessment by the thresholds.
+             * @enum {string}
+             */
+            grade: "excellent" | "good" | "pass" | "fail" | "not_inspected";
+            /** @description Among the branches, ranked as departments are (vetoed last, ties sharing a rank). */
+            rank: number | null;
+            rankTies: number | null;
+            rankOf: number | null;
+            partyBranchId: string;
+            partyBranchCode: string;
+            partyBranchName: string;
+            departments: number;
+            inspected: number;
+            roundsHeld: number;
+            found: number;
+            closedOnTime: number;
+            closedLate: number;
+            /** @description Summed over the months, as the departments' are. */
+            overdueAtMonthEnd: number;
+            relapses: number;
+            vetoes: number;
+            vetoedDepartments: number;
+            gradeLabel: components["schemas"]["LabelDto"];
+        };
+        VetoDto: {
+            partyBranchName: string | null;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            /** @description Null, with the item, outside integrity for an integrity part. */
+            roundId: string | null;
+            itemCode: string | null;
+            departmentId: string;
+            departmentName: string;
+            /** @description The round's date. */
+            day: string;
+        };
+        AnnualAssessmentReportDto: {
+            /** @enum {string|null} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other" | null;
+            year: string;
+            timeZone: string;
+            /**
+             * Format: date-time
+             * @description The year's first instant and the next year's, in UTC.
+             */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description The months counted: those begun by now. */
+            months: string[];
+            weights: Record<string, never>;
+            gradeThresholds: components["schemas"]["GradeThresholdsDto"];
+            /**
+             * @description Each department's year: counts summed over its months (overdueAtMonthEnd counts a finding once
+             *     per month end it stood overdue), average score and assessment weighted by rounds held, any
+             *     veto in the year 不合格 and ineligible.
+             */
+            items: components["schemas"]["DepartmentAssessmentDto"][];
+            /** @description Each Party branch's year; empty for department staff, who see one department's figures. */
+            branches: components["schemas"]["BranchAssessmentDto"][];
+            /** @description The year's vetoes of the departments shown, earliest first. */
+            vetoes: components["schemas"]["VetoDto"][];
         };
         PublishMonthDto: {
             /** @description A calendar month in the hospital's time zone that has ended. */
@@ -3893,6 +4060,88 @@ export interface operations {
             };
         };
     };
+    AnnouncementsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDto"][];
+                };
+            };
+        };
+    };
+    AnnouncementsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAnnouncementDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDto"];
+                };
+            };
+        };
+    };
+    AnnouncementsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDto"];
+                };
+            };
+        };
+    };
+    AnnouncementsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuditController_findingTrail: {
         parameters: {
             query?: {
@@ -3984,7 +4233,7 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
-                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month";
+                entityType?: "round" | "finding" | "user" | "device" | "checklist" | "webhook" | "closure_audit" | "data_access" | "department" | "interview" | "finding_import" | "round_plan" | "party_branch" | "published_month" | "announcement";
                 entityId?: string;
                 /** @description A user id, or `system`. */
                 actorId?: string;
@@ -4108,16 +4357,18 @@ export interface operations {
             };
         };
     };
-    AssessmentsController_monthly: {
+    AssessmentsController_assessments: {
         parameters: {
-            query: {
+            query?: {
+                /** @description A calendar month in the hospital's time zone. */
+                month?: string;
+                /** @description Count only the findings from this source; rounds count only for `round`. */
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                /** @description A calendar year, `YYYY`, in the hospital's time zone. */
+                year?: string;
                 departmentId?: string;
                 /** @description Only the departments of this Party branch (一张清单). */
                 partyBranchId?: string;
-                /** @description A calendar month in the hospital's time zone. */
-                month: string;
-                /** @description Count only the findings from this source; rounds count only for `round`. */
-                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
             };
             header?: never;
             path?: never;
@@ -4130,7 +4381,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentReportDto"];
+                    "application/json": components["schemas"]["AssessmentReportDto"] | components["schemas"]["AnnualAssessmentReportDto"];
                 };
             };
         };
@@ -4185,15 +4436,45 @@ export interface operations {
     ReportsController_monthly: {
         parameters: {
             query: {
-                departmentId?: string;
-                /** @description Only the departments of this Party branch (一张清单). */
-                partyBranchId?: string;
+                /** @description `json` (the default) or an `xlsx` workbook: a summary sheet and one per round type. */
+                format?: "json" | "xlsx";
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
                 source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
-                /** @description `json` (the default) or an `xlsx` workbook: a summary sheet and one per round type. */
+                departmentId?: string;
+                /** @description Only the departments of this Party branch (一张清单). */
+                partyBranchId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Record<string, never>;
+                };
+            };
+        };
+    };
+    ReportsController_annual: {
+        parameters: {
+            query: {
+                /** @description `json` (the default) or an `xlsx` workbook: a summary sheet, one per round type, one for the Party branches, one for the vetoes. */
                 format?: "json" | "xlsx";
+                /** @description A calendar year, `YYYY`, in the hospital's time zone. */
+                year: string;
+                /** @description Count only the findings from this source; rounds count only for `round`. */
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                departmentId?: string;
+                /** @description Only the departments of this Party branch (一张清单). */
+                partyBranchId?: string;
             };
             header?: never;
             path?: never;
