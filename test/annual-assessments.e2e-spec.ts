@@ -217,4 +217,68 @@ describe(`the year's assessment, ranks within kind and branch, the annual workbo
     expect(logged.map((entry) => entry.actorRole).sort()).toEqual(['admin', 'discipline_office']);
     expect(logged[0].payload).toMatchObject({ format: 'xlsx', filter: { year: '2026' }, rows: json.items.length });
   });
+
+  describe('the annual notice (年度通报)', () => {
+    const notice = (query: string, who: keyof Hospital['users'] = 'discipline') => get(`/reports/notice?${query}&format=json`, who);
+    const HOSTILE = '<script>alert(1)</script> 屡查屡犯';
+
+    it("adds up the months' notices, ranks as the year's assessment does, and lists the vetoes", async () => {
+      const year = await notice('year=2026');
+      expect(year.months.map((m: { month: string }) => m.month)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']);
+      const months = await Promise.all(year.months.map((m: { month: string }) => notice(`month=${m.month}`)));
+      const held = (month: { rounds: { state: string }[] }) => month.rounds.filter((r) => ['submitted', 'completed'].includes(r.state)).length;
+      expect(year.months.map((m: { roundsHeld: number }) => m.roundsHeld)).toEqual(months.map(held));
+      expect(year.roundsHeld).toBe(months.map(held).reduce((a, b) => a + b, 0));
+      expect(year.roundsHeld).toBe(10);
+      for (const figure of ['found', 'closed', 'relapses'] as const) expect(year[figure]).toBe(months.reduce((sum, month) => sum + month[figure], 0));
+      expect(year.overdue).toBe(months.at(-1).overdue);
+
+      const assessment = await get('/assessments?year=2026');
+      expect(year.rankings.map((d: Item) => [d.departmentId, d.rank, d.grade]).sort()).toEqual(assessment.items.map((d: Item) => [d.departmentId, d.rank, d.grade]).sort());
+      expect(year.branches).toEqual(assessment.branches);
+      expect(year.vetoes.map((v: { departmentId: string; itemCode: string | null }) => [v.departmentId, v.itemCode])).toEqual([
+        [departments.m, 'V'],
+        [departments.logistics, 'V'],
+      ]);
+      expect(year.integrityCounts).toBeNull();
+    });
+
+    it('shows integrity as counts to a reader outside it, and a department its own row', async () => {
+      const outside = await notice('year=2026', 'admin');
+      expect(outside.vetoes.map((v: { departmentId: string; roundId: string | null; itemCode: string | null }) => [v.departmentId, v.roundId, v.itemCode])).toEqual([
+        [departments.m, rounds.m, 'V'],
+        [departments.logistics, null, null],
+      ]);
+      expect(outside.integrityCounts).toEqual({ roundsHeld: 1, found: 0, closed: 0, overdue: 0 });
+      const own = await notice('year=2025', 'cardiologyStaff');
+      expect(own.limitedToDepartment).toBe('CARD');
+      expect(own.rankings.map((d: Item) => [d.departmentId, d.rank])).toEqual([[departments.cardiology, null]]);
+      expect(own.branches).toEqual([]);
+    });
+
+    it("lists the discipline office's typical cases of the year, as text, on a page with the trend drawn", async () => {
+      const critical = (await get('/findings?responsibleDepartmentId=' + departments.cardiology + '&severity=critical&limit=10')).items[0].id;
+      await flow.as('discipline').put(`/findings/${critical}/typical-case`, { reason: HOSTILE }).expect(200);
+      const year = await notice('year=2025');
+      expect(year.typicalCases).toEqual([expect.objectContaining({ findingId: critical, reason: HOSTILE })]);
+      expect((await notice('year=2026')).typicalCases).toEqual([]);
+      for (const lang of ['zh', 'en']) {
+        const page = await flow.as('discipline').get(`/reports/notice?year=2025&lang=${lang}`).expect(200);
+        expect(page.headers['content-type']).toMatch(/^text\/html/);
+        expect(page.text).toContain(lang === 'zh' ? '2025年度“三查房”及问题整改情况通报' : 'the year 2025');
+        expect(page.text).toContain('<svg');
+        expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+        expect(page.text).not.toContain(HOSTILE);
+      }
+    });
+
+    it('asks for exactly one of month and year, and no source with a year', async () => {
+      const both = await flow.as('discipline').get('/reports/notice?month=2026-01&year=2026').expect(400);
+      expect(both.body.details.map((p: { field: string }) => p.field)).toEqual(['month', 'year']);
+      await flow.as('discipline').get('/reports/notice').expect(400);
+      const sourced = await flow.as('discipline').get('/reports/notice?year=2026&source=complaint').expect(400);
+      expect(sourced.body.details.map((p: { field: string }) => p.field)).toEqual(['source']);
+      await flow.as('discipline').get('/reports/notice?year=26').expect(400);
+    });
+  });
 });

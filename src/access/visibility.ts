@@ -23,6 +23,11 @@ const has = (auth: AuthUser, role: Role) => auth.roles.includes(role);
 /** The discipline office and the integrity lead office's verifiers see every integrity round and finding. */
 export const seesAllIntegrity = (auth: AuthUser): boolean => has(auth, 'discipline_office') || (has(auth, 'verifier') && auth.leadOfficeFor.includes('integrity'));
 
+/** Who reads departments' figures (assessments, monthly tracking, the year, coverage): the roles below every department's, a department's staff its own. */
+export const FIGURE_READERS = ['admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership'] as const satisfies readonly Role[];
+
+export const readsFigures = (auth: AuthUser): boolean => FIGURE_READERS.some((role) => has(auth, role));
+
 /**
  * The offices, leads and the hospital's leadership see every department's monthly figures (each
  * made of what they may see); anyone else only their own department's. Inspectors judge no department.

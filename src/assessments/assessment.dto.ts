@@ -1,8 +1,8 @@
 import { ApiProperty, IntersectionType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { DEPARTMENT_KINDS, DepartmentKind, FINDING_SOURCES, FindingSource, GRADES, Grade, ROUND_TYPES, RoundType } from '../../workflows';
 import { LabelDto } from '../workflow-catalog/workflow.dto';
-import { IsCalendarMonth } from '../common/calendar-date';
+import { IsCalendarMonth, IsCalendarYear } from '../common/calendar-date';
 import type { AssessmentWeights, BranchAssessment, DepartmentAssessment, DepartmentGrade, DepartmentRank, GradeThresholds, SourceCounts, Standing, Veto, VetoCause } from './assessment';
 
 export class MonthQuery {
@@ -18,7 +18,7 @@ export class MonthQuery {
 
 export class YearQuery {
   /** A calendar year, `YYYY`, in the hospital's time zone. */
-  @Matches(/^[12]\d{3}$/, { message: '$property must be a year as YYYY' })
+  @IsCalendarYear()
   year: string;
 
   /** Count only the findings from this source; rounds count only for `round`. */

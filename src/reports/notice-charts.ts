@@ -44,17 +44,19 @@ export function stackedBarChart(title: string, labels: string[], series: { name:
   );
 }
 
-/** A line over the given months. */
-export function lineChart(title: string, labels: string[], values: number[]): string {
+/** Lines over the given months, one per series in its colour (a legend when there are several). */
+export function lineChart(title: string, labels: string[], series: { name: string; color: string; values: number[] }[]): string {
+  const legend = series.length > 1;
   return svg(
     {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      ...(legend && { legend: { top: 24 } }),
+      grid: { left: 8, right: 24, top: legend ? 56 : 36, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'line', data: values, itemStyle: { color: '#2c5aa0' }, label: { show: true } }],
+      series: series.map(({ name, color, values }) => ({ type: 'line', name, data: values, itemStyle: { color }, label: { show: true } })),
     },
     640,
-    260,
+    legend ? 280 : 260,
   );
 }

@@ -180,7 +180,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     `<h3>${words.relapsed} (${notice.relapses})</h3>`,
     table(words.none, [...finding, [h.source, (f) => source(f.source)], [h.state, (f) => state(f.state)], [h.relapses, (f) => f.relapses]], notice.relapsed),
     `<h2>${words.trend}</h2>`,
-    `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), notice.openTrend.map((m) => m.open))}</figure>`,
+    `<figure>${lineChart(words.trendChart, notice.openTrend.map((m) => m.month), [{ name: words.trendChart, color: '#2c5aa0', values: notice.openTrend.map((m) => m.open) }])}</figure>`,
     `<h2>${words.allowances}</h2>`,
     table(
       words.none,

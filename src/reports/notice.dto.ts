@@ -1,13 +1,20 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { MonthQuery } from '../assessments/assessment.dto';
-import { IsCalendarMonth } from '../common/calendar-date';
+import { BranchAssessmentDto, DepartmentAssessmentDto, MonthQuery, VetoDto } from '../assessments/assessment.dto';
+import { IsCalendarMonth, IsCalendarYear } from '../common/calendar-date';
+import { TypicalCaseDto } from '../typical-cases/typical-case.dto';
 import { FINDING_SOURCES, type FindingProgress, type FindingSource, type RoundType, type Severity } from '../../workflows';
 
 /** The notice lists this many of the month's closures and of the longest overdue, and counts the rest (the ledger has them all). */
 export const LISTED = 50;
 
-export class NoticeQuery extends MonthQuery {
+/** GET /reports/notice: a month's notice (`month`) or the year's (`year`), exactly one of the two. */
+export class NoticeQuery extends PartialType(MonthQuery) {
+  /** The year's notice (年度通报), made of its months: every month a source, so `source` is for a month's notice only. */
+  @IsOptional()
+  @IsCalendarYear()
+  year?: string;
+
   /** `zh` (the default) or `en`. */
   @IsOptional()
   @IsIn(['zh', 'en'])
@@ -18,6 +25,12 @@ export class NoticeQuery extends MonthQuery {
   @IsIn(['html', 'json'])
   format?: 'html' | 'json';
 }
+
+/** A month's notice: its month given. */
+export type MonthNoticeQuery = NoticeQuery & MonthQuery;
+
+/** The year's notice: its year given. */
+export type YearNoticeQuery = Omit<NoticeQuery, 'month' | 'source'> & { year: string };
 
 export class NoticeRoundDto {
   id: string;
@@ -203,4 +216,48 @@ export class PublishedMonthDto {
   publishedBy: string;
   /** Views stored: the integrity-entitled, the hospital-wide and one per department. */
   views: number;
+}
+
+/** One month of the year's notice, as its notice reads (as published, once it is). */
+export class AnnualNoticeMonthDto {
+  month: string;
+  /** When the month was published; null when its figures are live. */
+  publishedAt: Date | null;
+  roundsHeld: number;
+  found: number;
+  closed: number;
+  closedOnTime: number;
+  /** Overdue at the month's end (or now, for the running month). */
+  overdue: number;
+  relapses: number;
+}
+
+/** The year's notice (年度通报): its months, the rankings, the vetoes, the relapses and the typical cases. */
+export class AnnualNoticeDto {
+  year: string;
+  timeZone: string;
+  from: Date;
+  to: Date;
+  generatedAt: Date;
+  /** The caller's department, when they see only that department's work. */
+  limitedToDepartment: string | null;
+  /** The months begun by now, each as its own notice counts it. */
+  months: AnnualNoticeMonthDto[];
+  roundsHeld: number;
+  found: number;
+  closed: number;
+  closedOnTime: number;
+  /** Overdue at the last month's end. */
+  overdue: number;
+  relapses: number;
+  /** Every department's year with its grade and ranks (GET /assessments?year=), by kind and rank. */
+  rankings: DepartmentAssessmentDto[];
+  branches: BranchAssessmentDto[];
+  vetoes: VetoDto[];
+  /** The findings that relapsed in the year, each with how often. */
+  relapsed: RelapsedFindingDto[];
+  /** The discipline office's typical cases (典型案例) among the year's findings the caller may see. */
+  typicalCases: TypicalCaseDto[];
+  /** Present when integrity details are withheld from the caller: the months' counts added up (overdue: at the last month's end). */
+  integrityCounts: IntegrityCountsDto | null;
 }

@@ -27,7 +27,7 @@ import {
   NoticeDto,
   NoticeFindingDto,
   LISTED,
-  NoticeQuery,
+  MonthNoticeQuery,
   NoticeRoundDto,
   OverdueFindingDto,
   SelfAuditAllowanceLineDto,
@@ -62,17 +62,22 @@ export class NoticeService {
   ) {}
 
   /**
-   * The notice as a page to print, or with `format=json` its figures; either is recorded as read,
-   * with the lines it lists. A published month answers its stored figures; one source of it, live ones.
+   * The month's notice as a page to print, or with `format=json` its figures; either is recorded as
+   * read, with the lines it lists.
    */
-  async notice(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
-    const published = query.source ? null : await this.published.noticeOf(auth, query.month);
-    const notice = published ?? (await this.liveFigures(auth, query));
+  async notice(auth: AuthUser, query: MonthNoticeQuery): Promise<NoticeDto | StreamableFile> {
+    const notice = await this.monthNotice(auth, query);
     const lines = [notice.rounds, notice.lastClosed, notice.longestOverdue, notice.repeats, notice.reopened, notice.relapsed].reduce((sum, list) => sum + list.length, 0);
     const filter = { month: query.month, ...(query.source && { source: query.source }) };
     await this.accessLog.record(auth, { event: 'NOTICE_READ', format: query.format ?? 'html', filter, rows: lines });
     if (query.format === 'json') return notice;
     return new StreamableFile(Buffer.from(renderNotice(notice, query.lang ?? 'zh')), { type: 'text/html; charset=utf-8' });
+  }
+
+  /** The month's notice as the reader may see it: a published month's stored figures; one source of it, live ones. */
+  async monthNotice(auth: AuthUser, query: MonthQuery): Promise<NoticeDto> {
+    const published = query.source ? null : await this.published.noticeOf(auth, query.month);
+    return published ?? (await this.liveFigures(auth, query));
   }
 
   /** The month's notice from the live data, whether or not it is published. */

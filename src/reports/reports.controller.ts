@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { FIGURE_READERS } from '../access/visibility';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 import type { AnnualTrackingDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
@@ -8,9 +9,8 @@ import { XLSX_TYPE } from './spreadsheet';
 import { CoverageDto, CoverageQuery } from './coverage.dto';
 import { DashboardDto } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
-import { NoticeDto, NoticeQuery, PublishMonthDto, PublishedMonthDto } from './notice.dto';
+import { AnnualNoticeDto, NoticeDto, NoticeQuery, PublishMonthDto, PublishedMonthDto } from './notice.dto';
 import { NoticePublisher } from './notice-publisher';
-import { NoticeService } from './notice.service';
 import { ReportsService } from './reports.service';
 
 @ApiTags('reports')
@@ -20,7 +20,6 @@ export class ReportsController {
   constructor(
     private readonly service: ReportsService,
     private readonly dashboards: DashboardService,
-    private readonly notices: NoticeService,
     private readonly publisher: NoticePublisher,
   ) {}
 
@@ -34,7 +33,7 @@ export class ReportsController {
 
   /** Monthly tracking (整改月度跟踪): every department's assessment figures, whole and per round type; a department sees its own row. */
   @Get('reports/monthly')
-  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
+  @Allow(...FIGURE_READERS)
   @ApiProduces('application/json', XLSX_TYPE)
   monthly(@Auth() auth: AuthUser, @Query() query: MonthlyQuery): Promise<MonthlyTrackingDto | StreamableFile> {
     return this.service.monthly(auth, query);
@@ -42,7 +41,7 @@ export class ReportsController {
 
   /** The year's assessment (年度考核): every department's year whole and per round type, the Party branches, the vetoes; a department sees its own row. */
   @Get('reports/annual')
-  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
+  @Allow(...FIGURE_READERS)
   @ApiProduces('application/json', XLSX_TYPE)
   annual(@Auth() auth: AuthUser, @Query() query: AnnualQuery): Promise<AnnualTrackingDto | StreamableFile> {
     return this.service.annual(auth, query);
@@ -50,18 +49,23 @@ export class ReportsController {
 
   /** Coverage (查房覆盖) of a month or a year: rounds planned, held and cancelled by department and round type, the last visit, who was not visited. */
   @Get('reports/coverage')
-  @Allow('admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff', 'leadership')
+  @Allow(...FIGURE_READERS)
   @ApiProduces('application/json', XLSX_TYPE)
   coverage(@Auth() auth: AuthUser, @Query() query: CoverageQuery): Promise<CoverageDto | StreamableFile> {
     return this.service.coverage(auth, query);
   }
 
-  /** The month's public notice (通报): a page to print, charts drawn on the server; integrity details only for those entitled. */
+  /**
+   * The month's public notice (通报), or with `year` the year's (年度通报: the months' trend, rankings,
+   * vetoes, relapses, typical cases): a page to print, charts drawn on the server; integrity details only for those entitled.
+   */
   @Get('reports/notice')
   @AllowAnyUser()
   @ApiProduces('text/html', 'application/json')
-  notice(@Auth() auth: AuthUser, @Query() query: NoticeQuery): Promise<NoticeDto | StreamableFile> {
-    return this.notices.notice(auth, query);
+  @ApiExtraModels(NoticeDto, AnnualNoticeDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(NoticeDto) }, { $ref: getSchemaPath(AnnualNoticeDto) }] } })
+  notice(@Auth() auth: AuthUser, @Query() query: NoticeQuery): Promise<NoticeDto | AnnualNoticeDto | StreamableFile> {
+    return this.service.notice(auth, query);
   }
 
   /** Publishes an ended month's notice (通报发布): its notice and assessments are stored and answer that month from then on; once per month. */

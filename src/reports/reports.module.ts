@@ -4,6 +4,8 @@ import { AuditModule } from '../audit/audit.module';
 import { FindingsModule } from '../findings/findings.module';
 import { InterviewsModule } from '../interviews/interviews.module';
 import { PublishedMonthsModule } from '../published-months/published-months.module';
+import { TypicalCasesModule } from '../typical-cases/typical-cases.module';
+import { AnnualNoticeService } from './annual-notice.service';
 import { CoverageService } from './coverage.service';
 import { DashboardService } from './dashboard.service';
 import { NoticePublisher } from './notice-publisher';
@@ -12,8 +14,8 @@ import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [FindingsModule, AssessmentsModule, AuditModule, InterviewsModule, PublishedMonthsModule],
+  imports: [FindingsModule, AssessmentsModule, AuditModule, InterviewsModule, PublishedMonthsModule, TypicalCasesModule],
   controllers: [ReportsController],
-  providers: [ReportsService, CoverageService, DashboardService, NoticeService, NoticePublisher],
+  providers: [ReportsService, CoverageService, DashboardService, NoticeService, AnnualNoticeService, NoticePublisher],
 })
 export class ReportsModule {}

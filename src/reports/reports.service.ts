@@ -30,6 +30,10 @@ import { AssessmentsService } from '../assessments/assessments.service';
 import type { AnnualTrackingDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
 import { DataAccessLog } from '../audit/data-access-log';
 import { InterviewsService } from '../interviews/interviews.service';
+import { InvalidInputException } from '../common/api-error';
+import { AnnualNoticeService } from './annual-notice.service';
+import { AnnualNoticeDto, NoticeDto, NoticeQuery } from './notice.dto';
+import { NoticeService } from './notice.service';
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
 const CHUNK = 100;
@@ -64,6 +68,8 @@ export class ReportsService {
     private readonly accessLog: DataAccessLog,
     private readonly interviews: InterviewsService,
     private readonly coverages: CoverageService,
+    private readonly notices: NoticeService,
+    private readonly annualNotices: AnnualNoticeService,
   ) {}
 
   ledger(auth: AuthUser, query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
@@ -101,6 +107,18 @@ export class ReportsService {
     await this.accessLog.record(auth, { event: 'ANNUAL_EXPORTED', format: 'xlsx', filter: { year: query.year, ...(query.departmentId && { departmentId: query.departmentId }), ...(query.partyBranchId && { partyBranchId: query.partyBranchId }), ...(query.source && { source: query.source }) }, rows: report.items.length });
     const now = this.clock.now();
     return this.download(`年度考核-${report.year}.xlsx`, XLSX_TYPE, (output) => writeAnnualWorkbook(output, report, now));
+  }
+
+  /** The month's public notice, or with `year` the year's: exactly one of the two. */
+  notice(auth: AuthUser, query: NoticeQuery): Promise<NoticeDto | AnnualNoticeDto | StreamableFile> {
+    const { month, year } = query;
+    if ((month === undefined) === (year === undefined)) {
+      const reason = 'exactly one of month and year must be given';
+      throw new InvalidInputException([{ field: 'month', reason }, { field: 'year', reason }]);
+    }
+    if (month !== undefined) return this.notices.notice(auth, { ...query, month });
+    if (query.source) throw new InvalidInputException([{ field: 'source', reason: "is for a month's notice: the year's counts every source" }]);
+    return this.annualNotices.notice(auth, { ...query, year: year! });
   }
 
   /** Coverage (查房覆盖) of a month or a year by department and round type, as JSON or an xlsx workbook. */

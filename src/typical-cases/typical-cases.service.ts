@@ -58,8 +58,8 @@ export class TypicalCasesService {
   }
 
   /** Every typical case among the findings the reader may see that were logged in the window, the first marked first: the annual notice's. */
-  async within(manager: EntityManager, auth: AuthUser, window: PeriodWindow): Promise<TypicalCaseDto[]> {
-    return this.toDtos(manager, await this.loggedWithin(this.cases(manager, auth), window).getMany());
+  within(auth: AuthUser, window: PeriodWindow): Promise<TypicalCaseDto[]> {
+    return this.db.read(async (manager) => this.toDtos(manager, await this.loggedWithin(this.cases(manager, auth), window).getMany()));
   }
 
   /** The reader's visible findings that are typical cases, the first marked first. */

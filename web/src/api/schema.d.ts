@@ -1019,7 +1019,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The month's public notice (通报): a page to print, charts drawn on the server; integrity details only for those entitled. */
+        /**
+         * The month's public notice (通报), or with `year` the year's (年度通报: the months' trend, rankings,
+         *     vetoes, relapses, typical cases): a page to print, charts drawn on the server; integrity details only for those entitled.
+         */
         get: operations["ReportsController_notice"];
         put?: never;
         post?: never;
@@ -2508,6 +2511,313 @@ export interface components {
             /** @description The year's vetoes of the departments shown, earliest first. */
             vetoes: components["schemas"]["VetoDto"][];
         };
+        NoticeRoundDto: {
+            id: string;
+            scheduledFor: string;
+            department: string;
+            types: ("administrative" | "party_building" | "integrity")[];
+            lead: string;
+            state: string;
+            score: number | null;
+            vetoed: boolean;
+        };
+        DepartmentCountsDto: {
+            department: string;
+            byType: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        DepartmentClosedDto: {
+            department: string;
+            closed: number;
+            onTime: number;
+            late: number;
+            averageDaysToClose: number;
+        };
+        ClosedFindingDto: {
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            daysToClose: number;
+            /** @description Closed by its due time: the committed date's end, else the deadline. */
+            onTime: boolean;
+            id: string;
+            title: string;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            department: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is due by then.
+             */
+            committedDue: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        DepartmentOverdueDto: {
+            department: string;
+            overdue: number;
+            longestDays: number;
+        };
+        OverdueFindingDto: {
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @description Calendar days past the due time (the committed date's end, else the deadline) at `asOf`. */
+            daysOverdue: number;
+            id: string;
+            title: string;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            department: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is due by then.
+             */
+            committedDue: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        SourceCountsDto: {
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            found: number;
+            closed: number;
+            onTime: number;
+            /** @description Overdue at `asOf`. */
+            overdue: number;
+            relapses: number;
+        };
+        LightCountsDto: {
+            red: number;
+            yellow: number;
+            green: number;
+        };
+        DepartmentLightsDto: {
+            red: number;
+            yellow: number;
+            green: number;
+            department: string;
+        };
+        RepeatFindingDto: {
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            checklistItemCode: string;
+            /** @description Earlier findings of the same department on the same checklist item in the year before. */
+            earlier: number;
+            id: string;
+            title: string;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            department: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is due by then.
+             */
+            committedDue: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        ReopenedFindingDto: {
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @description Times reopened in the month. */
+            reopenings: number;
+            id: string;
+            title: string;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            department: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is due by then.
+             */
+            committedDue: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        RelapsedFindingDto: {
+            /** @enum {string} */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @description Follow-up checks (回头看) it failed in the month. */
+            relapses: number;
+            id: string;
+            title: string;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            department: string;
+            /** @enum {string} */
+            severity: "minor" | "major" | "critical";
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is due by then.
+             */
+            committedDue: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        IntegrityCountsDto: {
+            roundsHeld: number;
+            found: number;
+            closed: number;
+            overdue: number;
+        };
+        SelfAuditAllowanceLineDto: {
+            /** @description The finding's reference: its id; null where the caller may not see the finding (an integrity matter). */
+            findingId: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @description The discipline-office user who allowed it. */
+            allowedBy: string;
+            /** @description The one who accepted the verification and may approve the closure. */
+            acceptedBy: string;
+            /** @description Null where the caller may not see the finding. */
+            reason: string | null;
+        };
+        NoticeDto: {
+            /**
+             * Format: date-time
+             * @description When the month was published, its figures frozen as they were then; null for figures computed live.
+             */
+            publishedAt: string | null;
+            /**
+             * @description The only source counted, when one was asked for.
+             * @enum {string|null}
+             */
+            source: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other" | null;
+            month: string;
+            timeZone: string;
+            /**
+             * Format: date-time
+             * @description The month's first instant and the next month's.
+             */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: date-time */
+            generatedAt: string;
+            /**
+             * Format: date-time
+             * @description When overdue is judged: the month's end, or now while the month lasts.
+             */
+            asOf: string;
+            /** @description The caller's department, when they see only that department's work. */
+            limitedToDepartment: string | null;
+            rounds: components["schemas"]["NoticeRoundDto"][];
+            found: number;
+            foundByDepartment: components["schemas"]["DepartmentCountsDto"][];
+            closed: number;
+            closedOnTime: number;
+            closedByDepartment: components["schemas"]["DepartmentClosedDto"][];
+            /** @description The month's last closures, at most LISTED of them. */
+            lastClosed: components["schemas"]["ClosedFindingDto"][];
+            overdue: number;
+            overdueByDepartment: components["schemas"]["DepartmentOverdueDto"][];
+            /** @description The longest overdue, at most LISTED of them. */
+            longestOverdue: components["schemas"]["OverdueFindingDto"][];
+            /** @description The month's findings by source: the sources with anything to count, in the sources' order. */
+            bySource: components["schemas"]["SourceCountsDto"][];
+            /** @description Findings open now (at `generatedAt`), by supervision light: lights are a present state, not a month's. */
+            lights: components["schemas"]["LightCountsDto"];
+            /** @description The same by department, the most red first. */
+            lightsByDepartment: components["schemas"]["DepartmentLightsDto"][];
+            repeats: components["schemas"]["RepeatFindingDto"][];
+            reopened: components["schemas"]["ReopenedFindingDto"][];
+            /** @description Failed follow-up checks (反弹) in the month. */
+            relapses: number;
+            relapsed: components["schemas"]["RelapsedFindingDto"][];
+            openTrend: {
+                month: string;
+                open: number;
+            }[];
+            /** @description Present when integrity details are withheld from the caller. */
+            integrityCounts: components["schemas"]["IntegrityCountsDto"] | null;
+            /** @description The month's exceptions to the separation of duties at the closure audit, oldest first. */
+            selfAuditAllowances: components["schemas"]["SelfAuditAllowanceLineDto"][];
+        };
+        AnnualNoticeMonthDto: {
+            month: string;
+            /**
+             * Format: date-time
+             * @description When the month was published; null when its figures are live.
+             */
+            publishedAt: string | null;
+            roundsHeld: number;
+            found: number;
+            closed: number;
+            closedOnTime: number;
+            /** @description Overdue at the month's end (or now, for the running month). */
+            overdue: number;
+            relapses: number;
+        };
+        AnnualNoticeDto: {
+            year: string;
+            timeZone: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The caller's department, when they see only that department's work. */
+            limitedToDepartment: string | null;
+            /** @description The months begun by now, each as its own notice counts it. */
+            months: components["schemas"]["AnnualNoticeMonthDto"][];
+            roundsHeld: number;
+            found: number;
+            closed: number;
+            closedOnTime: number;
+            /** @description Overdue at the last month's end. */
+            overdue: number;
+            relapses: number;
+            /** @description Every department's year with its grade and ranks (GET /assessments?year=), by kind and rank. */
+            rankings: components["schemas"]["DepartmentAssessmentDto"][];
+            branches: components["schemas"]["BranchAssessmentDto"][];
+            vetoes: components["schemas"]["VetoDto"][];
+            /** @description The findings that relapsed in the year, each with how often. */
+            relapsed: components["schemas"]["RelapsedFindingDto"][];
+            /** @description The discipline office's typical cases (典型案例) among the year's findings the caller may see. */
+            typicalCases: components["schemas"]["TypicalCaseDto"][];
+            /** @description Present when integrity details are withheld from the caller: the months' counts added up (overdue: at the last month's end). */
+            integrityCounts: components["schemas"]["IntegrityCountsDto"] | null;
+        };
         PublishMonthDto: {
             /** @description A calendar month in the hospital's time zone that has ended. */
             month: string;
@@ -2521,32 +2831,11 @@ export interface components {
             /** @description Views stored: the integrity-entitled, the hospital-wide and one per department. */
             views: number;
         };
-        LightCountsDto: {
-            red: number;
-            yellow: number;
-            green: number;
-        };
         DashboardWeekDto: {
             /** @description The Monday the week starts on (hospital time). */
             week: string;
             opened: number;
             closed: number;
-        };
-        OverdueFindingDto: {
-            id: string;
-            title: string;
-            /** @enum {string} */
-            roundType: "administrative" | "party_building" | "integrity";
-            responsibleDepartmentId: string;
-            /** @enum {string} */
-            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
-            /** Format: date-time */
-            deadline: string;
-            /**
-             * Format: date-time
-             * @description The end of the date its plan committed to, while that stands: it is overdue since then.
-             */
-            committedDue: string | null;
         };
         DashboardDto: {
             /** Format: date-time */
@@ -4522,15 +4811,17 @@ export interface operations {
     };
     ReportsController_notice: {
         parameters: {
-            query: {
+            query?: {
+                /** @description A calendar month in the hospital's time zone. */
+                month?: string;
+                /** @description Count only the findings from this source; rounds count only for `round`. */
+                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+                /** @description The year's notice (年度通报), made of its months: every month a source, so `source` is for a month's notice only. */
+                year?: string;
                 /** @description `zh` (the default) or `en`. */
                 lang?: "zh" | "en";
                 /** @description `html` (the default): a page to print; `json`: the same figures as data. */
                 format?: "html" | "json";
-                /** @description A calendar month in the hospital's time zone. */
-                month: string;
-                /** @description Count only the findings from this source; rounds count only for `round`. */
-                source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
             };
             header?: never;
             path?: never;
@@ -4543,8 +4834,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": Record<string, never>;
-                    "application/json": Record<string, never>;
+                    "text/html": components["schemas"]["NoticeDto"] | components["schemas"]["AnnualNoticeDto"];
+                    "application/json": components["schemas"]["NoticeDto"] | components["schemas"]["AnnualNoticeDto"];
                 };
             };
         };
