@@ -44,6 +44,8 @@ const discipline = actor('discipline', ['discipline_office'], 'discipline-dept')
 const selfAuditor = (type: RoundType) => actor('verifier', ['verifier', 'discipline_office'], 'office', [type]);
 const inspector = actor('inspector', ['inspector']);
 const admin = actor('admin', ['admin']);
+/** The hospital's leadership reads only: every event refuses it. */
+const leader = actor('leader', ['leadership']);
 
 const input = (roundType: RoundType, severity: FindingInput['severity'] = 'major'): FindingInput => ({
   roundId: 'round',
@@ -290,7 +292,7 @@ describe('finding machine', () => {
       const snapshot = walk('integrity', history);
       const event = (sender: Actor) => ({ type, actor: sender, at, today, timeZone, ...payload });
       expect(decide(workflow, snapshot, event(allowed) as never)).toEqual({ verdict: 'accepted' });
-      for (const sender of refused) {
+      for (const sender of [...refused, leader]) {
         expect({ sender: sender.id, roles: sender.roles, ...decide(workflow, snapshot, event(sender) as never) }).toEqual({
           sender: sender.id,
           roles: sender.roles,
@@ -301,7 +303,7 @@ describe('finding machine', () => {
 
     it('covers every event type and every role', () => {
       expect(new Set(table.map(([type]) => type))).toEqual(new Set(findingMachine.events));
-      const roles = new Set(table.flatMap(([, , , allowed, refused]) => [allowed, ...refused].flatMap((a) => a.roles)));
+      const roles = new Set(table.flatMap(([, , , allowed, refused]) => [allowed, ...refused, leader].flatMap((a) => a.roles)));
       expect([...roles].sort()).toEqual([...ROLES].sort());
     });
   });
