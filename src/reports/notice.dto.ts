@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { MonthQuery } from '../assessments/assessment.dto';
 import { IsCalendarMonth } from '../common/calendar-date';
 import { FINDING_SOURCES, type FindingProgress, type FindingSource, type RoundType, type Severity } from '../../workflows';
@@ -7,7 +7,18 @@ import { FINDING_SOURCES, type FindingProgress, type FindingSource, type RoundTy
 /** The notice lists this many of the month's closures and of the longest overdue, and counts the rest (the ledger has them all). */
 export const LISTED = 50;
 
-export class NoticeQuery extends MonthQuery {
+/** What a notice covers: the month, and optionally one source and one Party branch. */
+export class NoticeFilters extends MonthQuery {
+  /**
+   * One list per Party branch (一张清单): only the branch's departments, their rounds and the findings
+   * they are responsible for. Answered from live data even for a published month; an unknown branch is a 404.
+   */
+  @IsOptional()
+  @IsUUID()
+  partyBranchId?: string;
+}
+
+export class NoticeQuery extends NoticeFilters {
   /** `zh` (the default) or `en`. */
   @IsOptional()
   @IsIn(['zh', 'en'])
@@ -73,16 +84,27 @@ export class RelapsedFindingDto extends NoticeFindingDto {
   relapses: number;
 }
 
-/** The month's findings from one source. */
-export class SourceCountsDto {
-  @ApiProperty({ enum: FINDING_SOURCES })
-  source: FindingSource;
+/** The month's findings of one group: found, closed (on time), overdue and relapsed. */
+export class FindingCountsDto {
   found: number;
   closed: number;
   onTime: number;
   /** Overdue at `asOf`. */
   overdue: number;
   relapses: number;
+}
+
+/** The month's findings from one source. */
+export class SourceCountsDto extends FindingCountsDto {
+  @ApiProperty({ enum: FINDING_SOURCES })
+  source: FindingSource;
+}
+
+/** The month's findings of the departments of one Party branch (党支部), by their responsible department. */
+export class BranchCountsDto extends FindingCountsDto {
+  /** Null for the departments in no branch (未分支部). */
+  partyBranchId: string | null;
+  partyBranchName: string | null;
 }
 
 /** Open findings by supervision light (督办红黄绿灯). */
@@ -158,6 +180,9 @@ export class NoticeDto {
   /** The only source counted, when one was asked for. */
   @ApiProperty({ enum: FINDING_SOURCES, nullable: true })
   source: FindingSource | null;
+  /** The only Party branch covered, when one was asked for: its departments' rounds and findings. */
+  partyBranchId: string | null;
+  partyBranchName: string | null;
   rounds: NoticeRoundDto[];
   found: number;
   foundByDepartment: DepartmentCountsDto[];
@@ -172,6 +197,8 @@ export class NoticeDto {
   longestOverdue: OverdueFindingDto[];
   /** The month's findings by source: the sources with anything to count, in the sources' order. */
   bySource: SourceCountsDto[];
+  /** The same by Party branch of the responsible department (一张清单): the branches with anything to count, by name, then the departments in no branch. */
+  byBranch: BranchCountsDto[];
   /** Findings open now (at `generatedAt`), by supervision light: lights are a present state, not a month's. */
   lights: LightCountsDto;
   /** The same by department, the most red first. */

@@ -4527,6 +4527,11 @@ export interface operations {
                 lang?: "zh" | "en";
                 /** @description `html` (the default): a page to print; `json`: the same figures as data. */
                 format?: "html" | "json";
+                /**
+                 * @description One list per Party branch (一张清单): only the branch's departments, their rounds and the findings
+                 *     they are responsible for. Answered from live data even for a published month; an unknown branch is a 404.
+                 */
+                partyBranchId?: string;
                 /** @description A calendar month in the hospital's time zone. */
                 month: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
