@@ -1,6 +1,6 @@
 import { LABELS, LIGHTS, labelOf, type FindingSource, type Light, type RoundType, type Severity } from '../../workflows';
 import { barChart, lineChart, stackedBarChart } from './notice-charts';
-import { NoticeDto, NoticeFindingDto, LISTED } from './notice.dto';
+import { FindingCountsDto, NoticeDto, NoticeFindingDto, LISTED } from './notice.dto';
 import { printablePage, table, text } from '../common/printable-page';
 import { ZoneTime } from './zone-time';
 
@@ -14,19 +14,22 @@ const WORDS = {
     published: (at: string) => `本通报已于 ${at} 发布，数据以发布时为准；此后发生的情况计入发生当月。`,
     limited: (department: string) => `本通报仅含本科室（${department}）的内容。`,
     sourceOnly: (source: string) => `本通报仅统计来源为“${source}”的问题。`,
+    branchOnly: (branch: string) => `本通报仅含${branch}所属科室的查房和问题。`,
     summary: (rounds: number, found: number, closed: number, overdue: number) =>
       `本月查房 ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。`,
     rounds: '一、本月查房',
     found: '二、发现问题（按类型和科室）',
     bySource: '三、问题来源',
-    closed: '四、本月整改销号（按承诺完成时限判断是否按期）',
-    overdue: '五、逾期未整改',
-    lights: '六、督办红黄绿灯（截至生成时未整改的问题）',
-    repeats: '七、重复发生的问题',
+    byBranch: '四、各党支部问题整改情况（按责任科室所属党支部）',
+    noBranch: '未分支部',
+    closed: '五、本月整改销号（按承诺完成时限判断是否按期）',
+    overdue: '六、逾期未整改',
+    lights: '七、督办红黄绿灯（截至生成时未整改的问题）',
+    repeats: '八、重复发生的问题',
     reopened: '重新打开的问题',
     relapsed: '回头看未通过（反弹）的问题',
-    trend: '八、未整改问题趋势（近六个月）',
-    allowances: '九、结案审核中的职责分离例外（经准许由验收人审核销号）',
+    trend: '九、未整改问题趋势（近六个月）',
+    allowances: '十、结案审核中的职责分离例外（经准许由验收人审核销号）',
     integrity: `${LABELS.roundType.integrity.zh}（仅统计数）`,
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `本月${LABELS.roundType.integrity.zh} ${rounds} 次，发现问题 ${found} 项，整改销号 ${closed} 项，逾期未整改 ${overdue} 项。具体内容由纪检部门掌握。`,
@@ -42,7 +45,7 @@ const WORDS = {
       onTime: '按期', closed: '销号数', late: '逾期销号', averageDays: '平均整改天数', deadline: '整改时限', daysOverdue: '逾期天数', overdue: '逾期数', longest: '最长逾期(天)',
       item: '检查项', earlier: '一年内此前发生', reopenings: '重新打开次数', yes: '是', no: '否',
       allowedAt: '准许时间', reference: '问题编号', allowedBy: '准许人', acceptedBy: '验收人', reason: '理由',
-      source: '问题来源', found: '发现问题', relapses: '反弹次数', committed: '承诺完成日期',
+      source: '问题来源', found: '发现问题', relapses: '反弹次数', committed: '承诺完成日期', branch: '党支部',
     },
   },
   en: {
@@ -51,19 +54,22 @@ const WORDS = {
     published: (at: string) => `Published ${at}: the figures stand as they were then; what happened since counts in the month it happened.`,
     limited: (department: string) => `This notice covers your department (${department}) only.`,
     sourceOnly: (source: string) => `This notice counts findings from one source only: ${source}.`,
+    branchOnly: (branch: string) => `This notice covers the departments of one Party branch only: ${branch}, their rounds and findings.`,
     summary: (rounds: number, found: number, closed: number, overdue: number) =>
       `This month: ${rounds} rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue.`,
     rounds: '1. Rounds this month',
     found: '2. Findings by type and department',
     bySource: '3. Findings by source',
-    closed: '4. Closed this month (on time: by the committed date where the plan gave one)',
-    overdue: '5. Overdue',
-    lights: '6. Supervision lights (findings open when this was generated)',
-    repeats: '7. Repeat findings',
+    byBranch: '4. Findings by Party branch (of the responsible department)',
+    noBranch: 'No branch',
+    closed: '5. Closed this month (on time: by the committed date where the plan gave one)',
+    overdue: '6. Overdue',
+    lights: '7. Supervision lights (findings open when this was generated)',
+    repeats: '8. Repeat findings',
     reopened: 'Reopened findings',
     relapsed: 'Relapses: follow-up checks failed',
-    trend: '8. Open findings over six months',
-    allowances: '9. Separation of duties set aside: closure audits the acceptor was allowed to approve',
+    trend: '9. Open findings over six months',
+    allowances: '10. Separation of duties set aside: closure audits the acceptor was allowed to approve',
     integrity: `${LABELS.roundType.integrity.en} rounds (counts only)`,
     integrityLine: (rounds: number, found: number, closed: number, overdue: number) =>
       `This month: ${rounds} integrity rounds, ${found} findings logged, ${closed} closed, ${overdue} overdue. Details rest with the discipline office.`,
@@ -79,7 +85,7 @@ const WORDS = {
       onTime: 'On time', closed: 'Closed', late: 'Late', averageDays: 'Average days', deadline: 'Deadline', daysOverdue: 'Days overdue', overdue: 'Overdue', longest: 'Longest (days)',
       item: 'Checklist item', earlier: 'Earlier in the year', reopenings: 'Times reopened', yes: 'yes', no: 'no',
       allowedAt: 'Allowed at', reference: 'Finding', allowedBy: 'Allowed by', acceptedBy: 'Accepted by', reason: 'Reason',
-      source: 'Source', found: 'Found', relapses: 'Relapses', committed: 'Committed date',
+      source: 'Source', found: 'Found', relapses: 'Relapses', committed: 'Committed date', branch: 'Party branch',
     },
   },
 };
@@ -104,6 +110,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
     [h.roundType, (f) => roundType(f.roundType)],
     [h.severity, (f) => severity(f.severity)],
   ];
+  const counts: [string, (c: FindingCountsDto) => unknown][] = [[h.found, (c) => c.found], [h.closed, (c) => c.closed], [h.onTime, (c) => c.onTime], [h.overdue, (c) => c.overdue], [h.relapses, (c) => c.relapses]];
   const sections = [
     `<h2>${words.rounds}</h2>`,
     table(
@@ -131,11 +138,9 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
       notice.foundByDepartment,
     ),
     `<h2>${words.bySource}</h2>`,
-    table(
-      words.none,
-      [[h.source, (c) => source(c.source)], [h.found, (c) => c.found], [h.closed, (c) => c.closed], [h.onTime, (c) => c.onTime], [h.overdue, (c) => c.overdue], [h.relapses, (c) => c.relapses]],
-      notice.bySource,
-    ),
+    table(words.none, [[h.source, (c) => source(c.source)], ...counts], notice.bySource),
+    `<h2>${words.byBranch}</h2>`,
+    table(words.none, [[h.branch, (c) => c.partyBranchName ?? words.noBranch], ...counts], notice.byBranch, (c) => (c.overdue > 0 ? 'alert' : '')),
     `<h2>${words.closed} (${notice.closed}; ${h.onTime} ${notice.closedOnTime})</h2>`,
     table(
       words.none,
@@ -197,6 +202,7 @@ export function renderNotice(notice: NoticeDto, lang: NoticeLanguage): string {
 ${notice.publishedAt ? `<p class="meta">${text(words.published(minute(notice.publishedAt)))}</p>` : ''}
 ${notice.limitedToDepartment ? `<p class="meta">${text(words.limited(notice.limitedToDepartment))}</p>` : ''}
 ${notice.source ? `<p class="meta">${text(words.sourceOnly(source(notice.source)))}</p>` : ''}
+${notice.partyBranchName ? `<p class="meta">${text(words.branchOnly(notice.partyBranchName))}</p>` : ''}
 <p class="summary">${text(words.summary(held, notice.found, notice.closed, notice.overdue))}</p>
 ${sections.filter(Boolean).join('\n')}`);
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { BranchAssessmentDto, DepartmentAssessmentDto, MonthQuery, VetoDto } from '../assessments/assessment.dto';
 import { IsCalendarMonth, IsCalendarYear } from '../common/calendar-date';
 import { TypicalCaseDto } from '../typical-cases/typical-case.dto';
@@ -8,9 +8,20 @@ import { FINDING_SOURCES, type FindingProgress, type FindingSource, type RoundTy
 /** The notice lists this many of the month's closures and of the longest overdue, and counts the rest (the ledger has them all). */
 export const LISTED = 50;
 
+/** What a month's notice covers: the month, and optionally one source and one Party branch. */
+export class NoticeFilters extends MonthQuery {
+  /**
+   * One list per Party branch (一张清单): only the branch's departments, their rounds and the findings
+   * they are responsible for. Answered from live data even for a published month; an unknown branch is a 404.
+   */
+  @IsOptional()
+  @IsUUID()
+  partyBranchId?: string;
+}
+
 /** GET /reports/notice: a month's notice (`month`) or the year's (`year`), exactly one of the two. */
-export class NoticeQuery extends PartialType(MonthQuery) {
-  /** The year's notice (年度通报), made of its months: every month a source, so `source` is for a month's notice only. */
+export class NoticeQuery extends PartialType(NoticeFilters) {
+  /** The year's notice (年度通报), made of its months: `source` and `partyBranchId` are for a month's notice only. */
   @IsOptional()
   @IsCalendarYear()
   year?: string;
@@ -27,10 +38,10 @@ export class NoticeQuery extends PartialType(MonthQuery) {
 }
 
 /** A month's notice: its month given. */
-export type MonthNoticeQuery = NoticeQuery & MonthQuery;
+export type MonthNoticeQuery = NoticeQuery & NoticeFilters;
 
 /** The year's notice: its year given. */
-export type YearNoticeQuery = Omit<NoticeQuery, 'month' | 'source'> & { year: string };
+export type YearNoticeQuery = Omit<NoticeQuery, 'month' | 'source' | 'partyBranchId'> & { year: string };
 
 export class NoticeRoundDto {
   id: string;
@@ -86,16 +97,27 @@ export class RelapsedFindingDto extends NoticeFindingDto {
   relapses: number;
 }
 
-/** The month's findings from one source. */
-export class SourceCountsDto {
-  @ApiProperty({ enum: FINDING_SOURCES })
-  source: FindingSource;
+/** The month's findings of one group: found, closed (on time), overdue and relapsed. */
+export class FindingCountsDto {
   found: number;
   closed: number;
   onTime: number;
   /** Overdue at `asOf`. */
   overdue: number;
   relapses: number;
+}
+
+/** The month's findings from one source. */
+export class SourceCountsDto extends FindingCountsDto {
+  @ApiProperty({ enum: FINDING_SOURCES })
+  source: FindingSource;
+}
+
+/** The month's findings of the departments of one Party branch (党支部), by their responsible department. */
+export class BranchCountsDto extends FindingCountsDto {
+  /** Null for the departments in no branch (未分支部). */
+  partyBranchId: string | null;
+  partyBranchName: string | null;
 }
 
 /** Open findings by supervision light (督办红黄绿灯). */
@@ -171,6 +193,9 @@ export class NoticeDto {
   /** The only source counted, when one was asked for. */
   @ApiProperty({ enum: FINDING_SOURCES, nullable: true })
   source: FindingSource | null;
+  /** The only Party branch covered, when one was asked for: its departments' rounds and findings. */
+  partyBranchId: string | null;
+  partyBranchName: string | null;
   rounds: NoticeRoundDto[];
   found: number;
   foundByDepartment: DepartmentCountsDto[];
@@ -185,6 +210,8 @@ export class NoticeDto {
   longestOverdue: OverdueFindingDto[];
   /** The month's findings by source: the sources with anything to count, in the sources' order. */
   bySource: SourceCountsDto[];
+  /** The same by Party branch of the responsible department (一张清单): the branches with anything to count, by name, then the departments in no branch. */
+  byBranch: BranchCountsDto[];
   /** Findings open now (at `generatedAt`), by supervision light: lights are a present state, not a month's. */
   lights: LightCountsDto;
   /** The same by department, the most red first. */

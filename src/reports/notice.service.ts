@@ -1,10 +1,9 @@
-import { Injectable, StreamableFile } from '@nestjs/common';
+import { Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { FINDING_SOURCES, FindingProgress, FindingSource, Light, ROUND_TYPES } from '../../workflows';
 import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
-import type { MonthQuery } from '../assessments/assessment.dto';
 import { visibleFindingIds } from '../access/withheld';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { DataAccessLog } from '../audit/data-access-log';
@@ -16,15 +15,20 @@ import { FindingEntity } from '../findings/finding.entity';
 import { CLOSED_AT_SQL, CLOSED_IN_SQL, Closure, DUE_SQL, closuresIn, dueOf, ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
+import { inPartyBranch, ofPartyBranch } from '../identity/in-party-branch';
+import { PartyBranchEntity } from '../identity/party-branch.entity';
 import { UserEntity } from '../identity/user.entity';
 import { PublishedMonths } from '../published-months/published-months';
 import { shownScore } from '../rounds/round.dto';
 import { RoundEntity } from '../rounds/round.entity';
 import {
+  BranchCountsDto,
   ClosedFindingDto,
+  FindingCountsDto,
   IntegrityCountsDto,
   LightCountsDto,
   NoticeDto,
+  NoticeFilters,
   NoticeFindingDto,
   LISTED,
   MonthNoticeQuery,
@@ -49,7 +53,8 @@ const FINDING_COLUMNS = [...TALLY_COLUMNS, ...columns(['title', 'severity', 'sta
  * and source, what was closed, what is overdue and by how long, the supervision lights, repeat
  * findings, reopenings and relapses, and the trend of open findings. Everything listed is what the
  * caller may see; integrity work the caller may not see in detail appears only as hospital-wide counts.
- * With `source`, only the findings from that source count (rounds only for `round`).
+ * With `source`, only the findings from that source count (rounds only for `round`); with
+ * `partyBranchId`, only the branch's departments: the rounds visiting them and the findings they are responsible for.
  */
 @Injectable()
 export class NoticeService {
@@ -68,20 +73,20 @@ export class NoticeService {
   async notice(auth: AuthUser, query: MonthNoticeQuery): Promise<NoticeDto | StreamableFile> {
     const notice = await this.monthNotice(auth, query);
     const lines = [notice.rounds, notice.lastClosed, notice.longestOverdue, notice.repeats, notice.reopened, notice.relapsed].reduce((sum, list) => sum + list.length, 0);
-    const filter = { month: query.month, ...(query.source && { source: query.source }) };
+    const filter = { month: query.month, ...(query.source && { source: query.source }), ...(query.partyBranchId && { partyBranchId: query.partyBranchId }) };
     await this.accessLog.record(auth, { event: 'NOTICE_READ', format: query.format ?? 'html', filter, rows: lines });
     if (query.format === 'json') return notice;
     return new StreamableFile(Buffer.from(renderNotice(notice, query.lang ?? 'zh')), { type: 'text/html; charset=utf-8' });
   }
 
-  /** The month's notice as the reader may see it: a published month's stored figures; one source of it, live ones. */
-  async monthNotice(auth: AuthUser, query: MonthQuery): Promise<NoticeDto> {
-    const published = query.source ? null : await this.published.noticeOf(auth, query.month);
+  /** The month's notice as the reader may see it: a published month's stored figures (the whole notice); one source or one Party branch of it, live ones. */
+  async monthNotice(auth: AuthUser, query: NoticeFilters): Promise<NoticeDto> {
+    const published = query.source || query.partyBranchId ? null : await this.published.noticeOf(auth, query.month);
     return published ?? (await this.liveFigures(auth, query));
   }
 
   /** The month's notice from the live data, whether or not it is published. */
-  liveFigures(auth: AuthUser, query: MonthQuery): Promise<NoticeDto> {
+  liveFigures(auth: AuthUser, query: NoticeFilters): Promise<NoticeDto> {
     const now = this.clock.now();
     const window = monthWindow(query.month, this.config.TIME_ZONE, now);
     if (window.start > now) throw new InvalidInputException([{ field: 'month', reason: `must not be after the current month (${query.month} starts at ${window.start.toISOString()})` }]);
@@ -90,8 +95,14 @@ export class NoticeService {
     // Rounds are the findings of source `round`: a notice of another source lists none.
     const countsRounds = query.source === undefined || query.source === 'round';
     return this.db.read(async (manager) => {
-      const scope = ofSource(visibleFindings(auth), query.source);
-      const departments = new Map((await manager.find(DepartmentEntity, { select: { id: true, name: true } })).map((d) => [d.id, d.name]));
+      const { partyBranchId } = query;
+      // By name, as the monthly workbook groups them.
+      const branches = (await manager.find(PartyBranchEntity, { select: { id: true, name: true } })).sort((a, b) => a.name.localeCompare(b.name, 'zh'));
+      if (partyBranchId && !branches.some((branch) => branch.id === partyBranchId)) throw new NotFoundException(`No Party branch ${partyBranchId}`);
+      const scope = ofPartyBranch(ofSource(visibleFindings(auth), query.source), 'responsibleDepartmentId', partyBranchId);
+      const departmentRows = await manager.find(DepartmentEntity, { select: { id: true, name: true, partyBranchId: true } });
+      const departments = new Map(departmentRows.map((d) => [d.id, d.name]));
+      const branchOf = new Map(departmentRows.map((d) => [d.id, d.partyBranchId]));
       const line = (finding: FindingEntity): NoticeFindingDto => ({
         id: finding.id,
         title: finding.title,
@@ -133,6 +144,19 @@ export class NoticeService {
       const reopened = await this.withEntries(manager, scope, window, 'REOPEN');
       const relapsed = await this.withEntries(manager, scope, window, 'FOLLOW_UP_FAILED');
       const lights = await this.lights(manager, scope);
+      // The month's counts of the findings that hold `holds`: each of found, closed, overdue and relapsed.
+      const countsOf = (holds: (finding: FindingEntity) => boolean): FindingCountsDto => {
+        const closedHere = closed.filter(({ finding }) => holds(finding));
+        return {
+          found: found.filter(holds).length,
+          closed: closedHere.length,
+          onTime: closedHere.filter((f) => f.onTime).length,
+          overdue: overdue.filter(holds).length,
+          relapses: relapsed.filter(({ finding }) => holds(finding)).reduce((sum, { times }) => sum + times, 0),
+        };
+      };
+      const anythingToCount = (counts: FindingCountsDto) => counts.found + counts.closed + counts.overdue + counts.relapses > 0;
+      const inBranch = (branchId: string | null) => (finding: FindingEntity) => (branchOf.get(finding.responsibleDepartmentId) ?? null) === branchId;
 
       return {
         month: window.month,
@@ -144,7 +168,9 @@ export class NoticeService {
         asOf,
         limitedToDepartment: seesHospitalWide(auth) ? null : (departments.get(auth.departmentId ?? '') ?? null),
         source: query.source ?? null,
-        rounds: countsRounds ? await this.rounds(manager, auth, window, departments) : [],
+        partyBranchId: partyBranchId ?? null,
+        partyBranchName: branches.find((branch) => branch.id === partyBranchId)?.name ?? null,
+        rounds: countsRounds ? await this.rounds(manager, auth, ofPartyBranch(visibleRounds(auth), 'departmentId', partyBranchId), window, departments) : [],
         found: found.length,
         foundByDepartment: [...groupBy(found, departmentOf)]
           .map(([department, rows]) => ({
@@ -168,17 +194,10 @@ export class NoticeService {
           .map(([department, rows]) => ({ department, overdue: rows.length, longestDays: Math.max(...rows.map(daysOverdue)) }))
           .sort((a, b) => b.overdue - a.overdue || byName(a, b)),
         longestOverdue: longestOverdue.map((finding): OverdueFindingDto => ({ ...line(finding), daysOverdue: daysOverdue(finding) })),
-        bySource: FINDING_SOURCES.map((source) => {
-          const closedHere = closed.filter(({ finding }) => finding.source === source);
-          return {
-            source,
-            found: found.filter((f) => f.source === source).length,
-            closed: closedHere.length,
-            onTime: closedHere.filter((f) => f.onTime).length,
-            overdue: overdue.filter((f) => f.source === source).length,
-            relapses: relapsed.filter(({ finding }) => finding.source === source).reduce((sum, { times }) => sum + times, 0),
-          };
-        }).filter((counts) => counts.found + counts.closed + counts.overdue + counts.relapses > 0),
+        bySource: FINDING_SOURCES.map((source) => ({ source, ...countsOf((finding) => finding.source === source) })).filter(anythingToCount),
+        byBranch: [...branches, { id: null, name: null }]
+          .map(({ id, name }): BranchCountsDto => ({ partyBranchId: id, partyBranchName: name, ...countsOf(inBranch(id)) }))
+          .filter(anythingToCount),
         lights: countLights(lights),
         lightsByDepartment: [...groupBy(lights, (group) => departments.get(group.department) ?? group.department)]
           .map(([department, groups]) => ({ department, ...countLights(groups) }))
@@ -188,15 +207,15 @@ export class NoticeService {
         relapses: relapsed.reduce((sum, { times }) => sum + times, 0),
         relapsed: relapsed.map(({ finding, times }) => ({ ...line(finding), relapses: times })),
         openTrend: await this.openTrend(manager, scope, window, now),
-        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf, query.source, countsRounds) : null,
-        // Security events of the month, whatever the source asked for.
+        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf, query, countsRounds) : null,
+        // Security events of the month, whatever the source or branch asked for.
         selfAuditAllowances: await this.selfAuditAllowances(manager, auth, visibleFindings(auth), window),
       };
     });
   }
 
-  private async rounds(manager: EntityManager, auth: AuthUser, window: MonthWindow, departments: Map<string, string>): Promise<NoticeRoundDto[]> {
-    const rounds = await scopedQuery(manager, RoundEntity, visibleRounds(auth))
+  private async rounds(manager: EntityManager, auth: AuthUser, scope: Scope, window: MonthWindow, departments: Map<string, string>): Promise<NoticeRoundDto[]> {
+    const rounds = await scopedQuery(manager, RoundEntity, scope)
       .select(['round.id', 'round.scheduledFor', 'round.departmentId', 'round.types', 'round.leadId', 'round.state', 'round.score', 'round.vetoed', 'round.participantIds', 'round.snapshot'])
       .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
       .orderBy('round.scheduledFor', 'ASC')
@@ -325,17 +344,18 @@ export class NoticeService {
     }));
   }
 
-  /** Integrity work across the hospital (of the source asked for), as counts only. */
-  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date, source: FindingSource | undefined, countsRounds: boolean): Promise<IntegrityCountsDto> {
+  /** Integrity work across the hospital (of the source and the Party branch asked for), as counts only. */
+  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date, { source, partyBranchId }: NoticeFilters, countsRounds: boolean): Promise<IntegrityCountsDto> {
+    const ofBranch = <T extends FindingEntity | RoundEntity>(builder: SelectQueryBuilder<T>, departmentColumn: string) =>
+      partyBranchId ? builder.andWhere(inPartyBranch(departmentColumn), { partyBranchId }) : builder;
     const integrity = () => {
-      const builder = manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'");
+      const builder = ofBranch(manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'"), 'finding.responsibleDepartmentId');
       return source ? builder.andWhere('finding.source = :source', { source }) : builder;
     };
     return {
       roundsHeld: countsRounds
-        ? await manager
-            .createQueryBuilder(RoundEntity, 'round')
-            .where(`round.types LIKE '%"integrity"%'`)
+        ? await ofBranch(manager.createQueryBuilder(RoundEntity, 'round'), 'round.departmentId')
+            .andWhere(`round.types LIKE '%"integrity"%'`)
             .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
             .andWhere({ state: In(HELD_ROUND_STATES) })
             .getCount()

@@ -117,7 +117,8 @@ export class ReportsService {
       throw new InvalidInputException([{ field: 'month', reason }, { field: 'year', reason }]);
     }
     if (month !== undefined) return this.notices.notice(auth, { ...query, month });
-    if (query.source) throw new InvalidInputException([{ field: 'source', reason: "is for a month's notice: the year's counts every source" }]);
+    const monthOnly = (['source', 'partyBranchId'] as const).filter((field) => query[field] !== undefined);
+    if (monthOnly.length > 0) throw new InvalidInputException(monthOnly.map((field) => ({ field, reason: "is for a month's notice: the year's covers the whole hospital" })));
     return this.annualNotices.notice(auth, { ...query, year: year! });
   }
 

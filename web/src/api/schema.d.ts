@@ -2603,6 +2603,17 @@ export interface components {
             overdue: number;
             relapses: number;
         };
+        BranchCountsDto: {
+            /** @description Null for the departments in no branch (未分支部). */
+            partyBranchId: string | null;
+            partyBranchName: string | null;
+            found: number;
+            closed: number;
+            onTime: number;
+            /** @description Overdue at `asOf`. */
+            overdue: number;
+            relapses: number;
+        };
         LightCountsDto: {
             red: number;
             yellow: number;
@@ -2740,6 +2751,9 @@ export interface components {
             asOf: string;
             /** @description The caller's department, when they see only that department's work. */
             limitedToDepartment: string | null;
+            /** @description The only Party branch covered, when one was asked for: its departments' rounds and findings. */
+            partyBranchId: string | null;
+            partyBranchName: string | null;
             rounds: components["schemas"]["NoticeRoundDto"][];
             found: number;
             foundByDepartment: components["schemas"]["DepartmentCountsDto"][];
@@ -2754,6 +2768,8 @@ export interface components {
             longestOverdue: components["schemas"]["OverdueFindingDto"][];
             /** @description The month's findings by source: the sources with anything to count, in the sources' order. */
             bySource: components["schemas"]["SourceCountsDto"][];
+            /** @description The same by Party branch of the responsible department (一张清单): the branches with anything to count, by name, then the departments in no branch. */
+            byBranch: components["schemas"]["BranchCountsDto"][];
             /** @description Findings open now (at `generatedAt`), by supervision light: lights are a present state, not a month's. */
             lights: components["schemas"]["LightCountsDto"];
             /** @description The same by department, the most red first. */
@@ -4816,7 +4832,12 @@ export interface operations {
                 month?: string;
                 /** @description Count only the findings from this source; rounds count only for `round`. */
                 source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
-                /** @description The year's notice (年度通报), made of its months: every month a source, so `source` is for a month's notice only. */
+                /**
+                 * @description One list per Party branch (一张清单): only the branch's departments, their rounds and the findings
+                 *     they are responsible for. Answered from live data even for a published month; an unknown branch is a 404.
+                 */
+                partyBranchId?: string;
+                /** @description The year's notice (年度通报), made of its months: `source` and `partyBranchId` are for a month's notice only. */
                 year?: string;
                 /** @description `zh` (the default) or `en`. */
                 lang?: "zh" | "en";
