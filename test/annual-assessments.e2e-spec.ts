@@ -272,12 +272,12 @@ describe(`the year's assessment, ranks within kind and branch, the annual workbo
       }
     });
 
-    it('asks for exactly one of month and year, and no source with a year', async () => {
+    it('asks for exactly one of month and year, and no source or branch with a year', async () => {
       const both = await flow.as('discipline').get('/reports/notice?month=2026-01&year=2026').expect(400);
       expect(both.body.details.map((p: { field: string }) => p.field)).toEqual(['month', 'year']);
       await flow.as('discipline').get('/reports/notice').expect(400);
-      const sourced = await flow.as('discipline').get('/reports/notice?year=2026&source=complaint').expect(400);
-      expect(sourced.body.details.map((p: { field: string }) => p.field)).toEqual(['source']);
+      const sourced = await flow.as('discipline').get(`/reports/notice?year=2026&source=complaint&partyBranchId=${branches.X}`).expect(400);
+      expect(sourced.body.details.map((p: { field: string }) => p.field)).toEqual(['source', 'partyBranchId']);
       await flow.as('discipline').get('/reports/notice?year=26').expect(400);
     });
   });
