@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { InboxNoticeType } from '../../workflows';
+import { NoticeSubject } from '../common/notice-subject';
 
 /**
  * One person's copy of a notice, written in the transaction of the transition that caused it: about
@@ -8,28 +8,12 @@ import type { InboxNoticeType } from '../../workflows';
  * once however many instances write it.
  */
 @Entity('notifications')
-export class NotificationEntity {
+export class NotificationEntity extends NoticeSubject {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
   @Column({ type: 'varchar', length: 36 })
   recipientId: string;
-
-  /** Shared by every copy of one notice; the `id` of its webhook body. */
-  @Column({ type: 'varchar', length: 36 })
-  noticeId: string;
-
-  @Column({ type: 'varchar', length: 32 })
-  type: InboxNoticeType;
-
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  findingId: string | null;
-
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  roundId: string | null;
-
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  announcementId: string | null;
 
   @Column({ type: 'simple-json' })
   detail: NoticeDetail;

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import type { AuthUser } from '../identity/auth-user';
 import { TypicalCasesService } from '../typical-cases/typical-cases.service';
 import { renderAnnualNotice } from './annual-notice-page';
-import { AnnualNoticeDto, AnnualNoticeMonthDto, IntegrityCountsDto, NoticeDto, RelapsedFindingDto, YearNoticeQuery } from './notice.dto';
+import { AnnualNoticeDto, AnnualNoticeMonthDto, IntegrityCountsDto, NoticeDto, NoticeTotalsDto, RelapsedFindingDto, YearNoticeQuery } from './notice.dto';
 import { NoticeService } from './notice.service';
 
 const HELD_ROUND_STATES = ['submitted', 'completed'];
@@ -46,7 +46,7 @@ export class AnnualNoticeService {
     // One month after another: on SQLite a read holds the connection, and writers get a turn between.
     for (const month of monthsBegun(year, this.config.TIME_ZONE, now)) notices.push(await this.notices.monthNotice(auth, { month }));
     const months = notices.map(monthLine);
-    const sum = (figure: keyof Omit<AnnualNoticeMonthDto, 'month' | 'publishedAt'>) => months.reduce((total, month) => total + month[figure], 0);
+    const sum = (figure: keyof NoticeTotalsDto) => months.reduce((total, month) => total + month[figure], 0);
     return {
       year,
       timeZone: this.config.TIME_ZONE,

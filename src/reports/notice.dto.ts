@@ -245,22 +245,26 @@ export class PublishedMonthDto {
   views: number;
 }
 
-/** One month of the year's notice, as its notice reads (as published, once it is). */
-export class AnnualNoticeMonthDto {
-  month: string;
-  /** When the month was published; null when its figures are live. */
-  publishedAt: Date | null;
+/** What a notice of the year counts, for the year and for each of its months. */
+export class NoticeTotalsDto {
   roundsHeld: number;
   found: number;
   closed: number;
   closedOnTime: number;
-  /** Overdue at the month's end (or now, for the running month). */
+  /** Overdue at the month's end (or now, for the running month); for the year, at its last month's end. */
   overdue: number;
   relapses: number;
 }
 
+/** One month of the year's notice, as its notice reads (as published, once it is). */
+export class AnnualNoticeMonthDto extends NoticeTotalsDto {
+  month: string;
+  /** When the month was published; null when its figures are live. */
+  publishedAt: Date | null;
+}
+
 /** The year's notice (年度通报): its months, the rankings, the vetoes, the relapses and the typical cases. */
-export class AnnualNoticeDto {
+export class AnnualNoticeDto extends NoticeTotalsDto {
   year: string;
   timeZone: string;
   from: Date;
@@ -270,13 +274,6 @@ export class AnnualNoticeDto {
   limitedToDepartment: string | null;
   /** The months begun by now, each as its own notice counts it. */
   months: AnnualNoticeMonthDto[];
-  roundsHeld: number;
-  found: number;
-  closed: number;
-  closedOnTime: number;
-  /** Overdue at the last month's end. */
-  overdue: number;
-  relapses: number;
   /** Every department's year with its grade and ranks (GET /assessments?year=), by kind and rank. */
   rankings: DepartmentAssessmentDto[];
   branches: BranchAssessmentDto[];

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { NoticeSubject } from '../common/notice-subject';
 import type { InboxNoticeType, Role } from '../../workflows';
 
 /** A receiver of notices (a hospital messaging robot, say), for one department's or role's notices or for all. */
@@ -50,28 +51,13 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * announcement.
  */
 @Entity('webhook_deliveries')
-export class WebhookDeliveryEntity {
+export class WebhookDeliveryEntity extends NoticeSubject {
   /** Sent as X-Delivery-Id; the body's `id` is the notice's. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
   @Column({ type: 'varchar', length: 36 })
   endpointId: string;
-
-  @Column({ type: 'varchar', length: 36 })
-  noticeId: string;
-
-  @Column({ type: 'varchar', length: 32 })
-  type: InboxNoticeType;
-
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  findingId: string | null;
-
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  roundId: string | null;
-
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  announcementId: string | null;
 
   /** Exactly the bytes sent and signed, every try. */
   @Column({ type: 'text' })

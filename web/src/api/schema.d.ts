@@ -2799,7 +2799,7 @@ export interface components {
             found: number;
             closed: number;
             closedOnTime: number;
-            /** @description Overdue at the month's end (or now, for the running month). */
+            /** @description Overdue at the month's end (or now, for the running month); for the year, at its last month's end. */
             overdue: number;
             relapses: number;
         };
@@ -2816,13 +2816,6 @@ export interface components {
             limitedToDepartment: string | null;
             /** @description The months begun by now, each as its own notice counts it. */
             months: components["schemas"]["AnnualNoticeMonthDto"][];
-            roundsHeld: number;
-            found: number;
-            closed: number;
-            closedOnTime: number;
-            /** @description Overdue at the last month's end. */
-            overdue: number;
-            relapses: number;
             /** @description Every department's year with its grade and ranks (GET /assessments?year=), by kind and rank. */
             rankings: components["schemas"]["DepartmentAssessmentDto"][];
             branches: components["schemas"]["BranchAssessmentDto"][];
@@ -2833,6 +2826,13 @@ export interface components {
             typicalCases: components["schemas"]["TypicalCaseDto"][];
             /** @description Present when integrity details are withheld from the caller: the months' counts added up (overdue: at the last month's end). */
             integrityCounts: components["schemas"]["IntegrityCountsDto"] | null;
+            roundsHeld: number;
+            found: number;
+            closed: number;
+            closedOnTime: number;
+            /** @description Overdue at the month's end (or now, for the running month); for the year, at its last month's end. */
+            overdue: number;
+            relapses: number;
         };
         PublishMonthDto: {
             /** @description A calendar month in the hospital's time zone that has ended. */
