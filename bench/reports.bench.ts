@@ -2,13 +2,13 @@
  * 100,000 findings written straight into a fresh database (60 % closed over the last four months,
  * the rest open: on track, overdue or rectifying, across 30 departments), then, against the running
  * service: GET /dashboard polled by four roles, the whole ledger exported as xlsx, then last month's
- * notice and monthly tracking.
+ * notice and monthly tracking, and the year's assessment, workbook and notice.
  *
  *   npm run bench:reports                                                    # SQLite in a temporary file
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:reports
  *
  * Env: BENCH_FINDINGS (default 100000). Ends with one machine-readable line:
- * findings=N dashboard_p50_ms=N dashboard_p99_ms=N notice_ms=N export_seconds=N export_mb=N peak_rss_mb=N
+ * findings=N dashboard_p50_ms=N dashboard_p99_ms=N notice_ms=N year_notice_ms=N export_seconds=N export_mb=N peak_rss_mb=N
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -155,7 +155,16 @@ async function main(): Promise<void> {
     console.log(`  GET /reports/ledger?format=xlsx (${FINDINGS.toLocaleString('en')} rows): ${(bytes / 1_048_576).toFixed(1)} MB in ${exportSeconds.toFixed(1)} s; service peak RSS ${peak.toFixed(0)} MB; GET /health meanwhile p50 ${percentile(waits, 50).toFixed(0)} ms, max ${waits.at(-1)!.toFixed(0)} ms`);
     const month = new Date(Date.now() - 31 * DAY).toISOString().slice(0, 7);
     const reportTimes: Record<string, number> = {};
-    for (const path of [`/reports/notice?month=${month}`, `/reports/monthly?month=${month}`, `/reports/monthly?month=${month}&format=xlsx`]) {
+    const year = new Date().toISOString().slice(0, 4);
+    const paths = [
+      `/reports/notice?month=${month}`,
+      `/reports/monthly?month=${month}`,
+      `/reports/monthly?month=${month}&format=xlsx`,
+      `/assessments?year=${year}`,
+      `/reports/annual?year=${year}&format=xlsx`,
+      `/reports/notice?year=${year}`,
+    ];
+    for (const path of paths) {
       const started = performance.now();
       const answer = await request(`${service.api.origin}${path}`, { headers: { authorization: `Bearer ${admin}` } });
       await answer.body.arrayBuffer();
@@ -166,7 +175,7 @@ async function main(): Promise<void> {
 
     console.log(`  service peak RSS after them: ${peakRssMb(service.process.pid!).toFixed(0)} MB`);
     console.log(
-      `findings=${FINDINGS} dashboard_p50_ms=${percentile(times, 50).toFixed(1)} dashboard_p99_ms=${percentile(times, 99).toFixed(1)} notice_ms=${reportTimes[`/reports/notice?month=${month}`].toFixed(0)} export_seconds=${exportSeconds.toFixed(1)} export_mb=${(bytes / 1_048_576).toFixed(1)} peak_rss_mb=${peak.toFixed(0)}`,
+      `findings=${FINDINGS} dashboard_p50_ms=${percentile(times, 50).toFixed(1)} dashboard_p99_ms=${percentile(times, 99).toFixed(1)} notice_ms=${reportTimes[`/reports/notice?month=${month}`].toFixed(0)} year_notice_ms=${reportTimes[`/reports/notice?year=${year}`].toFixed(0)} export_seconds=${exportSeconds.toFixed(1)} export_mb=${(bytes / 1_048_576).toFixed(1)} peak_rss_mb=${peak.toFixed(0)}`,
     );
   } finally {
     await dataSource.destroy();

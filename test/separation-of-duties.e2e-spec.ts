@@ -107,7 +107,7 @@ describe(`separation of duties (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =>
         }
       }
       const page = (await flow.as('admin').get('/reports/notice?month=2026-11&lang=en').expect(200)).text;
-      expect(page).toContain('9. Separation of duties set aside');
+      expect(page).toContain('10. Separation of duties set aside');
       expect(page).toContain('<td>—</td><td>auditor</td><td>discipline</td><td>—</td>');
       // A department that is not responsible for the finding does not read of it.
       const surgery = (await flow.as('surgeryStaff').get('/reports/notice?month=2026-11&format=json').expect(200)).body;
