@@ -7,5 +7,6 @@ module.exports = {
   // content-disposition 3 ships only ES modules; jest runs CommonJS, so it is transpiled too.
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/test-database.ts'],
   testTimeout: 60000,
 };

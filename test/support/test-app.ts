@@ -24,11 +24,11 @@ const TEST_ENVIRONMENT = {
 };
 
 /**
- * The real application on a fresh database: a new SQLite file, or, when DATABASE_URL names
- * PostgreSQL, that database with its public schema emptied first. `environment` overrides settings.
+ * The real application on a fresh database: a new SQLite file, or, when TEST_DATABASE_URL names
+ * PostgreSQL, that database with its public schema emptied first (see test-database.ts). `environment` overrides settings.
  */
 export async function startApp(environment: Record<string, string> = {}): Promise<TestApp> {
-  const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  const given = process.env.TEST_DATABASE_URL;
   if (given && /^postgres/.test(given)) {
     const client = new Client({ connectionString: given });
     await client.connect();
