@@ -53,10 +53,11 @@ describe(`announcements (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     const leadsHook = (await flow.as('admin').post('/webhooks', { url: receiver.url('/leads'), secret: SECRET, role: 'round_lead' }).expect(201)).body.id;
     const findingsOnly = (await flow.as('admin').post('/webhooks', { url: receiver.url('/findings'), secret: SECRET, events: ['assigned'] }).expect(201)).body.id;
 
-    const created = await announce({ audience: { roles: ['round_lead'], departmentIds: [h.departments.cardiology] } }).expect(201);
+    // Roles and departments both named narrow each other: the staff of cardiology, not every department's staff, nor anyone else in cardiology.
+    const created = await announce({ audience: { roles: ['department_staff'], departmentIds: [h.departments.cardiology] } }).expect(201);
     expect(created.body).toMatchObject({
       title: '春节前廉洁提醒',
-      audience: { roles: ['round_lead'], departmentIds: [h.departments.cardiology] },
+      audience: { roles: ['department_staff'], departmentIds: [h.departments.cardiology] },
       publishAt: '2027-01-27T01:00:00.000Z',
       state: 'scheduled',
       deliveredAt: null,
@@ -81,10 +82,9 @@ describe(`announcements (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     flow = new Flow(t, h);
     expect(await deliverDue()).toBe(0);
 
-    const recipients = [h.users.cardiologyStaff.id, h.users.lead.id, h.users.otherLead.id].sort();
-    expect(await copiesOf(id)).toEqual(recipients);
+    expect(await copiesOf(id)).toEqual([h.users.cardiologyStaff.id]);
     const shown = (await flow.as('discipline').get(`/announcements/${id}`).expect(200)).body;
-    expect(shown).toMatchObject({ state: 'delivered', deliveredAt: '2027-01-27T01:00:00.000Z', recipientCount: 3 });
+    expect(shown).toMatchObject({ state: 'delivered', deliveredAt: '2027-01-27T01:00:00.000Z', recipientCount: 1 });
 
     const [copy] = (await inbox('cardiologyStaff')).filter((n) => n.type === 'announcement');
     expect(copy).toMatchObject({
@@ -94,17 +94,17 @@ describe(`announcements (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       detail: { event: 'PUBLISH', title: '春节前廉洁提醒', body: '节日期间严禁收受红包礼品。', deadline: null },
     });
     await flow.as('cardiologyStaff').post(`/me/notifications/${copy.id}/read`, {}).expect(200);
-    for (const who of ['surgeryStaff', 'inspector', 'discipline', 'adminVerifier'] as Who[]) {
+    for (const who of ['surgeryStaff', 'lead', 'inspector', 'discipline', 'adminVerifier'] as Who[]) {
       expect((await inbox(who)).filter((n) => n.type === 'announcement')).toEqual([]);
     }
 
-    // The cardiology endpoint and the round leads' take it; surgery's and one for finding notices only do not.
+    // The cardiology endpoint takes it; the round leads', surgery's and one for finding notices only do not.
     await t.app.get(WebhookDispatcher).deliverDue();
     const bodies = (path: string) => receiver.bodies(path).filter((b) => b.type === 'announcement');
     expect(bodies('/card')).toEqual([
       { id: expect.any(String), type: 'announcement', occurredAt: '2027-01-27T01:00:00.000Z', event: 'PUBLISH', announcement: { id, title: '春节前廉洁提醒', body: '节日期间严禁收受红包礼品。', publishAt: '2027-01-27T01:00:00.000Z' } },
     ]);
-    expect(bodies('/leads')).toHaveLength(1);
+    expect(bodies('/leads')).toEqual([]);
     expect(bodies('/surg')).toEqual([]);
     expect(bodies('/findings')).toEqual([]);
     const delivery = (await flow.as('admin').get(`/webhooks/${cardiologyHook}/deliveries`).expect(200)).body.items[0];

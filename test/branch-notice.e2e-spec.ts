@@ -145,14 +145,17 @@ describe(`the notice by Party branch (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
     expect(en).toContain('<tr><td>No branch</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>');
   });
 
-  it('names no integrity case to a reader not entitled, in the rows by branch or a branch’s notice: counts for the branch only', async () => {
+  it('names no integrity case to a reader not entitled, in the rows by branch or a branch’s notice: integrity counts stay hospital-wide, never a branch’s', async () => {
     for (const who of ['admin', 'adminVerifier'] as const) {
       const surgical = await notice(who, ofBranch(branches.surgical));
       expect(JSON.stringify(surgical)).not.toContain(SECRET);
       expect(surgical.rounds.map((r) => r.id)).toEqual([rounds.surgery]);
       expect(surgical.byBranch).toEqual([expect.objectContaining({ partyBranchId: branches.surgical, found: 1, overdue: 1 })]);
-      expect(surgical.integrityCounts).toEqual({ roundsHeld: 1, found: 1, closed: 0, overdue: 1 });
-      expect((await notice(who, ofBranch(branches.ward))).integrityCounts).toEqual({ roundsHeld: 0, found: 0, closed: 0, overdue: 0 });
+      // A branch of one department would tell that department's integrity work: the counts are the whole hospital's.
+      const hospitalWide = (await notice(who)).integrityCounts;
+      expect(hospitalWide).toEqual({ roundsHeld: 1, found: 1, closed: 0, overdue: 1 });
+      expect(surgical.integrityCounts).toEqual(hospitalWide);
+      expect((await notice(who, ofBranch(branches.ward))).integrityCounts).toEqual(hospitalWide);
       const page = (await flow.as(who).get(`/reports/notice?month=2026-05${ofBranch(branches.surgical)}`).expect(200)).text;
       expect(page).not.toContain(SECRET);
       expect(page).toContain('本月廉政查房 1 次，发现问题 1 项');

@@ -91,8 +91,12 @@ describe(`published months (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await publish('2026-07').expect(400);
     await publish('2026-13').expect(400);
 
-    const published = (await publish('2026-05').expect(201)).body;
+    const keyed = (key: string) => flow.as('discipline').post('/reports/notice/publish', { month: '2026-05' }, { 'Idempotency-Key': key });
+    const published = (await keyed('publish-may').expect(201)).body;
     expect(published).toEqual({ month: '2026-05', publishedAt: now.toISOString(), publishedBy: h.users.discipline.id, views: 2 + 6 });
+    // A retry of that request (its key) is answered as the first was; any other request to publish again is refused.
+    expect((await keyed('publish-may').expect(201)).body).toEqual(published);
+    await keyed('publish-may-again').expect(409);
     await publish('2026-05').expect(409);
     await publish('2026-05', 'admin').expect(409);
     const audit = (await flow.as('discipline').get('/audit?entityType=published_month&limit=500').expect(200)).body.items;

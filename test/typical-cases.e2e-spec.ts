@@ -47,6 +47,14 @@ describe(`typical cases (典型案例) (${onPostgres ? 'PostgreSQL' : 'SQLite'})
     await mark('discipline', findings.administrative, HOSTILE_REASON).expect(200);
   });
 
+  it('takes marks sent at once in turn: every answer 200, one entry in the trail', async () => {
+    const { findingId } = await flow.assignedFinding('administrative');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => mark('discipline', findingId, '同时提交 sent at once')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    expect((await flow.auditEvents('findings', findingId)).filter((event) => event === 'MARK_TYPICAL_CASE')).toHaveLength(1);
+    await flow.as('discipline').delete(`/findings/${findingId}/typical-case`).expect(204);
+  });
+
   it('lists the year’s cases among the findings each reader may see: integrity ones only inside integrity', async () => {
     await mark('discipline', findings.integrity, '收受红包的典型 secret-gift-case').expect(200);
     const inside = await listed('discipline');

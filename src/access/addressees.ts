@@ -119,15 +119,15 @@ export function roundParticipants(round: NoticedRound): Addressing {
 }
 
 /**
- * An announcement goes to every active person holding one of its roles or belonging to one of its
- * departments, and to the endpoints standing for one of them. It is the hospital's to read: no
- * integrity rule holds it back.
+ * An announcement goes to every active person holding one of its roles (if it names roles) and
+ * belonging to one of its departments (if it names departments), and to the endpoints standing for
+ * one of them: both named narrow each other, so "the staff of the wards" reaches no one else. It is
+ * the hospital's to read: no integrity rule holds it back.
  */
 export function announcementAudience(roles: readonly Role[], departmentIds: readonly string[]): Addressing {
-  const users = `(${[
-    ...roles.map((_, i) => `"roles" LIKE :audienceRole${i}`),
-    ...(departmentIds.length > 0 ? [`"departmentId" IN (:...audienceDepartmentIds)`] : []),
-  ].join(' OR ') || '1 = 0'})`;
+  const byRole = roles.map((_, i) => `"roles" LIKE :audienceRole${i}`).join(' OR ');
+  const byDepartment = departmentIds.length > 0 ? `"departmentId" IN (:...audienceDepartmentIds)` : '';
+  const users = `(${[byRole && `(${byRole})`, byDepartment].filter(Boolean).join(' AND ') || '1 = 0'})`;
   return {
     users,
     endpoints: endpointsStandingFor(users),

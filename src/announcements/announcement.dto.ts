@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObje
 import { USER_ROLES, type Role } from '../../workflows';
 import { AnnouncementEntity } from './announcement.entity';
 
-/** Who is told: anyone holding one of the roles or belonging to one of the departments; at least one of the two non-empty. */
+/** Who is told: those holding one of the roles and belonging to one of the departments, either left out to mean any; at least one of the two non-empty. */
 export class AnnouncementAudienceDto {
   @ApiProperty({ enum: USER_ROLES, isArray: true, required: false })
   @IsOptional()

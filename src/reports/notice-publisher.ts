@@ -34,7 +34,10 @@ export class NoticePublisher {
     const now = this.clock.now();
     const window = monthWindow(dto.month, this.config.TIME_ZONE, now);
     if (window.end > now) throw new InvalidInputException([{ field: 'month', reason: `must have ended (${dto.month} ends at ${window.end.toISOString()})` }]);
-    if (await this.db.read((manager) => manager.existsBy(PublishedMonthEntity, { month: dto.month }))) throw this.published(dto.month);
+    // Published already: nothing to compute. Still through a unit of work, so a retry with its Idempotency-Key replays the first answer.
+    if (await this.db.read((manager) => manager.existsBy(PublishedMonthEntity, { month: dto.month }))) {
+      return this.db.write(auth.request, () => Promise.reject(this.published(dto.month)));
+    }
     const departments = await this.db.read((manager) => manager.find(DepartmentEntity, { select: { id: true }, order: { code: 'ASC' } }));
     const audiences: PublishedAudience[] = [{ kind: 'integrity' }, { kind: 'hospital' }, ...departments.map((d) => ({ kind: 'department' as const, departmentId: d.id }))];
     const views: PublishedMonthViewEntity[] = [];

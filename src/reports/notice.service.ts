@@ -15,7 +15,7 @@ import { FindingEntity } from '../findings/finding.entity';
 import { CLOSED_AT_SQL, CLOSED_IN_SQL, Closure, DUE_SQL, closuresIn, dueOf, ofSource } from '../findings/finding-figures';
 import type { AuthUser } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
-import { inPartyBranch, ofPartyBranch } from '../identity/in-party-branch';
+import { ofPartyBranch } from '../identity/in-party-branch';
 import { PartyBranchEntity } from '../identity/party-branch.entity';
 import { UserEntity } from '../identity/user.entity';
 import { PublishedMonths } from '../published-months/published-months';
@@ -207,7 +207,7 @@ export class NoticeService {
         relapses: relapsed.reduce((sum, { times }) => sum + times, 0),
         relapsed: relapsed.map(({ finding, times }) => ({ ...line(finding), relapses: times })),
         openTrend: await this.openTrend(manager, scope, window, now),
-        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf, query, countsRounds) : null,
+        integrityCounts: seesHospitalWide(auth) && !seesAllIntegrity(auth) ? await this.integrityCounts(manager, window, asOf, query.source, countsRounds) : null,
         // Security events of the month, whatever the source or branch asked for.
         selfAuditAllowances: await this.selfAuditAllowances(manager, auth, visibleFindings(auth), window),
       };
@@ -344,18 +344,20 @@ export class NoticeService {
     }));
   }
 
-  /** Integrity work across the hospital (of the source and the Party branch asked for), as counts only. */
-  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date, { source, partyBranchId }: NoticeFilters, countsRounds: boolean): Promise<IntegrityCountsDto> {
-    const ofBranch = <T extends FindingEntity | RoundEntity>(builder: SelectQueryBuilder<T>, departmentColumn: string) =>
-      partyBranchId ? builder.andWhere(inPartyBranch(departmentColumn), { partyBranchId }) : builder;
+  /**
+   * Integrity work across the whole hospital (of the source asked for), as counts only. Never of one
+   * Party branch: a branch of one department would make them that department's.
+   */
+  private async integrityCounts(manager: EntityManager, window: MonthWindow, asOf: Date, source: FindingSource | undefined, countsRounds: boolean): Promise<IntegrityCountsDto> {
     const integrity = () => {
-      const builder = ofBranch(manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'"), 'finding.responsibleDepartmentId');
+      const builder = manager.createQueryBuilder(FindingEntity, 'finding').where("finding.roundType = 'integrity'");
       return source ? builder.andWhere('finding.source = :source', { source }) : builder;
     };
     return {
       roundsHeld: countsRounds
-        ? await ofBranch(manager.createQueryBuilder(RoundEntity, 'round'), 'round.departmentId')
-            .andWhere(`round.types LIKE '%"integrity"%'`)
+        ? await manager
+            .createQueryBuilder(RoundEntity, 'round')
+            .where(`round.types LIKE '%"integrity"%'`)
             .andWhere('round.scheduledFor BETWEEN :firstDay AND :lastDay', window)
             .andWhere({ state: In(HELD_ROUND_STATES) })
             .getCount()

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { RowMapper } from '../database/row-mapper';
 import { FindingEntity } from '../findings/finding.entity';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
@@ -89,8 +90,9 @@ export class TypicalCasesService {
     return cases.andWhere('"finding"."createdAt" >= :start AND "finding"."createdAt" < :end', { start: window.start, end: window.end });
   }
 
+  /** The finding, if the caller may see it, locked on PostgreSQL so concurrent marks of it take turns (SQLite writes one at a time). */
   private async visibleFinding(manager: EntityManager, auth: AuthUser, findingId: string): Promise<FindingEntity> {
-    const finding = await scopedQuery(manager, FindingEntity, visibleFindings(auth)).andWhere('"finding"."id" = :findingId', { findingId }).getOne();
+    const finding = await RowMapper.of(manager, FindingEntity).findById(manager, findingId, { lock: true, scope: visibleFindings(auth) });
     if (!finding) throw new NotFoundException(`No finding ${findingId}`);
     return finding;
   }
