@@ -23,6 +23,7 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'POST /auth/login': 'public',
   'POST /auth/refresh': 'public',
   'POST /auth/logout': PEOPLE,
+  'GET /me': SIGNED_IN,
   'POST /me/password': PEOPLE,
   'GET /users': ['admin', 'discipline_office'],
   'POST /users': ['admin'],
@@ -261,6 +262,16 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   });
 
   describe('accounts', () => {
+    it('answers GET /me with the signed-in account; a tablet with the account it acts as, for inspector work', async () => {
+      const user = await newUser('me-user', ['inspector', 'round_lead'], h.departments.cardiology);
+      const me = (await t.http.get('/me').set(bearer(user.token)).expect(200)).body;
+      expect(me).toMatchObject({ id: user.id, username: 'me-user', displayName: 'me-user', roles: ['inspector', 'round_lead'], departmentId: h.departments.cardiology, departmentName: 'CARD', leadOfficeFor: [], deviceId: null });
+      expect(me).not.toHaveProperty('passwordHash');
+      const tablet = await registerTablet(user.id);
+      expect((await t.http.get('/me').set(bearer(tablet.token)).expect(200)).body).toMatchObject({ id: user.id, roles: ['inspector'], deviceId: tablet.id });
+      await t.http.get('/me').expect(401);
+    });
+
     it('ends every token at once when a user is disabled or its roles change, and audits both', async () => {
       const user = await newUser('changing-user', ['inspector']);
       const tablet = await registerTablet(user.id);

@@ -11,7 +11,7 @@ import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { AccessTokenPayload } from './auth.guard';
 import type { AuthUser } from './auth-user';
-import { ChangePasswordDto, LoginDto, LoginResponseDto, RefreshDto, TokensDto, UserDto } from './identity.dto';
+import { ChangePasswordDto, LoginDto, LoginResponseDto, MeDto, RefreshDto, TokensDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
 import { LoginAttempt, LoginThrottle } from './login-throttle';
 import { UNKNOWN_USER_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords';
@@ -116,6 +116,16 @@ export class AuthService {
    * A user's own password change: ends every session and token of the user, then signs this
    * caller in again. A wrong current password counts as a failed login.
    */
+  me(auth: AuthUser): Promise<MeDto> {
+    return this.db.read(async (manager) => {
+      const user = await manager.findOneByOrFail(UserEntity, { id: auth.id });
+      const department = user.departmentId ? await this.identity.findDepartment(manager, user.departmentId) : null;
+      const deviceId = auth.credential.kind === 'device' ? auth.credential.deviceId : null;
+      // A tablet's roles are the ones it acts with (inspector), not all its account holds.
+      return { ...UserDto.from(user), roles: auth.roles, departmentName: department?.name ?? null, leadOfficeFor: department?.leadOfficeFor ?? [], deviceId };
+    });
+  }
+
   async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<LoginResponseDto> {
     const attempt = await this.throttle.begin(auth.username, auth.request.address);
     const user = await this.identity.findUserByUsername(auth.username);

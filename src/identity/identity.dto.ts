@@ -189,6 +189,16 @@ export class TokensDto {
   refreshToken: string;
 }
 
+/** The signed-in account, for the apps to shape themselves by (GET /me). */
+export class MeDto extends UserDto {
+  /** The department's name, for display; null without a department. */
+  departmentName: string | null;
+  /** Round types the account's department is lead office for. */
+  leadOfficeFor: RoundType[];
+  /** Set when a registered tablet signs in: it acts as this account, for inspector work only. */
+  deviceId: string | null;
+}
+
 export class LoginResponseDto extends TokensDto {
   user: UserDto;
 }

@@ -1,16 +1,23 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AnswersSecret } from '../idempotency/idempotency.guard';
-import { AllowSelfService, Auth } from './access.decorator';
+import { AllowAnyUser, AllowSelfService, Auth } from './access.decorator';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth-user';
-import { ChangePasswordDto, LoginResponseDto } from './identity.dto';
+import { ChangePasswordDto, LoginResponseDto, MeDto } from './identity.dto';
 
 @ApiTags('identity')
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
   constructor(private readonly service: AuthService) {}
+
+  /** The signed-in account: who, which roles, which department; a tablet answers the account it acts as. */
+  @Get()
+  @AllowAnyUser()
+  me(@Auth() auth: AuthUser): Promise<MeDto> {
+    return this.service.me(auth);
+  }
 
   /** Ends every other session and token of the caller and answers a fresh pair. */
   @Post('password')

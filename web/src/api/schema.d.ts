@@ -49,6 +49,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in account: who, which roles, which department; a tablet answers the account it acts as. */
+        get: operations["MeController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/password": {
         parameters: {
             query?: never;
@@ -1165,6 +1182,24 @@ export interface components {
             accessToken: string;
             /** @description Exchanged at POST /auth/refresh for a new pair; each may be used once. */
             refreshToken: string;
+        };
+        MeDto: {
+            id: string;
+            username: string;
+            displayName: string;
+            roles: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership" | "system")[];
+            departmentId: string | null;
+            active: boolean;
+            /** @description After an administrator's password reset: the user may do nothing but choose a new password. */
+            mustChangePassword: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The department's name, for display; null without a department. */
+            departmentName: string | null;
+            /** @description Round types the account's department is lead office for. */
+            leadOfficeFor: ("administrative" | "party_building" | "integrity")[];
+            /** @description Set when a registered tablet signs in: it acts as this account, for inspector work only. */
+            deviceId: string | null;
         };
         ChangePasswordDto: {
             currentPassword: string;
@@ -2983,6 +3018,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    MeController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
             };
         };
     };
