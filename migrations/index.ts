@@ -21,6 +21,7 @@ import { Announcements1733630000000 } from './1733630000000-announcements';
 import { PublishedMonths1733640000000 } from './1733640000000-published-months';
 import { TypicalCases1733650000000 } from './1733650000000-typical-cases';
 import { MissedPlanOccurrences1733660000000 } from './1733660000000-missed-plan-occurrences';
+import { Jobs1733670000000 } from './1733670000000-jobs';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   PublishedMonths1733640000000,
   TypicalCases1733650000000,
   MissedPlanOccurrences1733660000000,
+  Jobs1733670000000,
 ];

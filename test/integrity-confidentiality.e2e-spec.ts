@@ -45,6 +45,8 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
   let roundPlanId: string;
   let partyBranchId: string;
   let announcementId: string;
+  let exportId: string;
+  let verificationId: string;
   let endpointIds: string[];
   let month: string;
   const outside: Record<string, Identity> = {};
@@ -139,6 +141,9 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
     const reminder = { title: 'reminder', body: 'be honest', audience: { departmentIds: [h.departments.logistics] }, publishAt: '2030-01-01T00:00:00Z' };
     announcementId = (await t.http.post('/announcements').set(bearer(h.users.discipline.token)).send(reminder).expect(201)).body.id;
     await t.app.get(WebhookDispatcher).deliverDue();
+    // The office's own jobs: an export holding the integrity findings, and a verification. Each is its asker's alone.
+    exportId = (await t.http.post('/reports/exports').set(bearer(h.users.discipline.token)).send({ format: 'xlsx' }).expect(202)).body.id;
+    verificationId = (await t.http.post('/audit/verifications').set(bearer(h.users.discipline.token)).send({}).expect(202)).body.id;
   });
 
   afterAll(async () => {
@@ -163,6 +168,8 @@ describe(`integrity work behind every door (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (path.startsWith('/round-plans/')) return [roundPlanId];
       if (path.startsWith('/party-branches/')) return [partyBranchId];
       if (path.startsWith('/announcements/')) return [announcementId];
+      if (path.startsWith('/reports/exports/')) return [exportId];
+      if (path.startsWith('/audit/verifications/')) return [verificationId];
       throw new Error(`no ids known for ${path}`);
     };
     const requests: string[] = [];

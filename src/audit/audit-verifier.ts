@@ -18,11 +18,12 @@ export type Reader = <T>(work: (manager: EntityManager) => Promise<T>) => Promis
 
 /**
  * Recomputes the chain from the first entry to the head as it stood when verification began,
- * and the SHA-256 of every evidence file the entries record.
+ * and the SHA-256 of every evidence file the entries record; `progress` is told after each page.
  */
-export async function verifyChain(read: Reader, storage: AttachmentStorage): Promise<ChainVerificationDto> {
+export async function verifyChain(read: Reader, storage: AttachmentStorage, progress?: (checked: number, headSeq: number) => Promise<void>): Promise<ChainVerificationDto> {
   const head = await read(chainHead);
   const headSeq = head?.seq ?? 0;
+  await progress?.(0, headSeq);
   const breaks: { seq: number; reason: string }[] = [];
   const files = new Map<string, { file: RecordedFile; seq: number }>();
   let previous = GENESIS_HASH;
@@ -45,6 +46,7 @@ export async function verifyChain(read: Reader, storage: AttachmentStorage): Pro
       last = entry.seq;
       checked++;
     }
+    await progress?.(checked, headSeq);
   }
   for (const { file, seq } of files.values()) {
     const reason = await fileProblem(storage, file);

@@ -1,10 +1,11 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiPage, Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
-import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ListAuditQuery } from './audit.dto';
+import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ChainVerificationJobDto, ListAuditQuery } from './audit.dto';
+import { JobStartedDto } from '../jobs/job.dto';
 import { AuditService } from './audit.service';
 import { CaseFileDto, CaseFileQuery } from './case-file.dto';
 import { CaseFileService } from './case-file.service';
@@ -55,6 +56,21 @@ export class AuditController {
   @Allow('discipline_office', 'admin')
   verify(): Promise<ChainVerificationDto> {
     return this.service.verify();
+  }
+
+  /** Recomputes the chain and the files' hashes in the background: poll the job for entries checked and the outcome. */
+  @Post('audit/verifications')
+  @Allow('discipline_office', 'admin')
+  @HttpCode(202)
+  startVerification(@Auth() auth: AuthUser): Promise<JobStartedDto> {
+    return this.service.startVerification(auth);
+  }
+
+  /** A verification job of the caller's: entries checked of the total, then the outcome (404 for anyone else's). */
+  @Get('audit/verifications/:id')
+  @Allow('discipline_office', 'admin')
+  verification(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<ChainVerificationJobDto> {
+    return this.service.verification(auth, id);
   }
 
   @Get('audit/head')

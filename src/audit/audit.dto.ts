@@ -1,3 +1,5 @@
+import { IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
+import { JobDto } from '../jobs/job.dto';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
@@ -92,4 +94,12 @@ export class ChainVerificationDto {
   attachmentsChecked: number;
   /** The lowest sequence number at which something does not verify, and what. */
   firstBroken?: { seq: number; reason: string };
+}
+
+/** A verification job's progress, and once done its outcome (the fields of GET /audit/verify). */
+export class ChainVerificationJobDto extends IntersectionType(JobDto, PartialType(OmitType(ChainVerificationDto, ['checked'] as const))) {
+  /** Entries recomputed so far (the outcome's count once done). */
+  checked: number;
+  /** Entries to recompute: the chain's length when the job began; null until read. */
+  total: number | null;
 }

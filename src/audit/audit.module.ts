@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { FindingsModule } from '../findings/findings.module';
 import { InterviewsModule } from '../interviews/interviews.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { AuditChainWriter } from './audit-writer';
 import { AuditController } from './audit.controller';
@@ -13,7 +14,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEntryEntity } from './audit-entry.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEntryEntity]), RoundsModule, FindingsModule, AttachmentsModule, InterviewsModule],
+  imports: [TypeOrmModule.forFeature([AuditEntryEntity]), RoundsModule, FindingsModule, AttachmentsModule, InterviewsModule, JobsModule],
   controllers: [AuditController],
   providers: [AuditChainWriter, AuditService, AuditRepository, CaseFileService, DataAccessLog],
   exports: [DataAccessLog],

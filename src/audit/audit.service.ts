@@ -12,8 +12,12 @@ import type { AuthUser } from '../identity/auth-user';
 import { RoundsService } from '../rounds/rounds.service';
 import { GENESIS_HASH } from './audit-chain';
 import { chainHead, verifyChain } from './audit-verifier';
-import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ListAuditQuery } from './audit.dto';
+import { AuditEntryDto, AuditTrailQuery, ChainHeadDto, ChainHeadQuery, ChainVerificationDto, ChainVerificationJobDto, ListAuditQuery } from './audit.dto';
+import type { JobStartedDto } from '../jobs/job.dto';
+import { Jobs } from '../jobs/jobs';
 import { AuditRepository } from './audit.repository';
+
+const VERIFICATION = 'audit_verification';
 
 /** Reads the audit log; only the workflow engine writes it. */
 @Injectable()
@@ -25,6 +29,7 @@ export class AuditService {
     private readonly findings: FindingsService,
     private readonly storage: AttachmentStorage,
     private readonly config: AppConfig,
+    private readonly jobs: Jobs,
   ) {}
 
   findingTrail(auth: AuthUser, id: string, query: AuditTrailQuery): Promise<Page<AuditEntryDto>> {
@@ -54,6 +59,27 @@ export class AuditService {
 
   verify(): Promise<ChainVerificationDto> {
     return verifyChain((work) => this.db.read(work), this.storage);
+  }
+
+  /** Verifies the chain in the background, reporting entries checked as it goes. */
+  startVerification(auth: AuthUser): Promise<JobStartedDto> {
+    return this.jobs.start(auth, VERIFICATION, {}, async (run) => ({ ...(await verifyChain((work) => this.db.read(work), this.storage, run.progress)) }));
+  }
+
+  async verification(auth: AuthUser, id: string): Promise<ChainVerificationJobDto> {
+    const job = await this.jobs.find(auth, VERIFICATION, id);
+    const outcome = (job.result ?? {}) as Partial<ChainVerificationDto>;
+    return {
+      id: job.id,
+      status: job.status,
+      createdAt: job.createdAt,
+      finishedAt: job.finishedAt,
+      ...(job.error !== null && { error: job.error }),
+      checked: job.done,
+      total: job.total,
+      ...(job.total !== null && { headSeq: job.total }),
+      ...outcome,
+    };
   }
 
   async head(query: ChainHeadQuery): Promise<ChainHeadDto> {

@@ -246,6 +246,26 @@ export class AppConfig {
   @IsString()
   ATTACHMENTS_DIR = './data/attachments';
 
+  /** Where export jobs write their files, each named by its job's id; ATTACHMENTS_DIR/exports if unset. */
+  @IsOptional()
+  @IsString()
+  EXPORTS_DIR?: string;
+
+  /** How long a background job (an export, a verification) and its file are kept after it was asked for. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  JOB_TTL_HOURS = 24;
+
+  /**
+   * A job whose instance has not reported on it for this long is failed: the instance stopped. A
+   * running job reports at least every minute.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  JOB_STALE_MINUTES = 5;
+
   /** The largest file accepted, in megabytes. */
   @Transform(toNumber)
   @IsNumber()

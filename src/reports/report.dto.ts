@@ -1,4 +1,5 @@
-import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType, OmitType } from '@nestjs/swagger';
+import { JobDto } from '../jobs/job.dto';
 import { IsIn, IsOptional } from 'class-validator';
 import { MonthAssessmentQuery, YearAssessmentQuery } from '../assessments/assessment.dto';
 import { IsCalendarDate } from '../common/calendar-date';
@@ -33,6 +34,9 @@ export class LedgerQuery extends IntersectionType(PageQuery, FindingFilters) {
   format?: 'json' | 'xlsx' | 'csv';
 }
 
+/** The ledger's filters alone: what an export is drawn with. */
+export type LedgerFilters = Omit<LedgerQuery, 'limit' | 'offset' | 'format'>;
+
 export class LedgerPageDto {
   items: LedgerRow[];
   total: number;
@@ -56,4 +60,24 @@ export class AnnualQuery extends YearAssessmentQuery {
   @IsOptional()
   @IsIn(['json', 'xlsx'])
   format?: 'json' | 'xlsx';
+}
+
+/** An export job: the ledger's filters, and the file's format. */
+export class LedgerExportRequest extends OmitType(LedgerQuery, ['limit', 'offset', 'format'] as const) {
+  /** `xlsx`, or `csv` (UTF-8 with a BOM, for Excel). */
+  @IsIn(['xlsx', 'csv'])
+  format: 'xlsx' | 'csv';
+}
+
+/** An export job's progress; its file at GET /reports/exports/{id}/file once done. */
+export class LedgerExportDto extends JobDto {
+  @ApiProperty({ enum: ['xlsx', 'csv'] })
+  format: 'xlsx' | 'csv';
+  /** The filters applied, as given. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  filters: Record<string, unknown>;
+  /** Rows written so far. */
+  rows: number;
+  /** Rows the file will hold; null until counted. */
+  total: number | null;
 }

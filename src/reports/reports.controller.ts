@@ -1,10 +1,13 @@
-import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { FIGURE_READERS } from '../access/visibility';
 import { Allow, AllowAnyUser, Auth } from '../identity/access.decorator';
 import type { AuthUser } from '../identity/auth-user';
 import type { AnnualTrackingDto, MonthlyTrackingDto } from '../assessments/assessment.dto';
-import { AnnualQuery, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { UuidParam } from '../common/params';
+import { JobStartedDto } from '../jobs/job.dto';
+import { AnnualQuery, LedgerExportDto, LedgerExportRequest, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { LedgerExportsService } from './ledger-exports.service';
 import { XLSX_TYPE } from './spreadsheet';
 import { CoverageDto, CoverageQuery } from './coverage.dto';
 import { DashboardDto } from './dashboard.dto';
@@ -21,6 +24,7 @@ export class ReportsController {
     private readonly service: ReportsService,
     private readonly dashboards: DashboardService,
     private readonly publisher: NoticePublisher,
+    private readonly exports: LedgerExportsService,
   ) {}
 
   /** The ledger (问题台账) of the findings the caller may see: JSON pages, or the whole as xlsx or csv. */
@@ -29,6 +33,29 @@ export class ReportsController {
   @ApiProduces('application/json', XLSX_TYPE, 'text/csv')
   ledger(@Auth() auth: AuthUser, @Query() query: LedgerQuery): Promise<LedgerPageDto | StreamableFile> {
     return this.service.ledger(auth, query);
+  }
+
+  /** Exports the ledger in the background (a large one): the findings the caller may see now, filtered as GET /reports/ledger; poll the job for progress. */
+  @Post('reports/exports')
+  @AllowAnyUser()
+  @HttpCode(202)
+  startExport(@Auth() auth: AuthUser, @Body() request: LedgerExportRequest): Promise<JobStartedDto> {
+    return this.exports.start(auth, request);
+  }
+
+  /** An export job of the caller's: its status and rows written of the total (404 for anyone else's). */
+  @Get('reports/exports/:id')
+  @AllowAnyUser()
+  exportJob(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<LedgerExportDto> {
+    return this.exports.job(auth, id);
+  }
+
+  /** The finished export's file (409 before it is done). */
+  @Get('reports/exports/:id/file')
+  @AllowAnyUser()
+  @ApiProduces(XLSX_TYPE, 'text/csv')
+  exportFile(@Auth() auth: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
+    return this.exports.file(auth, id);
   }
 
   /** Monthly tracking (整改月度跟踪): every department's assessment figures, whole and per round type; a department sees its own row. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { FindingContext } from '../../workflows';
@@ -18,7 +18,7 @@ import { RoundEntity } from '../rounds/round.entity';
 import { RowMapper } from '../database/row-mapper';
 import { LedgerRow, LedgerSource, ledgerRow } from './ledger';
 import { LedgerWriter, csvLedger, xlsxLedger } from './ledger-files';
-import { AnnualQuery, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
+import { AnnualQuery, LedgerFilters, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
 import { writeAnnualWorkbook } from './annual-workbook';
 import { writeMonthlyWorkbook } from './monthly-workbook';
 import { CoverageDto, CoverageQuery } from './coverage.dto';
@@ -52,7 +52,11 @@ const FILTER_KEYS = [
   'createdTo',
   'closedFrom',
   'closedTo',
+  'partyBranchId',
 ] as const;
+
+export type LedgerFormat = 'xlsx' | 'csv';
+export const LEDGER_TYPES: Record<LedgerFormat, string> = { xlsx: XLSX_TYPE, csv: 'text/csv; charset=utf-8' };
 
 /** The documents the hospital keeps by hand today, made from live data with the API's access rules. */
 @Injectable()
@@ -131,26 +135,41 @@ export class ReportsService {
     return this.download(`查房覆盖-${period}.xlsx`, XLSX_TYPE, (output) => writeCoverageWorkbook(output, report, report.generatedAt));
   }
 
-  /** The whole ledger as a file, written while it is read: the ids first, then the rows a chunk at a time. */
-  private ledgerFile(auth: AuthUser, query: LedgerQuery, format: 'xlsx' | 'csv'): StreamableFile {
+  /** The whole ledger as a file, written while it is read. */
+  private ledgerFile(auth: AuthUser, query: LedgerQuery, format: LedgerFormat): StreamableFile {
     const now = this.clock.now();
+    return this.download(this.ledgerFileName(now, format), LEDGER_TYPES[format], (output) => this.writeLedger(auth, query, format, output, now));
+  }
+
+  /** The name a ledger file drawn at `now` is downloaded as. */
+  ledgerFileName(now: Date, format: LedgerFormat): string {
     const stamp = DateTime.fromJSDate(now, { zone: this.config.TIME_ZONE }).toFormat('yyyyMMdd-HHmm');
-    return this.download(`问题台账-${stamp}.${format}`, format === 'xlsx' ? XLSX_TYPE : 'text/csv; charset=utf-8', async (output) => {
-      const zone = new ZoneTime(this.config.TIME_ZONE);
-      const writer: LedgerWriter = format === 'xlsx' ? xlsxLedger(output, this.ledgerTitle(query, now), zone) : csvLedger(output, zone);
-      const ids = await this.db.read(async (manager) =>
-        (await this.ledgerQuery(manager, auth, query).select('finding.id', 'id').getRawMany<{ id: string }>()).map((row) => row.id),
-      );
-      await this.accessLog.record(auth, { event: 'LEDGER_EXPORTED', format, filter: this.filterOf(query), rows: ids.length });
-      for (let start = 0; start < ids.length; start += CHUNK) {
-        await writer.add(await this.db.read((manager) => this.ledgerRows(manager, ids.slice(start, start + CHUNK), start, now, zone)));
-        // SQLite reads block the event loop: between chunks, other requests, the compressor and the
-        // socket get their turn, and the client sets the pace.
-        await setImmediate();
-        if (output.writableNeedDrain) await once(output, 'drain');
-      }
-      await writer.end();
-    });
+    return `问题台账-${stamp}.${format}`;
+  }
+
+  /**
+   * Writes the ledger of the findings `auth` may see, as they stand at `now`, to `output`: the ids
+   * first (the export is recorded as a data-access event with their number), then the rows a chunk
+   * at a time, `progress` told after each. Serves the download and the export job alike.
+   */
+  async writeLedger(auth: AuthUser, query: LedgerFilters, format: LedgerFormat, output: Writable, now: Date, progress?: (rows: number, total: number) => Promise<void>): Promise<void> {
+    const zone = new ZoneTime(this.config.TIME_ZONE);
+    const writer: LedgerWriter = format === 'xlsx' ? xlsxLedger(output, this.ledgerTitle(query, now), zone) : csvLedger(output, zone);
+    const ids = await this.db.read(async (manager) =>
+      (await this.ledgerQuery(manager, auth, query).select('finding.id', 'id').getRawMany<{ id: string }>()).map((row) => row.id),
+    );
+    await this.accessLog.record(auth, { event: 'LEDGER_EXPORTED', format, filter: this.filterOf(query), rows: ids.length });
+    await progress?.(0, ids.length);
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const rows = await this.db.read((manager) => this.ledgerRows(manager, ids.slice(start, start + CHUNK), start, now, zone));
+      await writer.add(rows);
+      await progress?.(start + rows.length, ids.length);
+      // SQLite reads block the event loop: between chunks, other requests, the compressor and the
+      // socket get their turn, and the client sets the pace.
+      await setImmediate();
+      if (output.writableNeedDrain) await once(output, 'drain');
+    }
+    await writer.end();
   }
 
   /** A file answered while `write` fills it; a failure part-way ends the response as a broken download, and is logged. */
@@ -164,7 +183,7 @@ export class ReportsService {
   }
 
   /** The findings the caller may see, filtered, in the ledger's order (by logging time). */
-  private ledgerQuery(manager: EntityManager, auth: AuthUser, query: LedgerQuery): SelectQueryBuilder<FindingEntity> {
+  private ledgerQuery(manager: EntityManager, auth: AuthUser, query: LedgerFilters): SelectQueryBuilder<FindingEntity> {
     const builder = this.findings.filtered(manager, auth, query);
     const day = (date: string, plusDays = 0) => DateTime.fromISO(date, { zone: this.config.TIME_ZONE }).plus({ days: plusDays }).toJSDate();
     if (query.createdFrom) builder.andWhere('finding.createdAt >= :createdFrom', { createdFrom: day(query.createdFrom) });
@@ -212,11 +231,12 @@ export class ReportsService {
     });
   }
 
-  private filterOf(query: LedgerQuery): Record<string, unknown> {
+  /** The filters given, by name. */
+  filterOf(query: LedgerFilters): Record<string, unknown> {
     return Object.fromEntries(FILTER_KEYS.flatMap((key) => (query[key] === undefined ? [] : [[key, query[key]]])));
   }
 
-  private ledgerTitle(query: LedgerQuery, now: Date): string {
+  private ledgerTitle(query: LedgerFilters, now: Date): string {
     const filter = Object.entries(this.filterOf(query)).map(([key, value]) => `${key}=${String(value)}`).join(', ') || '全部 all';
     const at = DateTime.fromJSDate(now, { zone: this.config.TIME_ZONE }).toFormat('yyyy-MM-dd HH:mm');
     return `问题台账 Issue ledger — 筛选 filter: ${filter} — 生成于 generated ${at} (${this.config.TIME_ZONE})`;

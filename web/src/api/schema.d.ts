@@ -894,6 +894,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recomputes the chain and the files' hashes in the background: poll the job for entries checked and the outcome. */
+        post: operations["AuditController_startVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A verification job of the caller's: entries checked of the total, then the outcome (404 for anyone else's). */
+        get: operations["AuditController_verification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/head": {
         parameters: {
             query?: never;
@@ -970,6 +1004,57 @@ export interface paths {
         };
         /** The ledger (问题台账) of the findings the caller may see: JSON pages, or the whole as xlsx or csv. */
         get: operations["ReportsController_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exports the ledger in the background (a large one): the findings the caller may see now, filtered as GET /reports/ledger; poll the job for progress. */
+        post: operations["ReportsController_startExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export job of the caller's: its status and rows written of the total (404 for anyone else's). */
+        get: operations["ReportsController_exportJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The finished export's file (409 before it is done). */
+        get: operations["ReportsController_exportFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2346,6 +2431,39 @@ export interface components {
                 reason: string;
             };
         };
+        JobStartedDto: {
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            id: string;
+        };
+        ChainVerificationJobDto: {
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            ok?: boolean;
+            /** @description The last entry's sequence number and hash, as stored when verification began. */
+            headSeq?: number;
+            head?: string;
+            /** @description Distinct evidence files recomputed. */
+            attachmentsChecked?: number;
+            firstBroken?: {
+                seq: number;
+                reason: string;
+            };
+            /** @description Entries recomputed so far (the outcome's count once done). */
+            checked: number;
+            /** @description Entries to recompute: the chain's length when the job began; null until read. */
+            total: number | null;
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it ended, done or failed; null before.
+             */
+            finishedAt: string | null;
+            /** @description Why it failed. */
+            error?: string;
+        };
         ChainHeadDto: {
             /** @description The day asked for, or null for the current head. */
             date: string | null;
@@ -2545,6 +2663,69 @@ export interface components {
             branches: components["schemas"]["BranchAssessmentDto"][];
             /** @description The year's vetoes of the departments shown, earliest first. */
             vetoes: components["schemas"]["VetoDto"][];
+        };
+        LedgerExportRequest: {
+            /** @enum {string} */
+            state?: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** @enum {string} */
+            roundType?: "administrative" | "party_building" | "integrity";
+            /** Format: uuid */
+            responsibleDepartmentId?: string;
+            /** @enum {string} */
+            severity?: "minor" | "major" | "critical";
+            overdue?: boolean;
+            /** Format: uuid */
+            roundId?: string;
+            /** @enum {string} */
+            source?: "round" | "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
+            /** @enum {string} */
+            light?: "green" | "yellow" | "red";
+            /** @enum {string} */
+            receipt?: "unacknowledged" | "late" | "acknowledged";
+            /** Format: uuid */
+            responsiblePersonId?: string;
+            /**
+             * Format: uuid
+             * @description One list per Party branch (一张清单): findings whose responsible department is in the branch.
+             */
+            partyBranchId?: string;
+            /** @description Findings logged on or after this day (hospital time). */
+            createdFrom?: string;
+            /** @description Findings logged on or before this day. */
+            createdTo?: string;
+            /** @description Findings closed on or after this day. */
+            closedFrom?: string;
+            /** @description Findings closed on or before this day. */
+            closedTo?: string;
+            /**
+             * @description `xlsx`, or `csv` (UTF-8 with a BOM, for Excel).
+             * @enum {string}
+             */
+            format: "xlsx" | "csv";
+        };
+        LedgerExportDto: {
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            /** @enum {string} */
+            format: "xlsx" | "csv";
+            /** @description The filters applied, as given. */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** @description Rows written so far. */
+            rows: number;
+            /** @description Rows the file will hold; null until counted. */
+            total: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it ended, done or failed; null before.
+             */
+            finishedAt: string | null;
+            /** @description Why it failed. */
+            error?: string;
+            id: string;
         };
         NoticeRoundDto: {
             id: string;
@@ -4643,6 +4824,46 @@ export interface operations {
             };
         };
     };
+    AuditController_startVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStartedDto"];
+                };
+            };
+        };
+    };
+    AuditController_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerificationJobDto"];
+                };
+            };
+        };
+    };
     AuditController_head: {
         parameters: {
             query?: {
@@ -4789,6 +5010,69 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Record<string, never>;
                     "text/csv": Record<string, never>;
                 };
+            };
+        };
+    };
+    ReportsController_startExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LedgerExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStartedDto"];
+                };
+            };
+        };
+    };
+    ReportsController_exportJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerExportDto"];
+                };
+            };
+        };
+    };
+    ReportsController_exportFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { ApplicationTask, hourlyWhileScheduling } from '../common/periodic-task';
+import { AppConfig } from '../config/app-config';
+import { Jobs } from './jobs';
+
+/**
+ * At start and hourly: fails the jobs whose instance stopped reporting (an instance that died
+ * mid-job), forgets expired jobs and removes their files.
+ */
+@Injectable()
+export class JobHousekeeping extends ApplicationTask {
+  constructor(jobs: Jobs, config: AppConfig) {
+    super(JobHousekeeping.name, hourlyWhileScheduling(config), () => jobs.housekeep());
+  }
+}
