@@ -101,8 +101,9 @@ export class Jobs implements OnApplicationShutdown {
       );
       await manager.delete(JobEntity, { expiresAt: LessThanOrEqual(now) });
     });
-    const live = new Set((await this.db.read((manager) => manager.find(JobEntity, { select: { id: true } }))).map((job) => job.id));
+    // Listed before the live jobs are read: a job's row is committed before its file is made, so every file listed has its row read.
     const files = await readdir(this.directory).catch(() => [] as string[]);
+    const live = new Set((await this.db.read((manager) => manager.find(JobEntity, { select: { id: true } }))).map((job) => job.id));
     for (const name of files) {
       if (!live.has(name.replace(/\.part$/, ''))) await rm(join(this.directory, name), { force: true });
     }
