@@ -104,6 +104,7 @@ async function main(): Promise<void> {
           deadline: new Date(createdAt.getTime() + 15 * DAY),
           responsibleDepartmentId: departments[n % departments.length],
           roundId,
+          source: 'round',
           roundType: 'administrative',
           title: `问题 ${n} finding`,
           description: 'bench',
