@@ -28,7 +28,7 @@ export function useServerPage<Item>(load: (limit: number, offset: number) => Pro
     load(size, (current - 1) * size)
       .then(setPage, (error: ApiError) => message.error(t('loadFailed', { reason: error.message ?? '' })))
       .finally(() => setLoading(false));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new function at every render: the page and its size alone say when to load again.
   }, [size, current]);
   useEffect(reload, [reload]);
   const pagination: TablePaginationConfig = {
