@@ -163,11 +163,22 @@ describe('the office console', () => {
     await page.waitForSelector('.ant-table-row:has-text("心内科查房平板 1")');
     await shot(page, 'tablets');
 
-    // A bookmarked second page of the people list opens as it was; in English.
+    // People filtered and sorted by the service, the view kept in the address: a bookmark opens it again.
     const admin = (await service.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken;
-    for (let n = 1; n <= 10; n++) await service.api.expectOk('POST', '/users', admin, { username: `clerk${n}`, password: PASSWORD, displayName: `Clerk ${n}`, roles: ['leadership'] });
-    await page.goto(`${service.api.origin}/console/people?page=2&size=10`);
+    for (let n = 1; n <= 12; n++) await service.api.expectOk('POST', '/users', admin, { username: `clerk${n}`, password: PASSWORD, displayName: `Clerk ${n}`, roles: ['leadership'] });
+    await page.click('.ant-menu-item:has-text("人员")');
+    await page.fill('input[aria-label="搜索用户名或姓名"]', 'CLERK1');
+    await page.press('input[aria-label="搜索用户名或姓名"]', 'Enter');
+    await page.waitForURL(/q=CLERK1/);
+    await page.click('th:has-text("姓名")');
+    await page.click('th:has-text("姓名")');
+    await page.waitForURL(/sort=displayName&order=desc/);
+    await page.waitForFunction(() => document.querySelectorAll('.ant-table-row').length === 4);
+    expect(await page.$$eval('.ant-table-row td:first-child', (cells) => cells.map((cell) => cell.textContent))).toEqual(['clerk12', 'clerk11', 'clerk10', 'clerk1']);
+    await page.goto(`${service.api.origin}/console/people?role=leadership&sort=username&size=10&page=2`);
     await page.waitForSelector('.ant-pagination-item-active[title="2"]');
+    await page.waitForSelector('.ant-table-row:has-text("clerk9")');
+    expect(await page.locator('.ant-table-row').count()).toBe(2);
     await page.click('.ant-segmented-item:has-text("English")');
     await page.waitForSelector('.ant-menu-item >> text=People');
     await expectAccessible(page);

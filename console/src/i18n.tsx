@@ -67,6 +67,8 @@ const WORDS = {
   tabletQr: ['平板令牌二维码', 'QR code of the tablet token'],
   tokenShownOnce: ['令牌只显示这一次：现在在平板上扫描二维码或输入令牌。', 'The token is shown this once: scan the QR code or enter the token on the tablet now.'],
   total: ['共 {n} 条', '{n} in all'],
+  searchPeople: ['搜索用户名或姓名', 'Search username or name'],
+  searchDepartments: ['搜索代码或名称', 'Search code or name'],
 } satisfies Record<string, [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
-import { useServerPage } from '../lists';
+import { SearchBox, useServerList } from '../lists';
 
 type Department = Schemas['DepartmentDto'];
 type Values = Schemas['CreateDepartmentDto'];
@@ -13,7 +13,9 @@ const ROUND_TYPES = ['administrative', 'party_building', 'integrity'] as const;
 /** Departments: created with a code that stays, edited (name, kind, lead offices, branch). */
 export default function Departments() {
   const { t, label } = useT();
-  const list = useServerPage((limit, offset) => ok(api.GET('/departments', { params: { query: { limit, offset } } })));
+  const list = useServerList(['q', 'kind'], ['code', 'name', 'createdAt'], ({ kind, ...query }) =>
+    ok(api.GET('/departments', { params: { query: { ...query, kind: kind as Department['kind'] | undefined } } })),
+  );
   const [branches, setBranches] = useState<Schemas['PartyBranchDto'][]>([]);
   const [editing, setEditing] = useState<Department | 'new' | null>(null);
   useEffect(() => void ok(api.GET('/party-branches', { params: { query: { limit: 500 } } })).then((page) => setBranches(page.items), () => undefined), []);
@@ -35,14 +37,27 @@ export default function Departments() {
           {t('create')}
         </Button>
       </Space>
+      <Space style={{ marginBottom: 16 }}>
+        <SearchBox label={t('searchDepartments')} value={list.filters.q} onSearch={(q) => list.setFilter('q', q)} />
+        <Select
+          aria-label={t('kind')}
+          placeholder={t('kind')}
+          allowClear
+          style={{ width: 160 }}
+          value={list.filters.kind}
+          onChange={(kind?: string) => list.setFilter('kind', kind)}
+          options={(['clinical', 'functional'] as const).map((kind) => ({ value: kind, label: t(kind) }))}
+        />
+      </Space>
       <Table<Department>
         rowKey="id"
         loading={list.loading}
         dataSource={list.items}
         pagination={list.pagination}
+        onChange={list.onChange}
         columns={[
-          { title: t('code'), dataIndex: 'code' },
-          { title: t('name'), dataIndex: 'name' },
+          { title: t('code'), dataIndex: 'code', ...list.sorted('code') },
+          { title: t('name'), dataIndex: 'name', ...list.sorted('name') },
           { title: t('kind'), dataIndex: 'kind', render: (kind: Department['kind']) => t(kind) },
           { title: t('leadOfficeFor'), dataIndex: 'leadOfficeFor', render: (types: Department['leadOfficeFor']) => types.map((type) => <Tag key={type}>{label('roundType', type)}</Tag>) },
           { title: t('partyBranch'), dataIndex: 'partyBranchName', render: (name: string | null) => name ?? '—' },

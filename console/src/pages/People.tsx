@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
-import { InUse, useServerPage } from '../lists';
+import { InUse, SearchBox, useServerList } from '../lists';
 
 type Person = Schemas['UserDto'];
 type Values = Schemas['CreateUserDto'] & { disabled?: boolean };
@@ -14,11 +14,14 @@ const ROLES: Schemas['CreateUserDto']['roles'] = ['inspector', 'round_lead', 'de
 export default function People() {
   const { t, label } = useT();
   const { modal, message } = App.useApp();
-  const list = useServerPage((limit, offset) => ok(api.GET('/users', { params: { query: { limit, offset } } })));
+  const list = useServerList(['q', 'role', 'departmentId'], ['username', 'displayName', 'createdAt'], ({ role, ...query }) =>
+    ok(api.GET('/users', { params: { query: { ...query, role: role as Values['roles'][number] | undefined } } })),
+  );
   const [departments, setDepartments] = useState<Schemas['DepartmentDto'][]>([]);
   const [editing, setEditing] = useState<Person | 'new' | null>(null);
   const [temporary, setTemporary] = useState<{ name: string; password: string } | null>(null);
   useEffect(() => void ok(api.GET('/departments', { params: { query: { limit: 500 } } })).then((page) => setDepartments(page.items), () => undefined), []);
+  const departmentOptions = departments.map((department) => ({ value: department.id, label: `${department.name} (${department.code})` }));
   const departmentName = (id: string | null) => departments.find((department) => department.id === id)?.name ?? '—';
 
   const save = ({ username, password, displayName, roles, departmentId, disabled }: Values) => {
@@ -49,14 +52,38 @@ export default function People() {
           {t('create')}
         </Button>
       </Space>
+      <Space style={{ marginBottom: 16 }}>
+        <SearchBox label={t('searchPeople')} value={list.filters.q} onSearch={(q) => list.setFilter('q', q)} />
+        <Select
+          aria-label={t('roles')}
+          placeholder={t('roles')}
+          allowClear
+          style={{ width: 180 }}
+          value={list.filters.role}
+          onChange={(role?: string) => list.setFilter('role', role)}
+          options={ROLES.map((role) => ({ value: role, label: label('role', role) }))}
+        />
+        <Select
+          aria-label={t('department')}
+          placeholder={t('department')}
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          style={{ width: 220 }}
+          value={list.filters.departmentId}
+          onChange={(departmentId?: string) => list.setFilter('departmentId', departmentId)}
+          options={departmentOptions}
+        />
+      </Space>
       <Table<Person>
         rowKey="id"
         loading={list.loading}
         dataSource={list.items}
         pagination={list.pagination}
+        onChange={list.onChange}
         columns={[
-          { title: t('username'), dataIndex: 'username' },
-          { title: t('displayName'), dataIndex: 'displayName' },
+          { title: t('username'), dataIndex: 'username', ...list.sorted('username') },
+          { title: t('displayName'), dataIndex: 'displayName', ...list.sorted('displayName') },
           { title: t('roles'), dataIndex: 'roles', render: (roles: Person['roles']) => roles.map((role) => <Tag key={role}>{label('role', role)}</Tag>) },
           { title: t('department'), dataIndex: 'departmentId', render: departmentName },
           { title: t('status'), dataIndex: 'active', render: (active: boolean) => <InUse active={active} otherwise="disabled" /> },
@@ -119,7 +146,7 @@ export default function People() {
                 showSearch
                 optionFilterProp="label"
                 placeholder={t('none')}
-                options={departments.map((department) => ({ value: department.id, label: `${department.name} (${department.code})` }))}
+                options={departmentOptions}
               />
             </Form.Item>
             {editing !== 'new' && (

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
-import { InUse, useServerPage } from '../lists';
+import { InUse, useServerList } from '../lists';
 
 type Tablet = Schemas['DeviceDto'];
 type Registered = Schemas['RegisteredDeviceDto'];
@@ -14,7 +14,7 @@ type Values = Schemas['RegisterDeviceDto'];
 export default function Tablets() {
   const { t } = useT();
   const { modal, message } = App.useApp();
-  const list = useServerPage((limit, offset) => ok(api.GET('/devices', { params: { query: { limit, offset } } })));
+  const list = useServerList([], [], (query) => ok(api.GET('/devices', { params: { query } })));
   const [people, setPeople] = useState<Schemas['UserDto'][]>([]);
   const [registering, setRegistering] = useState(false);
   const [registered, setRegistered] = useState<{ tablet: Registered; qr: string } | null>(null);
@@ -46,6 +46,7 @@ export default function Tablets() {
         loading={list.loading}
         dataSource={list.items}
         pagination={list.pagination}
+        onChange={list.onChange}
         columns={[
           { title: t('tabletName'), dataIndex: 'name' },
           { title: t('actsAs'), dataIndex: 'userId', render: nameOf },
