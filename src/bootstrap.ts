@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import fastifyStatic from '@fastify/static';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { LABELS, ROUND_TYPES } from '../workflows';
@@ -53,6 +53,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
 
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   await serveTabletApp(app);
+  await serveConsole(app);
   return app;
 }
 
@@ -85,6 +86,21 @@ async function serveTabletApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyStatic, { root, prefix: '/app/' });
   // The address people type has no trailing slash; the app's relative assets need one.
   app.getHttpAdapter().getInstance().get('/app', (_request, reply) => reply.redirect('/app/', 301));
+}
+
+/**
+ * The office console (`console/`, built by Vite into dist/console) under /console, when it has been
+ * built. Its pages are addresses of their own, bookmarked with their filters: every one of them that is
+ * not a file is answered by its index.html, and the console's router shows the page.
+ */
+async function serveConsole(app: NestFastifyApplication): Promise<void> {
+  const root = join(__dirname, '..', 'console');
+  if (!existsSync(join(root, 'index.html'))) return;
+  const index = readFileSync(join(root, 'index.html'));
+  await app.register(fastifyStatic, { root, prefix: '/console/', wildcard: false, decorateReply: false });
+  const server = app.getHttpAdapter().getInstance();
+  server.get('/console', (_request, reply) => reply.redirect('/console/', 301));
+  server.get('/console/*', (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index));
 }
 
 /**

@@ -55,3 +55,9 @@ export const ApiPage = (item: Class<unknown>) =>
       },
     }),
   );
+
+/**
+ * A LIKE pattern, for `LOWER(column) LIKE :pattern ESCAPE '\'`, of text containing `part` in any case;
+ * the part's own `%`, `_` and backslash are taken as written.
+ */
+export const containing = (part: string): string => `%${part.toLowerCase().replace(/[\\%_]/g, (special) => `\\${special}`)}%`;

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-writer';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { Page, page } from '../common/pagination';
+import { Page, containing, page } from '../common/pagination';
 import { Database } from '../database/database';
 import { AuthUser, primaryRole } from './auth-user';
 import { DepartmentEntity } from './department.entity';
@@ -85,9 +85,18 @@ export class DepartmentsService {
     });
   }
 
+  /** A page of departments, filtered and sorted by the database (the console's lists). */
   async list(_auth: AuthUser, query: ListDepartmentsQuery): Promise<Page<DepartmentDto>> {
     const [departments, total, branchNames] = await this.db.read(async (manager) => {
-      const [found, count] = await manager.findAndCount(DepartmentEntity, { order: { code: 'ASC' }, take: query.limit, skip: query.offset });
+      const builder = manager.createQueryBuilder(DepartmentEntity, 'department');
+      if (query.q) builder.andWhere("(LOWER(department.code) LIKE :q ESCAPE '\\' OR LOWER(department.name) LIKE :q ESCAPE '\\')", { q: containing(query.q) });
+      if (query.kind) builder.andWhere('department.kind = :kind', { kind: query.kind });
+      const [found, count] = await builder
+        .orderBy(`department.${query.sort ?? 'code'}`, query.order === 'desc' ? 'DESC' : 'ASC')
+        .addOrderBy('department.id', 'ASC')
+        .take(query.limit)
+        .skip(query.offset)
+        .getManyAndCount();
       return [found, count, await this.identity.partyBranchNames(manager, found)] as const;
     });
     return page(

@@ -243,5 +243,53 @@ export class RegisteredDeviceDto extends DeviceDto {
 
 export class ListDevicesQuery extends PageQuery {}
 
-export class ListUsersQuery extends PageQuery {}
-export class ListDepartmentsQuery extends PageQuery {}
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export const USER_SORTS = ['username', 'displayName', 'createdAt'] as const;
+export const DEPARTMENT_SORTS = ['code', 'name', 'createdAt'] as const;
+
+export class ListUsersQuery extends PageQuery {
+  /** Part of the username or the name, in any case. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  /** Only people holding this role. */
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: Exclude<Role, 'system'>;
+
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
+
+  /** The column the page is sorted by (the username by default). */
+  @IsOptional()
+  @IsIn(USER_SORTS)
+  sort?: (typeof USER_SORTS)[number];
+
+  @IsOptional()
+  @IsIn(SORT_ORDERS)
+  order?: (typeof SORT_ORDERS)[number];
+}
+
+export class ListDepartmentsQuery extends PageQuery {
+  /** Part of the code or the name, in any case. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @IsOptional()
+  @IsIn(DEPARTMENT_KINDS)
+  kind?: DepartmentKind;
+
+  /** The column the page is sorted by (the code by default). */
+  @IsOptional()
+  @IsIn(DEPARTMENT_SORTS)
+  sort?: (typeof DEPARTMENT_SORTS)[number];
+
+  @IsOptional()
+  @IsIn(SORT_ORDERS)
+  order?: (typeof SORT_ORDERS)[number];
+}

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { Page, page } from '../common/pagination';
+import { Page, containing, page } from '../common/pagination';
 import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { Role } from '../../workflows';
@@ -61,10 +61,21 @@ export class UsersService {
     });
   }
 
+  /** A page of accounts, filtered and sorted by the database (the console's lists). */
   async list(_auth: AuthUser, query: ListUsersQuery): Promise<Page<UserDto>> {
-    const [users, total] = await this.db.read((manager) =>
-      manager.findAndCount(UserEntity, { order: { username: 'ASC' }, take: query.limit, skip: query.offset }),
-    );
+    const [users, total] = await this.db.read((manager) => {
+      const builder = manager.createQueryBuilder(UserEntity, 'user');
+      if (query.q) builder.andWhere("(LOWER(user.username) LIKE :q ESCAPE '\\' OR LOWER(user.displayName) LIKE :q ESCAPE '\\')", { q: containing(query.q) });
+      // Roles are stored as a JSON array: each one quoted.
+      if (query.role) builder.andWhere('user.roles LIKE :role', { role: `%"${query.role}"%` });
+      if (query.departmentId) builder.andWhere('user.departmentId = :departmentId', { departmentId: query.departmentId });
+      return builder
+        .orderBy(`user.${query.sort ?? 'username'}`, query.order === 'desc' ? 'DESC' : 'ASC')
+        .addOrderBy('user.id', 'ASC')
+        .take(query.limit)
+        .skip(query.offset)
+        .getManyAndCount();
+    });
     return page(users.map(UserDto.from), total, query);
   }
 

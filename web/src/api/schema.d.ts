@@ -3250,6 +3250,14 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
+                /** @description Part of the username or the name, in any case. */
+                q?: string;
+                /** @description Only people holding this role. */
+                role?: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership";
+                departmentId?: string;
+                /** @description The column the page is sorted by (the username by default). */
+                sort?: "username" | "displayName" | "createdAt";
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -3417,6 +3425,12 @@ export interface operations {
                 /** @description At most 500. */
                 limit?: number;
                 offset?: number;
+                /** @description Part of the code or the name, in any case. */
+                q?: string;
+                kind?: "functional" | "clinical";
+                /** @description The column the page is sorted by (the code by default). */
+                sort?: "code" | "name" | "createdAt";
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;

@@ -1,0 +1,13 @@
+import type { Me } from './api';
+import type { Word } from './i18n';
+
+type Role = Me['roles'][number];
+
+/** Every page of the console and the roles that may open it: the menu lists these, the routes refuse the rest. */
+export const PAGES: { path: string; title: Word; roles: Role[] }[] = [
+  { path: '/departments', title: 'departments', roles: ['admin'] },
+  { path: '/people', title: 'people', roles: ['admin'] },
+  { path: '/tablets', title: 'tablets', roles: ['admin'] },
+];
+
+export const mayOpen = (me: Me, roles: Role[]) => me.roles.some((role) => roles.includes(role));

@@ -1,0 +1,108 @@
+import { App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+import { Schemas, api, ok } from '../api';
+import { FormDialog } from '../forms';
+import { useT } from '../i18n';
+import { InUse, useServerList } from '../lists';
+
+type Tablet = Schemas['DeviceDto'];
+type Registered = Schemas['RegisteredDeviceDto'];
+type Values = Schemas['RegisterDeviceDto'];
+
+/** A ward's tablets: registered to act as an inspector, the token shown once (text and QR code); revoked. */
+export default function Tablets() {
+  const { t } = useT();
+  const { modal, message } = App.useApp();
+  const list = useServerList([], [], (query) => ok(api.GET('/devices', { params: { query } })));
+  const [people, setPeople] = useState<Schemas['UserDto'][]>([]);
+  const [registering, setRegistering] = useState(false);
+  const [registered, setRegistered] = useState<{ tablet: Registered; qr: string } | null>(null);
+  useEffect(() => void ok(api.GET('/users', { params: { query: { limit: 500 } } })).then((page) => setPeople(page.items), () => undefined), []);
+  const nameOf = (id: string) => people.find((person) => person.id === id)?.displayName ?? id;
+
+  const revoke = (tablet: Tablet) =>
+    modal.confirm({
+      title: t('revoke'),
+      content: t('revokeConfirm', { name: tablet.name }),
+      okText: t('revoke'),
+      okButtonProps: { danger: true },
+      cancelText: t('cancel'),
+      onOk: () => ok(api.DELETE('/devices/{id}', { params: { path: { id: tablet.id } } })).then(list.reload, (error: { message?: string }) => message.error(t('saveFailed', { reason: error.message ?? '' }))),
+    });
+
+  return (
+    <>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {t('tablets')}
+        </Typography.Title>
+        <Button type="primary" onClick={() => setRegistering(true)}>
+          {t('registerTablet')}
+        </Button>
+      </Space>
+      <Table<Tablet>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.items}
+        pagination={list.pagination}
+        onChange={list.onChange}
+        columns={[
+          { title: t('tabletName'), dataIndex: 'name' },
+          { title: t('actsAs'), dataIndex: 'userId', render: nameOf },
+          { title: t('registeredAt'), dataIndex: 'createdAt', render: (at: string) => new Date(at).toLocaleString() },
+          { title: t('status'), dataIndex: 'revokedAt', render: (at: string | null) => <InUse active={at === null} otherwise="revoked" /> },
+          {
+            title: t('actions'),
+            key: 'actions',
+            render: (_, tablet) =>
+              !tablet.revokedAt && (
+                <Button type="link" danger onClick={() => revoke(tablet)} aria-label={`${t('revoke')} ${tablet.name}`}>
+                  {t('revoke')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      <FormDialog<Values, Registered>
+        title={t('registerTablet')}
+        open={registering}
+        save={(body) => ok(api.POST('/devices', { body }))}
+        onSaved={async (tablet) => {
+          setRegistering(false);
+          setRegistered({ tablet, qr: await QRCode.toDataURL(tablet.token, { width: 240, margin: 2 }) });
+          list.reload();
+        }}
+        onCancel={() => setRegistering(false)}
+      >
+        {() => (
+          <>
+            <Form.Item name="name" label={t('tabletName')} rules={[{ required: true, message: t('required') }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item name="userId" label={t('actsAs')} rules={[{ required: true, message: t('required') }]}>
+              <Select
+                showSearch
+                optionFilterProp="label"
+                options={people.filter((person) => person.active && person.roles.includes('inspector')).map((person) => ({ value: person.id, label: `${person.displayName} (${person.username})` }))}
+              />
+            </Form.Item>
+          </>
+        )}
+      </FormDialog>
+      <Modal
+        title={`${t('tabletToken')} · ${registered?.tablet.name ?? ''}`}
+        open={registered !== null}
+        onCancel={() => setRegistered(null)}
+        destroyOnHidden
+        footer={<Button onClick={() => setRegistered(null)}>{t('close')}</Button>}
+      >
+        <Typography.Paragraph>{t('tokenShownOnce')}</Typography.Paragraph>
+        {registered && <img className="tablet-qr" src={registered.qr} alt={t('tabletQr')} width={240} height={240} style={{ display: 'block', margin: '0 auto' }} />}
+        <Typography.Paragraph copyable code className="tablet-token" style={{ wordBreak: 'break-all' }}>
+          {registered?.tablet.token}
+        </Typography.Paragraph>
+      </Modal>
+    </>
+  );
+}
