@@ -128,9 +128,9 @@ export async function seedHospital(api: Api) {
 }
 
 /** A started administrative round at the ward with every checklist item passed, ready to log findings and be submitted. */
-export async function startedRound(api: Api, h: Awaited<ReturnType<typeof seedHospital>>): Promise<string> {
+export async function startedRound(api: Api, h: Awaited<ReturnType<typeof seedHospital>>, scheduledFor = '2026-11-24'): Promise<string> {
   const round = await api.expectOk('POST', '/rounds', h.lead.token, {
-    types: ['administrative'], departmentId: h.ward, scheduledFor: '2026-11-24', leadId: h.lead.id, teamMemberIds: [h.inspector.id],
+    types: ['administrative'], departmentId: h.ward, scheduledFor, leadId: h.lead.id, teamMemberIds: [h.inspector.id],
   });
   await api.expectOk('POST', `/rounds/${round.id}/events`, h.lead.token, { type: 'START' });
   const { parts } = await api.expectOk('GET', `/rounds/${round.id}/results`, h.lead.token);

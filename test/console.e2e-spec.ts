@@ -85,7 +85,7 @@ describe('the office console', () => {
 
     // The administrator's menu: departments, people, tablets; the first opens.
     await page.waitForURL('**/console/departments');
-    expect(await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent))).toEqual(['部门', '人员', '平板']);
+    expect(await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent))).toEqual(['部门', '人员', '平板', '驾驶舱', '检查表模板']);
     await page.waitForSelector('.ant-table-row');
     await expectAccessible(page);
 
@@ -189,7 +189,7 @@ describe('the office console', () => {
   it('shows someone without the administrator role no administrator page, and does not open one for them', async () => {
     const page = await desktop();
     await page.goto(`${service.api.origin}/console/people`);
-    await page.fill('#username', 'lead');
+    await page.fill('#username', 'inspector');
     await page.fill('#password', PASSWORD);
     await page.press('#password', 'Enter');
     await page.waitForSelector('.ant-result-403');

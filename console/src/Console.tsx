@@ -11,6 +11,8 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/departments': lazy(() => import('./pages/Departments')),
   '/people': lazy(() => import('./pages/People')),
   '/tablets': lazy(() => import('./pages/Tablets')),
+  '/dashboard': lazy(() => import('./pages/Dashboard')),
+  '/checklists': lazy(() => import('./pages/Checklists')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */

@@ -8,6 +8,8 @@ export const PAGES: { path: string; title: Word; roles: Role[] }[] = [
   { path: '/departments', title: 'departments', roles: ['admin'] },
   { path: '/people', title: 'people', roles: ['admin'] },
   { path: '/tablets', title: 'tablets', roles: ['admin'] },
+  { path: '/dashboard', title: 'dashboard', roles: ['leadership', 'admin', 'discipline_office', 'verifier', 'round_lead', 'department_staff'] },
+  { path: '/checklists', title: 'checklists', roles: ['admin'] },
 ];
 
 export const mayOpen = (me: Me, roles: Role[]) => me.roles.some((role) => roles.includes(role));

@@ -93,18 +93,31 @@ export function useServerSubmit() {
       return result;
     } catch (caught) {
       const error = caught as ApiError;
-      const known = new Set<string>(Object.keys(form.getFieldsValue()));
-      const beside = (error.details ?? []).filter(({ field }) => known.has(field.split(/[.[]/)[0]));
-      form.setFields(
-        [...new Set(beside.map(({ field }) => field.split(/[.[]/)[0]))].map((name) => ({
-          name,
-          errors: beside.filter(({ field }) => field.split(/[.[]/)[0] === name).map(({ reason }) => reason),
-        })),
-      );
+      const beside = (error.details ?? []).flatMap(({ field, reason }) => {
+        const name = formField(form, field);
+        return name ? [{ name, reason }] : [];
+      });
+      const names = [...new Map(beside.map(({ name }) => [name.join('.'), name])).values()];
+      form.setFields(names.map((name) => ({ name, errors: beside.filter((detail) => detail.name.join('.') === name.join('.')).map(({ reason }) => reason) })));
       if (beside.length === 0) message.error(t('saveFailed', { reason: error.message ?? String(caught) }));
       return undefined;
     }
   };
+}
+
+/**
+ * The form's field a reason of the service is about: the longest of the form's fields that begins the
+ * service's path (`items[3].maxDeduction` → the row's cell when the form has one, else `items`).
+ */
+function formField(form: FormInstance, field: string): (string | number)[] | undefined {
+  const registered = new Set<string>();
+  form.getFieldsValue(true, (meta) => {
+    if (meta) registered.add(meta.name.join('.'));
+    return false;
+  });
+  const path = field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  for (let length = path.length; length > 0; length--) if (registered.has(path.slice(0, length).join('.'))) return path.slice(0, length);
+  return undefined;
 }
 
 /** Whether an account or a tablet is in use; the green dark enough for AA contrast with its white text. */

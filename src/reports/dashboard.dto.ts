@@ -15,7 +15,8 @@ export class DashboardWeekDto {
   closed: number;
 }
 
-export class OverdueFindingDto {
+/** Named apart from the notice's OverdueFindingDto: OpenAPI keeps one schema per class name. */
+export class DashboardOverdueFindingDto {
   id: string;
   title: string;
   roundType: RoundType;
@@ -38,5 +39,5 @@ export class DashboardDto {
   /** The last 12 weeks, oldest first, the current week last. */
   weeks: DashboardWeekDto[];
   /** The ten findings longest past their due time (the committed date's end, else the deadline). */
-  oldestOverdue: OverdueFindingDto[];
+  oldestOverdue: DashboardOverdueFindingDto[];
 }

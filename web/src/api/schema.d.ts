@@ -3069,6 +3069,22 @@ export interface components {
             opened: number;
             closed: number;
         };
+        DashboardOverdueFindingDto: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            roundType: "administrative" | "party_building" | "integrity";
+            responsibleDepartmentId: string;
+            /** @enum {string} */
+            state: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
+            /** Format: date-time */
+            deadline: string;
+            /**
+             * Format: date-time
+             * @description The end of the date its plan committed to, while that stands: it is overdue since then.
+             */
+            committedDue: string | null;
+        };
         DashboardDto: {
             /** Format: date-time */
             generatedAt: string;
@@ -3083,7 +3099,7 @@ export interface components {
             /** @description The last 12 weeks, oldest first, the current week last. */
             weeks: components["schemas"]["DashboardWeekDto"][];
             /** @description The ten findings longest past their due time (the committed date's end, else the deadline). */
-            oldestOverdue: components["schemas"]["OverdueFindingDto"][];
+            oldestOverdue: components["schemas"]["DashboardOverdueFindingDto"][];
         };
         WorkflowDto: {
             id: string;
