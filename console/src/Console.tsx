@@ -11,6 +11,10 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/departments': lazy(() => import('./pages/Departments')),
   '/people': lazy(() => import('./pages/People')),
   '/tablets': lazy(() => import('./pages/Tablets')),
+  '/closure-audits': lazy(() => import('./pages/ClosureAudits')),
+  '/audit': lazy(() => import('./pages/AuditLog')),
+  '/security-events': lazy(() => import('./pages/SecurityEvents')),
+  '/webhooks': lazy(() => import('./pages/Webhooks')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */

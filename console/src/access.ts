@@ -8,6 +8,10 @@ export const PAGES: { path: string; title: Word; roles: Role[] }[] = [
   { path: '/departments', title: 'departments', roles: ['admin'] },
   { path: '/people', title: 'people', roles: ['admin'] },
   { path: '/tablets', title: 'tablets', roles: ['admin'] },
+  { path: '/closure-audits', title: 'closureAudits', roles: ['discipline_office'] },
+  { path: '/audit', title: 'auditLog', roles: ['discipline_office', 'admin'] },
+  { path: '/security-events', title: 'securityEvents', roles: ['discipline_office', 'admin'] },
+  { path: '/webhooks', title: 'webhooks', roles: ['admin', 'discipline_office'] },
 ];
 
 export const mayOpen = (me: Me, roles: Role[]) => me.roles.some((role) => roles.includes(role));

@@ -76,7 +76,9 @@ export function useServerList<Item, Filter extends string, Sort extends string>(
   /** A column's sorting, as the Table shows it. */
   const sorted = (column: Sort) => ({ key: column, sorter: true, sortOrder: sort === column ? (order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null });
   const setFilter = (name: Filter, value: string | undefined) => update({ [name]: value });
-  return { items: page.items, loading, pagination, onChange, sorted, filters, setFilter, reload };
+  /** Several filters at once (a period's two ends), in one change of the address. */
+  const setFilters = (changes: Partial<Record<Filter, string | undefined>>) => update(changes);
+  return { items: page.items, loading, pagination, onChange, sorted, filters, setFilter, setFilters, reload };
 }
 
 /**
@@ -94,7 +96,8 @@ export function useServerSubmit() {
     } catch (caught) {
       const error = caught as ApiError;
       const known = new Set<string>(Object.keys(form.getFieldsValue()));
-      const beside = (error.details ?? []).filter(({ field }) => known.has(field.split(/[.[]/)[0]));
+      // A 409's details describe the state, not fields.
+      const beside = (Array.isArray(error.details) ? error.details : []).filter(({ field }) => known.has(field.split(/[.[]/)[0]));
       form.setFields(
         [...new Set(beside.map(({ field }) => field.split(/[.[]/)[0]))].map((name) => ({
           name,
