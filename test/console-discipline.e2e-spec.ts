@@ -40,7 +40,7 @@ async function awaitingClosureAudit(api: Api, h: Awaited<ReturnType<typeof seedH
   await api.expectOk('POST', `/rounds/${roundId}/events`, h.lead.token, { type: 'SUBMIT' });
   await api.expectOk('POST', `/findings/${finding.id}/events`, h.staff.token, { type: 'SUBMIT_PLAN', measures: 'replace and check weekly', committedDate: inDays(3) });
   const form = new FormData();
-  form.append('file', new Blob([await pngWith('evidence')], { type: 'image/png' }), 'photo.png');
+  form.append('file', new Blob([new Uint8Array(await pngWith('evidence'))], { type: 'image/png' }), 'photo.png');
   const upload = await fetch(`${api.origin}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${h.staff.token}` }, body: form });
   const photo = (await upload.json()) as { id: string };
   await api.expectOk('POST', `/findings/${finding.id}/events`, h.staff.token, { type: 'SUBMIT_EVIDENCE', note: 'replaced', attachmentIds: [photo.id] });
