@@ -13,6 +13,10 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/tablets': lazy(() => import('./pages/Tablets')),
   '/dashboard': lazy(() => import('./pages/Dashboard')),
   '/checklists': lazy(() => import('./pages/Checklists')),
+  '/closure-audits': lazy(() => import('./pages/ClosureAudits')),
+  '/audit': lazy(() => import('./pages/AuditLog')),
+  '/security-events': lazy(() => import('./pages/SecurityEvents')),
+  '/webhooks': lazy(() => import('./pages/Webhooks')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */

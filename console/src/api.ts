@@ -59,7 +59,8 @@ export const api = createClient<paths>({ baseUrl: location.origin, fetch: authFe
 export interface ApiError {
   statusCode?: number;
   message?: string;
-  details?: { field: string; reason: string }[];
+  /** A 400's fields and reasons; a 409 of the workflow says the state and the events possible now. */
+  details?: { field: string; reason: string }[] | { state?: unknown; availableEvents?: string[] };
 }
 
 /** The answer's data, or the refusal thrown as an ApiError. */

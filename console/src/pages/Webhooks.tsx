@@ -1,0 +1,221 @@
+import { App, Button, Drawer, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { ApiError, Me, Schemas, api, currentUser, ok } from '../api';
+import { FormDialog } from '../forms';
+import { Word, useT } from '../i18n';
+import { refusalText } from '../refusal';
+
+type Webhook = Schemas['WebhookDto'];
+type Delivery = Schemas['WebhookDeliveryDto'];
+type Values = Schemas['CreateWebhookDto'];
+type Status = Delivery['status'];
+
+const NOTICE_TYPES: Values['events'] = [
+  'assigned', 'receipt_late', 'disputed', 'evidence_submitted', 'closure_audit_requested', 'rejected', 'reopened', 'due_soon', 'overdue', 'escalated',
+  'receipt_escalated', 'extension_requested', 'extension_approved', 'extension_denied', 'deadline_set', 'follow_up_failed', 'round_planned', 'round_tomorrow', 'announcement',
+];
+const ROLES: NonNullable<Values['role']>[] = ['inspector', 'round_lead', 'department_staff', 'verifier', 'discipline_office', 'admin', 'leadership'];
+const STATUS_COLOURS: Record<Status, string | undefined> = { pending: '#ad4e00', delivered: '#237804', dead: '#a8071a' };
+
+/**
+ * Notification endpoints: an administrator registers and removes them and reads their deliveries,
+ * retrying a dead one; the discipline office marks which may take integrity notices.
+ */
+export default function Webhooks() {
+  const words = useT();
+  const { t, label } = words;
+  const { modal, message } = App.useApp();
+  const [me, setMe] = useState<Me | null>(null);
+  const [webhooks, setWebhooks] = useState<Webhook[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [departments, setDepartments] = useState<Schemas['DepartmentDto'][]>([]);
+  const [registering, setRegistering] = useState(false);
+  const [showing, setShowing] = useState<Webhook | null>(null);
+  const isAdmin = me?.roles.includes('admin') ?? false;
+  const isDisciplineOffice = me?.roles.includes('discipline_office') ?? false;
+  const refused = (error: ApiError) => void message.error(refusalText(error, words));
+
+  const reload = () => {
+    setLoading(true);
+    ok(api.GET('/webhooks'))
+      .then(setWebhooks, refused)
+      .finally(() => setLoading(false));
+  };
+  useEffect(() => {
+    reload();
+    void currentUser().then(setMe, () => undefined);
+    void ok(api.GET('/departments', { params: { query: { limit: 500 } } })).then((page) => setDepartments(page.items), () => undefined);
+  }, []);
+
+  const remove = (webhook: Webhook) =>
+    modal.confirm({
+      title: t('remove'),
+      content: t('removeConfirm', { url: webhook.url }),
+      okText: t('remove'),
+      okButtonProps: { danger: true },
+      cancelText: t('cancel'),
+      onOk: () => ok(api.DELETE('/webhooks/{id}', { params: { path: { id: webhook.id } } })).then(reload, refused),
+    });
+  const markIntegrity = (webhook: Webhook, marked: boolean) =>
+    ok(api.PUT('/webhooks/{id}/integrity', { params: { path: { id: webhook.id } }, body: { marked } })).then(reload, refused);
+
+  return (
+    <>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {t('webhooks')}
+        </Typography.Title>
+        {isAdmin && (
+          <Button type="primary" onClick={() => setRegistering(true)}>
+            {t('registerEndpoint')}
+          </Button>
+        )}
+      </Space>
+      <Table<Webhook>
+        rowKey="id"
+        loading={loading}
+        dataSource={webhooks}
+        pagination={false}
+        columns={[
+          { title: t('url'), dataIndex: 'url', render: (url: string) => <Typography.Text style={{ wordBreak: 'break-all' }}>{url}</Typography.Text> },
+          { title: t('department'), dataIndex: 'departmentId', render: (id: string | null) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : t('anyDepartment')) },
+          { title: t('roles'), dataIndex: 'role', render: (role: string | null) => (role ? label('role', role) : t('anyRole')) },
+          {
+            title: t('noticeTypes'),
+            dataIndex: 'events',
+            render: (events: string[] | null) => (events ? events.map((type) => <Tag key={type}>{label('notice', type)}</Tag>) : t('allEvents')),
+          },
+          {
+            title: t('integrityMarked'),
+            key: 'integrity',
+            render: (_, webhook) => (
+              <Switch
+                checked={webhook.integrityMarkedBy !== null}
+                disabled={!isDisciplineOffice}
+                onChange={(marked) => void markIntegrity(webhook, marked)}
+                aria-label={`${t('integrityMarked')} ${webhook.url}`}
+              />
+            ),
+          },
+          {
+            title: t('actions'),
+            key: 'actions',
+            render: (_, webhook) =>
+              isAdmin && (
+                <Space size={4}>
+                  <Button type="link" onClick={() => setShowing(webhook)} aria-label={`${t('deliveries')} ${webhook.url}`}>
+                    {t('deliveries')}
+                  </Button>
+                  <Button type="link" danger onClick={() => remove(webhook)} aria-label={`${t('remove')} ${webhook.url}`}>
+                    {t('remove')}
+                  </Button>
+                </Space>
+              ),
+          },
+        ]}
+      />
+      <FormDialog<Values, Webhook>
+        title={t('registerEndpoint')}
+        open={registering}
+        save={(body) => ok(api.POST('/webhooks', { body }))}
+        onSaved={() => {
+          setRegistering(false);
+          reload();
+        }}
+        onCancel={() => setRegistering(false)}
+      >
+        {() => (
+          <>
+            <Form.Item name="url" label={t('url')}>
+              <Input placeholder="https://" />
+            </Form.Item>
+            <Form.Item name="secret" label={t('secret')}>
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+            <Form.Item name="departmentId" label={t('department')}>
+              <Select allowClear placeholder={t('anyDepartment')} options={departments.map((d) => ({ value: d.id, label: `${d.name} (${d.code})` }))} />
+            </Form.Item>
+            <Form.Item name="role" label={t('roles')}>
+              <Select allowClear placeholder={t('anyRole')} options={ROLES.map((role) => ({ value: role, label: label('role', role) }))} />
+            </Form.Item>
+            <Form.Item name="events" label={t('noticeTypes')}>
+              <Select mode="multiple" allowClear placeholder={t('allEvents')} options={NOTICE_TYPES!.map((type) => ({ value: type, label: label('notice', type) }))} />
+            </Form.Item>
+          </>
+        )}
+      </FormDialog>
+      <Drawer title={`${t('deliveries')} · ${showing?.url ?? ''}`} open={showing !== null} onClose={() => setShowing(null)} width={960} destroyOnHidden>
+        {showing && <Deliveries webhook={showing} />}
+      </Drawer>
+    </>
+  );
+}
+
+/** One endpoint's deliveries, paged and filtered by status on the service; a dead one may be tried again. */
+function Deliveries({ webhook }: { webhook: Webhook }) {
+  const words = useT();
+  const { t, label, lang } = words;
+  const { message } = App.useApp();
+  const [status, setStatus] = useState<Status | undefined>();
+  const [page, setPage] = useState({ current: 1, size: 20 });
+  const [deliveries, setDeliveries] = useState<{ items: Delivery[]; total: number }>({ items: [], total: 0 });
+  const [loading, setLoading] = useState(true);
+  const when = (at: string | null) => (at ? new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') : '—');
+  const reload = () => {
+    setLoading(true);
+    ok(api.GET('/webhooks/{id}/deliveries', { params: { path: { id: webhook.id }, query: { status, limit: page.size, offset: (page.current - 1) * page.size } } }))
+      .then(setDeliveries, (error: ApiError) => void message.error(refusalText(error, words)))
+      .finally(() => setLoading(false));
+  };
+  useEffect(reload, [status, page]);
+  const retry = (delivery: Delivery) =>
+    ok(api.POST('/webhooks/{id}/deliveries/{deliveryId}/retry', { params: { path: { id: webhook.id, deliveryId: delivery.id } } })).then(
+      () => {
+        message.success(t('retried'));
+        reload();
+      },
+      (error: ApiError) => void message.error(refusalText(error, words)),
+    );
+  return (
+    <>
+      <Select<Status>
+        aria-label={t('status')}
+        placeholder={t('allStatuses')}
+        allowClear
+        value={status}
+        onChange={(value) => {
+          setStatus(value);
+          setPage({ ...page, current: 1 });
+        }}
+        style={{ width: 180, marginBottom: 16 }}
+        options={(['pending', 'delivered', 'dead'] as Status[]).map((value) => ({ value, label: t(value as Word) }))}
+      />
+      <Table<Delivery>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={deliveries.items}
+        pagination={{ current: page.current, pageSize: page.size, total: deliveries.total, showTotal: (n) => t('total', { n }) }}
+        onChange={(next) => setPage({ current: next.current ?? 1, size: next.pageSize ?? 20 })}
+        columns={[
+          { title: t('notice'), dataIndex: 'type', render: (type: string) => label('notice', type) },
+          { title: t('status'), dataIndex: 'status', render: (value: Status) => <Tag color={STATUS_COLOURS[value]}>{t(value)}</Tag> },
+          { title: t('attempts'), dataIndex: 'attempts' },
+          { title: t('nextAttemptAt'), dataIndex: 'nextAttemptAt', render: when },
+          { title: t('deliveredAt'), dataIndex: 'deliveredAt', render: when },
+          { title: t('lastError'), dataIndex: 'lastError', render: (error: string | null) => error ?? '—' },
+          {
+            title: t('actions'),
+            key: 'actions',
+            render: (_, delivery) =>
+              delivery.status === 'dead' && (
+                <Button size="small" onClick={() => void retry(delivery)} aria-label={`${t('retry')} ${delivery.id}`}>
+                  {t('retry')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </>
+  );
+}
