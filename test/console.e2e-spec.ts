@@ -189,7 +189,7 @@ describe('the office console', () => {
   it('shows someone without the administrator role no administrator page, and does not open one for them', async () => {
     const page = await desktop();
     await page.goto(`${service.api.origin}/console/people`);
-    await page.fill('#username', 'lead');
+    await page.fill('#username', 'inspector');
     await page.fill('#password', PASSWORD);
     await page.press('#password', 'Enter');
     await page.waitForSelector('.ant-result-403');

@@ -11,6 +11,10 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/departments': lazy(() => import('./pages/Departments')),
   '/people': lazy(() => import('./pages/People')),
   '/tablets': lazy(() => import('./pages/Tablets')),
+  '/calendar': lazy(() => import('./pages/RoundCalendar')),
+  '/coverage': lazy(() => import('./pages/Coverage')),
+  '/monthly': lazy(() => import('./pages/MonthlyTracking')),
+  '/assessments': lazy(() => import('./pages/Assessments')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */
