@@ -83,7 +83,7 @@ describe('the office console', () => {
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
 
-    // The administrator's menu starts with departments, people, tablets (the audit pages follow); the first opens.
+    // The administrator's menu begins with departments, people, tablets (the other pages follow); the first opens.
     await page.waitForURL('**/console/departments');
     expect((await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent))).slice(0, 3)).toEqual(['部门', '人员', '平板']);
     await page.waitForSelector('.ant-table-row');

@@ -193,6 +193,19 @@ describe(`recurring round plans (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     expect(await t.counts()).toEqual(before);
   });
 
+  it('lists the rounds scheduled within dates, both ends included, for a month’s calendar', async () => {
+    setDay('2026-12-01');
+    const plan = (scheduledFor: string) =>
+      flow.as('lead').post('/rounds', { types: ['administrative'], departmentId: h.departments.surgery, scheduledFor, leadId: h.users.lead.id, teamMemberIds: [] }).expect(201);
+    for (const day of ['2028-05-31', '2028-06-01', '2028-06-30', '2028-07-01']) await plan(day);
+    const within = async (query: string) =>
+      ((await flow.as('lead').get(`/rounds?departmentId=${h.departments.surgery}&${query}`).expect(200)).body.items as { scheduledFor: string }[]).map((r) => r.scheduledFor);
+    expect(await within('scheduledFrom=2028-06-01&scheduledTo=2028-06-30')).toEqual(['2028-06-30', '2028-06-01']);
+    expect(await within('scheduledFrom=2028-06-30')).toEqual(['2028-07-01', '2028-06-30']);
+    const refused = await flow.as('lead').get('/rounds?scheduledFrom=2028-02-30&scheduledTo=June').expect(400);
+    expect(new Set(refused.body.details.map((d: { field: string }) => d.field))).toEqual(new Set(['scheduledFrom', 'scheduledTo']));
+  });
+
   it('lets round leads plan, and only the plan’s lead change it', async () => {
     setDay('2026-12-01');
     await create({}, 'inspector').expect(403);

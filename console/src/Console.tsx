@@ -17,6 +17,10 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/audit': lazy(() => import('./pages/AuditLog')),
   '/security-events': lazy(() => import('./pages/SecurityEvents')),
   '/webhooks': lazy(() => import('./pages/Webhooks')),
+  '/calendar': lazy(() => import('./pages/RoundCalendar')),
+  '/coverage': lazy(() => import('./pages/Coverage')),
+  '/monthly': lazy(() => import('./pages/MonthlyTracking')),
+  '/assessments': lazy(() => import('./pages/Assessments')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */

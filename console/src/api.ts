@@ -40,7 +40,7 @@ function refresh(): Promise<boolean> {
 }
 
 /** fetch with the access token, refreshed once when the service says it has expired. */
-async function authFetch(input: Request): Promise<Response> {
+export async function authFetch(input: Request): Promise<Response> {
   if (!accessToken) await refresh();
   const send = () => {
     const request = input.clone();

@@ -15,3 +15,6 @@ export const worded = (words: Pick<ReturnType<typeof useT>, 't' | 'label'>) => (
   if (error.statusCode === 400 && Array.isArray(error.details)) throw error;
   throw { statusCode: error.statusCode, message: refusalText(error, words) } satisfies ApiError;
 };
+
+/** The first reason a refusal gives: a field's, else the service's message. */
+export const firstReason = (error: ApiError): string => (Array.isArray(error.details) ? error.details[0]?.reason : undefined) ?? error.message ?? '';

@@ -116,6 +116,16 @@ export class ListRoundsQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   departmentId?: string;
+
+  /** Rounds scheduled on or after this date (a month's calendar asks for its first day). */
+  @IsOptional()
+  @IsCalendarDate()
+  scheduledFrom?: string;
+
+  /** Rounds scheduled on or before this date. */
+  @IsOptional()
+  @IsCalendarDate()
+  scheduledTo?: string;
 }
 
 export class RoundPartDto {

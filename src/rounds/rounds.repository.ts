@@ -17,6 +17,8 @@ export class RoundsRepository {
     if (query.state) builder.andWhere('round.state = :state', { state: query.state });
     if (query.type) builder.andWhere('round.types LIKE :type', { type: `%"${query.type}"%` });
     if (query.departmentId) builder.andWhere('round.departmentId = :departmentId', { departmentId: query.departmentId });
+    if (query.scheduledFrom) builder.andWhere('round.scheduledFor >= :scheduledFrom', { scheduledFrom: query.scheduledFrom });
+    if (query.scheduledTo) builder.andWhere('round.scheduledFor <= :scheduledTo', { scheduledTo: query.scheduledTo });
     return builder
       .orderBy('round.scheduledFor', 'DESC')
       .addOrderBy('round.id', 'ASC')

@@ -3688,6 +3688,10 @@ export interface operations {
                 state?: "planned" | "in_progress" | "submitted" | "completed" | "cancelled";
                 type?: "administrative" | "party_building" | "integrity";
                 departmentId?: string;
+                /** @description Rounds scheduled on or after this date (a month's calendar asks for its first day). */
+                scheduledFrom?: string;
+                /** @description Rounds scheduled on or before this date. */
+                scheduledTo?: string;
             };
             header?: never;
             path?: never;
