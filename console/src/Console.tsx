@@ -11,6 +11,9 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/departments': lazy(() => import('./pages/Departments')),
   '/people': lazy(() => import('./pages/People')),
   '/tablets': lazy(() => import('./pages/Tablets')),
+  '/findings': lazy(() => import('./pages/Findings')),
+  '/verification': lazy(() => import('./pages/VerificationQueue')),
+  '/follow-ups': lazy(() => import('./pages/FollowUps')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */
@@ -72,7 +75,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                 <Route path="/" element={pages.length > 0 ? <Navigate to={pages[0].path} replace /> : <Welcome me={me} />} />
                 {PAGES.map((page) => {
                   const Screen = SCREENS[page.path];
-                  return <Route key={page.path} path={page.path} element={mayOpen(me, page.roles) ? <Screen /> : <Result status="403" title={t('notAllowed')} />} />;
+                  return <Route key={page.path} path={`${page.path}/*`} element={mayOpen(me, page.roles) ? <Screen /> : <Result status="403" title={t('notAllowed')} />} />;
                 })}
                 <Route path="*" element={<Result status="404" title={t('notFound')} extra={<Link to="/">{t('home')}</Link>} />} />
               </Routes>

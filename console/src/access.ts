@@ -8,6 +8,9 @@ export const PAGES: { path: string; title: Word; roles: Role[] }[] = [
   { path: '/departments', title: 'departments', roles: ['admin'] },
   { path: '/people', title: 'people', roles: ['admin'] },
   { path: '/tablets', title: 'tablets', roles: ['admin'] },
+  { path: '/findings', title: 'findings', roles: ['verifier', 'round_lead', 'discipline_office', 'admin', 'leadership'] },
+  { path: '/verification', title: 'verificationQueue', roles: ['verifier', 'discipline_office'] },
+  { path: '/follow-ups', title: 'followUps', roles: ['verifier', 'discipline_office'] },
 ];
 
 export const mayOpen = (me: Me, roles: Role[]) => me.roles.some((role) => roles.includes(role));
