@@ -115,7 +115,8 @@ describe('the console’s problem list', () => {
 
     // The verification queue: the list preset to findings awaiting verification.
     await page.click('.ant-menu-item:has-text("待验证")');
-    await page.waitForURL(/state=verifying/);
+    // The office leads administrative rounds: findings of that type awaiting verification.
+    await page.waitForURL(/findings\?state=verifying&roundType=administrative$/);
     await page.waitForFunction(() => document.querySelectorAll('.ant-table-row').length === 3);
 
     // A finding's page: its timeline, and the events the verifier may send.
@@ -153,6 +154,9 @@ describe('the console’s problem list', () => {
     await shot(page, 'finding-changed-meanwhile');
     await page.click(`${DIALOG} .event-refusal button`);
     await page.waitForFunction(() => document.querySelector('.finding-timeline')?.textContent?.includes('现场核实通过'));
+    // Closed now: the page offers what the service allows the verifier now, the follow-up check, and no more verification.
+    await page.waitForSelector('[role="group"][aria-label="操作"] button:has-text("安排回头看")');
+    expect(await page.locator('[role="group"][aria-label="操作"] button').allTextContents()).not.toContain('退回整改');
 
     // The ledger as an xlsx export job: its progress reaches done, and the file comes down.
     await page.goto(`${service.api.origin}/console/findings?roundType=administrative`);
@@ -170,6 +174,22 @@ describe('the console’s problem list', () => {
     await page.waitForURL('**/console/follow-ups');
     await page.waitForSelector('.ant-table-placeholder .ant-empty');
     await expectAccessible(page);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('gives a round lead the problem list but not the verifiers’ queues', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(error.stack ?? String(error)));
+    await page.goto(`${service.api.origin}/console/follow-ups`);
+    await page.fill('#username', 'lead');
+    await page.fill('#password', PASSWORD);
+    await page.press('#password', 'Enter');
+    await page.waitForSelector('.ant-result-403');
+    expect(await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent))).toEqual(['问题清单']);
+    await page.click('.ant-menu-item:has-text("问题清单")');
+    await page.waitForFunction(() => document.querySelectorAll('.ant-table-row').length === 3);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -10,7 +10,7 @@ import { LIGHT_COLOURS } from './lights';
 
 type Finding = Schemas['FindingDto'];
 type AuditEntry = Schemas['AuditEntryDto'];
-type Field = 'reason' | 'note' | 'departmentId' | 'deadline';
+type Field = 'reason' | 'note' | 'departmentId' | 'deadline' | 'dueOn';
 
 /** The events the page has a form for, and their fields (the event DTOs' bodies); the rest the tablet app sends. */
 const EVENT_FORMS: Record<string, Field[]> = {
@@ -24,8 +24,11 @@ const EVENT_FORMS: Record<string, Field[]> = {
   REOPEN: ['reason'],
   APPROVE_EXTENSION: ['deadline'],
   DENY_EXTENSION: ['reason'],
+  SCHEDULE_FOLLOW_UP: ['dueOn'],
+  FOLLOW_UP_PASSED: ['note'],
+  FOLLOW_UP_FAILED: ['reason', 'deadline'],
 };
-const FIELD_WORDS: Record<Field, Word> = { reason: 'reason', note: 'note', departmentId: 'newDepartment', deadline: 'newDeadline' };
+const FIELD_WORDS: Record<Field, Word> = { reason: 'reason', note: 'note', departmentId: 'newDepartment', deadline: 'newDeadline', dueOn: 'dueOn' };
 
 /** A finding: what it is, its evidence, its timeline, and the events the caller may send now (the service's availableEvents). */
 export default function FindingPage() {
@@ -157,8 +160,8 @@ function EventDialog({
     const body: Record<string, unknown> = { type: event };
     for (const field of fields) {
       const value = values[field];
-      if (field === 'deadline') {
-        if (value) body.deadline = (value as dayjs.Dayjs).format('YYYY-MM-DD');
+      if (field === 'deadline' || field === 'dueOn') {
+        if (value) body[field] = (value as dayjs.Dayjs).format('YYYY-MM-DD');
       } else if (field === 'reason') body.reason = value ?? '';
       else if (value) body[field] = value;
     }
@@ -207,7 +210,7 @@ function EventDialog({
           <Form.Item key={field} name={field} label={t(FIELD_WORDS[field])}>
             {field === 'departmentId' ? (
               <Select showSearch optionFilterProp="label" options={departments} />
-            ) : field === 'deadline' ? (
+            ) : field === 'deadline' || field === 'dueOn' ? (
               <DatePicker />
             ) : (
               <Input.TextArea rows={3} />
