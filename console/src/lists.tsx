@@ -76,7 +76,9 @@ export function useServerList<Item, Filter extends string, Sort extends string>(
   /** A column's sorting, as the Table shows it. */
   const sorted = (column: Sort) => ({ key: column, sorter: true, sortOrder: sort === column ? (order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null });
   const setFilter = (name: Filter, value: string | undefined) => update({ [name]: value });
-  return { items: page.items, loading, pagination, onChange, sorted, filters, setFilter, reload };
+  /** Several filters at once (a range's two ends): one change of the address. */
+  const setFilters = (changes: Partial<Record<Filter, string | undefined>>) => update(changes);
+  return { items: page.items, loading, pagination, onChange, sorted, filters, setFilter, setFilters, reload };
 }
 
 /**

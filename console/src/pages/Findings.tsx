@@ -75,8 +75,7 @@ function ProblemList() {
       value={list.filters[from] && list.filters[to] ? [dayjs(list.filters[from]), dayjs(list.filters[to])] : null}
       onChange={(range) => {
         const [start, end] = range ?? [];
-        list.setFilter(from, start?.format('YYYY-MM-DD'));
-        list.setFilter(to, end?.format('YYYY-MM-DD'));
+        list.setFilters({ [from]: start?.format('YYYY-MM-DD'), [to]: end?.format('YYYY-MM-DD') });
       }}
     />
   );
@@ -166,10 +165,14 @@ function SavedViews() {
     <Space wrap style={{ marginBottom: 16 }} aria-label={t('savedViews')} role="group">
       <Typography.Text>{t('savedViews')}:</Typography.Text>
       {views.map((view) => (
-        <Tag key={view.name} closable closeIcon={<span aria-label={t('deleteView', { name: view.name })}>×</span>} onClose={() => keep(views.filter((other) => other !== view))}>
+        <Tag key={view.name}>
           <Link to={{ search: view.search }} className="saved-view">
             {view.name}
           </Link>
+          {/* A button, not the tag's close icon, so the keyboard reaches it too. */}
+          <Button type="text" size="small" aria-label={t('deleteView', { name: view.name })} onClick={() => keep(views.filter((other) => other !== view))}>
+            ×
+          </Button>
         </Tag>
       ))}
       <Button size="small" onClick={() => setNaming(true)}>
