@@ -83,9 +83,12 @@ describe('the office console', () => {
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
 
-    // The administrator's menu begins with departments, people, tablets (the other pages follow); the first opens.
+    // The administrator's menu, grouped: the dashboard opens first; the settings hold departments, people and tablets.
+    await page.waitForURL('**/console/dashboard');
+    expect(await page.$$eval('.ant-menu-item-group-title', (titles) => titles.map((title) => title.textContent))).toEqual(['概览', '问题整改', '查房计划', '报表与考核', '纪检与审计', '系统设置']);
+    expect(await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent))).toEqual(expect.arrayContaining(['部门', '人员', '平板']));
+    await page.click('.ant-menu-item:has-text("部门")');
     await page.waitForURL('**/console/departments');
-    expect((await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent))).slice(0, 3)).toEqual(['部门', '人员', '平板']);
     await page.waitForSelector('.ant-table-row');
     await expectAccessible(page);
 

@@ -21,6 +21,9 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/coverage': lazy(() => import('./pages/Coverage')),
   '/monthly': lazy(() => import('./pages/MonthlyTracking')),
   '/assessments': lazy(() => import('./pages/Assessments')),
+  '/findings': lazy(() => import('./pages/Findings')),
+  '/verification': lazy(() => import('./pages/VerificationQueue')),
+  '/follow-ups': lazy(() => import('./pages/FollowUps')),
 };
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */
@@ -71,7 +74,12 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             <Menu
               mode="inline"
               selectedKeys={[pages.find((page) => pathname.startsWith(page.path))?.path ?? '']}
-              items={pages.map((page) => ({ key: page.path, label: <Link to={page.path}>{t(page.title)}</Link> }))}
+              items={[...new Set(pages.map((page) => page.group))].map((group) => ({
+                type: 'group' as const,
+                key: group,
+                label: t(group),
+                children: pages.filter((page) => page.group === group).map((page) => ({ key: page.path, label: <Link to={page.path}>{t(page.title)}</Link> })),
+              }))}
             />
           </Layout.Sider>
         )}
@@ -82,7 +90,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                 <Route path="/" element={pages.length > 0 ? <Navigate to={pages[0].path} replace /> : <Welcome me={me} />} />
                 {PAGES.map((page) => {
                   const Screen = SCREENS[page.path];
-                  return <Route key={page.path} path={page.path} element={mayOpen(me, page.roles) ? <Screen /> : <Result status="403" title={t('notAllowed')} />} />;
+                  return <Route key={page.path} path={`${page.path}/*`} element={mayOpen(me, page.roles) ? <Screen /> : <Result status="403" title={t('notAllowed')} />} />;
                 })}
                 <Route path="*" element={<Result status="404" title={t('notFound')} extra={<Link to="/">{t('home')}</Link>} />} />
               </Routes>

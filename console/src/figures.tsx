@@ -11,7 +11,7 @@ const YEAR = /^[12]\d{3}$/;
 /** The month (or year) a report is of, kept in the address; last month by default, the one ended. */
 export function usePeriod() {
   const [params, setParams] = useSearchParams();
-  const month = MONTH.test(params.get('monthAsText') ?? '') ? params.get('monthAsText')! : dayjs().subtract(1, 'month').format('YYYY-MM');
+  const month = MONTH.test(params.get('month') ?? '') ? params.get('month')! : dayjs().subtract(1, 'month').format('YYYY-MM');
   const year = YEAR.test(params.get('year') ?? '') ? params.get('year')! : undefined;
   return { month, year, set: (changes: Record<string, string>) => setParams(changes) };
 }

@@ -7,7 +7,7 @@ async function fetchFile(path: string, query: Record<string, string>): Promise<R
   return response;
 }
 
-/** Saves the file under the name the service gives it (Content-Disposition). */
+/** Saves the file under the name the service gives it (Content-Disposition, RFC 5987's `filename*` first). */
 export async function download(path: string, query: Record<string, string>, fallbackName: string): Promise<void> {
   const response = await fetchFile(path, query);
   const disposition = response.headers.get('content-disposition') ?? '';
@@ -33,3 +33,6 @@ export async function openPrintable(path: string, query: Record<string, string>)
     throw error;
   }
 }
+
+/** A finding's printable case file, in a new tab. */
+export const openCaseFile = (findingId: string): Promise<void> => openPrintable(`/findings/${findingId}/case-file`, { format: 'html' });

@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Progress, Select, S
 import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, Schemas, api, ok } from '../api';
-import { openCaseFile } from '../caseFile';
+import { openCaseFile } from '../files';
 import { useT } from '../i18n';
 import { SearchBox, useServerList } from '../lists';
 import { refusalText } from '../refusal';

@@ -3,7 +3,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, Schemas, api, ok } from '../api';
-import { openCaseFile } from '../caseFile';
+import { openCaseFile } from '../files';
 import { FormDialog } from '../forms';
 import { Word, useT } from '../i18n';
 import { useServerList, useServerSubmit } from '../lists';

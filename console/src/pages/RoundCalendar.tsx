@@ -26,7 +26,7 @@ export default function RoundCalendar() {
   const { t, label } = useT();
   const { message, modal } = App.useApp();
   const [params, setParams] = useSearchParams();
-  const month = MONTH.test(params.get('monthAsText') ?? '') ? params.get('monthAsText')! : dayjs().format('YYYY-MM');
+  const month = MONTH.test(params.get('month') ?? '') ? params.get('month')! : dayjs().format('YYYY-MM');
   const first = dayjs(`${month}-01`);
   const [rounds, setRounds] = useState<Round[]>([]);
   const [plans, setPlans] = useState<Plan[]>([]);
