@@ -6,17 +6,12 @@
  * in a new tab, security events, and notification endpoints with a dead delivery tried again. axe-core
  * checks every screen; screenshots go to docs/screenshots/console-*.png. Needs `npm run build`.
  */
-import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { Api, PASSWORD, RunningService, seedHospital, startService, startedRound } from '../bench/service';
 import { launchChromium } from './support/chromium';
+import { DIALOG, expectAccessible, shot, signedIn } from './support/console-browser';
 import { pngWith } from './support/files';
 
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
-const DIALOG = '.ant-modal-wrap:not([style*="display: none"]) .ant-modal';
 const TITLE = '抢救车药品过期';
 /** A receiver nobody listens on: every try fails at once, and with one try allowed the delivery is dead. */
 const NOBODY = 'http://127.0.0.1:9/hook';
@@ -57,7 +52,6 @@ describe('the office console’s audit pages', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     service = await startService(2, { WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', SCHEDULER_INTERVAL_MS: '300' });
     const { api } = service;
     const h = await seedHospital(api);
@@ -75,42 +69,17 @@ describe('the office console’s audit pages', () => {
     await service?.stop();
   });
 
-  async function signedIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(error.stack ?? String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
-    });
-    await page.goto(`${service.api.origin}/console`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.press('#password', 'Enter');
+  const signedInAs = async (username: string): Promise<Page> => {
+    const page = await signedIn(browser, service.api.origin, problems, username);
     await page.waitForSelector('.ant-menu-item');
     return page;
-  }
+  };
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`) });
 
-  /** axe's WCAG 2 A and AA rules on the open dialog or drawer, else the page: no serious or critical violation. */
-  async function expectAccessible(page: Page): Promise<void> {
-    // A hovered button shows a lighter colour than its resting one, which is what axe should judge.
-    await page.mouse.move(0, 0);
-    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-    await page.waitForSelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]', { state: 'detached' });
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async (dialog) => {
-      const context = document.querySelector(dialog) ?? document.querySelector('.ant-drawer-open .ant-drawer-content') ?? document;
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(context, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    }, DIALOG);
-    expect(violations).toEqual([]);
-  }
+
 
   it('lets the discipline office decide the queue, draw a sample, read and verify the audit log and open a case file', async () => {
-    const page = await signedIn('discipline');
+    const page = await signedInAs('discipline');
     const menu = await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent));
     expect(menu).toEqual(expect.arrayContaining(['销号审核', '审计日志', '安全事件', '通知端点']));
     expect(menu).not.toContain('人员');
@@ -194,7 +163,7 @@ describe('the office console’s audit pages', () => {
   });
 
   it('lets the administrator register an endpoint, read its deliveries and try a dead one again', async () => {
-    const page = await signedIn('admin');
+    const page = await signedInAs('admin');
     await page.click('.ant-menu-item:has-text("通知端点")');
     await page.waitForURL('**/console/webhooks');
     await page.waitForSelector(`.ant-table-row:has-text("${NOBODY}")`);

@@ -6,15 +6,11 @@
  * then published as the current version. axe-core checks every screen; screenshots go to
  * docs/screenshots/console-*.png. Needs `npm run build`.
  */
-import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { PASSWORD, RunningService, seedHospital, startService, startedRound } from '../bench/service';
 import { launchChromium } from './support/chromium';
+import { expectAccessible, shot, signedIn } from './support/console-browser';
 
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
 
 describe('the leaders’ dashboard and the checklist templates in the console', () => {
   let service: RunningService;
@@ -24,7 +20,6 @@ describe('the leaders’ dashboard and the checklist templates in the console', 
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     service = await startService(2);
     const api = service.api;
     const h = await seedHospital(api);
@@ -50,37 +45,14 @@ describe('the leaders’ dashboard and the checklist templates in the console', 
     await service?.stop();
   });
 
-  async function signedIn(username: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(error.stack ?? String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
-    });
-    await page.goto(`${service.api.origin}/console${path}`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.press('#password', 'Enter');
-    return page;
-  }
+  const signedInAs = (username: string, path = ''): Promise<Page> => signedIn(browser, service.api.origin, problems, username, path);
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
 
-  /** axe's WCAG 2 A and AA rules: no serious or critical violation, once animations have ended. */
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    });
-    expect(violations).toEqual([]);
-  }
+  const fullShot = (page: Page, name: string) => shot(page, name, true);
+
 
   it('shows a leadership user the charts, this month’s rankings and this month against last', async () => {
-    const page = await signedIn('director', '/');
+    const page = await signedInAs('director', '/');
     await page.waitForURL('**/console/dashboard');
     const menu = await page.$$eval('.ant-menu-item', (items) => items.map((item) => item.textContent));
     expect(menu).toEqual(expect.arrayContaining(['驾驶舱', '问题清单', '考核']));
@@ -98,18 +70,18 @@ describe('the leaders’ dashboard and the checklist templates in the console', 
     expect(await found.locator('.ant-statistic-content').textContent()).toBe('3');
     expect(await found.locator('.trend').textContent()).toMatch(/↑\s*上升\s*上月 0/);
     await expectAccessible(page);
-    await shot(page, 'dashboard');
+    await fullShot(page, 'dashboard');
     expect(problems).toEqual([]);
   });
 
   it('lets the administrator publish a checklist version with one item changed, a bad deduction refused on its row first', async () => {
     const before = (await service.api.expectOk('GET', '/checklists?roundType=administrative', admin)) as { version: number; current: boolean; items: { code: string; maxDeduction: number }[] }[];
     const current = before.find((version) => version.current)!;
-    const page = await signedIn('admin', '/checklists');
+    const page = await signedInAs('admin', '/checklists');
     await page.waitForSelector(`.checklist-versions .ant-table-row:has-text("v${current.version}")`);
     await page.waitForSelector('.checklist-shown .ant-table-row');
     await expectAccessible(page);
-    await shot(page, 'checklists');
+    await fullShot(page, 'checklists');
 
     await page.click('button:has-text("新建版本")');
     const firstRow = page.locator('.checklist-items tr.ant-table-row').first();
@@ -124,7 +96,7 @@ describe('the leaders’ dashboard and the checklist templates in the console', 
     // Nothing typed is lost.
     expect(await page.inputValue('textarea[aria-label="标准 1"]')).toBe('抢救车药品均在有效期内，每周核对');
     await expectAccessible(page);
-    await shot(page, 'checklist-refused');
+    await fullShot(page, 'checklist-refused');
 
     await page.fill('input[aria-label="最高扣分 1"]', '3');
     await page.click('button:has-text("发布新版本")');

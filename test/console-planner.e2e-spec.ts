@@ -6,16 +6,11 @@
  * month's notice (a printable page in a new tab) and the assessments with their grades. axe-core checks
  * every screen; screenshots go to docs/screenshots/console-*.png. Needs `npm run build`.
  */
-import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { PASSWORD, RunningService, seedHospital, startService, startedRound } from '../bench/service';
 import { launchChromium } from './support/chromium';
+import { DIALOG, expectAccessible, shot, signedIn } from './support/console-browser';
 
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
-const DIALOG = '.ant-modal-wrap:not([style*="display: none"]) .ant-modal';
 const SAVE = `${DIALOG} button:has-text("保 存"), ${DIALOG} button:has-text("保存")`;
 
 describe('the planners’ and offices’ console pages', () => {
@@ -25,7 +20,6 @@ describe('the planners’ and offices’ console pages', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     service = await startService(2);
     hospital = await seedHospital(service.api);
     const admin = (await service.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken;
@@ -41,41 +35,13 @@ describe('the planners’ and offices’ console pages', () => {
     await service?.stop();
   });
 
-  async function signedIn(username: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(error.stack ?? String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
-    });
-    await page.goto(`${service.api.origin}/console${path}`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.press('#password', 'Enter');
-    return page;
-  }
+  const signedInAs = (username: string, path = ''): Promise<Page> => signedIn(browser, service.api.origin, problems, username, path);
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`) });
 
-  /** axe's WCAG 2 A and AA rules: no serious or critical violation (on the open dialog when there is one). */
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-    await page.waitForSelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]', { state: 'detached' });
-    // Not a hovered button's colours.
-    await page.mouse.move(0, 0);
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async (dialog) => {
-      const context = document.querySelector(dialog) ?? document;
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(context, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    }, DIALOG);
-    expect(violations).toEqual([]);
-  }
+
 
   it('lets a round lead plan on a month’s calendar, set up a recurring plan and read the coverage', async () => {
-    const page = await signedIn('lead', '/calendar?month=2027-01');
+    const page = await signedInAs('lead', '/calendar?month=2027-01');
     await page.waitForSelector('.calendar-month:has-text("2027-01")');
     await expectAccessible(page);
 
@@ -127,7 +93,7 @@ describe('the planners’ and offices’ console pages', () => {
   });
 
   it('lets the discipline office open the month’s notice as a printable page and the assessments with their grades', async () => {
-    const page = await signedIn('office', '/monthly?month=2026-11');
+    const page = await signedInAs('office', '/monthly?month=2026-11');
     await page.waitForSelector('.ant-table-row:has-text("Ward")');
     await expectAccessible(page);
     await shot(page, 'monthly-tracking');

@@ -6,15 +6,11 @@
  * meanwhile, and an xlsx export job followed to its file. axe-core on the list and the finding page;
  * screenshots to docs/screenshots/console-*.png. Needs `npm run build`.
  */
-import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { PASSWORD, RunningService, seedHospital, startedRound, startService } from '../bench/service';
 import { launchChromium } from './support/chromium';
+import { DIALOG, expectAccessible, shot } from './support/console-browser';
 
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
-const DIALOG = '.ant-modal-wrap:not([style*="display: none"]) .ant-modal';
 
 describe('the console’s problem list', () => {
   let service: RunningService;
@@ -24,7 +20,6 @@ describe('the console’s problem list', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     service = await startService(2);
     h = await seedHospital(service.api);
     // Three findings of an administrative round, all with evidence submitted: awaiting the office's verification.
@@ -48,23 +43,7 @@ describe('the console’s problem list', () => {
     await service?.stop();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`) });
 
-  async function expectAccessible(page: Page): Promise<void> {
-    // Off any button: a hovered one is drawn lighter than at rest.
-    await page.mouse.move(0, 0);
-    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-    await page.waitForSelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]', { state: 'detached' });
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async (dialog) => {
-      const context = document.querySelector(dialog) ?? document;
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(context, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    }, DIALOG);
-    expect(violations).toEqual([]);
-  }
 
   async function choose(page: Page, label: string, option: string): Promise<void> {
     await page.click(`.ant-select:has(input[aria-label="${label}"])`);

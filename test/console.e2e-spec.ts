@@ -7,17 +7,12 @@
  * axe-core checks every screen; screenshots go to docs/screenshots/console-*.png. Needs `npm run build`
  * (the test script runs it first).
  */
-import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { PASSWORD, RunningService, seedHospital, startService } from '../bench/service';
 import { launchChromium } from './support/chromium';
+import { DESKTOP, DIALOG, expectAccessible, shot } from './support/console-browser';
 
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
 /** The open dialog (antd keeps closed ones in the page, hidden). */
-const DIALOG = '.ant-modal-wrap:not([style*="display: none"]) .ant-modal';
 
 describe('the office console', () => {
   let service: RunningService;
@@ -27,7 +22,6 @@ describe('the office console', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     service = await startService(2);
     await seedHospital(service.api);
     browser = await launchChromium();
@@ -49,25 +43,7 @@ describe('the office console', () => {
     return page;
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`) });
 
-  /**
-   * axe's WCAG 2 A and AA rules: no serious or critical violation, on the open dialog when there is one
-   * (the page behind it sits under the dialog's mask). Waits for animations to end first.
-   */
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-    await page.waitForSelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]', { state: 'detached' });
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async (dialog) => {
-      const context = document.querySelector(dialog) ?? document;
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(context, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    }, DIALOG);
-    expect(violations).toEqual([]);
-  }
 
 
   it('lets the administrator set up a department, a person and a tablet, by keyboard where it matters', async () => {
