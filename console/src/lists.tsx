@@ -78,7 +78,9 @@ export function useServerList<Item, Filter extends string, Sort extends string>(
   const setFilter = (name: Filter, value: string | undefined) => update({ [name]: value });
   /** Several filters at once (a period's two ends), in one change of the address. */
   const setFilters = (changes: Partial<Record<Filter, string | undefined>>) => update(changes);
-  return { items: page.items, loading, pagination, onChange, sorted, filters, setFilter, setFilters, reload };
+  /** What a server-paged Table takes from the list: `<Table {...list.table} …>`. */
+  const table = { loading, dataSource: page.items, pagination, onChange };
+  return { items: page.items, loading, pagination, onChange, table, sorted, filters, setFilter, setFilters, reload };
 }
 
 /**

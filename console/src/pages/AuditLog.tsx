@@ -83,10 +83,7 @@ export function AuditEntries({ entityTypes, pick = false }: { entityTypes: Entit
       <Table<Entry>
         rowKey="seq"
         size="small"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           { title: '#', dataIndex: 'seq', width: 70 },
           { title: t('at'), dataIndex: 'at', render: (at: string) => new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') },

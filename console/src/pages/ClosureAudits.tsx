@@ -52,10 +52,7 @@ export default function ClosureAudits() {
       <DrawSample onDrawn={list.reload} />
       <Table<Item>
         rowKey={(item) => item.finding.id}
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           {
             title: t('finding'),

@@ -1,9 +1,10 @@
-import { Button, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Checkbox, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
 import { SearchBox, useServerList } from '../lists';
+import { PageHeading } from '../page-heading';
 
 type Department = Schemas['DepartmentDto'];
 type Values = Schemas['CreateDepartmentDto'];
@@ -29,14 +30,11 @@ export default function Departments() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('departments')}
-        </Typography.Title>
-        <Button type="primary" onClick={() => setEditing('new')}>
-          {t('create')}
-        </Button>
-      </Space>
+      <PageHeading title={t('departments')}>
+      <Button type="primary" onClick={() => setEditing('new')}>
+        {t('create')}
+      </Button>
+      </PageHeading>
       <Space style={{ marginBottom: 16 }}>
         <SearchBox label={t('searchDepartments')} value={list.filters.q} onSearch={(q) => list.setFilter('q', q)} />
         <Select
@@ -51,10 +49,7 @@ export default function Departments() {
       </Space>
       <Table<Department>
         rowKey="id"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           { title: t('code'), dataIndex: 'code', ...list.sorted('code') },
           { title: t('name'), dataIndex: 'name', ...list.sorted('name') },

@@ -7,6 +7,7 @@ import { Word, useT } from '../i18n';
 import { useServerSubmit } from '../lists';
 import { openCaseFile } from '../files';
 import { LIGHT_COLOURS } from './lights';
+import { PageHeading } from '../page-heading';
 
 type Finding = Schemas['FindingDto'];
 type AuditEntry = Schemas['AuditEntryDto'];
@@ -52,15 +53,12 @@ export default function FindingPage() {
   const actions = finding.availableEvents.filter((event) => event in EVENT_FORMS);
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {finding.title}
-        </Typography.Title>
-        <Space>
-          <Link to="..">{t('back')}</Link>
-          <Button onClick={() => void caseFile()}>{t('caseFile')}</Button>
-        </Space>
+      <PageHeading title={finding.title}>
+      <Space>
+        <Link to="..">{t('back')}</Link>
+        <Button onClick={() => void caseFile()}>{t('caseFile')}</Button>
       </Space>
+      </PageHeading>
       <Space wrap style={{ marginBottom: 16 }} role="group" aria-label={t('actions')}>
         {actions.length === 0 && <Typography.Text type="secondary">{t('noActions')}</Typography.Text>}
         {actions.map((event) => (

@@ -9,6 +9,7 @@ import { Word, useT } from '../i18n';
 import { Page, useServerList } from '../lists';
 import { download } from '../files';
 import { LIGHT_COLOURS } from './lights';
+import { PageHeading } from '../page-heading';
 
 const FindingPage = lazy(() => import('./FindingPage'));
 
@@ -81,12 +82,9 @@ function ProblemList() {
   );
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('findings')}
-        </Typography.Title>
-        <LedgerExport filters={list.filters} />
-      </Space>
+      <PageHeading title={t('findings')}>
+      <LedgerExport filters={list.filters} />
+      </PageHeading>
       <Space wrap style={{ marginBottom: 16 }}>
         {choice('roundType', 'roundType', labelled('roundType', ROUND_TYPES))}
         {choice('source', 'source', labelled('source', FINDING_SOURCES))}
@@ -107,10 +105,7 @@ function ProblemList() {
       <SavedViews />
       <Table<Row>
         rowKey="findingId"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           { title: '#', dataIndex: 'index', width: 56 },
           { title: t('title'), dataIndex: 'title', render: (title: string, row) => <Link to={row.findingId}>{title}</Link> },

@@ -15,10 +15,7 @@ export default function FollowUps() {
       <Typography.Title level={2}>{t('followUps')}</Typography.Title>
       <Table<Finding>
         rowKey="id"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           { title: t('title'), dataIndex: 'title', render: (title: string, finding) => <Link to={`/findings/${finding.id}`}>{title}</Link> },
           { title: t('roundType'), dataIndex: 'roundType', render: (type: string) => label('roundType', type) },

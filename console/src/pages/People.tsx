@@ -4,6 +4,7 @@ import { Schemas, api, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
 import { InUse, SearchBox, useServerList } from '../lists';
+import { PageHeading } from '../page-heading';
 
 type Person = Schemas['UserDto'];
 type Values = Schemas['CreateUserDto'] & { disabled?: boolean };
@@ -44,14 +45,11 @@ export default function People() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('people')}
-        </Typography.Title>
-        <Button type="primary" onClick={() => setEditing('new')}>
-          {t('create')}
-        </Button>
-      </Space>
+      <PageHeading title={t('people')}>
+      <Button type="primary" onClick={() => setEditing('new')}>
+        {t('create')}
+      </Button>
+      </PageHeading>
       <Space style={{ marginBottom: 16 }}>
         <SearchBox label={t('searchPeople')} value={list.filters.q} onSearch={(q) => list.setFilter('q', q)} />
         <Select
@@ -77,10 +75,7 @@ export default function People() {
       </Space>
       <Table<Person>
         rowKey="id"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           { title: t('username'), dataIndex: 'username', ...list.sorted('username') },
           { title: t('displayName'), dataIndex: 'displayName', ...list.sorted('displayName') },

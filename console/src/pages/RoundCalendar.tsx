@@ -6,6 +6,7 @@ import { ApiError, Schemas, api, currentUser, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
 import { firstReason } from '../refusal';
+import { PageHeading } from '../page-heading';
 
 type Round = Schemas['RoundDto'];
 type Plan = Schemas['RoundPlanDto'];
@@ -116,19 +117,16 @@ export default function RoundCalendar() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('roundCalendar')}
-        </Typography.Title>
-        {isLead && (
-          <Space>
-            <Button type="primary" onClick={() => setPlanning('round')}>
-              {t('planRound')}
-            </Button>
-            <Button onClick={() => setPlanning('plan')}>{t('planRecurring')}</Button>
-          </Space>
-        )}
-      </Space>
+      <PageHeading title={t('roundCalendar')}>
+      {isLead && (
+        <Space>
+          <Button type="primary" onClick={() => setPlanning('round')}>
+            {t('planRound')}
+          </Button>
+          <Button onClick={() => setPlanning('plan')}>{t('planRecurring')}</Button>
+        </Space>
+      )}
+      </PageHeading>
       <Space style={{ marginBottom: 8 }}>
         {TYPES.map((type) => (
           <Tag key={type} color={TYPE_COLOURS[type]}>

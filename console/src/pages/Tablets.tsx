@@ -1,10 +1,11 @@
-import { App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Select, Table, Typography } from 'antd';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
 import { FormDialog } from '../forms';
 import { useT } from '../i18n';
 import { InUse, useServerList } from '../lists';
+import { PageHeading } from '../page-heading';
 
 type Tablet = Schemas['DeviceDto'];
 type Registered = Schemas['RegisteredDeviceDto'];
@@ -33,20 +34,14 @@ export default function Tablets() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('tablets')}
-        </Typography.Title>
-        <Button type="primary" onClick={() => setRegistering(true)}>
-          {t('registerTablet')}
-        </Button>
-      </Space>
+      <PageHeading title={t('tablets')}>
+      <Button type="primary" onClick={() => setRegistering(true)}>
+        {t('registerTablet')}
+      </Button>
+      </PageHeading>
       <Table<Tablet>
         rowKey="id"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        onChange={list.onChange}
+        {...list.table}
         columns={[
           { title: t('tabletName'), dataIndex: 'name' },
           { title: t('actsAs'), dataIndex: 'userId', render: nameOf },

@@ -4,6 +4,7 @@ import { ApiError, Me, Schemas, api, currentUser, ok } from '../api';
 import { FormDialog } from '../forms';
 import { Word, useT } from '../i18n';
 import { refusalText } from '../refusal';
+import { PageHeading } from '../page-heading';
 
 type Webhook = Schemas['WebhookDto'];
 type Delivery = Schemas['WebhookDeliveryDto'];
@@ -61,16 +62,13 @@ export default function Webhooks() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('webhooks')}
-        </Typography.Title>
-        {isAdmin && (
-          <Button type="primary" onClick={() => setRegistering(true)}>
-            {t('registerEndpoint')}
-          </Button>
-        )}
-      </Space>
+      <PageHeading title={t('webhooks')}>
+      {isAdmin && (
+        <Button type="primary" onClick={() => setRegistering(true)}>
+          {t('registerEndpoint')}
+        </Button>
+      )}
+      </PageHeading>
       <Table<Webhook>
         rowKey="id"
         loading={loading}
