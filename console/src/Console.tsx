@@ -1,6 +1,6 @@
 import { Button, Layout, Menu, Result, Segmented, Space, Spin, Typography } from 'antd';
 import { ReactNode, Suspense, lazy, useEffect, useState } from 'react';
-import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { PAGES, mayOpen } from './access';
 import { Me, resumeSession, signOut } from './api';
 import { Lang, useT } from './i18n';
@@ -39,6 +39,7 @@ export function Console() {
 function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { t, label, lang, setLang } = useT();
   const { pathname } = useLocation();
+  const navigate = useNavigate();
   const pages = PAGES.filter((page) => mayOpen(me, page.roles));
   useEffect(() => {
     const open = PAGES.find((page) => pathname.startsWith(page.path));
@@ -74,6 +75,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             <Menu
               mode="inline"
               selectedKeys={[pages.find((page) => pathname.startsWith(page.path))?.path ?? '']}
+              // Enter on an item reached with the arrow keys is taken by the menu, so its link is not followed: follow it here.
+              onClick={({ key, domEvent }) => domEvent.type === 'keydown' && navigate(key)}
               items={[...new Set(pages.map((page) => page.group))].map((group) => ({
                 type: 'group' as const,
                 key: group,

@@ -1,4 +1,6 @@
-import { Form, FormInstance, Modal } from 'antd';
+import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
+import { Form, FormInstance, Input, Modal } from 'antd';
+import type { PasswordProps } from 'antd/es/input';
 import { ReactNode, useEffect } from 'react';
 import { useT } from './i18n';
 import { useServerSubmit } from './lists';
@@ -42,5 +44,23 @@ export function FormDialog<Values extends object, Result>({
         <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>
     </Modal>
+  );
+}
+
+/**
+ * A password or secret field whose show/hide toggle is a real button: antd draws it as an icon that Tab
+ * passes over, so a keyboard user could never check what they typed.
+ */
+export function PasswordInput(props: PasswordProps) {
+  const { t } = useT();
+  return (
+    <Input.Password
+      {...props}
+      iconRender={(visible) => (
+        <button type="button" style={{ background: 'none', border: 0, padding: 0, color: 'inherit', cursor: 'pointer' }} aria-label={t(visible ? 'hidePassword' : 'showPassword')} aria-pressed={visible}>
+          {visible ? <EyeOutlined /> : <EyeInvisibleOutlined />}
+        </button>
+      )}
+    />
   );
 }

@@ -1,6 +1,8 @@
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { ReactNode, createContext, useContext, useEffect, useState } from 'react';
 import { type Labels, type Language, labelOf } from '../../workflows/labels';
 
@@ -8,6 +10,8 @@ import { type Labels, type Language, labelOf } from '../../workflows/labels';
 const WORDS = {
   appName: ['三查 · 管理控制台', 'Triple rounds · Office console'],
   username: ['用户名', 'Username'],
+  showPassword: ['显示密码', 'Show password'],
+  hidePassword: ['隐藏密码', 'Hide password'],
   password: ['密码', 'Password'],
   signIn: ['登录', 'Sign in'],
   signInFailed: ['用户名或密码不正确', 'Wrong username or password'],
@@ -316,6 +320,8 @@ export function LangProvider({ children }: { children: ReactNode }) {
     localStorage.setItem(LANGUAGE, lang);
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
+  // antd's date pickers and calendar name weekdays and months through dayjs's global locale, set before they render.
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
   return (
     <LangContext.Provider value={{ lang, setLang }}>
       <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={THEME}>{children}</ConfigProvider>

@@ -1,7 +1,7 @@
 import { App, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
-import { FormDialog } from '../forms';
+import { FormDialog, PasswordInput } from '../forms';
 import { useT } from '../i18n';
 import { InUse, SearchBox, useServerList } from '../lists';
 import { PageHeading } from '../page-heading';
@@ -126,7 +126,7 @@ export default function People() {
             </Form.Item>
             {editing === 'new' && (
               <Form.Item name="password" label={t('initialPassword')} rules={[{ required: true, message: t('required') }]}>
-                <Input.Password autoComplete="new-password" />
+                <PasswordInput autoComplete="new-password" />
               </Form.Item>
             )}
             <Form.Item name="displayName" label={t('displayName')} rules={[{ required: true, message: t('required') }]}>

@@ -1,6 +1,7 @@
 import { Button, Card, Form, Input, Layout, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError, Me, changePassword, signIn } from '../api';
+import { PasswordInput } from '../forms';
 import { useT } from '../i18n';
 import { useServerSubmit } from '../lists';
 
@@ -44,7 +45,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           <Input autoComplete="username" autoFocus />
         </Form.Item>
         <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('required') }]}>
-          <Input.Password autoComplete="current-password" />
+          <PasswordInput autoComplete="current-password" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={busy} block>
           {t('signIn')}
@@ -68,10 +69,10 @@ export function ChangePassword({ onChanged }: { onChanged: (me: Me) => void }) {
       <Typography.Paragraph>{t('changePasswordWhy')}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={save} requiredMark={false}>
         <Form.Item name="currentPassword" label={t('currentPassword')} rules={[{ required: true, message: t('required') }]}>
-          <Input.Password autoComplete="current-password" autoFocus />
+          <PasswordInput autoComplete="current-password" autoFocus />
         </Form.Item>
         <Form.Item name="newPassword" label={t('newPassword')} rules={[{ required: true, message: t('required') }]}>
-          <Input.Password autoComplete="new-password" />
+          <PasswordInput autoComplete="new-password" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block>
           {t('save')}

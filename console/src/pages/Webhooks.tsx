@@ -1,7 +1,7 @@
 import { App, Button, Drawer, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, Me, Schemas, api, currentUser, ok } from '../api';
-import { FormDialog } from '../forms';
+import { FormDialog, PasswordInput } from '../forms';
 import { Word, useT } from '../i18n';
 import { refusalText } from '../refusal';
 import { PageHeading } from '../page-heading';
@@ -128,7 +128,7 @@ export default function Webhooks() {
               <Input placeholder="https://" />
             </Form.Item>
             <Form.Item name="secret" label={t('secret')}>
-              <Input.Password autoComplete="new-password" />
+              <PasswordInput autoComplete="new-password" />
             </Form.Item>
             <Form.Item name="departmentId" label={t('department')}>
               <Select allowClear placeholder={t('anyDepartment')} options={departments.map((d) => ({ value: d.id, label: `${d.name} (${d.code})` }))} />
