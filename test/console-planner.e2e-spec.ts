@@ -44,7 +44,7 @@ describe('the planners’ and offices’ console pages', () => {
 
   /** Picks a person in the dialog's picker `field` by typing their name: the service's answer, then ArrowDown and Enter. */
   async function pickPerson(page: Page, field: string, name: string): Promise<void> {
-    await page.click(`${DIALOG} #${field}`);
+    await page.focus(`${DIALOG} #${field}`);
     await page.keyboard.type(name);
     await page.waitForSelector(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${name} · Ward"]`);
     await page.keyboard.press('ArrowDown');
