@@ -1,7 +1,8 @@
 /**
  * The planners' and offices' console pages in a real browser (Debian's Chromium, 1440×900) against the
  * built service: a round lead opens a month's calendar from its address, plans a round (a date the
- * service refuses first, its reason beside the field) and sees it on the calendar in its type's
+ * service refuses first, its reason beside the field; the lead and team picked by typing their names)
+ * and sees it on the calendar in its type's
  * colour, sets up a monthly recurring plan and opens the coverage; the discipline office opens the
  * month's notice (a printable page in a new tab) and the assessments with their grades. axe-core checks
  * every screen; screenshots go to docs/screenshots/console-*.png. Needs `npm run build`.
@@ -17,6 +18,8 @@ describe('the planners’ and offices’ console pages', () => {
   let service: RunningService;
   let browser: Browser;
   let hospital: Awaited<ReturnType<typeof seedHospital>>;
+  /** The people the planner picks by name: another round lead and an inspector, of the ward. */
+  const picked: { lead: string; member: string } = { lead: '', member: '' };
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -24,6 +27,8 @@ describe('the planners’ and offices’ console pages', () => {
     hospital = await seedHospital(service.api);
     const admin = (await service.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken;
     await service.api.expectOk('POST', '/users', admin, { username: 'office', password: PASSWORD, displayName: '纪检办', roles: ['discipline_office'], departmentId: hospital.office });
+    picked.lead = (await service.api.expectOk('POST', '/users', admin, { username: 'wang.jg', password: PASSWORD, displayName: '王建国', roles: ['round_lead'], departmentId: hospital.ward })).id;
+    picked.member = (await service.api.expectOk('POST', '/users', admin, { username: 'li.min', password: PASSWORD, displayName: '李敏', roles: ['inspector'], departmentId: hospital.ward })).id;
     // A round held last month, so the month has a grade to show.
     const round = await startedRound(service.api, hospital);
     await service.api.expectOk('POST', `/rounds/${round}/events`, hospital.lead.token, { type: 'SUBMIT' });
@@ -36,6 +41,15 @@ describe('the planners’ and offices’ console pages', () => {
   });
 
   const signedInAs = (username: string, path = ''): Promise<Page> => signedIn(browser, service.api.origin, problems, username, path);
+
+  /** Picks a person in the dialog's picker `field` by typing their name: the service's answer, then ArrowDown and Enter. */
+  async function pickPerson(page: Page, field: string, name: string): Promise<void> {
+    await page.focus(`${DIALOG} #${field}`);
+    await page.keyboard.type(name);
+    await page.waitForSelector(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${name} · Ward"]`);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+  }
 
 
 
@@ -51,6 +65,12 @@ describe('the planners’ and offices’ console pages', () => {
     await page.keyboard.type('WARD');
     await page.keyboard.press('Enter');
     await page.fill(`${DIALOG} #scheduledFor`, '2027-01-32');
+    // The lead is the planner until another is picked; the team, by name too.
+    expect(await page.locator(`${DIALOG} .ant-form-item:has(#leadId) .ant-select-selection-item`).textContent()).toBe('lead');
+    await pickPerson(page, 'leadId', '王建国');
+    await pickPerson(page, 'teamMemberIds', '李敏');
+    await page.keyboard.press('Escape');
+    expect(await page.locator(`${DIALOG} .ant-form-item:has(#teamMemberIds) .ant-select-selection-item`).textContent()).toBe('李敏 · Ward');
     await page.click(SAVE);
     const dateError = page.locator(`${DIALOG} .ant-form-item:has(#scheduledFor) .ant-form-item-explain-error`);
     await dateError.waitFor();
@@ -62,6 +82,8 @@ describe('the planners’ and offices’ console pages', () => {
     const planned = page.locator('.calendar-rounds .ant-tag[data-type="administrative"]:has-text("Ward")');
     await planned.waitFor();
     expect(await planned.evaluate((tag) => getComputedStyle(tag).backgroundColor)).toBe('rgb(9, 88, 217)');
+    const [round] = (await service.api.expectOk('GET', '/rounds?scheduledFrom=2027-01-14&scheduledTo=2027-01-14', hospital.lead.token)).items;
+    expect(round).toMatchObject({ leadId: picked.lead, teamMemberIds: [picked.member] });
     await expectAccessible(page);
     await shot(page, 'round-calendar');
 

@@ -128,8 +128,11 @@ describe('the office console', () => {
     await expectAccessible(page);
     await page.click('button:has-text("登记平板")');
     await page.fill(`${DIALOG} #name`, '心内科查房平板 1');
+    // The inspector picked by name, searched by the service (GET /people).
     await page.click(`${DIALOG} #userId`);
-    await page.keyboard.type('nurse.li');
+    await page.keyboard.type('李护士');
+    await page.waitForSelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="李护士 · 心内科"]');
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.click(`${DIALOG} button:has-text("保 存"), ${DIALOG} button:has-text("保存")`);
     await page.waitForSelector('img.tablet-qr');

@@ -38,6 +38,26 @@ describe('hostile keys', () => {
     expect(response.body.details).toContainEqual({ field: '([', reason: 'should not exist' });
   });
 
+  it('takes a people search as plain text: wildcards match themselves, a long or repeated one and unknown keys are refused with 400', async () => {
+    const lookup = (query: string) => t.http.get(`/people?${query}`).set({ Authorization: `Bearer ${h.users.lead.token}` });
+    for (const wildcard of ['%25', '_', '%5C', '.*', '(%5B']) {
+      const response = await lookup(`q=${wildcard}&limit=500`);
+      expect({ wildcard, status: response.status, total: response.body.total }).toEqual({ wildcard, status: 200, total: 0 });
+    }
+    const cases: [string, string][] = [
+      [`q=${'x'.repeat(101)}`, 'q'],
+      ['q=a&q=b', 'q'],
+      ['(%5B=x', '(['],
+      ['username=lead', 'username'],
+      ['role=admin', 'role'],
+    ];
+    for (const [query, field] of cases) {
+      const response = await lookup(query);
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+      expect(response.body.details.map((problem: { field: string }) => problem.field)).toContain(field);
+    }
+  });
+
   // The cases below were found by the fuzz test (test/fuzz.e2e-spec.ts); each answered 500 before.
   const as = (who: keyof Hospital['users']) => ({ Authorization: `Bearer ${h.users[who].token}` });
 

@@ -35,6 +35,28 @@ export const readsFigures = (auth: AuthUser): boolean => FIGURE_READERS.some((ro
 export const seesEveryDepartmentsFigures = (auth: AuthUser): boolean =>
   (['admin', 'discipline_office', 'verifier', 'round_lead', 'leadership'] as const).some((role) => has(auth, role));
 
+/**
+ * Who looks people up to plan rounds (GET /people): round leads, the discipline office,
+ * administrators and the lead offices' verifiers. The route admits the roles; a verifier outside
+ * every lead office is refused by `looksUpPeople`.
+ */
+export const PEOPLE_LOOKUP_ROLES = ['round_lead', 'verifier', 'discipline_office', 'admin'] as const satisfies readonly Role[];
+
+export const looksUpPeople = (auth: AuthUser): boolean =>
+  (['round_lead', 'discipline_office', 'admin'] as const).some((role) => has(auth, role)) || (has(auth, 'verifier') && auth.leadOfficeFor.length > 0);
+
+/** The roles a round's people are picked by: its lead holds round_lead, its team inspector or round_lead. */
+export const PLANNING_ROLES = ['round_lead', 'inspector'] as const satisfies readonly Role[];
+
+/**
+ * The people a lookup lists: active accounts holding a planning role, no one else (an office's
+ * staff are nobody's to pick for a round, and a disabled account can do nothing on one).
+ */
+export function lookedUpPeople(): Scope {
+  const holdsPlanningRole = PLANNING_ROLES.map((role) => `"person"."roles" LIKE '%"${role}"%'`).join(' OR ');
+  return { alias: 'person', joins: [], condition: `"person"."active" = :personActive AND (${holdsPlanningRole})`, parameters: { personActive: true } };
+}
+
 /** Who took what (exports, notices, case files read) is the discipline office's to read: it names integrity matters too. */
 export const readsDataAccessLog = (auth: AuthUser): boolean => has(auth, 'discipline_office');
 

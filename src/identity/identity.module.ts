@@ -13,6 +13,8 @@ import { DepartmentsController } from './departments.controller';
 import { DevicesController } from './devices.controller';
 import { MeController } from './me.controller';
 import { UsersController } from './users.controller';
+import { PeopleController } from './people.controller';
+import { PeopleService } from './people.service';
 import { IdentityRepository } from './identity.repository';
 import { IntegrityAuthority } from './integrity-authority';
 import { LoginThrottle } from './login-throttle';
@@ -44,12 +46,13 @@ import { DeviceEntity } from './device.entity';
       },
     }),
   ],
-  controllers: [AuthController, MeController, UsersController, DevicesController, DepartmentsController, PartyBranchesController],
+  controllers: [AuthController, MeController, UsersController, PeopleController, DevicesController, DepartmentsController, PartyBranchesController],
   providers: [
     IdentityRepository,
     IntegrityAuthority,
     AuthService,
     UsersService,
+    PeopleService,
     DepartmentsService,
     PartyBranchesService,
     DevicesService,

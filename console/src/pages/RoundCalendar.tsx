@@ -7,12 +7,13 @@ import { FormDialog } from '../forms';
 import { useT } from '../i18n';
 import { firstReason } from '../refusal';
 import { PageHeading } from '../page-heading';
+import { Person, PersonPicker } from '../person-picker';
 
 type Round = Schemas['RoundDto'];
 type Plan = Schemas['RoundPlanDto'];
 type RoundType = Round['types'][number];
-type RoundValues = Omit<Schemas['CreateRoundDto'], 'leadId'>;
-type PlanValues = Omit<Schemas['CreateRoundPlanDto'], 'leadId' | 'rule'> & { preset: string; rule?: string; departments: 'listed' | 'kind' };
+type RoundValues = Schemas['CreateRoundDto'];
+type PlanValues = Omit<Schemas['CreateRoundPlanDto'], 'rule'> & { preset: string; rule?: string; departments: 'listed' | 'kind' };
 
 const TYPES: RoundType[] = ['administrative', 'party_building', 'integrity'];
 /** Each round type's colour, dark enough for white text (AA). */
@@ -176,8 +177,8 @@ export default function RoundCalendar() {
       <FormDialog<RoundValues, Round>
         title={t('planRound')}
         open={planning === 'round'}
-        initialValues={{ types: ['administrative'], scheduledFor: day, teamMemberIds: [], unannounced: false, secretaryRound: false }}
-        save={(values) => ok(api.POST('/rounds', { body: { ...values, leadId: me!.id } }))}
+        initialValues={{ types: ['administrative'], scheduledFor: day, leadId: me?.id, teamMemberIds: [], unannounced: false, secretaryRound: false }}
+        save={(body) => ok(api.POST('/rounds', { body }))}
         onSaved={(round) => {
           setPlanning(null);
           if (round.scheduledFor.slice(0, 7) === month) load();
@@ -196,7 +197,7 @@ export default function RoundCalendar() {
             <Form.Item name="scheduledFor" label={t('scheduledFor')} extra="YYYY-MM-DD">
               <Input placeholder="YYYY-MM-DD" />
             </Form.Item>
-            <TeamFields />
+            <TeamFields me={me} />
             <Form.Item name="secretaryRound" valuePropName="checked">
               <Checkbox>{t('secretaryRound')}</Checkbox>
             </Form.Item>
@@ -206,11 +207,11 @@ export default function RoundCalendar() {
       <FormDialog<PlanValues, Plan>
         title={t('planRecurring')}
         open={planning === 'plan'}
-        initialValues={{ types: ['administrative'], departments: 'listed', departmentIds: [], preset: PRESETS[0], startsOn: day, teamMemberIds: [], unannounced: false }}
+        initialValues={{ types: ['administrative'], departments: 'listed', departmentIds: [], preset: PRESETS[0], startsOn: day, leadId: me?.id, teamMemberIds: [], unannounced: false }}
         save={({ preset, rule, departments: chosen, departmentIds, departmentKind, ...values }) =>
           ok(
             api.POST('/round-plans', {
-              body: { ...values, leadId: me!.id, rule: preset === 'custom' ? (rule ?? '') : preset, ...(chosen === 'listed' ? { departmentIds } : { departmentKind }), until: values.until || undefined },
+              body: { ...values, rule: preset === 'custom' ? (rule ?? '') : preset, ...(chosen === 'listed' ? { departmentIds } : { departmentKind }), until: values.until || undefined },
             }),
           )
         }
@@ -271,7 +272,7 @@ export default function RoundCalendar() {
                 <Input placeholder="YYYY-MM-DD" />
               </Form.Item>
             </Space>
-            <TeamFields />
+            <TeamFields me={me} />
           </>
         )}
       </FormDialog>
@@ -279,14 +280,24 @@ export default function RoundCalendar() {
   );
 }
 
-/** The team and whether the visit is unannounced; the lead is the person planning. */
-function TeamFields() {
+/** The planner as the lead picker shows them before any search: the lead is the planner unless another is picked. */
+const asPerson = (me: Schemas['MeDto']): Person => ({
+  id: me.id,
+  displayName: me.displayName,
+  department: me.departmentId ? { id: me.departmentId, name: me.departmentName ?? '' } : null,
+  roles: me.roles.filter((role): role is Person['roles'][number] => role === 'round_lead' || role === 'inspector'),
+});
+
+/** The lead, the team (picked by name from GET /people) and whether the visit is unannounced. */
+function TeamFields({ me }: { me: Schemas['MeDto'] | null }) {
   const { t } = useT();
   return (
     <>
-      {/* Round leads may not list people (GET /users is the administrator's): members are entered by their ids. */}
+      <Form.Item name="leadId" label={t('roundLeadPerson')}>
+        <PersonPicker role="round_lead" known={me ? [asPerson(me)] : []} />
+      </Form.Item>
       <Form.Item name="teamMemberIds" label={t('teamMembers')} extra={t('teamMembersHint')}>
-        <Select mode="tags" open={false} tokenSeparators={[',', ' ']} />
+        <PersonPicker multiple />
       </Form.Item>
       <Form.Item name="unannounced" valuePropName="checked">
         <Checkbox>{t('unannounced')}</Checkbox>

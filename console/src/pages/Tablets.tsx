@@ -1,4 +1,4 @@
-import { App, Button, Form, Input, Modal, Select, Table, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Table, Typography } from 'antd';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
@@ -6,6 +6,7 @@ import { FormDialog } from '../forms';
 import { useT } from '../i18n';
 import { InUse, useServerList } from '../lists';
 import { PageHeading } from '../page-heading';
+import { PersonPicker } from '../person-picker';
 
 type Tablet = Schemas['DeviceDto'];
 type Registered = Schemas['RegisteredDeviceDto'];
@@ -76,11 +77,7 @@ export default function Tablets() {
               <Input />
             </Form.Item>
             <Form.Item name="userId" label={t('actsAs')} rules={[{ required: true, message: t('required') }]}>
-              <Select
-                showSearch
-                optionFilterProp="label"
-                options={people.filter((person) => person.active && person.roles.includes('inspector')).map((person) => ({ value: person.id, label: `${person.displayName} (${person.username})` }))}
-              />
+              <PersonPicker role="inspector" />
             </Form.Item>
           </>
         )}

@@ -134,6 +134,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active inspectors and round leads, by name; for those who plan rounds (a verifier only in a lead office). */
+        get: operations["PeopleController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/devices": {
         parameters: {
             query?: never;
@@ -1318,6 +1335,18 @@ export interface components {
         PasswordResetDto: {
             /** @description Shown once; the user must replace it at its next sign-in. */
             temporaryPassword: string;
+        };
+        PersonDepartmentDto: {
+            id: string;
+            name: string;
+        };
+        PersonDto: {
+            id: string;
+            displayName: string;
+            /** @description Null for a person of no department. */
+            department: components["schemas"]["PersonDepartmentDto"] | null;
+            /** @description The planning roles they hold: `round_lead` may lead a round, either may be on its team. */
+            roles: ("inspector" | "round_lead")[];
         };
         RegisterDeviceDto: {
             /** @description How the team knows the tablet, e.g. "Ward round tablet 3". */
@@ -3361,6 +3390,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordResetDto"];
+                };
+            };
+        };
+    };
+    PeopleController_list: {
+        parameters: {
+            query?: {
+                /** @description At most 500. */
+                limit?: number;
+                offset?: number;
+                /** @description Part of the person's name, in any case, taken as plain text (`%` and `_` match only themselves). */
+                q?: string;
+                /** @description Only people holding this role: `round_lead` for a round's lead, `inspector` for the inspectors. */
+                role?: "round_lead" | "inspector";
+                /** @description Only the people of this department. */
+                departmentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PersonDto"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
                 };
             };
         };
