@@ -102,13 +102,17 @@ describe('bringing findings into the console from outside a round', () => {
     await page.setInputFiles('#listFile', list('problem-list.csv', rows));
     await page.click('button:has-text("试导入")');
     await page.waitForSelector('.import-report .ant-table-row');
-    const reported = page.locator('.import-report .ant-table-row');
-    expect(await reported.count()).toBe(1);
+    const outcomes = await page.locator('.import-report .ant-table-row td:nth-child(4)').allTextContents();
+    expect(outcomes).toEqual(['可创建', '有问题', '可创建']);
+    const reported = page.locator('.import-report .ant-table-row:has-text("有问题")');
     expect(await reported.locator('td').first().textContent()).toBe('3');
-    expect(await reported.textContent()).toContain('有问题');
+    expect(await reported.locator('td').nth(1).textContent()).toBe('医疗废物分类不规范');
+    expect(await reported.locator('td').nth(2).textContent()).toBe('SJ-2');
     expect(await reported.locator('.row-problem').textContent()).toContain('departmentCode');
     expect(await reported.locator('.row-problem').textContent()).toContain('names no department');
     expect(await page.locator('button:has-text("正式导入")').isDisabled()).toBe(true);
+    await page.click('.import-report label:has-text("只看有问题的行") .ant-switch');
+    await page.waitForFunction(() => document.querySelectorAll('.import-report .ant-table-row').length === 1);
     await expectAccessible(page);
     await shot(page, 'import-report', true);
 
@@ -120,7 +124,7 @@ describe('bringing findings into the console from outside a round', () => {
     await page.click('button:has-text("正式导入")');
     await page.waitForSelector('.import-report [role="status"]:has-text("已创建 3 条")');
     expect(await page.locator('.import-report .ant-table-row').count()).toBe(3);
-    expect(await page.locator('.import-report .ant-table-row').allTextContents()).toEqual(rows.map(() => expect.stringContaining('已创建')));
+    expect(await page.locator('.import-report .ant-table-row td:nth-child(4)').allTextContents()).toEqual(['已创建', '已创建', '已创建']);
     await expectAccessible(page);
 
     // The problem list of that source holds the three rows.

@@ -319,6 +319,8 @@ const WORDS = {
   outcome: ['结果', 'Outcome'],
   rowProblem: ['有问题', 'Problem'],
   rowPresent: ['已存在', 'Already present'],
+  rowReady: ['可创建', 'Ready'],
+  onlyRowProblems: ['只看有问题的行', 'Only rows with problems'],
   rowCreated: ['已创建', 'Created'],
   rowProblems: ['字段与原因', 'Field and reason'],
 } satisfies Record<string, [string, string]>;

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, Schemas, api, authFetch, ok } from '../api';
@@ -9,23 +9,25 @@ import { PageHeading } from '../page-heading';
 type Report = Schemas['FindingImportDto'];
 type Problem = Schemas['ImportProblemDto'];
 
-/** One row of the list as the service's report speaks of it. */
+/** One row of the list as the service's report gives it. */
 interface ReportRow {
   row: number;
+  title: string | null;
   externalRef: string | null;
-  outcome: 'problem' | 'present' | 'created';
+  outcome: 'problem' | 'present' | 'ready' | 'created';
   problems: Problem[];
   findingId: string | null;
 }
 
-/** The rows the report names, by their number in the spreadsheet: those with problems, those already there, those created. */
-function reportRows(report: Pick<Report, 'problems' | 'present' | 'findings'>): ReportRow[] {
-  const rows = new Map<number, ReportRow>();
-  const at = (row: number, outcome: ReportRow['outcome']) => rows.get(row) ?? rows.set(row, { row, externalRef: null, outcome, problems: [], findingId: null }).get(row)!;
-  for (const problem of report.problems) at(problem.row, 'problem').problems.push(problem);
-  for (const { row, externalRef } of report.present) at(row, 'present').externalRef = externalRef;
-  for (const { row, findingId } of report.findings) at(row, 'created').findingId = findingId;
-  return [...rows.values()].sort((a, b) => a.row - b.row);
+/** Every row of the list, by its number in the spreadsheet, with what the run found or did with it. */
+function reportRows(report: Report): ReportRow[] {
+  const created = new Map(report.findings.map(({ row, findingId }) => [row, findingId]));
+  const present = new Set(report.present.map(({ row }) => row));
+  return report.listed.map(({ row, title, externalRef }) => {
+    const problems = report.problems.filter((problem) => problem.row === row);
+    const outcome = problems.length > 0 ? 'problem' : present.has(row) ? 'present' : created.has(row) ? 'created' : 'ready';
+    return { row, title, externalRef, outcome, problems, findingId: created.get(row) ?? null };
+  });
 }
 
 /**
@@ -41,6 +43,7 @@ export default function ImportList() {
   const [refusal, setRefusal] = useState<{ message: string; problems: Problem[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const [source, setSource] = useState<string | null>(null);
+  const [onlyProblems, setOnlyProblems] = useState(false);
 
   const send = async (dryRun: boolean) => {
     if (!file) return;
@@ -77,10 +80,11 @@ export default function ImportList() {
   };
   const imported = report !== null && !report.dryRun;
   const checkedClean = report !== null && report.dryRun && report.problems.length === 0 && refusal === null;
-  const outcomes: Record<ReportRow['outcome'], { colour: string; word: 'rowProblem' | 'rowPresent' | 'rowCreated' }> = {
+  const outcomes: Record<ReportRow['outcome'], { colour: string; word: 'rowProblem' | 'rowPresent' | 'rowReady' | 'rowCreated' }> = {
     // Solid colours dark enough for AA contrast with their white text.
     problem: { colour: '#cf1322', word: 'rowProblem' },
     present: { colour: '#595959', word: 'rowPresent' },
+    ready: { colour: '#0958d9', word: 'rowReady' },
     created: { colour: '#237804', word: 'rowCreated' },
   };
 
@@ -128,13 +132,22 @@ export default function ImportList() {
             />
           )}
           {report.dryRun && report.problems.length === 0 && <Alert type="info" role="status" message={t('dryRunClean', { n: report.created })} style={{ marginBottom: 16 }} />}
+          {report.problems.length > 0 && (
+            <label style={{ display: 'inline-block', marginBottom: 8 }}>
+              <Space>
+                <Switch checked={onlyProblems} onChange={setOnlyProblems} />
+                {t('onlyRowProblems')}
+              </Space>
+            </label>
+          )}
           <Table<ReportRow>
             rowKey="row"
             size="small"
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
-            dataSource={reportRows(report)}
+            dataSource={reportRows(report).filter((row) => !onlyProblems || report.problems.length === 0 || row.outcome === 'problem')}
             columns={[
               { title: t('rowNumber'), dataIndex: 'row', width: 80 },
+              { title: t('title'), dataIndex: 'title', render: (title: string | null) => title ?? '—' },
               { title: t('externalRef'), dataIndex: 'externalRef', render: (ref: string | null) => ref ?? '—' },
               { title: t('outcome'), dataIndex: 'outcome', render: (outcome: ReportRow['outcome']) => <Tag color={outcomes[outcome].colour}>{t(outcomes[outcome].word)}</Tag> },
               {
