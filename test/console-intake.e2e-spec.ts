@@ -111,10 +111,10 @@ describe('bringing findings into the console from outside a round', () => {
     expect(await reported.locator('.row-problem').textContent()).toContain('departmentCode');
     expect(await reported.locator('.row-problem').textContent()).toContain('names no department');
     expect(await page.locator('button:has-text("正式导入")').isDisabled()).toBe(true);
-    await page.click('.import-report label:has-text("只看有问题的行") .ant-switch');
-    await page.waitForFunction(() => document.querySelectorAll('.import-report .ant-table-row').length === 1);
     await expectAccessible(page);
     await shot(page, 'import-report', true);
+    await page.click('.import-report label:has-text("只看有问题的行") .ant-switch');
+    await page.waitForFunction(() => document.querySelectorAll('.import-report .ant-table-row').length === 1);
 
     // The file fixed: checked clean, then imported, all three rows.
     rows[1] = row('SJ-2', '医疗废物分类不规范');
