@@ -158,6 +158,15 @@ describe(`importing a problem list (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
       expect(await untouched()).toEqual(before);
     });
 
+    it('lists every row of a dry run by number, title and reference, problems or not', async () => {
+      const records = [row({ externalRef: 'LIST-1' }), row({ severity: 'dire' })];
+      const response = await upload('adminVerifier', await xlsxList(records), 'list.xlsx', true).expect(200);
+      expect(response.body.listed).toEqual([
+        { row: 3, title: '门诊导诊台无人值守', externalRef: 'LIST-1' },
+        { row: 4, title: '门诊导诊台无人值守', externalRef: null },
+      ]);
+    });
+
     it('creates every row, records the import, names it in each finding’s audit entries, and a re-import creates nothing again', async () => {
       const records = [
         row({ externalRef: 'RUN-1', responsiblePerson: 'card-staff', location: '门诊大厅', deadline: '2099-12-31' }),

@@ -1,3 +1,6 @@
+import { registrationLead } from '../../workflows/finding.registration';
+import { REGISTERED_SOURCES } from '../../workflows/finding.types';
+import { ROUND_TYPES, type RoundType } from '../../workflows/vocabulary';
 import type { Me } from './api';
 import type { Word } from './i18n';
 
@@ -27,3 +30,13 @@ export const PAGES: { path: string; title: Word; group: Word; roles: Role[] }[] 
 ];
 
 export const mayOpen = (me: Me, roles: Role[]) => me.roles.some((role) => roles.includes(role));
+
+/**
+ * The round types `me` may register findings of (POST /findings, the import's rows), by the service's
+ * own rule (registrationLead): the forms are offered only to those the service would accept, which
+ * stays the judge. A department's staff count for their own department's self-inspection.
+ */
+export const registrableTypes = (me: Me): RoundType[] =>
+  ROUND_TYPES.filter((roundType) =>
+    REGISTERED_SOURCES.some((source) => registrationLead(me, { source, roundType, responsibleDepartmentId: me.departmentId ?? '' }) !== null),
+  );

@@ -27,6 +27,13 @@ export class PresentRowDto {
   externalRef: string;
 }
 
+/** A row of the list as read: its number, and its title and reference (null when the cell is empty), so a report can name each row. */
+export class ListedRowDto {
+  row: number;
+  title: string | null;
+  externalRef: string | null;
+}
+
 export class ImportedRowDto {
   row: number;
   findingId: string;
@@ -44,6 +51,8 @@ export class FindingImportDto {
   format: 'xlsx' | 'csv';
   /** Rows of the list, header rows and blank rows not counted. */
   rows: number;
+  /** Every row of the list, in order, as read (with or without problems). */
+  listed: ListedRowDto[];
   /** Findings created; on a dry run, the rows ready to create (a real run creates them only if no row has a problem). */
   created: number;
   alreadyPresent: number;

@@ -85,7 +85,8 @@ export class FindingImportsService {
       const fields = Object.keys(upload.fields);
       if (fields.length > 0) throw new InvalidInputException(fields.map((field) => ({ field, reason: 'is not expected: send only the file; dryRun goes in the query' })));
       const list = await readProblemList(await readFile(upload.scratchPath), upload.originalName, this.config.IMPORT_MAX_ROWS);
-      const file = { fileName: upload.originalName, sha256: upload.sha256, format: list.format, rows: list.rows.length };
+      const listed = list.rows.map(({ row, cells }) => ({ row, title: cells.title ?? null, externalRef: cells.externalRef ?? null }));
+      const file = { fileName: upload.originalName, sha256: upload.sha256, format: list.format, rows: list.rows.length, listed };
       if (query.dryRun) {
         const checked = await this.db.read((manager) => this.check(manager, auth, list));
         return { ...file, dryRun: true, importId: null, created: checked.registrations.length, alreadyPresent: checked.present.length, present: checked.present, findings: [], problems: checked.problems };

@@ -1,10 +1,11 @@
-import { App, Button, DatePicker, Input, Modal, Progress, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Input, Modal, Progress, Result, Select, Space, Spin, Switch, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { lazy, useEffect, useRef, useState } from 'react';
-import { Link, Route, Routes, useLocation } from 'react-router-dom';
+import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { registrableTypes } from '../access';
 import { FINDING_PROGRESS_STATES, FINDING_SOURCES, LIGHTS } from '../../../workflows/finding.types';
 import { ROUND_TYPES, SEVERITIES } from '../../../workflows/vocabulary';
-import { ApiError, Schemas, api, currentUser, ok } from '../api';
+import { ApiError, Me, Schemas, api, currentUser, ok } from '../api';
 import { Word, useT } from '../i18n';
 import { Page, useServerList } from '../lists';
 import { download } from '../files';
@@ -12,6 +13,8 @@ import { LIGHT_COLOURS } from './lights';
 import { PageHeading } from '../page-heading';
 
 const FindingPage = lazy(() => import('./FindingPage'));
+const RegisterFinding = lazy(() => import('./RegisterFinding'));
+const ImportList = lazy(() => import('./ImportList'));
 
 /** The ledger's rows the list shows (src/reports/ledger.ts LedgerRow; its JSON page is not typed in the API document). */
 interface Row {
@@ -32,11 +35,18 @@ interface Row {
 const FILTERS = ['roundType', 'source', 'responsibleDepartmentId', 'partyBranchId', 'state', 'light', 'severity', 'overdue', 'createdFrom', 'createdTo', 'closedFrom', 'closedTo'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
-/** The problem list and, under it, each finding's page. */
+/** The problem list and, under it, each finding's page; registering one and importing a list for those who may (registrableTypes). */
 export default function Findings() {
+  const { t } = useT();
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => void currentUser().then(setMe, () => undefined), []);
+  const registrar = me !== null && registrableTypes(me).length > 0;
+  const refused = <Result status="403" title={t('notAllowed')} />;
   return (
     <Routes>
-      <Route index element={<ProblemList />} />
+      <Route index element={<ProblemList registrar={registrar} />} />
+      <Route path="register" element={me === null ? <Spin /> : registrar ? <RegisterFinding me={me} /> : refused} />
+      <Route path="import" element={me === null ? <Spin /> : registrar ? <ImportList /> : refused} />
       <Route path=":id" element={<FindingPage />} />
     </Routes>
   );
@@ -46,8 +56,9 @@ export default function Findings() {
  * The problem list (问题清单): the ledger's rows as the caller may see them, paged and filtered by the
  * service (GET /reports/ledger, which also takes the days logged and closed), the filters in the address.
  */
-function ProblemList() {
+function ProblemList({ registrar }: { registrar: boolean }) {
   const { t, label } = useT();
+  const navigate = useNavigate();
   const list = useServerList<Row, (typeof FILTERS)[number], never>(FILTERS, [], (query) => ok(api.GET('/reports/ledger', { params: { query: query as never } })) as Promise<Page<Row>>);
   const [departments, setDepartments] = useState<{ value: string; label: string }[]>([]);
   const [branches, setBranches] = useState<{ value: string; label: string }[]>([]);
@@ -83,7 +94,15 @@ function ProblemList() {
   return (
     <>
       <PageHeading title={t('findings')}>
-      <LedgerExport filters={list.filters} />
+        <Space>
+          {registrar && (
+            <>
+              <Button onClick={() => navigate('register')}>{t('registerFinding')}</Button>
+              <Button onClick={() => navigate('import')}>{t('importList')}</Button>
+            </>
+          )}
+          <LedgerExport filters={list.filters} />
+        </Space>
       </PageHeading>
       <Space wrap style={{ marginBottom: 16 }}>
         {choice('roundType', 'roundType', labelled('roundType', ROUND_TYPES))}

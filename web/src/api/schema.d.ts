@@ -2274,6 +2274,11 @@ export interface components {
             withheld: boolean;
             attemptLog: components["schemas"]["WebhookAttemptDto"][];
         };
+        ListedRowDto: {
+            row: number;
+            title: string | null;
+            externalRef: string | null;
+        };
         PresentRowDto: {
             row: number;
             externalRef: string;
@@ -2298,6 +2303,8 @@ export interface components {
             sha256: string;
             /** @description Rows of the list, header rows and blank rows not counted. */
             rows: number;
+            /** @description Every row of the list, in order, as read (with or without problems). */
+            listed: components["schemas"]["ListedRowDto"][];
             /** @description Findings created; on a dry run, the rows ready to create (a real run creates them only if no row has a problem). */
             created: number;
             alreadyPresent: number;
