@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import { Session, StoredPhoto, db } from '../db';
+import { Schemas, Session, StoredPhoto, db } from '../db';
 import { API_CACHE } from './cache-name';
 import type { paths } from './schema';
 
@@ -85,7 +85,9 @@ export async function enrol(text: string): Promise<SessionEnd | null> {
   const response = await fetch('/me', { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
   if (!response) return { reason: 'enrolmentUnreachable' };
   if (!response.ok) return { reason: response.status === 401 ? 'enrolmentRefused' : 'enrolmentUnreachable', detail: await messageOf(response) };
-  const user = (await response.json()) as Session['user'];
+  const user = (await response.json()) as Schemas['MeDto'];
+  // Without a network the service worker may answer from its cache, whoever it was for: only the service names the device.
+  if (!user.deviceId) return { reason: 'enrolmentUnreachable' };
   const previous = await savedSession();
   if (previous?.refreshToken) await api.POST('/auth/logout').catch(() => undefined);
   access = { token, userId: user.id, device: true };
