@@ -1,8 +1,10 @@
 import { Button, Form, Input, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { SessionEnd, enrol, startSession } from '../api/client';
 import { useLang } from '../i18n';
-import { QrScanner } from './QrScanner';
+
+/** The scanner and its QR decoder (130 kB) load when a code is to be scanned, not with every sign-in. */
+const QrScanner = lazy(() => import('./QrScanner').then((module) => ({ default: module.QrScanner })));
 
 /** Why the device is not enrolled (or no longer is), in words, with the service's own reason. */
 export function EndedNotice({ ended }: { ended: SessionEnd }) {
@@ -67,7 +69,9 @@ export function Login({ ended }: { ended: SessionEnd | null }) {
             <p className="muted">{t('enrolHow')}</p>
             {scanning ? (
               <>
-                <QrScanner onRead={(text) => void enrolWith(text)} />
+                <Suspense fallback={null}>
+                  <QrScanner onRead={(text) => void enrolWith(text)} />
+                </Suspense>
                 <Button block size="large" onClick={() => setScanning(false)}>{t('cancel')}</Button>
               </>
             ) : (
