@@ -7,7 +7,9 @@
  * axe-core checks every screen; screenshots go to docs/screenshots/console-*.png. Needs `npm run build`
  * (the test script runs it first).
  */
+import jsQR from 'jsqr';
 import { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { PASSWORD, RunningService, seedHospital, startService } from '../bench/service';
 import { launchChromium } from './support/chromium';
 import { DESKTOP, DIALOG, expectAccessible, shot } from './support/console-browser';
@@ -139,6 +141,11 @@ describe('the office console', () => {
     const token = (await page.locator('.tablet-token code').textContent())!;
     const tablet = await service.api.expectOk('GET', '/me', token);
     expect(tablet).toMatchObject({ username: 'nurse.li', deviceId: expect.any(String) });
+    // The QR code is the enrolment link, the token in its fragment (see the tablet app's enrolment test).
+    const qr = Buffer.from((await page.getAttribute('img.tablet-qr', 'src'))!.split(',')[1], 'base64');
+    const { data, info } = await sharp(qr).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(jsQR(new Uint8ClampedArray(data), info.width, info.height)?.data).toBe(`${service.api.origin}/app/#enrol=${token}`);
+    await page.waitForSelector(`${DIALOG} >> text=用平板的相机扫描二维码`);
     await expectAccessible(page);
     await shot(page, 'tablet-token');
     await page.click(`${DIALOG} button:has-text("关 闭"), ${DIALOG} button:has-text("关闭")`);

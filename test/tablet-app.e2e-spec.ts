@@ -9,7 +9,6 @@
  * Screenshots of each screen go to test-artifacts/screenshots. Needs `npm run build` (the test
  * script runs it first).
  */
-import axe from 'axe-core';
 import { DateTime } from 'luxon';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { PASSWORD, RunningService, seedHospital, startService, startedRound } from '../bench/service';
 import { launchChromium } from './support/chromium';
+import { expectAccessible } from './support/tablet-browser';
 
 const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
 const TABLET = { width: 1024, height: 768 };
@@ -103,23 +103,6 @@ describe('the tablet app', () => {
   }
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-
-  /** axe's checks for labels, names and contrast, and the 44 px touch targets the wards need. */
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    });
-    expect(violations).toEqual([]);
-    const small = await page.$$eval('button, a[href], input:not([type=hidden]):not([type=file]), label.photo-input, .adm-tab-bar-item', (elements) =>
-      elements
-        .map((element) => ({ element, box: element.getBoundingClientRect() }))
-        .filter(({ box }) => box.width > 0 && (box.width < 44 || box.height < 44))
-        .map(({ element, box }) => `${element.tagName}.${element.className} ${Math.round(box.width)}×${Math.round(box.height)}`),
-    );
-    expect(small).toEqual([]);
-  }
 
   const findingsOf = async (roundId: string) =>
     (await service.api.expectOk('GET', `/findings?roundId=${roundId}&limit=100`, hospital.lead.token)).items as { id: string; title: string; state: string; severity: string }[];

@@ -20,6 +20,7 @@ function installedChromium(path: string): string {
   }
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH });
+/** `args`: Chromium's own switches, e.g. a fake camera. */
+export function launchChromium(args: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args });
 }

@@ -1,7 +1,7 @@
-import { Badge, Button, NoticeBar, SafeArea, TabBar } from 'antd-mobile';
+import { Badge, Button, NoticeBar, SafeArea, TabBar, Toast } from 'antd-mobile';
 import { BellOutline, CalendarOutline, CheckShieldOutline, FileOutline, LeftOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
 import { ReactNode, useEffect, useState } from 'react';
-import { onSessionChange, savedSession } from './api/client';
+import { SessionEnd, api, enrol, onSessionChange, savedSession, takeEnrolmentLink } from './api/client';
 import type { Session } from './db';
 import { Word, useLang } from './i18n';
 import { useOutbox } from './outbox';
@@ -45,23 +45,50 @@ function useOnline(): boolean {
   return online;
 }
 
-export function App() {
+/** `enrolmentLink`: the token of the enrolment link the app was opened with (already out of the address). */
+export function App({ enrolmentLink }: { enrolmentLink: string | null }) {
   const { t } = useLang();
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [ended, setEnded] = useState<SessionEnd | null>(null);
   const route = useRoute();
   const online = useOnline();
   const outbox = useOutbox();
   useEffect(() => {
-    void savedSession().then(setSession);
-    const stop = onSessionChange((next) => {
+    const stop = onSessionChange((next, why) => {
       // Whoever signs in next starts from their own first screen, not the last person's page.
       if (!next) location.hash = '';
+      setEnded(why ?? null);
       setSession(next);
     });
-    return () => void stop();
+    const enrolFrom = async (link: string | null) => {
+      const refused = link ? await enrol(link) : null;
+      const held = await savedSession();
+      if (refused) {
+        setEnded(refused);
+        if (held) Toast.show({ content: t(refused.reason), icon: 'fail' });
+      }
+      setSession(held);
+    };
+    void enrolFrom(enrolmentLink);
+    // The camera app may hand the link to the app already open: a new fragment, not a new page.
+    const onHashChange = () => {
+      const link = takeEnrolmentLink();
+      if (link) void enrolFrom(link);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => {
+      stop();
+      window.removeEventListener('hashchange', onHashChange);
+    };
   }, []);
+  // A tablet's token may have been revoked while the app was closed: asking whom it acts as finds out at once.
+  const deviceToken = session?.deviceToken;
+  useEffect(() => {
+    if (deviceToken) void api.GET('/me').catch(() => undefined);
+  }, [deviceToken]);
   if (session === undefined) return null;
-  if (session === null) return <Login />;
+  if (session === null) return <Login ended={ended} />;
+  const tablet = session.deviceToken !== undefined;
 
   const tabs = TABS.filter((tab) => tab.roles === 'all' || tab.roles.some((role) => session.user.roles.includes(role)));
   const [screen = tabs[0].key, id] = route;
@@ -84,7 +111,7 @@ export function App() {
       case 'outbox':
         return <Outbox />;
       default:
-        return <Me user={session.user} />;
+        return <Me user={session.user} tablet={tablet} />;
     }
   })();
   const tab = tabs.find((candidate) => candidate.key === screen);
@@ -101,6 +128,7 @@ export function App() {
             </Button>
           )}
           <h1 className="screen-title">{t(detail ? (screen === 'findings' ? 'finding' : 'round') : (tab?.title ?? 'me'))}</h1>
+          {tablet && <p className="acting-as">{t('enrolledTablet')} · {t('actingAs', { name: session.user.displayName })}</p>}
         </header>
         {!online && (
           <NoticeBar content={t('offline')} color="alert" />

@@ -39,10 +39,11 @@ export type OutboxItem = {
   | { kind: 'findingEvent'; findingId: string; version: number; body: FindingEventBody }
 );
 
-export interface Session {
-  refreshToken: string;
-  user: Schemas['UserDto'];
-}
+/**
+ * Who the device works as: a person signed in (a refresh token), or an enrolled tablet (its long-lived
+ * device token, acting as its inspector; it is never refreshed).
+ */
+export type Session = { user: Schemas['UserDto'] } & ({ refreshToken: string; deviceToken?: never } | { deviceToken: string; refreshToken?: never });
 
 interface AppDb extends DBSchema {
   outbox: { key: string; value: OutboxItem; indexes: { byMaker: string } };

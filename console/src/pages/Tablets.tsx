@@ -12,7 +12,14 @@ type Tablet = Schemas['DeviceDto'];
 type Registered = Schemas['RegisteredDeviceDto'];
 type Values = Schemas['RegisterDeviceDto'];
 
-/** A ward's tablets: registered to act as an inspector, the token shown once (text and QR code); revoked. */
+/**
+ * The link that enrols a tablet: the tablet's camera app opens it in the tablet app, which enrols; the app's
+ * own scanner reads it too. The token is in the fragment, which no request carries: no server log or
+ * Referer ever holds it.
+ */
+const enrolmentLink = (token: string) => `${location.origin}/app/#enrol=${encodeURIComponent(token)}`;
+
+/** A ward's tablets: registered to act as an inspector, the token shown once (text and an enrolment QR code); revoked. */
 export default function Tablets() {
   const { t } = useT();
   const { modal, message } = App.useApp();
@@ -66,7 +73,7 @@ export default function Tablets() {
         save={(body) => ok(api.POST('/devices', { body }))}
         onSaved={async (tablet) => {
           setRegistering(false);
-          setRegistered({ tablet, qr: await QRCode.toDataURL(tablet.token, { width: 240, margin: 2 }) });
+          setRegistered({ tablet, qr: await QRCode.toDataURL(enrolmentLink(tablet.token), { width: 280, margin: 2 }) });
           list.reload();
         }}
         onCancel={() => setRegistering(false)}
@@ -90,7 +97,7 @@ export default function Tablets() {
         footer={<Button onClick={() => setRegistered(null)}>{t('close')}</Button>}
       >
         <Typography.Paragraph>{t('tokenShownOnce')}</Typography.Paragraph>
-        {registered && <img className="tablet-qr" src={registered.qr} alt={t('tabletQr')} width={240} height={240} style={{ display: 'block', margin: '0 auto' }} />}
+        {registered && <img className="tablet-qr" src={registered.qr} alt={t('tabletQr')} width={280} height={280} style={{ display: 'block', margin: '0 auto' }} />}
         <Typography.Paragraph copyable code className="tablet-token" style={{ wordBreak: 'break-all' }}>
           {registered?.tablet.token}
         </Typography.Paragraph>

@@ -1,14 +1,21 @@
 import createClient from 'openapi-fetch';
-import { Session, StoredPhoto, db } from '../db';
+import { Schemas, Session, StoredPhoto, db } from '../db';
 import { API_CACHE } from './cache-name';
 import type { paths } from './schema';
 
-/** The short-lived access token lives in memory only, with whose it is; the refresh token and the user on the device. */
-let access: { token: string; userId: string } | null = null;
+/**
+ * The bearer token in memory, with whose it is: a person's short-lived access token (the refresh token
+ * and the user are on the device), or an enrolled tablet's device token, kept on the device as it is.
+ */
+let access: { token: string; userId: string; device: boolean } | null = null;
 let refreshing: Promise<boolean> | null = null;
-const listeners = new Set<(session: Session | null) => void>();
 
-export const onSessionChange = (listener: (session: Session | null) => void) => {
+/** Why the device holds no session any more, for the sign-in screen to say. */
+export type SessionEnd = { reason: 'enrolmentRefused' | 'enrolmentUnreachable' | 'notATabletToken'; detail?: string };
+
+const listeners = new Set<(session: Session | null, ended?: SessionEnd) => void>();
+
+export const onSessionChange = (listener: (session: Session | null, ended?: SessionEnd) => void) => {
   listeners.add(listener);
   return () => listeners.delete(listener);
 };
@@ -20,28 +27,88 @@ export const onSessionChange = (listener: (session: Session | null) => void) => 
  */
 const forgetAnswers = () => caches.delete(API_CACHE).catch(() => undefined);
 
-export async function startSession(tokens: { accessToken: string; refreshToken: string; user: Session['user'] }): Promise<void> {
-  access = { token: tokens.accessToken, userId: tokens.user.id };
-  const session = { refreshToken: tokens.refreshToken, user: tokens.user };
+async function hold(session: Session): Promise<void> {
   await (await db).put('session', session, 'current');
   await forgetAnswers();
   listeners.forEach((listener) => listener(session));
 }
 
-export async function endSession(): Promise<void> {
+export async function startSession(tokens: { accessToken: string; refreshToken: string; user: Session['user'] }): Promise<void> {
+  access = { token: tokens.accessToken, userId: tokens.user.id, device: false };
+  await hold({ refreshToken: tokens.refreshToken, user: tokens.user });
+}
+
+export async function endSession(ended?: SessionEnd): Promise<void> {
   access = null;
   await (await db).delete('session', 'current');
   await forgetAnswers();
-  listeners.forEach((listener) => listener(null));
+  listeners.forEach((listener) => listener(null, ended));
 }
 
 export const savedSession = async () => (await (await db).get('session', 'current')) ?? null;
+
+/** A device token as the console issues it (see DEVICE_TOKEN_PREFIX in the service). */
+const DEVICE_TOKEN = /^trd_[A-Za-z0-9_-]+$/;
+
+/**
+ * What an enrolment QR code or a pasted text holds: the enrolment link (`…/app/#enrol=<token>`), or the
+ * bare token that codes printed before the link held. Null when it is neither.
+ */
+export function enrolmentToken(text: string): string | null {
+  const trimmed = text.trim();
+  const fragment = trimmed.indexOf('#');
+  const token = fragment < 0 ? trimmed : new URLSearchParams(trimmed.slice(fragment + 1)).get('enrol')?.trim() ?? '';
+  return DEVICE_TOKEN.test(token) ? token : null;
+}
+
+/**
+ * The token of an enrolment link the app was opened with (or, already open, sent to), taken out of the address at once: it stays
+ * out of the history, bookmarks and anything that shows the address. Null when there is none.
+ */
+export function takeEnrolmentLink(): string | null {
+  const token = new URLSearchParams(location.hash.slice(1)).get('enrol');
+  if (token === null) return null;
+  history.replaceState(history.state, '', location.pathname + location.search);
+  // The screen shown is read from the address (route.ts): it reads it again, now without the link.
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+  return token;
+}
+
+/**
+ * Enrols this device as the tablet whose token it is given: the service says whom it acts as (GET /me),
+ * and the token becomes the bearer of every request. A person signed in here is signed out (their queue
+ * stays parked on the device, as at any sign-out). Answers why not, when the token is refused.
+ */
+export async function enrol(text: string): Promise<SessionEnd | null> {
+  const token = enrolmentToken(text);
+  if (!token) return { reason: 'notATabletToken' };
+  const response = await fetch('/me', { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+  if (!response) return { reason: 'enrolmentUnreachable' };
+  if (!response.ok) return { reason: response.status === 401 ? 'enrolmentRefused' : 'enrolmentUnreachable', detail: await messageOf(response) };
+  const user = (await response.json()) as Schemas['MeDto'];
+  // Without a network the service worker may answer from its cache, whoever it was for: only the service names the device.
+  if (!user.deviceId) return { reason: 'enrolmentUnreachable' };
+  const previous = await savedSession();
+  if (previous?.refreshToken) await api.POST('/auth/logout').catch(() => undefined);
+  access = { token, userId: user.id, device: true };
+  await hold({ deviceToken: token, user });
+  return null;
+}
+
+const messageOf = async (response: Response): Promise<string> => ((await response.json().catch(() => ({}))) as { message?: string }).message ?? `${response.status}`;
+
+/** Takes up the session held on the device: a tablet's token as it is, a person's by a refresh. */
+async function resume(): Promise<void> {
+  const session = await savedSession();
+  if (session?.deviceToken) access = { token: session.deviceToken, userId: session.user.id, device: true };
+  else await refresh();
+}
 
 /** Trades the stored refresh token for new tokens; a refused one ends the session. */
 function refresh(): Promise<boolean> {
   refreshing ??= (async () => {
     const session = await savedSession();
-    if (!session) return false;
+    if (!session?.refreshToken) return false;
     // No network: the request goes out without a token, for the service worker's cached answer.
     const response = await fetch('/auth/refresh', {
       method: 'POST',
@@ -56,30 +123,45 @@ function refresh(): Promise<boolean> {
     }
     if (!response.ok) return false;
     const tokens = (await response.json()) as { accessToken: string; refreshToken: string };
-    access = { token: tokens.accessToken, userId: session.user.id };
+    access = { token: tokens.accessToken, userId: session.user.id, device: false };
     await (await db).put('session', { ...session, refreshToken: tokens.refreshToken }, 'current');
     return true;
   })().finally(() => (refreshing = null));
   return refreshing;
 }
 
+/** A tablet's token refused (revoked, or its inspector disabled or no longer one): the enrolment goes, saying why. */
+async function dropEnrolment(token: string, response: Response): Promise<void> {
+  // Enrolled again, or someone signed in, meanwhile: that session stays.
+  if ((await savedSession())?.deviceToken !== token) return;
+  await endSession({ reason: 'enrolmentRefused', detail: await messageOf(response.clone()) });
+}
+
 /** Thrown instead of sending a request on behalf of someone whose session the device does not hold now. */
 class NotTheirSession extends Error {}
 
 /**
- * fetch with the access token, refreshed once when the server says it has expired. Given `userId`,
- * the request goes only with that person's token: the outbox never sends one person's item as another.
+ * fetch with the bearer token; a person's is refreshed once when the server says it has expired. Given
+ * `userId`, the request goes only with that person's token (theirs or their tablet's): the outbox never
+ * sends one person's item as another.
  */
 export async function authFetch(input: Request, userId?: string): Promise<Response> {
-  if (!access) await refresh();
+  if (!access) await resume();
   const send = () => {
     if (userId !== undefined && access?.userId !== userId) throw new NotTheirSession(`not sent: the session on this device is not ${userId}'s`);
     const request = input.clone();
     if (access) request.headers.set('authorization', `Bearer ${access.token}`);
     return fetch(request);
   };
+  const sentWith = access;
   const response = await send();
-  if (response.status !== 401 || !(await refresh())) return response;
+  if (response.status !== 401) return response;
+  // A tablet's token has no refresh: refused once, it is refused for good.
+  if (sentWith?.device) {
+    await dropEnrolment(sentWith.token, response);
+    return response;
+  }
+  if (!(await refresh())) return response;
   return send();
 }
 

@@ -4,8 +4,11 @@ import type { Schemas } from '../db';
 import { Lang, useLang } from '../i18n';
 import { outboxItems } from '../outbox';
 
-/** The person, the language switch, and signing out (which says first what stays unsent until they are back). */
-export function Me({ user }: { user: Schemas['UserDto'] }) {
+/**
+ * The person (or, on an enrolled tablet, the inspector it acts as), the language switch, and signing out
+ * or unenrolling (which says first what stays unsent until they are back).
+ */
+export function Me({ user, tablet }: { user: Schemas['UserDto']; tablet: boolean }) {
   const { t, label, lang, setLang } = useLang();
   const signOut = async () => {
     const unsent = (await outboxItems()).length;
@@ -13,9 +16,17 @@ export function Me({ user }: { user: Schemas['UserDto'] }) {
     await api.POST('/auth/logout').catch(() => undefined);
     await endSession();
   };
+  // The token stays valid on the service until an administrator revokes it: only this device forgets it.
+  const unenrol = async () => {
+    const unsent = (await outboxItems()).length;
+    const content = unsent > 0 ? t('unenrolUnsent', { n: unsent, name: user.displayName }) : t('unenrolConfirm');
+    if (!(await Dialog.confirm({ content, confirmText: t('unenrol'), cancelText: t('cancel') }))) return;
+    await endSession();
+  };
   return (
     <div>
       <List>
+        {tablet && <List.Item className="enrolled-tablet" description={t('actingAs', { name: user.displayName })}>{t('enrolledTablet')}</List.Item>}
         <List.Item description={user.roles.map((role) => label('role', role)).join(', ')}>{user.displayName}</List.Item>
         <List.Item title={t('language')}>
           <Selector
@@ -26,7 +37,11 @@ export function Me({ user }: { user: Schemas['UserDto'] }) {
         </List.Item>
       </List>
       <div className="pad">
-        <Button block size="large" color="danger" onClick={() => void signOut()}>{t('signOut')}</Button>
+        {tablet ? (
+          <Button block size="large" color="danger" onClick={() => void unenrol()}>{t('unenrol')}</Button>
+        ) : (
+          <Button block size="large" color="danger" onClick={() => void signOut()}>{t('signOut')}</Button>
+        )}
       </div>
     </div>
   );
