@@ -118,7 +118,8 @@ describe('the office console by keyboard alone', () => {
     await page.waitForSelector('.ant-menu-item');
     const paths = [
       ...PAGES.filter((entry) => entry.roles.some((role) => (roles as readonly string[]).includes(role))).map((entry) => entry.path),
-      ...(['discipline_office', 'verifier'].includes(roles[0]) ? [`/findings/${findingId}`] : []),
+      // The pages under the problem list: a finding's, registering one, importing a list.
+      ...(['discipline_office', 'verifier'].includes(roles[0]) ? [`/findings/${findingId}`, '/findings/register', '/findings/import'] : []),
     ];
     const missed: Record<string, string[]> = {};
     for (const path of paths) {
@@ -145,7 +146,7 @@ describe('the office console by keyboard alone', () => {
     expect(missed).toEqual({});
     expect(problems).toEqual([]);
     await page.context().close();
-  }, 300_000);
+  });
 
   it('reports what a pointer can act on and Tab cannot reach', async () => {
     const page = await signedIn(browser, service.api.origin, problems, 'verifier');

@@ -21,6 +21,9 @@ function installedChromium(path: string): string {
 }
 
 /** `args`: Chromium's own switches, e.g. a fake camera. */
+// A browser walk takes a page load per step: on a busy shared machine a test may take minutes, not one.
+if (typeof jest !== 'undefined') jest.setTimeout(240_000);
+
 export function launchChromium(args: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args });
 }
