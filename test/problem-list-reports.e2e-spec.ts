@@ -258,7 +258,7 @@ describe(`reports over problem lists (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
     });
 
     describe('sorted by the service', () => {
-      type Line = { findingId: string; severity: string; light: string | null; daysOverdue: number | null; department: string; title: string };
+      type Line = { findingId: string; severity: string; light: string | null; daysOverdue: number | null; department: string; title: string; roundDate: string | null };
       const ledger = async (query: string): Promise<Line[]> => (await json('discipline', `/reports/ledger?limit=500&${query}`)).items;
       /** `lines` in order by `key` (nulls last either way), ties by id in the same direction. */
       const expectOrdered = (lines: Line[], key: (line: Line) => number | string | null, order: 'asc' | 'desc') => {
@@ -285,6 +285,9 @@ describe(`reports over problem lists (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
         expectOrdered(overdue, (line) => line.daysOverdue, 'desc');
         expectOrdered(await ledger('sort=department'), (line) => line.department, 'asc');
         expectOrdered(await ledger('sort=title&order=desc'), (line) => line.title, 'desc');
+        const byRound = await ledger('sort=roundDate&order=desc');
+        expect(byRound[0].findingId).toBe(ids.round);
+        expectOrdered(byRound, (line) => line.roundDate, 'desc');
 
         // Pages of two, ties (four minor findings) included, neither repeat nor skip a row.
         for (const query of ['sort=severity', 'sort=severity&order=desc', 'sort=light', 'sort=state&order=desc']) {

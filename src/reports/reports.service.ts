@@ -208,14 +208,18 @@ export class ReportsService {
 
   /** `builder` in the order asked for (by logging time unless told), ties by id: pages never repeat or skip a row. */
   private inLedgerOrder(builder: SelectQueryBuilder<FindingEntity>, query: LedgerFilters, now: Date): SelectQueryBuilder<FindingEntity> {
+    const sort = query.sort ?? 'createdAt';
     const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    // Names sorted by are joined: on PostgreSQL a hash join, where a subquery per finding costs three times as much.
+    if (sort === 'department') builder.leftJoin('departments', 'sortDepartment', '"sortDepartment"."id" = "finding"."responsibleDepartmentId"');
+    if (sort === 'roundDate') builder.leftJoin('rounds', 'sortRound', '"sortRound"."id" = "finding"."roundId"');
     return builder
-      .orderBy(this.sortExpression(query.sort ?? 'createdAt'), order, 'NULLS LAST')
+      .orderBy(this.sortExpression(sort), order, 'NULLS LAST')
       .addOrderBy('finding.id', order)
       .setParameter('sortNow', now);
   }
 
-  /** The SQL a ledger sort orders by: a column, a name looked up, a rank in the vocabulary's own order, or the days overdue. */
+  /** The SQL a ledger sort orders by: a column, a joined name or date, a rank in the vocabulary's own order, or the days overdue. */
   private sortExpression(sort: LedgerSort): string {
     switch (sort) {
       case 'createdAt':
@@ -224,9 +228,9 @@ export class ReportsService {
       case 'title':
         return `"finding"."${sort}"`;
       case 'department':
-        return '(SELECT "name" FROM "departments" WHERE "departments"."id" = "finding"."responsibleDepartmentId")';
+        return '"sortDepartment"."name"';
       case 'roundDate':
-        return '(SELECT "scheduledFor" FROM "rounds" WHERE "rounds"."id" = "finding"."roundId")';
+        return '"sortRound"."scheduledFor"';
       case 'daysOverdue': {
         // As ledgerRow counts them: from the due time to closure (or now); none without a due time or once withdrawn or transferred.
         const end = 'COALESCE("finding"."closedAt", :sortNow)';
