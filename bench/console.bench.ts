@@ -15,7 +15,6 @@
  * findings=N ledger_p50_ms=N ledger_p95_ms=N raw_p50_ms=N form_ms=N rows_ms=N static_ms=N
  */
 import 'reflect-metadata';
-import Sqlite from 'better-sqlite3';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +40,16 @@ async function timed(runs: number, work: () => Promise<unknown>): Promise<{ p50:
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
+/** better-sqlite3 as the probe uses it: the package ships no types. */
+interface SqliteDatabase {
+  prepare(sql: string): { all(): unknown[] };
+  close(): void;
+}
+const openSqlite = (path: string): SqliteDatabase => {
+  const Database = require('better-sqlite3') as new (path: string, options: { readonly: boolean }) => SqliteDatabase;
+  return new Database(path, { readonly: true });
+};
+
 /** The bare driver's `SELECT … LIMIT 20` on the findings table, newest first: what a page costs below the service. */
 async function rawProbe(databaseUrl: string): Promise<{ p50: number; p95: number }> {
   const sql = 'SELECT "id", "title", "state", "deadline" FROM "findings" ORDER BY "createdAt" DESC LIMIT 20';
@@ -53,7 +62,7 @@ async function rawProbe(databaseUrl: string): Promise<{ p50: number; p95: number
       await client.end();
     }
   }
-  const sqlite = new Sqlite(databaseUrl, { readonly: true });
+  const sqlite = openSqlite(databaseUrl);
   try {
     const statement = sqlite.prepare(sql);
     return await timed(RUNS, () => Promise.resolve(statement.all()));
