@@ -22,6 +22,7 @@ import { PublishedMonths1733640000000 } from './1733640000000-published-months';
 import { TypicalCases1733650000000 } from './1733650000000-typical-cases';
 import { MissedPlanOccurrences1733660000000 } from './1733660000000-missed-plan-occurrences';
 import { Jobs1733670000000 } from './1733670000000-jobs';
+import { LedgerIndexes1733680000000 } from './1733680000000-ledger-indexes';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   TypicalCases1733650000000,
   MissedPlanOccurrences1733660000000,
   Jobs1733670000000,
+  LedgerIndexes1733680000000,
 ];

@@ -1,11 +1,13 @@
 /**
  * The console's problem list in a real browser (Chromium, 1440×900) against the built service, as an
- * office's verifier: the list filtered (type, light, overdue) with the filters in the address and a
- * reload keeping them, a saved view, a finding's page with its timeline, VERIFY_REJECT refused for an
- * empty reason (the service's reason beside the field) then sent, a 412 when the finding changed
- * meanwhile, and an xlsx export job followed to its file. axe-core on the list and the finding page;
+ * office's verifier: the list sorted by a column through the service and filtered (type, light,
+ * overdue), sort and filters in the address and a reload keeping them, a saved view, a finding's
+ * page with its timeline, VERIFY_REJECT refused for an empty reason (the service's reason beside the
+ * field) then sent, a 412 when the finding changed meanwhile, and an xlsx export job, sorted as the
+ * list, followed to its file. axe-core on the list and the finding page;
  * screenshots to docs/screenshots/console-*.png. Needs `npm run build`.
  */
+import ExcelJS from 'exceljs';
 import { Browser, Page } from 'playwright-core';
 import { PASSWORD, RunningService, seedHospital, startedRound, startService } from '../bench/service';
 import { launchChromium } from './support/chromium';
@@ -64,6 +66,21 @@ describe('the console’s problem list', () => {
     expect(menu).not.toContain('销号审核');
     expect(await page.locator('.ant-table-row').count()).toBe(3);
     await expectAccessible(page);
+
+    // Sorted by the service: the title's header clicked twice, descending, in the address and kept by a reload.
+    const titles = () => page.$$eval('.ant-table-row td:nth-child(2)', (cells) => cells.map((cell) => cell.textContent));
+    await page.click('th.ant-table-column-has-sorters:has-text("问题")');
+    await page.waitForURL(/sort=title&order=asc/);
+    await page.click('th.ant-table-column-has-sorters:has-text("问题")');
+    await page.waitForURL(/sort=title&order=desc/);
+    await page.waitForFunction(() => document.querySelector('.ant-table-row td:nth-child(2)')?.textContent === '病历书写不规范');
+    expect(await titles()).toEqual(['病历书写不规范', '消防通道堵塞', '抢救车药品过期']);
+    await page.reload();
+    await page.waitForSelector('.ant-table-row');
+    expect(await titles()).toEqual(['病历书写不规范', '消防通道堵塞', '抢救车药品过期']);
+    expect(await page.getAttribute('th.ant-table-column-has-sorters:has-text("问题")', 'aria-sort')).toBe('descending');
+    await page.goto(`${service.api.origin}/console/findings`);
+    await page.waitForSelector('.ant-table-row');
 
     // Filtered by type and light; then overdue, which none of them is; the filters in the address, kept by a reload.
     await choose(page, '查房类型', '行政查房');
@@ -149,12 +166,18 @@ describe('the console’s problem list', () => {
     expect(await page.locator('[role="group"][aria-label="操作"] button').allTextContents()).not.toContain('退回整改');
 
     // The ledger as an xlsx export job: its progress reaches done, and the file comes down.
-    await page.goto(`${service.api.origin}/console/findings?roundType=administrative`);
+    // Sorted by title, descending: the file in the list’s order.
+    await page.goto(`${service.api.origin}/console/findings?roundType=administrative&sort=title&order=desc`);
     await page.waitForSelector('.ant-table-row');
     const downloaded = page.waitForEvent('download');
     await page.click('button:has-text("导出 Excel")');
     const file = await downloaded;
     expect(file.suggestedFilename()).toMatch(/^问题台账-\d{8}-\d{4}\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await file.path())!);
+    const sheet = workbook.getWorksheet('问题台账')!;
+    const titleColumn = (sheet.getRow(2).values as string[]).indexOf('问题');
+    expect([3, 4, 5].map((row) => sheet.getRow(row).getCell(titleColumn).text)).toEqual(['病历书写不规范', '消防通道堵塞', '抢救车药品过期']);
     await page.waitForSelector('.export-job .ant-progress-status-success');
     expect(await page.locator('.export-job [role="status"]').textContent()).toBe('导出完成：3 行');
     await shot(page, 'ledger-export');

@@ -257,6 +257,75 @@ describe(`reports over problem lists (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
       expect((await json('adminVerifier', '/reports/ledger?light=yellow&source=supervision')).filter).toEqual({ source: 'supervision', light: 'yellow' });
     });
 
+    describe('sorted by the service', () => {
+      type Line = { findingId: string; severity: string; light: string | null; daysOverdue: number | null; department: string; title: string; roundDate: string | null };
+      const ledger = async (query: string): Promise<Line[]> => (await json('discipline', `/reports/ledger?limit=500&${query}`)).items;
+      /** `lines` in order by `key` (nulls last either way), ties by id in the same direction. */
+      const expectOrdered = (lines: Line[], key: (line: Line) => number | string | null, order: 'asc' | 'desc') => {
+        const sign = order === 'asc' ? 1 : -1;
+        for (let i = 1; i < lines.length; i++) {
+          const [a, b] = [key(lines[i - 1]), key(lines[i])];
+          const pair = { before: lines[i - 1], after: lines[i] };
+          if (a === null) expect({ ...pair, rest: b }).toEqual({ ...pair, rest: null });
+          else if (b !== null && a === b) expect({ ...pair, byId: sign * lines[i - 1].findingId.localeCompare(lines[i].findingId) }).toEqual({ ...pair, byId: -1 });
+          else if (b !== null) expect({ ...pair, byKey: sign * (a < b ? -1 : 1) }).toEqual({ ...pair, byKey: -1 });
+        }
+      };
+      const rank = (values: readonly string[]) => (value: string | null) => (value === null ? null : values.indexOf(value));
+
+      it('orders the ledger by the column asked for, ties by id, the same across pages and in both files', async () => {
+        const lights = await ledger('sort=light&order=desc');
+        expect(lights).toHaveLength(6);
+        expect(lights.map((line) => line.light)).toEqual(['red', 'yellow', 'green', 'green', 'green', null]);
+        expectOrdered(lights, (line) => rank(['green', 'yellow', 'red'])(line.light), 'desc');
+        expectOrdered(await ledger('sort=severity'), (line) => rank(['minor', 'major', 'critical'])(line.severity), 'asc');
+        expectOrdered(await ledger('sort=severity&order=desc'), (line) => rank(['minor', 'major', 'critical'])(line.severity), 'desc');
+        const overdue = await ledger('sort=daysOverdue&order=desc');
+        expect(overdue[0].findingId).toBe(ids.feedback);
+        expectOrdered(overdue, (line) => line.daysOverdue, 'desc');
+        expectOrdered(await ledger('sort=department'), (line) => line.department, 'asc');
+        expectOrdered(await ledger('sort=title&order=desc'), (line) => line.title, 'desc');
+        const byRound = await ledger('sort=roundDate&order=desc');
+        expect(byRound[0].findingId).toBe(ids.round);
+        expectOrdered(byRound, (line) => line.roundDate, 'desc');
+
+        // Pages of two, ties (four minor findings) included, neither repeat nor skip a row.
+        for (const query of ['sort=severity', 'sort=severity&order=desc', 'sort=light', 'sort=state&order=desc']) {
+          const whole = (await ledger(query)).map((line) => line.findingId);
+          const paged: string[] = [];
+          for (let offset = 0; offset < 6; offset += 2) paged.push(...(await json('discipline', `/reports/ledger?limit=2&offset=${offset}&${query}`)).items.map((line: Line) => line.findingId));
+          expect({ query, paged }).toEqual({ query, paged: whole });
+        }
+
+        // The download and the export job in the same order, numbered in it.
+        const titles = lights.map((line) => line.title);
+        const csv = await flow.as('discipline').get('/reports/ledger?format=csv&sort=light&order=desc').buffer(true).parse(binaryBody).expect(200);
+        const [header, ...records]: string[][] = parse((csv.body as Buffer).toString('utf8').slice(1));
+        expect(records.map((record) => record[header.indexOf('问题')])).toEqual(titles);
+        expect(records.map((record) => record[header.indexOf('序号')])).toEqual(['1', '2', '3', '4', '5', '6']);
+        const { id } = (await flow.as('discipline').post('/reports/exports', { format: 'csv', sort: 'light', order: 'desc' }).expect(202)).body;
+        let job: { status: string; filters: object };
+        do job = (await flow.as('discipline').get(`/reports/exports/${id}`).expect(200)).body;
+        while (job.status !== 'done' && job.status !== 'failed');
+        expect(job).toMatchObject({ status: 'done', filters: { sort: 'light', order: 'desc' } });
+        const file = await flow.as('discipline').get(`/reports/exports/${id}/file`).buffer(true).parse(binaryBody).expect(200);
+        const [fileHeader, ...fileRecords]: string[][] = parse((file.body as Buffer).toString('utf8').slice(1));
+        expect(fileRecords.map((record) => record[fileHeader.indexOf('问题')])).toEqual(titles);
+      });
+
+      it('refuses a sort or an order it does not know, naming the field, and never runs it', async () => {
+        for (const hostile of ['createdAt;DROP TABLE findings', '"finding"."description"', 'description', 'snapshot', '__proto__', '1', 'createdAt DESC']) {
+          const bad = await flow.as('discipline').get(`/reports/ledger?sort=${encodeURIComponent(hostile)}`).expect(400);
+          expect({ hostile, fields: bad.body.details.map((problem: { field: string }) => problem.field) }).toEqual({ hostile, fields: ['sort'] });
+        }
+        const both = await flow.as('discipline').get('/reports/ledger?sort=severity&sort=light&order=sideways').expect(400);
+        expect(both.body.details.map((problem: { field: string }) => problem.field).sort()).toEqual(['order', 'sort']);
+        const job = await flow.as('discipline').post('/reports/exports', { format: 'xlsx', sort: 'password' }).expect(400);
+        expect(job.body.details.map((problem: { field: string }) => problem.field)).toEqual(['sort']);
+        expect(await ledger('')).toHaveLength(6);
+      });
+    });
+
     it('counts open findings by light on the dashboard, whole and per department, as the caller may see them', async () => {
       const verifier = await json('adminVerifier', '/dashboard');
       expect(verifier.openByLight).toEqual(await listed('adminVerifier'));

@@ -35,7 +35,7 @@ export function useServerList<Item, Filter extends string, Sort extends string>(
   const size = PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 20;
   const current = Math.max(1, Math.floor(Number(params.get('page')) || 1));
   const sort = sorts.find((column) => column === params.get('sort'));
-  const order = sort && params.get('order') === 'desc' ? 'desc' : sort && 'asc';
+  const order: 'asc' | 'desc' | undefined = sort && (params.get('order') === 'desc' ? 'desc' : 'asc');
   const filters = Object.fromEntries(filterNames.flatMap((name) => (params.get(name) ? [[name, params.get(name)!]] : []))) as Partial<Record<Filter, string>>;
   const [page, setPage] = useState<Page<Item>>({ items: [], total: 0 });
   const [loading, setLoading] = useState(true);
@@ -80,7 +80,7 @@ export function useServerList<Item, Filter extends string, Sort extends string>(
   const setFilters = (changes: Partial<Record<Filter, string | undefined>>) => update(changes);
   /** What a server-paged Table takes from the list: `<Table {...list.table} …>`. */
   const table = { loading, dataSource: page.items, pagination, onChange };
-  return { items: page.items, loading, pagination, onChange, table, sorted, filters, setFilter, setFilters, reload };
+  return { items: page.items, loading, pagination, onChange, table, sorted, sort, order, filters, setFilter, setFilters, reload };
 }
 
 /**

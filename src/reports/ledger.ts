@@ -88,6 +88,10 @@ export const LEDGER_COLUMNS: ReportColumn<LedgerRow>[] = [
   { key: 'reopenCount', zh: '重新打开次数', en: 'Reopened', width: 11, kind: 'number', value: (row) => row.reopenCount },
 ];
 
+/** The columns the ledger can be sorted by. */
+export const LEDGER_SORTS = ['createdAt', 'roundDate', 'deadline', 'daysOverdue', 'closedAt', 'department', 'title', 'severity', 'state', 'light', 'roundType', 'source'] as const;
+export type LedgerSort = (typeof LEDGER_SORTS)[number];
+
 /** What the ledger needs of one finding, as the query brings it. */
 export interface LedgerSource {
   id: string;

@@ -5,7 +5,8 @@ import { MonthAssessmentQuery, YearAssessmentQuery } from '../assessments/assess
 import { IsCalendarDate } from '../common/calendar-date';
 import { PageQuery } from '../common/pagination';
 import { FindingFilters } from '../findings/finding.dto';
-import type { LedgerRow } from './ledger';
+import { SORT_ORDERS } from '../identity/identity.dto';
+import { LEDGER_SORTS, LedgerSort, LedgerRow } from './ledger';
 
 export class LedgerQuery extends IntersectionType(PageQuery, FindingFilters) {
   /** Findings logged on or after this day (hospital time). */
@@ -32,9 +33,22 @@ export class LedgerQuery extends IntersectionType(PageQuery, FindingFilters) {
   @IsOptional()
   @IsIn(['json', 'xlsx', 'csv'])
   format?: 'json' | 'xlsx' | 'csv';
+
+  /**
+   * The column the ledger is sorted by (the logging time by default), ties broken by the finding's id.
+   * Severity, state, light, round type and source sort in their own order (minor before critical,
+   * green before red, reported before closed), not alphabetically; rows without a value come last.
+   */
+  @IsOptional()
+  @IsIn(LEDGER_SORTS)
+  sort?: LedgerSort;
+
+  @IsOptional()
+  @IsIn(SORT_ORDERS)
+  order?: (typeof SORT_ORDERS)[number];
 }
 
-/** The ledger's filters alone: what an export is drawn with. */
+/** The ledger's filters and order alone: what an export is drawn with. */
 export type LedgerFilters = Omit<LedgerQuery, 'limit' | 'offset' | 'format'>;
 
 export class LedgerPageDto {

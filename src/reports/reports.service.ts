@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import type { FindingContext } from '../../workflows';
+import { FINDING_PROGRESS_STATES, FINDING_SOURCES, LIGHTS, ROUND_TYPES, SEVERITIES, type FindingContext } from '../../workflows';
+import { DUE_SQL } from '../findings/finding-figures';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
@@ -16,7 +17,7 @@ import { PartyBranchEntity } from '../identity/party-branch.entity';
 import { UserEntity } from '../identity/user.entity';
 import { RoundEntity } from '../rounds/round.entity';
 import { RowMapper } from '../database/row-mapper';
-import { LedgerRow, LedgerSource, ledgerRow } from './ledger';
+import { LedgerRow, LedgerSort, LedgerSource, ledgerRow } from './ledger';
 import { LedgerWriter, csvLedger, xlsxLedger } from './ledger-files';
 import { AnnualQuery, LedgerFilters, LedgerPageDto, LedgerQuery, MonthlyQuery } from './report.dto';
 import { writeAnnualWorkbook } from './annual-workbook';
@@ -34,6 +35,15 @@ import { InvalidInputException } from '../common/api-error';
 import { AnnualNoticeService } from './annual-notice.service';
 import { AnnualNoticeDto, NoticeDto, NoticeQuery } from './notice.dto';
 import { NoticeService } from './notice.service';
+
+/** The sorts by a vocabulary: in its own order (minor → critical, green → red, the workflow's states in turn). */
+const RANKED_SORTS: Record<'severity' | 'state' | 'light' | 'roundType' | 'source', readonly string[]> = {
+  severity: SEVERITIES,
+  state: FINDING_PROGRESS_STATES,
+  light: LIGHTS,
+  roundType: ROUND_TYPES,
+  source: FINDING_SOURCES,
+};
 
 /** Findings per read while exporting: on SQLite writers get a turn between reads. */
 const CHUNK = 100;
@@ -53,6 +63,8 @@ const FILTER_KEYS = [
   'closedFrom',
   'closedTo',
   'partyBranchId',
+  'sort',
+  'order',
 ] as const;
 
 export type LedgerFormat = 'xlsx' | 'csv';
@@ -80,12 +92,13 @@ export class ReportsService {
     if (query.format === 'xlsx' || query.format === 'csv') return Promise.resolve(this.ledgerFile(auth, query, query.format));
     return this.db.read(async (manager) => {
       const now = this.clock.now();
-      const page = await this.ledgerQuery(manager, auth, query).select('finding.id', 'id').offset(query.offset).limit(query.limit).getRawMany<{ id: string }>();
+      const page = await this.inLedgerOrder(this.ledgerQuery(manager, auth, query), query, now).select('finding.id', 'id').offset(query.offset).limit(query.limit).getRawMany<{ id: string }>();
       const ids = page.map((row) => row.id);
-      const total = await this.ledgerQuery(manager, auth, query).getCount();
+      // COUNT(*), not getCount's COUNT(DISTINCT id): one row per finding already, and the distinct costs a sort of every match.
+      const { total } = (await this.ledgerQuery(manager, auth, query).select('COUNT(*)', 'total').getRawOne<{ total: string | number }>())!;
       return {
         items: await this.ledgerRows(manager, ids, query.offset, now, new ZoneTime(this.config.TIME_ZONE)),
-        total,
+        total: Number(total),
         limit: query.limit,
         offset: query.offset,
         generatedAt: now,
@@ -156,7 +169,7 @@ export class ReportsService {
     const zone = new ZoneTime(this.config.TIME_ZONE);
     const writer: LedgerWriter = format === 'xlsx' ? xlsxLedger(output, this.ledgerTitle(query, now), zone) : csvLedger(output, zone);
     const ids = await this.db.read(async (manager) =>
-      (await this.ledgerQuery(manager, auth, query).select('finding.id', 'id').getRawMany<{ id: string }>()).map((row) => row.id),
+      (await this.inLedgerOrder(this.ledgerQuery(manager, auth, query), query, now).select('finding.id', 'id').getRawMany<{ id: string }>()).map((row) => row.id),
     );
     await this.accessLog.record(auth, { event: 'LEDGER_EXPORTED', format, filter: this.filterOf(query), rows: ids.length });
     await progress?.(0, ids.length);
@@ -182,7 +195,7 @@ export class ReportsService {
     return new StreamableFile(output, { type, disposition: attachmentDisposition(name) });
   }
 
-  /** The findings the caller may see, filtered, in the ledger's order (by logging time). */
+  /** The findings the caller may see, filtered. */
   private ledgerQuery(manager: EntityManager, auth: AuthUser, query: LedgerFilters): SelectQueryBuilder<FindingEntity> {
     const builder = this.findings.filtered(manager, auth, query);
     const day = (date: string, plusDays = 0) => DateTime.fromISO(date, { zone: this.config.TIME_ZONE }).plus({ days: plusDays }).toJSDate();
@@ -190,7 +203,44 @@ export class ReportsService {
     if (query.createdTo) builder.andWhere('finding.createdAt < :createdTo', { createdTo: day(query.createdTo, 1) });
     if (query.closedFrom) builder.andWhere('finding.closedAt >= :closedFrom', { closedFrom: day(query.closedFrom) });
     if (query.closedTo) builder.andWhere('finding.closedAt < :closedTo', { closedTo: day(query.closedTo, 1) });
-    return builder.orderBy('finding.createdAt', 'ASC').addOrderBy('finding.id', 'ASC');
+    return builder;
+  }
+
+  /** `builder` in the order asked for (by logging time unless told), ties by id: pages never repeat or skip a row. */
+  private inLedgerOrder(builder: SelectQueryBuilder<FindingEntity>, query: LedgerFilters, now: Date): SelectQueryBuilder<FindingEntity> {
+    const sort = query.sort ?? 'createdAt';
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    // Names sorted by are joined: on PostgreSQL a hash join, where a subquery per finding costs three times as much.
+    if (sort === 'department') builder.leftJoin('departments', 'sortDepartment', '"sortDepartment"."id" = "finding"."responsibleDepartmentId"');
+    if (sort === 'roundDate') builder.leftJoin('rounds', 'sortRound', '"sortRound"."id" = "finding"."roundId"');
+    return builder
+      .orderBy(this.sortExpression(sort), order, 'NULLS LAST')
+      .addOrderBy('finding.id', order)
+      .setParameter('sortNow', now);
+  }
+
+  /** The SQL a ledger sort orders by: a column, a joined name or date, a rank in the vocabulary's own order, or the days overdue. */
+  private sortExpression(sort: LedgerSort): string {
+    switch (sort) {
+      case 'createdAt':
+      case 'deadline':
+      case 'closedAt':
+      case 'title':
+        return `"finding"."${sort}"`;
+      case 'department':
+        return '"sortDepartment"."name"';
+      case 'roundDate':
+        return '"sortRound"."scheduledFor"';
+      case 'daysOverdue': {
+        // As ledgerRow counts them: from the due time to closure (or now); none without a due time or once withdrawn or transferred.
+        const end = 'COALESCE("finding"."closedAt", :sortNow)';
+        // Not yet due counts as 0, so those tie and go by id; past it, by the time past due (the days shown, finer).
+        const late = this.db.isPostgres ? `GREATEST(0, EXTRACT(EPOCH FROM ${end} - ${DUE_SQL}))` : `MAX(0, julianday(${end}) - julianday(${DUE_SQL}))`;
+        return `CASE WHEN ${DUE_SQL} IS NULL OR "finding"."state" IN ('withdrawn', 'transferred') THEN NULL ELSE ${late} END`;
+      }
+      default:
+        return `CASE "finding"."${sort}" ${RANKED_SORTS[sort].map((value, rank) => `WHEN '${value}' THEN ${rank}`).join(' ')} END`;
+    }
   }
 
   /** The ledger lines of `ids`, in that order, numbered from `offset` + 1. */
@@ -231,7 +281,7 @@ export class ReportsService {
     });
   }
 
-  /** The filters given, by name. */
+  /** The filters and order given, by name. */
   filterOf(query: LedgerFilters): Record<string, unknown> {
     return Object.fromEntries(FILTER_KEYS.flatMap((key) => (query[key] === undefined ? [] : [[key, query[key]]])));
   }

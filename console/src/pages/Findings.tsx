@@ -35,6 +35,10 @@ interface Row {
 const FILTERS = ['roundType', 'source', 'responsibleDepartmentId', 'partyBranchId', 'state', 'light', 'severity', 'overdue', 'createdFrom', 'createdTo', 'closedFrom', 'closedTo'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
+/** The columns the service sorts the ledger by (src/reports/ledger.ts LEDGER_SORTS) that the list shows. */
+const SORTS = ['title', 'roundType', 'source', 'department', 'severity', 'state', 'light', 'deadline', 'daysOverdue'] as const;
+type Sort = (typeof SORTS)[number];
+
 /** The problem list and, under it, each finding's page; registering one and importing a list for those who may (registrableTypes). */
 export default function Findings() {
   const { t } = useT();
@@ -59,7 +63,7 @@ export default function Findings() {
 function ProblemList({ registrar }: { registrar: boolean }) {
   const { t, label } = useT();
   const navigate = useNavigate();
-  const list = useServerList<Row, (typeof FILTERS)[number], never>(FILTERS, [], (query) => ok(api.GET('/reports/ledger', { params: { query: query as never } })) as Promise<Page<Row>>);
+  const list = useServerList<Row, (typeof FILTERS)[number], Sort>(FILTERS, SORTS, (query) => ok(api.GET('/reports/ledger', { params: { query: query as never } })) as Promise<Page<Row>>);
   const [departments, setDepartments] = useState<{ value: string; label: string }[]>([]);
   const [branches, setBranches] = useState<{ value: string; label: string }[]>([]);
   useEffect(() => {
@@ -101,7 +105,7 @@ function ProblemList({ registrar }: { registrar: boolean }) {
               <Button onClick={() => navigate('import')}>{t('importList')}</Button>
             </>
           )}
-          <LedgerExport filters={list.filters} />
+          <LedgerExport filters={list.filters} sort={list.sort} order={list.order} />
         </Space>
       </PageHeading>
       <Space wrap style={{ marginBottom: 16 }}>
@@ -127,15 +131,15 @@ function ProblemList({ registrar }: { registrar: boolean }) {
         {...list.table}
         columns={[
           { title: '#', dataIndex: 'index', width: 56 },
-          { title: t('title'), dataIndex: 'title', render: (title: string, row) => <Link to={row.findingId}>{title}</Link> },
-          { title: t('roundType'), dataIndex: 'roundType', render: (type: string) => label('roundType', type) },
-          { title: t('source'), dataIndex: 'source', render: (source: string) => label('source', source) },
-          { title: t('department'), dataIndex: 'department' },
-          { title: t('severity'), dataIndex: 'severity', render: (severity: string) => label('severity', severity) },
-          { title: t('state'), dataIndex: 'state', render: (state: string) => label('state', state) },
-          { title: t('light'), dataIndex: 'light', render: (light: string | null) => (light ? <Tag color={LIGHT_COLOURS[light]}>{label('light', light)}</Tag> : '—') },
-          { title: t('deadline'), dataIndex: 'deadline', render: (deadline: string | null) => (deadline ? dayjs(deadline).format('YYYY-MM-DD') : '—') },
-          { title: t('daysOverdue'), dataIndex: 'daysOverdue', render: (n: number | null) => n ?? '—' },
+          { title: t('title'), dataIndex: 'title', ...list.sorted('title'), render: (title: string, row) => <Link to={row.findingId}>{title}</Link> },
+          { title: t('roundType'), dataIndex: 'roundType', ...list.sorted('roundType'), render: (type: string) => label('roundType', type) },
+          { title: t('source'), dataIndex: 'source', ...list.sorted('source'), render: (source: string) => label('source', source) },
+          { title: t('department'), dataIndex: 'department', ...list.sorted('department') },
+          { title: t('severity'), dataIndex: 'severity', ...list.sorted('severity'), render: (severity: string) => label('severity', severity) },
+          { title: t('state'), dataIndex: 'state', ...list.sorted('state'), render: (state: string) => label('state', state) },
+          { title: t('light'), dataIndex: 'light', ...list.sorted('light'), render: (light: string | null) => (light ? <Tag color={LIGHT_COLOURS[light]}>{label('light', light)}</Tag> : '—') },
+          { title: t('deadline'), dataIndex: 'deadline', ...list.sorted('deadline'), render: (deadline: string | null) => (deadline ? dayjs(deadline).format('YYYY-MM-DD') : '—') },
+          { title: t('daysOverdue'), dataIndex: 'daysOverdue', ...list.sorted('daysOverdue'), render: (n: number | null) => n ?? '—' },
         ]}
       />
     </>
@@ -205,8 +209,8 @@ function SavedViews() {
 
 type ExportJob = Schemas['LedgerExportDto'];
 
-/** The ledger as a file, drawn with the list's filters: a job the service writes in the background, its progress polled, then the file. */
-function LedgerExport({ filters }: { filters: Filters }) {
+/** The ledger as a file, drawn with the list's filters and in its order: a job the service writes in the background, its progress polled, then the file. */
+function LedgerExport({ filters, sort, order }: { filters: Filters; sort?: Sort; order?: 'asc' | 'desc' }) {
   const { t } = useT();
   const { message } = App.useApp();
   const [job, setJob] = useState<ExportJob | null>(null);
@@ -224,7 +228,7 @@ function LedgerExport({ filters }: { filters: Filters }) {
   const start = async (format: 'xlsx' | 'csv') => {
     const { overdue, ...rest } = filters;
     try {
-      const started = await ok(api.POST('/reports/exports', { body: { format, ...rest, ...(overdue === 'true' && { overdue: true }) } as never }));
+      const started = await ok(api.POST('/reports/exports', { body: { format, ...rest, ...(overdue === 'true' && { overdue: true }), ...(sort && { sort, order }) } as never }));
       setJob(started as ExportJob);
       await follow((started as ExportJob).id);
     } catch (caught) {

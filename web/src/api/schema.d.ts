@@ -2734,6 +2734,15 @@ export interface components {
             /** @description Findings closed on or before this day. */
             closedTo?: string;
             /**
+             * @description The column the ledger is sorted by (the logging time by default), ties broken by the finding's id.
+             *     Severity, state, light, round type and source sort in their own order (minor before critical,
+             *     green before red, reported before closed), not alphabetically; rows without a value come last.
+             * @enum {string}
+             */
+            sort?: "createdAt" | "roundDate" | "deadline" | "daysOverdue" | "closedAt" | "department" | "title" | "severity" | "state" | "light" | "roundType" | "source";
+            /** @enum {string} */
+            order?: "asc" | "desc";
+            /**
              * @description `xlsx`, or `csv` (UTF-8 with a BOM, for Excel).
              * @enum {string}
              */
@@ -5086,6 +5095,13 @@ export interface operations {
                 closedTo?: string;
                 /** @description `json` (paged, the default), or a whole export: `xlsx` or `csv` (UTF-8 with a BOM, for Excel). */
                 format?: "json" | "xlsx" | "csv";
+                /**
+                 * @description The column the ledger is sorted by (the logging time by default), ties broken by the finding's id.
+                 *     Severity, state, light, round type and source sort in their own order (minor before critical,
+                 *     green before red, reported before closed), not alphabetically; rows without a value come last.
+                 */
+                sort?: "createdAt" | "roundDate" | "deadline" | "daysOverdue" | "closedAt" | "department" | "title" | "severity" | "state" | "light" | "roundType" | "source";
+                order?: "asc" | "desc";
                 state?: "reported" | "assigned" | "disputed" | "rectifying" | "verifying" | "closure_audit" | "closed" | "withdrawn" | "transferred";
                 roundType?: "administrative" | "party_building" | "integrity";
                 responsibleDepartmentId?: string;
