@@ -174,7 +174,7 @@ describe('the office console by keyboard alone', () => {
     await focusedLink('/console/findings');
     await page.keyboard.press('Enter');
     await page.waitForURL('**/console/findings');
-    expect(await page.textContent('h2')).toBe('问题清单');
+    await page.waitForSelector('h2:text-is("问题清单")');
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -164,8 +164,8 @@ describe('enrolling a tablet', () => {
     await page.click('button >> text=取消登记');
     await page.click('.adm-dialog button >> text=取消登记');
     await page.waitForSelector('#username');
-    // The confirmation fades out: axe would read its fading text's contrast.
-    await page.waitForSelector('.adm-dialog', { state: 'hidden' });
+    // The confirmation fades out, then goes: axe would read its fading text's contrast.
+    await page.waitForSelector('.adm-dialog', { state: 'detached' });
     expect(await heldSession(page)).toBeNull();
     expect((await service.api.expectOk('GET', '/me', tablet.token)).id).toBe(hospital.inspector.id);
     await expectAccessible(page);
