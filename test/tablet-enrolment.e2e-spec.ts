@@ -68,6 +68,10 @@ describe('enrolling a tablet', () => {
     const tablet = await registered('心内科查房平板');
     const { context, page } = await device('link');
     await page.goto(enrolmentLink(tablet.token));
+    // Nothing is enrolled until someone says yes to whose tablet the link makes the device.
+    await page.waitForSelector('.adm-dialog >> text=将本设备登记为 inspector 的检查平板');
+    expect(await heldSession(page)).toBeNull();
+    await page.click('.adm-dialog button >> text=登记');
     await page.waitForSelector('.tabs');
 
     // The token left the address at once; the app holds it as its session, acting as the inspector.
@@ -142,6 +146,26 @@ describe('enrolling a tablet', () => {
     await page.waitForSelector('.acting-as >> text=代表 inspector 进行检查');
     // The camera is released once the code is read.
     expect(await page.$$('video')).toHaveLength(0);
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks a signed-in person before a link makes the device a tablet, and keeps their session when they decline', async () => {
+    const tablet = await registered('病区平板');
+    const { context, page } = await device('declined');
+    await page.goto(`${service.api.origin}/app/`);
+    await page.fill('#username', 'staff');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.tabs');
+    // A link someone sent: it names the tablet's inspector and says who would be signed out.
+    await page.goto(enrolmentLink(tablet.token));
+    await page.waitForSelector('.adm-dialog >> text=当前登录的 staff 将被登出');
+    expect(page.url()).not.toContain('enrol');
+    await page.click('.adm-dialog button >> text=取消');
+    await page.waitForSelector('.adm-dialog', { state: 'detached' });
+    expect(await heldSession(page)).toMatchObject({ user: { id: hospital.staff.id } });
+    expect(await heldSession(page)).not.toHaveProperty('deviceToken');
     await context.close();
     expect(pageErrors).toEqual([]);
   });

@@ -31,14 +31,15 @@ export default defineConfig({
         navigateFallbackAllowlist: [/^\/app\//],
         // The last answer of every API read, so the app opens with its lists on a ward without Wi-Fi; the
         // app clears it when a session starts or ends (api/client.ts). Files, case files and audit trails
-        // are never kept on a shared device: they are read from the service each time. The pattern is copied
+        // are never kept on a shared device: they are read from the service each time; nor is `/me`, which
+        // answers whose a token is, whatever token asks. The pattern is copied
         // into the service worker as source, so it names nothing from this file.
         runtimeCaching: [
           {
             urlPattern: ({ url, request }) =>
               request.method === 'GET' &&
               url.origin === self.location.origin &&
-              !/^\/(app\/|attachments\/|audit|(findings|rounds)\/[^/]+\/(audit|case-file))/.test(url.pathname),
+              !/^\/(app\/|attachments\/|audit|me$|(findings|rounds)\/[^/]+\/(audit|case-file))/.test(url.pathname),
             handler: 'NetworkFirst',
             options: { cacheName: API_CACHE, networkTimeoutSeconds: 5 },
           },

@@ -1,4 +1,4 @@
-import { Badge, Button, NoticeBar, SafeArea, TabBar, Toast } from 'antd-mobile';
+import { Badge, Button, Dialog, NoticeBar, SafeArea, TabBar, Toast } from 'antd-mobile';
 import { BellOutline, CalendarOutline, CheckShieldOutline, FileOutline, LeftOutline, SendOutline, TeamOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
 import { ReactNode, useEffect, useState } from 'react';
 import { SessionEnd, api, enrol, onSessionChange, savedSession, takeEnrolmentLink } from './api/client';
@@ -60,8 +60,17 @@ export function App({ enrolmentLink }: { enrolmentLink: string | null }) {
       setEnded(why ?? null);
       setSession(next);
     });
+    // A link enrols only once someone here says yes to whose tablet it makes this device: a link sent or
+    // printed by someone else must not quietly sign the person out and record their work as another's.
+    const confirmEnrolment = (inspector: Session['user'], held: Session | null) =>
+      Dialog.confirm({
+        title: t('enrolTablet'),
+        content: [t('enrolAs', { name: inspector.displayName }), held && !held.deviceToken ? t('enrolSignsOut', { name: held.user.displayName }) : ''].join(' '),
+        confirmText: t('enrol'),
+        cancelText: t('cancel'),
+      });
     const enrolFrom = async (link: string | null) => {
-      const refused = link ? await enrol(link) : null;
+      const refused = link ? await enrol(link, confirmEnrolment) : null;
       const held = await savedSession();
       if (refused) {
         setEnded(refused);

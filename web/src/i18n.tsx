@@ -18,6 +18,8 @@ const WORDS = {
   cameraFailed: ['无法打开相机：请输入令牌', 'The camera could not be opened: type the token instead'],
   deviceToken: ['平板令牌（粘贴或输入）', 'Tablet token (paste or type)'],
   enrol: ['登记', 'Enrol'],
+  enrolAs: ['将本设备登记为 {name} 的检查平板？此后本设备上的操作都记在 {name} 名下。', 'Enrol this device as {name}’s inspection tablet? Everything done on it will then be recorded as {name}’s.'],
+  enrolSignsOut: ['当前登录的 {name} 将被登出。', '{name}, signed in now, will be signed out.'],
   enrolmentRefused: ['本平板的令牌被拒绝：它已被撤销，或所代表的检查员已停用。请管理员重新登记本平板。', "This tablet's token was refused: it has been revoked, or its inspector disabled. Ask an administrator to register the tablet again."],
   enrolmentUnreachable: ['无法连接服务，本平板未登记：请联网后重试。', 'The service could not be reached, so the tablet is not enrolled: try again online.'],
   notATabletToken: ['这不是平板令牌，也不是登记链接。', 'This is neither a tablet token nor an enrolment link.'],

@@ -76,19 +76,22 @@ export function takeEnrolmentLink(): string | null {
 
 /**
  * Enrols this device as the tablet whose token it is given: the service says whom it acts as (GET /me),
- * and the token becomes the bearer of every request. A person signed in here is signed out (their queue
- * stays parked on the device, as at any sign-out). Answers why not, when the token is refused.
+ * and the token becomes the bearer of every request. `confirm`, when given, is asked first with that
+ * inspector and the session the device holds now; false enrols nothing. A person signed in here is
+ * signed out (their queue stays parked on the device, as at any sign-out). Answers why not, when the
+ * token is refused.
  */
-export async function enrol(text: string): Promise<SessionEnd | null> {
+export async function enrol(text: string, confirm?: (inspector: Schemas['MeDto'], held: Session | null) => Promise<boolean>): Promise<SessionEnd | null> {
   const token = enrolmentToken(text);
   if (!token) return { reason: 'notATabletToken' };
+  // `/me` is never kept by the service worker (vite.config.ts): this answer is the service's, for this token.
   const response = await fetch('/me', { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
   if (!response) return { reason: 'enrolmentUnreachable' };
   if (!response.ok) return { reason: response.status === 401 ? 'enrolmentRefused' : 'enrolmentUnreachable', detail: await messageOf(response) };
   const user = (await response.json()) as Schemas['MeDto'];
-  // Without a network the service worker may answer from its cache, whoever it was for: only the service names the device.
-  if (!user.deviceId) return { reason: 'enrolmentUnreachable' };
+  if (!user.deviceId) return { reason: 'notATabletToken' };
   const previous = await savedSession();
+  if (confirm && !(await confirm(user, previous ?? null))) return null;
   if (previous?.refreshToken) await api.POST('/auth/logout').catch(() => undefined);
   access = { token, userId: user.id, device: true };
   await hold({ deviceToken: token, user });
