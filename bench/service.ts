@@ -21,11 +21,11 @@ export class Api {
     this.pool = new Pool(this.origin, { connections, pipelining: 1 });
   }
 
-  async call(method: Method, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+  async call(method: Method, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
     const response = await this.pool.request({
       method,
       path,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.body.text();
@@ -47,7 +47,9 @@ export interface RunningService {
   process: ChildProcess;
   api: Api;
   databaseUrl: string;
-  /** Stops the service and removes the scratch database. */
+  /** Where it keeps attachments (and export files): a scratch directory of its own, or the one it shares. */
+  attachmentsDir: string;
+  /** Stops the service, waiting for it to exit; the first of a pair also removes the scratch database and attachments. */
   stop(): Promise<void>;
 }
 
@@ -65,14 +67,21 @@ export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): 
   return { databaseUrl: join(scratch, 'bench.sqlite'), remove: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
-/** Starts `dist/src/main.js` on a fresh database. */
-export async function startService(connections: number, environment: Record<string, string> = {}): Promise<RunningService> {
-  const { databaseUrl, remove } = await freshDatabase();
-  const port = 3900 + Math.floor(Math.random() * 90);
+/**
+ * Starts `dist/src/main.js` on a fresh database and scratch attachment directory; or, `beside` a
+ * running service, as a second instance on its database and attachment directory, which the first
+ * one's `stop` removes.
+ */
+export async function startService(connections: number, environment: Record<string, string> = {}, beside?: RunningService): Promise<RunningService> {
+  const { databaseUrl, remove } = beside ? { databaseUrl: beside.databaseUrl, remove: () => undefined } : await freshDatabase();
+  const attachmentsDir = beside?.attachmentsDir ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
+  let port = 3900 + Math.floor(Math.random() * 90);
+  if (beside && beside.api.origin.endsWith(`:${port}`)) port += 1;
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      ATTACHMENTS_DIR: attachmentsDir,
       PORT: String(port),
       ADMIN_PASSWORD: PASSWORD,
       JWT_SECRET: 'bench-secret-'.padEnd(40, 'x'),
@@ -83,15 +92,18 @@ export async function startService(connections: number, environment: Record<stri
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  const exited = new Promise((resolve) => service.once('exit', resolve));
   const api = new Api(port, connections);
   const stop = async () => {
     service.kill();
+    await exited;
     await api.close();
     remove();
+    if (!beside) rmSync(attachmentsDir, { recursive: true, force: true });
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, stop };
+      if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, attachmentsDir, stop };
     } catch {
       /* not listening yet */
     }

@@ -23,6 +23,7 @@ import { TypicalCases1733650000000 } from './1733650000000-typical-cases';
 import { MissedPlanOccurrences1733660000000 } from './1733660000000-missed-plan-occurrences';
 import { Jobs1733670000000 } from './1733670000000-jobs';
 import { LedgerIndexes1733680000000 } from './1733680000000-ledger-indexes';
+import { RateLimits1733690000000 } from './1733690000000-rate-limits';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   MissedPlanOccurrences1733660000000,
   Jobs1733670000000,
   LedgerIndexes1733680000000,
+  RateLimits1733690000000,
 ];

@@ -7,6 +7,7 @@ import { TypicalCases1733650000000 } from '../migrations/1733650000000-typical-c
 import { MissedPlanOccurrences1733660000000 } from '../migrations/1733660000000-missed-plan-occurrences';
 import { Jobs1733670000000 } from '../migrations/1733670000000-jobs';
 import { LedgerIndexes1733680000000 } from '../migrations/1733680000000-ledger-indexes';
+import { RateLimits1733690000000 } from '../migrations/1733690000000-rate-limits';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { PASSWORD, TestApp, startApp } from './support/test-app';
@@ -196,7 +197,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const kept = await newBranch();
       await patch('admin', `/departments/${h.departments.presidentOffice}`, { partyBranchId: kept.id }).expect(200);
       const migration = new PartyBranches1733610000000();
-      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases, plans, background jobs and the findings' indexes, never the departments.
+      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases, plans, background jobs, the findings' indexes and the rate limits, never the departments.
       expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([
         RoundNotices1733620000000,
         Announcements1733630000000,
@@ -205,6 +206,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         MissedPlanOccurrences1733660000000,
         Jobs1733670000000,
         LedgerIndexes1733680000000,
+        RateLimits1733690000000,
       ]);
       const runner = t.dataSource.createQueryRunner();
       try {
