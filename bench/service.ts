@@ -65,9 +65,9 @@ export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): 
   return { databaseUrl: join(scratch, 'bench.sqlite'), remove: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
-/** Starts `dist/src/main.js` on a fresh database. */
+/** Starts `dist/src/main.js` on a fresh database, or on the one `environment.DATABASE_URL` names (kept as it is). */
 export async function startService(connections: number, environment: Record<string, string> = {}): Promise<RunningService> {
-  const { databaseUrl, remove } = await freshDatabase();
+  const { databaseUrl, remove } = environment.DATABASE_URL ? { databaseUrl: environment.DATABASE_URL, remove: () => undefined } : await freshDatabase();
   const port = 3900 + Math.floor(Math.random() * 90);
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
