@@ -68,13 +68,19 @@ export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): 
 }
 
 /**
- * Starts `dist/src/main.js` on a fresh database and scratch attachment directory; or, `beside` a
- * running service, as a second instance on its database and attachment directory, which the first
- * one's `stop` removes.
+ * Starts `dist/src/main.js` on a fresh database and scratch attachment directory; on the database and
+ * attachment directory `environment` names (kept as they are); or, `beside` a running service, as a
+ * second instance on its database and attachment directory, which the first one's `stop` removes.
  */
 export async function startService(connections: number, environment: Record<string, string> = {}, beside?: RunningService): Promise<RunningService> {
-  const { databaseUrl, remove } = beside ? { databaseUrl: beside.databaseUrl, remove: () => undefined } : await freshDatabase();
-  const attachmentsDir = beside?.attachmentsDir ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
+  const kept = { remove: () => undefined };
+  const { databaseUrl, remove } = beside
+    ? { databaseUrl: beside.databaseUrl, ...kept }
+    : environment.DATABASE_URL
+      ? { databaseUrl: environment.DATABASE_URL, ...kept }
+      : await freshDatabase();
+  const scratchAttachments = !beside && !environment.ATTACHMENTS_DIR;
+  const attachmentsDir = beside?.attachmentsDir ?? environment.ATTACHMENTS_DIR ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
   let port = 3900 + Math.floor(Math.random() * 90);
   if (beside && beside.api.origin.endsWith(`:${port}`)) port += 1;
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
@@ -99,7 +105,7 @@ export async function startService(connections: number, environment: Record<stri
     await exited;
     await api.close();
     remove();
-    if (!beside) rmSync(attachmentsDir, { recursive: true, force: true });
+    if (scratchAttachments) rmSync(attachmentsDir, { recursive: true, force: true });
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
