@@ -272,7 +272,7 @@ describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     it('answers GET /me with the signed-in account; a tablet with the account it acts as, for inspector work', async () => {
       const user = await newUser('me-user', ['inspector', 'round_lead'], h.departments.cardiology);
       const me = (await t.http.get('/me').set(bearer(user.token)).expect(200)).body;
-      expect(me).toMatchObject({ id: user.id, username: 'me-user', displayName: 'me-user', roles: ['inspector', 'round_lead'], departmentId: h.departments.cardiology, departmentName: 'CARD', leadOfficeFor: [], deviceId: null });
+      expect(me).toMatchObject({ id: user.id, username: 'me-user', displayName: 'me-user', roles: ['inspector', 'round_lead'], departmentId: h.departments.cardiology, departmentName: 'CARD', leadOfficeFor: [], deviceId: null, timeZone: 'Asia/Shanghai' });
       expect(me).not.toHaveProperty('passwordHash');
       const tablet = await registerTablet(user.id);
       expect((await t.http.get('/me').set(bearer(tablet.token)).expect(200)).body).toMatchObject({ id: user.id, roles: ['inspector'], deviceId: tablet.id });

@@ -145,6 +145,8 @@ describe('the office console', () => {
     const qr = Buffer.from((await page.getAttribute('img.tablet-qr', 'src'))!.split(',')[1], 'base64');
     const { data, info } = await sharp(qr).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(jsQR(new Uint8ClampedArray(data), info.width, info.height)?.data).toBe(`${service.api.origin}/app/#enrol=${token}`);
+    // The same link as text, to send to a tablet that cannot scan.
+    expect(await page.textContent('.tablet-enrolment-link')).toBe(`${service.api.origin}/app/#enrol=${token}`);
     await page.waitForSelector(`${DIALOG} >> text=用平板的相机扫描二维码`);
     await expectAccessible(page);
     await shot(page, 'tablet-token');

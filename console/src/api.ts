@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from '../../web/src/api/schema';
+import { rememberHospitalZone } from './time';
 
 export type Schemas = components['schemas'];
 export type Me = Schemas['MeDto'];
@@ -76,7 +77,12 @@ export async function signIn(username: string, password: string): Promise<Me> {
   return currentUser();
 }
 
-export const currentUser = () => ok(api.GET('/me'));
+/** The signed-in account; its hospital's time zone is remembered for every time shown. */
+export const currentUser = () =>
+  ok(api.GET('/me')).then((me) => {
+    rememberHospitalZone(me.timeZone);
+    return me;
+  });
 
 /** The account kept in this tab, when its session is still good. */
 export async function resumeSession(): Promise<Me | null> {

@@ -69,6 +69,7 @@ const WORDS = {
   revokeConfirm: ['吊销平板“{name}”？它将立即无法访问。', 'Revoke the tablet “{name}”? It loses access at once.'],
   tabletToken: ['平板令牌', 'Tablet token'],
   tabletQr: ['平板登记二维码', 'QR code that enrols the tablet'],
+  enrolmentLink: ['登记链接（在平板上打开即可登记，它同令牌一样须保密）：', 'The enrolment link (opened on the tablet, it enrols it; keep it as secret as the token):'],
   tokenShownOnce: ['令牌只显示这一次：现在用平板的相机扫描二维码，或在平板应用中点“登记本平板”扫描或输入令牌。', "The token is shown this once: scan the QR code now with the tablet's camera, or in the tablet app (Enrol this tablet), where the token can also be typed."],
   total: ['共 {n} 条', '{n} in all'],
   searchPeople: ['搜索用户名或姓名', 'Search username or name'],

@@ -122,7 +122,7 @@ export class AuthService {
       const department = user.departmentId ? await this.identity.findDepartment(manager, user.departmentId) : null;
       const deviceId = auth.credential.kind === 'device' ? auth.credential.deviceId : null;
       // A tablet's roles are the ones it acts with (inspector), not all its account holds.
-      return { ...UserDto.from(user), roles: auth.roles, departmentName: department?.name ?? null, leadOfficeFor: department?.leadOfficeFor ?? [], deviceId };
+      return { ...UserDto.from(user), roles: auth.roles, departmentName: department?.name ?? null, leadOfficeFor: department?.leadOfficeFor ?? [], deviceId, timeZone: this.config.TIME_ZONE };
     });
   }
 

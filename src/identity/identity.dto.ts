@@ -197,6 +197,8 @@ export class MeDto extends UserDto {
   leadOfficeFor: RoundType[];
   /** Set when a registered tablet signs in: it acts as this account, for inspector work only. */
   deviceId: string | null;
+  /** The hospital's time zone (TIME_ZONE), in which the apps show times: a desk set to another zone still reads the wards' clock. */
+  timeZone: string;
 }
 
 export class LoginResponseDto extends TokensDto {

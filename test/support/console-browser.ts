@@ -18,7 +18,8 @@ export const shot = (page: Page, name: string, fullPage = false) => page.screens
  * Content-Security-Policy go into `problems`, which each test expects to stay empty.
  */
 export async function signedIn(browser: Browser, origin: string, problems: string[], username: string, path = ''): Promise<Page> {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+  // A desk whose clock is set to UTC, not the hospital's zone (Asia/Shanghai): the console shows the hospital's.
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'UTC' });
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(error.stack ?? String(error)));
   page.on('console', (message) => {

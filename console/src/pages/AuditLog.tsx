@@ -6,6 +6,7 @@ import { openCaseFile } from '../files';
 import { useT } from '../i18n';
 import { SearchBox, useServerList } from '../lists';
 import { refusalText } from '../refusal';
+import { dateTime } from '../time';
 
 type Entry = Schemas['AuditEntryDto'];
 type EntityType = Entry['entityType'];
@@ -47,7 +48,7 @@ export default function AuditLog() {
  */
 export function AuditEntries({ entityTypes, pick = false }: { entityTypes: EntityType[]; pick?: boolean }) {
   const words = useT();
-  const { t, lang } = words;
+  const { t } = words;
   const { message } = App.useApp();
   const list = useServerList(FILTERS, [], (query) =>
     ok(api.GET('/audit', { params: { query: { ...query, entityType: (query.entityType as EntityType | undefined) ?? (pick ? entityTypes[0] : undefined) } } })),
@@ -86,7 +87,7 @@ export function AuditEntries({ entityTypes, pick = false }: { entityTypes: Entit
         {...list.table}
         columns={[
           { title: '#', dataIndex: 'seq', width: 70 },
-          { title: t('at'), dataIndex: 'at', render: (at: string) => new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') },
+          { title: t('at'), dataIndex: 'at', render: dateTime },
           { title: t('actor'), key: 'actor', render: (_, entry) => (entry.actorId ? `${entry.actorRole} · ${entry.actorId.slice(0, 8)}` : t('system')) },
           { title: t('event'), dataIndex: 'event' },
           {
@@ -120,7 +121,7 @@ type Job = Schemas['ChainVerificationJobDto'];
 
 /** The chain's current head, and a verification of the whole chain run by the service, its progress polled. */
 function ChainStatus() {
-  const { t, lang } = useT();
+  const { t } = useT();
   const [head, setHead] = useState<Schemas['ChainHeadDto'] | null>(null);
   const [job, setJob] = useState<Job | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -158,7 +159,7 @@ function ChainStatus() {
     <Card size="small" title={t('chainHead')} style={{ marginBottom: 16 }} extra={<Button type="primary" onClick={() => void verify()} loading={running}>{t('verifyNow')}</Button>}>
       {head && (
         <Descriptions size="small" column={1}>
-          <Descriptions.Item label={t('chainHeadAt', { seq: head.seq, at: head.at ? new Date(head.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') : '—' })}>
+          <Descriptions.Item label={t('chainHeadAt', { seq: head.seq, at: dateTime(head.at) })}>
             <Typography.Text code className="chain-digest">
               {head.digest}
             </Typography.Text>

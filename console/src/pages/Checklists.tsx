@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 import { Schemas, api, ok } from '../api';
 import { useT } from '../i18n';
 import { useServerSubmit } from '../lists';
+import { dateTime } from '../time';
 
 type Checklist = Schemas['ChecklistDto'];
 type Item = Schemas['ChecklistItemDto'];
@@ -195,7 +196,7 @@ export default function Checklists() {
               { title: t('version'), dataIndex: 'version', render: (version: number, checklist) => <>v{version} {checklist.current && <Tag color="#0958d9">{t('currentVersion')}</Tag>}</> },
               { title: t('checklistTitle'), dataIndex: 'title' },
               { title: t('itemCount'), key: 'items', render: (_, checklist) => checklist.items.length },
-              { title: t('publishedAt'), dataIndex: 'publishedAt', render: (at: string) => new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') },
+              { title: t('publishedAt'), dataIndex: 'publishedAt', render: dateTime },
               {
                 title: t('actions'),
                 key: 'actions',

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Schemas, api, ok } from '../api';
 import { Chart, ChartOption } from '../chart';
 import { Word, useT } from '../i18n';
+import { dateTime } from '../time';
 
 type Dashboard = Schemas['DashboardDto'];
 type Report = Schemas['AssessmentReportDto'];
@@ -172,7 +173,7 @@ export default function DashboardPage() {
             { title: t('department'), dataIndex: 'responsibleDepartmentId', render: (id: string) => data.names.get(id) ?? id },
             { title: t('roundType'), dataIndex: 'roundType', render: (type: string) => label('roundType', type) },
             { title: t('status'), dataIndex: 'state', render: (state: string) => label('state', state) },
-            { title: t('due'), key: 'due', render: (_, finding) => new Date(finding.committedDue ?? finding.deadline).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') },
+            { title: t('due'), key: 'due', render: (_, finding) => dateTime(finding.committedDue ?? finding.deadline) },
           ]}
         />
       </Card>

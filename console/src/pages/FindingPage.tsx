@@ -8,6 +8,7 @@ import { useServerSubmit } from '../lists';
 import { openCaseFile } from '../files';
 import { LIGHT_COLOURS } from './lights';
 import { PageHeading } from '../page-heading';
+import { dateTime } from '../time';
 
 type Finding = Schemas['FindingDto'];
 type AuditEntry = Schemas['AuditEntryDto'];
@@ -48,7 +49,6 @@ export default function FindingPage() {
   useEffect(() => void ok(api.GET('/departments', { params: { query: { limit: 500 } } })).then((page) => setDepartments(page.items), () => undefined), []);
   if (!finding) return <Spin />;
   const departmentName = (departmentId: string) => departments.find((department) => department.id === departmentId)?.name ?? departmentId;
-  const day = (at: string | null) => (at ? dayjs(at).format('YYYY-MM-DD HH:mm') : '—');
   const caseFile = () => openCaseFile(id).catch((error: { statusCode?: number }) => message.error(t('loadFailed', { reason: String(error.statusCode ?? '') })));
   const actions = finding.availableEvents.filter((event) => event in EVENT_FORMS);
   return (
@@ -74,7 +74,7 @@ export default function FindingPage() {
         <Descriptions.Item label={t('source')}>{label('source', finding.source)}</Descriptions.Item>
         <Descriptions.Item label={t('department')}>{departmentName(finding.responsibleDepartmentId)}</Descriptions.Item>
         <Descriptions.Item label={t('severity')}>{label('severity', finding.severity)}</Descriptions.Item>
-        <Descriptions.Item label={t('deadline')}>{day(finding.deadline)}</Descriptions.Item>
+        <Descriptions.Item label={t('deadline')}>{dateTime(finding.deadline)}</Descriptions.Item>
         <Descriptions.Item label={t('measures')}>{finding.measures ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('description')} span={2}>
           {finding.description}
@@ -90,7 +90,7 @@ export default function FindingPage() {
           key: entry.seq,
           children: (
             <>
-              <Typography.Text strong>{label('event', entry.event)}</Typography.Text> · {day(entry.at)} · {label('role', entry.actorRole)}
+              <Typography.Text strong>{label('event', entry.event)}</Typography.Text> · {dateTime(entry.at)} · {label('role', entry.actorRole)}
               {entry.withheld ? (
                 <div>{t('withheld')}</div>
               ) : (

@@ -11,6 +11,7 @@ import { Page, useServerList } from '../lists';
 import { download } from '../files';
 import { LIGHT_COLOURS } from './lights';
 import { PageHeading } from '../page-heading';
+import { date } from '../time';
 
 const FindingPage = lazy(() => import('./FindingPage'));
 const RegisterFinding = lazy(() => import('./RegisterFinding'));
@@ -138,7 +139,7 @@ function ProblemList({ registrar }: { registrar: boolean }) {
           { title: t('severity'), dataIndex: 'severity', ...list.sorted('severity'), render: (severity: string) => label('severity', severity) },
           { title: t('state'), dataIndex: 'state', ...list.sorted('state'), render: (state: string) => label('state', state) },
           { title: t('light'), dataIndex: 'light', ...list.sorted('light'), render: (light: string | null) => (light ? <Tag color={LIGHT_COLOURS[light]}>{label('light', light)}</Tag> : '—') },
-          { title: t('deadline'), dataIndex: 'deadline', ...list.sorted('deadline'), render: (deadline: string | null) => (deadline ? dayjs(deadline).format('YYYY-MM-DD') : '—') },
+          { title: t('deadline'), dataIndex: 'deadline', ...list.sorted('deadline'), render: date },
           { title: t('daysOverdue'), dataIndex: 'daysOverdue', ...list.sorted('daysOverdue'), render: (n: number | null) => n ?? '—' },
         ]}
       />

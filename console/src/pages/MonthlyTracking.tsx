@@ -5,6 +5,7 @@ import { DownloadButton, PeriodBox, usePeriod } from '../figures';
 import { openPrintable } from '../files';
 import { useT } from '../i18n';
 import { firstReason } from '../refusal';
+import { dateTime } from '../time';
 
 type Row = Schemas['DepartmentAssessmentDto'];
 /** GET /reports/monthly's JSON (the schema leaves the answer untyped: it may be a spreadsheet). */
@@ -53,7 +54,7 @@ export default function MonthlyTracking() {
           </Button>
         )}
       </Space>
-      {report?.publishedAt && <Typography.Paragraph>{t('publishedOn', { at: new Date(report.publishedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') })}</Typography.Paragraph>}
+      {report?.publishedAt && <Typography.Paragraph>{t('publishedOn', { at: dateTime(report.publishedAt) })}</Typography.Paragraph>}
       <Table<Row>
         rowKey="departmentId"
         loading={report === null}

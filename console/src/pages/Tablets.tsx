@@ -7,6 +7,7 @@ import { useT } from '../i18n';
 import { InUse, useServerList } from '../lists';
 import { PageHeading } from '../page-heading';
 import { PersonPicker } from '../person-picker';
+import { dateTime } from '../time';
 
 type Tablet = Schemas['DeviceDto'];
 type Registered = Schemas['RegisteredDeviceDto'];
@@ -53,7 +54,7 @@ export default function Tablets() {
         columns={[
           { title: t('tabletName'), dataIndex: 'name' },
           { title: t('actsAs'), dataIndex: 'userId', render: nameOf },
-          { title: t('registeredAt'), dataIndex: 'createdAt', render: (at: string) => new Date(at).toLocaleString() },
+          { title: t('registeredAt'), dataIndex: 'createdAt', render: dateTime },
           { title: t('status'), dataIndex: 'revokedAt', render: (at: string | null) => <InUse active={at === null} otherwise="revoked" /> },
           {
             title: t('actions'),
@@ -100,6 +101,11 @@ export default function Tablets() {
         {registered && <img className="tablet-qr" src={registered.qr} alt={t('tabletQr')} width={280} height={280} style={{ display: 'block', margin: '0 auto' }} />}
         <Typography.Paragraph copyable code className="tablet-token" style={{ wordBreak: 'break-all' }}>
           {registered?.tablet.token}
+        </Typography.Paragraph>
+        {/* The link itself, for a tablet that cannot scan: sent to it, opened there, it enrols as the code does. */}
+        <Typography.Paragraph type="secondary">{t('enrolmentLink')}</Typography.Paragraph>
+        <Typography.Paragraph copyable className="tablet-enrolment-link" style={{ wordBreak: 'break-all' }}>
+          {registered && enrolmentLink(registered.tablet.token)}
         </Typography.Paragraph>
       </Modal>
     </>

@@ -5,6 +5,7 @@ import { FormDialog, PasswordInput } from '../forms';
 import { Word, useT } from '../i18n';
 import { refusalText } from '../refusal';
 import { PageHeading } from '../page-heading';
+import { dateTime } from '../time';
 
 type Webhook = Schemas['WebhookDto'];
 type Delivery = Schemas['WebhookDeliveryDto'];
@@ -152,13 +153,12 @@ export default function Webhooks() {
 /** One endpoint's deliveries, paged and filtered by status on the service; a dead one may be tried again. */
 function Deliveries({ webhook }: { webhook: Webhook }) {
   const words = useT();
-  const { t, label, lang } = words;
+  const { t, label } = words;
   const { message } = App.useApp();
   const [status, setStatus] = useState<Status | undefined>();
   const [page, setPage] = useState({ current: 1, size: 20 });
   const [deliveries, setDeliveries] = useState<{ items: Delivery[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(true);
-  const when = (at: string | null) => (at ? new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') : '—');
   const reload = () => {
     setLoading(true);
     ok(api.GET('/webhooks/{id}/deliveries', { params: { path: { id: webhook.id }, query: { status, limit: page.size, offset: (page.current - 1) * page.size } } }))
@@ -199,8 +199,8 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
           { title: t('notice'), dataIndex: 'type', render: (type: string) => label('notice', type) },
           { title: t('status'), dataIndex: 'status', render: (value: Status) => <Tag color={STATUS_COLOURS[value]}>{t(value)}</Tag> },
           { title: t('attempts'), dataIndex: 'attempts' },
-          { title: t('nextAttemptAt'), dataIndex: 'nextAttemptAt', render: when },
-          { title: t('deliveredAt'), dataIndex: 'deliveredAt', render: when },
+          { title: t('nextAttemptAt'), dataIndex: 'nextAttemptAt', render: dateTime },
+          { title: t('deliveredAt'), dataIndex: 'deliveredAt', render: dateTime },
           { title: t('lastError'), dataIndex: 'lastError', render: (error: string | null) => error ?? '—' },
           {
             title: t('actions'),

@@ -1302,6 +1302,8 @@ export interface components {
             leadOfficeFor: ("administrative" | "party_building" | "integrity")[];
             /** @description Set when a registered tablet signs in: it acts as this account, for inspector work only. */
             deviceId: string | null;
+            /** @description The hospital's time zone (TIME_ZONE), in which the apps show times: a desk set to another zone still reads the wards' clock. */
+            timeZone: string;
         };
         ChangePasswordDto: {
             currentPassword: string;
