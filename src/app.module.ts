@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
 import { InterviewsModule } from './interviews/interviews.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TypicalCasesModule } from './typical-cases/typical-cases.module';
 import { RoundPlansModule } from './round-plans/round-plans.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -51,6 +52,7 @@ import { WorkflowsModule } from './workflow-catalog/workflows.module';
     ReportsModule,
     WorkflowsModule,
     HealthModule,
+    MetricsModule,
     IdempotencyModule,
   ],
 })

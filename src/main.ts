@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './bootstrap';
 import { AppConfig } from './config/app-config';
+import { GracefulShutdown } from './health/graceful-shutdown';
 
 /**
  * V8 lets the old generation grow to several times what survived the last full collection before
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   if (config.jwtSecretGenerated) {
     new Logger('Bootstrap').warn('JWT_SECRET is not set: tokens are signed with a secret made up at start and die with the process');
   }
+  app.get(GracefulShutdown).closeOnSignals(app);
   await app.listen(config.PORT, '0.0.0.0');
   new Logger('Bootstrap').log(`Listening on http://localhost:${config.PORT} (API docs at /docs)`);
 }

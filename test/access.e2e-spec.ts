@@ -20,6 +20,10 @@ const FIGURES: Caller[] = ['admin', 'discipline_office', 'verifier', 'round_lead
  */
 const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /health': 'public',
+  'GET /health/live': 'public',
+  'GET /health/ready': 'public',
+  // No account opens it: the bearer of METRICS_TOKEN does (test/metrics.e2e-spec.ts); unset here, so 404 to everyone.
+  'GET /metrics': 'public',
   'POST /auth/login': 'public',
   'POST /auth/refresh': 'public',
   'POST /auth/logout': PEOPLE,

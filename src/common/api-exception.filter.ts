@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiErrorBody, IdempotentReplay, TooManyRequestsException, errorName, httpErrorBody } from './api-error';
 
@@ -14,7 +14,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
+    // A 503 is a health check's answer (not ready, shutting down), asked every few seconds: no fault of its own.
+    if (body.statusCode >= 500 && !(exception instanceof ServiceUnavailableException)) this.logger.error(exception instanceof Error ? exception.stack : exception);
     if (exception instanceof TooManyRequestsException) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }

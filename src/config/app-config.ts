@@ -90,6 +90,18 @@ export class AppConfig {
   @IsString()
   TRUST_PROXY?: string;
 
+  /** The bearer token GET /metrics asks of Prometheus; unset, the route answers 404. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /** On SIGTERM, how long requests in flight have to finish before their connections are closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
+
   /** `production` refuses to start without JWT_SECRET. */
   @IsOptional()
   @IsString()

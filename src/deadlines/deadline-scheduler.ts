@@ -8,6 +8,7 @@ import { Database } from '../database/database';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { FindingEntity } from '../findings/finding.entity';
 import { FINDING } from '../findings/finding.kind';
+import { Metrics } from '../metrics/metrics';
 import { FindingTimerEntity } from './finding-timer.entity';
 import { FindingTimersRepository } from './finding-timers.repository';
 
@@ -23,6 +24,8 @@ const RETRY_FAILED_AFTER_MS = 60_000;
 export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeadlineScheduler.name);
   private readonly task: PeriodicTask;
+  /** Set when the service stops: a run finishes the batch it is on and claims no more. */
+  private stopping = false;
 
   constructor(
     private readonly db: Database,
@@ -30,6 +33,7 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
     private readonly timers: FindingTimersRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.task = new PeriodicTask(DeadlineScheduler.name, config.SCHEDULER_INTERVAL_MS, () => this.runDue());
   }
@@ -44,8 +48,9 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
     this.task.start();
   }
 
-  /** Before the database closes: a run under way finishes first. */
+  /** Before the database closes: a run under way finishes its batch first. */
   onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     return this.task.stop();
   }
 
@@ -62,7 +67,7 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
         for (;;) {
           const batch = await this.fireDue();
           count += batch.fired;
-          if (batch.claimed === 0) return count;
+          if (batch.claimed === 0 || this.stopping) return count;
         }
       }),
     );
@@ -94,7 +99,10 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private async fireBatch(manager: EntityManager, findingId?: string): Promise<{ claimed: number; fired: number }> {
-    const due = await this.timers.claimDue(manager, this.clock.now(), this.config.SCHEDULER_BATCH_SIZE, this.db.isPostgres, findingId);
+    const now = this.clock.now();
+    const due = await this.timers.claimDue(manager, now, this.config.SCHEDULER_BATCH_SIZE, this.db.isPostgres, findingId);
+    this.metrics.schedulerBatches.observe(due.length);
+    for (const timer of due) this.metrics.schedulerLag.observe((now.getTime() - timer.dueAt.getTime()) / 1000);
     let fired = 0;
     for (const timer of due) {
       const event = {

@@ -2,13 +2,14 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { Database } from '../database/database';
 import { FINDING } from '../findings/finding.kind';
+import { Metrics } from '../metrics/metrics';
 import { ROUND } from '../rounds/round.kind';
 import { WorkflowEngine } from './workflow.engine';
 
 /** The engine's effects tables, checked when the service starts: nothing the machines ask for is left undone. */
 describe('WorkflowEngine effects', () => {
   const config = AppConfig.fromEnvironment({});
-  const engine = () => new WorkflowEngine({} as Database, new Clock(config), config);
+  const engine = () => new WorkflowEngine({} as Database, new Clock(config), config, {} as Metrics);
   const nothing = async () => {};
   const everyRoundEffect = { createFinding: nothing, assignReportedFindings: nothing, withdrawOpenFindings: nothing, completeIfSettled: nothing };
   const everyFindingEffect = { attachEvidence: nothing, notify: nothing, findingSettled: nothing, findingReopened: nothing, closureReviewed: nothing, selfAuditAllowed: nothing };

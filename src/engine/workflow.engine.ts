@@ -27,6 +27,7 @@ import { appendAudit } from '../audit/audit-writer';
 import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import { AuthUser, toActor } from '../identity/auth-user';
+import { Metrics } from '../metrics/metrics';
 import { WorkflowSubjectEntity } from './workflow-subject.entity';
 
 /** The marker actions of one kind's machines and what each carries: the keys of its effects table. */
@@ -106,6 +107,7 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Declares what some of a kind's marker actions do; each action has one effect, wherever it is declared. */
@@ -171,6 +173,7 @@ export class WorkflowEngine implements OnApplicationBootstrap {
       updatedAt: new Date(envelope.at),
     } as E);
     await RowMapper.of(manager, kind.entity).insert(manager, row);
+    this.metrics.transitions.inc({ machine: workflow.id, event: subject.event.type });
     appendAudit(manager, {
       at: new Date(envelope.at),
       actorId: envelope.actor.id,
@@ -244,7 +247,7 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     const payload = preparer ? await preparer(manager, auth, row, body) : body;
     // What already holds is answered as it stands, whatever version the caller last saw.
     if (payload === UNCHANGED) return answer({ row, snapshot: restore(resolveWorkflow(row.workflowId, row.workflowVersion), row.snapshot), actions: [] }, manager);
-    assertVersion(kind, row, options.ifMatch);
+    this.assertVersion(kind, row, options.ifMatch);
     const applied = await this.transition(manager, kind, row, { ...payload, type: body.type, ...this.envelope(toActor(auth)) });
     return answer(applied, manager);
   }
@@ -274,7 +277,11 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     const workflowVersion = currentWorkflow(row.workflowId).version;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, workflowVersion, updatedAt: new Date(event.at) } as Partial<E>;
     const updated = await rows.updateAtVersion(manager, row, changes);
-    if (updated !== 1) throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
+    if (updated !== 1) {
+      this.metrics.refusals.inc({ machine: row.workflowId, reason: 'changed_meanwhile' });
+      throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
+    }
+    this.metrics.transitions.inc({ machine: row.workflowId, event: event.type });
     appendAudit(manager, {
       at: new Date(event.at),
       actorId: event.actor.id,
@@ -306,6 +313,8 @@ export class WorkflowEngine implements OnApplicationBootstrap {
 
   private assertAccepted(kind: SubjectKind<WorkflowSubjectEntity>, workflow: Workflow, snapshot: Snapshot, event: EnvelopedEvent): void {
     const decision = decide(workflow, snapshot, event);
+    // The verdict, not the event: a refused event's type may be anything a client sent.
+    if (decision.verdict !== 'accepted') this.metrics.refusals.inc({ machine: workflow.id, reason: decision.verdict });
     switch (decision.verdict) {
       case 'accepted':
         return;
@@ -321,6 +330,14 @@ export class WorkflowEngine implements OnApplicationBootstrap {
           `${event.type} is not possible for this ${kind.entityType} in its current state`,
           { state: snapshot.value, availableEvents: decision.availableEvents },
         );
+    }
+  }
+
+  /** 412 when the caller last saw another version than the subject is at. */
+  private assertVersion(kind: SubjectKind<WorkflowSubjectEntity>, row: WorkflowSubjectEntity, ifMatch: number | undefined): void {
+    if (ifMatch !== undefined && ifMatch !== row.version) {
+      this.metrics.refusals.inc({ machine: row.workflowId, reason: 'stale_version' });
+      throw new ApiException(HttpStatus.PRECONDITION_FAILED, `The ${kind.entityType} is at version ${row.version}, not ${ifMatch}`, { version: row.version });
     }
   }
 
@@ -347,9 +364,3 @@ function markerActions(workflow: Workflow): string[] {
     .map(([name]) => name);
 }
 
-/** 412 when the caller last saw another version than the subject is at. */
-function assertVersion(kind: SubjectKind<WorkflowSubjectEntity>, row: WorkflowSubjectEntity, ifMatch: number | undefined): void {
-  if (ifMatch !== undefined && ifMatch !== row.version) {
-    throw new ApiException(HttpStatus.PRECONDITION_FAILED, `The ${kind.entityType} is at version ${row.version}, not ${ifMatch}`, { version: row.version });
-  }
-}

@@ -5,8 +5,15 @@ import type { AuthUser } from './auth-user';
 
 const ACCESS_METADATA = 'access';
 
+/** Settings holding a bearer token that opens a route to machines, not people. */
+export type TokenSetting = 'METRICS_TOKEN';
+
 export type RouteAccess =
-  | { public: true }
+  /**
+   * `token`: open to whoever presents the token the setting holds; while the setting is unset
+   * the route answers 404, as if it did not exist.
+   */
+  | { public: true; token?: TokenSetting }
   /**
    * `selfService`: a person's own account (logout, password): open to a user whose password was
    * reset and not yet changed, closed to tablets.
@@ -27,6 +34,9 @@ export const AllowSelfService = () =>
   SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, selfService: true } satisfies RouteAccess);
 
 export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
+
+/** No account: the caller presents the bearer token `setting` holds (a monitoring system's scraper, say). */
+export const AllowToken = (setting: TokenSetting) => SetMetadata(ACCESS_METADATA, { public: true, token: setting } satisfies RouteAccess);
 
 /** The access a route declares (on the handler, else its controller). */
 export const routeAccess = (reflector: Reflector, context: ExecutionContext): RouteAccess | undefined =>

@@ -1,10 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { requestContextOf } from '../common/request-context';
-import { routeAccess } from './access.decorator';
+import { AppConfig } from '../config/app-config';
+import { TokenSetting, routeAccess } from './access.decorator';
 import type { AuthUser } from './auth-user';
 import { DEVICE_TOKEN_PREFIX, hashToken } from './tokens';
 import { IdentityRepository } from './identity.repository';
@@ -34,14 +36,15 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     private readonly identity: IdentityRepository,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = routeAccess(this.reflector, context);
     if (!access) throw new ForbiddenException('This route declares no access rule');
-    if (access.public) return true;
-
     const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: AuthUser }>();
+    if (access.public) return access.token === undefined || this.presentsToken(request, access.token);
+
     const { auth, mustChangePassword } = await this.authenticate(request);
     if (mustChangePassword && !access.selfService) {
       throw new ForbiddenException('Your password was reset: choose a new one first (POST /me/password)');
@@ -53,6 +56,17 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException(`Requires one of the roles: ${access.roles.join(', ')}`);
     }
     request.auth = auth;
+    return true;
+  }
+
+  /** 404 while the setting is unset; 401 unless the bearer token is the setting's, compared in constant time. */
+  private presentsToken(request: FastifyRequest, setting: TokenSetting): true {
+    const expected = this.config[setting];
+    if (expected === undefined) throw new NotFoundException();
+    const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
+    // Digests of equal length, so the comparison takes the same time whatever was sent.
+    const digest = (text: string) => createHash('sha256').update(text).digest();
+    if (scheme !== 'Bearer' || !token || !timingSafeEqual(digest(token), digest(expected))) throw new UnauthorizedException(`The bearer token ${setting} holds is required`);
     return true;
   }
 

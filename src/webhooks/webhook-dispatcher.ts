@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { Metrics } from '../metrics/metrics';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 import { postJson, signature, timestampedSignature } from './webhook-network';
 
@@ -33,11 +34,13 @@ interface Outcome {
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task: PeriodicTask;
+  private stopping = false;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.task = new PeriodicTask(WebhookDispatcher.name, config.SCHEDULER_INTERVAL_MS, () => this.deliverDue());
   }
@@ -46,8 +49,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.task.start();
   }
 
-  /** Before the database closes: a run under way finishes first. */
+  /** Before the database closes: a run under way records the batch it leased, and leases no more. */
   onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     return this.task.stop();
   }
 
@@ -60,7 +64,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       const outcomes = await Promise.all(claimed.map((c) => this.attempt(c)));
       await this.db.write(null, (manager) => this.record(manager, outcomes));
       tried += claimed.length;
-      if (claimed.length < BATCH) return tried;
+      if (claimed.length < BATCH || this.stopping) return tried;
     }
   }
 
@@ -119,6 +123,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
             ? { status: 'dead' }
             : { nextAttemptAt: new Date(now.getTime() + this.config.WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1)) };
       await manager.update(WebhookDeliveryEntity, { id: delivery.id }, { ...changes, attempts, lastError: error, leaseUntil: null });
+      this.metrics.webhookAttempts.inc({ outcome: changes.status ?? 'failed' });
     }
   }
 }
