@@ -85,7 +85,8 @@ describe('bringing findings into the console from outside a round', () => {
     expect(finding).toMatchObject({ source: 'complaint', roundType: 'administrative', responsibleDepartmentId: h.ward, externalRef: 'TS-0001', state: 'assigned' });
     await page.waitForSelector('h2:has-text("门诊候诊时间过长")');
     // Due at the end of that day on the hospital's clock, shown so on a desk whose clock says UTC.
-    expect(await page.textContent('.ant-descriptions-item:has(.ant-descriptions-item-label:text-is("整改时限")) .ant-descriptions-item-content')).toBe(`${due} 23:59`);
+    const deadline = page.locator('.ant-descriptions-item-label', { hasText: '整改时限' }).locator('xpath=following-sibling::td[1]');
+    expect(await deadline.textContent()).toBe(`${due} 23:59`);
 
     // A list: another kind of file first, refused with the service's reason.
     await page.goto(`${service.api.origin}/console/findings`);
