@@ -33,6 +33,8 @@ export interface BackupManifest {
 }
 
 export const MANIFEST = 'manifest.json';
+/** The database's copy in a backup, by kind: restore reads no other file, whatever a manifest says. */
+export const DATABASE_FILES = { sqlite: 'database.sqlite', postgres: 'database.dump' } as const;
 export const ATTACHMENT_FILES = 'attachments';
 
 /** Where a file of the backup directory `root` is kept. */
@@ -96,11 +98,19 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Runs a PostgreSQL client program (pg_dump, pg_restore); a failure carries what it printed. */
-export function runClient(program: string, args: string[]): Promise<void> {
+/**
+ * Runs a PostgreSQL client program (pg_dump, pg_restore) on the database `databaseUrl` names. The
+ * password goes in the program's environment, never its arguments (which `ps` shows anyone on the
+ * machine), and a failure carries what the program printed, never the command line that held the URL.
+ */
+export function runClient(program: string, args: string[], databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  const env = { ...process.env, ...(password && { PGPASSWORD: password }) };
   return new Promise((resolve, reject) =>
-    execFile(program, args, { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`${program} failed: ${stderr.trim() || error.message}`)) : resolve(),
+    execFile(program, [...args, `--dbname=${url.href}`], { env, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${program} stopped (${error.code ?? error.signal}): ${stderr.trim() || 'it printed nothing'}`)) : resolve(),
     ),
   );
 }

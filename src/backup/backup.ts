@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { AttachmentStorage, DiskAttachmentStorage } from '../attachments/attachm
 import { AppConfig } from '../config/app-config';
 import {
   BackupManifest,
+  DATABASE_FILES,
   MANIFEST,
   backupPathOf,
   backupThumbnailPathOf,
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   const root = resolve(values.to);
   const existing = await readdir(root).catch(() => null);
   if (existing && existing.length > 0) throw new Error(`${root} is not empty: a backup goes into a new or empty directory, so it never mixes with another`);
+  // The copy holds the whole hospital, password hashes included: for its owner's eyes only.
   await mkdir(root, { recursive: true });
+  await chmod(root, 0o700);
 
   const config = AppConfig.fromEnvironment();
   const copy = config.isPostgres ? await copyPostgres(config, root) : await copySqlite(config, root);
@@ -69,7 +72,7 @@ type DatabaseCopy = { databaseFile: string; description: Awaited<ReturnType<type
  * manifest is then read from the copy itself, so it describes exactly what was copied.
  */
 async function copySqlite(config: AppConfig, root: string): Promise<DatabaseCopy> {
-  const databaseFile = 'database.sqlite';
+  const databaseFile = DATABASE_FILES.sqlite;
   const Database = require('better-sqlite3') as new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => SqliteDatabase;
   const source = new Database(config.sqlitePath, { readonly: true, fileMustExist: true });
   try {
@@ -90,7 +93,7 @@ async function copySqlite(config: AppConfig, root: string): Promise<DatabaseCopy
  * so the two agree. Read-only, it takes no transaction id and holds no writer back.
  */
 async function copyPostgres(config: AppConfig, root: string): Promise<DatabaseCopy> {
-  const databaseFile = 'database.dump';
+  const databaseFile = DATABASE_FILES.postgres;
   const dataSource = await openDatabase(config);
   const snapshot = dataSource.createQueryRunner();
   try {
@@ -99,7 +102,7 @@ async function copyPostgres(config: AppConfig, root: string): Promise<DatabaseCo
     const [{ id }] = (await snapshot.query('SELECT pg_export_snapshot() AS "id"')) as { id: string }[];
     const description = await describeDatabase(snapshot.manager);
     const files = await namedFiles(snapshot.manager);
-    await runClient('pg_dump', ['--format=custom', `--snapshot=${id}`, `--file=${join(root, databaseFile)}`, `--dbname=${config.DATABASE_URL}`]);
+    await runClient('pg_dump', ['--format=custom', `--snapshot=${id}`, `--file=${join(root, databaseFile)}`], config.DATABASE_URL);
     await snapshot.query('COMMIT');
     return { databaseFile, description, files };
   } finally {

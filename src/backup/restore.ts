@@ -8,6 +8,7 @@ import { verifyChain } from '../audit/audit-verifier';
 import { AppConfig } from '../config/app-config';
 import {
   BackupManifest,
+  DATABASE_FILES,
   MANIFEST,
   backupPathOf,
   backupThumbnailPathOf,
@@ -81,7 +82,7 @@ async function checkBackup(root: string, manifest: BackupManifest): Promise<void
     if (actual === null) problems.push(`${path} is missing`);
     else if (actual !== expected) problems.push(`${path} has SHA-256 ${actual}, not the ${expected} the manifest records`);
   };
-  await check(join(root, manifest.databaseFile), manifest.databaseSha256);
+  await check(join(root, DATABASE_FILES[manifest.database]), manifest.databaseSha256);
   for (const { sha256, thumbnailSha256 } of manifest.attachments) {
     await check(backupPathOf(root, sha256), sha256);
     if (thumbnailSha256) await check(backupThumbnailPathOf(root, sha256), thumbnailSha256);
@@ -90,10 +91,10 @@ async function checkBackup(root: string, manifest: BackupManifest): Promise<void
 }
 
 async function restoreDatabase(config: AppConfig, root: string, manifest: BackupManifest): Promise<void> {
-  const source = join(root, manifest.databaseFile);
+  const source = join(root, DATABASE_FILES[manifest.database]);
   if (config.isPostgres) {
     // One transaction: a restore that fails leaves the database empty. Objects belong to whoever restores.
-    await runClient('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--no-acl', `--dbname=${config.DATABASE_URL}`, source]);
+    await runClient('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--no-acl', source], config.DATABASE_URL);
     return;
   }
   const partial = `${config.sqlitePath}.partial`;

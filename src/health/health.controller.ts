@@ -36,7 +36,10 @@ export class HealthController {
     if (this.shutdown.shuttingDown) throw new ServiceUnavailableException('The service is shutting down');
     await this.databaseAnswers();
     // Compares the migrations this build carries with those the database's migrations table records.
-    if (await this.db.read(() => this.dataSource.showMigrations())) throw new ServiceUnavailableException('Migrations are pending');
+    const pending = await this.db.read(() => this.dataSource.showMigrations()).catch(() => {
+      throw new ServiceUnavailableException('The database does not answer');
+    });
+    if (pending) throw new ServiceUnavailableException('Migrations are pending');
     return { status: 'ok' };
   }
 
