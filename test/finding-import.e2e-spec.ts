@@ -176,8 +176,10 @@ describe(`importing a problem list (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
       const response = await upload('adminVerifier', file, '投诉清单.xlsx', false).expect(200);
       expect(response.body).toMatchObject({ dryRun: false, rows: 2, created: 2, alreadyPresent: 0, problems: [], fileName: '投诉清单.xlsx' });
       const importId = response.body.importId as string;
-      const [first, second] = response.body.findings as { row: number; findingId: string }[];
+      const [first, second] = response.body.findings as { row: number; findingId: string; source: string }[];
       expect([first.row, second.row]).toEqual([3, 4]);
+      // Each created row says its source, so a list of several sources links to each one's problem list.
+      expect([first.source, second.source]).toEqual(['complaint', 'patient_feedback']);
 
       const finding = (await flow.as('adminVerifier').get(`/findings/${first.findingId}`).expect(200)).body;
       expect(finding).toMatchObject({

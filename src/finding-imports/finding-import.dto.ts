@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean } from 'class-validator';
+import { FindingSource, REGISTERED_SOURCES } from '../../workflows/finding.types';
 
 /**
  * `dryRun` is asked for in the query, never defaulted: a client that forgets it gets 400, not an
@@ -37,6 +38,9 @@ export class ListedRowDto {
 export class ImportedRowDto {
   row: number;
   findingId: string;
+  /** Where the row's finding came from, as the list said. */
+  @ApiProperty({ enum: REGISTERED_SOURCES })
+  source: Exclude<FindingSource, 'round'>;
 }
 
 /** What an import did, or on a dry run would do. */

@@ -105,7 +105,7 @@ export class FindingImportsService {
           await this.registrar.registerChecked(manager, auth, registration, { importId: record.id }).catch((error: unknown) => {
             throw rowRefusal(row, error);
           });
-          findings.push({ row, findingId: registration.id });
+          findings.push({ row, findingId: registration.id, source: registration.source });
         }
         return { ...file, dryRun: false, importId: record.id, created: findings.length, alreadyPresent: checked.present.length, present: checked.present, findings, problems: [] };
       });

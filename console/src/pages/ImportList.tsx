@@ -1,7 +1,7 @@
 import { Alert, App, Button, Descriptions, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ApiError, Schemas, api, authFetch, ok } from '../api';
+import { ApiError, Schemas, authFetch } from '../api';
 import { download } from '../files';
 import { useT } from '../i18n';
 import { PageHeading } from '../page-heading';
@@ -42,7 +42,6 @@ export default function ImportList() {
   const [report, setReport] = useState<Report | null>(null);
   const [refusal, setRefusal] = useState<{ message: string; problems: Problem[] } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [source, setSource] = useState<string | null>(null);
   const [onlyProblems, setOnlyProblems] = useState(false);
 
   const send = async (dryRun: boolean) => {
@@ -62,10 +61,6 @@ export default function ImportList() {
         return;
       }
       setReport(answer);
-      setSource(null);
-      // The list's rows may come from any source: the link names that of its first created finding.
-      const first = answer.findings[0]?.findingId;
-      if (!dryRun && first) ok(api.GET('/findings/{id}', { params: { path: { id: first } } })).then((finding) => setSource(finding.source), () => undefined);
     } catch (caught) {
       setRefusal({ message: (caught as Error).message, problems: [] });
     } finally {
@@ -127,7 +122,16 @@ export default function ImportList() {
               role="status"
               showIcon
               message={t('importedSummary', { created: report.created, unchanged: report.alreadyPresent })}
-              action={<Link to={source ? `/findings?source=${source}` : '/findings'}>{source ? t('openListOf', { source: label('source', source) }) : t('findings')}</Link>}
+              action={
+                // A list may hold rows of several sources: the problem list of each.
+                <Space direction="vertical" size={0}>
+                  {[...new Set(report.findings.map((finding) => finding.source))].map((source) => (
+                    <Link key={source} to={`/findings?source=${source}`}>
+                      {t('openListOf', { source: label('source', source) })}
+                    </Link>
+                  ))}
+                </Space>
+              }
               style={{ marginBottom: 16 }}
             />
           )}

@@ -2336,6 +2336,11 @@ export interface components {
             externalRef: string;
         };
         ImportedRowDto: {
+            /**
+             * @description Where the row's finding came from, as the list said.
+             * @enum {string}
+             */
+            source: "self_inspection" | "complaint" | "patient_feedback" | "superior_inspection" | "audit" | "supervision" | "other";
             row: number;
             findingId: string;
         };
