@@ -1,7 +1,8 @@
 /**
- * Sets up a small hospital on a running service, through its API, so the tablet app can be tried on
- * a fresh start: a ward and the three lead offices, one person per role, and an administrative round at the
- * ward planned for today. Run it once, beside `npm start`:
+ * Sets up a small hospital on a running service, through its API, so the tablet app and the console can
+ * be tried on a fresh start: a ward and the three lead offices, one person per role, an administrative
+ * round at the ward planned for today, and a few findings from outside rounds on the ward's list. Run it
+ * once, beside `npm start`:
  *
  *   ADMIN_PASSWORD=… npm run demo      # SERVICE_URL (default http://localhost:3000), DEMO_PASSWORD (else generated)
  *
@@ -16,6 +17,14 @@ const PEOPLE = [
   { username: 'staff', displayName: '王护士长 Ward staff', roles: ['department_staff'], department: 'CARD', does: "answers the ward's findings: plan, evidence" },
   { username: 'verifier', displayName: '赵主任 President office', roles: ['verifier'], department: 'PRES', does: 'accepts the evidence, or sends it back' },
   { username: 'discipline', displayName: '纪委办 Discipline office', roles: ['discipline_office'], department: 'DISC', does: 'audits closures, reads case files, reopens' },
+  { username: 'director', displayName: '院长 Director', roles: ['leadership'], does: "reads the console's dashboard, lists and figures" },
+] as const;
+
+/** Findings the president's office registers from outside rounds, so the problem list and the dashboard have rows from the start. */
+const FINDINGS = [
+  { source: 'complaint', severity: 'major', title: '门诊候诊时间过长 Long waits in outpatients', description: '患者投诉候诊超过三小时' },
+  { source: 'patient_feedback', severity: 'minor', title: '病区走廊照明不足 Dim ward corridor', description: '夜间走廊灯具损坏两处' },
+  { source: 'superior_inspection', severity: 'critical', title: '抢救车药品过期 Expired drugs on the crash cart', description: '上级检查发现两支肾上腺素过期' },
 ] as const;
 
 /** The Party branch cardiology belongs to. */
@@ -33,6 +42,8 @@ export interface DemoHospital {
   people: { username: string; does: string }[];
   roundId: string;
   scheduledFor: string;
+  /** Findings registered on the ward's list. */
+  findings: number;
 }
 
 /** A client for the service's API that throws the service's own message on any refusal. */
@@ -82,7 +93,11 @@ export async function setUpDemoHospital(options: { origin: string; adminPassword
     leadId: ids.get('lead'),
     teamMemberIds: [ids.get('inspector')],
   });
-  return { password, people: PEOPLE.map(({ username, does }) => ({ username, does })), roundId: round.id, scheduledFor };
+  const verifier = await login('verifier', password);
+  for (const finding of FINDINGS) {
+    await call('/findings', verifier, { ...finding, roundType: 'administrative', responsibleDepartmentId: departments.get('CARD') });
+  }
+  return { password, people: PEOPLE.map(({ username, does }) => ({ username, does })), roundId: round.id, scheduledFor, findings: FINDINGS.length };
 }
 
 if (require.main === module) {
@@ -94,9 +109,9 @@ if (require.main === module) {
   }
   setUpDemoHospital({ origin, adminPassword, password: process.env.DEMO_PASSWORD, timeZone: process.env.TIME_ZONE }).then(
     (hospital) => {
-      console.log(`The demo hospital is ready: open ${origin}/app and sign in as one of these, password ${hospital.password}`);
+      console.log(`The demo hospital is ready: open ${origin}/app (tablets) or ${origin}/console (desks) and sign in as one of these, password ${hospital.password}`);
       for (const { username, does } of hospital.people) console.log(`  ${username.padEnd(12)}${does}`);
-      console.log(`An administrative round at 心内科 Cardiology is planned for ${hospital.scheduledFor}.`);
+      console.log(`An administrative round at 心内科 Cardiology is planned for ${hospital.scheduledFor}; ${hospital.findings} findings from outside rounds are on its list.`);
     },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

@@ -14,7 +14,7 @@ describe('the demo hospital', () => {
 
   afterAll(() => t.close());
 
-  it('gives every role a person who can sign in, and the round lead a round planned for today', async () => {
+  it('gives every role a person who can sign in, the round lead a round planned for today, and the ward findings from outside rounds', async () => {
     const hospital = await setUpDemoHospital({ origin, adminPassword: ADMIN_PASSWORD, timeZone: 'Asia/Shanghai' });
     expect(hospital.scheduledFor).toBe(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }));
 
@@ -29,6 +29,7 @@ describe('the demo hospital', () => {
       staff: ['department_staff'],
       verifier: ['verifier'],
       discipline: ['discipline_office'],
+      director: ['leadership'],
     });
 
     const departments = (await t.http.get('/departments').set('authorization', `Bearer ${await t.login('lead', hospital.password)}`).expect(200)).body.items as {
@@ -44,6 +45,15 @@ describe('the demo hospital', () => {
     expect(rounds.items).toEqual([
       expect.objectContaining({ id: hospital.roundId, state: 'planned', types: ['administrative'], scheduledFor: hospital.scheduledFor, departmentId: departments.find((department) => department.code === 'CARD')!.id }),
     ]);
+
+    // The ward's list holds the findings from outside rounds, assigned to it.
+    const { body: findings } = await t.http.get('/findings?limit=100').set('authorization', `Bearer ${await t.login('staff', hospital.password)}`).expect(200);
+    expect(findings.items.map((finding: { source: string; state: string }) => [finding.source, finding.state]).sort()).toEqual([
+      ['complaint', 'assigned'],
+      ['patient_feedback', 'assigned'],
+      ['superior_inspection', 'assigned'],
+    ]);
+    expect(hospital.findings).toBe(3);
   });
 
   it('is set up once: a second run is refused and creates nothing', async () => {
