@@ -89,7 +89,7 @@ const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 
       // The photo goes to one instance, the evidence naming it to the other, which serves it from the shared directory.
       const photo = await pngWith(round.id);
       const form = new FormData();
-      form.append('file', new Blob([photo], { type: 'image/png' }), 'photo.png');
+      form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'photo.png');
       const uploaded = await fetch(`${first.api.origin}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${h.staff.token}` }, body: form });
       expect(uploaded.status).toBe(201);
       const attachment = (await uploaded.json()) as { id: string };
