@@ -49,6 +49,8 @@ export interface RunningService {
   databaseUrl: string;
   /** Where it keeps attachments (and export files): a scratch directory of its own, or the one it shares. */
   attachmentsDir: string;
+  /** What it has written to its standard output so far: its log lines. */
+  output(): string;
   /** Stops the service, waiting for it to exit; the first of a pair also removes the scratch database and attachments. */
   stop(): Promise<void>;
 }
@@ -67,6 +69,9 @@ export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): 
   return { databaseUrl: join(scratch, 'bench.sqlite'), remove: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
+/** Ports for the services this process starts, one after another, so two started at once never collide. */
+let nextPort = 3900 + Math.floor(Math.random() * 60) * 10;
+
 /**
  * Starts `dist/src/main.js` on a fresh database and scratch attachment directory; on the database and
  * attachment directory `environment` names (kept as they are); or, `beside` a running service, as a
@@ -81,8 +86,7 @@ export async function startService(connections: number, environment: Record<stri
       : await freshDatabase();
   const scratchAttachments = !beside && !environment.ATTACHMENTS_DIR;
   const attachmentsDir = beside?.attachmentsDir ?? environment.ATTACHMENTS_DIR ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
-  let port = 3900 + Math.floor(Math.random() * 90);
-  if (beside && beside.api.origin.endsWith(`:${port}`)) port += 1;
+  const port = nextPort++;
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
@@ -96,7 +100,13 @@ export async function startService(connections: number, environment: Record<stri
       WRITES_PER_MINUTE: '10000000',
       ...environment,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Its log lines are kept for the tests that read them, and shown as they come.
+  const logged: Buffer[] = [];
+  service.stdout!.on('data', (chunk: Buffer) => {
+    logged.push(chunk);
+    process.stdout.write(chunk);
   });
   const exited = new Promise((resolve) => service.once('exit', resolve));
   const api = new Api(port, connections);
@@ -109,7 +119,7 @@ export async function startService(connections: number, environment: Record<stri
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, attachmentsDir, stop };
+      if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, attachmentsDir, stop, output: () => Buffer.concat(logged).toString('utf8') };
     } catch {
       /* not listening yet */
     }

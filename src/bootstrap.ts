@@ -13,7 +13,7 @@ import { LABELS, ROUND_TYPES } from '../workflows';
 import { AppModule } from './app.module';
 import { InvalidInputException } from './common/api-error';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { NestPinoLogger, createLogger } from './common/logging';
+import { NestPinoLogger, RequestLog, createLogger } from './common/logging';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -28,6 +28,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       bodyLimit: 1_048_576,
       genReqId: requestIdOf,
       trustProxy: config.trustProxy,
+      logController: new RequestLog(),
     }),
     { bufferLogs: true },
   );

@@ -19,10 +19,15 @@ function run(script: 'backup' | 'restore', args: string[], environment: Record<s
   );
 }
 
-/** On PostgreSQL the restore goes into a database of its own beside the suite's: emptied here. */
+/** On PostgreSQL the restore goes into a database of its own beside the suite's: `<suite's>_restore`. */
+function restoreDatabaseName(): string {
+  return `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_restore`;
+}
+
+/** The restore database, created or emptied. */
 async function emptyRestoreDatabase(): Promise<string> {
   const url = new URL(process.env.DATABASE_URL!);
-  const name = `${url.pathname.slice(1)}_restore`;
+  const name = restoreDatabaseName();
   const admin = new Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
   const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount;
@@ -76,6 +81,12 @@ describe('backups', () => {
     await restored?.stop();
     await service?.stop();
     rmSync(scratch, { recursive: true, force: true });
+    if (onPostgres) {
+      const admin = new Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${restoreDatabaseName().replace(/"/g, '""')}"`);
+      await admin.end();
+    }
   });
 
   it('backs up while writes go on, and the restored copy serves the same findings, trail and files', async () => {

@@ -1,5 +1,9 @@
 import { Client } from 'pg';
-import { Api, PASSWORD, RunningService, seedHospital, startService } from '../bench/service';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Api, PASSWORD, RunningService, freshDatabase, seedHospital, startService } from '../bench/service';
+import { MIGRATIONS } from '../migrations';
 import { pngWith } from './support/files';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
@@ -19,6 +23,7 @@ const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 
 (onPostgres ? describe : describe.skip)(
   onPostgres ? 'two instances on one PostgreSQL database and one attachment directory' : 'two instances (skipped: they need PostgreSQL; set TEST_DATABASE_URL)',
   () => {
+    let attachmentsDir: string;
     let first: RunningService;
     let second: RunningService;
     let database: Client;
@@ -32,8 +37,15 @@ const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 
     const send = (findingId: string, token: string, event: object) => next().expectOk('POST', `/findings/${findingId}/events`, token, event);
 
     beforeAll(async () => {
-      first = await startService(2, ENVIRONMENT);
-      second = await startService(2, ENVIRONMENT, first);
+      // Both start at the same moment on an empty database: one applies the migrations and creates the
+      // first account, the other waits for the migrations and finds the account there.
+      const { databaseUrl } = await freshDatabase();
+      attachmentsDir = mkdtempSync(join(tmpdir(), 'triple-round-two-instances-'));
+      const shared = { ...ENVIRONMENT, DATABASE_URL: databaseUrl, ATTACHMENTS_DIR: attachmentsDir };
+      const started = await Promise.allSettled([startService(2, shared), startService(2, shared)]);
+      [first, second] = started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined!));
+      const failed = started.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
       database = new Client({ connectionString: first.databaseUrl });
       await database.connect();
       h = await seedHospital(first.api);
@@ -43,6 +55,13 @@ const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 
       await database?.end();
       await second?.stop();
       await first?.stop();
+      if (attachmentsDir) rmSync(attachmentsDir, { recursive: true, force: true });
+    });
+
+    it('applied each migration once though both started together', async () => {
+      expect(await count('SELECT COUNT(*) AS n FROM migrations')).toBe(MIGRATIONS.length);
+      expect(await count('SELECT COUNT(DISTINCT name) AS n FROM migrations')).toBe(MIGRATIONS.length);
+      expect(await count(`SELECT COUNT(*) AS n FROM users WHERE username = 'admin'`)).toBe(1);
     });
 
     it('holds a lockout earned on one instance on the other, counting failures on both', async () => {

@@ -1,10 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { Logger, Level } from 'pino';
 
 /**
- * One pino logger for the whole service. Fastify logs each request with it (a child per request
- * carrying `reqId`); Nest's own messages go through NestPinoLogger. A per-request logging
- * middleware (pino-http) cost a tenth of a transition, so Fastify's built-in logging serves instead.
+ * One pino logger for the whole service. Fastify gives each request a child carrying `reqId`, which
+ * `RequestLog` writes once; Nest's own messages go through NestPinoLogger. A per-request logging
+ * middleware (pino-http) cost a tenth of a transition, so a Fastify hook serves instead.
  */
 export function createLogger(level: string): Logger {
   return pino({
@@ -13,6 +14,28 @@ export function createLogger(level: string): Logger {
     // Readable lines for a person at a terminal; JSON lines for log collectors.
     transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
   });
+}
+
+/**
+ * Fastify's request logging, as one line per request once it is answered: request id, who asked
+ * (when signed in), method, the route's pattern (`/findings/:id`, never the address with its query),
+ * status and milliseconds. Bodies and headers are never logged, so no password, token or file
+ * content can be.
+ */
+export class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest & { auth?: { id: string } }, reply: FastifyReply): void {
+    const line = {
+      userId: request.auth?.id ?? null,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) request.log.error({ ...line, err: error }, 'request');
+    else request.log.info(line, 'request');
+  }
 }
 
 /** Nest's LoggerService over pino: Nest passes the context (the class name) as the last argument. */

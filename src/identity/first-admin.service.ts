@@ -23,7 +23,14 @@ export class FirstAdminService implements OnApplicationBootstrap {
     const password = this.config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
     const problem = passwordProblem(password, FIRST_ADMIN);
     if (problem) throw new Error(`ADMIN_PASSWORD ${problem}`);
-    await this.users.create(null, { username: FIRST_ADMIN, password, displayName: 'Administrator', roles: ['admin'] });
+    try {
+      await this.users.create(null, { username: FIRST_ADMIN, password, displayName: 'Administrator', roles: ['admin'] });
+    } catch (error) {
+      // Another instance starting on the same empty database created it first (a conflict, or the
+      // unique username refusing the second insert when both looked at the same moment).
+      if ((await this.identity.countUsers()) > 0) return;
+      throw error;
+    }
     if (this.config.ADMIN_PASSWORD) {
       this.logger.log('Created the first account "admin" with the password from ADMIN_PASSWORD');
     } else {
