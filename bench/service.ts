@@ -129,6 +129,12 @@ export async function startService(connections: number, environment: Record<stri
   throw new Error('The service did not start');
 }
 
+/** The CPU time the process has used so far, all its threads, in milliseconds (Linux: utime + stime in clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** The highest resident set size the process has reached, in MB. */
 export function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;

@@ -15,7 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { best, measureRawLimit, type RawLimit } from './raw-probe';
-import { Api, benchmark, databaseName, onPostgres, peakRssMb, seedHospital, startedRound, startService } from './service';
+import { Api, benchmark, cpuMs, databaseName, onPostgres, peakRssMb, seedHospital, startedRound, startService } from './service';
 
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -78,6 +78,7 @@ async function benchRound(): Promise<RoundResult> {
     const byEvent = new Map<string, number[]>();
     let failures = 0;
     const started = performance.now();
+    const cpuBefore = cpuMs(service.process.pid!);
     await onWorkers(findingIds.length, async (i) => {
       for (const step of lifecycle) {
         const sent = performance.now();
@@ -90,6 +91,7 @@ async function benchRound(): Promise<RoundResult> {
       }
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpuPerTransition = (cpuMs(service.process.pid!) - cpuBefore) / latencies.length;
     const peakRss = peakRssMb(service.process.pid!);
     if (failures > 0) throw new Error(`${failures} transitions failed`);
 
@@ -103,6 +105,8 @@ async function benchRound(): Promise<RoundResult> {
       console.log(`  ${type.padEnd(16)} p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms`);
     }
     console.log(`  transitions/s ${rate}   p50 ${p50} ms   p99 ${p99} ms   service peak RSS ${peakRss.toFixed(0)} MB`);
+    // Less shaken by the machine's load than the rate: what one transition costs the service's process.
+    console.log(`  service CPU ${cpuPerTransition.toFixed(2)} ms per transition`);
     return { rate, line: `transitions/s=${rate} p50_ms=${p50} p99_ms=${p99} peak_rss_mb=${peakRss.toFixed(0)}` };
   } finally {
     await service.stop();

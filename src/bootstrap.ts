@@ -1,10 +1,10 @@
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import type { RawServerDefault } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -39,9 +39,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     reply.header('x-request-id', request.id);
     done();
   });
-  // Served over plain HTTP on many ward networks: upgrading the docs' assets to HTTPS would break them.
-  // The tablet app previews photos from the device (blob: URLs) before they are uploaded.
-  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } } });
+  sendSecurityHeaders(app);
   // Uploads are read as streams by the attachments service, which sets the limits.
   await app.register(multipart);
   readJsonBodies(app);
@@ -101,6 +99,19 @@ async function serveConsole(app: NestFastifyApplication): Promise<void> {
   const server = app.getHttpAdapter().getInstance();
   server.get('/console', (_request, reply) => reply.redirect('/console/', 301));
   server.get('/console/*', (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index));
+}
+
+/**
+ * Helmet's headers on every answer. Its middleware is built once here: the Fastify plugin builds
+ * it again for every request, parsing the content security policy each time.
+ */
+function sendSecurityHeaders(app: NestFastifyApplication): void {
+  const securityHeaders = helmet({
+    // Served over plain HTTP on many ward networks: upgrading the docs' assets to HTTPS would break them.
+    // The tablet app previews photos from the device (blob: URLs) before they are uploaded.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } },
+  });
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
 }
 
 /**

@@ -12,6 +12,12 @@ import { SqliteCheckpointer } from './sqlite-checkpointer';
  */
 const MAX_ATTEMPTS = 3;
 
+/**
+ * SQLite: the most writes one turn commits together. Enough to take every request of a busy
+ * service at once, few enough that a group's answers are not held back long.
+ */
+const MAX_GROUP = 64;
+
 const isDeadlock = (error: unknown): boolean =>
   error instanceof QueryFailedError && ['40P01', '40001'].includes((error.driverError as { code?: string }).code ?? '');
 
@@ -47,12 +53,23 @@ export function requestIdOf(manager: EntityManager): string | undefined {
   return unitOfWorkData(manager)?.requestId as string | undefined;
 }
 
+/** A write waiting for its group's turn (SQLite). */
+interface QueuedWrite {
+  request: RequestContext | null;
+  work: (manager: EntityManager) => Promise<unknown>;
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
+
 @Injectable()
 export class Database {
   private readonly turn = new Mutex();
   private readonly serialised: boolean;
   private readonly hooks: UnitOfWorkHook[] = [];
   private lastHook?: UnitOfWorkHook;
+  /** SQLite: writes waiting for the connection, and whether a turn to commit them is already queued. */
+  private readonly queued: QueuedWrite[] = [];
+  private groupScheduled = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -78,21 +95,15 @@ export class Database {
 
   /**
    * One transaction, on behalf of `request` (null for the service's own work), with every
-   * registered hook taking part in it.
+   * registered hook taking part in it. On SQLite the writes waiting for the connection commit
+   * together (see commitGroup); each still succeeds or fails alone.
    */
   async write<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const hooks = this.allHooks();
-    const unitOfWork = () =>
-      this.dataSource.transaction(async (manager) => {
-        Object.assign(manager.queryRunner!.data, { requestId: request?.requestId });
-        for (const hook of hooks) await hook.begin?.(manager, request);
-        const result = await work(manager);
-        for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
-        return result;
-      });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inTurn(() => unitOfWork().finally(() => this.checkpointer.afterWrite()));
+        if (this.serialised) return await this.inGroup(request, work);
+        return await this.dataSource.transaction((manager) => this.unitOfWork(manager, request, work, hooks));
       } catch (error) {
         for (const hook of hooks) await hook.afterFailure?.(error, request);
         // PostgreSQL broke a deadlock (a round and its finding locked in opposite orders) by rolling this one back.
@@ -117,6 +128,71 @@ export class Database {
       for (const forget of forgetters) forget?.();
       throw error;
     }
+  }
+
+  private async unitOfWork<T>(manager: EntityManager, request: RequestContext | null, work: (manager: EntityManager) => Promise<T>, hooks: UnitOfWorkHook[]): Promise<T> {
+    Object.assign(manager.queryRunner!.data, { requestId: request?.requestId });
+    for (const hook of hooks) await hook.begin?.(manager, request);
+    const result = await work(manager);
+    for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
+    return result;
+  }
+
+  /** Queues a write for the next SQLite turn; settles once its group has committed. */
+  private inGroup<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ request, work, resolve: resolve as (result: unknown) => void, reject });
+      this.scheduleGroup();
+    });
+  }
+
+  /**
+   * better-sqlite3 answers synchronously, so a request runs from its socket's callback to its
+   * write without yielding; the group's turn waits for the event loop's next check phase, by which
+   * time every request read in this poll phase has queued its write.
+   */
+  private scheduleGroup(): void {
+    if (this.groupScheduled || this.queued.length === 0) return;
+    this.groupScheduled = true;
+    setImmediate(() => void this.inTurn(() => this.commitGroup()));
+  }
+
+  /**
+   * One SQLite turn: the writes queued meanwhile, one after another in one transaction, each
+   * under a savepoint of its own, so one that throws rolls back alone and the others stand; then
+   * one COMMIT for all. Writing the log once per group instead of once per write is most of what a
+   * transition costs SQLite. No answer leaves before the COMMIT: should it fail, every write of the
+   * group fails with it.
+   */
+  private async commitGroup(): Promise<void> {
+    this.groupScheduled = false;
+    const group = this.queued.splice(0, MAX_GROUP);
+    this.scheduleGroup();
+    const hooks = this.allHooks();
+    const settle: (() => void)[] = [];
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        // A lone write needs no savepoint: the transaction is its own.
+        if (group.length === 1) {
+          const result = await this.unitOfWork(manager, group[0].request, group[0].work, hooks);
+          return void settle.push(() => group[0].resolve(result));
+        }
+        for (const { request, work, resolve, reject } of group) {
+          try {
+            const result = await manager.transaction((unit) => this.unitOfWork(unit, request, work, hooks));
+            settle.push(() => resolve(result));
+          } catch (error) {
+            settle.push(() => reject(error));
+          }
+        }
+      });
+    } catch (error) {
+      for (const { reject } of group) reject(error);
+      return;
+    } finally {
+      await this.checkpointer.afterWrite();
+    }
+    for (const answer of settle) answer();
   }
 
   private allHooks(): UnitOfWorkHook[] {
