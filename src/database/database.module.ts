@@ -12,7 +12,7 @@ import { SqliteStatistics } from './sqlite-statistics';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       // Migrations run before the service answers anything.
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true, migrationsRun: true }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, { service: true }), autoLoadEntities: true, migrationsRun: true }),
     }),
   ],
   providers: [Database, SqliteCheckpointer, SqliteStatistics],

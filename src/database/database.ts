@@ -25,6 +25,8 @@ export interface UnitOfWorkHook {
   begin?(manager: EntityManager, request: RequestContext | null): Promise<void>;
   /** In the transaction, after the work, before COMMIT. */
   beforeCommit?(manager: EntityManager, request: RequestContext | null, result: unknown): Promise<void>;
+  /** After COMMIT, with the unit of work's data (unitOfWorkData); must not throw. */
+  afterCommit?(data: Record<string | symbol, unknown>): void;
   /** After the transaction failed and rolled back; may throw the answer the request gets instead. */
   afterFailure?(error: unknown, request: RequestContext | null): Promise<void>;
   /**
@@ -82,9 +84,10 @@ export class Database {
    */
   async write<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const hooks = this.allHooks();
+    let data: Record<string | symbol, unknown> = {};
     const unitOfWork = () =>
       this.dataSource.transaction(async (manager) => {
-        Object.assign(manager.queryRunner!.data, { requestId: request?.requestId });
+        data = Object.assign(unitOfWorkData(manager)!, { requestId: request?.requestId });
         for (const hook of hooks) await hook.begin?.(manager, request);
         const result = await work(manager);
         for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
@@ -92,7 +95,9 @@ export class Database {
       });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inTurn(() => unitOfWork().finally(() => this.checkpointer.afterWrite()));
+        const result = await this.inTurn(() => unitOfWork().finally(() => this.checkpointer.afterWrite()));
+        for (const hook of hooks) hook.afterCommit?.(data);
+        return result;
       } catch (error) {
         for (const hook of hooks) await hook.afterFailure?.(error, request);
         // PostgreSQL broke a deadlock (a round and its finding locked in opposite orders) by rolling this one back.
