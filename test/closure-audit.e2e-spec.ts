@@ -128,6 +128,7 @@ describe(`the discipline office's closure audit and case files (${onPostgres ? '
 
   describe('the daily head', () => {
     it('gives the last entry before the end of a day in the hospital zone, with a short digest', async () => {
+      await t.linked();
       const current = (await flow.as('discipline').get('/audit/head').expect(200)).body;
       const [{ top }] = await t.dataSource.query('SELECT MAX("seq") AS top FROM "audit_entries"');
       expect(current).toMatchObject({ date: null, timeZone: 'Asia/Shanghai', seq: Number(top), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });

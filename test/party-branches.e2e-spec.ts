@@ -28,7 +28,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
 
   const patch = (who: keyof Hospital['users'], path: string, body: object) => t.http.patch(path).set('Authorization', `Bearer ${h.users[who].token}`).send(body);
   const auditEvents = async (entityType: string, entityId: string) =>
-    (await t.dataSource.query(`SELECT "event", "payload" FROM "audit_entries" WHERE "entityType" = '${entityType}' AND "entityId" = '${entityId}' ORDER BY "seq"`)).map(
+    (await t.dataSource.query(`SELECT "event", "payload" FROM "audit_entries" WHERE "entityType" = '${entityType}' AND "entityId" = '${entityId}' ORDER BY "id"`)).map(
       (entry: { event: string; payload: string | object }) => ({ event: entry.event, payload: typeof entry.payload === 'string' ? JSON.parse(entry.payload) : entry.payload }),
     );
   let codes = 0;

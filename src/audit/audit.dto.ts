@@ -88,7 +88,7 @@ export class ChainVerificationDto {
   ok: boolean;
   /** Entries read and recomputed. */
   checked: number;
-  /** The last entry's sequence number and hash, as stored when verification began. */
+  /** The last linked entry's sequence number and hash, as stored when verification began. */
   headSeq: number;
   head: string;
   /**
