@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { GENESIS_HASH, chainHash } from '../src/audit/audit-chain';
+import { GENESIS_HASH, chainHash, type LinkedEntry } from '../src/audit/audit-chain';
 import { AuditEntryEntity } from '../src/audit/audit-entry.entity';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const writing = performance.now();
   let previous = GENESIS_HASH;
   for (let first = 1; first <= ENTRIES; first += BATCH) {
-    const rows: AuditEntryEntity[] = [];
+    const rows: Omit<LinkedEntry, 'id'>[] = [];
     for (let seq = first; seq < Math.min(first + BATCH, ENTRIES + 1); seq++) {
       const row = { seq, ...entry(seq) };
       previous = chainHash(previous, row);

@@ -5,15 +5,32 @@ const REFUSAL = 'audit entries are append-only: they are never updated or delete
 const isPostgres = (queryRunner: QueryRunner) => queryRunner.connection.options.type === 'postgres';
 
 /**
- * The database itself refuses to change or remove an audit entry, whoever asks: the service,
- * a migration, or someone at a SQL prompt with the service's credentials.
+ * On PostgreSQL, with `sealing`, the one change allowed: an entry written unlinked is linked to
+ * the chain, once (its seq and hash go from null to a value, every other column stays as it was).
  */
-export async function createAuditTriggers(queryRunner: QueryRunner): Promise<void> {
+const SEALING = `
+  DECLARE unlinked "audit_entries";
+  BEGIN
+    IF TG_OP = 'UPDATE' THEN
+      IF OLD."seq" IS NULL AND OLD."hash" IS NULL AND NEW."seq" IS NOT NULL AND NEW."hash" IS NOT NULL THEN
+        unlinked := NEW;
+        unlinked."seq" := NULL;
+        unlinked."hash" := NULL;
+        IF unlinked IS NOT DISTINCT FROM OLD THEN RETURN NEW; END IF;
+      END IF;
+    END IF;
+    RAISE EXCEPTION '${REFUSAL}' USING ERRCODE = 'insufficient_privilege';
+  END`;
+
+/**
+ * The database itself refuses to change or remove an audit entry, whoever asks: the service,
+ * a migration, or someone at a SQL prompt with the service's credentials; on PostgreSQL with
+ * `sealing` (from migration 1733700000000 on), all but the sealer's linking of an entry.
+ */
+export async function createAuditTriggers(queryRunner: QueryRunner, { sealing = false } = {}): Promise<void> {
   if (isPostgres(queryRunner)) {
-    await queryRunner.query(
-      `CREATE FUNCTION "audit_entries_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION '${REFUSAL}' USING ERRCODE = 'insufficient_privilege'; END $$`,
-    );
+    const body = sealing ? SEALING : `BEGIN RAISE EXCEPTION '${REFUSAL}' USING ERRCODE = 'insufficient_privilege'; END`;
+    await queryRunner.query(`CREATE FUNCTION "audit_entries_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$ ${body} $$`);
     await queryRunner.query(
       `CREATE TRIGGER "audit_entries_append_only" BEFORE UPDATE OR DELETE ON "audit_entries"
        FOR EACH ROW EXECUTE FUNCTION "audit_entries_append_only"()`,

@@ -24,6 +24,7 @@ import { MissedPlanOccurrences1733660000000 } from './1733660000000-missed-plan-
 import { Jobs1733670000000 } from './1733670000000-jobs';
 import { LedgerIndexes1733680000000 } from './1733680000000-ledger-indexes';
 import { RateLimits1733690000000 } from './1733690000000-rate-limits';
+import { AuditSealer1733700000000 } from './1733700000000-audit-sealer';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Jobs1733670000000,
   LedgerIndexes1733680000000,
   RateLimits1733690000000,
+  AuditSealer1733700000000,
 ];

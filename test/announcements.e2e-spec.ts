@@ -124,7 +124,7 @@ describe(`announcements (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await deliverDue();
     expect(await copiesOf(id)).toEqual([]);
     expect((await flow.as('admin').get(`/announcements/${id}`).expect(200)).body).toMatchObject({ state: 'cancelled', cancelledBy: h.users.discipline.id, deliveredAt: null });
-    const events = await t.dataSource.query(`SELECT "event" FROM "audit_entries" WHERE "entityType" = 'announcement' AND "entityId" = '${id}' ORDER BY "seq"`);
+    const events = await t.dataSource.query(`SELECT "event" FROM "audit_entries" WHERE "entityType" = 'announcement' AND "entityId" = '${id}' ORDER BY "id"`);
     expect(events.map((e: { event: string }) => e.event)).toEqual(['ANNOUNCEMENT_CREATED', 'ANNOUNCEMENT_CANCELLED']);
   });
 

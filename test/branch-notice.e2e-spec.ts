@@ -185,7 +185,7 @@ describe(`the notice by Party branch (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
     const ward = await notice('discipline', ofBranch(branches.ward));
     expect(ward).toEqual(expect.objectContaining({ publishedAt: null, found: 3 }));
     expect(ward.rounds.map((r) => r.id).sort()).toEqual([rounds.cardiology, rounds.logistics].sort());
-    const [read] = await t.dataSource.query(`SELECT "payload" FROM "audit_entries" WHERE "entityType" = 'data_access' AND "event" = 'NOTICE_READ' ORDER BY "seq" DESC LIMIT 1`);
+    const [read] = await t.dataSource.query(`SELECT "payload" FROM "audit_entries" WHERE "entityType" = 'data_access' AND "event" = 'NOTICE_READ' ORDER BY "id" DESC LIMIT 1`);
     expect(typeof read.payload === 'string' ? JSON.parse(read.payload) : read.payload).toEqual(expect.objectContaining({ filter: { month: '2026-05', partyBranchId: branches.ward } }));
     expect((await notice('discipline')).byBranch).toEqual(published.byBranch);
   });

@@ -98,6 +98,7 @@ describe(`the discipline office's closure audit and case files (${onPostgres ? '
     it('hold the whole history with each entry linked and each file checked, as JSON and as a page to print', async () => {
       const findingId = await verified('administrative', 'critical');
       await flow.send('discipline', findingId, { type: 'AUDIT_APPROVE' });
+      await t.linked();
       const file = (await flow.as('discipline').get(`/findings/${findingId}/case-file`).expect(200)).body;
       expect(file).toMatchObject({ intact: true, finding: { id: findingId, state: 'closed' } });
       expect(file.entries.map((entry: { event: string }) => entry.event)).toEqual(['LOG_FINDING', 'ASSIGN', 'SUBMIT_PLAN', 'SUBMIT_EVIDENCE', 'VERIFY_ACCEPT', 'AUDIT_APPROVE']);
@@ -128,6 +129,7 @@ describe(`the discipline office's closure audit and case files (${onPostgres ? '
 
   describe('the daily head', () => {
     it('gives the last entry before the end of a day in the hospital zone, with a short digest', async () => {
+      await t.linked();
       const current = (await flow.as('discipline').get('/audit/head').expect(200)).body;
       const [{ top }] = await t.dataSource.query('SELECT MAX("seq") AS top FROM "audit_entries"');
       expect(current).toMatchObject({ date: null, timeZone: 'Asia/Shanghai', seq: Number(top), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });

@@ -239,6 +239,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_PLAN', measures: 'm', committedDate: flow.planDate() });
       const photo = await flow.upload('cardiologyStaff', 'to be doctored');
       await flow.send('cardiologyStaff', findingId, { type: 'SUBMIT_EVIDENCE', note: 'n', attachmentIds: [photo.id] });
+      await t.linked();
       const [entry] = await t.dataSource.query(`SELECT "seq" FROM "audit_entries" WHERE "entityId" = '${findingId}' AND "event" = 'SUBMIT_EVIDENCE'`);
       const path = join(directory, filesUnder(directory).find((file) => file.endsWith(photo.sha256))!);
       const original = readFileSync(path);
@@ -254,7 +255,7 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
     });
   });
   describe('the audit chain', () => {
-    it('stays one chain, numbered without gaps, under many concurrent transitions and refusals', async () => {
+    it('stays one chain, numbered without gaps, under many concurrent transitions and refusals, each entry linked within a second', async () => {
       const findings = await Promise.all(Array.from({ length: 8 }, () => flow.assignedFinding('administrative')));
       await Promise.all(
         findings.map(async ({ findingId }) => {
@@ -266,24 +267,29 @@ describe(`evidence files and the audit chain (${onPostgres ? 'PostgreSQL' : 'SQL
           }
         }),
       );
+      // On PostgreSQL the sealer links entries after their commit: the last ones, moments after the last answer.
+      const answered = Date.now();
+      await t.linked();
+      expect(Date.now() - answered).toBeLessThan(1000);
       const [{ n, top }] = await t.dataSource.query('SELECT COUNT(*) AS n, MAX("seq") AS top FROM "audit_entries"');
       expect(Number(n)).toBeGreaterThan(2000);
       expect(Number(top)).toBe(Number(n));
       const result = await verify();
-      expect(result).toEqual({ ok: true, checked: Number(n), headSeq: Number(n), head: expect.stringMatching(/^[0-9a-f]{64}$/), attachmentsChecked: expect.any(Number) });
+      expect(result).toEqual({ ok: true, checked: Number(n), headSeq: Number(n), head: expect.stringMatching(/^[0-9a-f]{64}$/), unlinked: 0, attachmentsChecked: expect.any(Number) });
       const [last] = await t.dataSource.query(`SELECT "hash" FROM "audit_entries" WHERE "seq" = ${Number(top)}`);
       expect(result.head).toBe(last.hash);
     });
 
     it('names exactly the entry whose content or hash was changed behind the triggers', async () => {
       const { findingId } = await flow.assignedFinding('administrative');
+      await t.linked();
       const [entry] = await t.dataSource.query(`SELECT "seq" FROM "audit_entries" WHERE "entityId" = '${findingId}' AND "event" = 'ASSIGN'`);
       const tamper = async (sql: string) => {
         const runner = t.dataSource.createQueryRunner();
         try {
           await dropAuditTriggers(runner);
           await runner.query(sql);
-          await createAuditTriggers(runner);
+          await createAuditTriggers(runner, { sealing: true });
         } finally {
           await runner.release();
         }

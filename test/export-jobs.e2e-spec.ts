@@ -160,11 +160,13 @@ describe(`export and verification jobs (${onPostgres ? 'PostgreSQL' : 'SQLite'})
     });
 
     it('is recorded as a data-access event, once per job; an Idempotency-Key replays the job and starts no other', async () => {
+      await t.linked();
       const since = (await flow.as('discipline').get('/audit/head').expect(200)).body.seq as number;
       const first = await start('cardiologyStaff', { format: 'xlsx', severity: 'major' }, { 'Idempotency-Key': 'export-1' });
       const retry = await start('cardiologyStaff', { format: 'xlsx', severity: 'major' }, { 'Idempotency-Key': 'export-1' });
       expect(retry).toEqual(first);
       await until('cardiologyStaff', `/reports/exports/${first.id}`);
+      await t.linked();
       const page = (await flow.as('discipline').get(`/audit?entityType=data_access&actorId=${h.users.cardiologyStaff.id}&limit=500`).expect(200)).body;
       expect(page.items.filter((entry: { seq: number }) => entry.seq > since)).toEqual([
         expect.objectContaining({ event: 'LEDGER_EXPORTED', payload: { format: 'xlsx', filter: { severity: 'major' }, rows: 3, address: expect.any(String) } }),
@@ -199,6 +201,7 @@ describe(`export and verification jobs (${onPostgres ? 'PostgreSQL' : 'SQLite'})
     };
 
     it('recomputes the whole chain: every entry checked, ok, as GET /audit/verify answers', async () => {
+      await t.linked();
       const head = (await flow.as('discipline').get('/audit/head').expect(200)).body.seq as number;
       const { id, job } = await verified('discipline');
       expect(job).toMatchObject({ id, status: 'done', ok: true, checked: head, total: head, headSeq: head, finishedAt: expect.any(String) });
@@ -215,7 +218,7 @@ describe(`export and verification jobs (${onPostgres ? 'PostgreSQL' : 'SQLite'})
       try {
         await dropAuditTriggers(runner);
         await runner.query(`UPDATE "audit_entries" SET "payload" = '{"tampered":true}' WHERE "seq" = ${seq}`);
-        await createAuditTriggers(runner);
+        await createAuditTriggers(runner, { sealing: true });
       } finally {
         await runner.release();
       }

@@ -120,10 +120,14 @@ describe(`exports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   describe('who took what', () => {
     /** The data-access events `who` caused since `since`, oldest first, as the discipline office reads them. */
     const taken = async (who: keyof Hospital['users'], since: number) => {
+      await t.linked();
       const page = (await flow.as('discipline').get(`/audit?entityType=data_access&actorId=${h.users[who].id}&limit=500`).expect(200)).body;
       return page.items.filter((entry: { seq: number }) => entry.seq > since);
     };
-    const head = async () => (await flow.as('discipline').get('/audit/head').expect(200)).body.seq as number;
+    const head = async () => {
+      await t.linked();
+      return (await flow.as('discipline').get('/audit/head').expect(200)).body.seq as number;
+    };
 
     it('records every exported file and every notice and case file read: who, what, which filters, how many rows', async () => {
       const since = await head();

@@ -36,7 +36,7 @@ describe(`metrics (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await t.http.get('/metrics').set('Authorization', `Bearer ${h.users.admin.token}`).expect(401);
     const response = await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    for (const name of ['process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'http_request_duration_seconds_bucket', 'audit_chain_head_seq', 'webhook_deliveries', 'scheduler_due_timers']) {
+    for (const name of ['process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'http_request_duration_seconds_bucket', 'audit_chain_head_seq', 'audit_entries_unlinked', 'webhook_deliveries', 'scheduler_due_timers']) {
       expect(response.text).toContain(`\n${name}`);
     }
     if (onPostgres) expect(response.text).toMatch(/db_pool_connections\{state="total"\} [1-9]/);
@@ -48,6 +48,7 @@ describe(`metrics (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await flow.send('cardiologyStaff', findingId, { type: 'ACKNOWLEDGE' });
     // Only a disputed finding is upheld.
     await flow.send('cardiologyStaff', findingId, { type: 'UPHOLD' }, 409);
+    await t.linked();
     const after = await scrape();
     const acknowledged = { machine: 'finding', event: 'ACKNOWLEDGE' };
     expect(sample(after, 'workflow_transitions_total', acknowledged) - sample(before, 'workflow_transitions_total', acknowledged)).toBe(1);

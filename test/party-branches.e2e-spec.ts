@@ -8,6 +8,7 @@ import { MissedPlanOccurrences1733660000000 } from '../migrations/1733660000000-
 import { Jobs1733670000000 } from '../migrations/1733670000000-jobs';
 import { LedgerIndexes1733680000000 } from '../migrations/1733680000000-ledger-indexes';
 import { RateLimits1733690000000 } from '../migrations/1733690000000-rate-limits';
+import { AuditSealer1733700000000 } from '../migrations/1733700000000-audit-sealer';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { PASSWORD, TestApp, startApp } from './support/test-app';
@@ -27,7 +28,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
 
   const patch = (who: keyof Hospital['users'], path: string, body: object) => t.http.patch(path).set('Authorization', `Bearer ${h.users[who].token}`).send(body);
   const auditEvents = async (entityType: string, entityId: string) =>
-    (await t.dataSource.query(`SELECT "event", "payload" FROM "audit_entries" WHERE "entityType" = '${entityType}' AND "entityId" = '${entityId}' ORDER BY "seq"`)).map(
+    (await t.dataSource.query(`SELECT "event", "payload" FROM "audit_entries" WHERE "entityType" = '${entityType}' AND "entityId" = '${entityId}' ORDER BY "id"`)).map(
       (entry: { event: string; payload: string | object }) => ({ event: entry.event, payload: typeof entry.payload === 'string' ? JSON.parse(entry.payload) : entry.payload }),
     );
   let codes = 0;
@@ -197,7 +198,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const kept = await newBranch();
       await patch('admin', `/departments/${h.departments.presidentOffice}`, { partyBranchId: kept.id }).expect(200);
       const migration = new PartyBranches1733610000000();
-      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases, plans, background jobs, the findings' indexes and the rate limits, never the departments.
+      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases, plans, background jobs, the findings' indexes, the rate limits and the audit entries' linking, never the departments.
       expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([
         RoundNotices1733620000000,
         Announcements1733630000000,
@@ -207,6 +208,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         Jobs1733670000000,
         LedgerIndexes1733680000000,
         RateLimits1733690000000,
+        AuditSealer1733700000000,
       ]);
       const runner = t.dataSource.createQueryRunner();
       try {

@@ -31,7 +31,7 @@ describe(`recurring round plans (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     });
   };
   const planEvents = async (planId: string) =>
-    (await t.dataSource.getRepository(AuditEntryEntity).find({ where: { entityId: planId }, order: { seq: 'ASC' } })).map((entry) => ({ event: entry.event, actorId: entry.actorId }));
+    (await t.dataSource.getRepository(AuditEntryEntity).find({ where: { entityId: planId }, order: { id: 'ASC' } })).map((entry) => ({ event: entry.event, actorId: entry.actorId }));
 
   const create = (extra: object = {}, who: keyof Hospital['users'] = 'lead') =>
     flow.as(who).post('/round-plans', {

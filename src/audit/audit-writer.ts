@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { Database, requestIdOf, unitOfWorkData } from '../database/database';
 import { appendToChain, type AuditEntryFields } from './audit-chain';
 import type { AuditEntityType } from './audit-entry.entity';
+import { AuditSealer } from './audit-sealer';
 
 /** Where a unit of work keeps the entries it has appended, until they are linked to the chain. */
 const PENDING = Symbol('audit entries pending');
@@ -40,13 +41,16 @@ export function appendAudit(manager: EntityManager, facts: AuditFacts): void {
 }
 
 /**
- * Takes part in every write: gathers the entries it appends and links them to the hash chain as
- * the last step before COMMIT, so that on PostgreSQL the chain's lock is held only from there.
- * Entries are numbered only then, so dropping a rolled-back part's entries leaves no gap.
+ * Takes part in every write: gathers the entries it appends and writes them as the last step
+ * before COMMIT (appendToChain), and after COMMIT has the sealer link them (PostgreSQL). Entries
+ * are numbered only when linked, so dropping a rolled-back part's entries leaves no gap.
  */
 @Injectable()
 export class AuditChainWriter implements OnModuleInit {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   onModuleInit(): void {
     this.db.register(
@@ -59,6 +63,9 @@ export class AuditChainWriter implements OnModuleInit {
           return () => void pending.splice(kept);
         },
         beforeCommit: (manager) => appendToChain(manager, unitOfWorkData(manager)![PENDING] as AuditEntryFields[]),
+        afterCommit: (data) => {
+          if ((data[PENDING] as AuditEntryFields[]).length > 0) this.sealer.nudge();
+        },
       },
       { last: true },
     );

@@ -6,7 +6,8 @@ import { PageQuery } from '../common/pagination';
 import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
 
 export class AuditEntryDto {
-  seq: number;
+  /** The entry's number in the chain; null for the moment between its commit and its linking (PostgreSQL). */
+  seq: number | null;
   at: Date;
   /** Null for a failed login, where nobody is signed in. */
   actorId: string | null;
@@ -87,9 +88,14 @@ export class ChainVerificationDto {
   ok: boolean;
   /** Entries read and recomputed. */
   checked: number;
-  /** The last entry's sequence number and hash, as stored when verification began. */
+  /** The last linked entry's sequence number and hash, as stored when verification began. */
   headSeq: number;
   head: string;
+  /**
+   * Entries written but not linked to the chain yet when verification began, so not checked: on
+   * PostgreSQL the sealer links each shortly after its transaction commits. Not a break.
+   */
+  unlinked: number;
   /** Distinct evidence files recomputed. */
   attachmentsChecked: number;
   /** The lowest sequence number at which something does not verify, and what. */

@@ -5,6 +5,7 @@ import { InterviewsModule } from '../interviews/interviews.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { AuditChainWriter } from './audit-writer';
+import { AuditSealer } from './audit-sealer';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -16,7 +17,7 @@ import { AuditEntryEntity } from './audit-entry.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntryEntity]), RoundsModule, FindingsModule, AttachmentsModule, InterviewsModule, JobsModule],
   controllers: [AuditController],
-  providers: [AuditChainWriter, AuditService, AuditRepository, CaseFileService, DataAccessLog],
+  providers: [AuditChainWriter, AuditSealer, AuditService, AuditRepository, CaseFileService, DataAccessLog],
   exports: [DataAccessLog],
 })
 export class AuditModule {}

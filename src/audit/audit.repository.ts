@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Scope, visibleRowExists } from '../access/visibility';
 import { INTEGRITY_CONTENT, INTEGRITY_IMPORT } from '../access/withheld';
 import type { EntityType } from '../../workflows';
-import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity } from './audit-entry.entity';
+import { AUDIT_ENTITY_TYPES, AuditEntityType, AuditEntryEntity, inChainOrder } from './audit-entry.entity';
 import { ListAuditQuery } from './audit.dto';
 
 /** Entity types whose entries a caller reads only where the subject's scope lets it see the subject. */
@@ -15,7 +15,7 @@ export class AuditRepository {
   trail(manager: EntityManager, entityType: EntityType, entityId: string, limit: number, offset: number, withoutIntegrity = false) {
     const builder = manager.createQueryBuilder(AuditEntryEntity, 'entry').where('entry.entityType = :entityType AND entry.entityId = :entityId', { entityType, entityId });
     if (withoutIntegrity) builder.andWhere('entry.payload NOT LIKE :integrityContent', { integrityContent: INTEGRITY_CONTENT });
-    return builder.orderBy('entry.seq', 'ASC').take(limit).skip(offset).getManyAndCount();
+    return inChainOrder(builder).take(limit).skip(offset).getManyAndCount();
   }
 
   /**
@@ -54,6 +54,6 @@ export class AuditRepository {
     const bind = (iso: string) => manager.connection.driver.preparePersistentValue(new Date(iso), at);
     if (query.from) builder.andWhere('entry.at >= :from', { from: bind(query.from) });
     if (query.to) builder.andWhere('entry.at < :to', { to: bind(query.to) });
-    return builder.orderBy('entry.seq', 'ASC').take(query.limit).skip(query.offset).getManyAndCount();
+    return inChainOrder(builder).take(query.limit).skip(query.offset).getManyAndCount();
   }
 }

@@ -14,8 +14,9 @@ export class CaseFileQuery {
 export class CaseFileEntryDto extends AuditEntryDto {
   /** The actor's name when the entry was read; null for the service. */
   actorName: string | null;
-  hash: string;
-  /** Whether the stored hash follows from the previous entry's and this entry's content. */
+  /** Null until the entry is linked to the chain (PostgreSQL links it shortly after it commits). */
+  hash: string | null;
+  /** Whether the entry is linked and its stored hash follows from the previous entry's and its own content. */
   linked: boolean;
 }
 
@@ -32,6 +33,6 @@ export class CaseFileDto {
   attachments: CaseFileAttachmentDto[];
   /** The admonition interviews (约谈) held about it that the reader may see, the latest first. */
   interviews: InterviewDto[];
-  /** True when every entry links and every file is intact. */
+  /** True when every linked entry links and every file is intact (an entry not linked yet breaks nothing). */
   intact: boolean;
 }

@@ -22,12 +22,12 @@ export function renderCaseFile(file: CaseFileDto): string {
   const { finding } = file;
   const rows = file.entries
     .map(
-      (entry) => `<tr${entry.linked ? '' : ' class="broken"'}>
-  <td>${entry.seq}</td><td>${text(new Date(entry.at).toISOString())}</td>
+      (entry) => `<tr${entry.linked || entry.hash === null ? '' : ' class="broken"'}>
+  <td>${entry.seq ?? ''}</td><td>${text(new Date(entry.at).toISOString())}</td>
   <td>${text(entry.actorName ?? entry.actorId ?? 'system')}<br><small>${text(entry.actorRole)}</small></td>
   <td><b>${text(entry.event)}</b><br><small>${stateOf(entry.from)} → ${stateOf(entry.to)}</small></td>
   <td><pre>${json(entry.payload)}</pre></td>
-  <td class="hash">${text(entry.hash)}<br>${entry.linked ? '✓ 链接完整 linked' : '✗ 链接断裂 BROKEN'}</td>
+  <td class="hash">${entry.hash === null ? '… 待链接 not linked yet' : `${text(entry.hash)}<br>${entry.linked ? '✓ 链接完整 linked' : '✗ 链接断裂 BROKEN'}`}</td>
 </tr>`,
     )
     .join('\n');

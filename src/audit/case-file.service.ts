@@ -39,7 +39,7 @@ export class CaseFileService {
   private async build(auth: AuthUser, id: string): Promise<CaseFileDto> {
     const finding = await this.findings.get(auth, id);
     const { entries, broken, names, attachments } = await this.db.read(async (manager) => {
-      const stored = await manager.find(AuditEntryEntity, { where: { entityType: 'finding', entityId: id }, order: { seq: 'ASC' } });
+      const stored = await manager.find(AuditEntryEntity, { where: { entityType: 'finding', entityId: id }, order: { seq: { direction: 'ASC', nulls: 'LAST' }, id: 'ASC' } });
       const entries = await readableEntries(manager, auth, stored);
       const actorIds = [...new Set(entries.flatMap((entry) => (entry.actorId ? [entry.actorId] : [])))];
       const users = actorIds.length ? await manager.find(UserEntity, { where: { id: In(actorIds) } }) : [];
@@ -60,7 +60,7 @@ export class CaseFileService {
         ...AuditEntryDto.from(entry),
         actorName: entry.actorId ? (names.get(entry.actorId) ?? null) : null,
         hash: entry.hash,
-        linked: !broken.has(entry.seq),
+        linked: entry.seq !== null && !broken.has(entry.id),
       })),
       attachments: checkedFiles,
       interviews,

@@ -9,6 +9,8 @@ export class PeriodicTask {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** Nudged while a run was under way: the next run follows it at once. */
+  private again = false;
 
   constructor(
     name: string,
@@ -20,6 +22,14 @@ export class PeriodicTask {
 
   start(): void {
     if (this.intervalMs > 0) this.schedule(0);
+  }
+
+  /** Runs `work` as soon as it can, without waiting for the interval: now, or right after the run under way. */
+  nudge(): void {
+    if (this.stopped || !this.timer) return;
+    if (this.running) return void (this.again = true);
+    clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   /** Stops the schedule and waits for a run under way, so it does not outlive the database connection. */
@@ -38,7 +48,8 @@ export class PeriodicTask {
         )
         .finally(() => {
           this.running = undefined;
-          if (!this.stopped) this.schedule(this.intervalMs);
+          if (!this.stopped) this.schedule(this.again ? 0 : this.intervalMs);
+          this.again = false;
         });
     }, delay);
     this.timer.unref();
@@ -47,7 +58,7 @@ export class PeriodicTask {
 
 /** A periodic task that starts with the application and stops with it. */
 export abstract class ApplicationTask implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
+  protected readonly task: PeriodicTask;
 
   protected constructor(name: string, intervalMs: number, work: () => Promise<unknown>) {
     this.task = new PeriodicTask(name, intervalMs, work);

@@ -254,6 +254,28 @@ export class AppConfig {
   @Min(1)
   DB_POOL_SIZE = 10;
 
+  /**
+   * PostgreSQL: a transaction left idle this long (its process stuck between two statements) is
+   * ended by the server, so it cannot hold back the audit sealer, which links only entries older
+   * than every open writing transaction; 0 lets it wait forever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+
+  /** PostgreSQL: the longest a statement of the service may run (or wait for a lock) before the server cancels it; 0 for no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DB_STATEMENT_TIMEOUT_MS = 0;
+
+  /** PostgreSQL: how often the audit sealer links committed entries to the chain (also at once after each write). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUDIT_SEAL_INTERVAL_MS = 100;
+
   /** Where evidence files are kept, each under its SHA-256. */
   @IsString()
   ATTACHMENTS_DIR = './data/attachments';

@@ -9,11 +9,23 @@ import { PreparingClient } from './prepared-statements';
 /**
  * One description of the database for the service and the tools; never `synchronize`. The service
  * loads each module's entities (TypeOrmModule.forFeature); a tool adds them all (`withEveryEntity`).
+ * The service's own pool (`service`) bounds its transactions on PostgreSQL, so a stuck one cannot
+ * hold back the audit sealer for long (audit-chain); a tool's may wait (a backup holds its
+ * snapshot open while pg_dump reads it).
  */
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+export function dataSourceOptions(config: AppConfig, { service = false } = {}): DataSourceOptions {
   const common = { migrations: MIGRATIONS, synchronize: false, migrationsRun: false } as const;
   if (config.isPostgres) {
-    return { ...common, type: 'postgres', url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, extra: { Client: PreparingClient } };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.DATABASE_URL,
+      poolSize: config.DB_POOL_SIZE,
+      extra: {
+        Client: PreparingClient,
+        ...(service && { idle_in_transaction_session_timeout: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, statement_timeout: config.DB_STATEMENT_TIMEOUT_MS }),
+      },
+    };
   }
   const path = config.sqlitePath;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -13,7 +13,7 @@ import { SqliteStatistics } from './sqlite-statistics';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, { service: true }), autoLoadEntities: true }),
       // Migrations run before the service answers anything, once however many processes start together.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();

@@ -31,6 +31,8 @@ export interface UnitOfWorkHook {
   begin?(manager: EntityManager, request: RequestContext | null): Promise<void>;
   /** In the transaction, after the work, before COMMIT. */
   beforeCommit?(manager: EntityManager, request: RequestContext | null, result: unknown): Promise<void>;
+  /** After COMMIT, with the unit of work's data (unitOfWorkData); must not throw. */
+  afterCommit?(data: Record<string | symbol, unknown>): void;
   /** After the transaction failed and rolled back; may throw the answer the request gets instead. */
   afterFailure?(error: unknown, request: RequestContext | null): Promise<void>;
   /**
@@ -53,11 +55,17 @@ export function requestIdOf(manager: EntityManager): string | undefined {
   return unitOfWorkData(manager)?.requestId as string | undefined;
 }
 
+/** A unit of work's result, and its data for the hooks' afterCommit. */
+interface Committed<T> {
+  result: T;
+  data: Record<string | symbol, unknown>;
+}
+
 /** A write waiting for its group's turn (SQLite). */
 interface QueuedWrite {
   request: RequestContext | null;
   work: (manager: EntityManager) => Promise<unknown>;
-  resolve(result: unknown): void;
+  resolve(committed: Committed<unknown>): void;
   reject(error: unknown): void;
 }
 
@@ -102,8 +110,11 @@ export class Database {
     const hooks = this.allHooks();
     for (let attempt = 1; ; attempt++) {
       try {
-        if (this.serialised) return await this.inGroup(request, work);
-        return await this.dataSource.transaction((manager) => this.unitOfWork(manager, request, work, hooks));
+        const { result, data } = this.serialised
+          ? await this.inGroup(request, work)
+          : await this.dataSource.transaction((manager) => this.unitOfWork(manager, request, work, hooks));
+        for (const hook of hooks) hook.afterCommit?.(data);
+        return result;
       } catch (error) {
         for (const hook of hooks) await hook.afterFailure?.(error, request);
         // PostgreSQL broke a deadlock (a round and its finding locked in opposite orders) by rolling this one back.
@@ -130,18 +141,20 @@ export class Database {
     }
   }
 
-  private async unitOfWork<T>(manager: EntityManager, request: RequestContext | null, work: (manager: EntityManager) => Promise<T>, hooks: UnitOfWorkHook[]): Promise<T> {
-    Object.assign(manager.queryRunner!.data, { requestId: request?.requestId });
+  /** The work with every hook taking part; answers its result and its own copy of the unit of work's data, for afterCommit. */
+  private async unitOfWork<T>(manager: EntityManager, request: RequestContext | null, work: (manager: EntityManager) => Promise<T>, hooks: UnitOfWorkHook[]): Promise<Committed<T>> {
+    const data = Object.assign(unitOfWorkData(manager)!, { requestId: request?.requestId });
     for (const hook of hooks) await hook.begin?.(manager, request);
     const result = await work(manager);
     for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
-    return result;
+    // A copy: the writes of a SQLite group share one connection, and with it one data object.
+    return { result, data: { ...data } };
   }
 
   /** Queues a write for the next SQLite turn; settles once its group has committed. */
-  private inGroup<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queued.push({ request, work, resolve: resolve as (result: unknown) => void, reject });
+  private inGroup<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<Committed<T>> {
+    return new Promise<Committed<T>>((resolve, reject) => {
+      this.queued.push({ request, work, resolve: resolve as (committed: Committed<unknown>) => void, reject });
       this.scheduleGroup();
     });
   }
@@ -174,13 +187,13 @@ export class Database {
       await this.dataSource.transaction(async (manager) => {
         // A lone write needs no savepoint: the transaction is its own.
         if (group.length === 1) {
-          const result = await this.unitOfWork(manager, group[0].request, group[0].work, hooks);
-          return void settle.push(() => group[0].resolve(result));
+          const committed = await this.unitOfWork(manager, group[0].request, group[0].work, hooks);
+          return void settle.push(() => group[0].resolve(committed));
         }
         for (const { request, work, resolve, reject } of group) {
           try {
-            const result = await manager.transaction((unit) => this.unitOfWork(unit, request, work, hooks));
-            settle.push(() => resolve(result));
+            const committed = await manager.transaction((unit) => this.unitOfWork(unit, request, work, hooks));
+            settle.push(() => resolve(committed));
           } catch (error) {
             settle.push(() => reject(error));
           }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { unlinkedCount } from '../audit/audit-verifier';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { FindingTimerEntity } from '../deadlines/finding-timer.entity';
@@ -26,9 +27,13 @@ export class DatabaseFigures implements OnModuleInit {
     this.metrics.gaugeAtScrape('webhook_deliveries', 'Webhook deliveries still to make (pending) and given up (dead)', ['status'], async (gauge) => {
       for (const status of ['pending', 'dead'] as const) gauge.set({ status }, await this.db.read((manager) => manager.countBy(WebhookDeliveryEntity, { status })));
     });
-    this.metrics.gaugeAtScrape('audit_chain_head_seq', "The audit chain's last entry (its sequence number; 0 while empty)", [], async (gauge) => {
+    this.metrics.gaugeAtScrape('audit_chain_head_seq', "The audit chain's last linked entry (its sequence number; 0 while empty)", [], async (gauge) => {
       const head = await this.db.read((manager) => manager.createQueryBuilder(AuditEntryEntity, 'entry').select('MAX(entry.seq)', 'seq').getRawOne<{ seq: number | null }>());
       gauge.set(Number(head?.seq ?? 0));
+    });
+    // PostgreSQL links entries shortly after they commit: a figure that stays up means the sealer is held back.
+    this.metrics.gaugeAtScrape('audit_entries_unlinked', 'Audit entries written and not linked to the chain yet', [], async (gauge) => {
+      gauge.set(await this.db.read(unlinkedCount));
     });
     // PostgreSQL's connection pool (pg); SQLite has one connection and no pool.
     if (this.db.isPostgres) {

@@ -5,7 +5,7 @@ import { FINDING_SOURCES, FindingProgress, FindingSource, Light, ROUND_TYPES } f
 import { Scope, maySeePartResults, scopedQuery, seesAllIntegrity, seesHospitalWide, visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { MonthWindow, monthWindow } from '../assessments/assessment';
 import { visibleFindingIds } from '../access/withheld';
-import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AuditEntryEntity, inChainOrder } from '../audit/audit-entry.entity';
 import { DataAccessLog } from '../audit/data-access-log';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -327,7 +327,7 @@ export class NoticeService {
       .where("entry.entityType = 'finding' AND entry.event = 'SELF_AUDIT_ALLOWED'")
       .andWhere('entry.at >= :start AND entry.at < :end', window);
     if (!seesHospitalWide(auth)) query.andWhere(visibleRowExists(scope, 'findings', 'entry.entityId'), scope.parameters);
-    const entries = await query.orderBy('entry.seq', 'ASC').getMany();
+    const entries = await inChainOrder(query).getMany();
     const payload = (entry: AuditEntryEntity) => entry.payload as { acceptedBy: string; reason: string };
     const userIds = [...new Set(entries.flatMap((entry) => [entry.actorId!, payload(entry).acceptedBy]))];
     const names = new Map(

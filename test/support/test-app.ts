@@ -90,6 +90,19 @@ export class TestApp {
     return result;
   }
 
+  /**
+   * Waits until every audit entry is linked to the chain: on PostgreSQL the sealer links them
+   * shortly after they commit (at once on SQLite).
+   */
+  async linked(): Promise<void> {
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const [row] = await this.dataSource.query('SELECT COUNT(*) AS n FROM audit_entries WHERE seq IS NULL');
+      if (Number(row.n) === 0) return;
+      if (Date.now() > deadline) throw new Error(`${row.n} audit entries are still not linked`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Stops the application and starts a new one on the same database, as a redeploy would, with `environment` changed. */
   async restart(environment: Record<string, string> = {}): Promise<TestApp> {
     await this.app.close();

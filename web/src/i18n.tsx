@@ -90,6 +90,7 @@ const WORDS = {
   close: ['关闭', 'Close'],
   linked: ['已链接', 'Linked'],
   notLinked: ['链接断开', 'Not linked'],
+  linking: ['待链接', 'Being linked'],
   fileIntact: ['文件完好', 'File intact'],
   fileChanged: ['文件被改动', 'File changed'],
   items: ['项', 'items'],

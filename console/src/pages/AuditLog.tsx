@@ -82,7 +82,8 @@ export function AuditEntries({ entityTypes, pick = false }: { entityTypes: Entit
         />
       </Space>
       <Table<Entry>
-        rowKey="seq"
+        // An entry not linked to the chain yet (PostgreSQL, for a moment) has no number: its request, instant and event tell it apart.
+        rowKey={(entry) => entry.seq ?? `${entry.requestId} ${entry.at} ${entry.event}`}
         size="small"
         {...list.table}
         columns={[

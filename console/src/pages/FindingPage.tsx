@@ -86,8 +86,8 @@ export default function FindingPage() {
       <Typography.Title level={3}>{t('timeline')}</Typography.Title>
       <Timeline
         className="finding-timeline"
-        items={trail.map((entry) => ({
-          key: entry.seq,
+        items={trail.map((entry, i) => ({
+          key: entry.seq ?? `linking-${i}`,
           children: (
             <>
               <Typography.Text strong>{label('event', entry.event)}</Typography.Text> · {dateTime(entry.at)} · {label('role', entry.actorRole)}

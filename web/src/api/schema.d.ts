@@ -2430,7 +2430,8 @@ export interface components {
             cancelledAt: string | null;
         };
         AuditEntryDto: {
-            seq: number;
+            /** @description The entry's number in the chain; null for the moment between its commit and its linking (PostgreSQL). */
+            seq: number | null;
             /** Format: date-time */
             at: string;
             /** @description Null for a failed login, where nobody is signed in. */
@@ -2452,7 +2453,8 @@ export interface components {
             withheld: boolean;
         };
         CaseFileEntryDto: {
-            seq: number;
+            /** @description The entry's number in the chain; null for the moment between its commit and its linking (PostgreSQL). */
+            seq: number | null;
             /** Format: date-time */
             at: string;
             /** @description Null for a failed login, where nobody is signed in. */
@@ -2474,8 +2476,9 @@ export interface components {
             withheld: boolean;
             /** @description The actor's name when the entry was read; null for the service. */
             actorName: string | null;
-            hash: string;
-            /** @description Whether the stored hash follows from the previous entry's and this entry's content. */
+            /** @description Null until the entry is linked to the chain (PostgreSQL links it shortly after it commits). */
+            hash: string | null;
+            /** @description Whether the entry is linked and its stored hash follows from the previous entry's and its own content. */
             linked: boolean;
         };
         CaseFileAttachmentDto: {
@@ -2507,16 +2510,21 @@ export interface components {
             attachments: components["schemas"]["CaseFileAttachmentDto"][];
             /** @description The admonition interviews (约谈) held about it that the reader may see, the latest first. */
             interviews: components["schemas"]["InterviewDto"][];
-            /** @description True when every entry links and every file is intact. */
+            /** @description True when every linked entry links and every file is intact (an entry not linked yet breaks nothing). */
             intact: boolean;
         };
         ChainVerificationDto: {
             ok: boolean;
             /** @description Entries read and recomputed. */
             checked: number;
-            /** @description The last entry's sequence number and hash, as stored when verification began. */
+            /** @description The last linked entry's sequence number and hash, as stored when verification began. */
             headSeq: number;
             head: string;
+            /**
+             * @description Entries written but not linked to the chain yet when verification began, so not checked: on
+             *     PostgreSQL the sealer links each shortly after its transaction commits. Not a break.
+             */
+            unlinked: number;
             /** @description Distinct evidence files recomputed. */
             attachmentsChecked: number;
             firstBroken?: {
@@ -2533,9 +2541,14 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "done" | "failed";
             ok?: boolean;
-            /** @description The last entry's sequence number and hash, as stored when verification began. */
+            /** @description The last linked entry's sequence number and hash, as stored when verification began. */
             headSeq?: number;
             head?: string;
+            /**
+             * @description Entries written but not linked to the chain yet when verification began, so not checked: on
+             *     PostgreSQL the sealer links each shortly after its transaction commits. Not a break.
+             */
+            unlinked?: number;
             /** @description Distinct evidence files recomputed. */
             attachmentsChecked?: number;
             firstBroken?: {

@@ -147,11 +147,11 @@ export function FindingPage({ findingId }: { findingId: string }) {
       </div>
       <Card title={t('history')} className="item-card">
         <Steps direction="vertical">
-          {(trail.data?.items ?? []).map((entry) => {
+          {(trail.data?.items ?? []).map((entry, i) => {
             const state = stateName(entry.to);
             return (
               <Steps.Step
-                key={entry.seq}
+                key={entry.seq ?? `linking-${i}`}
                 status="finish"
                 title={`${label('event', entry.event)}${state ? ` → ${label('state', state)}` : ''}`}
                 description={`${new Date(entry.at).toLocaleString()} · ${label('role', entry.actorRole)}${typeof entry.payload.reason === 'string' ? ` · ${entry.payload.reason}` : ''}`}
@@ -253,12 +253,18 @@ function CaseFile({ findingId, onClose }: { findingId: string; onClose(): void }
             >
               {file.data.finding.title}
             </List.Item>
-            {file.data.entries.map((entry) => (
+            {file.data.entries.map((entry, i) => (
               <List.Item
-                key={entry.seq}
-                data-case-entry={entry.seq}
+                key={entry.seq ?? `linking-${i}`}
+                data-case-entry={entry.seq ?? ''}
                 description={`${new Date(entry.at).toLocaleString()} · ${entry.actorName ?? label('role', 'system')}`}
-                extra={<Tag color={entry.linked ? 'success' : 'danger'}>{t(entry.linked ? 'linked' : 'notLinked')}</Tag>}
+                extra={
+                  entry.hash === null ? (
+                    <Tag color="warning">{t('linking')}</Tag>
+                  ) : (
+                    <Tag color={entry.linked ? 'success' : 'danger'}>{t(entry.linked ? 'linked' : 'notLinked')}</Tag>
+                  )
+                }
               >
                 {`${entry.seq}. ${label('event', entry.event)}`}
               </List.Item>

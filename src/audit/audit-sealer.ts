@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApplicationTask } from '../common/periodic-task';
+import { AppConfig } from '../config/app-config';
+import { sealChain } from './audit-chain';
+
+/** Entries linked per transaction: a backlog (after a restart) is linked in several short ones. */
+const BATCH = 5000;
+
+/**
+ * PostgreSQL: links committed entries to the chain (sealChain), every AUDIT_SEAL_INTERVAL_MS and
+ * as soon as a write of this process commits. Every instance runs one; the one that takes the
+ * sealer's lock links, the others skip their turn. SQLite links entries as they are written.
+ */
+@Injectable()
+export class AuditSealer extends ApplicationTask {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: AppConfig) {
+    super(AuditSealer.name, config.isPostgres ? config.AUDIT_SEAL_INTERVAL_MS : 0, () => this.seal());
+  }
+
+  /** One transaction of sealing; answers how many entries it linked, or null when another instance was sealing. */
+  async seal(): Promise<number | null> {
+    const linked = await this.dataSource.transaction((manager) => sealChain(manager, BATCH));
+    if (linked === BATCH) this.nudge();
+    return linked;
+  }
+
+  /** Seals soon: a write has committed entries. */
+  nudge(): void {
+    this.task.nudge();
+  }
+}
