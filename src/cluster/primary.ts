@@ -36,6 +36,8 @@ export function superviseWorkers(config: AppConfig): void {
   const fork = (): Worker => {
     const worker = cluster.fork(environment);
     live.add(worker);
+    // A message to a worker that has just gone fails: its exit is handled below.
+    worker.on('error', (error) => logger.warn(`Worker ${worker.process.pid}: ${String(error)}`));
     worker.on('message', (message) => {
       if (isMessage<ScrapeRequest>(message, 'triple-round:scrape')) void answerScrape(worker, message.id);
       if (isMessage<FiguresAnswer>(message, 'triple-round:figures-answer')) figuresAwaited.get(message.id)?.(message);

@@ -70,6 +70,8 @@ export class Database implements OnApplicationShutdown {
   /** PostgreSQL: the connection `exclusively` holds its locks on, opened at the first need; one query on it at a time. */
   private lockSession?: Promise<Client>;
   private readonly lockTurn = new Mutex();
+  /** Set as the application shuts down: no run starts after. */
+  private closed = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -146,6 +148,7 @@ export class Database implements OnApplicationShutdown {
    * server releases the lock should the process die. SQLite is served by one process.
    */
   async exclusively(name: string, work: () => Promise<unknown>): Promise<boolean> {
+    if (this.closed) return false;
     if (this.running.has(name)) return this.counted(name, false);
     this.running.add(name);
     try {
@@ -172,6 +175,7 @@ export class Database implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     return this.lockSession ? this.closeSession(this.lockSession) : Promise.resolve();
   }
 
