@@ -11,8 +11,9 @@ const FIGURES_TIMEOUT_MS = 5_000;
  * The primary of WORKERS processes serving one port (node:cluster hands each new connection to the
  * next worker in turn). It serves nothing itself and loads no part of the application:
  *
- * - The first worker starts alone: it runs the migrations and creates the first account, once, and
- *   the others start when it listens, finding both done.
+ * - The first worker starts alone: it applies the migrations and creates the first account, and the
+ *   others start when it listens, finding both done (they would wait for the migration lock anyway,
+ *   but would not serve meanwhile).
  * - A worker that dies after it listened is replaced; one that dies before stops the service (a
  *   setting or the database is wrong, and a new one would die alike): the supervisor sees status 1.
  * - On SIGTERM or SIGINT every worker shuts down gracefully (as one process does); the primary ends
