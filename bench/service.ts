@@ -117,7 +117,8 @@ export async function startService(connections: number, environment: Record<stri
     remove();
     if (scratchAttachments) rmSync(attachmentsDir, { recursive: true, force: true });
   };
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // A minute: on a busy machine, instances starting together each start a worker or more.
+  for (let attempt = 0; attempt < 300; attempt++) {
     try {
       if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, attachmentsDir, stop, output: () => Buffer.concat(logged).toString('utf8') };
     } catch {

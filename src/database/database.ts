@@ -181,7 +181,7 @@ export class Database implements OnApplicationShutdown {
 
   /** Counts a run as it starts, or its skipping; answers whether it runs. */
   private counted(name: string, ran: boolean): boolean {
-    this.metrics.exclusiveRuns.inc({ task: name, outcome: ran ? 'ran' : 'skipped' });
+    this.metrics.periodicTaskRuns.inc({ task: name, outcome: ran ? 'ran' : 'skipped' });
     return ran;
   }
 

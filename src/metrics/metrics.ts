@@ -56,7 +56,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly exclusiveRuns = new Counter({
+  readonly periodicTaskRuns = new Counter({
     name: 'periodic_task_runs_total',
     help: 'Runs of the periodic tasks (schedulers, housekeeping) by task and outcome: ran, or skipped because another process on the database (or this one) was running it',
     labelNames: ['task', 'outcome'] as const,
