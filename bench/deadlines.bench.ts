@@ -25,7 +25,7 @@ import { withEveryEntity } from '../src/every-entity';
 import { FindingTimerEntity } from '../src/deadlines/finding-timer.entity';
 import { FindingEntity } from '../src/findings/finding.entity';
 import { FINDING } from '../src/findings/finding.kind';
-import { benchmark, databaseName, peakRssMb, seedHospital, startedRound, startService } from './service';
+import { benchmark, databaseName, peakRssPerProcessMb, seedHospital, startedRound, startService } from './service';
 
 const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 100_000);
 const LEAD_SECONDS = Number(process.env.BENCH_LEAD_SECONDS ?? 60);
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       if (applied === last && performance.now() - started > 600_000) throw new Error(`stuck at ${applied}`);
     }
     const seconds = (performance.now() - started) / 1000;
-    const peak = peakRssMb(service.process.pid!);
+    const peak = Math.max(...peakRssPerProcessMb(service));
 
     const overdue = await count(dataSource, `SELECT COUNT(*) AS n FROM findings WHERE timeliness = 'overdue'`);
     const notified = await count(dataSource, `SELECT COUNT(*) AS n FROM notifications WHERE type = 'overdue'`);

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { listCsv, personalProblemList } from '../scripts/problem-list-sample';
-import { benchmark, databaseName, peakRssMb, seedHospital, startService, type Api } from './service';
+import { benchmark, databaseName, peakRssPerProcessMb, seedHospital, startService, type Api } from './service';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 5_000);
 /** The departments the sample list names, beside the benchmark hospital's own. */
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     console.log(`  import: ${real.seconds.toFixed(2)} s (${Math.round(ROWS / real.seconds).toLocaleString('en')} rows/s; target < 10 s for 5,000)`);
     console.log(`  re-import, every row present: ${again.seconds.toFixed(2)} s`);
     console.log(`  raw probe: ${probeBefore.toFixed(2)} s before, ${probeAfter.toFixed(2)} s after; the import took ${(real.seconds / probeSeconds).toFixed(1)} probes`);
-    const peak = peakRssMb(service.process.pid!);
+    const peak = Math.max(...peakRssPerProcessMb(service));
     console.log(`  service peak RSS: ${peak.toFixed(0)} MB`);
     console.log(
       `rows=${ROWS} dry_run_s=${dry.seconds.toFixed(2)} import_s=${real.seconds.toFixed(2)} reimport_s=${again.seconds.toFixed(2)} probe_s=${probeSeconds.toFixed(2)} import_per_probe=${(real.seconds / probeSeconds).toFixed(1)} peak_rss_mb=${peak.toFixed(0)}`,

@@ -1,6 +1,6 @@
 /** What the benchmarks share: the built service on a fresh database, and a client for its API. */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -117,7 +117,8 @@ export async function startService(connections: number, environment: Record<stri
     remove();
     if (scratchAttachments) rmSync(attachmentsDir, { recursive: true, force: true });
   };
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // A minute: on a busy machine, instances starting together each start a worker or more.
+  for (let attempt = 0; attempt < 300; attempt++) {
     try {
       if ((await api.call('GET', '/health', null)).status === 200) return { process: service, api, databaseUrl, attachmentsDir, stop, output: () => Buffer.concat(logged).toString('utf8') };
     } catch {
@@ -138,6 +139,20 @@ export function cpuMs(pid: number): number {
 /** The highest resident set size the process has reached, in MB. */
 export function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/** The service's processes: the one started and, with WORKERS above 1, its workers. */
+export function serviceProcesses(service: RunningService): number[] {
+  const pid = service.process.pid!;
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((thread) =>
+    readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+  return [pid, ...children];
+}
+
+/** The highest resident set size each of the service's processes has reached, in MB (see serviceProcesses). */
+export function peakRssPerProcessMb(service: RunningService): number[] {
+  return serviceProcesses(service).map(peakRssMb);
 }
 
 /** A small hospital to work in: a ward, the administrative lead office, and one person per part. */

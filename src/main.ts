@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
-import { createApp } from './bootstrap';
+import { superviseWorkers } from './cluster/primary';
 import { AppConfig } from './config/app-config';
-import { GracefulShutdown } from './health/graceful-shutdown';
 
 /**
  * V8 lets the old generation grow to several times what survived the last full collection before
@@ -13,9 +13,14 @@ import { GracefulShutdown } from './health/graceful-shutdown';
  */
 setFlagsFromString('--heap-growing-percent=50');
 
+/** One process serves the port, or, with WORKERS above 1, a primary keeps that many workers serving it. */
 async function main(): Promise<void> {
+  const config = AppConfig.fromEnvironment();
+  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
+  // Loaded only where the application runs: the primary stays small.
+  const { createApp } = await import('./bootstrap');
+  const { GracefulShutdown } = await import('./health/graceful-shutdown');
   const app = await createApp();
-  const config = app.get(AppConfig);
   if (config.jwtSecretGenerated) {
     new Logger('Bootstrap').warn('JWT_SECRET is not set: tokens are signed with a secret made up at start and die with the process');
   }

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Database } from '../src/database/database';
 import { SqliteCheckpointer } from '../src/database/sqlite-checkpointer';
+import { Metrics } from '../src/metrics/metrics';
 
 /** Writes sent in one event-loop turn on SQLite: committed together, each succeeding or failing alone. */
 describe('Database writes on SQLite', () => {
@@ -16,7 +17,7 @@ describe('Database writes on SQLite', () => {
   beforeEach(async () => {
     dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:' }).initialize();
     await dataSource.query('CREATE TABLE entries (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-    db = new Database(dataSource, new SqliteCheckpointer(dataSource));
+    db = new Database(dataSource, new SqliteCheckpointer(dataSource), new Metrics());
     failed.length = 0;
     db.register({ afterFailure: async (error) => void failed.push(error) });
     // better-sqlite3 has one connection, so one query runner, which every unit of work uses.

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApplicationTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { AnnouncementsService } from './announcements.service';
 
 /**
@@ -14,8 +15,9 @@ export class AnnouncementScheduler extends ApplicationTask {
   constructor(
     private readonly announcements: AnnouncementsService,
     config: AppConfig,
+    db: Database,
   ) {
-    super(AnnouncementScheduler.name, config.SCHEDULER_INTERVAL_MS, () => this.deliverDue());
+    super(db, AnnouncementScheduler.name, config.SCHEDULER_INTERVAL_MS, () => this.deliverDue());
   }
 
   /** Answers how many announcements this run delivered (another instance may have delivered the rest). */

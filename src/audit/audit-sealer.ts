@@ -9,6 +9,17 @@ import { sealChain } from './audit-chain';
 const BATCH = 5000;
 
 /**
+ * How the sealer's runs are kept to one at a time per database: sealChain's own transaction-level
+ * lock does it, so the runs (one after nearly every commit) take no session lock (Database.exclusively) besides.
+ */
+const ELECTED_BY_ITS_OWN_LOCK = {
+  exclusively: async (_name: string, work: () => Promise<unknown>): Promise<boolean> => {
+    await work();
+    return true;
+  },
+};
+
+/**
  * PostgreSQL: links committed entries to the chain (sealChain), every AUDIT_SEAL_INTERVAL_MS and
  * as soon as a write of this process commits. Every instance runs one; the one that takes the
  * sealer's lock links, the others skip their turn. SQLite links entries as they are written.
@@ -16,7 +27,7 @@ const BATCH = 5000;
 @Injectable()
 export class AuditSealer extends ApplicationTask {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, config: AppConfig) {
-    super(AuditSealer.name, config.isPostgres ? config.AUDIT_SEAL_INTERVAL_MS : 0, () => this.seal());
+    super(ELECTED_BY_ITS_OWN_LOCK, AuditSealer.name, config.isPostgres ? config.AUDIT_SEAL_INTERVAL_MS : 0, () => this.seal());
   }
 
   /** One transaction of sealing; answers how many entries it linked, or null when another instance was sealing. */

@@ -1,8 +1,11 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Database } from '../database/database';
 
 /**
- * Runs `work` now and then every `intervalMs` after the previous run ends, never two at once;
- * an interval of 0 never runs it. A failed run is logged and the next one comes as usual.
+ * Runs `work` now and then every `intervalMs` after the previous run ends; an interval of 0 never
+ * runs it. A run is skipped while another process on the database runs the task (Database.exclusively):
+ * however many workers and instances, each task runs once at a time per database. A failed run is
+ * logged and the next one comes as usual.
  */
 export class PeriodicTask {
   private readonly logger: Logger;
@@ -13,9 +16,10 @@ export class PeriodicTask {
   private again = false;
 
   constructor(
-    name: string,
+    private readonly name: string,
     private readonly intervalMs: number,
     private readonly work: () => Promise<unknown>,
+    private readonly db: Pick<Database, 'exclusively'>,
   ) {
     this.logger = new Logger(name);
   }
@@ -41,7 +45,8 @@ export class PeriodicTask {
 
   private schedule(delay: number): void {
     this.timer = setTimeout(() => {
-      this.running = this.work()
+      this.running = this.db
+        .exclusively(this.name, this.work)
         .then(
           () => undefined,
           (error: unknown) => this.logger.error(`Run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -60,8 +65,8 @@ export class PeriodicTask {
 export abstract class ApplicationTask implements OnApplicationBootstrap, OnApplicationShutdown {
   protected readonly task: PeriodicTask;
 
-  protected constructor(name: string, intervalMs: number, work: () => Promise<unknown>) {
-    this.task = new PeriodicTask(name, intervalMs, work);
+  protected constructor(db: Pick<Database, 'exclusively'>, name: string, intervalMs: number, work: () => Promise<unknown>) {
+    this.task = new PeriodicTask(name, intervalMs, work, db);
   }
 
   onApplicationBootstrap(): void {

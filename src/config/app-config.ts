@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { AssessmentWeights, GradeThresholds } from '../assessments/assessment';
 import { AUDIENCES, Audience, FindingInput, Severity, TimerPolicy, days } from '../../workflows';
 
@@ -21,6 +22,13 @@ export class AppConfig {
   /** `postgres://…` for PostgreSQL; anything else is a SQLite file path (or `sqlite:path`). */
   @IsString()
   DATABASE_URL = './data/triple-round.sqlite';
+
+  /**
+   * Processes serving the port: a number, or `auto` for one per core on PostgreSQL and one on SQLite,
+   * whose writers take turns in one process (more than one is refused there).
+   */
+  @Matches(/^(auto|[1-9]\d{0,2})$/, { message: 'WORKERS must be auto or a number of processes from 1 to 999' })
+  WORKERS = 'auto';
 
   /** The first account's password; held to the password policy when that account is created. */
   @IsOptional()
@@ -414,6 +422,9 @@ export class AppConfig {
     ];
   }
 
+  /** The processes serving the port, WORKERS read for the database (see WORKERS). */
+  readonly workers: number;
+
   /** TRUST_PROXY as Fastify's trustProxy: none, a hop count, or the proxies' addresses and ranges. */
   readonly trustProxy: false | number | string[];
 
@@ -457,12 +468,19 @@ export class AppConfig {
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
       throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');
     }
+    const workers = config.WORKERS === 'auto' ? (config.isPostgres ? availableParallelism() : 1) : Number(config.WORKERS);
+    if (workers > 1 && !config.isPostgres) {
+      throw new Error(
+        `Invalid configuration:\n  WORKERS: must be 1 (or auto) on SQLite, not ${config.WORKERS}: its writers take turns in one process, and a second process on the same file would wait on SQLite's lock instead`,
+      );
+    }
     const trustProxy = parseTrustProxy(config.TRUST_PROXY);
     const warnings =
       config.TRUST_PROXY?.trim().toLowerCase() === 'true'
         ? ['TRUST_PROXY=true now means one hop (the proxy in front of the service); set TRUST_PROXY=1, or the proxies\' addresses, to say so']
         : [];
     Object.assign(config, {
+      workers,
       trustProxy,
       warnings,
       timerPolicy,

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
+import { Metrics } from '../metrics/metrics';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 /**
@@ -69,8 +72,17 @@ interface QueuedWrite {
   reject(error: unknown): void;
 }
 
+/**
+ * The first half of the two-key advisory locks `exclusively` takes, so they never meet another lock
+ * of the service (the audit chain's and the grants' take one 64-bit key, a key space of its own).
+ */
+const EXCLUSIVE_WORK = 0x7472_6f75; // "trou"
+
+/** The advisory lock keys of the work called `name`. */
+const exclusiveKeys = (name: string): [number, number] => [EXCLUSIVE_WORK, createHash('sha256').update(name).digest().readInt32BE(0)];
+
 @Injectable()
-export class Database {
+export class Database implements OnApplicationShutdown {
   private readonly turn = new Mutex();
   private readonly serialised: boolean;
   private readonly hooks: UnitOfWorkHook[] = [];
@@ -79,9 +91,18 @@ export class Database {
   private readonly queued: QueuedWrite[] = [];
   private groupScheduled = false;
 
+  /** Work `exclusively` runs in this process now, by name. */
+  private readonly running = new Set<string>();
+  /** PostgreSQL: the connection `exclusively` holds its locks on, opened at the first need; one query on it at a time. */
+  private lockSession?: Promise<Client>;
+  private readonly lockTurn = new Mutex();
+  /** Set as the application shuts down: no run starts after. */
+  private closed = false;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly checkpointer: SqliteCheckpointer,
+    private readonly metrics: Metrics,
   ) {
     this.serialised = dataSource.options.type !== 'postgres';
   }
@@ -206,6 +227,69 @@ export class Database {
       await this.checkpointer.afterWrite();
     }
     for (const answer of settle) answer();
+  }
+
+  /**
+   * Runs `work` unless work of the same name runs already, in this process or another on the same
+   * database (another worker, another instance); answers whether it ran. Each scheduler thus runs
+   * once per database at a time, whatever the number of processes. On PostgreSQL the work holds a
+   * session advisory lock for its length, on a connection of its own outside the pool, so a busy pool
+   * never holds up its release and the work's transactions take their connections as before; the
+   * server releases the lock should the process die. SQLite is served by one process.
+   */
+  async exclusively(name: string, work: () => Promise<unknown>): Promise<boolean> {
+    if (this.closed) return false;
+    if (this.running.has(name)) return this.counted(name, false);
+    this.running.add(name);
+    try {
+      if (this.serialised) {
+        this.counted(name, true);
+        await work();
+        return true;
+      }
+      const keys = exclusiveKeys(name);
+      const session = this.session();
+      const locks = await session;
+      const { rows } = await this.lockTurn.runExclusive(() => locks.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS acquired', keys));
+      if (!this.counted(name, rows[0].acquired)) return false;
+      try {
+        await work();
+      } finally {
+        // A lock not released would keep every other process from the work: closing the session releases it.
+        await this.lockTurn.runExclusive(() => locks.query('SELECT pg_advisory_unlock($1, $2)', keys)).catch(() => this.closeSession(session));
+      }
+      return true;
+    } finally {
+      this.running.delete(name);
+    }
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    return this.lockSession ? this.closeSession(this.lockSession) : Promise.resolve();
+  }
+
+  /** Counts a run as it starts, or its skipping; answers whether it runs. */
+  private counted(name: string, ran: boolean): boolean {
+    this.metrics.periodicTaskRuns.inc({ task: name, outcome: ran ? 'ran' : 'skipped' });
+    return ran;
+  }
+
+  private session(): Promise<Client> {
+    if (!this.lockSession) {
+      const client = new Client({ connectionString: (this.dataSource.options as { url?: string }).url });
+      const session = client.connect().then(() => client);
+      // A session lost (the server restarted, say) took its locks with it; the next run opens another.
+      client.on('error', () => void this.closeSession(session));
+      session.catch(() => void this.closeSession(session));
+      this.lockSession = session;
+    }
+    return this.lockSession;
+  }
+
+  private async closeSession(session: Promise<Client>): Promise<void> {
+    if (this.lockSession === session) this.lockSession = undefined;
+    await session.then((client) => client.end()).catch(() => undefined);
   }
 
   private allHooks(): UnitOfWorkHook[] {

@@ -12,6 +12,6 @@ import { Database } from './database';
 @Injectable()
 export class SqliteStatistics extends ApplicationTask {
   constructor(db: Database, config: AppConfig) {
-    super(SqliteStatistics.name, config.isPostgres ? 0 : hourlyWhileScheduling(config), () => db.write(null, (manager) => manager.query('PRAGMA optimize')));
+    super(db, SqliteStatistics.name, config.isPostgres ? 0 : hourlyWhileScheduling(config), () => db.write(null, (manager) => manager.query('PRAGMA optimize')));
   }
 }

@@ -35,7 +35,7 @@ export class DeadlineScheduler implements OnModuleInit, OnApplicationBootstrap, 
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
-    this.task = new PeriodicTask(DeadlineScheduler.name, config.SCHEDULER_INTERVAL_MS, () => this.runDue());
+    this.task = new PeriodicTask(DeadlineScheduler.name, config.SCHEDULER_INTERVAL_MS, () => this.runDue(), db);
   }
 
   onModuleInit(): void {

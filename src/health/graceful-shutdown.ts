@@ -2,7 +2,9 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import cluster from 'node:cluster';
 import net from 'node:net';
+import { onShutDownRequest } from '../cluster/worker';
 import { AppConfig } from '../config/app-config';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
@@ -42,10 +44,15 @@ export class GracefulShutdown implements OnModuleInit {
     return this.closing !== undefined;
   }
 
-  /** Closes `app` gracefully on SIGTERM or SIGINT, then ends the process (0 when everything closed). */
+  /**
+   * Closes `app` gracefully on SIGTERM or SIGINT, or in a worker when the primary says so, then ends
+   * the process (0 when everything closed). Once it is closing, a signal ends the process at once.
+   */
   closeOnSignals(app: NestFastifyApplication): void {
-    const onSignal = (signal: NodeJS.Signals) => {
-      this.logger.log(`${signal}: finishing requests in flight (at most ${this.config.SHUTDOWN_GRACE_MS} ms), then stopping`);
+    const stop = (reason: string) => {
+      if (this.shuttingDown) return;
+      for (const signal of SIGNALS) process.removeListener(signal, stop);
+      this.logger.log(`${reason}: finishing requests in flight (at most ${this.config.SHUTDOWN_GRACE_MS} ms), then stopping`);
       void this.close(app).then(
         () => process.exit(0),
         (error: unknown) => {
@@ -54,7 +61,8 @@ export class GracefulShutdown implements OnModuleInit {
         },
       );
     };
-    for (const signal of SIGNALS) process.once(signal, onSignal);
+    for (const signal of SIGNALS) process.on(signal, stop);
+    if (cluster.isWorker) onShutDownRequest(() => stop('Asked by the primary'));
   }
 
   /** Closes `app` as a signal would; a second call waits for the first. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationTask, hourlyWhileScheduling } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { Jobs } from './jobs';
 
 /**
@@ -9,7 +10,7 @@ import { Jobs } from './jobs';
  */
 @Injectable()
 export class JobHousekeeping extends ApplicationTask {
-  constructor(jobs: Jobs, config: AppConfig) {
-    super(JobHousekeeping.name, hourlyWhileScheduling(config), () => jobs.housekeep());
+  constructor(jobs: Jobs, config: AppConfig, db: Database) {
+    super(db, JobHousekeeping.name, hourlyWhileScheduling(config), () => jobs.housekeep());
   }
 }

@@ -10,7 +10,11 @@ import { FindingTimerEntity } from '../deadlines/finding-timer.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook.entities';
 import { Metrics } from './metrics';
 
-/** Figures read from the database when Prometheus scrapes: backlogs, the audit chain's head, the connection pool. */
+/**
+ * Figures read from the database when Prometheus scrapes: backlogs, the audit chain's head, the
+ * connection pool. Every worker reads the database's figures alike: the scrape takes the highest
+ * reading rather than their sum; each worker's pool is its own, and those are summed.
+ */
 @Injectable()
 export class DatabaseFigures implements OnModuleInit {
   constructor(
@@ -23,18 +27,18 @@ export class DatabaseFigures implements OnModuleInit {
   onModuleInit(): void {
     this.metrics.gaugeAtScrape('scheduler_due_timers', 'Timers due now and not yet fired', [], async (gauge) => {
       gauge.set(await this.db.read((manager) => manager.countBy(FindingTimerEntity, { dueAt: LessThanOrEqual(this.clock.now()) })));
-    });
+    }, 'max');
     this.metrics.gaugeAtScrape('webhook_deliveries', 'Webhook deliveries still to make (pending) and given up (dead)', ['status'], async (gauge) => {
       for (const status of ['pending', 'dead'] as const) gauge.set({ status }, await this.db.read((manager) => manager.countBy(WebhookDeliveryEntity, { status })));
-    });
+    }, 'max');
     this.metrics.gaugeAtScrape('audit_chain_head_seq', "The audit chain's last linked entry (its sequence number; 0 while empty)", [], async (gauge) => {
       const head = await this.db.read((manager) => manager.createQueryBuilder(AuditEntryEntity, 'entry').select('MAX(entry.seq)', 'seq').getRawOne<{ seq: number | null }>());
       gauge.set(Number(head?.seq ?? 0));
-    });
+    }, 'max');
     // PostgreSQL links entries shortly after they commit: a figure that stays up means the sealer is held back.
     this.metrics.gaugeAtScrape('audit_entries_unlinked', 'Audit entries written and not linked to the chain yet', [], async (gauge) => {
       gauge.set(await this.db.read(unlinkedCount));
-    });
+    }, 'max');
     // PostgreSQL's connection pool (pg); SQLite has one connection and no pool.
     if (this.db.isPostgres) {
       this.metrics.gaugeAtScrape('db_pool_connections', 'Connections of the PostgreSQL pool: open in all, idle, and requests waiting for one', ['state'], async (gauge) => {

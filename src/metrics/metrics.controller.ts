@@ -15,6 +15,6 @@ export class MetricsController {
   @AllowToken('METRICS_TOKEN')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import cluster from 'node:cluster';
+import { Aggregator, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { answerFigureRequests, askPrimaryForMetrics } from '../cluster/worker';
 
 /** Request durations, in seconds: from a cached read to a slow export. */
 const REQUEST_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -11,7 +13,8 @@ const LAG_SECONDS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600];
 /**
  * The service's figures for Prometheus. Each application has a registry of its own (tests start
  * several in one process). Every label takes its values from a closed set the code names (route
- * patterns, machines, events, reasons), never from what a client sent.
+ * patterns, machines, events, reasons, the workers' process ids), never from what a client sent.
+ * With several workers a scrape answers for all of them (see `scrape`).
  */
 @Injectable()
 export class Metrics {
@@ -53,6 +56,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly periodicTaskRuns = new Counter({
+    name: 'periodic_task_runs_total',
+    help: 'Runs of the periodic tasks (schedulers, housekeeping) by task and outcome: ran, or skipped because another process on the database (or this one) was running it',
+    labelNames: ['task', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** One series per worker process, to show how the port's requests are shared among them. */
+  readonly workerRequests = new Counter({
+    name: 'worker_requests_total',
+    help: 'HTTP requests answered, by the process id of the worker that answered them',
+    labelNames: ['pid'] as const,
+    registers: [this.registry],
+  });
+
   readonly webhookAttempts = new Counter({
     name: 'webhook_attempts_total',
     help: 'Webhook delivery attempts by outcome: delivered, failed (tried again later) or dead (no more tries)',
@@ -62,14 +80,35 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    if (cluster.isWorker) answerFigureRequests(this.registry);
   }
 
-  /** A figure read from the database (or elsewhere) when Prometheus scrapes, not kept up to date. */
-  gaugeAtScrape<L extends string>(name: string, help: string, labelNames: readonly L[], read: (gauge: Gauge<L>) => Promise<void>): void {
+  /**
+   * The figures in Prometheus' text format. A worker of several asks the primary, which gathers every
+   * serving worker's figures (this one's too) over the cluster's IPC channel and adds them up with
+   * prom-client's AggregatorRegistry, each as its `aggregator` says: counters and histograms are summed.
+   */
+  scrape(): Promise<string> {
+    return cluster.isWorker ? askPrimaryForMetrics() : this.registry.metrics();
+  }
+
+  /**
+   * A figure read from the database (or elsewhere) when Prometheus scrapes, not kept up to date.
+   * `aggregator` says how the workers' readings make one: `max` for a figure of the database, which
+   * every worker reads alike; the default, `sum`, for one of the process.
+   */
+  gaugeAtScrape<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (gauge: Gauge<L>) => Promise<void>,
+    aggregator: Aggregator = 'sum',
+  ): void {
     new Gauge<L>({
       name,
       help,
       labelNames,
+      aggregator,
       registers: [this.registry],
       async collect() {
         this.reset();

@@ -13,10 +13,12 @@ export class RequestFigures implements OnModuleInit {
 
   onModuleInit(): void {
     const server = this.adapter.httpAdapter.getInstance<FastifyInstance>();
+    const worker = { pid: String(process.pid) };
     server.addHook('onResponse', (request, reply, done) => {
       // No route matched (a 404): one label for all such, whatever was asked.
       const route = request.routeOptions.url ?? 'unmatched';
       this.metrics.requests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      this.metrics.workerRequests.inc(worker);
       done();
     });
   }

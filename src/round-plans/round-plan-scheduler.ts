@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApplicationTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { RoundNotices } from '../notifications/round-notices';
 import { RoundPlansService } from './round-plans.service';
 
@@ -16,8 +17,9 @@ export class RoundPlanScheduler extends ApplicationTask {
     private readonly plans: RoundPlansService,
     private readonly notices: RoundNotices,
     config: AppConfig,
+    db: Database,
   ) {
-    super(RoundPlanScheduler.name, config.SCHEDULER_INTERVAL_MS > 0 ? 60_000 : 0, () => this.runDue());
+    super(db, RoundPlanScheduler.name, config.SCHEDULER_INTERVAL_MS > 0 ? 60_000 : 0, () => this.runDue());
   }
 
   /** Answers how many rounds were planned. */

@@ -42,7 +42,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
-    this.task = new PeriodicTask(WebhookDispatcher.name, config.SCHEDULER_INTERVAL_MS, () => this.deliverDue());
+    this.task = new PeriodicTask(WebhookDispatcher.name, config.SCHEDULER_INTERVAL_MS, () => this.deliverDue(), db);
   }
 
   onApplicationBootstrap(): void {
