@@ -51,7 +51,7 @@ export interface RunningService {
   attachmentsDir: string;
   /** What it has written to its standard output so far: its log lines. */
   output(): string;
-  /** Stops the service, waiting for it to exit; the first of a pair also removes the scratch database and attachments. */
+  /** Stops the service, waiting for it to exit, and removes the scratch database and attachment directory it was started on, if any. */
   stop(): Promise<void>;
 }
 
@@ -73,19 +73,13 @@ export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): 
 let nextPort = 3900 + Math.floor(Math.random() * 60) * 10;
 
 /**
- * Starts `dist/src/main.js` on a fresh database and scratch attachment directory; on the database and
- * attachment directory `environment` names (kept as they are); or, `beside` a running service, as a
- * second instance on its database and attachment directory, which the first one's `stop` removes.
+ * Starts `dist/src/main.js` on a fresh database and scratch attachment directory, or on the database
+ * and attachment directory `environment` names (kept as they are: a second instance beside a first).
  */
-export async function startService(connections: number, environment: Record<string, string> = {}, beside?: RunningService): Promise<RunningService> {
-  const kept = { remove: () => undefined };
-  const { databaseUrl, remove } = beside
-    ? { databaseUrl: beside.databaseUrl, ...kept }
-    : environment.DATABASE_URL
-      ? { databaseUrl: environment.DATABASE_URL, ...kept }
-      : await freshDatabase();
-  const scratchAttachments = !beside && !environment.ATTACHMENTS_DIR;
-  const attachmentsDir = beside?.attachmentsDir ?? environment.ATTACHMENTS_DIR ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
+export async function startService(connections: number, environment: Record<string, string> = {}): Promise<RunningService> {
+  const { databaseUrl, remove } = environment.DATABASE_URL ? { databaseUrl: environment.DATABASE_URL, remove: () => undefined } : await freshDatabase();
+  const scratchAttachments = !environment.ATTACHMENTS_DIR;
+  const attachmentsDir = environment.ATTACHMENTS_DIR ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
   const port = nextPort++;
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
