@@ -6,6 +6,12 @@ const CONTENT = `"at" datetime NOT NULL, "actorId" varchar(36), "actorRole" varc
   "event" varchar(32) NOT NULL, "payload" text NOT NULL, "fromState" text, "toState" text, "requestId" varchar(64) NOT NULL`;
 const CONTENT_COLUMNS = `"at", "actorId", "actorRole", "entityType", "entityId", "event", "payload", "fromState", "toState", "requestId"`;
 const INDEXES = [['at'], ['actorId'], ['entityType', 'entityId', 'seq']];
+/**
+ * What an entry's link may be: none yet, or a number from 1 and a hash together. With the unique
+ * seq, no entry can be given a number outside the chain's 1…head, where verification reads.
+ */
+const POSITIVE_SEQ = `"seq" > 0`;
+const SEQ_WITH_HASH = `("seq" IS NULL) = ("hash" IS NULL)`;
 
 /**
  * Audit entries may be written unlinked, to be linked to the chain after they commit (the sealer,
@@ -23,7 +29,7 @@ export class AuditSealer1733700000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await dropAuditTriggers(queryRunner);
     if (queryRunner.connection.options.type !== 'postgres') {
-      await rebuildSqlite(queryRunner, `"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "seq" integer UNIQUE, ${CONTENT}, "hash" varchar(64)`, { id: 'seq', seq: 'seq' });
+      await rebuildSqlite(queryRunner, `"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "seq" integer UNIQUE, ${CONTENT}, "hash" varchar(64), CHECK (${POSITIVE_SEQ}), CHECK (${SEQ_WITH_HASH})`, { id: 'seq', seq: 'seq' });
       await createAuditTriggers(queryRunner);
       return;
     }
@@ -37,8 +43,18 @@ export class AuditSealer1733700000000 implements MigrationInterface {
          ADD CONSTRAINT "${names.primaryKeyName('audit_entries', ['id'])}" PRIMARY KEY ("id"),
          ALTER COLUMN "seq" DROP NOT NULL, ADD CONSTRAINT "${names.uniqueConstraintName('audit_entries', ['seq'])}" UNIQUE ("seq"),
          ALTER COLUMN "hash" DROP NOT NULL,
-         ALTER COLUMN "xid" SET DEFAULT pg_current_xact_id()::text::bigint`,
+         ALTER COLUMN "xid" SET DEFAULT pg_current_xact_id()::text::bigint,
+         ADD CONSTRAINT "CHK_audit_entries_seq" CHECK (${POSITIVE_SEQ}), ADD CONSTRAINT "CHK_audit_entries_link" CHECK (${SEQ_WITH_HASH}),
+         ADD CONSTRAINT "CHK_audit_entries_hash" CHECK ("hash" ~ '^[0-9a-f]{64}$'),
+         ADD CONSTRAINT "CHK_audit_entries_sealable" CHECK ("seq" IS NOT NULL OR "xid" IS NOT NULL)`,
     );
+    // The subject's trail and an actor's entries were indexed when the table was made; on PostgreSQL
+    // changing those columns' types (1732400000000) dropped the indexes with them.
+    for (const columns of [['entityType', 'entityId', 'seq'], ['actorId']]) {
+      await queryRunner.query(
+        `CREATE INDEX IF NOT EXISTS "${names.indexName('audit_entries', columns)}" ON "audit_entries" (${columns.map((column) => `"${column}"`).join(', ')})`,
+      );
+    }
     await queryRunner.query(`SELECT setval(pg_get_serial_sequence('"audit_entries"', 'id'), COALESCE(MAX("id"), 0) + 1, false) FROM "audit_entries"`);
     // What the sealer looks for: few rows at any time, each gone from the index once linked.
     await queryRunner.query(`CREATE INDEX "IDX_audit_entries_unlinked" ON "audit_entries" ("xid", "id") WHERE "seq" IS NULL`);
@@ -57,7 +73,9 @@ export class AuditSealer1733700000000 implements MigrationInterface {
     const names = queryRunner.connection.namingStrategy;
     await queryRunner.query(`DROP INDEX "IDX_audit_entries_unlinked"`);
     await queryRunner.query(
-      `ALTER TABLE "audit_entries" DROP CONSTRAINT "${names.uniqueConstraintName('audit_entries', ['seq'])}",
+      `ALTER TABLE "audit_entries" DROP CONSTRAINT "CHK_audit_entries_seq", DROP CONSTRAINT "CHK_audit_entries_link",
+         DROP CONSTRAINT "CHK_audit_entries_hash", DROP CONSTRAINT "CHK_audit_entries_sealable",
+         DROP CONSTRAINT "${names.uniqueConstraintName('audit_entries', ['seq'])}",
          DROP CONSTRAINT "${names.primaryKeyName('audit_entries', ['id'])}",
          ADD CONSTRAINT "${names.primaryKeyName('audit_entries', ['seq'])}" PRIMARY KEY ("seq"),
          ALTER COLUMN "hash" SET NOT NULL, DROP COLUMN "id", DROP COLUMN "xid"`,

@@ -162,6 +162,9 @@ describe(`linking audit entries to the chain (${onPostgres ? 'PostgreSQL' : 'SQL
       ]) {
         await expect(other.query(sql)).rejects.toThrow(/audit entries are append-only/);
       }
+      // A link must be a number from 1 and a hash: no entry can be put outside the chain's numbering, where verification reads.
+      await expect(other.query(`UPDATE "audit_entries" SET "seq" = -1, "hash" = '${'a'.repeat(64)}' WHERE "id" = ${unlinked.id}`)).rejects.toThrow(/CHK_audit_entries_seq/);
+      await expect(other.query(`UPDATE "audit_entries" SET "seq" = 1000000, "hash" = 'x' WHERE "id" = ${unlinked.id}`)).rejects.toThrow(/CHK_audit_entries_hash/);
       // Linking it, and only that, goes through once; linking it again does not (rolled back: the sealer links it for real).
       await other.query('BEGIN');
       await other.query(`UPDATE "audit_entries" ${sealing} WHERE "id" = ${unlinked.id}`);
@@ -173,6 +176,25 @@ describe(`linking audit entries to the chain (${onPostgres ? 'PostgreSQL' : 'SQL
       await other.end();
     }
     await t.linked();
+    expect(await verify()).toMatchObject({ ok: true, unlinked: 0 });
+  });
+
+  it('refuses an entry the chain could never link, so none can hold the sealer up', async () => {
+    const columns = `"at", "actorRole", "entityType", "event", "payload", "requestId"`;
+    const values = `CURRENT_TIMESTAMP, 'admin', 'user', 'UNLINKABLE', '{}', 'unlinkable'`;
+    const refused = [
+      // A hash without a number, or a number without a hash.
+      `INSERT INTO "audit_entries" (${columns}, "hash") VALUES (${values}, '${'a'.repeat(64)}')`,
+      `INSERT INTO "audit_entries" (${columns}, "seq") VALUES (${values}, 1000000)`,
+      // A number outside the chain's.
+      `INSERT INTO "audit_entries" (${columns}, "seq", "hash") VALUES (${values}, 0, '${'a'.repeat(64)}')`,
+      // Unlinked, and with no transaction for the sealer to go by.
+      ...(onPostgres ? [`INSERT INTO "audit_entries" (${columns}, "xid") VALUES (${values}, NULL)`] : []),
+    ];
+    for (const sql of refused) await expect(t.dataSource.query(sql)).rejects.toThrow(/CHK_audit_entries|CHECK constraint failed/);
+    const { findingId } = await flow.assignedFinding('administrative');
+    await t.linked();
+    expect((await entriesOf(findingId)).every((entry) => entry.seq !== null)).toBe(true);
     expect(await verify()).toMatchObject({ ok: true, unlinked: 0 });
   });
 
@@ -192,11 +214,13 @@ describe(`linking audit entries to the chain (${onPostgres ? 'PostgreSQL' : 'SQL
       await runner.release();
     }
     const after = await all();
-    expect(after).toEqual(before);
+    // Every entry keeps its content, number and hash; its key becomes its number again.
+    const withoutKey = (entries: StoredEntry[]) => entries.map(({ id: _key, ...entry }) => entry);
+    expect(withoutKey(after)).toEqual(withoutKey(before));
     expect(after.every((entry: StoredEntry) => Number(entry.id) === entry.seq)).toBe(true);
     await dispute(findingId, 'after the migration');
     await t.linked();
-    const head = before.at(-1);
+    const head = after.at(-1);
     const added = await t.dataSource.query(`SELECT "id", "seq" FROM "audit_entries" WHERE "id" > ${head.id} ORDER BY "seq"`);
     expect(added.map((entry: StoredEntry) => entry.seq)).toEqual([head.seq + 1, head.seq + 2]);
     expect(await verify()).toMatchObject({ ok: true, unlinked: 0, headSeq: head.seq + 2 });

@@ -76,4 +76,38 @@ describe('Database writes on SQLite', () => {
     expect(await bodies()).toEqual(['alone', 'next']);
     expect(commits).toBe(2);
   });
+
+  describe('when SQLite itself rolls the whole transaction back (SQLITE_FULL)', () => {
+    const large = Buffer.alloc(1_000_000);
+    const runnerState = () => {
+      const runner = dataSource.createQueryRunner() as unknown as { isTransactionActive: boolean; transactionDepth: number };
+      return { active: runner.isTransactionActive, depth: runner.transactionDepth };
+    };
+
+    beforeEach(async () => {
+      const [{ page_count: pages }] = await dataSource.query('PRAGMA page_count');
+      // The file may grow a few pages only: a large write meets SQLITE_FULL, a small one does not.
+      await dataSource.query(`PRAGMA max_page_count = ${Number(pages) + 20}`);
+    });
+
+    it('fails the writes before the one that met it, and runs those after it in the next turn', async () => {
+      const outcomes = await Promise.allSettled([
+        db.write(null, (manager) => insert(manager, 'before')),
+        db.write(null, (manager) => manager.query('INSERT INTO entries (body) VALUES (?)', [large])),
+        db.write(null, (manager) => insert(manager, 'after')),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+      expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/full/);
+      expect(await bodies()).toEqual(['after']);
+      expect(failed).toHaveLength(2);
+      expect(runnerState()).toEqual({ active: false, depth: 0 });
+    });
+
+    it('leaves the connection able to open a transaction of its own after a lone write met it', async () => {
+      await expect(db.write(null, (manager) => manager.query('INSERT INTO entries (body) VALUES (?)', [large]))).rejects.toThrow(/full/);
+      expect(runnerState()).toEqual({ active: false, depth: 0 });
+      await db.write(null, (manager) => insert(manager, 'next'));
+      expect(await bodies()).toEqual(['next']);
+    });
+  });
 });

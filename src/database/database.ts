@@ -196,7 +196,9 @@ export class Database implements OnApplicationShutdown {
    * under a savepoint of its own, so one that throws rolls back alone and the others stand; then
    * one COMMIT for all. Writing the log once per group instead of once per write is most of what a
    * transition costs SQLite. No answer leaves before the COMMIT: should it fail, every write of the
-   * group fails with it.
+   * group fails with it. Should SQLite itself roll the whole transaction back on a write's error
+   * (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM), the writes before it fail with it and those after it
+   * wait for the next turn.
    */
   private async commitGroup(): Promise<void> {
     this.groupScheduled = false;
@@ -204,6 +206,7 @@ export class Database implements OnApplicationShutdown {
     this.scheduleGroup();
     const hooks = this.allHooks();
     const settle: (() => void)[] = [];
+    let ran = group.length;
     try {
       await this.dataSource.transaction(async (manager) => {
         // A lone write needs no savepoint: the transaction is its own.
@@ -211,22 +214,44 @@ export class Database implements OnApplicationShutdown {
           const committed = await this.unitOfWork(manager, group[0].request, group[0].work, hooks);
           return void settle.push(() => group[0].resolve(committed));
         }
-        for (const { request, work, resolve, reject } of group) {
+        for (const [index, { request, work, resolve, reject }] of group.entries()) {
           try {
             const committed = await manager.transaction((unit) => this.unitOfWork(unit, request, work, hooks));
             settle.push(() => resolve(committed));
           } catch (error) {
+            if (!this.sqliteInTransaction()) {
+              ran = index + 1;
+              throw error;
+            }
             settle.push(() => reject(error));
           }
         }
       });
     } catch (error) {
-      for (const { reject } of group) reject(error);
+      for (const { reject } of group.slice(0, ran)) reject(error);
+      this.queued.unshift(...group.slice(ran));
+      this.scheduleGroup();
       return;
     } finally {
+      this.forgetLostTransaction();
       await this.checkpointer.afterWrite();
     }
     for (const answer of settle) answer();
+  }
+
+  /** Whether SQLite has a transaction open on the service's one connection. */
+  private sqliteInTransaction(): boolean {
+    return (this.dataSource.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction;
+  }
+
+  /**
+   * After SQLite rolled a transaction back by itself, TypeORM's query runner still counts it open
+   * (its ROLLBACK failed, and the failure is swallowed): without this, every later write would run
+   * in a savepoint of no transaction, each committed by itself.
+   */
+  private forgetLostTransaction(): void {
+    const runner = this.dataSource.createQueryRunner() as unknown as { isTransactionActive: boolean; transactionDepth: number };
+    if (runner.isTransactionActive && !this.sqliteInTransaction()) Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
   }
 
   /**
