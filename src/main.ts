@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
 import { superviseWorkers } from './cluster/primary';
-import { AppConfig } from './config/app-config';
+import { AppConfig, InvalidConfiguration } from './config/app-config';
 
 /**
  * V8 lets the old generation grow to several times what survived the last full collection before
@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   }
   app.get(GracefulShutdown).closeOnSignals(app);
   await app.listen(config.PORT, '0.0.0.0');
-  new Logger('Bootstrap').log(`Listening on http://localhost:${config.PORT} (API docs at /docs)`);
+  new Logger('Bootstrap').log(`Listening on port ${config.PORT} on every interface: http://localhost:${config.PORT} here (API docs at /docs)`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  if (!(error instanceof InvalidConfiguration)) throw error;
+  // A setting the service cannot start with: its reason, without a crash report around it.
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -39,6 +41,18 @@ describe('WORKERS', () => {
     for (const wrong of ['0', '-1', 'all', '1.5']) {
       expect(() => AppConfig.fromEnvironment({ DATABASE_URL: POSTGRES_URL, WORKERS: wrong })).toThrow(/WORKERS must be auto or a number of processes/);
     }
+  });
+
+  it('stops the built service with status 1 and the reason alone when refused', () => {
+    const started = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'src', 'main.js')], {
+      env: { PATH: process.env.PATH, DATABASE_URL: './data/refused.sqlite', WORKERS: '2', PORT: 'abc' },
+      encoding: 'utf8',
+    });
+    expect(started.status).toBe(1);
+    expect(started.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^  PORT: /),
+    ]);
   });
 });
 

@@ -445,14 +445,14 @@ export class AppConfig {
     const errors = validateSync(config, { skipMissingProperties: false, whitelist: false });
     if (errors.length > 0) {
       const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-      throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+      throw new InvalidConfiguration(lines.join('\n'));
     }
     if (Math.abs(config.ASSESSMENT_SCORE_WEIGHT + config.ASSESSMENT_TIMELINESS_WEIGHT - 1) > 1e-9) {
-      throw new Error('Invalid configuration:\n  ASSESSMENT_SCORE_WEIGHT + ASSESSMENT_TIMELINESS_WEIGHT: must add up to 1, so the assessment stays on the 0–100 scale');
+      throw new InvalidConfiguration('  ASSESSMENT_SCORE_WEIGHT + ASSESSMENT_TIMELINESS_WEIGHT: must add up to 1, so the assessment stays on the 0–100 scale');
     }
     const grades = config.gradeThresholds;
     if (!(grades.excellent > grades.good && grades.good > grades.pass && grades.excellent <= 100)) {
-      throw new Error('Invalid configuration:\n  ASSESSMENT_GRADE_THRESHOLDS: must decrease from excellent to pass, within 0–100');
+      throw new InvalidConfiguration('  ASSESSMENT_GRADE_THRESHOLDS: must decrease from excellent to pass, within 0–100');
     }
     const timerPolicy: TimerPolicy = {
       dueSoonMs: days(config.DUE_SOON_DAYS),
@@ -463,15 +463,15 @@ export class AppConfig {
     };
     const ladder = timerPolicy.escalations.map((level) => level.afterMs);
     if (ladder.some((after, i) => i > 0 && after <= ladder[i - 1])) {
-      throw new Error('Invalid configuration:\n  ESCALATION_LEVELS: days overdue must increase from one level to the next');
+      throw new InvalidConfiguration('  ESCALATION_LEVELS: days overdue must increase from one level to the next');
     }
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
-      throw new Error('Invalid configuration:\n  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');
+      throw new InvalidConfiguration('  JWT_SECRET: must be set in production (tokens signed with a made-up secret die with the process)');
     }
     const workers = config.WORKERS === 'auto' ? (config.isPostgres ? availableParallelism() : 1) : Number(config.WORKERS);
     if (workers > 1 && !config.isPostgres) {
-      throw new Error(
-        `Invalid configuration:\n  WORKERS: must be 1 (or auto) on SQLite, not ${config.WORKERS}: its writers take turns in one process, and a second process on the same file would wait on SQLite's lock instead`,
+      throw new InvalidConfiguration(
+        `  WORKERS: must be 1 (or auto) on SQLite, not ${config.WORKERS}: its writers take turns in one process, and a second process on the same file would wait on SQLite's lock instead`,
       );
     }
     const trustProxy = parseTrustProxy(config.TRUST_PROXY);
@@ -491,6 +491,13 @@ export class AppConfig {
   }
 }
 
+/** Settings the service cannot start with: each line names one and says why. */
+export class InvalidConfiguration extends Error {
+  constructor(lines: string) {
+    super(`Invalid configuration:\n${lines}`);
+  }
+}
+
 /**
  * TRUST_PROXY read as Fastify's trustProxy: a client's own X-Forwarded-For entries are believed
  * only as far as the hops or proxies named.
@@ -503,8 +510,8 @@ function parseTrustProxy(value: string | undefined): false | number | string[] {
   const proxies = text.split(',').map((entry) => entry.trim());
   const bad = proxies.find((entry) => !isAddressOrRange(entry));
   if (bad !== undefined) {
-    throw new Error(
-      `Invalid configuration:\n  TRUST_PROXY: must be a hop count (e.g. 1), or the proxies' addresses and CIDR ranges, comma-separated (e.g. 10.0.0.5,10.1.0.0/16); "${bad}" is neither`,
+    throw new InvalidConfiguration(
+      `  TRUST_PROXY: must be a hop count (e.g. 1), or the proxies' addresses and CIDR ranges, comma-separated (e.g. 10.0.0.5,10.1.0.0/16); "${bad}" is neither`,
     );
   }
   return proxies;

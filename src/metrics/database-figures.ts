@@ -25,6 +25,16 @@ export class DatabaseFigures implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // PostgreSQL's connection pool (pg); SQLite has one connection and no pool. Registered first, so a
+    // scrape reads it before the figures below ask the pool for connections of their own.
+    if (this.db.isPostgres) {
+      this.metrics.gaugeAtScrape('db_pool_connections', 'Connections of the PostgreSQL pool: open in all, idle, and requests waiting for one', ['state'], async (gauge) => {
+        const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+        gauge.set({ state: 'total' }, pool.totalCount);
+        gauge.set({ state: 'idle' }, pool.idleCount);
+        gauge.set({ state: 'waiting' }, pool.waitingCount);
+      });
+    }
     this.metrics.gaugeAtScrape('scheduler_due_timers', 'Timers due now and not yet fired', [], async (gauge) => {
       gauge.set(await this.db.read((manager) => manager.countBy(FindingTimerEntity, { dueAt: LessThanOrEqual(this.clock.now()) })));
     }, 'max');
@@ -39,14 +49,5 @@ export class DatabaseFigures implements OnModuleInit {
     this.metrics.gaugeAtScrape('audit_entries_unlinked', 'Audit entries written and not linked to the chain yet', [], async (gauge) => {
       gauge.set(await this.db.read(unlinkedCount));
     }, 'max');
-    // PostgreSQL's connection pool (pg); SQLite has one connection and no pool.
-    if (this.db.isPostgres) {
-      this.metrics.gaugeAtScrape('db_pool_connections', 'Connections of the PostgreSQL pool: open in all, idle, and requests waiting for one', ['state'], async (gauge) => {
-        const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-        gauge.set({ state: 'total' }, pool.totalCount);
-        gauge.set({ state: 'idle' }, pool.idleCount);
-        gauge.set({ state: 'waiting' }, pool.waitingCount);
-      });
-    }
   }
 }
