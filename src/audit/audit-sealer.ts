@@ -9,6 +9,13 @@ import { sealChain } from './audit-chain';
 const BATCH = 5000;
 
 /**
+ * The least time between two runs that commits call for. Under load nearly every commit nudges
+ * the sealer; a run each time would cost several round trips per transition in every process, and
+ * one run links all that has committed meanwhile anyway. Entries still link within this gap.
+ */
+const NUDGE_GAP_MS = 50;
+
+/**
  * How the sealer's runs are kept to one at a time per database: sealChain's own transaction-level
  * lock does it, so the runs (one after nearly every commit) take no session lock (Database.exclusively) besides.
  */
@@ -21,13 +28,13 @@ const ELECTED_BY_ITS_OWN_LOCK = {
 
 /**
  * PostgreSQL: links committed entries to the chain (sealChain), every AUDIT_SEAL_INTERVAL_MS and
- * as soon as a write of this process commits. Every instance runs one; the one that takes the
+ * soon after a write of this process commits (NUDGE_GAP_MS). Every instance runs one; the one that takes the
  * sealer's lock links, the others skip their turn. SQLite links entries as they are written.
  */
 @Injectable()
 export class AuditSealer extends ApplicationTask {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, config: AppConfig) {
-    super(ELECTED_BY_ITS_OWN_LOCK, AuditSealer.name, config.isPostgres ? config.AUDIT_SEAL_INTERVAL_MS : 0, () => this.seal());
+    super(ELECTED_BY_ITS_OWN_LOCK, AuditSealer.name, config.isPostgres ? config.AUDIT_SEAL_INTERVAL_MS : 0, () => this.seal(), NUDGE_GAP_MS);
   }
 
   /** One transaction of sealing; answers how many entries it linked, or null when another instance was sealing. */

@@ -1,4 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type { Database } from '../database/database';
 
 /**
@@ -12,14 +13,22 @@ export class PeriodicTask {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
-  /** Nudged while a run was under way: the next run follows it at once. */
+  /** Nudged while a run was under way: the next run follows it as soon as the gap allows. */
   private again = false;
+  /** When the timer set now fires (performance.now()), and when the last run began. */
+  private dueAt = 0;
+  private lastStart = -Infinity;
 
+  /**
+   * `nudgeGapMs`: the least time between the starts of two runs when nudges call for them, so a
+   * stream of nudges (one per commit under load) makes a run every so often, not one per nudge.
+   */
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly work: () => Promise<unknown>,
     private readonly db: Pick<Database, 'exclusively'>,
+    private readonly nudgeGapMs = 0,
   ) {
     this.logger = new Logger(name);
   }
@@ -28,12 +37,14 @@ export class PeriodicTask {
     if (this.intervalMs > 0) this.schedule(0);
   }
 
-  /** Runs `work` as soon as it can, without waiting for the interval: now, or right after the run under way. */
+  /** Runs `work` as soon as it can, without waiting for the interval: now, or right after the run under way (the gap allowing). */
   nudge(): void {
     if (this.stopped || !this.timer) return;
     if (this.running) return void (this.again = true);
+    const delay = this.gapLeft();
+    if (performance.now() + delay >= this.dueAt) return;
     clearTimeout(this.timer);
-    this.schedule(0);
+    this.schedule(delay);
   }
 
   /** Stops the schedule and waits for a run under way, so it does not outlive the database connection. */
@@ -43,8 +54,14 @@ export class PeriodicTask {
     await this.running;
   }
 
+  private gapLeft(): number {
+    return Math.max(0, this.lastStart + this.nudgeGapMs - performance.now());
+  }
+
   private schedule(delay: number): void {
+    this.dueAt = performance.now() + delay;
     this.timer = setTimeout(() => {
+      this.lastStart = performance.now();
       this.running = this.db
         .exclusively(this.name, this.work)
         .then(
@@ -53,7 +70,7 @@ export class PeriodicTask {
         )
         .finally(() => {
           this.running = undefined;
-          if (!this.stopped) this.schedule(this.again ? 0 : this.intervalMs);
+          if (!this.stopped) this.schedule(this.again ? this.gapLeft() : this.intervalMs);
           this.again = false;
         });
     }, delay);
@@ -65,8 +82,8 @@ export class PeriodicTask {
 export abstract class ApplicationTask implements OnApplicationBootstrap, OnApplicationShutdown {
   protected readonly task: PeriodicTask;
 
-  protected constructor(db: Pick<Database, 'exclusively'>, name: string, intervalMs: number, work: () => Promise<unknown>) {
-    this.task = new PeriodicTask(name, intervalMs, work, db);
+  protected constructor(db: Pick<Database, 'exclusively'>, name: string, intervalMs: number, work: () => Promise<unknown>, nudgeGapMs = 0) {
+    this.task = new PeriodicTask(name, intervalMs, work, db, nudgeGapMs);
   }
 
   onApplicationBootstrap(): void {

@@ -23,6 +23,7 @@ export function dataSourceOptions(config: AppConfig, { service = false } = {}): 
       poolSize: config.DB_POOL_SIZE,
       extra: {
         Client: PreparingClient,
+        pipeline: true,
         ...(service && { idle_in_transaction_session_timeout: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, statement_timeout: config.DB_STATEMENT_TIMEOUT_MS }),
       },
     };
