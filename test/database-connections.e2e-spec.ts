@@ -1,0 +1,186 @@
+import { once } from 'node:events';
+import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
+import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { PreparingClient } from '../src/database/prepared-statements';
+import { ADMIN_PASSWORD, TestApp, startApp } from './support/test-app';
+
+const databaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '';
+const onPostgres = /^postgres/.test(databaseUrl);
+const onPostgresIt = onPostgres ? it : it.skip;
+const TABLE = 'connections_probe';
+
+/** What passed through a proxy, in order: the client's bytes and the server's. */
+type Passage = { from: 'client' | 'server'; bytes: Buffer };
+
+/**
+ * A TCP proxy to PostgreSQL that holds every answer back for `holdMs`, so a client that waits for
+ * an answer before writing its next statement writes it only after the answer has passed.
+ */
+async function slowProxy(holdMs: number): Promise<{ url: string; passages: Passage[]; close(): Promise<void> }> {
+  const target = new URL(databaseUrl);
+  const passages: Passage[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    }
+    client.on('data', (bytes) => {
+      passages.push({ from: 'client', bytes });
+      upstream.write(bytes);
+    });
+    upstream.on('data', (bytes) =>
+      setTimeout(() => {
+        passages.push({ from: 'server', bytes });
+        client.write(bytes);
+      }, holdMs),
+    );
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = new URL(databaseUrl);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    passages,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The service's client writes a transaction's BEGIN without waiting for its answer, and keeps its own pool for the throttle counters. */
+describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 'skipped: they need PostgreSQL; set TEST_DATABASE_URL'})`, () => {
+  describe('a BEGIN written ahead of its first statement', () => {
+    let pool: Pool;
+
+    beforeAll(async () => {
+      if (!onPostgres) return;
+      pool = new Pool({ connectionString: databaseUrl, Client: PreparingClient, pipeline: true, max: 2 } as never);
+      await pool.query(`DROP TABLE IF EXISTS ${TABLE}`);
+      await pool.query(`CREATE TABLE ${TABLE} (id integer PRIMARY KEY, body jsonb)`);
+    });
+
+    afterAll(async () => {
+      if (!onPostgres) return;
+      await pool.query(`DROP TABLE ${TABLE}`);
+      await pool.end();
+    });
+
+    const rows = async () => (await pool.query<{ id: number }>(`SELECT id FROM ${TABLE} ORDER BY id`)).rows.map((row) => row.id);
+
+    onPostgresIt('is written with TypeORM\'s first statement, before its answer comes back', async () => {
+      const proxy = await slowProxy(300);
+      const dataSource = new DataSource({ type: 'postgres', url: proxy.url, poolSize: 1, extra: { Client: PreparingClient, pipeline: true } });
+      try {
+        await dataSource.initialize();
+        await dataSource.query('SELECT 1');
+        proxy.passages.length = 0;
+        const answer = await dataSource.transaction((manager) => manager.query('SELECT $1::text AS marker', ['first statement']));
+        expect(answer).toEqual([{ marker: 'first statement' }]);
+        const statementWritten = proxy.passages.findIndex((p) => p.from === 'client' && p.bytes.includes('SELECT $1::text AS marker'));
+        // The command tag PostgreSQL answers START TRANSACTION with.
+        const beginAnswered = proxy.passages.findIndex((p) => p.from === 'server' && p.bytes.includes('START TRANSACTION\0'));
+        expect(statementWritten).toBeGreaterThanOrEqual(0);
+        expect(beginAnswered).toBeGreaterThan(statementWritten);
+      } finally {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await proxy.close();
+      }
+    });
+
+    onPostgresIt('runs what follows it inside the transaction, committed or rolled back with it', async () => {
+      const client = await pool.connect();
+      try {
+        expect((await client.query('START TRANSACTION')).command).toBe('BEGIN');
+        // SET LOCAL holds only inside a transaction block; outside one it is ignored with a warning.
+        await client.query(`SET LOCAL statement_timeout = 4321`);
+        expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('4321ms');
+        await client.query('COMMIT');
+        expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).not.toBe('4321ms');
+
+        await client.query('START TRANSACTION');
+        await client.query(`INSERT INTO ${TABLE} (id) VALUES ($1)`, [1]);
+        await client.query('ROLLBACK');
+        await client.query('START TRANSACTION', []);
+        await client.query(`INSERT INTO ${TABLE} (id) VALUES ($1)`, [2]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      expect(await rows()).toEqual([2]);
+    });
+
+    onPostgresIt('fails the statement after it when that one fails, and the transaction rolls back; an empty one commits', async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('START TRANSACTION');
+        await expect(client.query(`INSERT INTO ${TABLE} (id) VALUES ($1)`, [2])).rejects.toThrow(/duplicate key/);
+        await expect(client.query(`INSERT INTO ${TABLE} (id) VALUES ($1)`, [3])).rejects.toThrow(/current transaction is aborted/);
+        await client.query('ROLLBACK');
+        await client.query('START TRANSACTION');
+        await client.query('COMMIT');
+        expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      } finally {
+        client.release();
+      }
+      expect(await rows()).toEqual([2]);
+    });
+
+    onPostgresIt('still runs a statement whose values once could not be sent', async () => {
+      const client = await pool.connect();
+      const insert = `INSERT INTO ${TABLE} (id, body) VALUES ($1, $2)`;
+      try {
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        await expect(client.query(insert, [4, circular])).rejects.toThrow(/circular/i);
+        await client.query(insert, [5, JSON.stringify({ fine: true })]);
+      } finally {
+        client.release();
+      }
+      expect(await rows()).toEqual([2, 5]);
+    });
+  });
+
+  describe('the throttle counters', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      if (onPostgres) t = await startApp();
+    });
+
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    onPostgresIt('outlive a connection the server ends, and commit without waiting for the disk', async () => {
+      await t.login('admin', ADMIN_PASSWORD);
+      const admin = new Client({ connectionString: databaseUrl });
+      await admin.connect();
+      try {
+        const counters = "SELECT pid FROM pg_stat_activity WHERE application_name = 'triple-round counters' AND datname = current_database()";
+        const { rows: before } = await admin.query(counters);
+        expect(before.length).toBeGreaterThan(0);
+        const { rows: settings } = await admin.query(`SELECT setting FROM pg_settings WHERE name = 'synchronous_commit'`);
+        expect(settings[0].setting).toBe('on');
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM (${counters}) AS counters`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The process is still here, and the throttle counts on a new connection.
+        await t.login('admin', ADMIN_PASSWORD);
+        const { rows: after } = await admin.query(counters);
+        expect(after.length).toBeGreaterThan(0);
+        expect(after.map((row) => row.pid)).not.toEqual(before.map((row) => row.pid));
+        const own = new Client({ connectionString: databaseUrl, application_name: 'probe' });
+        await own.connect();
+        await own.end();
+      } finally {
+        await admin.end();
+      }
+    });
+  });
+});
