@@ -103,6 +103,9 @@ describe(`contacts (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(others.length).toBeGreaterThan(5);
     for (const user of others) for (const key of CONTACT_KEYS) expect(user).not.toHaveProperty(key);
     expect(asDiscipline.body.items.find((user: { id: string }) => user.id === h.users.discipline.id)).toMatchObject({ email: null });
+    const answered = (await patchUser(h.users.discipline.token, h.users.cardiologyStaff.id, {}).expect(200)).body;
+    expect(answered.id).toBe(h.users.cardiologyStaff.id);
+    for (const key of CONTACT_KEYS) expect(answered).not.toHaveProperty(key);
     expectNoContact(asDiscipline.text, 'GET /users as the discipline office');
   });
 
