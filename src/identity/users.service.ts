@@ -9,7 +9,7 @@ import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { Role } from '../../workflows';
 import type { AuthUser } from './auth-user';
-import { CONTACT_FIELDS, ContactDto, ContactFieldsDto, CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
+import { CONTACT_FIELDS, ContactDto, ContactField, ContactFieldsDto, CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
 import { IntegrityAuthority, holdsIntegrityAuthority } from './integrity-authority';
 import { hashPassword, passwordProblem } from './passwords';
@@ -17,7 +17,7 @@ import { SERVICE, SecurityActor, recordSecurityEvent, signedIn } from './securit
 import { UserEntity } from './user.entity';
 
 /** The contact fields `dto` gives a value other than the account's, and those values (undefined: left as it is). */
-function changedContact(user: UserEntity, dto: ContactFieldsDto): { fields: (typeof CONTACT_FIELDS)[number][]; values: Partial<ContactDto> } {
+function changedContact(user: UserEntity, dto: ContactFieldsDto): { fields: ContactField[]; values: Partial<ContactDto> } {
   const fields = CONTACT_FIELDS.filter((field) => dto[field] !== undefined && dto[field] !== user[field]);
   return { fields, values: Object.fromEntries(fields.map((field) => [field, dto[field]])) };
 }
@@ -127,7 +127,7 @@ export class UsersService {
       if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles, granted, revoked, ...authority });
       if (active !== user.active) this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id, { ...authority });
       if (detailsChanged) this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details, ...authority });
-
+      // The fields, not their values: the discipline office reads the log too.
       if (contact.fields.length > 0) this.record(manager, actor, 'CONTACT_CHANGED', user.id, { fields: contact.fields });
 
       await manager.update(UserEntity, { id }, { ...details, ...contact.values, roles, active });
