@@ -17,6 +17,7 @@ import { PartyBranchEntity } from './identity/party-branch.entity';
 import { SessionEntity } from './identity/session.entity';
 import { UserEntity } from './identity/user.entity';
 import { NotificationEntity } from './notifications/notification.entity';
+import { NotificationSettingsEntity } from './notifications/notification-settings.entity';
 import { JobEntity } from './jobs/job.entity';
 import { PublishedMonthEntity, PublishedMonthViewEntity } from './published-months/published-month.entity';
 import { RoundPlanEntity, RoundPlanMaterialisationEntity } from './round-plans/round-plan.entity';
@@ -44,6 +45,7 @@ export const EVERY_ENTITY = [
   IdempotencyKeyEntity,
   FindingTimerEntity,
   NotificationEntity,
+  NotificationSettingsEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,

@@ -15,8 +15,8 @@ const FIGURES: Caller[] = ['admin', 'discipline_office', 'verifier', 'round_lead
 
 /**
  * Who gets past the access guard on each route, the one table every route must be in. A tablet
- * acts as its inspector, for inspector work only, and has no account of its own to log out of or
- * change the password of.
+ * acts as its inspector, for inspector work only, and has no account of its own to log out of,
+ * change the password, contacts or notification settings of.
  */
 const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'GET /health': 'public',
@@ -29,6 +29,9 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'POST /auth/logout': PEOPLE,
   'GET /me': SIGNED_IN,
   'POST /me/password': PEOPLE,
+  'PATCH /me/contact': PEOPLE,
+  'GET /me/notification-settings': PEOPLE,
+  'PUT /me/notification-settings': PEOPLE,
   'GET /users': ['admin', 'discipline_office'],
   'POST /users': ['admin'],
   'PATCH /users/{id}': ['admin', 'discipline_office'],

@@ -57,6 +57,15 @@ export function lookedUpPeople(): Scope {
   return { alias: 'person', joins: [], condition: `"person"."active" = :personActive AND (${holdsPlanningRole})`, parameters: { personActive: true } };
 }
 
+/**
+ * A person's contacts (e-mail, mobile, WeCom and DingTalk ids) are read by the person and by
+ * administrators, who keep accounts, and by no one else: not the offices, the discipline office
+ * neither, not a tablet signed in as the person (it lies on a ward), and never in a list of
+ * people, a report or an export.
+ */
+export const seesContactsOf = (reader: Pick<AuthUser, 'id' | 'roles'> & { credential?: AuthUser['credential'] }, person: { id: string }): boolean =>
+  reader.roles.includes('admin') || (reader.id === person.id && reader.credential?.kind !== 'device');
+
 /** Who took what (exports, notices, case files read) is the discipline office's to read: it names integrity matters too. */
 export const readsDataAccessLog = (auth: AuthUser): boolean => has(auth, 'discipline_office');
 

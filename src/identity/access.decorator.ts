@@ -15,10 +15,11 @@ export type RouteAccess =
    */
   | { public: true; token?: TokenSetting }
   /**
-   * `selfService`: a person's own account (logout, password): open to a user whose password was
-   * reset and not yet changed, closed to tablets.
+   * `ownAccount`: a person's own account (contacts, notification settings): closed to tablets.
+   * `selfService`: an own-account route that is also the way out of a reset password (logout,
+   * password): open to a user whose password was reset and not yet changed.
    */
-  | { public: false; roles: readonly Role[]; selfService?: boolean };
+  | { public: false; roles: readonly Role[]; ownAccount?: boolean; selfService?: boolean };
 
 /** Who may call a route. Every route declares it; the global guard refuses routes that do not. */
 export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { public: false, roles } satisfies RouteAccess);
@@ -29,9 +30,12 @@ export const AllowAnyUser = () => Allow(...USER_ROLES);
 /** Any signed-in user with work to write: every role but the hospital's leadership, which only reads. */
 export const AllowAnyWriter = () => Allow(...USER_ROLES.filter((role) => role !== 'leadership'));
 
+/** Any person signed in, about their own account; no tablet. */
+export const AllowOwnAccount = () => SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, ownAccount: true } satisfies RouteAccess);
+
 /** Any person signed in, even one that must change a reset password first (the way out of that state); no tablet. */
 export const AllowSelfService = () =>
-  SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, selfService: true } satisfies RouteAccess);
+  SetMetadata(ACCESS_METADATA, { public: false, roles: USER_ROLES, ownAccount: true, selfService: true } satisfies RouteAccess);
 
 export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
 

@@ -49,8 +49,8 @@ export class AuthGuard implements CanActivate {
     if (mustChangePassword && !access.selfService) {
       throw new ForbiddenException('Your password was reset: choose a new one first (POST /me/password)');
     }
-    if (access.selfService && auth.credential.kind === 'device') {
-      throw new ForbiddenException('A tablet has no account of its own: an administrator revokes it (DELETE /devices/:id)');
+    if (access.ownAccount && auth.credential.kind === 'device') {
+      throw new ForbiddenException('A tablet has no account of its own: its user changes their account signed in, and an administrator revokes a tablet (DELETE /devices/:id)');
     }
     if (!access.roles.some((role) => auth.roles.includes(role))) {
       throw new ForbiddenException(`Requires one of the roles: ${access.roles.join(', ')}`);

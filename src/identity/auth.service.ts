@@ -9,6 +9,7 @@ import type { RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
+import { seesContactsOf } from '../access/visibility';
 import type { AccessTokenPayload } from './auth.guard';
 import type { AuthUser } from './auth-user';
 import { ChangePasswordDto, LoginDto, LoginResponseDto, MeDto, RefreshDto, TokensDto, UserDto } from './identity.dto';
@@ -59,7 +60,7 @@ export class AuthService {
         entityType: 'user',
         entityId: user.id,
       });
-      return { ...tokens, user: UserDto.from(user) };
+      return { ...tokens, user: UserDto.from(user, seesContactsOf(user, user)) };
     });
   }
 
@@ -122,7 +123,7 @@ export class AuthService {
       const department = user.departmentId ? await this.identity.findDepartment(manager, user.departmentId) : null;
       const deviceId = auth.credential.kind === 'device' ? auth.credential.deviceId : null;
       // A tablet's roles are the ones it acts with (inspector), not all its account holds.
-      return { ...UserDto.from(user), roles: auth.roles, departmentName: department?.name ?? null, leadOfficeFor: department?.leadOfficeFor ?? [], deviceId, timeZone: this.config.TIME_ZONE };
+      return { ...UserDto.from(user, seesContactsOf(auth, user)), roles: auth.roles, departmentName: department?.name ?? null, leadOfficeFor: department?.leadOfficeFor ?? [], deviceId, timeZone: this.config.TIME_ZONE };
     });
   }
 
@@ -146,7 +147,7 @@ export class AuthService {
       await manager.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false });
       recordSecurityEvent(manager, { at, type: 'PASSWORD_CHANGED', actor: account(user, auth.request), entityType: 'user', entityId: user.id });
       const changed = (await manager.findOneBy(UserEntity, { id: user.id }))!;
-      return { ...(await this.openSession(manager, changed)), user: UserDto.from(changed) };
+      return { ...(await this.openSession(manager, changed)), user: UserDto.from(changed, seesContactsOf(auth, changed)) };
     });
   }
 

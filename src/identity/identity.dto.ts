@@ -12,6 +12,7 @@ import {
   MaxLength,
   ArrayMinSize,
   IsBoolean,
+  IsEmail,
   ValidateIf,
 } from 'class-validator';
 import { DEPARTMENT_KINDS, ROUND_TYPES, USER_ROLES, type DepartmentKind, type Role, type RoundType } from '../../workflows';
@@ -23,6 +24,67 @@ import { PASSWORD_MAX_LENGTH } from './passwords';
 import { UserEntity } from './user.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** A contact given as blank text is cleared, as by null. */
+const contact = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
+
+/** A mobile number is kept as its 11 digits: a leading `+86` (or `+86 `, `+86-`) is dropped. */
+const mobileNumber = ({ value }: { value: unknown }) => {
+  const given = contact({ value });
+  return typeof given === 'string' ? given.replace(/^\+86[ -]?/, '') : given;
+};
+
+/** A WeCom or DingTalk user id: what either service issues, and nothing that could be markup, a formula or a path. */
+const MESSENGER_USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+const MESSENGER_USER_ID_RULE = 'must be 1-64 letters, digits, "_", "-", "." or "@"';
+
+/** The fields a person's contacts are changed by; each may be left out (kept), or given as null or "" (cleared). */
+export class ContactFieldsDto {
+  @IsOptional()
+  @Transform(contact)
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  email?: string | null;
+
+  /** A mainland China mobile number: 11 digits from 13 to 19, with or without +86 (kept without). */
+  @IsOptional()
+  @Transform(mobileNumber)
+  @IsString()
+  @Matches(/^1[3-9][0-9]{9}$/, { message: 'mobile must be a mainland China mobile number: 11 digits beginning 13-19, with or without +86' })
+  mobile?: string | null;
+
+  /** The person's WeCom (企业微信) user id, for a group robot to mention them by. */
+  @IsOptional()
+  @Transform(contact)
+  @IsString()
+  @Matches(MESSENGER_USER_ID, { message: `wecomUserId ${MESSENGER_USER_ID_RULE}` })
+  wecomUserId?: string | null;
+
+  /** The person's DingTalk (钉钉) user id, for a group robot to mention them by. */
+  @IsOptional()
+  @Transform(contact)
+  @IsString()
+  @Matches(MESSENGER_USER_ID, { message: `dingtalkUserId ${MESSENGER_USER_ID_RULE}` })
+  dingtalkUserId?: string | null;
+}
+
+/** The contact fields, in the order they are audited. */
+export const CONTACT_FIELDS = ['email', 'mobile', 'wecomUserId', 'dingtalkUserId'] as const;
+export type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/** A person's contacts, as they and administrators read them; null for one not given. */
+export class ContactDto {
+  email: string | null;
+  mobile: string | null;
+  wecomUserId: string | null;
+  dingtalkUserId: string | null;
+
+  static from(entity: UserEntity): ContactDto {
+    const { email, mobile, wecomUserId, dingtalkUserId } = entity;
+    return { email, mobile, wecomUserId, dingtalkUserId };
+  }
+}
 
 export class LoginDto {
   @IsString()
@@ -129,15 +191,21 @@ export class UserDto {
   /** After an administrator's password reset: the user may do nothing but choose a new password. */
   mustChangePassword: boolean;
   createdAt: Date;
+  /** The contacts: only to the person and administrators (left out for anyone else). */
+  email?: string | null;
+  mobile?: string | null;
+  wecomUserId?: string | null;
+  dingtalkUserId?: string | null;
 
-  static from(entity: UserEntity): UserDto {
+  /** `withContacts`: whether the reader sees the person's contacts (seesContactsOf). */
+  static from(entity: UserEntity, withContacts: boolean): UserDto {
     const { id, username, displayName, roles, departmentId, active, mustChangePassword, createdAt } = entity;
-    return { id, username, displayName, roles, departmentId, active, mustChangePassword, createdAt };
+    return { id, username, displayName, roles, departmentId, active, mustChangePassword, createdAt, ...(withContacts && ContactDto.from(entity)) };
   }
 }
 
-/** What an administrator may change about a user; the username and credentials are not among it. */
-export class UpdateUserDto {
+/** What an administrator may change about a user (its contacts too); the username and credentials are not among it. */
+export class UpdateUserDto extends ContactFieldsDto {
   @MayBeLeftOut()
   @Transform(trim)
   @IsString()

@@ -1,16 +1,20 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AnswersSecret } from '../idempotency/idempotency.guard';
-import { AllowAnyUser, AllowSelfService, Auth } from './access.decorator';
+import { AllowAnyUser, AllowOwnAccount, AllowSelfService, Auth } from './access.decorator';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth-user';
-import { ChangePasswordDto, LoginResponseDto, MeDto } from './identity.dto';
+import { ChangePasswordDto, ContactDto, ContactFieldsDto, LoginResponseDto, MeDto } from './identity.dto';
+import { UsersService } from './users.service';
 
 @ApiTags('identity')
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(private readonly service: AuthService) {}
+  constructor(
+    private readonly service: AuthService,
+    private readonly users: UsersService,
+  ) {}
 
   /** The signed-in account: who, which roles, which department; a tablet answers the account it acts as. */
   @Get()
@@ -26,5 +30,12 @@ export class MeController {
   @AnswersSecret()
   changePassword(@Auth() auth: AuthUser, @Body() dto: ChangePasswordDto): Promise<LoginResponseDto> {
     return this.service.changePassword(auth, dto);
+  }
+
+  /** The caller's own contacts: a field left out is kept, null or "" clears it. Audited by field name, never by value. */
+  @Patch('contact')
+  @AllowOwnAccount()
+  updateContact(@Auth() auth: AuthUser, @Body() dto: ContactFieldsDto): Promise<ContactDto> {
+    return this.users.updateOwnContact(auth, dto);
   }
 }

@@ -13,6 +13,8 @@ export type SecurityEvent =
   | 'SESSION_REVOKED'
   | 'USER_CREATED'
   | 'USER_UPDATED'
+  /** A person's contacts changed: the entry names the fields, never their values (the discipline office reads the log too). */
+  | 'CONTACT_CHANGED'
   | 'ROLES_CHANGED'
   | 'USER_DISABLED'
   | 'USER_ENABLED'

@@ -32,6 +32,23 @@ export class UserEntity {
   @Column({ type: 'integer', default: 0 })
   tokenVersion: number;
 
+  /**
+   * Contacts, each optional, for the notices sent outside the inbox: read only by the person and
+   * administrators (seesContactsOf), and in no list, report or export.
+   */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** A mainland China mobile number, 11 digits (a `+86` given is dropped). */
+  @Column({ type: 'varchar', length: 11, nullable: true })
+  mobile: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  wecomUserId: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  dingtalkUserId: string | null;
+
   @CreateDateColumn({ type: Date })
   createdAt: Date;
 }

@@ -1,6 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { seesContactsOf } from '../access/visibility';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, containing, page } from '../common/pagination';
@@ -8,12 +9,18 @@ import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { Role } from '../../workflows';
 import type { AuthUser } from './auth-user';
-import { CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
+import { CONTACT_FIELDS, ContactDto, ContactField, ContactFieldsDto, CreateUserDto, ListUsersQuery, PasswordResetDto, UpdateUserDto, UserDto } from './identity.dto';
 import { IdentityRepository } from './identity.repository';
 import { IntegrityAuthority, holdsIntegrityAuthority } from './integrity-authority';
 import { hashPassword, passwordProblem } from './passwords';
 import { SERVICE, SecurityActor, recordSecurityEvent, signedIn } from './security-events';
 import { UserEntity } from './user.entity';
+
+/** The contact fields `dto` gives a value other than the account's, and those values (undefined: left as it is). */
+function changedContact(user: UserEntity, dto: ContactFieldsDto): { fields: ContactField[]; values: Partial<ContactDto> } {
+  const fields = CONTACT_FIELDS.filter((field) => dto[field] !== undefined && dto[field] !== user[field]);
+  return { fields, values: Object.fromEntries(fields.map((field) => [field, dto[field]])) };
+}
 
 /** Roles whose work is tied to a department: its own findings, or the round types it leads. */
 const DEPARTMENT_ROLES: readonly Role[] = ['department_staff', 'verifier'];
@@ -57,12 +64,12 @@ export class UsersService {
       });
       await manager.insert(UserEntity, user);
       this.record(manager, auth ? signedIn(auth) : SERVICE, 'USER_CREATED', user.id, { roles: user.roles, departmentId: user.departmentId, ...(grantedAs && { grantedAs }) });
-      return UserDto.from(user);
+      return UserDto.from(user, seesContactsOf(auth ?? user, user));
     });
   }
 
   /** A page of accounts, filtered and sorted by the database (the console's lists). */
-  async list(_auth: AuthUser, query: ListUsersQuery): Promise<Page<UserDto>> {
+  async list(auth: AuthUser, query: ListUsersQuery): Promise<Page<UserDto>> {
     const [users, total] = await this.db.read((manager) => {
       const builder = manager.createQueryBuilder(UserEntity, 'user');
       if (query.q) builder.andWhere("(LOWER(user.username) LIKE :q ESCAPE '\\' OR LOWER(user.displayName) LIKE :q ESCAPE '\\')", { q: containing(query.q) });
@@ -76,7 +83,7 @@ export class UsersService {
         .skip(query.offset)
         .getManyAndCount();
     });
-    return page(users.map(UserDto.from), total, query);
+    return page(users.map((user) => UserDto.from(user, seesContactsOf(auth, user))), total, query);
   }
 
   /**
@@ -97,6 +104,7 @@ export class UsersService {
       const active = dto.disabled === undefined ? user.active : !dto.disabled;
       const details = { displayName: dto.displayName ?? user.displayName, departmentId };
       const detailsChanged = details.displayName !== user.displayName || details.departmentId !== user.departmentId;
+      const contact = changedContact(user, dto);
       this.assertDepartmentFits(roles, departmentId);
       if (departmentId !== user.departmentId) await this.assertDepartmentExists(manager, departmentId ?? undefined);
 
@@ -105,7 +113,7 @@ export class UsersService {
       const enabled = active && !user.active;
       // The integrity roles are the discipline_office role, and verifier where the account sits in the integrity lead office.
       const integrityRole = (role: Role) => role === DISCIPLINE_ROLE || (role === 'verifier' && (held || holds));
-      const administrative = [...granted, ...revoked].some((role) => !integrityRole(role)) || detailsChanged || (active !== user.active && !(enabled && holds));
+      const administrative = [...granted, ...revoked].some((role) => !integrityRole(role)) || detailsChanged || contact.fields.length > 0 || (active !== user.active && !(enabled && holds));
       if (administrative && !auth.roles.includes('admin')) {
         throw new ForbiddenException('Only an administrator changes an account beyond its integrity authority');
       }
@@ -119,9 +127,25 @@ export class UsersService {
       if (rolesChanged) this.record(manager, actor, 'ROLES_CHANGED', user.id, { from: user.roles, to: roles, granted, revoked, ...authority });
       if (active !== user.active) this.record(manager, actor, active ? 'USER_ENABLED' : 'USER_DISABLED', user.id, { ...authority });
       if (detailsChanged) this.record(manager, actor, 'USER_UPDATED', user.id, { from: { displayName: user.displayName, departmentId: user.departmentId }, to: details, ...authority });
+      // The fields, not their values: the discipline office reads the log too.
+      if (contact.fields.length > 0) this.record(manager, actor, 'CONTACT_CHANGED', user.id, { fields: contact.fields });
 
-      await manager.update(UserEntity, { id }, { ...details, roles, active });
-      return UserDto.from((await manager.findOneBy(UserEntity, { id }))!);
+      await manager.update(UserEntity, { id }, { ...details, ...contact.values, roles, active });
+      const updated = (await manager.findOneBy(UserEntity, { id }))!;
+      return UserDto.from(updated, seesContactsOf(auth, updated));
+    });
+  }
+
+  /** The caller's own contacts (PATCH /me/contact); audited as an administrator's change is. */
+  updateOwnContact(auth: AuthUser, dto: ContactFieldsDto): Promise<ContactDto> {
+    return this.db.write(auth.request, async (manager) => {
+      const user = await this.load(manager, auth.id);
+      const contact = changedContact(user, dto);
+      if (contact.fields.length > 0) {
+        this.record(manager, signedIn(auth), 'CONTACT_CHANGED', user.id, { fields: contact.fields });
+        await manager.update(UserEntity, { id: user.id }, contact.values);
+      }
+      return ContactDto.from({ ...user, ...contact.values });
     });
   }
 
@@ -152,7 +176,7 @@ export class UsersService {
     return user;
   }
 
-  private record(manager: EntityManager, actor: SecurityActor, type: 'USER_CREATED' | 'USER_UPDATED' | 'ROLES_CHANGED' | 'USER_DISABLED' | 'USER_ENABLED' | 'PASSWORD_RESET', userId: string, payload?: Record<string, unknown>): void {
+  private record(manager: EntityManager, actor: SecurityActor, type: 'USER_CREATED' | 'USER_UPDATED' | 'CONTACT_CHANGED' | 'ROLES_CHANGED' | 'USER_DISABLED' | 'USER_ENABLED' | 'PASSWORD_RESET', userId: string, payload?: Record<string, unknown>): void {
     return recordSecurityEvent(manager, { at: this.clock.now(), type, actor, entityType: 'user', entityId: userId, payload });
   }
 

@@ -6,12 +6,15 @@ import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationEntity } from './notification.entity';
+import { NotificationSettingsController } from './notification-settings.controller';
+import { NotificationSettingsEntity } from './notification-settings.entity';
+import { NotificationSettingsService } from './notification-settings.service';
 import { RoundNotices } from './round-notices';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([NotificationEntity]), WebhooksModule],
-  controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationsRepository, NotificationOutbox, RoundNotices],
+  imports: [TypeOrmModule.forFeature([NotificationEntity, NotificationSettingsEntity]), WebhooksModule],
+  controllers: [NotificationsController, NotificationSettingsController],
+  providers: [NotificationsService, NotificationsRepository, NotificationOutbox, RoundNotices, NotificationSettingsService],
   exports: [RoundNotices, NotificationsRepository],
 })
 export class NotificationsModule {}

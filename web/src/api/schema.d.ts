@@ -83,6 +83,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The caller's own contacts: a field left out is kept, null or "" clears it. Audited by field name, never by value. */
+        patch: operations["MeController_updateContact"];
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -654,6 +671,24 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["NotificationsController_markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which notices the caller wants on each channel (everything until they choose), and their quiet hours. The inbox gets everything regardless. */
+        get: operations["NotificationSettingsController_get"];
+        /** Replaces them whole; 400 naming the field for a channel without the mandatory types or quiet hours that start where they end. */
+        put: operations["NotificationSettingsController_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,6 +1353,11 @@ export interface components {
             mustChangePassword: boolean;
             /** Format: date-time */
             createdAt: string;
+            /** @description The contacts: only to the person and administrators (left out for anyone else). */
+            email?: string | null;
+            mobile?: string | null;
+            wecomUserId?: string | null;
+            dingtalkUserId?: string | null;
         };
         LoginResponseDto: {
             user: components["schemas"]["UserDto"];
@@ -1346,6 +1386,11 @@ export interface components {
             mustChangePassword: boolean;
             /** Format: date-time */
             createdAt: string;
+            /** @description The contacts: only to the person and administrators (left out for anyone else). */
+            email?: string | null;
+            mobile?: string | null;
+            wecomUserId?: string | null;
+            dingtalkUserId?: string | null;
             /** @description The department's name, for display; null without a department. */
             departmentName: string | null;
             /** @description Round types the account's department is lead office for. */
@@ -1360,6 +1405,22 @@ export interface components {
             /** @description At least 12 characters, not containing the username, not a common password. */
             newPassword: string;
         };
+        ContactFieldsDto: {
+            /** Format: email */
+            email?: string | null;
+            /** @description A mainland China mobile number: 11 digits from 13 to 19, with or without +86 (kept without). */
+            mobile?: string | null;
+            /** @description The person's WeCom (企业微信) user id, for a group robot to mention them by. */
+            wecomUserId?: string | null;
+            /** @description The person's DingTalk (钉钉) user id, for a group robot to mention them by. */
+            dingtalkUserId?: string | null;
+        };
+        ContactDto: {
+            email: string | null;
+            mobile: string | null;
+            wecomUserId: string | null;
+            dingtalkUserId: string | null;
+        };
         CreateUserDto: {
             username: string;
             /** @description At least 12 characters, not containing the username, not a common password. */
@@ -1373,6 +1434,14 @@ export interface components {
             departmentId?: string;
         };
         UpdateUserDto: {
+            /** Format: email */
+            email?: string | null;
+            /** @description A mainland China mobile number: 11 digits from 13 to 19, with or without +86 (kept without). */
+            mobile?: string | null;
+            /** @description The person's WeCom (企业微信) user id, for a group robot to mention them by. */
+            wecomUserId?: string | null;
+            /** @description The person's DingTalk (钉钉) user id, for a group robot to mention them by. */
+            dingtalkUserId?: string | null;
             displayName?: string;
             /** @description Changing roles signs the user out everywhere. */
             roles?: ("inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership")[];
@@ -2252,6 +2321,24 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             readAt: string | null;
+        };
+        ChannelPreferencesDto: {
+            email: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[];
+            /** @description WeCom (企业微信). */
+            wecom: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[];
+            /** @description DingTalk (钉钉). */
+            dingtalk: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[];
+        };
+        QuietHoursDto: {
+            /** @description `HH:MM`, 00:00 to 23:59: from this minute on, notices wait. */
+            start: string;
+            /** @description `HH:MM`: at this minute what waited goes out. Not the same as `start`. */
+            end: string;
+        };
+        NotificationSettingsDto: {
+            channels: components["schemas"]["ChannelPreferencesDto"];
+            /** @description null for none. */
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
         };
         CreateWebhookDto: {
             /** Format: uri */
@@ -3371,6 +3458,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+        };
+    };
+    MeController_updateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactFieldsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactDto"];
                 };
             };
         };
@@ -4569,6 +4679,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationDto"];
+                };
+            };
+        };
+    };
+    NotificationSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsDto"];
+                };
+            };
+        };
+    };
+    NotificationSettingsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsDto"];
                 };
             };
         };
