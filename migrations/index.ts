@@ -25,6 +25,7 @@ import { Jobs1733670000000 } from './1733670000000-jobs';
 import { LedgerIndexes1733680000000 } from './1733680000000-ledger-indexes';
 import { RateLimits1733690000000 } from './1733690000000-rate-limits';
 import { AuditSealer1733700000000 } from './1733700000000-audit-sealer';
+import { NotificationChannels1733720000000 } from './1733720000000-notification-channels';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   LedgerIndexes1733680000000,
   RateLimits1733690000000,
   AuditSealer1733700000000,
+  NotificationChannels1733720000000,
 ];
