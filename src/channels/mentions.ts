@@ -11,12 +11,12 @@ export interface Mentions {
 export const NO_MENTIONS: Mentions = { wecomUserIds: [], dingtalkUserIds: [], mobiles: [] };
 
 /**
- * The people a message about these notices mentions. None yet: people's WeCom and DingTalk ids and
- * mobiles are not recorded. When they are, this is the one place to look them up (a finding's
- * responsible person, say, by `finding.id`). Integrity notices never mention anyone: a mention
- * would tell the group who is involved.
+ * The people a robot message about these notices mentions: the one place to look them up (a
+ * finding's responsible person by `finding.id`, say, once people's WeCom and DingTalk ids and
+ * mobiles are recorded on their accounts). Until then, no one.
  */
 export async function mentionsOf(_manager: EntityManager, bodies: readonly NoticeBody[]): Promise<Mentions> {
+  // Never for an integrity matter: a mention would tell the group who is involved.
   if (bodies.some(isIntegrity)) return NO_MENTIONS;
   return NO_MENTIONS;
 }

@@ -73,7 +73,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     let tried = 0;
     for (;;) {
       const { claimed, due } = await this.db.write(null, (manager) => this.claim(manager));
-      if (due === 0) return tried;
+      // Nothing claimed from what was due (a robot's minute spent, or its row busy elsewhere): the next run goes on.
+      if (claimed.length === 0) return tried;
       const [context, mentions] = await this.db.read((manager) => Promise.all([this.messageContext(manager, claimed), this.mentions(manager, claimed)]));
       const outcomes = await Promise.all(claimed.map((c, i) => this.attempt(c, context, mentions[i])));
       await this.db.write(null, (manager) => this.record(manager, outcomes));
@@ -91,11 +92,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const ids = await this.dueIds(manager, now, BATCH);
     if (ids.length === 0) return { claimed: [], due: 0 };
     const deliveries = await manager.findBy(WebhookDeliveryEntity, { id: In(ids) });
+    const endpoints = await manager.findBy(WebhookEndpointEntity, { id: In([...new Set(deliveries.map((d) => d.endpointId))]) });
+    const limited = await this.lockEndpoints(manager, endpoints.filter((e) => e.ratePerMinute !== null).map((e) => e.id));
     const claimed: Claimed[] = [];
-    for (const endpoint of await this.lockEndpoints(manager, [...new Set(deliveries.map((d) => d.endpointId))])) {
+    for (const endpoint of endpoints) {
       const own = deliveries.filter((d) => d.endpointId === endpoint.id);
       if (endpoint.ratePerMinute === null) claimed.push(...own.map((delivery) => ({ endpoint, deliveries: [delivery] })));
-      else claimed.push(...(await this.withinRate(manager, endpoint, own, now)));
+      else {
+        // Unlocked: another instance is claiming for this endpoint right now (or it is being removed); its deliveries wait for the next run.
+        const locked = limited.find((e) => e.id === endpoint.id);
+        if (locked) claimed.push(...(await this.withinRate(manager, locked, own, now)));
+      }
     }
     const leased = claimed.flatMap((c) => c.deliveries.map((d) => d.id));
     // Long enough for the slowest answer allowed, with room to write it down.
@@ -119,10 +126,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return (await due.getRawMany<{ id: string }>()).map((row) => row.id);
   }
 
-  /** The endpoints, their rows locked (in id order, so two instances never wait on each other in a circle) until the claim commits. */
-  private lockEndpoints(manager: EntityManager, ids: string[]): Promise<WebhookEndpointEntity[]> {
-    const query = manager.createQueryBuilder(WebhookEndpointEntity, 'endpoint').where('endpoint.id IN (:...ids)', { ids }).orderBy('endpoint.id', 'ASC');
-    if (this.db.isPostgres) query.setLock('pessimistic_write');
+  /**
+   * The rate-limited endpoints, read again with their rows locked until the claim commits, so their
+   * minute's count is this claim's alone. On PostgreSQL a row locked elsewhere is skipped, never
+   * waited for: the claim already holds delivery rows, which removing an endpoint locks after its row.
+   */
+  private async lockEndpoints(manager: EntityManager, ids: string[]): Promise<WebhookEndpointEntity[]> {
+    if (ids.length === 0) return [];
+    const query = manager.createQueryBuilder(WebhookEndpointEntity, 'endpoint').where('endpoint.id IN (:...ids)', { ids });
+    if (this.db.isPostgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
     return query.getMany();
   }
 
