@@ -136,3 +136,39 @@ describe('robot and e-mail messages', () => {
     expect(message.markdown.text.endsWith('@u1 @13800000000')).toBe(true);
   });
 });
+
+describe('round notices and announcements as messages', () => {
+  const round = (extra: Partial<NonNullable<NoticeBody['round']>> = {}): NoticeBody => ({
+    id: 'n-r',
+    type: 'round_tomorrow',
+    event: 'REMIND',
+    round: { id: 'r-1', types: ['administrative', 'party_building'], departmentId: CARDIOLOGY, scheduledFor: '2026-12-02', unannounced: false, ...extra },
+  });
+
+  it('name the round types, the department and the day, and link to the calendar', () => {
+    expect(noticeMessage(round(), context())).toEqual({
+      title: '明日查房',
+      facts: [
+        { label: '查房类型', value: '行政查房、党建查房' },
+        { label: '受检科室', value: '心内科' },
+        { label: '查房日期', value: '2026-12-02' },
+      ],
+      text: null,
+      sections: [],
+      link: { label: '查看查房日历', url: 'https://rounds.hospital.example/console/calendar' },
+    });
+  });
+
+  it('leave out an unannounced round\'s department, and tell of a round with an integrity part only that it needs attention', () => {
+    expect(noticeMessage(round({ unannounced: true }), context()).facts.map((f) => f.label)).toEqual(['查房类型', '查房日期']);
+    const integrity = noticeMessage(round({ types: ['administrative', 'integrity'] }), context());
+    expect(integrity).toMatchObject({ title: '一项廉政事项需要关注', facts: [] });
+    expect(JSON.stringify(integrity)).not.toContain('心内科');
+  });
+
+  it('carry an announcement\'s title and body as text', () => {
+    const body: NoticeBody = { id: 'n-a', type: 'announcement', event: 'PUBLISH', announcement: { id: 'a-1', title: '节前廉洁提醒', body: '第一行\n# 不是标题 [链接](http://x)' } };
+    const { content } = wecomMessage(noticeMessage(body, context()), NO_MENTIONS, 'zh').markdown;
+    expect(content.split('\n')).toEqual(['**节前廉洁提醒**', '第一行', '＃ 不是标题 ［链接］（http://x）']);
+  });
+});
