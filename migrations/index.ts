@@ -26,6 +26,7 @@ import { LedgerIndexes1733680000000 } from './1733680000000-ledger-indexes';
 import { RateLimits1733690000000 } from './1733690000000-rate-limits';
 import { AuditSealer1733700000000 } from './1733700000000-audit-sealer';
 import { ContactsAndNotificationSettings1733710000000 } from './1733710000000-contacts-and-notification-settings';
+import { NotificationChannels1733720000000 } from './1733720000000-notification-channels';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   RateLimits1733690000000,
   AuditSealer1733700000000,
   ContactsAndNotificationSettings1733710000000,
+  NotificationChannels1733720000000,
 ];

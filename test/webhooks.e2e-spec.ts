@@ -72,10 +72,13 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       .expect(201);
     expect(created.body).toEqual({
       id: expect.any(String),
+      kind: 'webhook',
       url: receiver.url('/card'),
       departmentId: h.departments.cardiology,
       role: null,
       events: ['overdue', 'escalated'],
+      roundTypes: null,
+      ratePerMinute: null,
       active: true,
       createdBy: expect.any(String),
       createdAt: now.toISOString(),
@@ -166,6 +169,7 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         responsibleDepartmentId: h.departments.cardiology,
         state: 'assigned',
         timeliness: 'on_track',
+        light: 'green',
         deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T23:59:59\.999\+08:00$/),
         escalationLevel: 0,
       },
@@ -381,13 +385,13 @@ describe(`webhooks (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await register('/lease');
     await flow.assignedFinding('administrative');
     // An instance takes the delivery and dies before sending it.
-    const taken = await t.app.get(Database).write(null, (manager) => t.app.get(WebhookDispatcher).claim(manager));
+    const taken = (await t.app.get(Database).write(null, (manager) => t.app.get(WebhookDispatcher).claim(manager))).claimed;
     expect(taken).toHaveLength(1);
     expect(await deliverDue()).toBe(0);
     later(t.app.get(AppConfig).WEBHOOK_TIMEOUT_MS + 30_000);
     expect(await deliverDue()).toBe(1);
-    expect(receiver.received.map((r) => r.headers['x-delivery-id'])).toEqual([taken[0].delivery.id]);
-    expect(receiver.bodies('/lease').map((b) => b.id)).toEqual([taken[0].delivery.noticeId]);
+    expect(receiver.received.map((r) => r.headers['x-delivery-id'])).toEqual([taken[0].deliveries[0].id]);
+    expect(receiver.bodies('/lease').map((b) => b.id)).toEqual([taken[0].deliveries[0].noticeId]);
   });
 
   it('dead-letters what was queued for an endpoint when it is removed', async () => {

@@ -114,7 +114,7 @@ export class AnnouncementsService {
       const detail: NoticeDetail = { event: PUBLISH, title: announcement.title, deadline: null, body: announcement.body };
       await this.notifications.insertFor(manager, { noticeId, type: ANNOUNCEMENT_NOTICE, ...subject, detail, createdAt: at }, to, SYSTEM_ACTOR.id);
       const content = { event: PUBLISH, announcement: { id, title: announcement.title, body: announcement.body, publishAt: announcement.publishAt.toISOString() } };
-      await this.webhooks.enqueue(manager, { noticeId, type: ANNOUNCEMENT_NOTICE, to, subject, content, at });
+      await this.webhooks.enqueue(manager, { noticeId, type: ANNOUNCEMENT_NOTICE, to, subject, roundTypes: null, content, at });
       const recipientCount = await manager.countBy(NotificationEntity, { announcementId: id });
       await manager.update(AnnouncementEntity, { id }, { recipientCount });
       appendAudit(manager, { at, actorId: SYSTEM_ACTOR.id, actorRole: 'system', entityType: 'announcement', entityId: id, event: 'ANNOUNCEMENT_DELIVERED', payload: { recipientCount } });

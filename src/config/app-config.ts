@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -200,6 +200,27 @@ export class AppConfig {
   @IsInt()
   @Min(100)
   WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /**
+   * Where people open the service (`https://rounds.hospital.example`): robot messages and e-mails
+   * link to a finding at `${PUBLIC_URL}/console/findings/<id>`. Unset, they carry no link.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'PUBLIC_URL must be an http or https URL' })
+  PUBLIC_URL?: string;
+
+  /** The mail server e-mail endpoints are sent through (`smtps://user:password@mail.hospital.example`); unset, no e-mail endpoint can be registered. */
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_protocol: true, require_tld: false }, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender of notice e-mails. */
+  @IsEmail({ require_tld: false }, { message: 'NOTIFY_EMAIL_FROM must be an e-mail address' })
+  NOTIFY_EMAIL_FROM = 'triple-round@localhost';
+
+  /** The language robot messages and e-mails are written in. */
+  @IsIn(['zh', 'en'])
+  NOTIFY_LANGUAGE: 'zh' | 'en' = 'zh';
 
   /** Extension requests (申请延期) a finding may have, whatever became of them. */
   @Transform(toInt)

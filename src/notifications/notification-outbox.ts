@@ -44,7 +44,7 @@ export class NotificationOutbox implements OnModuleInit {
     const createdAt = new Date(event.at);
     const subject = { findingId: finding.row.id, roundId: null, announcementId: null };
     await this.notifications.insertFor(manager, { noticeId, type: notice.notice, ...subject, detail, createdAt }, to, event.actor.id);
-    await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, to, subject, content: findingNoticeContent(finding.row, context, detail), at: createdAt });
+    await this.webhooks.enqueue(manager, { noticeId, type: notice.notice, to, subject, roundTypes: [finding.row.roundType], content: findingNoticeContent(finding.row, context, detail), at: createdAt });
   }
 
   private escalationAudience(level: number): Audience[] {

@@ -56,6 +56,6 @@ export class RoundNotices {
     await this.notifications.insertFor(manager, { noticeId, type, ...subject, detail, createdAt: at }, to, SYSTEM_ACTOR.id);
     // The department's name stays out, as an integrity finding's title does: its id says enough to a receiver that may know it.
     const content = { event, round: { id: round.id, types: round.types, departmentId: round.departmentId, scheduledFor: round.scheduledFor, unannounced: round.unannounced } };
-    await this.webhooks.enqueue(manager, { noticeId, type, to, subject, content, at });
+    await this.webhooks.enqueue(manager, { noticeId, type, to, subject, roundTypes: round.types, content, at });
   }
 }

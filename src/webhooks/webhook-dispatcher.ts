@@ -2,34 +2,46 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EntityManager, In } from 'typeorm';
+import { ChannelSender, SendResult } from '../channels/channel-sender';
+import { Mentions, NO_MENTIONS, mentionsOf } from '../channels/mentions';
+import { digestGroup, type MessageContext, type NoticeBody } from '../channels/notice-message';
 import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { DepartmentEntity } from '../identity/department.entity';
 import { Metrics } from '../metrics/metrics';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
-import { postJson, signature, timestampedSignature } from './webhook-network';
 
 /** Deliveries tried at once by one instance. */
 const BATCH = 20;
 
-interface Claimed {
-  delivery: WebhookDeliveryEntity;
+/** Deliveries one digest may carry; more wait for the next. */
+const DIGEST_LIMIT = 500;
+
+const MINUTE_MS = 60_000;
+
+/** One message to send: one delivery, or a digest of several owed to one rate-limited endpoint. */
+export interface Claimed {
   endpoint: WebhookEndpointEntity;
+  deliveries: WebhookDeliveryEntity[];
 }
 
-interface Outcome {
-  delivery: WebhookDeliveryEntity;
+interface Outcome extends SendResult {
+  claimed: Claimed;
   at: Date;
-  statusCode: number | null;
-  error: string | null;
   durationMs: number;
 }
 
 /**
- * Sends queued webhook deliveries. A delivery is leased before it is sent and the outcome written
- * after, in transactions of their own, so no lock is held across the network. A crash in between
- * lets the lease run out and the delivery is sent again: a delivery may repeat, never vanish.
+ * Sends queued deliveries. A delivery is leased before it is sent and the outcome written after,
+ * in transactions of their own, so no lock is held across the network. A crash in between lets the
+ * lease run out and the delivery is sent again: a delivery may repeat, never vanish.
+ *
+ * An endpoint with a rate (a robot: about 20 messages a minute) sends at most that many messages
+ * in each minute, counted on its row, which the claim locks: instances sharing the database share
+ * the count. When more is due than the minute has left, the deliveries go in digests, one per
+ * notice type and department while the budget allows; none is dropped.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -41,6 +53,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly sender: ChannelSender,
   ) {
     this.task = new PeriodicTask(WebhookDispatcher.name, config.SCHEDULER_INTERVAL_MS, () => this.deliverDue(), db);
   }
@@ -59,18 +72,45 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   async deliverDue(): Promise<number> {
     let tried = 0;
     for (;;) {
-      const claimed = await this.db.write(null, (manager) => this.claim(manager));
+      const { claimed, due } = await this.db.write(null, (manager) => this.claim(manager));
+      // Nothing claimed from what was due (a robot's minute spent, or its row busy elsewhere): the next run goes on.
       if (claimed.length === 0) return tried;
-      const outcomes = await Promise.all(claimed.map((c) => this.attempt(c)));
+      const [context, mentions] = await this.db.read((manager) => Promise.all([this.messageContext(manager, claimed), this.mentions(manager, claimed)]));
+      const outcomes = await Promise.all(claimed.map((c, i) => this.attempt(c, context, mentions[i])));
       await this.db.write(null, (manager) => this.record(manager, outcomes));
-      tried += claimed.length;
-      if (claimed.length < BATCH || this.stopping) return tried;
+      tried += claimed.reduce((sum, c) => sum + c.deliveries.length, 0);
+      if (due < BATCH || this.stopping) return tried;
     }
   }
 
-  /** Leases due deliveries; on PostgreSQL, rows another instance is leasing right now are skipped. */
-  async claim(manager: EntityManager): Promise<Claimed[]> {
+  /**
+   * Leases due deliveries, and answers them as messages with how many were due; on PostgreSQL,
+   * rows another instance is leasing right now are skipped.
+   */
+  async claim(manager: EntityManager): Promise<{ claimed: Claimed[]; due: number }> {
     const now = this.clock.now();
+    const ids = await this.dueIds(manager, now, BATCH);
+    if (ids.length === 0) return { claimed: [], due: 0 };
+    const deliveries = await manager.findBy(WebhookDeliveryEntity, { id: In(ids) });
+    const endpoints = await manager.findBy(WebhookEndpointEntity, { id: In([...new Set(deliveries.map((d) => d.endpointId))]) });
+    const limited = await this.lockEndpoints(manager, endpoints.filter((e) => e.ratePerMinute !== null).map((e) => e.id));
+    const claimed: Claimed[] = [];
+    for (const endpoint of endpoints) {
+      const own = deliveries.filter((d) => d.endpointId === endpoint.id);
+      if (endpoint.ratePerMinute === null) claimed.push(...own.map((delivery) => ({ endpoint, deliveries: [delivery] })));
+      else {
+        // Unlocked: another instance is claiming for this endpoint right now (or it is being removed); its deliveries wait for the next run.
+        const locked = limited.find((e) => e.id === endpoint.id);
+        if (locked) claimed.push(...(await this.withinRate(manager, locked, own, now)));
+      }
+    }
+    const leased = claimed.flatMap((c) => c.deliveries.map((d) => d.id));
+    // Long enough for the slowest answer allowed, with room to write it down.
+    if (leased.length > 0) await manager.update(WebhookDeliveryEntity, { id: In(leased) }, { leaseUntil: new Date(now.getTime() + this.config.WEBHOOK_TIMEOUT_MS + 30_000) });
+    return { claimed, due: ids.length };
+  }
+
+  private async dueIds(manager: EntityManager, now: Date, limit: number, endpointId?: string, except: string[] = []): Promise<string[]> {
     const due = manager
       .createQueryBuilder(WebhookDeliveryEntity, 'delivery')
       .select('delivery.id', 'id')
@@ -78,52 +118,110 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       .andWhere('delivery.nextAttemptAt <= :now', { now })
       .andWhere('(delivery.leaseUntil IS NULL OR delivery.leaseUntil <= :now)', { now })
       .orderBy('delivery.nextAttemptAt', 'ASC')
-      .limit(BATCH);
+      .addOrderBy('delivery.id', 'ASC')
+      .limit(limit);
+    if (endpointId) due.andWhere('delivery.endpointId = :endpointId', { endpointId });
+    if (except.length > 0) due.andWhere('delivery.id NOT IN (:...except)', { except });
     if (this.db.isPostgres) due.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const ids = (await due.getRawMany<{ id: string }>()).map((row) => row.id);
-    if (ids.length === 0) return [];
-    // Long enough for the slowest answer allowed, with room to write it down.
-    await manager.update(WebhookDeliveryEntity, { id: In(ids) }, { leaseUntil: new Date(now.getTime() + this.config.WEBHOOK_TIMEOUT_MS + 30_000) });
-    const deliveries = await manager.findBy(WebhookDeliveryEntity, { id: In(ids) });
-    const endpoints = await manager.findBy(WebhookEndpointEntity, { id: In([...new Set(deliveries.map((d) => d.endpointId))]) });
-    return deliveries.map((delivery) => ({ delivery, endpoint: endpoints.find((e) => e.id === delivery.endpointId)! }));
+    return (await due.getRawMany<{ id: string }>()).map((row) => row.id);
   }
 
-  private async attempt({ delivery, endpoint }: Claimed): Promise<Outcome> {
+  /**
+   * The rate-limited endpoints, read again with their rows locked until the claim commits, so their
+   * minute's count is this claim's alone. On PostgreSQL a row locked elsewhere is skipped, never
+   * waited for: the claim already holds delivery rows, which removing an endpoint locks after its row.
+   */
+  private async lockEndpoints(manager: EntityManager, ids: string[]): Promise<WebhookEndpointEntity[]> {
+    if (ids.length === 0) return [];
+    const query = manager.createQueryBuilder(WebhookEndpointEntity, 'endpoint').where('endpoint.id IN (:...ids)', { ids });
+    if (this.db.isPostgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return query.getMany();
+  }
+
+  /**
+   * The messages a rate-limited endpoint sends now: every delivery due to it, one message each
+   * while the minute's budget allows; beyond it, digests by group, the last group taking the rest.
+   * With no budget left, the deliveries wait for the next minute. The messages are counted on the row.
+   */
+  private async withinRate(manager: EntityManager, endpoint: WebhookEndpointEntity, own: WebhookDeliveryEntity[], now: Date): Promise<Claimed[]> {
+    const more = await this.dueIds(manager, now, DIGEST_LIMIT - own.length, endpoint.id, own.map((d) => d.id));
+    const pending = [...own, ...(more.length > 0 ? await manager.findBy(WebhookDeliveryEntity, { id: In(more) }) : [])];
+    const windowOpen = endpoint.rateWindowStartedAt !== null && now.getTime() - endpoint.rateWindowStartedAt.getTime() < MINUTE_MS;
+    const window = windowOpen ? { startedAt: endpoint.rateWindowStartedAt!, sent: endpoint.rateWindowSent } : { startedAt: now, sent: 0 };
+    const budget = endpoint.ratePerMinute! - window.sent;
+    if (budget <= 0) {
+      const nextMinute = new Date(window.startedAt.getTime() + MINUTE_MS);
+      await manager.update(WebhookDeliveryEntity, { id: In(pending.map((d) => d.id)) }, { nextAttemptAt: nextMinute });
+      return [];
+    }
+    const messages = pending.length <= budget ? pending.map((d) => [d]) : digests(pending, budget);
+    await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { rateWindowStartedAt: window.startedAt, rateWindowSent: window.sent + messages.length });
+    return messages.map((deliveries) => ({ endpoint, deliveries }));
+  }
+
+  private async messageContext(manager: EntityManager, claimed: Claimed[]): Promise<MessageContext> {
+    const bodies = claimed.filter((c) => c.endpoint.kind !== 'webhook').flatMap((c) => c.deliveries.map((d) => JSON.parse(d.body) as NoticeBody));
+    const ids = [...new Set(bodies.map((b) => b.finding?.responsibleDepartmentId ?? b.round?.departmentId).filter((id): id is string => id !== undefined))];
+    const departments = ids.length === 0 ? [] : await manager.find(DepartmentEntity, { where: { id: In(ids) }, select: { id: true, name: true } });
+    return {
+      language: this.config.NOTIFY_LANGUAGE,
+      publicUrl: this.config.PUBLIC_URL ?? null,
+      timeZone: this.config.TIME_ZONE,
+      departmentNames: new Map(departments.map((d) => [d.id, d.name])),
+    };
+  }
+
+  /** Whom each robot message mentions (src/channels/mentions.ts). */
+  private mentions(manager: EntityManager, claimed: Claimed[]): Promise<Mentions[]> {
+    return Promise.all(
+      claimed.map((c) =>
+        c.endpoint.kind === 'wecom' || c.endpoint.kind === 'dingtalk' ? mentionsOf(manager, c.deliveries.map((d) => JSON.parse(d.body) as NoticeBody)) : NO_MENTIONS,
+      ),
+    );
+  }
+
+  private async attempt(claimed: Claimed, context: MessageContext, mentions: Mentions): Promise<Outcome> {
     const at = this.clock.now();
     const started = performance.now();
-    const headers = {
-      'user-agent': 'triple-round-webhooks/1',
-      'x-signature-256': signature(endpoint.secret, delivery.body),
-      'x-webhook-signature': timestampedSignature(endpoint.secret, delivery.body, at),
-      'x-delivery-id': delivery.id,
-      'x-notice-type': delivery.type,
-    };
-    const options = { timeoutMs: this.config.WEBHOOK_TIMEOUT_MS, allowPrivateNetworks: this.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS };
     try {
-      const statusCode = await postJson(new URL(endpoint.url), delivery.body, headers, options);
-      const error = statusCode >= 200 && statusCode < 300 ? null : `answered ${statusCode}`;
-      return { delivery, at, statusCode, error, durationMs: Math.round(performance.now() - started) };
+      const result = await this.sender.send(claimed.endpoint, claimed.deliveries, context, mentions, at);
+      return { claimed, at, ...result, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { delivery, at, statusCode: null, error: message.slice(0, 500), durationMs: Math.round(performance.now() - started) };
+      return { claimed, at, statusCode: null, error: message.slice(0, 500), durationMs: Math.round(performance.now() - started) };
     }
   }
 
-  /** Logs each try; a failure waits WEBHOOK_BACKOFF_MS, doubled for every failure before it, until WEBHOOK_MAX_ATTEMPTS. */
+  /**
+   * Logs each try, for every delivery a message carried; a failure waits WEBHOOK_BACKOFF_MS, doubled
+   * for every failure of that delivery before it, until WEBHOOK_MAX_ATTEMPTS.
+   */
   private async record(manager: EntityManager, outcomes: Outcome[]): Promise<void> {
     const now = this.clock.now();
-    for (const { delivery, at, statusCode, error, durationMs } of outcomes) {
-      const attempts = delivery.attempts + 1;
-      await manager.insert(WebhookAttemptEntity, { id: randomUUID(), deliveryId: delivery.id, attempt: attempts, at, statusCode, error, durationMs });
-      const changes: Partial<WebhookDeliveryEntity> =
-        error === null
-          ? { status: 'delivered', deliveredAt: now }
-          : attempts >= this.config.WEBHOOK_MAX_ATTEMPTS
-            ? { status: 'dead' }
-            : { nextAttemptAt: new Date(now.getTime() + this.config.WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1)) };
-      await manager.update(WebhookDeliveryEntity, { id: delivery.id }, { ...changes, attempts, lastError: error, leaseUntil: null });
-      this.metrics.webhookAttempts.inc({ outcome: changes.status ?? 'failed' });
+    for (const { claimed, at, statusCode, error, durationMs } of outcomes) {
+      for (const delivery of claimed.deliveries) {
+        const attempts = delivery.attempts + 1;
+        await manager.insert(WebhookAttemptEntity, { id: randomUUID(), deliveryId: delivery.id, attempt: attempts, at, statusCode, error, durationMs });
+        const changes: Partial<WebhookDeliveryEntity> =
+          error === null
+            ? { status: 'delivered', deliveredAt: now }
+            : attempts >= this.config.WEBHOOK_MAX_ATTEMPTS
+              ? { status: 'dead' }
+              : { nextAttemptAt: new Date(now.getTime() + this.config.WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1)) };
+        await manager.update(WebhookDeliveryEntity, { id: delivery.id }, { ...changes, attempts, lastError: error, leaseUntil: null });
+        this.metrics.webhookAttempts.inc({ outcome: changes.status ?? 'failed' });
+      }
     }
   }
+}
+
+/** `pending` in at most `budget` messages: one per digest group, the groups beyond the budget all in the last. */
+function digests(pending: WebhookDeliveryEntity[], budget: number): WebhookDeliveryEntity[][] {
+  const groups = new Map<string, WebhookDeliveryEntity[]>();
+  for (const delivery of pending) {
+    const key = digestGroup(JSON.parse(delivery.body) as NoticeBody);
+    groups.set(key, [...(groups.get(key) ?? []), delivery]);
+  }
+  const all = [...groups.values()];
+  return all.length <= budget ? all : [...all.slice(0, budget - 1), all.slice(budget - 1).flat()];
 }

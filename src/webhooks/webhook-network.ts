@@ -67,8 +67,17 @@ export function timestampedSignature(secret: string, body: string, at: Date): st
 
 const hmacHex = (secret: string, text: string): string => createHmac('sha256', secret).update(text).digest('hex');
 
+/** What a receiver answered: its status and the start of its body (a robot says in it whether it took the message). */
+export interface Answer {
+  statusCode: number;
+  body: string;
+}
+
+/** The part of an answer's body kept: enough for a robot's `{"errcode":…,"errmsg":…}`. */
+const ANSWER_BYTES = 16_384;
+
 /**
- * POSTs a JSON body; resolves with the status code whatever it is, rejects when there is none
+ * POSTs a JSON body; resolves with the answer whatever its status, rejects when there is none
  * (refused address, connection error, timeout). Unless private networks are allowed, the address is
  * checked again as the connection is made, so a name that changed since registration cannot lead inside.
  */
@@ -77,7 +86,7 @@ export function postJson(
   body: string,
   headers: Record<string, string>,
   { timeoutMs, allowPrivateNetworks }: { timeoutMs: number; allowPrivateNetworks: boolean },
-): Promise<number> {
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!allowPrivateNetworks && isIP(host) && !isPublicAddress(host)) {
@@ -93,8 +102,13 @@ export function postJson(
         ...(!allowPrivateNetworks && { lookup: publicOnlyLookup }),
       },
       (response) => {
-        response.resume();
-        response.on('end', () => settle(() => resolve(response.statusCode ?? 0)));
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (kept < ANSWER_BYTES) chunks.push(chunk.subarray(0, ANSWER_BYTES - kept));
+          kept += chunk.length;
+        });
+        response.on('end', () => settle(() => resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
         response.on('error', (error) => settle(() => reject(error)));
       },
     );

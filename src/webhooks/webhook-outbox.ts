@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { FindingContext, InboxNoticeType } from '../../workflows';
+import type { FindingContext, InboxNoticeType, RoundType } from '../../workflows';
 import { instantParameter } from '../database/row-mapper';
 import type { FindingEntity } from '../findings/finding.entity';
 import type { Addressing } from '../access/addressees';
@@ -19,6 +19,8 @@ export interface OutgoingNotice {
   /** Its `endpoints` pick the endpoints that take it. */
   to: Addressing;
   subject: NoticeSubject;
+  /** The round types it is about, for the endpoints that take only some; null (an announcement): none, every endpoint may take it. */
+  roundTypes: readonly RoundType[] | null;
   /** What the body says beyond its `id`, `type` and `occurredAt`. */
   content: Record<string, unknown>;
   at: Date;
@@ -35,7 +37,7 @@ export class WebhookOutbox {
     const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
       `INSERT INTO "webhook_deliveries" ("id", "endpointId", "noticeId", "type", "findingId", "roundId", "announcementId", "body", "status", "attempts", "nextAttemptAt", "createdAt")
        SELECT gen_random_uuid(), "id", :noticeId, :type, :findingId, :roundId, :announcementId, :body, 'pending', 0, ${at}, ${at} FROM "webhook_endpoints"
-       WHERE "active" = :active AND ("events" IS NULL OR "events" LIKE :eventPattern) AND ${notice.to.endpoints}
+       WHERE "active" = :active AND ("events" IS NULL OR "events" LIKE :eventPattern) AND ${roundTypeFilter(notice.roundTypes)} AND ${notice.to.endpoints}
        ON CONFLICT DO NOTHING`,
       {
         ...notice.to.parameters,
@@ -46,10 +48,17 @@ export class WebhookOutbox {
         at: notice.at,
         active: true,
         eventPattern: `%"${notice.type}"%`,
+        ...Object.fromEntries((notice.roundTypes ?? []).map((type, i) => [`roundTypePattern${i}`, `%"${type}"%`])),
       },
     );
     await manager.query(sql, values);
   }
+}
+
+/** Over `"webhook_endpoints"`: those taking every round type, or one of the notice's. */
+function roundTypeFilter(roundTypes: readonly RoundType[] | null): string {
+  if (roundTypes === null) return '1 = 1';
+  return `("roundTypes" IS NULL${roundTypes.map((_, i) => ` OR "roundTypes" LIKE :roundTypePattern${i}`).join('')})`;
 }
 
 /**
@@ -75,6 +84,7 @@ export function findingNoticeContent(finding: FindingEntity, context: FindingCon
       responsibleDepartmentId: context.responsibleDepartmentId,
       state: finding.state,
       timeliness: finding.timeliness,
+      light: finding.light,
       deadline: context.deadline,
       escalationLevel: context.escalationLevel,
     },

@@ -1,19 +1,72 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, IsUrl, MaxLength, MinLength } from 'class-validator';
-import { INBOX_NOTICE_TYPES, USER_ROLES, type InboxNoticeType, type Role } from '../../workflows';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { INBOX_NOTICE_TYPES, ROUND_TYPES, USER_ROLES, type InboxNoticeType, type Role, type RoundType } from '../../workflows';
 import { PageQuery } from '../common/pagination';
-import { DELIVERY_STATUSES, DeliveryStatus, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+import { DELIVERY_STATUSES, DeliveryStatus, ENDPOINT_KINDS, EndpointKind, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+
+/** Kinds signed with a secret the administrator gives: the webhook's HMAC of each body, DingTalk's 加签 of each URL. */
+const SIGNED_KINDS: readonly EndpointKind[] = ['webhook', 'dingtalk'];
 
 export class CreateWebhookDto {
+  /** `webhook` (a signed JSON POST, the default), `wecom` or `dingtalk` (a group robot's markdown), `email` (an office mailbox). */
+  @IsOptional()
+  @IsIn(ENDPOINT_KINDS)
+  kind?: EndpointKind;
+
+  /** The receiver's URL, or the robot's: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`, `https://oapi.dingtalk.com/robot/send?access_token=…`. Not for `email`. */
+  @ValidateIf((dto: CreateWebhookDto) => dto.kind !== 'email' || dto.url !== undefined)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http or https URL' })
   @MaxLength(2000)
-  url: string;
+  url?: string;
 
-  /** Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. */
+  /** The mailbox an `email` endpoint writes to. */
+  @ValidateIf((dto: CreateWebhookDto) => dto.kind === 'email' || dto.address !== undefined)
+  @IsEmail({}, { message: 'address must be an e-mail address' })
+  @MaxLength(320)
+  address?: string;
+
+  /**
+   * `webhook`: signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and
+   * X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. `dingtalk`: the
+   * robot's `SEC…` secret (加签). Not for `wecom` and `email`, which have none.
+   */
+  @ValidateIf((dto: CreateWebhookDto) => SIGNED_KINDS.includes(dto.kind ?? 'webhook') || dto.secret !== undefined)
   @IsString()
   @MinLength(16, { message: 'secret must be at least 16 characters' })
   @MaxLength(200)
-  secret: string;
+  secret?: string;
+
+  /** Messages a minute at most: a robot takes about 20 (the default for `wecom` and `dingtalk`); what is due beyond it goes in digests. Not for `webhook`. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  ratePerMinute?: number;
+
+  /** Only notices about these round types (announcements, about none, still come); all when left out. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(ROUND_TYPES, { each: true })
+  roundTypes?: RoundType[];
 
   /** Only notices for this department's people (its findings' staff, or its lead-office verifiers). */
   @IsOptional()
@@ -36,12 +89,19 @@ export class CreateWebhookDto {
 
 export class WebhookDto {
   id: string;
+  @ApiProperty({ enum: ENDPOINT_KINDS })
+  kind: EndpointKind;
+  /** `mailto:address` for an e-mail endpoint; a robot's key or access token is shown as `***`, as a secret is never shown. */
   url: string;
   departmentId: string | null;
   @ApiProperty({ enum: USER_ROLES, nullable: true })
   role: Role | null;
   @ApiProperty({ enum: INBOX_NOTICE_TYPES, isArray: true, nullable: true })
   events: InboxNoticeType[] | null;
+  @ApiProperty({ enum: ROUND_TYPES, isArray: true, nullable: true })
+  roundTypes: RoundType[] | null;
+  /** Messages a minute at most; null: no limit. */
+  ratePerMinute: number | null;
   active: boolean;
   createdBy: string;
   createdAt: Date;
@@ -50,9 +110,20 @@ export class WebhookDto {
   integrityMarkedAt: Date | null;
 
   static from(entity: WebhookEndpointEntity): WebhookDto {
-    const { secret: _secret, ...shown } = entity;
-    return shown;
+    const { secret: _secret, rateWindowStartedAt: _startedAt, rateWindowSent: _sent, ...shown } = entity;
+    return { ...shown, url: shownUrl(entity) };
   }
+}
+
+/** The parameters of a robot's URL that are its credential: whoever has them can post to the group. */
+const ROBOT_CREDENTIALS = ['key', 'access_token'];
+
+/** The endpoint's URL as shown and audited: a robot's credential masked. */
+export function shownUrl(endpoint: Pick<WebhookEndpointEntity, 'kind' | 'url'>): string {
+  if (endpoint.kind !== 'wecom' && endpoint.kind !== 'dingtalk') return endpoint.url;
+  const url = new URL(endpoint.url);
+  for (const name of ROBOT_CREDENTIALS) if (url.searchParams.has(name)) url.searchParams.set(name, '***');
+  return url.toString();
 }
 
 /** The discipline office's word on whether an endpoint may take integrity notices (those its role and department address). */

@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { NoticeSubject } from '../common/notice-subject';
-import type { InboxNoticeType, Role } from '../../workflows';
+import type { InboxNoticeType, Role, RoundType } from '../../workflows';
+
+/** How an endpoint is told: a signed JSON POST, a WeCom or DingTalk group robot's markdown, or an e-mail. */
+export const ENDPOINT_KINDS = ['webhook', 'wecom', 'dingtalk', 'email'] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
 /** A receiver of notices (a hospital messaging robot, say), for one department's or role's notices or for all. */
 @Entity('webhook_endpoints')
@@ -8,10 +12,17 @@ export class WebhookEndpointEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
+  @Column({ type: 'varchar', length: 16 })
+  kind: EndpointKind;
+
+  /** Where to send: the receiver's or robot's URL, or `mailto:address` for an e-mail endpoint. */
   @Column({ type: 'varchar', length: 2000 })
   url: string;
 
-  /** Signs each body (HMAC-SHA256); kept as given because signing needs it, never shown again. */
+  /**
+   * Signs each body (HMAC-SHA256; a DingTalk robot's `SEC…` secret signs the URL); kept as given
+   * because signing needs it, never shown again. Empty for WeCom and e-mail, which have none.
+   */
   @Column({ type: 'varchar', length: 200 })
   secret: string;
 
@@ -24,6 +35,21 @@ export class WebhookEndpointEntity {
   /** Null: every notice type. */
   @Column({ type: 'simple-json', nullable: true })
   events: InboxNoticeType[] | null;
+
+  /** Null: every round type (and announcements, which have none). */
+  @Column({ type: 'simple-json', nullable: true })
+  roundTypes: RoundType[] | null;
+
+  /** Messages a minute at most (a robot's limit); what is due beyond it goes in digests. Null: no limit. */
+  @Column({ type: 'integer', nullable: true })
+  ratePerMinute: number | null;
+
+  /** The current minute of the rate and the messages sent in it; claimed under the row's lock by whichever instance sends. */
+  @Column({ type: Date, nullable: true })
+  rateWindowStartedAt: Date | null;
+
+  @Column({ type: 'integer' })
+  rateWindowSent: number;
 
   @Column({ type: 'boolean' })
   active: boolean;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelSender } from '../channels/channel-sender';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhooksController } from './webhooks.controller';
@@ -9,7 +10,7 @@ import { WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity } fr
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity])],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookOutbox, WebhookDispatcher],
+  providers: [WebhooksService, WebhookOutbox, WebhookDispatcher, ChannelSender],
   exports: [WebhookOutbox, WebhookDispatcher],
 })
 export class WebhooksModule {}

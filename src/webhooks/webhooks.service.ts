@@ -10,7 +10,8 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
-import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto } from './webhook.dto';
+import { initialRate, kindProblems } from '../channels/endpoint-kinds';
+import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto, shownUrl } from './webhook.dto';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 import { refusedUrl } from './webhook-network';
 
@@ -24,8 +25,11 @@ export class WebhooksService {
   ) {}
 
   async create(auth: AuthUser, dto: CreateWebhookDto): Promise<WebhookDto> {
+    const kind = dto.kind ?? 'webhook';
+    const problems = kindProblems({ ...dto, kind }, { allowPrivateNetworks: this.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS, smtpConfigured: !!this.config.SMTP_URL });
+    if (problems.length > 0) throw new InvalidInputException(problems);
     // Looked up before the transaction: a slow name server must not hold the SQLite writer.
-    const refusal = await refusedUrl(new URL(dto.url), this.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
+    const refusal = dto.url === undefined ? null : await refusedUrl(new URL(dto.url), this.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
     if (refusal) throw new InvalidInputException([{ field: 'url', reason: refusal }]);
     return this.db.write(auth.request, async (manager) => {
       if (dto.departmentId && !(await manager.existsBy(DepartmentEntity, { id: dto.departmentId }))) {
@@ -33,11 +37,16 @@ export class WebhooksService {
       }
       const endpoint: WebhookEndpointEntity = {
         id: randomUUID(),
-        url: dto.url,
-        secret: dto.secret,
+        kind,
+        url: kind === 'email' ? `mailto:${dto.address}` : dto.url!,
+        secret: dto.secret ?? '',
         departmentId: dto.departmentId ?? null,
         role: dto.role ?? null,
         events: dto.events ?? null,
+        roundTypes: dto.roundTypes ?? null,
+        ratePerMinute: initialRate(kind, dto.ratePerMinute),
+        rateWindowStartedAt: null,
+        rateWindowSent: 0,
         active: true,
         createdBy: auth.id,
         createdAt: this.clock.now(),
@@ -46,7 +55,15 @@ export class WebhooksService {
       };
       await manager.insert(WebhookEndpointEntity, endpoint);
       const shown = WebhookDto.from(endpoint);
-      this.audit(manager, auth, endpoint.id, 'WEBHOOK_CREATED', { url: shown.url, departmentId: shown.departmentId, role: shown.role, events: shown.events });
+      this.audit(manager, auth, endpoint.id, 'WEBHOOK_CREATED', {
+        kind,
+        url: shown.url,
+        departmentId: shown.departmentId,
+        role: shown.role,
+        events: shown.events,
+        roundTypes: shown.roundTypes,
+        ratePerMinute: shown.ratePerMinute,
+      });
       return shown;
     });
   }
@@ -64,7 +81,7 @@ export class WebhooksService {
       const marking = dto.marked ? { integrityMarkedBy: auth.id, integrityMarkedAt: this.clock.now() } : { integrityMarkedBy: null, integrityMarkedAt: null };
       if (dto.marked !== (endpoint.integrityMarkedBy !== null)) {
         await manager.update(WebhookEndpointEntity, { id }, marking);
-        this.audit(manager, auth, id, dto.marked ? 'WEBHOOK_INTEGRITY_MARKED' : 'WEBHOOK_INTEGRITY_UNMARKED', { url: endpoint.url, role: endpoint.role, departmentId: endpoint.departmentId });
+        this.audit(manager, auth, id, dto.marked ? 'WEBHOOK_INTEGRITY_MARKED' : 'WEBHOOK_INTEGRITY_UNMARKED', { url: shownUrl(endpoint), role: endpoint.role, departmentId: endpoint.departmentId });
         return WebhookDto.from({ ...endpoint, ...marking });
       }
       return WebhookDto.from(endpoint);
@@ -78,7 +95,7 @@ export class WebhooksService {
       if (!endpoint.active) return;
       await manager.update(WebhookEndpointEntity, { id }, { active: false });
       await manager.update(WebhookDeliveryEntity, { endpointId: id, status: 'pending' }, { status: 'dead', lastError: 'endpoint removed' });
-      this.audit(manager, auth, id, 'WEBHOOK_REMOVED', { url: endpoint.url });
+      this.audit(manager, auth, id, 'WEBHOOK_REMOVED', { url: shownUrl(endpoint) });
     });
   }
 

@@ -15,6 +15,8 @@ export class Receiver {
   status: (request: Received) => number = () => 200;
   /** Whether to leave a request unanswered, as a receiver that hangs would. */
   hold: (request: Received) => boolean = () => false;
+  /** The body of the answer: a robot says `{"errcode":0,"errmsg":"ok"}`. */
+  answer: (request: Received) => string = () => '';
   private server?: Server;
 
   async start(): Promise<this> {
@@ -26,7 +28,7 @@ export class Receiver {
         this.received.push(received);
         if (this.hold(received)) return;
         response.statusCode = this.status(received);
-        response.end();
+        response.end(this.answer(received));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -2341,10 +2341,31 @@ export interface components {
             quietHours: components["schemas"]["QuietHoursDto"] | null;
         };
         CreateWebhookDto: {
-            /** Format: uri */
-            url: string;
-            /** @description Signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. */
-            secret: string;
+            /**
+             * @description `webhook` (a signed JSON POST, the default), `wecom` or `dingtalk` (a group robot's markdown), `email` (an office mailbox).
+             * @enum {string}
+             */
+            kind?: "webhook" | "wecom" | "dingtalk" | "email";
+            /**
+             * Format: uri
+             * @description The receiver's URL, or the robot's: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`, `https://oapi.dingtalk.com/robot/send?access_token=…`. Not for `email`.
+             */
+            url?: string;
+            /**
+             * Format: email
+             * @description The mailbox an `email` endpoint writes to.
+             */
+            address?: string;
+            /**
+             * @description `webhook`: signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and
+             *     X-Webhook-Signature: t=…,v1=HMAC-SHA256(secret, t.body); see docs/webhooks.md. `dingtalk`: the
+             *     robot's `SEC…` secret (加签). Not for `wecom` and `email`, which have none.
+             */
+            secret?: string;
+            /** @description Messages a minute at most: a robot takes about 20 (the default for `wecom` and `dingtalk`); what is due beyond it goes in digests. Not for `webhook`. */
+            ratePerMinute?: number;
+            /** @description Only notices about these round types (announcements, about none, still come); all when left out. */
+            roundTypes?: ("administrative" | "party_building" | "integrity")[];
             /**
              * Format: uuid
              * @description Only notices for this department's people (its findings' staff, or its lead-office verifiers).
@@ -2359,12 +2380,18 @@ export interface components {
             events?: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[];
         };
         WebhookDto: {
+            /** @enum {string} */
+            kind: "webhook" | "wecom" | "dingtalk" | "email";
             /** @enum {string|null} */
             role: "inspector" | "round_lead" | "department_staff" | "verifier" | "discipline_office" | "admin" | "leadership" | null;
             events: ("assigned" | "receipt_late" | "disputed" | "evidence_submitted" | "closure_audit_requested" | "rejected" | "reopened" | "due_soon" | "overdue" | "escalated" | "receipt_escalated" | "extension_requested" | "extension_approved" | "extension_denied" | "deadline_set" | "follow_up_failed" | "round_planned" | "round_tomorrow" | "announcement")[] | null;
+            roundTypes: ("administrative" | "party_building" | "integrity")[] | null;
             id: string;
+            /** @description `mailto:address` for an e-mail endpoint; a robot's key or access token is shown as `***`, as a secret is never shown. */
             url: string;
             departmentId: string | null;
+            /** @description Messages a minute at most; null: no limit. */
+            ratePerMinute: number | null;
             active: boolean;
             createdBy: string;
             /** Format: date-time */

@@ -1,0 +1,94 @@
+import type { Link, Message } from './notice-message';
+import { moreLine } from './notice-message';
+import type { Language } from '../../workflows';
+
+/**
+ * Client text (titles, department names, an announcement's body) as markdown that shows it and
+ * means nothing: every character that could open a link, a mention (`<@id>`), emphasis, a heading,
+ * a quote or code becomes its full-width twin. Robots' markdown dialects honour backslash escapes
+ * unevenly, so nothing is left to an escape. Line breaks become spaces unless `multiline`.
+ */
+export function markdownText(text: string, multiline = false): string {
+  const flat = multiline ? text.replace(/\r\n?/g, '\n') : text.replace(/[\r\n]+/g, ' ');
+  return flat.replace(/[\\`*_[\]()<>#~|!@]/g, (char) => FULL_WIDTH[char]);
+}
+
+const FULL_WIDTH: Record<string, string> = {
+  '\\': '＼',
+  '`': '｀',
+  '*': '＊',
+  _: '＿',
+  '[': '［',
+  ']': '］',
+  '(': '（',
+  ')': '）',
+  '<': '＜',
+  '>': '＞',
+  '#': '＃',
+  '~': '～',
+  '|': '｜',
+  '!': '！',
+  '@': '＠',
+};
+
+const linkLine = (link: Link) => `[${link.label}](${link.url})`;
+
+/**
+ * The message as markdown lines: the title in bold, one quoted line per fact, the text, a digest's
+ * sections, the link. Only our own links contain `](`: escaped client text cannot.
+ */
+export function markdownLines(message: Message, language: Language): string[] {
+  return [
+    `**${markdownText(message.title)}**`,
+    ...message.facts.map((fact) => `> ${fact.label}：${markdownText(fact.value)}`),
+    ...(message.text === null ? [] : markdownText(message.text, true).split('\n')),
+    ...message.sections.flatMap((section) => [
+      '',
+      `**${markdownText(section.heading)}**`,
+      ...section.items.map((item) => `- ${markdownText(item)}`),
+      ...(section.more > 0 ? [moreLine(section.more, language)] : []),
+      ...(section.link ? [linkLine(section.link)] : []),
+    ]),
+    ...(message.link ? ['', linkLine(message.link)] : []),
+  ];
+}
+
+const ELLIPSIS = '…';
+
+/**
+ * The lines joined, within `maxBytes` of UTF-8 with `tail` (the mentions) always kept: whole lines
+ * while they fit; then a text line cut on a character boundary, or a link line left out, and an
+ * ellipsis. The message's own link is kept ahead of the cut when it fits.
+ */
+export function fitMarkdown(lines: string[], tail: string, maxBytes: number): string {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const link = lines.length > 0 && lines[lines.length - 1].includes('](') ? lines[lines.length - 1] : null;
+  const whole = [...lines, ...(tail ? [tail] : [])].join('\n');
+  if (bytes(whole) <= maxBytes) return whole;
+  const end = [...(link ? [link] : []), ...(tail ? [tail] : [])];
+  const budget = maxBytes - bytes(['', ...end].join('\n'));
+  const body = link ? lines.slice(0, -1) : lines;
+  let kept = '';
+  for (const line of body) {
+    const next = kept === '' ? line : `${kept}\n${line}`;
+    if (bytes(next) + bytes(ELLIPSIS) <= budget) {
+      kept = next;
+      continue;
+    }
+    if (!line.includes('](')) kept = cutToBytes(kept === '' ? line : `${kept}\n${line}`, budget - bytes(ELLIPSIS));
+    break;
+  }
+  return [`${kept}${ELLIPSIS}`, ...end].join('\n');
+}
+
+/** The longest start of `text` within `maxBytes` of UTF-8, cut between characters (code points). */
+export function cutToBytes(text: string, maxBytes: number): string {
+  let used = 0;
+  let cut = '';
+  for (const char of text) {
+    used += Buffer.byteLength(char, 'utf8');
+    if (used > maxBytes) break;
+    cut += char;
+  }
+  return cut;
+}

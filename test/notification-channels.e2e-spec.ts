@@ -1,0 +1,358 @@
+import { createHmac } from 'node:crypto';
+import { Clock } from '../src/common/clock';
+import { AppConfig } from '../src/config/app-config';
+import { DeadlineScheduler } from '../src/deadlines/deadline-scheduler';
+import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
+import { WebhookEndpointEntity } from '../src/webhooks/webhook.entities';
+import { Flow } from './support/flow';
+import { Hospital, seedHospital } from './support/hospital';
+import { Mailbox } from './support/mailbox';
+import { Receiver, type Received } from './support/receiver';
+import { TestApp, startApp } from './support/test-app';
+
+const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
+const PUBLIC_URL = 'https://rounds.hospital.example';
+const DING_SECRET = 'SEC5c1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f';
+const ROBOT_OK = JSON.stringify({ errcode: 0, errmsg: 'ok' });
+const HOSTILE = '[点此处理](https://evil.example) <@all> **紧急** <script>alert(1)</script> & "引号"';
+
+describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let t: TestApp;
+  let h: Hospital;
+  let flow: Flow;
+  let receiver: Receiver;
+  let mailbox: Mailbox;
+  let now = new Date('2026-11-23T02:00:00Z');
+  const later = (ms: number) => (now = new Date(now.getTime() + ms));
+
+  const useClock = (app: TestApp) => jest.spyOn(app.app.get(Clock), 'now').mockImplementation(() => new Date(now));
+  const deliverDue = (app = t) => app.app.get(WebhookDispatcher).deliverDue();
+  const admin = () => flow.as('admin');
+  const register = async (body: object) => (await admin().post('/webhooks', body).expect(201)).body as { id: string; kind: string; url: string };
+  const deliveries = async (endpointId: string, query = '') => (await admin().get(`/webhooks/${endpointId}/deliveries?limit=500${query}`).expect(200)).body;
+  const robotBodies = (path: string) => receiver.received.filter((r) => new URL(r.path, 'http://x').pathname === path).map((r) => JSON.parse(r.body));
+
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    receiver.answer = () => ROBOT_OK;
+    mailbox = await new Mailbox().start();
+    t = await startApp({
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_BACKOFF_MS: '1000',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      PUBLIC_URL,
+      SMTP_URL: mailbox.url,
+      NOTIFY_EMAIL_FROM: 'rounds@hospital.example',
+    });
+    useClock(t);
+    h = await seedHospital(t);
+    flow = new Flow(t, h);
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+    await mailbox.stop();
+  });
+
+  afterEach(async () => {
+    for (const endpoint of (await admin().get('/webhooks').expect(200)).body.filter((e: { active: boolean }) => e.active)) {
+      await admin().delete(`/webhooks/${endpoint.id}`).expect(204);
+    }
+    receiver.received.length = 0;
+    receiver.status = () => 200;
+    receiver.answer = () => ROBOT_OK;
+    mailbox.received.length = 0;
+    mailbox.refuse = false;
+  });
+
+  it('registers each kind with its own fields, refusing what does not fit by field, never showing a secret or a robot key', async () => {
+    const wecomUrl = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
+    const dingUrl = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef';
+    const bad: [object, string[]][] = [
+      [{ kind: 'fax', url: wecomUrl }, ['kind']],
+      [{ kind: 'wecom' }, ['url']],
+      [{ kind: 'wecom', url: wecomUrl, secret: 'a-secret-of-sixteen-chars' }, ['secret']],
+      [{ kind: 'dingtalk', url: dingUrl }, ['secret']],
+      [{ kind: 'dingtalk', url: dingUrl, secret: 'not-a-dingtalk-signing-secret' }, ['secret']],
+      [{ kind: 'email' }, ['address']],
+      [{ kind: 'email', address: 'not an address' }, ['address']],
+      [{ kind: 'email', address: 'office@hospital.example', url: 'https://x.example/' }, ['url']],
+      [{ kind: 'wecom', url: wecomUrl, ratePerMinute: 0 }, ['ratePerMinute']],
+      [{ url: 'https://robot.example/hook', secret: 'a-shared-secret-of-the-robot', ratePerMinute: 20 }, ['ratePerMinute']],
+      [{ kind: 'wecom', url: wecomUrl, roundTypes: ['hygiene'] }, ['roundTypes']],
+    ];
+    const config = t.app.get(AppConfig);
+    config.WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+    try {
+      for (const [body, fields] of [
+        ...bad,
+        [{ kind: 'wecom', url: 'https://robot.example/cgi-bin/webhook/send?key=1' }, ['url']],
+        [{ kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send', secret: DING_SECRET }, ['url']],
+      ] as [object, string[]][]) {
+        const response = await admin().post('/webhooks', body).expect(400);
+        expect({ body, fields: [...new Set(response.body.details.map((d: { field: string }) => d.field))] }).toEqual({ body, fields });
+      }
+      config.SMTP_URL = undefined;
+      const noMailServer = await admin().post('/webhooks', { kind: 'email', address: 'office@hospital.example' }).expect(400);
+      expect(noMailServer.body.details).toEqual([{ field: 'kind', reason: 'email endpoints need SMTP_URL to be set' }]);
+    } finally {
+      config.WEBHOOK_ALLOW_PRIVATE_NETWORKS = true;
+      config.SMTP_URL = mailbox.url;
+    }
+
+    const wecom = await admin().post('/webhooks', { kind: 'wecom', url: wecomUrl, departmentId: h.departments.cardiology, roundTypes: ['administrative'] }).expect(201);
+    expect(wecom.body).toEqual({
+      id: expect.any(String),
+      kind: 'wecom',
+      url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***',
+      departmentId: h.departments.cardiology,
+      role: null,
+      events: null,
+      roundTypes: ['administrative'],
+      ratePerMinute: 20,
+      active: true,
+      createdBy: expect.any(String),
+      createdAt: now.toISOString(),
+      integrityMarkedBy: null,
+      integrityMarkedAt: null,
+    });
+    const ding = await admin().post('/webhooks', { kind: 'dingtalk', url: dingUrl, secret: DING_SECRET, ratePerMinute: 10 }).expect(201);
+    expect(ding.body).toMatchObject({ kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=***', ratePerMinute: 10 });
+    const email = await admin().post('/webhooks', { kind: 'email', address: 'office@hospital.example' }).expect(201);
+    expect(email.body).toMatchObject({ kind: 'email', url: 'mailto:office@hospital.example', ratePerMinute: null });
+
+    const listed = JSON.stringify((await admin().get('/webhooks').expect(200)).body);
+    for (const secret of [DING_SECRET, '693a91f6-7xxx', '0123456789abcdef']) expect(listed).not.toContain(secret);
+    const audit = (await admin().get(`/audit?entityType=webhook&entityId=${wecom.body.id}`).expect(200)).body.items;
+    expect(audit.map((e: { event: string; payload: object }) => [e.event, e.payload])).toEqual([
+      ['WEBHOOK_CREATED', { kind: 'wecom', url: wecom.body.url, departmentId: h.departments.cardiology, role: null, events: null, roundTypes: ['administrative'], ratePerMinute: 20 }],
+    ]);
+  });
+
+  it('sends a WeCom robot markdown naming round type, department, finding, deadline and light, with the link; only the round types it takes', async () => {
+    await register({ kind: 'wecom', url: receiver.url('/wecom?key=k1'), departmentId: h.departments.cardiology });
+    await register({ kind: 'wecom', url: receiver.url('/party?key=k2'), roundTypes: ['party_building'] });
+    const { findingId } = await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(1);
+    expect(robotBodies('/party')).toEqual([]);
+    const [sent] = robotBodies('/wecom');
+    expect(Object.keys(sent)).toEqual(['msgtype', 'markdown']);
+    expect(sent.msgtype).toBe('markdown');
+    expect(Object.keys(sent.markdown)).toEqual(['content']);
+    const { content } = sent.markdown;
+    expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(4096);
+    const finding = (await flow.as('discipline').get(`/findings/${findingId}`).expect(200)).body;
+    expect(content.split('\n')).toEqual([
+      `**已交办：${finding.title}**`,
+      '> 查房类型：行政查房',
+      '> 责任科室：CARD',
+      `> 问题：${finding.title}`,
+      `> 整改时限：${finding.deadline.slice(0, 10)}`,
+      '> 督办灯：绿灯',
+      '',
+      `[查看问题](${PUBLIC_URL}/console/findings/${findingId})`,
+    ]);
+  });
+
+  it('signs every DingTalk try afresh (timestamp and sign in the URL) and sends markdown with a title and no one to mention yet', async () => {
+    const endpoint = await register({ kind: 'dingtalk', url: receiver.url('/ding?access_token=t1'), secret: DING_SECRET });
+    let calls = 0;
+    receiver.status = () => (++calls === 1 ? 500 : 200);
+    await flow.assignedFinding('administrative', { title: HOSTILE });
+    expect(await deliverDue()).toBe(1);
+    later(1000);
+    expect(await deliverDue()).toBe(1);
+    const tries = receiver.received.filter((r) => r.path.startsWith('/ding'));
+    expect(tries).toHaveLength(2);
+    const verified = (request: Received) => {
+      const url = new URL(request.path, 'http://x');
+      const timestamp = url.searchParams.get('timestamp')!;
+      const expected = createHmac('sha256', DING_SECRET).update(`${timestamp}\n${DING_SECRET}`).digest('base64');
+      // The sign arrives URL-encoded: `+`, `/` and `=` of base64 escaped, read back by searchParams.
+      expect(request.path).toContain(`sign=${encodeURIComponent(expected)}`);
+      expect(url.searchParams.get('access_token')).toBe('t1');
+      return { timestamp: Number(timestamp), sign: url.searchParams.get('sign') === expected };
+    };
+    expect(tries.map(verified)).toEqual([
+      { timestamp: now.getTime() - 1000, sign: true },
+      { timestamp: now.getTime(), sign: true },
+    ]);
+    const body = JSON.parse(tries[1].body);
+    expect(body).toEqual({
+      msgtype: 'markdown',
+      markdown: { title: expect.stringContaining('已交办：'), text: expect.stringContaining('> 查房类型：行政查房') },
+      at: { atUserIds: [], atMobiles: [], isAtAll: false },
+    });
+    // The hostile title shows as text: no link, mention, emphasis or tag of its own.
+    for (const text of [body.markdown.title, body.markdown.text]) {
+      expect(text).not.toMatch(/<@|<script|\]\(https:\/\/evil|\*\*紧急/);
+      expect(text).toContain('［点此处理］（https://evil.example） ＜＠all＞ ＊＊紧急＊＊ ＜script＞alert（1）＜/script＞');
+    }
+    const [delivery] = (await deliveries(endpoint.id)).items;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(delivery.attemptLog.map((a: { statusCode: number; error: string | null }) => [a.statusCode, a.error])).toEqual([
+      [500, 'answered 500'],
+      [200, null],
+    ]);
+  });
+
+  it('counts a robot answering 200 with an error code as a failure, and retries it', async () => {
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/busy?key=k') });
+    let calls = 0;
+    receiver.answer = () => (++calls === 1 ? JSON.stringify({ errcode: 45009, errmsg: 'api freq out of limit' }) : ROBOT_OK);
+    await flow.assignedFinding('administrative');
+    await deliverDue();
+    later(1000);
+    await deliverDue();
+    const [delivery] = (await deliveries(endpoint.id)).items;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
+    expect(delivery.attemptLog.map((a: { error: string | null }) => a.error)).toEqual(['errcode 45009: api freq out of limit', null]);
+  });
+
+  it('e-mails an office mailbox text and HTML, client text escaped in the HTML, retrying when the mail server refuses', async () => {
+    const endpoint = await register({ kind: 'email', address: 'card-office@hospital.example', departmentId: h.departments.cardiology });
+    mailbox.refuse = true;
+    const { findingId } = await flow.assignedFinding('administrative', { title: HOSTILE });
+    expect(await deliverDue()).toBe(1);
+    expect(mailbox.received).toEqual([]);
+    mailbox.refuse = false;
+    later(1000);
+    expect(await deliverDue()).toBe(1);
+    expect(mailbox.received).toHaveLength(1);
+    const [mail] = mailbox.received;
+    expect(mail.to).toEqual(['card-office@hospital.example']);
+    expect(mail.raw).toMatch(/^From: rounds@hospital\.example/m);
+    expect(mail.subject).toBe(`已交办：${HOSTILE}`);
+    expect(mail.text).toContain(`问题：${HOSTILE}`);
+    expect(mail.text).toContain(`${PUBLIC_URL}/console/findings/${findingId}`);
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;引号&quot;');
+    expect(mail.html).toContain(`<a href="${PUBLIC_URL}/console/findings/${findingId}">查看问题</a>`);
+    const [delivery] = (await deliveries(endpoint.id)).items;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(delivery.attemptLog.map((a: { statusCode: number | null }) => a.statusCode)).toEqual([null, 250]);
+    expect(delivery.attemptLog[0].error).toMatch(/450/);
+  });
+
+  it('tells integrity-marked endpoints of every kind only that an integrity matter needs attention, and the others nothing', async () => {
+    const inside = { role: 'department_staff', departmentId: h.departments.cardiology };
+    const wecom = await register({ kind: 'wecom', url: receiver.url('/wecom-inside?key=k'), ...inside });
+    const ding = await register({ kind: 'dingtalk', url: receiver.url('/ding-inside?access_token=t'), secret: DING_SECRET, ...inside });
+    const email = await register({ kind: 'email', address: 'integrity@hospital.example', ...inside });
+    await register({ kind: 'wecom', url: receiver.url('/wecom-unmarked?key=k'), ...inside });
+    await register({ kind: 'email', address: 'everyone@hospital.example' });
+    for (const { id } of [wecom, ding, email]) await flow.as('discipline').put(`/webhooks/${id}/integrity`, { marked: true }).expect(200);
+    const title = '收受药商红包 kickbacks from a supplier';
+    const description = '某医生收受某公司回扣 a named doctor';
+    const { findingId } = await flow.assignedFinding('integrity', { title, description });
+    expect(await deliverDue()).toBe(3);
+
+    expect(robotBodies('/wecom-unmarked')).toEqual([]);
+    expect(mailbox.received.map((m) => m.to)).toEqual([['integrity@hospital.example']]);
+    const link = `${PUBLIC_URL}/console/findings/${findingId}`;
+    expect(robotBodies('/wecom-inside')).toEqual([{ msgtype: 'markdown', markdown: { content: `**一项廉政事项需要关注**\n\n[查看问题](${link})` } }]);
+    expect(robotBodies('/ding-inside')).toEqual([
+      { msgtype: 'markdown', markdown: { title: '一项廉政事项需要关注', text: `**一项廉政事项需要关注**\n\n[查看问题](${link})` }, at: { atUserIds: [], atMobiles: [], isAtAll: false } },
+    ]);
+    const [mail] = mailbox.received;
+    expect(mail.subject).toBe('一项廉政事项需要关注');
+    expect(mail.text).toBe(`一项廉政事项需要关注\n\n\n查看问题: ${link}`);
+    for (const leaving of [...receiver.received.map((r) => r.body), mail.raw, mail.text, mail.html]) {
+      for (const secret of [title, description, '收受', 'kickbacks', 'CARD', '廉政查房']) expect(leaving).not.toContain(secret);
+    }
+  });
+
+  it('turns a burst of 200 deadlines passing into a handful of digests within the robot\'s rate, sharing the rate across instances, dropping none', async () => {
+    // The earlier tests' findings pass their deadlines first, before the robot is registered.
+    later(40 * 86_400_000);
+    await t.app.get(DeadlineScheduler).runDue();
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/burst?key=k'), events: ['assigned', 'overdue'], ratePerMinute: 3 });
+    const roundId = await flow.startedRound('administrative');
+    for (let i = 0; i < 200; i++) {
+      await flow.logFinding(roundId, 'administrative', { title: `问题 ${i + 1}`, responsibleDepartmentId: i % 2 === 0 ? h.departments.cardiology : h.departments.logistics });
+    }
+    await flow.as('lead').post(`/rounds/${roundId}/events`, { type: 'SUBMIT' }).expect(200);
+    // Every deadline passes at once: 200 assigned and 200 overdue notices wait for the robot.
+    later(40 * 86_400_000);
+    expect(await t.app.get(DeadlineScheduler).runDue()).toBeGreaterThanOrEqual(400);
+    expect((await deliveries(endpoint.id, '&status=pending')).total).toBe(400);
+
+    // Two instances send at the same time; between them they keep to 3 messages this minute. What one
+    // of them had taken while the other spent the minute's budget waits for the next minute.
+    const second = await t.another();
+    useClock(second);
+    let tried: number[];
+    try {
+      tried = await Promise.all([deliverDue(), deliverDue(second)]);
+    } finally {
+      await second.close();
+    }
+    const thisMinute = robotBodies('/burst').length;
+    expect(thisMinute).toBeLessThanOrEqual(3);
+    const row = await t.dataSource.getRepository(WebhookEndpointEntity).findOneByOrFail({ id: endpoint.id });
+    expect({ sent: row.rateWindowSent, startedAt: row.rateWindowStartedAt?.toISOString() }).toEqual({ sent: thisMinute, startedAt: now.toISOString() });
+    later(60_000);
+    expect(tried[0] + tried[1] + (await deliverDue())).toBe(400);
+
+    const digests = robotBodies('/burst');
+    // At most the rate in each minute: a handful of messages for 400 notices.
+    expect(digests.length - thisMinute).toBeLessThanOrEqual(3);
+    const counted = new Map<string, number>();
+    for (const { markdown } of digests) {
+      expect(Buffer.byteLength(markdown.content, 'utf8')).toBeLessThanOrEqual(4096);
+      expect(markdown.content).toContain(`${PUBLIC_URL}/console/findings?responsibleDepartmentId=`);
+      for (const [, department, count, notice] of (markdown.content as string).matchAll(/^\*\*(CARD|LOGI)：(\d+) 项问题「(.+)」\*\*$/gm)) {
+        counted.set(`${department} ${notice}`, (counted.get(`${department} ${notice}`) ?? 0) + Number(count));
+      }
+    }
+    expect(Object.fromEntries(counted)).toEqual({ 'CARD 已交办': 100, 'CARD 已超期': 100, 'LOGI 已交办': 100, 'LOGI 已超期': 100 });
+    const all = (await deliveries(endpoint.id)).items;
+    expect(all).toHaveLength(400);
+    expect(all.every((d: { status: string; attempts: number; attemptLog: unknown[] }) => d.status === 'delivered' && d.attempts === 1 && d.attemptLog.length === 1)).toBe(true);
+  });
+
+  it('holds what comes once the minute\'s budget is spent until the next minute, then sends it', async () => {
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/slow?key=k'), ratePerMinute: 1 });
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(1);
+    const windowStart = now.getTime();
+    later(30_000);
+    const { findingId } = await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(0);
+    const [waiting] = (await deliveries(endpoint.id, '&status=pending')).items;
+    expect(waiting).toMatchObject({ findingId, attempts: 0, nextAttemptAt: new Date(windowStart + 60_000).toISOString() });
+    later(29_999);
+    expect(await deliverDue()).toBe(0);
+    later(1);
+    expect(await deliverDue()).toBe(1);
+    const sent = robotBodies('/slow');
+    expect(sent).toHaveLength(2);
+    expect(sent[1].markdown.content).toContain(`/console/findings/${findingId}`);
+  });
+
+  it('retries every delivery of a digest when its send fails, with the backoff, until the robot takes it', async () => {
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/digest-fail?key=k'), ratePerMinute: 1 });
+    await flow.assignedFinding('administrative');
+    await flow.assignedFinding('administrative');
+    let calls = 0;
+    receiver.status = () => (++calls === 1 ? 500 : 200);
+    expect(await deliverDue()).toBe(2);
+    expect((await deliveries(endpoint.id, '&status=pending')).items.map((d: { attempts: number; lastError: string }) => [d.attempts, d.lastError])).toEqual([
+      [1, 'answered 500'],
+      [1, 'answered 500'],
+    ]);
+    later(60_000);
+    expect(await deliverDue()).toBe(2);
+    const sent = robotBodies('/digest-fail');
+    expect(sent).toHaveLength(2);
+    expect(sent[1].markdown.content).toBe(sent[0].markdown.content);
+    expect(sent[1].markdown.content).toMatch(/^\*\*2 条通知汇总\*\*/);
+    const all = (await deliveries(endpoint.id)).items;
+    expect(all.map((d: { status: string; attemptLog: { statusCode: number }[] }) => [d.status, d.attemptLog.map((a) => a.statusCode)])).toEqual([
+      ['delivered', [500, 200]],
+      ['delivered', [500, 200]],
+    ]);
+  });
+});
