@@ -8,7 +8,7 @@ import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { Mailbox } from './support/mailbox';
 import { Receiver, type Received } from './support/receiver';
-import { TestApp, startApp } from './support/test-app';
+import { PASSWORD, TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 const PUBLIC_URL = 'https://rounds.hospital.example';
@@ -156,7 +156,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     ]);
   });
 
-  it('signs every DingTalk try afresh (timestamp and sign in the URL) and sends markdown with a title and no one to mention yet', async () => {
+  it('signs every DingTalk try afresh (timestamp and sign in the URL) and sends markdown with a title, mentioning no one without a DingTalk id or mobile', async () => {
     const endpoint = await register({ kind: 'dingtalk', url: receiver.url('/ding?access_token=t1'), secret: DING_SECRET });
     let calls = 0;
     receiver.status = () => (++calls === 1 ? 500 : 200);
@@ -354,5 +354,86 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       ['delivered', [500, 200]],
       ['delivered', [500, 200]],
     ]);
+  });
+
+  describe('mentions', () => {
+    const MANDATORY = ['overdue', 'receipt_late', 'escalated', 'receipt_escalated'];
+    let second: { id: string; token: string };
+    const settings = (token: string, body: object) => t.http.put('/me/notification-settings').set({ Authorization: `Bearer ${token}` }).send(body).expect(200);
+    const everything = (token: string) => settings(token, { channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null });
+    let ALL_TYPES: string[];
+    const robots = async (events?: string[]) => {
+      await register({ kind: 'wecom', url: receiver.url('/mention-wecom?key=k'), departmentId: h.departments.cardiology, ...(events && { events }) });
+      await register({ kind: 'dingtalk', url: receiver.url('/mention-ding?access_token=t'), secret: DING_SECRET, departmentId: h.departments.cardiology, ...(events && { events }) });
+    };
+    const lastSent = () => ({ wecom: robotBodies('/mention-wecom').at(-1).markdown.content as string, ding: robotBodies('/mention-ding').at(-1) });
+
+    beforeAll(async () => {
+      ALL_TYPES = (await flow.as('cardiologyStaff').get('/me/notification-settings').expect(200)).body.channels.email;
+      // Two of cardiology's staff: one known to WeCom and by mobile, the other to WeCom and DingTalk; the department's third has no contacts.
+      await t.http.patch('/me/contact').set({ Authorization: `Bearer ${h.users.cardiologyStaff.token}` }).send({ wecomUserId: 'wecom-card-1', mobile: '13912345678' }).expect(200);
+      const body = { username: 'card-staff-2', password: PASSWORD, displayName: 'card-staff-2', roles: ['department_staff'], departmentId: h.departments.cardiology };
+      const id = (await admin().post('/users', body).expect(201)).body.id as string;
+      await t.http.patch(`/users/${id}`).set({ Authorization: `Bearer ${h.users.admin.token}` }).send({ wecomUserId: 'wecom-card-2', dingtalkUserId: 'ding.card.2' }).expect(200);
+      second = { id, token: await t.login('card-staff-2') };
+    });
+
+    afterAll(async () => {
+      await everything(h.users.cardiologyStaff.token);
+      await everything(second.token);
+    });
+
+    it('mentions the people a finding notice told who have an id on the robot\'s messenger and want its type there, outside their quiet hours', async () => {
+      await robots();
+      await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(2);
+      let sent = lastSent();
+      expect(sent.wecom.split('\n').at(-1)!.match(/<@[^>]+>/g)!.sort()).toEqual(['<@wecom-card-1>', '<@wecom-card-2>']);
+      expect(sent.ding.at).toEqual({ atUserIds: ['ding.card.2'], atMobiles: ['13912345678'], isAtAll: false });
+      expect(sent.ding.markdown.text).toMatch(/@ding\.card\.2|@13912345678/);
+
+      // The first switches assignments off on both robots' messengers: only the second is mentioned.
+      await settings(h.users.cardiologyStaff.token, { channels: { email: ALL_TYPES, wecom: MANDATORY, dingtalk: MANDATORY }, quietHours: null });
+      await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(2);
+      sent = lastSent();
+      expect(sent.wecom).toContain('<@wecom-card-2>');
+      expect(sent.wecom).not.toContain('<@wecom-card-1>');
+      expect(sent.ding.at).toEqual({ atUserIds: ['ding.card.2'], atMobiles: [], isAtAll: false });
+
+      // The second's quiet hours hold now (10:00 in Shanghai): the message still goes, mentioning no one.
+      await settings(second.token, { channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: { start: '09:00', end: '11:00' } });
+      const { findingId } = await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(2);
+      sent = lastSent();
+      expect(sent.wecom).toContain(`/console/findings/${findingId}`);
+      expect(sent.wecom).not.toContain('<@');
+      expect(sent.ding.at).toEqual({ atUserIds: [], atMobiles: [], isAtAll: false });
+    });
+
+    it('mentions for a deadline passing even a person who switched the rest off; never for an integrity matter', async () => {
+      // The earlier findings' deadlines pass first, before the robots listen.
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      await robots(['overdue']);
+      await flow.assignedFinding('administrative');
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      expect(await deliverDue()).toBe(2);
+      const sent = lastSent();
+      // The first switched everything but the mandatory off; the second is in quiet hours, which hold a mention even of these.
+      expect(sent.wecom).toMatch(/^\*\*已超期/);
+      expect(sent.wecom.match(/<@[^>]+>/g)).toEqual(['<@wecom-card-1>']);
+      expect(sent.ding.at).toEqual({ atUserIds: [], atMobiles: ['13912345678'], isAtAll: false });
+
+      const inside = await register({ kind: 'wecom', url: receiver.url('/mention-integrity?key=k'), role: 'department_staff', departmentId: h.departments.cardiology });
+      await flow.as('discipline').put(`/webhooks/${inside.id}/integrity`, { marked: true }).expect(200);
+      await everything(second.token);
+      await flow.assignedFinding('integrity');
+      expect(await deliverDue()).toBe(1);
+      const [integrity] = robotBodies('/mention-integrity');
+      expect(integrity.markdown.content).toMatch(/^\*\*一项廉政事项需要关注\*\*/);
+      expect(integrity.markdown.content).not.toContain('<@');
+    });
   });
 });

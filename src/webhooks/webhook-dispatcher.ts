@@ -75,7 +75,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       const { claimed, due } = await this.db.write(null, (manager) => this.claim(manager));
       // Nothing claimed from what was due (a robot's minute spent, or its row busy elsewhere): the next run goes on.
       if (claimed.length === 0) return tried;
-      const [context, mentions] = await this.db.read((manager) => Promise.all([this.messageContext(manager, claimed), this.mentions(manager, claimed)]));
+      const { context, mentions } = await this.db.read(async (manager) => ({ context: await this.messageContext(manager, claimed), mentions: await this.mentions(manager, claimed) }));
       const outcomes = await Promise.all(claimed.map((c, i) => this.attempt(c, context, mentions[i])));
       await this.db.write(null, (manager) => this.record(manager, outcomes));
       tried += claimed.reduce((sum, c) => sum + c.deliveries.length, 0);
@@ -171,13 +171,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     };
   }
 
-  /** Whom each robot message mentions (src/channels/mentions.ts). */
-  private mentions(manager: EntityManager, claimed: Claimed[]): Promise<Mentions[]> {
-    return Promise.all(
-      claimed.map((c) =>
-        c.endpoint.kind === 'wecom' || c.endpoint.kind === 'dingtalk' ? mentionsOf(manager, c.deliveries.map((d) => JSON.parse(d.body) as NoticeBody)) : NO_MENTIONS,
-      ),
-    );
+  /** Whom each robot message mentions (src/channels/mentions.ts); one after another, as they share the unit of work's connection. */
+  private async mentions(manager: EntityManager, claimed: Claimed[]): Promise<Mentions[]> {
+    const at = this.clock.now();
+    const mentions: Mentions[] = [];
+    for (const { endpoint, deliveries } of claimed) {
+      const bodies = deliveries.map((d) => JSON.parse(d.body) as NoticeBody);
+      mentions.push(endpoint.kind === 'wecom' || endpoint.kind === 'dingtalk' ? await mentionsOf(manager, bodies, endpoint.kind, at, this.config.TIME_ZONE) : NO_MENTIONS);
+    }
+    return mentions;
   }
 
   private async attempt(claimed: Claimed, context: MessageContext, mentions: Mentions): Promise<Outcome> {
