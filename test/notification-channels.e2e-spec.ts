@@ -3,7 +3,7 @@ import { Clock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
 import { DeadlineScheduler } from '../src/deadlines/deadline-scheduler';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
-import { WebhookEndpointEntity } from '../src/webhooks/webhook.entities';
+import { WebhookDeliveryEntity, WebhookEndpointEntity } from '../src/webhooks/webhook.entities';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { Mailbox } from './support/mailbox';
@@ -434,6 +434,95 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       const [integrity] = robotBodies('/mention-integrity');
       expect(integrity.markdown.content).toMatch(/^\*\*一项廉政事项需要关注\*\*/);
       expect(integrity.markdown.content).not.toContain('<@');
+    });
+  });
+
+  describe('each person\'s own e-mail', () => {
+    const ADDRESS = 'card.staff@hospital.example';
+    const MANDATORY = ['overdue', 'receipt_late', 'escalated', 'receipt_escalated'];
+    let ALL_TYPES: string[];
+    const staff = () => h.users.cardiologyStaff;
+    const settings = (body: object) => t.http.put('/me/notification-settings').set({ Authorization: `Bearer ${staff().token}` }).send(body).expect(200);
+    const own = (findingId: string) => t.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { findingId, recipientId: staff().id }, order: { createdAt: 'ASC' } });
+    const mailsAbout = (findingId: string) => mailbox.received.filter((m) => m.text.includes(`/console/findings/${findingId}`));
+
+    beforeAll(async () => {
+      ALL_TYPES = (await flow.as('cardiologyStaff').get('/me/notification-settings').expect(200)).body.channels.email;
+      await t.http.patch('/me/contact').set({ Authorization: `Bearer ${staff().token}` }).send({ email: ADDRESS }).expect(200);
+    });
+
+    afterEach(() => settings({ channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null }));
+
+    it('e-mails a person with an address the notices they are told, text and HTML escaped, retried when the mail server refuses, dead-lettered at last', async () => {
+      mailbox.refuse = true;
+      const { findingId } = await flow.assignedFinding('administrative', { title: HOSTILE });
+      expect(await deliverDue()).toBe(1);
+      expect(mailbox.received).toEqual([]);
+      expect((await own(findingId)).map((d) => [d.endpointId, d.status, d.attempts])).toEqual([[null, 'pending', 1]]);
+      mailbox.refuse = false;
+      later(1000);
+      expect(await deliverDue()).toBe(1);
+      const [mail] = mailbox.received;
+      // Only the department's person with an address: the other has none.
+      expect(mailbox.received.map((m) => m.to)).toEqual([[ADDRESS]]);
+      expect(mail.subject).toBe(`已交办：${HOSTILE}`);
+      expect(mail.text).toContain(`问题：${HOSTILE}`);
+      expect(mail.html).not.toContain('<script>');
+      expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(mail.html).toContain(`<a href="${PUBLIC_URL}/console/findings/${findingId}">查看问题</a>`);
+      expect((await own(findingId)).map((d) => [d.status, d.attempts, d.lastError])).toEqual([['delivered', 2, null]]);
+
+      mailbox.refuse = true;
+      const refused = await flow.assignedFinding('administrative');
+      for (const wait of [0, 1000, 2000]) {
+        later(wait);
+        expect(await deliverDue()).toBe(1);
+      }
+      expect((await own(refused.findingId)).map((d) => [d.status, d.attempts])).toEqual([['dead', 3]]);
+    });
+
+    it('tells an integrity matter by e-mail only as needing attention, with the link', async () => {
+      const title = '收受药商红包 kickbacks from a supplier';
+      const description = '某医生收受某公司回扣 a named doctor';
+      const { findingId } = await flow.assignedFinding('integrity', { title, description });
+      expect(await deliverDue()).toBe(1);
+      const [mail] = mailbox.received;
+      expect(mail).toMatchObject({ to: [ADDRESS], subject: '一项廉政事项需要关注', text: `一项廉政事项需要关注\n\n\n查看问题: ${PUBLIC_URL}/console/findings/${findingId}` });
+      for (const secret of [title, description, '收受', 'kickbacks', 'CARD', '廉政查房']) expect(mail.raw + mail.html + mail.text).not.toContain(secret);
+      expect((await own(findingId))[0].body).not.toContain('kickbacks');
+    });
+
+    it('holds a notice made in quiet hours until they end, then sends it', async () => {
+      // 10:00 in Shanghai now: quiet until 11:00.
+      await settings({ channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: { start: '09:00', end: '11:00' } });
+      const { findingId } = await flow.assignedFinding('administrative');
+      const [held] = await own(findingId);
+      const release = new Date(`${now.toISOString().slice(0, 10)}T03:00:00.000Z`);
+      expect(held.nextAttemptAt.toISOString()).toBe(release.toISOString());
+      expect(await deliverDue()).toBe(0);
+      now = new Date(release.getTime() - 1);
+      expect(await deliverDue()).toBe(0);
+      expect(mailbox.received).toEqual([]);
+      now = release;
+      expect(await deliverDue()).toBe(1);
+      expect(mailsAbout(findingId)).toHaveLength(1);
+    });
+
+    it('sends no e-mail of a type the person switched off, but always a deadline passing', async () => {
+      // The earlier findings' deadlines pass first.
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      await deliverDue();
+      await settings({ channels: { email: MANDATORY, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null });
+      const { findingId } = await flow.assignedFinding('administrative');
+      expect(await own(findingId)).toEqual([]);
+      mailbox.received.length = 0;
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      await deliverDue();
+      expect((await own(findingId)).map((d) => [d.type, d.status])).toEqual(expect.arrayContaining([['overdue', 'delivered']]));
+      expect((await own(findingId)).every((d) => MANDATORY.includes(d.type))).toBe(true);
+      expect(mailsAbout(findingId).map((m) => m.subject)).toContainEqual(expect.stringMatching(/^已超期：/));
     });
   });
 });
