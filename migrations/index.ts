@@ -27,6 +27,7 @@ import { RateLimits1733690000000 } from './1733690000000-rate-limits';
 import { AuditSealer1733700000000 } from './1733700000000-audit-sealer';
 import { ContactsAndNotificationSettings1733710000000 } from './1733710000000-contacts-and-notification-settings';
 import { NotificationChannels1733720000000 } from './1733720000000-notification-channels';
+import { PersonalEmails1733730000000 } from './1733730000000-personal-emails';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   AuditSealer1733700000000,
   ContactsAndNotificationSettings1733710000000,
   NotificationChannels1733720000000,
+  PersonalEmails1733730000000,
 ];

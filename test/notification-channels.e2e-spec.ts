@@ -3,12 +3,12 @@ import { Clock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
 import { DeadlineScheduler } from '../src/deadlines/deadline-scheduler';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
-import { WebhookEndpointEntity } from '../src/webhooks/webhook.entities';
+import { WebhookDeliveryEntity, WebhookEndpointEntity } from '../src/webhooks/webhook.entities';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { Mailbox } from './support/mailbox';
 import { Receiver, type Received } from './support/receiver';
-import { TestApp, startApp } from './support/test-app';
+import { PASSWORD, TestApp, startApp } from './support/test-app';
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 const PUBLIC_URL = 'https://rounds.hospital.example';
@@ -156,7 +156,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     ]);
   });
 
-  it('signs every DingTalk try afresh (timestamp and sign in the URL) and sends markdown with a title and no one to mention yet', async () => {
+  it('signs every DingTalk try afresh (timestamp and sign in the URL) and sends markdown with a title, mentioning no one without a DingTalk id or mobile', async () => {
     const endpoint = await register({ kind: 'dingtalk', url: receiver.url('/ding?access_token=t1'), secret: DING_SECRET });
     let calls = 0;
     receiver.status = () => (++calls === 1 ? 500 : 200);
@@ -354,5 +354,175 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       ['delivered', [500, 200]],
       ['delivered', [500, 200]],
     ]);
+  });
+
+  describe('mentions', () => {
+    const MANDATORY = ['overdue', 'receipt_late', 'escalated', 'receipt_escalated'];
+    let second: { id: string; token: string };
+    const settings = (token: string, body: object) => t.http.put('/me/notification-settings').set({ Authorization: `Bearer ${token}` }).send(body).expect(200);
+    const everything = (token: string) => settings(token, { channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null });
+    let ALL_TYPES: string[];
+    const robots = async (events?: string[]) => {
+      await register({ kind: 'wecom', url: receiver.url('/mention-wecom?key=k'), departmentId: h.departments.cardiology, ...(events && { events }) });
+      await register({ kind: 'dingtalk', url: receiver.url('/mention-ding?access_token=t'), secret: DING_SECRET, departmentId: h.departments.cardiology, ...(events && { events }) });
+    };
+    const lastSent = () => ({ wecom: robotBodies('/mention-wecom').at(-1).markdown.content as string, ding: robotBodies('/mention-ding').at(-1) });
+
+    beforeAll(async () => {
+      ALL_TYPES = (await flow.as('cardiologyStaff').get('/me/notification-settings').expect(200)).body.channels.email;
+      // Two of cardiology's staff: one known to WeCom and by mobile, the other to WeCom and DingTalk; the department's third has no contacts.
+      await t.http.patch('/me/contact').set({ Authorization: `Bearer ${h.users.cardiologyStaff.token}` }).send({ wecomUserId: 'wecom-card-1', mobile: '13912345678' }).expect(200);
+      const body = { username: 'card-staff-2', password: PASSWORD, displayName: 'card-staff-2', roles: ['department_staff'], departmentId: h.departments.cardiology };
+      const id = (await admin().post('/users', body).expect(201)).body.id as string;
+      await t.http.patch(`/users/${id}`).set({ Authorization: `Bearer ${h.users.admin.token}` }).send({ wecomUserId: 'wecom-card-2', dingtalkUserId: 'ding.card.2' }).expect(200);
+      second = { id, token: await t.login('card-staff-2') };
+    });
+
+    afterAll(async () => {
+      await everything(h.users.cardiologyStaff.token);
+      await everything(second.token);
+    });
+
+    it('mentions the people a finding notice told who have an id on the robot\'s messenger and want its type there, outside their quiet hours', async () => {
+      await robots();
+      await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(2);
+      let sent = lastSent();
+      expect(sent.wecom.split('\n').at(-1)!.match(/<@[^>]+>/g)!.sort()).toEqual(['<@wecom-card-1>', '<@wecom-card-2>']);
+      expect(sent.ding.at).toEqual({ atUserIds: ['ding.card.2'], atMobiles: ['13912345678'], isAtAll: false });
+      expect(sent.ding.markdown.text).toMatch(/@ding\.card\.2|@13912345678/);
+
+      // The first switches assignments off on both robots' messengers: only the second is mentioned.
+      await settings(h.users.cardiologyStaff.token, { channels: { email: ALL_TYPES, wecom: MANDATORY, dingtalk: MANDATORY }, quietHours: null });
+      await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(2);
+      sent = lastSent();
+      expect(sent.wecom).toContain('<@wecom-card-2>');
+      expect(sent.wecom).not.toContain('<@wecom-card-1>');
+      expect(sent.ding.at).toEqual({ atUserIds: ['ding.card.2'], atMobiles: [], isAtAll: false });
+
+      // The second's quiet hours hold now (10:00 in Shanghai): the message still goes, mentioning no one.
+      await settings(second.token, { channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: { start: '09:00', end: '11:00' } });
+      const { findingId } = await flow.assignedFinding('administrative');
+      expect(await deliverDue()).toBe(2);
+      sent = lastSent();
+      expect(sent.wecom).toContain(`/console/findings/${findingId}`);
+      expect(sent.wecom).not.toContain('<@');
+      expect(sent.ding.at).toEqual({ atUserIds: [], atMobiles: [], isAtAll: false });
+    });
+
+    it('mentions for a deadline passing even a person who switched the rest off; never for an integrity matter', async () => {
+      // The earlier findings' deadlines pass first, before the robots listen.
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      await robots(['overdue']);
+      await flow.assignedFinding('administrative');
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      expect(await deliverDue()).toBe(2);
+      const sent = lastSent();
+      // The first switched everything but the mandatory off; the second is in quiet hours, which hold a mention even of these.
+      expect(sent.wecom).toMatch(/^\*\*已超期/);
+      expect(sent.wecom.match(/<@[^>]+>/g)).toEqual(['<@wecom-card-1>']);
+      expect(sent.ding.at).toEqual({ atUserIds: [], atMobiles: ['13912345678'], isAtAll: false });
+
+      const inside = await register({ kind: 'wecom', url: receiver.url('/mention-integrity?key=k'), role: 'department_staff', departmentId: h.departments.cardiology });
+      await flow.as('discipline').put(`/webhooks/${inside.id}/integrity`, { marked: true }).expect(200);
+      await everything(second.token);
+      await flow.assignedFinding('integrity');
+      expect(await deliverDue()).toBe(1);
+      const [integrity] = robotBodies('/mention-integrity');
+      expect(integrity.markdown.content).toMatch(/^\*\*一项廉政事项需要关注\*\*/);
+      expect(integrity.markdown.content).not.toContain('<@');
+    });
+  });
+
+  describe('each person\'s own e-mail', () => {
+    const ADDRESS = 'card.staff@hospital.example';
+    const MANDATORY = ['overdue', 'receipt_late', 'escalated', 'receipt_escalated'];
+    let ALL_TYPES: string[];
+    const staff = () => h.users.cardiologyStaff;
+    const settings = (body: object) => t.http.put('/me/notification-settings').set({ Authorization: `Bearer ${staff().token}` }).send(body).expect(200);
+    const own = (findingId: string) => t.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { findingId, recipientId: staff().id }, order: { createdAt: 'ASC' } });
+    const mailsAbout = (findingId: string) => mailbox.received.filter((m) => m.text.includes(`/console/findings/${findingId}`));
+
+    beforeAll(async () => {
+      ALL_TYPES = (await flow.as('cardiologyStaff').get('/me/notification-settings').expect(200)).body.channels.email;
+      await t.http.patch('/me/contact').set({ Authorization: `Bearer ${staff().token}` }).send({ email: ADDRESS }).expect(200);
+    });
+
+    afterEach(() => settings({ channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null }));
+
+    it('e-mails a person with an address the notices they are told, text and HTML escaped, retried when the mail server refuses, dead-lettered at last', async () => {
+      mailbox.refuse = true;
+      const { findingId } = await flow.assignedFinding('administrative', { title: HOSTILE });
+      expect(await deliverDue()).toBe(1);
+      expect(mailbox.received).toEqual([]);
+      expect((await own(findingId)).map((d) => [d.endpointId, d.status, d.attempts])).toEqual([[null, 'pending', 1]]);
+      mailbox.refuse = false;
+      later(1000);
+      expect(await deliverDue()).toBe(1);
+      const [mail] = mailbox.received;
+      // Only the department's person with an address: the other has none.
+      expect(mailbox.received.map((m) => m.to)).toEqual([[ADDRESS]]);
+      expect(mail.subject).toBe(`已交办：${HOSTILE}`);
+      expect(mail.text).toContain(`问题：${HOSTILE}`);
+      expect(mail.html).not.toContain('<script>');
+      expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(mail.html).toContain(`<a href="${PUBLIC_URL}/console/findings/${findingId}">查看问题</a>`);
+      expect((await own(findingId)).map((d) => [d.status, d.attempts, d.lastError])).toEqual([['delivered', 2, null]]);
+
+      mailbox.refuse = true;
+      const refused = await flow.assignedFinding('administrative');
+      for (const wait of [0, 1000, 2000]) {
+        later(wait);
+        expect(await deliverDue()).toBe(1);
+      }
+      expect((await own(refused.findingId)).map((d) => [d.status, d.attempts])).toEqual([['dead', 3]]);
+    });
+
+    it('tells an integrity matter by e-mail only as needing attention, with the link', async () => {
+      const title = '收受药商红包 kickbacks from a supplier';
+      const description = '某医生收受某公司回扣 a named doctor';
+      const { findingId } = await flow.assignedFinding('integrity', { title, description });
+      expect(await deliverDue()).toBe(1);
+      const [mail] = mailbox.received;
+      expect(mail).toMatchObject({ to: [ADDRESS], subject: '一项廉政事项需要关注', text: `一项廉政事项需要关注\n\n\n查看问题: ${PUBLIC_URL}/console/findings/${findingId}` });
+      for (const secret of [title, description, '收受', 'kickbacks', 'CARD', '廉政查房']) expect(mail.raw + mail.html + mail.text).not.toContain(secret);
+      expect((await own(findingId))[0].body).not.toContain('kickbacks');
+    });
+
+    it('holds a notice made in quiet hours until they end, then sends it', async () => {
+      // 10:00 in Shanghai now: quiet until 11:00.
+      await settings({ channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: { start: '09:00', end: '11:00' } });
+      const { findingId } = await flow.assignedFinding('administrative');
+      const [held] = await own(findingId);
+      const release = new Date(`${now.toISOString().slice(0, 10)}T03:00:00.000Z`);
+      expect(held.nextAttemptAt.toISOString()).toBe(release.toISOString());
+      expect(await deliverDue()).toBe(0);
+      now = new Date(release.getTime() - 1);
+      expect(await deliverDue()).toBe(0);
+      expect(mailbox.received).toEqual([]);
+      now = release;
+      expect(await deliverDue()).toBe(1);
+      expect(mailsAbout(findingId)).toHaveLength(1);
+    });
+
+    it('sends no e-mail of a type the person switched off, but always a deadline passing', async () => {
+      // The earlier findings' deadlines pass first.
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      await deliverDue();
+      await settings({ channels: { email: MANDATORY, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null });
+      const { findingId } = await flow.assignedFinding('administrative');
+      expect(await own(findingId)).toEqual([]);
+      mailbox.received.length = 0;
+      later(40 * 86_400_000);
+      await t.app.get(DeadlineScheduler).runDue();
+      await deliverDue();
+      expect((await own(findingId)).map((d) => [d.type, d.status])).toEqual(expect.arrayContaining([['overdue', 'delivered']]));
+      expect((await own(findingId)).every((d) => MANDATORY.includes(d.type))).toBe(true);
+      expect(mailsAbout(findingId).map((m) => m.subject)).toContainEqual(expect.stringMatching(/^已超期：/));
+    });
   });
 });

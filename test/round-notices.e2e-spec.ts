@@ -157,7 +157,7 @@ describe(`round notices (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await flow.as('discipline').put(`/webhooks/${hooks.officeMarked}/integrity`, { marked: true }).expect(200);
     const names = Object.fromEntries(Object.entries(hooks).map(([name, id]) => [id, name]));
     const deliveredTo = async (roundId: string) =>
-      (await t.dataSource.getRepository(WebhookDeliveryEntity).findBy({ roundId })).map((d) => `${d.type} ${names[d.endpointId]}`).sort();
+      (await t.dataSource.getRepository(WebhookDeliveryEntity).findBy({ roundId })).map((d) => `${d.type} ${names[d.endpointId!]}`).sort();
     const planned = async (extra: object) => (await roundIdsOf((await create({ leadId: officeLeadId, teamMemberIds: [h.users.inspector.id], ...extra }).expect(201)).body.id))[0];
 
     const announced = await planned({ rule: 'FREQ=MONTHLY;BYMONTHDAY=11' });

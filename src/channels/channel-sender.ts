@@ -45,6 +45,12 @@ export class ChannelSender implements OnModuleDestroy {
     }
   }
 
+  /** One person's own e-mail of one notice, in NOTIFY_LANGUAGE (no one's language is recorded). */
+  async sendPersonalEmail(address: string | null, delivery: WebhookDeliveryEntity, context: MessageContext): Promise<SendResult> {
+    if (address === null) return { statusCode: null, error: 'the person has no e-mail address' };
+    return this.sendEmail(address, emailContent(noticeMessage(JSON.parse(delivery.body) as NoticeBody, context), context.language));
+  }
+
   /** The notice's JSON as stored, signed with the endpoint's secret: the same bytes every try. */
   private async sendWebhook(endpoint: WebhookEndpointEntity, delivery: WebhookDeliveryEntity, at: Date): Promise<SendResult> {
     const headers = {

@@ -10,6 +10,7 @@ import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { DepartmentEntity } from '../identity/department.entity';
+import { UserEntity } from '../identity/user.entity';
 import { Metrics } from '../metrics/metrics';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 
@@ -21,11 +22,13 @@ const DIGEST_LIMIT = 500;
 
 const MINUTE_MS = 60_000;
 
-/** One message to send: one delivery, or a digest of several owed to one rate-limited endpoint. */
-export interface Claimed {
-  endpoint: WebhookEndpointEntity;
-  deliveries: WebhookDeliveryEntity[];
-}
+/**
+ * One message to send: one delivery, or a digest of several owed to one rate-limited endpoint; or
+ * one person's own e-mail, to their address as it is now (null: they no longer have one).
+ */
+export type Claimed =
+  | { endpoint: WebhookEndpointEntity; deliveries: WebhookDeliveryEntity[] }
+  | { endpoint: null; address: string | null; deliveries: [WebhookDeliveryEntity] };
 
 interface Outcome extends SendResult {
   claimed: Claimed;
@@ -75,7 +78,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       const { claimed, due } = await this.db.write(null, (manager) => this.claim(manager));
       // Nothing claimed from what was due (a robot's minute spent, or its row busy elsewhere): the next run goes on.
       if (claimed.length === 0) return tried;
-      const [context, mentions] = await this.db.read((manager) => Promise.all([this.messageContext(manager, claimed), this.mentions(manager, claimed)]));
+      const { context, mentions } = await this.db.read(async (manager) => ({ context: await this.messageContext(manager, claimed), mentions: await this.mentions(manager, claimed) }));
       const outcomes = await Promise.all(claimed.map((c, i) => this.attempt(c, context, mentions[i])));
       await this.db.write(null, (manager) => this.record(manager, outcomes));
       tried += claimed.reduce((sum, c) => sum + c.deliveries.length, 0);
@@ -92,9 +95,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const ids = await this.dueIds(manager, now, BATCH);
     if (ids.length === 0) return { claimed: [], due: 0 };
     const deliveries = await manager.findBy(WebhookDeliveryEntity, { id: In(ids) });
-    const endpoints = await manager.findBy(WebhookEndpointEntity, { id: In([...new Set(deliveries.map((d) => d.endpointId))]) });
+    const endpointIds = [...new Set(deliveries.flatMap((d) => (d.endpointId === null ? [] : [d.endpointId])))];
+    const endpoints = endpointIds.length === 0 ? [] : await manager.findBy(WebhookEndpointEntity, { id: In(endpointIds) });
     const limited = await this.lockEndpoints(manager, endpoints.filter((e) => e.ratePerMinute !== null).map((e) => e.id));
-    const claimed: Claimed[] = [];
+    const claimed: Claimed[] = await this.personalEmails(manager, deliveries.filter((d) => d.recipientId !== null));
     for (const endpoint of endpoints) {
       const own = deliveries.filter((d) => d.endpointId === endpoint.id);
       if (endpoint.ratePerMinute === null) claimed.push(...own.map((delivery) => ({ endpoint, deliveries: [delivery] })));
@@ -108,6 +112,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     // Long enough for the slowest answer allowed, with room to write it down.
     if (leased.length > 0) await manager.update(WebhookDeliveryEntity, { id: In(leased) }, { leaseUntil: new Date(now.getTime() + this.config.WEBHOOK_TIMEOUT_MS + 30_000) });
     return { claimed, due: ids.length };
+  }
+
+  /** Each person's own e-mails, one message each, to the address they have now. */
+  private async personalEmails(manager: EntityManager, deliveries: WebhookDeliveryEntity[]): Promise<Claimed[]> {
+    if (deliveries.length === 0) return [];
+    const people = await manager.find(UserEntity, { where: { id: In([...new Set(deliveries.map((d) => d.recipientId!))]) }, select: { id: true, email: true } });
+    const addresses = new Map(people.map((person) => [person.id, person.email]));
+    return deliveries.map((delivery) => ({ endpoint: null, address: addresses.get(delivery.recipientId!) ?? null, deliveries: [delivery] }));
   }
 
   private async dueIds(manager: EntityManager, now: Date, limit: number, endpointId?: string, except: string[] = []): Promise<string[]> {
@@ -160,7 +172,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async messageContext(manager: EntityManager, claimed: Claimed[]): Promise<MessageContext> {
-    const bodies = claimed.filter((c) => c.endpoint.kind !== 'webhook').flatMap((c) => c.deliveries.map((d) => JSON.parse(d.body) as NoticeBody));
+    const bodies = claimed.filter((c) => c.endpoint?.kind !== 'webhook').flatMap((c) => c.deliveries.map((d) => JSON.parse(d.body) as NoticeBody));
     const ids = [...new Set(bodies.map((b) => b.finding?.responsibleDepartmentId ?? b.round?.departmentId).filter((id): id is string => id !== undefined))];
     const departments = ids.length === 0 ? [] : await manager.find(DepartmentEntity, { where: { id: In(ids) }, select: { id: true, name: true } });
     return {
@@ -171,20 +183,24 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     };
   }
 
-  /** Whom each robot message mentions (src/channels/mentions.ts). */
-  private mentions(manager: EntityManager, claimed: Claimed[]): Promise<Mentions[]> {
-    return Promise.all(
-      claimed.map((c) =>
-        c.endpoint.kind === 'wecom' || c.endpoint.kind === 'dingtalk' ? mentionsOf(manager, c.deliveries.map((d) => JSON.parse(d.body) as NoticeBody)) : NO_MENTIONS,
-      ),
-    );
+  /** Whom each robot message mentions (src/channels/mentions.ts); one after another, as they share the unit of work's connection. */
+  private async mentions(manager: EntityManager, claimed: Claimed[]): Promise<Mentions[]> {
+    const at = this.clock.now();
+    const mentions: Mentions[] = [];
+    for (const { endpoint, deliveries } of claimed) {
+      const bodies = deliveries.map((d) => JSON.parse(d.body) as NoticeBody);
+      mentions.push(endpoint?.kind === 'wecom' || endpoint?.kind === 'dingtalk' ? await mentionsOf(manager, bodies, endpoint.kind, at, this.config.TIME_ZONE) : NO_MENTIONS);
+    }
+    return mentions;
   }
 
   private async attempt(claimed: Claimed, context: MessageContext, mentions: Mentions): Promise<Outcome> {
     const at = this.clock.now();
     const started = performance.now();
     try {
-      const result = await this.sender.send(claimed.endpoint, claimed.deliveries, context, mentions, at);
+      const result = claimed.endpoint
+        ? await this.sender.send(claimed.endpoint, claimed.deliveries, context, mentions, at)
+        : await this.sender.sendPersonalEmail(claimed.address, claimed.deliveries[0], context);
       return { claimed, at, ...result, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

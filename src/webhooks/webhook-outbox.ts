@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { FindingContext, InboxNoticeType, RoundType } from '../../workflows';
+import { AppConfig } from '../config/app-config';
 import { instantParameter } from '../database/row-mapper';
 import type { FindingEntity } from '../findings/finding.entity';
+import { UserEntity } from '../identity/user.entity';
 import type { Addressing } from '../access/addressees';
-import type { NoticeDetail } from '../notifications/notification.entity';
+import { NotificationEntity, type NoticeDetail } from '../notifications/notification.entity';
+import { releaseAt, wants } from '../notifications/notification-preferences';
+import { readNotificationSettings } from '../notifications/notification-settings.service';
+import { WebhookDeliveryEntity } from './webhook.entities';
+
+/** Personal e-mail deliveries written per statement, within every database's limit on parameters. */
+const INSERT_CHUNK = 500;
 
 /** What a notice is about: one finding, round or announcement. */
 export interface NoticeSubject {
@@ -29,9 +38,12 @@ export interface OutgoingNotice {
 /**
  * Queues a notice for every active endpoint that takes it, in one statement inside the caller's
  * transaction. A round notice an endpoint already has is skipped (unique round, type and endpoint).
+ * With SMTP_URL set, it queues each person's own e-mail too (`enqueuePersonalEmails`).
  */
 @Injectable()
 export class WebhookOutbox {
+  constructor(private readonly config: AppConfig) {}
+
   async enqueue(manager: EntityManager, notice: OutgoingNotice): Promise<void> {
     const at = instantParameter(manager, 'at');
     const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
@@ -52,6 +64,45 @@ export class WebhookOutbox {
       },
     );
     await manager.query(sql, values);
+    if (this.config.SMTP_URL) await this.enqueuePersonalEmails(manager, notice);
+  }
+
+  /**
+   * One e-mail for each person the notice told in their inbox (the caller wrote those rows first, so
+   * a round notice a person already had tells no one again) who has an address and wants the type
+   * by e-mail, due when their quiet hours end. The choice and the release are decided here, with
+   * `wants` and `releaseAt`, rather than re-written in SQL: three statements, however many are told.
+   */
+  private async enqueuePersonalEmails(manager: EntityManager, notice: OutgoingNotice): Promise<void> {
+    const told = await manager
+      .createQueryBuilder(NotificationEntity, 'notice')
+      .innerJoin(UserEntity, 'person', 'person.id = notice.recipientId')
+      .select('notice.recipientId', 'recipientId')
+      .where('notice.noticeId = :noticeId', { noticeId: notice.noticeId })
+      .andWhere('person.email IS NOT NULL')
+      .andWhere('person.active = :active', { active: true })
+      .getRawMany<{ recipientId: string }>();
+    const settings = await readNotificationSettings(manager, told.map((row) => row.recipientId));
+    const body = JSON.stringify(webhookBody(notice));
+    const rows = [...settings]
+      .filter(([, chosen]) => wants(chosen, 'email', notice.type))
+      .map(([recipientId, chosen]) => ({
+        id: randomUUID(),
+        endpointId: null,
+        recipientId,
+        noticeId: notice.noticeId,
+        type: notice.type,
+        ...notice.subject,
+        body,
+        status: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: releaseAt(chosen, notice.at, this.config.TIME_ZONE),
+        leaseUntil: null,
+        deliveredAt: null,
+        lastError: null,
+        createdAt: notice.at,
+      }));
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await manager.insert(WebhookDeliveryEntity, rows.slice(i, i + INSERT_CHUNK));
   }
 }
 

@@ -72,7 +72,7 @@ export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
- * One notice owed to one endpoint: written with the transition (or the round notice, or the
+ * One notice owed to one endpoint, or to one person by e-mail: written with the transition (or the round notice, or the
  * announcement's delivery), tried until delivered or dead-lettered. About one finding, round or
  * announcement.
  */
@@ -82,8 +82,13 @@ export class WebhookDeliveryEntity extends NoticeSubject {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Column({ type: 'varchar', length: 36 })
-  endpointId: string;
+  /** The endpoint owed it; null for a person's own e-mail. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  endpointId: string | null;
+
+  /** The person owed their own e-mail, sent to their address as it is at each try; null for an endpoint's. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  recipientId: string | null;
 
   /** Exactly the bytes sent and signed, every try. */
   @Column({ type: 'text' })
