@@ -96,6 +96,9 @@ describe(`contacts (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     // The discipline office manages integrity authority on accounts, not their contacts.
     const before = await userRow(h.users.cardiologyStaff.id);
     await patchUser(h.users.discipline.token, h.users.cardiologyStaff.id, { email: 'other@hospital.example' }).expect(403);
+    // Nor can it learn them by guessing: the right value and a clearing are refused alike.
+    await patchUser(h.users.discipline.token, h.users.cardiologyStaff.id, { email: STAFF.email }).expect(403);
+    await patchUser(h.users.discipline.token, h.users.cardiologyStaff.id, { mobile: null }).expect(403);
     expect(await userRow(h.users.cardiologyStaff.id)).toEqual(before);
     const asDiscipline = await t.http.get('/users').query({ limit: 500 }).set(bearer(h.users.discipline.token)).expect(200);
     // Only its own account's (the rule's "the person themself").
@@ -115,6 +118,10 @@ describe(`contacts (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       ['email', 'not-an-address'],
       ['email', `${'a'.repeat(250)}@hospital.example`],
       ['email', '<script>alert(1)</script>@hospital.example'],
+      // Quoted local parts a mail server reads as more than one mailbox, or as its own commands.
+      ['email', '"x,evil@attacker.example"@hospital.example'],
+      ['email', '"a\rRCPT TO:<x@y.example>"@hospital.example'],
+      ['email', '张三@hospital.example'],
       ['email', 42],
       ['mobile', '12812345678'],
       ['mobile', '1391234567'],

@@ -85,12 +85,26 @@ export class ChannelSender implements OnModuleDestroy {
       greetingTimeout: this.config.WEBHOOK_TIMEOUT_MS,
       socketTimeout: this.config.WEBHOOK_TIMEOUT_MS,
     });
-    const info = await this.mailer.sendMail({ from: this.config.NOTIFY_EMAIL_FROM, to, ...content, textEncoding: 'base64' });
+    // nodemailer's timeouts bound each step, not the whole: a server slow at every step could outlast the delivery's lease, and another instance would send it too.
+    const info = await withinMs(this.config.WEBHOOK_TIMEOUT_MS, this.mailer.sendMail({ from: this.config.NOTIFY_EMAIL_FROM, to, ...content, textEncoding: 'base64' }));
     const code = Number(/^\d{3}/.exec(String(info.response))?.[0] ?? NaN);
     return { statusCode: Number.isNaN(code) ? null : code, error: (info.rejected ?? []).length > 0 ? `refused by the mail server: ${info.response}`.slice(0, 500) : null };
   }
 
   private networkOptions() {
     return { timeoutMs: this.config.WEBHOOK_TIMEOUT_MS, allowPrivateNetworks: this.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS };
+  }
+}
+
+/** `work`'s answer, or a failure once `ms` have passed without one. */
+async function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the mail server did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

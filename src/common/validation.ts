@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { IsEmail, ValidateIf } from 'class-validator';
 import type { PayloadProblem } from '../../workflows';
 import { InvalidInputException } from './api-error';
 
@@ -69,3 +69,10 @@ export function createValidationPipe(under = ''): ValidationPipe {
  * which lets null through to a column that cannot hold it): what PATCH bodies want.
  */
 export const MayBeLeftOut = () => ValidateIf((_, value) => value !== undefined);
+
+/**
+ * An address a mail server takes as one mailbox: ASCII, no quoted local part (which may hide
+ * commas, angle brackets or line breaks that reach SMTP's commands), a domain with a TLD.
+ */
+export const IsMailbox = (field: string) =>
+  IsEmail({ allow_utf8_local_part: false, allow_display_name: false, allow_ip_domain: false, require_tld: true, blacklisted_chars: '"\\\\' }, { message: `${field} must be an e-mail address` });

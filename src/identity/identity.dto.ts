@@ -12,12 +12,11 @@ import {
   MaxLength,
   ArrayMinSize,
   IsBoolean,
-  IsEmail,
   ValidateIf,
 } from 'class-validator';
 import { DEPARTMENT_KINDS, ROUND_TYPES, USER_ROLES, type DepartmentKind, type Role, type RoundType } from '../../workflows';
 import { PageQuery } from '../common/pagination';
-import { MayBeLeftOut } from '../common/validation';
+import { MayBeLeftOut, IsMailbox } from '../common/validation';
 import { DepartmentEntity } from './department.entity';
 import { DeviceEntity } from './device.entity';
 import { PASSWORD_MAX_LENGTH } from './passwords';
@@ -44,7 +43,7 @@ export class ContactFieldsDto {
   @Transform(contact)
   @IsString()
   @MaxLength(254)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsMailbox('email')
   email?: string | null;
 
   /** A mainland China mobile number: 11 digits from 13 to 19, with or without +86 (kept without). */

@@ -113,7 +113,9 @@ export class UsersService {
       const enabled = active && !user.active;
       // The integrity roles are the discipline_office role, and verifier where the account sits in the integrity lead office.
       const integrityRole = (role: Role) => role === DISCIPLINE_ROLE || (role === 'verifier' && (held || holds));
-      const administrative = [...granted, ...revoked].some((role) => !integrityRole(role)) || detailsChanged || contact.fields.length > 0 || (active !== user.active && !(enabled && holds));
+      // Any contact field sent, changed or not: a refusal only when it differs would tell the sender whether a guess is right.
+      const contactSent = CONTACT_FIELDS.some((field) => dto[field] !== undefined);
+      const administrative = [...granted, ...revoked].some((role) => !integrityRole(role)) || detailsChanged || contactSent || (active !== user.active && !(enabled && holds));
       if (administrative && !auth.roles.includes('admin')) {
         throw new ForbiddenException('Only an administrator changes an account beyond its integrity authority');
       }

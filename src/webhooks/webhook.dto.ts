@@ -1,10 +1,10 @@
+import { IsMailbox } from '../common/validation';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -38,7 +38,7 @@ export class CreateWebhookDto {
 
   /** The mailbox an `email` endpoint writes to. */
   @ValidateIf((dto: CreateWebhookDto) => dto.kind === 'email' || dto.address !== undefined)
-  @IsEmail({}, { message: 'address must be an e-mail address' })
+  @IsMailbox('address')
   @MaxLength(320)
   address?: string;
 
