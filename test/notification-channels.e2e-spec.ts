@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
 import { DeadlineScheduler } from '../src/deadlines/deadline-scheduler';
@@ -78,6 +78,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       [{ kind: 'dingtalk', url: dingUrl, secret: 'not-a-dingtalk-signing-secret' }, ['secret']],
       [{ kind: 'email' }, ['address']],
       [{ kind: 'email', address: 'not an address' }, ['address']],
+      [{ kind: 'email', address: '"x,evil@attacker.example"@hospital.example' }, ['address']],
       [{ kind: 'email', address: 'office@hospital.example', url: 'https://x.example/' }, ['url']],
       [{ kind: 'wecom', url: wecomUrl, ratePerMinute: 0 }, ['ratePerMinute']],
       [{ url: 'https://robot.example/hook', secret: 'a-shared-secret-of-the-robot', ratePerMinute: 20 }, ['ratePerMinute']],
@@ -188,7 +189,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     // The hostile title shows as text: no link, mention, emphasis or tag of its own.
     for (const text of [body.markdown.title, body.markdown.text]) {
       expect(text).not.toMatch(/<@|<script|\]\(https:\/\/evil|\*\*紧急/);
-      expect(text).toContain('［点此处理］（https://evil.example） ＜＠all＞ ＊＊紧急＊＊ ＜script＞alert（1）＜/script＞');
+      expect(text).toContain('［点此处理］（https：//evil.example） ＜＠all＞ ＊＊紧急＊＊ ＜script＞alert（1）＜/script＞');
     }
     const [delivery] = (await deliveries(endpoint.id)).items;
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
@@ -354,6 +355,58 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       ['delivered', [500, 200]],
       ['delivered', [500, 200]],
     ]);
+  });
+
+  it('fits a robot digest group by group: every department it marks delivered is named in it, the rest go in later minutes, none dropped', async () => {
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/wide?key=k'), ratePerMinute: 1 });
+    const names = new Map<string, string>();
+    for (let d = 0; d < 60; d++) {
+      const code = `WARD${String(d).padStart(2, '0')}`;
+      names.set((await admin().post('/departments', { code, name: code, kind: 'clinical' }).expect(201)).body.id, code);
+    }
+    // 480 overdue notices across 60 departments, all due at once.
+    const rows = [...names.keys()].flatMap((departmentId) =>
+      Array.from({ length: 8 }, (_, i) => {
+        const noticeId = randomUUID();
+        const finding = { id: randomUUID(), roundId: randomUUID(), roundType: 'administrative', severity: 'minor', title: `抢救车药品过期未及时更换，第 ${i + 1} 项，请尽快整改`, responsibleDepartmentId: departmentId, state: 'assigned', timeliness: 'overdue', light: 'red', deadline: now.toISOString(), escalationLevel: 0 };
+        return {
+          id: randomUUID(), endpointId: endpoint.id, recipientId: null, noticeId, type: 'overdue' as const, findingId: finding.id, roundId: null, announcementId: null,
+          body: JSON.stringify({ id: noticeId, type: 'overdue', occurredAt: now.toISOString(), event: 'DEADLINE_PASSED', finding }),
+          status: 'pending' as const, attempts: 0, nextAttemptAt: new Date(now), leaseUntil: null, deliveredAt: null, lastError: null, createdAt: new Date(now),
+        };
+      }),
+    );
+    const repository = t.dataSource.getRepository(WebhookDeliveryEntity);
+    for (let i = 0; i < rows.length; i += 50) await repository.insert(rows.slice(i, i + 50));
+    const departmentOf = (d: WebhookDeliveryEntity) => names.get((JSON.parse(d.body) as { finding: { responsibleDepartmentId: string } }).finding.responsibleDepartmentId)!;
+    const headings = (content: string) => [...content.matchAll(/^\*\*(WARD\d\d)：(\d+) 项问题「已超期」\*\*$/gm)].map(([, name, count]) => [name, Number(count)] as const);
+
+    const counted = new Map<string, number>();
+    let delivered = new Set<string>();
+    for (let minute = 0; minute < 40 && delivered.size < rows.length; minute++) {
+      await deliverDue();
+      const sent = robotBodies('/wide');
+      expect(sent).toHaveLength(minute + 1);
+      const content = sent[minute].markdown.content as string;
+      expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(4096);
+      // Exactly what this message marked delivered is named in it, with its count.
+      const nowDelivered = (await repository.findBy({ endpointId: endpoint.id, status: 'delivered' })).filter((d) => !delivered.has(d.id));
+      const named = new Map<string, number>();
+      for (const d of nowDelivered) named.set(departmentOf(d), (named.get(departmentOf(d)) ?? 0) + 1);
+      expect(new Map(headings(content))).toEqual(named);
+      for (const [name, count] of named) counted.set(name, (counted.get(name) ?? 0) + count);
+      delivered = new Set([...delivered, ...nowDelivered.map((d) => d.id)]);
+      if (minute === 0) expect(delivered.size).toBeLessThan(rows.length);
+      later(60_000);
+    }
+    expect(robotBodies('/wide').length).toBeGreaterThan(5);
+    expect([...counted.values()].every((count) => count === 8) && counted.size).toBe(60);
+    const all = await repository.findBy({ endpointId: endpoint.id });
+    expect(all).toHaveLength(480);
+    // Each sent once, tried once: a delivery held back from a digest was not tried.
+    expect(all.every((d) => d.status === 'delivered' && d.attempts === 1 && d.leaseUntil === null)).toBe(true);
+    const tries = (await deliveries(endpoint.id)).items.map((d: { attemptLog: unknown[] }) => d.attemptLog.length);
+    expect(tries.every((n: number) => n === 1)).toBe(true);
   });
 
   describe('mentions', () => {

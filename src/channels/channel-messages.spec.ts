@@ -5,6 +5,9 @@ import { cutToBytes, fitMarkdown, markdownText } from './markdown';
 import { NO_MENTIONS } from './mentions';
 import { DIGEST_TITLES, MessageContext, NoticeBody, digestMessage, noticeMessage } from './notice-message';
 import { WECOM_CONTENT_BYTES, wecomMessage } from './wecom';
+import { DINGTALK_TEXT_BYTES } from './dingtalk';
+import { fittedDigest } from '../webhooks/webhook-dispatcher';
+import type { WebhookDeliveryEntity } from '../webhooks/webhook.entities';
 
 const CARDIOLOGY = '11111111-1111-4111-8111-111111111111';
 const context = (extra: Partial<MessageContext> = {}): MessageContext => ({
@@ -77,7 +80,16 @@ describe('robot and e-mail messages', () => {
   it('escape client text so a title cannot add a link, a mention or markup', () => {
     const shown = markdownText(HOSTILE);
     for (const made of ['[', ']', '(', ')', '<', '>', '*', '`', '#', '@', '\n']) expect(shown).not.toContain(made);
-    expect(shown).toBe('［点此处理］（https://evil.example） ＜＠all＞ ＊＊紧急＊＊ ｀x｀ ＃ 标题 ＠13800000000 ＜font color="warning"＞！＜/font＞');
+    expect(shown).toBe('［点此处理］（https：//evil.example） ＜＠all＞ ＊＊紧急＊＊ ｀x｀ ＃ 标题 ＠13800000000 ＜font color="warning"＞！＜/font＞');
+    // Bare addresses, which robot clients link, lose their scheme and `www.`.
+    const bare = markdownText('登录 https://evil.example/sso 或 WWW.evil.example 或 http://www.evil.example/x');
+    expect(bare).not.toMatch(/:\/\/|www\./i);
+    expect(bare).toBe('登录 https：//evil.example/sso 或 WWW\u200B.evil.example 或 http：//www\u200B.evil.example/x');
+    // No line of client text can start a heading's underline, a rule, a list, a quote or a code block.
+    const body = '通知\n=====\n    缩进的代码\n\t制表符\n- 列表\n+ 列表\n---\n1. 第一\n12. 第十二\n> 引用\n 2024-01-01 到期';
+    const lines = markdownText(body, true).split('\n');
+    expect(lines).toEqual(['通知', '＝====', '缩进的代码', '制表符', '－ 列表', '＋ 列表', '－--', '1． 第一', '12． 第十二', '＞ 引用', '2024-01-01 到期']);
+    for (const line of lines) expect(line).not.toMatch(/^([=+\->\s]|\d+\.)/);
     const wecom = wecomMessage(noticeMessage(finding(HOSTILE), context({ departmentNames: new Map([[CARDIOLOGY, '<@zhangsan>[科](http://x)']]) })), NO_MENTIONS, 'zh');
     const ding = dingtalkMessage(noticeMessage(finding(HOSTILE), context()), NO_MENTIONS, 'zh');
     for (const text of [wecom.markdown.content, ding.markdown.text, ding.markdown.title]) {
@@ -121,6 +133,57 @@ describe('robot and e-mail messages', () => {
     ]);
     const { content } = wecomMessage(digest, NO_MENTIONS, 'zh').markdown;
     expect(content).toContain('……另有 15 项');
+  });
+
+  it('fit a robot digest to the kind\'s bytes group by group, naming every notice it carries, the rest left for later messages', () => {
+    // 480 overdue notices of 60 departments, as at one minute's budget of 1: each message carries
+    // the groups that fit, and the deliveries it carries are exactly those its headings count.
+    const names = new Map(Array.from({ length: 60 }, (_, d) => [`dept-${d}`, `第${d + 1}病区`]));
+    const ctx = context({ departmentNames: names });
+    const all = [...names.keys()].flatMap((departmentId, d) =>
+      Array.from({ length: 8 }, (_, i) => ({
+        id: `d-${d}-${i}`,
+        body: JSON.stringify({ ...finding(`抢救车药品过期未及时更换，第${i + 1}项，请尽快整改`, { id: `f-${d}-${i}`, responsibleDepartmentId: departmentId }), id: `n-${d}-${i}` }),
+      })),
+    ) as WebhookDeliveryEntity[];
+    for (const [kind, limit] of [['wecom', WECOM_CONTENT_BYTES], ['dingtalk', DINGTALK_TEXT_BYTES]] as const) {
+      let pending = [...all.slice().sort((a, b) => a.id.localeCompare(b.id))];
+      const carried: string[] = [];
+      let messages = 0;
+      while (pending.length > 0 && messages < 100) {
+        const kept = fittedDigest({ kind }, pending, ctx, NO_MENTIONS);
+        expect(kept.length).toBeGreaterThan(0);
+        const bodies = kept.map((d) => JSON.parse(d.body) as NoticeBody);
+        const message = digestMessage(bodies, ctx);
+        const text = kind === 'wecom' ? wecomMessage(message, NO_MENTIONS, 'zh').markdown.content : dingtalkMessage(message, NO_MENTIONS, 'zh').markdown.text;
+        expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(limit);
+        if (messages === 0 && kind === 'wecom') expect(kept.length).toBeLessThan(all.length);
+        // Every department it carries is named with its count; no department it does not carry.
+        const headings = [...text.matchAll(/^\*\*(第\d+病区)：(\d+) 项问题「已超期」\*\*$/gm)].map(([, name, count]) => [name, Number(count)]);
+        const expected = [...new Set(bodies.map((b) => names.get(b.finding!.responsibleDepartmentId)!))].map((name) => [name, 8]);
+        expect(headings).toEqual(expected);
+        expect(text.match(/\/console\/findings\?responsibleDepartmentId=/g)).toHaveLength(expected.length);
+        carried.push(...kept.map((d) => d.id));
+        const ids = new Set(kept.map((d) => d.id));
+        pending = pending.filter((d) => !ids.has(d.id));
+        messages += 1;
+      }
+      expect(carried.sort()).toEqual(all.map((d) => d.id).sort());
+      expect(messages).toBeGreaterThan(kind === 'wecom' ? 5 : 1);
+    }
+  });
+
+  it('shorten a group too long alone to fewer titles, keeping its heading, count and link', () => {
+    const bodies = Array.from({ length: 12 }, (_, i) => ({ ...finding(`${'很长的问题描述'.repeat(60)}${i}`), id: `n-${i}` }));
+    const { content } = wecomMessage(digestMessage(bodies, context()), NO_MENTIONS, 'zh').markdown;
+    expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(WECOM_CONTENT_BYTES);
+    const lines = content.split('\n');
+    expect(lines).toContain('**心内科：12 项问题「已超期」**');
+    expect(lines.filter((line) => line.startsWith('- ')).length).toBeLessThan(DIGEST_TITLES);
+    const listed = lines.filter((line) => line.startsWith('- ')).length;
+    expect(lines).toContain(`……另有 ${12 - listed} 项`);
+    expect(lines.at(-1)).toBe(`[查看问题清单](https://rounds.hospital.example/console/findings?responsibleDepartmentId=${CARDIOLOGY})`);
+    expect(content).not.toContain('…\n');
   });
 
   it('sign a DingTalk robot URL as DingTalk verifies it: base64 HMAC-SHA256 of timestamp, newline, secret; URL-encoded', () => {
@@ -169,6 +232,6 @@ describe('round notices and announcements as messages', () => {
   it('carry an announcement\'s title and body as text', () => {
     const body: NoticeBody = { id: 'n-a', type: 'announcement', event: 'PUBLISH', announcement: { id: 'a-1', title: '节前廉洁提醒', body: '第一行\n# 不是标题 [链接](http://x)' } };
     const { content } = wecomMessage(noticeMessage(body, context()), NO_MENTIONS, 'zh').markdown;
-    expect(content.split('\n')).toEqual(['**节前廉洁提醒**', '第一行', '＃ 不是标题 ［链接］（http://x）']);
+    expect(content.split('\n')).toEqual(['**节前廉洁提醒**', '第一行', '＃ 不是标题 ［链接］（http：//x）']);
   });
 });

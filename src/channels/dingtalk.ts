@@ -1,21 +1,32 @@
 import { createHmac } from 'node:crypto';
 import type { Language } from '../../workflows';
-import { cutToBytes, fitMarkdown, markdownLines, markdownText } from './markdown';
-import type { Mentions } from './mentions';
+import { cutToBytes, fitMarkdown, fitSections, markdownBytes, markdownLines, markdownText } from './markdown';
+import { safeMentions, type Mentions } from './mentions';
 import type { Message } from './notice-message';
 
 /** DingTalk takes messages of about 20,000 bytes; the title is what the conversation list shows. */
 export const DINGTALK_TEXT_BYTES = 18_000;
 const DINGTALK_TITLE_BYTES = 200;
 
-/** A DingTalk custom robot's markdown message; a mention needs both the `at` entry and `@id` in the text. */
+const dingtalkTail = (mentions: Mentions) => [...mentions.dingtalkUserIds, ...mentions.mobiles].map((id) => `@${id}`).join(' ');
+
+/**
+ * A DingTalk custom robot's markdown message; a mention needs both the `at` entry and `@id` in the
+ * text. A digest too long lists fewer titles.
+ */
 export function dingtalkMessage(message: Message, mentions: Mentions, language: Language) {
-  const tail = [...mentions.dingtalkUserIds, ...mentions.mobiles].map((id) => `@${id}`).join(' ');
+  const tail = dingtalkTail(mentions);
+  const fitted = fitSections(message, tail, DINGTALK_TEXT_BYTES, language);
   return {
     msgtype: 'markdown',
-    markdown: { title: cutToBytes(markdownText(message.title), DINGTALK_TITLE_BYTES), text: fitMarkdown(markdownLines(message, language), tail, DINGTALK_TEXT_BYTES) },
+    markdown: { title: cutToBytes(markdownText(message.title), DINGTALK_TITLE_BYTES), text: fitMarkdown(markdownLines(fitted, language), tail, DINGTALK_TEXT_BYTES) },
     at: { atUserIds: mentions.dingtalkUserIds, atMobiles: mentions.mobiles, isAtAll: false },
   };
+}
+
+/** Whether the message, every title listed, fits a DingTalk robot's text with these mentions. */
+export function dingtalkFits(message: Message, mentions: Mentions, language: Language): boolean {
+  return markdownBytes(message, dingtalkTail(safeMentions(mentions)), language) <= DINGTALK_TEXT_BYTES;
 }
 
 /**

@@ -7,10 +7,26 @@ import type { Language } from '../../workflows';
  * means nothing: every character that could open a link, a mention (`<@id>`), emphasis, a heading,
  * a quote or code becomes its full-width twin. Robots' markdown dialects honour backslash escapes
  * unevenly, so nothing is left to an escape. Line breaks become spaces unless `multiline`.
+ *
+ * Robot clients also link bare addresses and read some lines by how they start, so a URL's scheme
+ * is broken (`https：//`), `www.` carries a zero-width space, each line's indentation is dropped (no
+ * code block), and a line's leading `=`, `-`, `+` or `1.` (a heading's underline, a rule, a list)
+ * becomes full-width too.
  */
 export function markdownText(text: string, multiline = false): string {
   const flat = multiline ? text.replace(/\r\n?/g, '\n') : text.replace(/[\r\n]+/g, ' ');
-  return flat.replace(/[\\`*_[\]()<>#~|!@]/g, (char) => FULL_WIDTH[char]);
+  return flat
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^[ \t\u3000]+/, '')
+        .replace(/[\\`*_[\]()<>#~|!@]/g, (char) => FULL_WIDTH[char])
+        .replace(/:\/\//g, '：//')
+        .replace(/(www)\./gi, '$1\u200B.')
+        .replace(/^[=+-]/, (char) => FULL_WIDTH[char])
+        .replace(/^(\d+)\./, '$1．'),
+    )
+    .join('\n');
 }
 
 const FULL_WIDTH: Record<string, string> = {
@@ -29,6 +45,9 @@ const FULL_WIDTH: Record<string, string> = {
   '|': '｜',
   '!': '！',
   '@': '＠',
+  '=': '＝',
+  '+': '＋',
+  '-': '－',
 };
 
 const linkLine = (link: Link) => `[${link.label}](${link.url})`;
@@ -51,6 +70,31 @@ export function markdownLines(message: Message, language: Language): string[] {
     ]),
     ...(message.link ? ['', linkLine(message.link)] : []),
   ];
+}
+
+/** The markdown's size in bytes of UTF-8, with `tail` (the mentions). */
+export function markdownBytes(message: Message, tail: string, language: Language): number {
+  return Buffer.byteLength([...markdownLines(message, language), ...(tail ? [tail] : [])].join('\n'), 'utf8');
+}
+
+/**
+ * A digest whose markdown would pass `maxBytes`: its sections' lists of titles shortened, from the
+ * last section back, until it fits, the titles left out counted ("……另有 N 项"); every heading (count,
+ * notice type, department) and link kept. Which groups a digest carries is the dispatcher's to fit:
+ * no section is left out here. A message without sections is returned as it is.
+ */
+export function fitSections(message: Message, tail: string, maxBytes: number, language: Language): Message {
+  if (message.sections.length === 0 || markdownBytes(message, tail, language) <= maxBytes) return message;
+  const sections = message.sections.map((section) => ({ ...section, items: [...section.items] }));
+  const fitted = { ...message, sections };
+  for (const section of [...sections].reverse()) {
+    while (section.items.length > 0) {
+      section.items.pop();
+      section.more += 1;
+      if (markdownBytes(fitted, tail, language) <= maxBytes) return fitted;
+    }
+  }
+  return fitted;
 }
 
 const ELLIPSIS = '…';

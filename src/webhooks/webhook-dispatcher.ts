@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { EntityManager, In } from 'typeorm';
 import { ChannelSender, SendResult } from '../channels/channel-sender';
 import { Mentions, NO_MENTIONS, mentionsOf } from '../channels/mentions';
-import { digestGroup, type MessageContext, type NoticeBody } from '../channels/notice-message';
+import { dingtalkFits } from '../channels/dingtalk';
+import { digestGroup, digestMessage, type MessageContext, type NoticeBody } from '../channels/notice-message';
+import { wecomFits } from '../channels/wecom';
 import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
@@ -44,7 +46,8 @@ interface Outcome extends SendResult {
  * An endpoint with a rate (a robot: about 20 messages a minute) sends at most that many messages
  * in each minute, counted on its row, which the claim locks: instances sharing the database share
  * the count. When more is due than the minute has left, the deliveries go in digests, one per
- * notice type and department while the budget allows; none is dropped.
+ * notice type and department while the budget allows; none is dropped. A robot's digest carries the
+ * groups that fit its kind's bytes; the rest are released, untried, for the next message.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -78,10 +81,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       const { claimed, due } = await this.db.write(null, (manager) => this.claim(manager));
       // Nothing claimed from what was due (a robot's minute spent, or its row busy elsewhere): the next run goes on.
       if (claimed.length === 0) return tried;
-      const { context, mentions } = await this.db.read(async (manager) => ({ context: await this.messageContext(manager, claimed), mentions: await this.mentions(manager, claimed) }));
-      const outcomes = await Promise.all(claimed.map((c, i) => this.attempt(c, context, mentions[i])));
-      await this.db.write(null, (manager) => this.record(manager, outcomes));
-      tried += claimed.reduce((sum, c) => sum + c.deliveries.length, 0);
+      const { context, mentions: all } = await this.db.read(async (manager) => ({ context: await this.messageContext(manager, claimed), mentions: await this.mentions(manager, claimed) }));
+      // A robot's digest keeps the groups that fit (measured with everyone its deliveries could mention); the rest wait, untried.
+      const held: WebhookDeliveryEntity[] = [];
+      const messages = claimed.map((c, i): Claimed => {
+        if (c.endpoint === null) return c;
+        const kept = fittedDigest(c.endpoint, c.deliveries, context, all[i]);
+        if (kept.length === c.deliveries.length) return c;
+        const carried = new Set(kept.map((d) => d.id));
+        held.push(...c.deliveries.filter((d) => !carried.has(d.id)));
+        return { endpoint: c.endpoint, deliveries: kept };
+      });
+      const mentions = held.length === 0 ? all : await this.db.read((manager) => this.mentions(manager, messages));
+      const outcomes = await Promise.all(messages.map((c, i) => this.attempt(c, context, mentions[i])));
+      await this.db.write(null, (manager) => this.record(manager, outcomes, held));
+      tried += messages.reduce((sum, c) => sum + c.deliveries.length, 0);
       if (due < BATCH || this.stopping) return tried;
     }
   }
@@ -152,7 +166,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * The messages a rate-limited endpoint sends now: every delivery due to it, one message each
-   * while the minute's budget allows; beyond it, digests by group, the last group taking the rest.
+   * while the minute's budget allows; beyond it, digests by group, the last taking the rest (as many
+   * groups of them as its robot takes: fittedDigest, when sent).
    * With no budget left, the deliveries wait for the next minute. The messages are counted on the row.
    */
   private async withinRate(manager: EntityManager, endpoint: WebhookEndpointEntity, own: WebhookDeliveryEntity[], now: Date): Promise<Claimed[]> {
@@ -210,10 +225,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * Logs each try, for every delivery a message carried; a failure waits WEBHOOK_BACKOFF_MS, doubled
-   * for every failure of that delivery before it, until WEBHOOK_MAX_ATTEMPTS.
+   * for every failure of that delivery before it, until WEBHOOK_MAX_ATTEMPTS. The deliveries `held`
+   * out of a digest lose their lease with no try recorded: the next claim takes them.
    */
-  private async record(manager: EntityManager, outcomes: Outcome[]): Promise<void> {
+  private async record(manager: EntityManager, outcomes: Outcome[], held: WebhookDeliveryEntity[] = []): Promise<void> {
     const now = this.clock.now();
+    for (let i = 0; i < held.length; i += 200) {
+      await manager.update(WebhookDeliveryEntity, { id: In(held.slice(i, i + 200).map((d) => d.id)) }, { leaseUntil: null });
+    }
     for (const { claimed, at, statusCode, error, durationMs } of outcomes) {
       for (const delivery of claimed.deliveries) {
         const attempts = delivery.attempts + 1;
@@ -231,13 +250,42 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 }
 
-/** `pending` in at most `budget` messages: one per digest group, the groups beyond the budget all in the last. */
-function digests(pending: WebhookDeliveryEntity[], budget: number): WebhookDeliveryEntity[][] {
+/** `deliveries` by digest group, in the order digestMessage lists the groups. */
+function grouped(deliveries: readonly WebhookDeliveryEntity[]): WebhookDeliveryEntity[][] {
   const groups = new Map<string, WebhookDeliveryEntity[]>();
-  for (const delivery of pending) {
+  for (const delivery of deliveries) {
     const key = digestGroup(JSON.parse(delivery.body) as NoticeBody);
     groups.set(key, [...(groups.get(key) ?? []), delivery]);
   }
-  const all = [...groups.values()];
+  return [...groups.values()];
+}
+
+/**
+ * `pending` in at most `budget` messages: one per digest group, the groups beyond the budget all in
+ * the last (which fittedDigest then cuts to what its robot takes).
+ */
+function digests(pending: WebhookDeliveryEntity[], budget: number): WebhookDeliveryEntity[][] {
+  const all = grouped(pending);
   return all.length <= budget ? all : [...all.slice(0, budget - 1), all.slice(budget - 1).flat()];
+}
+
+/**
+ * What a robot's digest carries: its groups, one after another, while the digest (every heading,
+ * link and listed title) fits the kind's bytes with the mentions; the first group always, its list
+ * of titles shortened when it is too long alone (wecomMessage, dingtalkMessage). Whole groups are
+ * carried or not; the deliveries left out wait for another message. Other kinds, and single
+ * deliveries, carry all.
+ */
+export function fittedDigest(endpoint: Pick<WebhookEndpointEntity, 'kind'>, deliveries: WebhookDeliveryEntity[], context: MessageContext, mentions: Mentions): WebhookDeliveryEntity[] {
+  const fits = endpoint.kind === 'wecom' ? wecomFits : endpoint.kind === 'dingtalk' ? dingtalkFits : null;
+  if (fits === null || deliveries.length <= 1) return deliveries;
+  const bodies = (some: WebhookDeliveryEntity[]) => some.map((d) => JSON.parse(d.body) as NoticeBody);
+  if (fits(digestMessage(bodies(deliveries), context), mentions, context.language)) return deliveries;
+  let kept: WebhookDeliveryEntity[] = [];
+  for (const group of grouped(deliveries)) {
+    const next = [...kept, ...group];
+    if (kept.length > 0 && !fits(digestMessage(bodies(next), context), mentions, context.language)) break;
+    kept = next;
+  }
+  return kept;
 }
