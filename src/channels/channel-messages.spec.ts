@@ -85,6 +85,8 @@ describe('robot and e-mail messages', () => {
     const bare = markdownText('登录 https://evil.example/sso 或 WWW.evil.example 或 http://www.evil.example/x');
     expect(bare).not.toMatch(/:\/\/|www\./i);
     expect(bare).toBe('登录 https：//evil.example/sso 或 WWW\u200B.evil.example 或 http：//www\u200B.evil.example/x');
+    // Entities a client might decode, and Unicode's own line separator.
+    expect(markdownText('&lt;@all&gt; &#91;x&#93;\u2028# 标题')).toBe('＆lt;＠all＆gt; ＆＃91;x＆＃93; ＃ 标题');
     // No line of client text can start a heading's underline, a rule, a list, a quote or a code block.
     const body = '通知\n=====\n    缩进的代码\n\t制表符\n- 列表\n+ 列表\n---\n1. 第一\n12. 第十二\n> 引用\n 2024-01-01 到期';
     const lines = markdownText(body, true).split('\n');

@@ -5,8 +5,9 @@ import type { Language } from '../../workflows';
 /**
  * Client text (titles, department names, an announcement's body) as markdown that shows it and
  * means nothing: every character that could open a link, a mention (`<@id>`), emphasis, a heading,
- * a quote or code becomes its full-width twin. Robots' markdown dialects honour backslash escapes
- * unevenly, so nothing is left to an escape. Line breaks become spaces unless `multiline`.
+ * a quote, code or an HTML entity becomes its full-width twin. Robots' markdown dialects honour
+ * backslash escapes unevenly, so nothing is left to an escape. Line breaks (Unicode's line and
+ * paragraph separators too) become spaces unless `multiline`.
  *
  * Robot clients also link bare addresses and read some lines by how they start, so a URL's scheme
  * is broken (`https：//`), `www.` carries a zero-width space, each line's indentation is dropped (no
@@ -14,13 +15,13 @@ import type { Language } from '../../workflows';
  * becomes full-width too.
  */
 export function markdownText(text: string, multiline = false): string {
-  const flat = multiline ? text.replace(/\r\n?/g, '\n') : text.replace(/[\r\n]+/g, ' ');
+  const flat = multiline ? text.replace(/\r\n?|[\u2028\u2029]/g, '\n') : text.replace(/[\r\n\u2028\u2029]+/g, ' ');
   return flat
     .split('\n')
     .map((line) =>
       line
         .replace(/^[ \t\u3000]+/, '')
-        .replace(/[\\`*_[\]()<>#~|!@]/g, (char) => FULL_WIDTH[char])
+        .replace(/[\\`*_[\]()<>#~|!@&]/g, (char) => FULL_WIDTH[char])
         .replace(/:\/\//g, '：//')
         .replace(/(www)\./gi, '$1\u200B.')
         .replace(/^[=+-]/, (char) => FULL_WIDTH[char])
@@ -45,6 +46,8 @@ const FULL_WIDTH: Record<string, string> = {
   '|': '｜',
   '!': '！',
   '@': '＠',
+  // An entity (`&lt;@all&gt;`) a client decodes would bring back what the rest keeps out.
+  '&': '＆',
   '=': '＝',
   '+': '＋',
   '-': '－',
