@@ -11,6 +11,7 @@ import { RateLimits1733690000000 } from '../migrations/1733690000000-rate-limits
 import { AuditSealer1733700000000 } from '../migrations/1733700000000-audit-sealer';
 import { ContactsAndNotificationSettings1733710000000 } from '../migrations/1733710000000-contacts-and-notification-settings';
 import { NotificationChannels1733720000000 } from '../migrations/1733720000000-notification-channels';
+import { PersonalEmails1733730000000 } from '../migrations/1733730000000-personal-emails';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { PASSWORD, TestApp, startApp } from './support/test-app';
@@ -200,7 +201,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const kept = await newBranch();
       await patch('admin', `/departments/${h.departments.presidentOffice}`, { partyBranchId: kept.id }).expect(200);
       const migration = new PartyBranches1733610000000();
-      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases, plans, background jobs, the findings' indexes, the rate limits, the audit entries' linking, the accounts' contacts and the endpoints' kinds, never the departments.
+      // Undone alone: the migrations after it touch the notifications, webhooks, announcements, published months, typical cases, plans, background jobs, the findings' indexes, the rate limits, the audit entries' linking, the accounts' contacts, the endpoints' kinds and personal e-mails, never the departments.
       expect(MIGRATIONS.slice(MIGRATIONS.indexOf(PartyBranches1733610000000) + 1)).toEqual([
         RoundNotices1733620000000,
         Announcements1733630000000,
@@ -213,6 +214,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         AuditSealer1733700000000,
         ContactsAndNotificationSettings1733710000000,
         NotificationChannels1733720000000,
+        PersonalEmails1733730000000,
       ]);
       const runner = t.dataSource.createQueryRunner();
       try {

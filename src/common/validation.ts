@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { IsEmail, ValidateIf } from 'class-validator';
+import { ValidateBy, ValidateIf, isEmail } from 'class-validator';
 import type { PayloadProblem } from '../../workflows';
 import { InvalidInputException } from './api-error';
 
@@ -70,9 +70,19 @@ export function createValidationPipe(under = ''): ValidationPipe {
  */
 export const MayBeLeftOut = () => ValidateIf((_, value) => value !== undefined);
 
+/** What validator.js's isEmail is asked: ASCII, no quoted local part, a domain with a TLD. */
+const MAILBOX = { allow_utf8_local_part: false, allow_display_name: false, allow_ip_domain: false, require_tld: true, blacklisted_chars: '"\\\\' };
+
 /**
  * An address a mail server takes as one mailbox: ASCII, no quoted local part (which may hide
- * commas, angle brackets or line breaks that reach SMTP's commands), a domain with a TLD.
+ * commas, angle brackets or line breaks that reach SMTP's commands), a domain with a TLD. Text
+ * with a lone surrogate is refused first: isEmail measures bytes with encodeURI, which throws on it.
  */
 export const IsMailbox = (field: string) =>
-  IsEmail({ allow_utf8_local_part: false, allow_display_name: false, allow_ip_domain: false, require_tld: true, blacklisted_chars: '"\\\\' }, { message: `${field} must be an e-mail address` });
+  ValidateBy({
+    name: 'isMailbox',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && !/\p{Cs}/u.test(value) && isEmail(value, MAILBOX),
+      defaultMessage: () => `${field} must be an e-mail address`,
+    },
+  });
