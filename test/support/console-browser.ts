@@ -35,11 +35,14 @@ export async function signedIn(browser: Browser, origin: string, problems: strin
 /**
  * axe's WCAG 2 A and AA rules find no serious or critical violation: on the open dialog or drawer
  * when there is one (the page behind it sits under its dark mask), else on the page; once animations
- * are over and the pointer is off any button (a hovered one is drawn lighter than at rest).
+ * that end are over and the pointer is off any button (a hovered one is drawn lighter than at rest).
  */
 export async function expectAccessible(page: Page): Promise<void> {
   await page.mouse.move(0, 0);
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  // An endless one (a spinner, a progress bar's shimmer) never ends: only those that do are waited for.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+  );
   await page.waitForSelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]', { state: 'detached' });
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async (dialog) => {
