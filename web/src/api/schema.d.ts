@@ -1406,7 +1406,6 @@ export interface components {
             newPassword: string;
         };
         ContactFieldsDto: {
-            /** Format: email */
             email?: string | null;
             /** @description A mainland China mobile number: 11 digits from 13 to 19, with or without +86 (kept without). */
             mobile?: string | null;
@@ -1434,7 +1433,6 @@ export interface components {
             departmentId?: string;
         };
         UpdateUserDto: {
-            /** Format: email */
             email?: string | null;
             /** @description A mainland China mobile number: 11 digits from 13 to 19, with or without +86 (kept without). */
             mobile?: string | null;
@@ -2351,10 +2349,7 @@ export interface components {
              * @description The receiver's URL, or the robot's: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`, `https://oapi.dingtalk.com/robot/send?access_token=…`. Not for `email`.
              */
             url?: string;
-            /**
-             * Format: email
-             * @description The mailbox an `email` endpoint writes to.
-             */
+            /** @description The mailbox an `email` endpoint writes to. */
             address?: string;
             /**
              * @description `webhook`: signs every body: X-Signature-256: sha256=HMAC-SHA256(secret, body), and
