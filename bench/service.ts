@@ -1,6 +1,7 @@
 /** What the benchmarks share: the built service on a fresh database, and a client for its API. */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -69,8 +70,17 @@ export async function freshDatabase(): Promise<{ databaseUrl: string; remove(): 
   return { databaseUrl: join(scratch, 'bench.sqlite'), remove: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
-/** Ports for the services this process starts, one after another, so two started at once never collide. */
-let nextPort = 3900 + Math.floor(Math.random() * 60) * 10;
+/**
+ * A port the system has just found free. It comes from the ephemeral range, above every port fetch
+ * refuses to call (4045, 6000, 10080…), and apart from the ports the machine's other servers listen on.
+ */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /**
  * Starts `dist/src/main.js` on a fresh database and scratch attachment directory, or on the database
@@ -80,7 +90,7 @@ export async function startService(connections: number, environment: Record<stri
   const { databaseUrl, remove } = environment.DATABASE_URL ? { databaseUrl: environment.DATABASE_URL, remove: () => undefined } : await freshDatabase();
   const scratchAttachments = !environment.ATTACHMENTS_DIR;
   const attachmentsDir = environment.ATTACHMENTS_DIR ?? mkdtempSync(join(tmpdir(), 'triple-round-attachments-'));
-  const port = nextPort++;
+  const port = await freePort();
   const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,

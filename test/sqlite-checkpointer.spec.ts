@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqliteCheckpointer } from '../src/database/sqlite-checkpointer';
+import { until } from './support/until';
 
 /** Only a checkpoint writes pages into the database file itself; commits go to the write-ahead log. */
 const databaseFileSize = (dataSource: DataSource) => statSync(dataSource.options.database as string).size;
@@ -28,7 +29,7 @@ describe('SqliteCheckpointer', () => {
     expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
     const before = databaseFileSize(dataSource);
     for (let i = 0; i < 200; i++) await dataSource.query('INSERT INTO entries (body) VALUES (?)', ['x'.repeat(2000)]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(() => databaseFileSize(dataSource) - before > 200 * 2000);
     // 200 rows of 2 kB reached the database file, though SQLite itself no longer checkpoints.
     expect(databaseFileSize(dataSource) - before).toBeGreaterThan(200 * 2000);
   });
@@ -42,7 +43,7 @@ describe('SqliteCheckpointer', () => {
       await checkpointer.onApplicationBootstrap();
       const before = databaseFileSize(dataSource);
       for (let i = 0; i < 50; i++) await dataSource.query('INSERT INTO entries (body) VALUES (?)', ['x'.repeat(2000)]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await until(() => databaseFileSize(dataSource) - before > 50 * 2000);
       expect(databaseFileSize(dataSource) - before).toBeGreaterThan(50 * 2000);
       expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
     } finally {
@@ -52,8 +53,9 @@ describe('SqliteCheckpointer', () => {
 
   it('hands checkpoints back to SQLite when its worker stops, without holding up a write', async () => {
     (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 1000 }]);
+    const autocheckpoint = async () => ((await dataSource.query('PRAGMA wal_autocheckpoint')) as { wal_autocheckpoint: number }[])[0].wal_autocheckpoint;
+    await until(async () => (await autocheckpoint()) === 1000);
+    expect(await autocheckpoint()).toBe(1000);
     await checkpointer.afterWrite();
   });
 });

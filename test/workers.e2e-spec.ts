@@ -9,16 +9,12 @@ import { AnnouncementScheduler } from '../src/announcements/announcement-schedul
 import { AppConfig } from '../src/config/app-config';
 import { Database } from '../src/database/database';
 import { TestApp, startApp } from './support/test-app';
+import { until } from './support/until';
 
 const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/any';
 const METRICS_TOKEN = 'a-metrics-token-for-tests-0123';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits, up to 30 s, until `done` holds. */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  for (let waited = 0; !(await done()) && waited < 30_000; waited += 100) await sleep(100);
-}
 
 /** Every sample of `name` in a Prometheus text: its labels as written, and its value. */
 function samples(text: string, name: string): { labels: string; value: number }[] {

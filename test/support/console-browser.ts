@@ -43,7 +43,14 @@ export async function expectAccessible(page: Page): Promise<void> {
   await page.waitForFunction(() =>
     document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
   );
-  await page.waitForSelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]', { state: 'detached' });
+  // A motion class left on an element that is already out of sight (a button's spinner that shrank
+  // to nothing) may never be taken off; only a visible element still moving matters to axe.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].every((element) => {
+      const box = element.getBoundingClientRect();
+      return box.width === 0 || box.height === 0 || getComputedStyle(element).visibility === 'hidden';
+    }),
+  );
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async (dialog) => {
     const context = document.querySelector(dialog) ?? document.querySelector('.ant-drawer-open .ant-drawer-content') ?? document;
