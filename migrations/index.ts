@@ -28,6 +28,7 @@ import { AuditSealer1733700000000 } from './1733700000000-audit-sealer';
 import { ContactsAndNotificationSettings1733710000000 } from './1733710000000-contacts-and-notification-settings';
 import { NotificationChannels1733720000000 } from './1733720000000-notification-channels';
 import { PersonalEmails1733730000000 } from './1733730000000-personal-emails';
+import { RobotSendLog1733740000000 } from './1733740000000-robot-send-log';
 
 /** Every migration, in order. Listed here so the same list serves the service, the CLI and tests. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   ContactsAndNotificationSettings1733710000000,
   NotificationChannels1733720000000,
   PersonalEmails1733730000000,
+  RobotSendLog1733740000000,
 ];

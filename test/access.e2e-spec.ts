@@ -118,6 +118,8 @@ const ROUTE_ACCESS: Record<string, Caller[] | 'public'> = {
   'DELETE /webhooks/{id}': ['admin'],
   'GET /webhooks/{id}/deliveries': ['admin'],
   'POST /webhooks/{id}/deliveries/{deliveryId}/retry': ['admin'],
+  'GET /personal-emails': ['admin'],
+  'POST /personal-emails/{id}/retry': ['admin'],
 };
 
 describe(`access control (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {

@@ -200,16 +200,52 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
   });
 
   it('counts a robot answering 200 with an error code as a failure, and retries it', async () => {
-    const endpoint = await register({ kind: 'wecom', url: receiver.url('/busy?key=k') });
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/refusing?key=k') });
     let calls = 0;
-    receiver.answer = () => (++calls === 1 ? JSON.stringify({ errcode: 45009, errmsg: 'api freq out of limit' }) : ROBOT_OK);
+    receiver.answer = () => (++calls === 1 ? JSON.stringify({ errcode: 93000, errmsg: 'invalid webhook url' }) : ROBOT_OK);
     await flow.assignedFinding('administrative');
     await deliverDue();
     later(1000);
     await deliverDue();
     const [delivery] = (await deliveries(endpoint.id)).items;
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
-    expect(delivery.attemptLog.map((a: { error: string | null }) => a.error)).toEqual(['errcode 45009: api freq out of limit', null]);
+    expect(delivery.attemptLog.map((a: { error: string | null }) => a.error)).toEqual(['errcode 93000: invalid webhook url', null]);
+  });
+
+  it.each([
+    ['wecom', 45009, 'api freq out of limit'],
+    ['dingtalk', 130101, 'send too fast, exceed 20 times per minute'],
+  ])('waits a minute, counting no try, whenever a %s robot answers that it is over its rate (errcode %d)', async (kind, errcode, errmsg) => {
+    const endpoint = await register(kind === 'wecom' ? { kind, url: receiver.url('/over-rate?key=k') } : { kind, url: receiver.url('/over-rate?access_token=k'), secret: DING_SECRET });
+    let overRate = true;
+    receiver.answer = () => (overRate ? JSON.stringify({ errcode, errmsg }) : ROBOT_OK);
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(1);
+    const nextMinute = new Date(now.getTime() + 60_000).toISOString();
+    // The robot's own rate (20) has room, but nothing else goes to it in that minute.
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(0);
+    type Row = [status: string, attempts: number, lastError: string | null, nextAttemptAt: string, tries: number];
+    const waiting = async (): Promise<Row[]> =>
+      (await deliveries(endpoint.id)).items.map((d: { status: string; attempts: number; lastError: string | null; nextAttemptAt: string; attemptLog: unknown[] }) => [d.status, d.attempts, d.lastError, d.nextAttemptAt, d.attemptLog.length]);
+    // The one the robot refused, and the one held back untried.
+    expect((await waiting()).sort(([, , a], [, , b]) => String(a).localeCompare(String(b)))).toEqual([
+      ['pending', 0, `errcode ${errcode}: ${errmsg}`, nextMinute, 0],
+      ['pending', 0, null, nextMinute, 0],
+    ]);
+    // Told "too fast" more often than WEBHOOK_MAX_ATTEMPTS (3) allows tries: never dead-lettered.
+    for (let minute = 1; minute <= 4; minute++) {
+      later(59_999);
+      expect(await deliverDue()).toBe(0);
+      later(1);
+      expect(await deliverDue()).toBe(2);
+      expect((await waiting()).map(([status, attempts]) => [status, attempts])).toEqual([['pending', 0], ['pending', 0]]);
+    }
+    overRate = false;
+    later(60_000);
+    expect(await deliverDue()).toBe(2);
+    expect((await waiting()).map(([status, attempts, lastError]) => [status, attempts, lastError])).toEqual([['delivered', 1, null], ['delivered', 1, null]]);
+    expect(robotBodies('/over-rate')).toHaveLength(1 + 4 * 2 + 2);
   });
 
   it('e-mails an office mailbox text and HTML, client text escaped in the HTML, retrying when the mail server refuses', async () => {
@@ -293,7 +329,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     const thisMinute = robotBodies('/burst').length;
     expect(thisMinute).toBeLessThanOrEqual(3);
     const row = await t.dataSource.getRepository(WebhookEndpointEntity).findOneByOrFail({ id: endpoint.id });
-    expect({ sent: row.rateWindowSent, startedAt: row.rateWindowStartedAt?.toISOString() }).toEqual({ sent: thisMinute, startedAt: now.toISOString() });
+    expect(row.recentSends).toEqual(Array(thisMinute).fill(now.toISOString()));
     later(60_000);
     expect(tried[0] + tried[1] + (await deliverDue())).toBe(400);
 
@@ -331,6 +367,32 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     const sent = robotBodies('/slow');
     expect(sent).toHaveLength(2);
     expect(sent[1].markdown.content).toContain(`/console/findings/${findingId}`);
+  });
+
+  it('keeps to the rate over any sixty seconds, not per minute: a burst just before a minute\'s turn leaves no room just after', async () => {
+    const endpoint = await register({ kind: 'wecom', url: receiver.url('/sliding?key=k'), ratePerMinute: 2 });
+    const sentAt: number[] = [];
+    receiver.answer = () => (sentAt.push(now.getTime()), ROBOT_OK);
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(1);
+    later(50_000);
+    for (let i = 0; i < 3; i++) await flow.assignedFinding('administrative');
+    // One message left in the last sixty seconds: the three go in it as a digest.
+    expect(await deliverDue()).toBe(3);
+    later(10_000);
+    // A minute after the first message, one is free again; the second is 10 s old.
+    await flow.assignedFinding('administrative');
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(2);
+    await flow.assignedFinding('administrative');
+    expect(await deliverDue()).toBe(0);
+    const [held] = (await deliveries(endpoint.id, '&status=pending')).items;
+    expect(held.nextAttemptAt).toBe(new Date(sentAt[1] + 60_000).toISOString());
+    later(50_000);
+    expect(await deliverDue()).toBe(1);
+    // Never more than two in any sixty seconds.
+    for (const at of sentAt) expect(sentAt.filter((other) => other >= at && other < at + 60_000).length).toBeLessThanOrEqual(2);
+    expect(sentAt).toHaveLength(4);
   });
 
   it('retries every delivery of a digest when its send fails, with the backoff, until the robot takes it', async () => {
@@ -534,6 +596,41 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       expect((await own(refused.findingId)).map((d) => [d.status, d.attempts])).toEqual([['dead', 3]]);
     });
 
+    it('lists people\'s e-mails to an administrator, and sends a dead letter again only while the person has an address', async () => {
+      mailbox.refuse = true;
+      const { findingId } = await flow.assignedFinding('administrative');
+      for (const wait of [0, 1000, 2000]) {
+        later(wait);
+        await deliverDue();
+      }
+      const [dead] = (await admin().get('/personal-emails?status=dead&limit=500').expect(200)).body.items.filter((d: { findingId: string }) => d.findingId === findingId);
+      expect(dead).toMatchObject({ recipientId: staff().id, status: 'dead', attempts: 3, withheld: false, body: { type: 'assigned' } });
+      expect(dead.attemptLog).toHaveLength(3);
+      const { items: pending } = (await admin().get('/personal-emails?status=pending').expect(200)).body;
+      expect(pending.map((d: { id: string }) => d.id)).not.toContain(dead.id);
+
+      await t.http.patch('/me/contact').set({ Authorization: `Bearer ${staff().token}` }).send({ email: null }).expect(200);
+      const refused = await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(409);
+      expect(refused.body.details).toEqual({ status: 'dead', reason: 'the person has no e-mail address' });
+      await t.http.patch('/me/contact').set({ Authorization: `Bearer ${staff().token}` }).send({ email: ADDRESS }).expect(200);
+
+      mailbox.refuse = false;
+      const retried = (await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(200)).body;
+      expect(retried).toMatchObject({ id: dead.id, status: 'pending', attempts: 0, lastError: null });
+      await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(409);
+      await admin().post('/personal-emails/00000000-0000-4000-8000-000000000000/retry', {}).expect(404);
+      // An endpoint's delivery is not a personal e-mail.
+      const endpoint = await register({ kind: 'wecom', url: receiver.url('/not-personal?key=k') });
+      await flow.assignedFinding('administrative');
+      const [robotDelivery] = (await deliveries(endpoint.id)).items;
+      await admin().post(`/personal-emails/${robotDelivery.id}/retry`, {}).expect(404);
+
+      await deliverDue();
+      expect(mailsAbout(findingId)).toHaveLength(1);
+      const audit = (await admin().get(`/audit?entityId=${staff().id}&event=PERSONAL_EMAIL_RETRIED`).expect(200)).body.items;
+      expect(audit.map((e: { entityType: string; payload: object }) => [e.entityType, e.payload])).toEqual([['user', { deliveryId: dead.id, noticeId: dead.noticeId }]]);
+    });
+
     it('tells an integrity matter by e-mail only as needing attention, with the link', async () => {
       const title = '收受药商红包 kickbacks from a supplier';
       const description = '某医生收受某公司回扣 a named doctor';
@@ -557,6 +654,26 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       expect(await deliverDue()).toBe(0);
       expect(mailbox.received).toEqual([]);
       now = release;
+      expect(await deliverDue()).toBe(1);
+      expect(mailsAbout(findingId)).toHaveLength(1);
+    });
+
+    it('tries a refused e-mail again only after the person\'s quiet hours, never inside them', async () => {
+      // A day on, 10:00:30 in Shanghai: the e-mail is queued outside the quiet hours chosen after it (10:01 to 11:00), and first tried at 10:01.
+      const day = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+      now = new Date(`${day}T02:00:30.000Z`);
+      const { findingId } = await flow.assignedFinding('administrative');
+      await settings({ channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: { start: '10:01', end: '11:00' } });
+      later(30_000);
+      mailbox.refuse = true;
+      expect(await deliverDue()).toBe(1);
+      const [failed] = await own(findingId);
+      // The backoff (1 s) would land inside the quiet hours: the next try waits for their end.
+      expect([failed.attempts, failed.nextAttemptAt.toISOString()]).toEqual([1, `${day}T03:00:00.000Z`]);
+      mailbox.refuse = false;
+      later(1000);
+      expect(await deliverDue()).toBe(0);
+      now = failed.nextAttemptAt;
       expect(await deliverDue()).toBe(1);
       expect(mailsAbout(findingId)).toHaveLength(1);
     });

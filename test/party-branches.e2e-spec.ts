@@ -12,6 +12,7 @@ import { AuditSealer1733700000000 } from '../migrations/1733700000000-audit-seal
 import { ContactsAndNotificationSettings1733710000000 } from '../migrations/1733710000000-contacts-and-notification-settings';
 import { NotificationChannels1733720000000 } from '../migrations/1733720000000-notification-channels';
 import { PersonalEmails1733730000000 } from '../migrations/1733730000000-personal-emails';
+import { RobotSendLog1733740000000 } from '../migrations/1733740000000-robot-send-log';
 import { Flow } from './support/flow';
 import { Hospital, seedHospital } from './support/hospital';
 import { PASSWORD, TestApp, startApp } from './support/test-app';
@@ -215,6 +216,7 @@ describe(`Party branches (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
         ContactsAndNotificationSettings1733710000000,
         NotificationChannels1733720000000,
         PersonalEmails1733730000000,
+        RobotSendLog1733740000000,
       ]);
       const runner = t.dataSource.createQueryRunner();
       try {

@@ -13,7 +13,12 @@ import { wecomMessage } from './wecom';
 export interface SendResult {
   statusCode: number | null;
   error: string | null;
+  /** A robot refused the message for its rate, before looking at it. */
+  throttled?: boolean;
 }
+
+/** The error codes a robot answers when over its rate: WeCom's, DingTalk's. */
+const OVER_RATE = [45009, 130101];
 
 /**
  * Sends one message to one endpoint in its kind's way: a delivery's body as a signed webhook, or
@@ -64,7 +69,7 @@ export class ChannelSender implements OnModuleDestroy {
     return { statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `answered ${statusCode}` };
   }
 
-  /** A robot answers 200 whether or not it took the message: `errcode` 0 says it did (45009: over its rate). */
+  /** A robot answers 200 whether or not it took the message: `errcode` 0 says it did. */
   private async sendRobot(url: URL, message: object): Promise<SendResult> {
     const { statusCode, body } = await postJson(url, JSON.stringify(message), { 'user-agent': 'triple-round-webhooks/1' }, this.networkOptions());
     if (statusCode < 200 || statusCode >= 300) return { statusCode, error: `answered ${statusCode}` };
@@ -74,7 +79,8 @@ export class ChannelSender implements OnModuleDestroy {
     } catch {
       return { statusCode, error: 'answered without the robot\'s {"errcode": …}' };
     }
-    return { statusCode, error: answer.errcode === 0 ? null : `errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`.slice(0, 500) };
+    if (answer.errcode === 0) return { statusCode, error: null };
+    return { statusCode, error: `errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`.slice(0, 500), throttled: OVER_RATE.includes(answer.errcode as number) };
   }
 
   private async sendEmail(to: string, content: { subject: string; text: string; html: string }): Promise<SendResult> {

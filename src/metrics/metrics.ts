@@ -73,7 +73,7 @@ export class Metrics {
 
   readonly webhookAttempts = new Counter({
     name: 'webhook_attempts_total',
-    help: 'Webhook delivery attempts by outcome: delivered, failed (tried again later) or dead (no more tries)',
+    help: 'Webhook delivery attempts by outcome: delivered, failed (tried again later), dead (no more tries) or throttled (a robot over its rate: not counted as a try)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -14,6 +14,8 @@ import { Database } from '../database/database';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
 import { Metrics } from '../metrics/metrics';
+import { releaseAt } from '../notifications/notification-preferences';
+import { readNotificationSettings } from '../notifications/notification-settings.service';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 
 /** Deliveries tried at once by one instance. */
@@ -44,8 +46,8 @@ interface Outcome extends SendResult {
  * lease run out and the delivery is sent again: a delivery may repeat, never vanish.
  *
  * An endpoint with a rate (a robot: about 20 messages a minute) sends at most that many messages
- * in each minute, counted on its row, which the claim locks: instances sharing the database share
- * the count. When more is due than the minute has left, the deliveries go in digests, one per
+ * in any sixty seconds, logged on its row, which the claim locks: instances sharing the database
+ * share the count. When more is due than the minute has left, the deliveries go in digests, one per
  * notice type and department while the budget allows; none is dropped. A robot's digest carries the
  * groups that fit its kind's bytes; the rest are released, untried, for the next message.
  */
@@ -173,16 +175,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async withinRate(manager: EntityManager, endpoint: WebhookEndpointEntity, own: WebhookDeliveryEntity[], now: Date): Promise<Claimed[]> {
     const more = await this.dueIds(manager, now, DIGEST_LIMIT - own.length, endpoint.id, own.map((d) => d.id));
     const pending = [...own, ...(more.length > 0 ? await manager.findBy(WebhookDeliveryEntity, { id: In(more) }) : [])];
-    const windowOpen = endpoint.rateWindowStartedAt !== null && now.getTime() - endpoint.rateWindowStartedAt.getTime() < MINUTE_MS;
-    const window = windowOpen ? { startedAt: endpoint.rateWindowStartedAt!, sent: endpoint.rateWindowSent } : { startedAt: now, sent: 0 };
-    const budget = endpoint.ratePerMinute! - window.sent;
+    const rate = endpoint.ratePerMinute!;
+    const recent = endpoint.recentSends.filter((sent) => now.getTime() - Date.parse(sent) < MINUTE_MS);
+    const budget = rate - recent.length;
     if (budget <= 0) {
-      const nextMinute = new Date(window.startedAt.getTime() + MINUTE_MS);
-      await manager.update(WebhookDeliveryEntity, { id: In(pending.map((d) => d.id)) }, { nextAttemptAt: nextMinute });
+      // The moment the count of the last sixty seconds falls under the rate.
+      const freed = new Date(Date.parse(recent[recent.length - rate]) + MINUTE_MS);
+      await manager.update(WebhookDeliveryEntity, { id: In(pending.map((d) => d.id)) }, { nextAttemptAt: freed });
       return [];
     }
     const messages = pending.length <= budget ? pending.map((d) => [d]) : digests(pending, budget);
-    await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { rateWindowStartedAt: window.startedAt, rateWindowSent: window.sent + messages.length });
+    await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { recentSends: [...recent, ...messages.map(() => now.toISOString())] });
     return messages.map((deliveries) => ({ endpoint, deliveries }));
   }
 
@@ -225,28 +228,45 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * Logs each try, for every delivery a message carried; a failure waits WEBHOOK_BACKOFF_MS, doubled
-   * for every failure of that delivery before it, until WEBHOOK_MAX_ATTEMPTS. The deliveries `held`
-   * out of a digest lose their lease with no try recorded: the next claim takes them.
+   * for every failure of that delivery before it, until WEBHOOK_MAX_ATTEMPTS, and a person's own
+   * e-mail waits out their quiet hours too. A robot refusing for its rate (another sender shares it)
+   * has not tried the message: no try is counted, and the endpoint sends nothing for a minute. The
+   * deliveries `held` out of a digest lose their lease with no try recorded: the next claim takes them.
    */
   private async record(manager: EntityManager, outcomes: Outcome[], held: WebhookDeliveryEntity[] = []): Promise<void> {
     const now = this.clock.now();
     for (let i = 0; i < held.length; i += 200) {
       await manager.update(WebhookDeliveryEntity, { id: In(held.slice(i, i + 200).map((d) => d.id)) }, { leaseUntil: null });
     }
-    for (const { claimed, at, statusCode, error, durationMs } of outcomes) {
+    const failedRecipients = outcomes.flatMap((o) => (o.error === null ? [] : o.claimed.deliveries.flatMap((d) => (d.recipientId === null ? [] : [d.recipientId]))));
+    const settings = await readNotificationSettings(manager, failedRecipients);
+    for (const { claimed, at, statusCode, error, durationMs, throttled } of outcomes) {
+      if (throttled && claimed.endpoint) {
+        await this.waitOutRate(manager, claimed.endpoint, claimed.deliveries, error!, now);
+        continue;
+      }
       for (const delivery of claimed.deliveries) {
         const attempts = delivery.attempts + 1;
         await manager.insert(WebhookAttemptEntity, { id: randomUUID(), deliveryId: delivery.id, attempt: attempts, at, statusCode, error, durationMs });
+        const backoff = new Date(now.getTime() + this.config.WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1));
         const changes: Partial<WebhookDeliveryEntity> =
           error === null
             ? { status: 'delivered', deliveredAt: now }
             : attempts >= this.config.WEBHOOK_MAX_ATTEMPTS
               ? { status: 'dead' }
-              : { nextAttemptAt: new Date(now.getTime() + this.config.WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1)) };
+              : { nextAttemptAt: delivery.recipientId === null ? backoff : releaseAt(settings.get(delivery.recipientId)!, backoff, this.config.TIME_ZONE) };
         await manager.update(WebhookDeliveryEntity, { id: delivery.id }, { ...changes, attempts, lastError: error, leaseUntil: null });
         this.metrics.webhookAttempts.inc({ outcome: changes.status ?? 'failed' });
       }
     }
+  }
+
+  /** The robot is over its rate: the endpoint's log is filled for the next minute, and the deliveries wait for it, no try counted. */
+  private async waitOutRate(manager: EntityManager, endpoint: WebhookEndpointEntity, deliveries: WebhookDeliveryEntity[], error: string, now: Date): Promise<void> {
+    await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { recentSends: Array<string>(endpoint.ratePerMinute ?? 1).fill(now.toISOString()) });
+    const nextMinute = new Date(now.getTime() + MINUTE_MS);
+    await manager.update(WebhookDeliveryEntity, { id: In(deliveries.map((d) => d.id)) }, { nextAttemptAt: nextMinute, lastError: error, leaseUntil: null });
+    this.metrics.webhookAttempts.inc({ outcome: 'throttled' }, deliveries.length);
   }
 }
 

@@ -110,7 +110,7 @@ export class WebhookDto {
   integrityMarkedAt: Date | null;
 
   static from(entity: WebhookEndpointEntity): WebhookDto {
-    const { secret: _secret, rateWindowStartedAt: _startedAt, rateWindowSent: _sent, ...shown } = entity;
+    const { secret: _secret, recentSends: _recentSends, ...shown } = entity;
     return { ...shown, url: shownUrl(entity) };
   }
 }
@@ -158,6 +158,8 @@ export class WebhookDeliveryDto {
   roundId: string | null;
   /** The announcement delivered; null otherwise. */
   announcementId: string | null;
+  /** The person a personal e-mail is owed to; null for an endpoint's delivery. */
+  recipientId: string | null;
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status: DeliveryStatus;
   attempts: number;
@@ -179,6 +181,7 @@ export class WebhookDeliveryDto {
       findingId: entity.findingId,
       roundId: entity.roundId,
       announcementId: entity.announcementId,
+      recipientId: entity.recipientId,
       status: entity.status,
       attempts: entity.attempts,
       nextAttemptAt: entity.nextAttemptAt,

@@ -44,12 +44,12 @@ export class WebhookEndpointEntity {
   @Column({ type: 'integer', nullable: true })
   ratePerMinute: number | null;
 
-  /** The current minute of the rate and the messages sent in it; claimed under the row's lock by whichever instance sends. */
-  @Column({ type: Date, nullable: true })
-  rateWindowStartedAt: Date | null;
-
-  @Column({ type: 'integer' })
-  rateWindowSent: number;
+  /**
+   * When its messages of the last minute went (ISO instants, oldest first), for the rate over any
+   * sixty seconds; claimed under the row's lock by whichever instance sends.
+   */
+  @Column({ type: 'simple-json' })
+  recentSends: string[];
 
   @Column({ type: 'boolean' })
   active: boolean;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelSender } from '../channels/channel-sender';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
+import { PersonalEmailsController } from './personal-emails.controller';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,7 +10,7 @@ import { WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity } fr
 
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity])],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, PersonalEmailsController],
   providers: [WebhooksService, WebhookOutbox, WebhookDispatcher, ChannelSender],
   exports: [WebhookOutbox, WebhookDispatcher],
 })

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull } from 'typeorm';
 import { withheldDeliveryIds } from '../access/withheld';
 import { appendAudit } from '../audit/audit-writer';
 import { ApiException, InvalidInputException } from '../common/api-error';
@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
+import { UserEntity } from '../identity/user.entity';
 import { initialRate, kindProblems } from '../channels/endpoint-kinds';
 import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto, shownUrl } from './webhook.dto';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
@@ -45,8 +46,7 @@ export class WebhooksService {
         events: dto.events ?? null,
         roundTypes: dto.roundTypes ?? null,
         ratePerMinute: initialRate(kind, dto.ratePerMinute),
-        rateWindowStartedAt: null,
-        rateWindowSent: 0,
+        recentSends: [],
         active: true,
         createdBy: auth.id,
         createdAt: this.clock.now(),
@@ -105,38 +105,67 @@ export class WebhooksService {
       const endpoint = await this.findEndpoint(manager, id);
       const delivery = await manager.findOneBy(WebhookDeliveryEntity, { id: deliveryId, endpointId: id });
       if (!delivery) throw new NotFoundException(`No delivery ${deliveryId} to webhook ${id}`);
-      if (delivery.status !== 'dead' || !endpoint.active) {
-        throw new ApiException(HttpStatus.CONFLICT, 'Only a dead-lettered delivery to an active webhook can be sent again', {
-          status: delivery.status,
-          active: endpoint.active,
-        });
-      }
-      const changes = { status: 'pending' as const, attempts: 0, nextAttemptAt: this.clock.now(), leaseUntil: null, lastError: null };
-      await manager.update(WebhookDeliveryEntity, { id: deliveryId }, changes);
-      this.audit(manager, auth, id, 'WEBHOOK_DELIVERY_RETRIED', { deliveryId, noticeId: delivery.noticeId });
-      const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId });
-      const withheld = await withheldDeliveryIds(manager, auth, [delivery]);
-      return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, withheld.has(delivery.id));
+      const refusal = endpoint.active ? null : 'the webhook was removed';
+      return this.sendAgain(manager, auth, delivery, refusal, { entityType: 'webhook', entityId: id, event: 'WEBHOOK_DELIVERY_RETRIED' });
     });
   }
 
   deliveries(auth: AuthUser, id: string, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
     return this.db.read(async (manager) => {
       await this.findEndpoint(manager, id);
-      const [deliveries, total] = await manager.findAndCount(WebhookDeliveryEntity, {
-        where: { endpointId: id, ...(query.status && { status: query.status }) },
-        order: { createdAt: 'DESC', id: 'ASC' },
-        take: query.limit,
-        skip: query.offset,
-      });
-      const attempts = deliveries.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(deliveries.map((d) => d.id)) });
-      const withheld = await withheldDeliveryIds(manager, auth, deliveries);
-      return page(
-        deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), withheld.has(delivery.id))),
-        total,
-        query,
-      );
+      return this.deliveryPage(manager, auth, { endpointId: id }, query);
     });
+  }
+
+  /** Every person's own e-mails, newest first: owed to a person rather than to an endpoint. */
+  personalEmails(auth: AuthUser, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
+    return this.db.read((manager) => this.deliveryPage(manager, auth, { endpointId: IsNull() }, query));
+  }
+
+  /** Sends a person's dead-lettered e-mail again, to their address as it is now; audited on their account. */
+  retryPersonalEmail(auth: AuthUser, deliveryId: string): Promise<WebhookDeliveryDto> {
+    return this.db.write(auth.request, async (manager) => {
+      const delivery = await manager.findOneBy(WebhookDeliveryEntity, { id: deliveryId, endpointId: IsNull() });
+      if (!delivery) throw new NotFoundException(`No personal e-mail ${deliveryId}`);
+      const person = await manager.findOne(UserEntity, { where: { id: delivery.recipientId! }, select: { id: true, active: true, email: true } });
+      const refusal = !person?.active ? 'the person\'s account is deactivated' : person.email === null ? 'the person has no e-mail address' : null;
+      return this.sendAgain(manager, auth, delivery, refusal, { entityType: 'user', entityId: delivery.recipientId!, event: 'PERSONAL_EMAIL_RETRIED' });
+    });
+  }
+
+  /** A dead letter back in the queue with its tries counted afresh, unless `refusal` says why it would only fail again. */
+  private async sendAgain(
+    manager: EntityManager,
+    auth: AuthUser,
+    delivery: WebhookDeliveryEntity,
+    refusal: string | null,
+    audited: { entityType: 'webhook' | 'user'; entityId: string; event: string },
+  ): Promise<WebhookDeliveryDto> {
+    if (delivery.status !== 'dead' || refusal !== null) {
+      throw new ApiException(HttpStatus.CONFLICT, refusal ?? 'Only a dead-lettered delivery can be sent again', { status: delivery.status, ...(refusal !== null && { reason: refusal }) });
+    }
+    const changes = { status: 'pending' as const, attempts: 0, nextAttemptAt: this.clock.now(), leaseUntil: null, lastError: null };
+    await manager.update(WebhookDeliveryEntity, { id: delivery.id }, changes);
+    appendAudit(manager, { at: this.clock.now(), actorId: auth.id, actorRole: primaryRole(auth), ...audited, payload: { deliveryId: delivery.id, noticeId: delivery.noticeId } });
+    const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId: delivery.id });
+    const withheld = await withheldDeliveryIds(manager, auth, [delivery]);
+    return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, withheld.has(delivery.id));
+  }
+
+  private async deliveryPage(manager: EntityManager, auth: AuthUser, where: FindOptionsWhere<WebhookDeliveryEntity>, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
+    const [deliveries, total] = await manager.findAndCount(WebhookDeliveryEntity, {
+      where: { ...where, ...(query.status && { status: query.status }) },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    const attempts = deliveries.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(deliveries.map((d) => d.id)) });
+    const withheld = await withheldDeliveryIds(manager, auth, deliveries);
+    return page(
+      deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), withheld.has(delivery.id))),
+      total,
+      query,
+    );
   }
 
   private async findEndpoint(manager: EntityManager, id: string): Promise<WebhookEndpointEntity> {
