@@ -16,13 +16,19 @@ import { Jobs } from '../src/jobs/jobs';
 /**
  * Every operation of the service's own OpenAPI document, sent generated bodies, query strings,
  * path parameters, headers and keys, as every role, a tablet, a forged token and nobody. Each
- * answer is 2xx or 4xx, never 5xx, within a second; a 4xx leaves the workflow data as it was.
+ * answer is 2xx or 4xx, never 5xx, within a few seconds; a 4xx leaves the workflow data as it was.
  *
  * Seeded: FUZZ_SEED=<seed> repeats a run (FUZZ_RUNS=<n> sends more or fewer requests).
  */
 const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
-const ANSWER_WITHIN_MS = 1000;
+/**
+ * What the clock checks is that no input makes the service hang or work out of all proportion (a
+ * pattern that backtracks, a loop over a number the client chose), not its speed, which the
+ * benchmarks measure: a month's notice, published in well under a second on an idle machine, took
+ * 1.1 s on a CI machine running other work.
+ */
+const ANSWER_WITHIN_MS = 5000;
 
 /**
  * Routes that hash or check a password with argon2, slow by design (a tenth of a second on an idle
@@ -296,7 +302,7 @@ describe(`fuzz of every operation in the OpenAPI document (${onPostgres ? 'Postg
   }
 
   it(
-    'answers every generated request with 2xx or 4xx within a second, and a 4xx changes no workflow data',
+    'answers every generated request with 2xx or 4xx within five seconds, and a 4xx changes no workflow data',
     async () => {
       const operations = operationsOf(document);
       expect(undescribedBodies(document, operations)).toEqual([]);
