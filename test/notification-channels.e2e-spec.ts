@@ -189,7 +189,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     // The hostile title shows as text: no link, mention, emphasis or tag of its own.
     for (const text of [body.markdown.title, body.markdown.text]) {
       expect(text).not.toMatch(/<@|<script|\]\(https:\/\/evil|\*\*紧急/);
-      expect(text).toContain('［点此处理］（https：//evil.example） ＜＠all＞ ＊＊紧急＊＊ ＜script＞alert（1）＜/script＞');
+      expect(text).toContain('［点此处理］（https：//evil.\u200Bexample） ＜＠all＞ ＊＊紧急＊＊ ＜script＞alert（1）＜/script＞');
     }
     const [delivery] = (await deliveries(endpoint.id)).items;
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });

@@ -80,11 +80,13 @@ describe('robot and e-mail messages', () => {
   it('escape client text so a title cannot add a link, a mention or markup', () => {
     const shown = markdownText(HOSTILE);
     for (const made of ['[', ']', '(', ')', '<', '>', '*', '`', '#', '@', '\n']) expect(shown).not.toContain(made);
-    expect(shown).toBe('［点此处理］（https：//evil.example） ＜＠all＞ ＊＊紧急＊＊ ｀x｀ ＃ 标题 ＠13800000000 ＜font color="warning"＞！＜/font＞');
-    // Bare addresses, which robot clients link, lose their scheme and `www.`.
-    const bare = markdownText('登录 https://evil.example/sso 或 WWW.evil.example 或 http://www.evil.example/x');
-    expect(bare).not.toMatch(/:\/\/|www\./i);
-    expect(bare).toBe('登录 https：//evil.example/sso 或 WWW\u200B.evil.example 或 http：//www\u200B.evil.example/x');
+    expect(shown).toBe('［点此处理］（https：//evil.\u200Bexample） ＜＠all＞ ＊＊紧急＊＊ ｀x｀ ＃ 标题 ＠13800000000 ＜font color="warning"＞！＜/font＞');
+    // Bare addresses, which robot clients link, lose their scheme, and each dot before a name is broken, with or without `www.`.
+    const bare = markdownText('登录 https://evil.example/sso 或 WWW.evil.example 或 http://www.evil.example/x 或 evil.example/sso 或 邮件 a@b.cn，版本 3.5');
+    expect(bare).not.toMatch(/:\/\/|[a-z0-9]\.[a-z]/i);
+    expect(bare).toBe(
+      '登录 https：//evil.\u200Bexample/sso 或 WWW.\u200Bevil.\u200Bexample 或 http：//www.\u200Bevil.\u200Bexample/x 或 evil.\u200Bexample/sso 或 邮件 a＠b.\u200Bcn，版本 3.5',
+    );
     // Entities a client might decode, and Unicode's own line separator.
     expect(markdownText('&lt;@all&gt; &#91;x&#93;\u2028# 标题')).toBe('＆lt;＠all＆gt; ＆＃91;x＆＃93; ＃ 标题');
     // No line of client text can start a heading's underline, a rule, a list, a quote or a code block.

@@ -10,9 +10,9 @@ import type { Language } from '../../workflows';
  * paragraph separators too) become spaces unless `multiline`.
  *
  * Robot clients also link bare addresses and read some lines by how they start, so a URL's scheme
- * is broken (`https：//`), `www.` carries a zero-width space, each line's indentation is dropped (no
- * code block), and a line's leading `=`, `-`, `+` or `1.` (a heading's underline, a rule, a list)
- * becomes full-width too.
+ * is broken (`https：//`), a dot between a word and the letters after it (`evil.example`, `www.`)
+ * is followed by a zero-width space, each line's indentation is dropped (no code block), and a
+ * line's leading `=`, `-`, `+` or `1.` (a heading's underline, a rule, a list) becomes full-width too.
  */
 export function markdownText(text: string, multiline = false): string {
   const flat = multiline ? text.replace(/\r\n?|[\u2028\u2029]/g, '\n') : text.replace(/[\r\n\u2028\u2029]+/g, ' ');
@@ -23,7 +23,7 @@ export function markdownText(text: string, multiline = false): string {
         .replace(/^[ \t\u3000]+/, '')
         .replace(/[\\`*_[\]()<>#~|!@&]/g, (char) => FULL_WIDTH[char])
         .replace(/:\/\//g, '：//')
-        .replace(/(www)\./gi, '$1\u200B.')
+        .replace(/([\p{L}\p{N}])\.(?=\p{L})/gu, '$1.\u200B')
         .replace(/^[=+-]/, (char) => FULL_WIDTH[char])
         .replace(/^(\d+)\./, '$1．'),
     )
