@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { Database, writeWithCommit } from '../src/database/database';
 import { PreparingClient } from '../src/database/prepared-statements';
+import { SqliteCheckpointer } from '../src/database/sqlite-checkpointer';
+import { Metrics } from '../src/metrics/metrics';
 import { ADMIN_PASSWORD, TestApp, startApp } from './support/test-app';
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '';
@@ -144,6 +147,60 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
         client.release();
       }
       expect(await rows()).toEqual([2, 5]);
+    });
+  });
+
+  describe('a statement written with COMMIT', () => {
+    const WITH_COMMIT_TABLE = 'with_commit_probe';
+    let proxy: Awaited<ReturnType<typeof slowProxy>>;
+    let dataSource: DataSource;
+    let db: Database;
+
+    beforeAll(async () => {
+      if (!onPostgres) return;
+      proxy = await slowProxy(100);
+      dataSource = await new DataSource({ type: 'postgres', url: proxy.url, poolSize: 1, extra: { Client: PreparingClient, pipeline: true } }).initialize();
+      await dataSource.query(`DROP TABLE IF EXISTS ${WITH_COMMIT_TABLE}`);
+      await dataSource.query(`CREATE TABLE ${WITH_COMMIT_TABLE} (id integer PRIMARY KEY)`);
+      db = new Database(dataSource, new SqliteCheckpointer(dataSource), new Metrics());
+      // As the audit chain's hook does: the unit of work's last statement, written with its COMMIT.
+      db.register({ beforeCommit: (manager, _request, result) => writeWithCommit(manager, `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [result]) }, { last: true });
+    });
+
+    afterAll(async () => {
+      if (!onPostgres) return;
+      await dataSource.query(`DROP TABLE ${WITH_COMMIT_TABLE}`);
+      await dataSource.destroy();
+      await proxy.close();
+    });
+
+    const ids = async () => (await dataSource.query(`SELECT id FROM ${WITH_COMMIT_TABLE} ORDER BY id`)).map((row: { id: number }) => row.id);
+
+    onPostgresIt('goes down the wire with COMMIT, before its own answer comes back, and is kept with the rest', async () => {
+      proxy.passages.length = 0;
+      await db.write(null, async (manager) => {
+        await manager.query(`INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [1]);
+        return 2;
+      });
+      const written = (text: string) => proxy.passages.findIndex((p) => p.from === 'client' && p.bytes.includes(text));
+      const answered = (tag: string) => proxy.passages.map((p, i) => (p.from === 'server' && p.bytes.includes(tag) ? i : -1)).filter((i) => i >= 0);
+      // The second INSERT's answer (the last "INSERT 0 1" tag) comes back after COMMIT was written.
+      expect(written('COMMIT')).toBeGreaterThanOrEqual(0);
+      expect(answered('INSERT 0 1\0').at(-1)).toBeGreaterThan(written('COMMIT'));
+      expect(await ids()).toEqual([1, 2]);
+    });
+
+    onPostgresIt('fails the unit of work when it fails, and nothing of the unit is kept', async () => {
+      await expect(
+        db.write(null, async (manager) => {
+          await manager.query(`INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [3]);
+          return 2;
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await ids()).toEqual([1, 2]);
+      // The connection is ready for the next unit of work.
+      await db.write(null, async () => 4);
+      expect(await ids()).toEqual([1, 2, 4]);
     });
   });
 

@@ -64,12 +64,12 @@ function link<E extends AuditEntryFields>(head: { seq: number; hash: string }, e
  * turns, they are numbered and linked here, after a head no other writer can move. On PostgreSQL
  * they are written unlinked, with the writing transaction's id (the column's default), and the
  * sealer links them once they have committed (sealChain): concurrent transactions never wait for
- * each other's COMMIT on the chain's account.
+ * each other's COMMIT on the chain's account; and the entries go down the wire with COMMIT.
  */
 export async function appendToChain(manager: EntityManager, entries: AuditEntryFields[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = manager.connection.options.type === 'postgres' ? entries : link(await linkedHead(manager), entries);
-  await RowMapper.of(manager, AuditEntryEntity).insertMany(manager, rows);
+  await RowMapper.of(manager, AuditEntryEntity).insertMany(manager, rows, { withCommit: true });
 }
 
 /**

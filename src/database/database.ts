@@ -58,6 +58,27 @@ export function requestIdOf(manager: EntityManager): string | undefined {
   return unitOfWorkData(manager)?.requestId as string | undefined;
 }
 
+/** Where a unit of work keeps the answers to the statements written with its COMMIT. */
+const WITH_COMMIT = Symbol('written with the commit');
+
+/**
+ * Writes a statement whose answer nothing in the unit of work waits for, as its last before COMMIT
+ * (a beforeCommit hook's). On PostgreSQL it is handed to the connection at once and not waited
+ * for, so COMMIT follows it on the wire, a round trip sooner; Database.write waits for its answer
+ * after COMMIT, and a failure fails the unit of work, which PostgreSQL has then rolled back
+ * (answering COMMIT with ROLLBACK). On SQLite, where a failed statement aborts nothing, and outside
+ * a unit of work, it is awaited here.
+ */
+export async function writeWithCommit(manager: EntityManager, sql: string, parameters: unknown[]): Promise<void> {
+  const data = unitOfWorkData(manager);
+  const connection = (manager.queryRunner as { databaseConnection?: Client } | undefined)?.databaseConnection;
+  if (manager.connection.options.type !== 'postgres' || !data || !connection) return void (await manager.query(sql, parameters));
+  const answer = connection.query(sql, parameters);
+  // Waited for after COMMIT; until then a failure must not count as unhandled.
+  answer.catch(() => undefined);
+  ((data[WITH_COMMIT] ??= []) as Promise<unknown>[]).push(answer);
+}
+
 /** A unit of work's result, and its data for the hooks' afterCommit. */
 interface Committed<T> {
   result: T;
@@ -134,6 +155,7 @@ export class Database implements OnApplicationShutdown {
         const { result, data } = this.serialised
           ? await this.inGroup(request, work)
           : await this.dataSource.transaction((manager) => this.unitOfWork(manager, request, work, hooks));
+        await Promise.all((data[WITH_COMMIT] ?? []) as Promise<unknown>[]);
         for (const hook of hooks) hook.afterCommit?.(data);
         return result;
       } catch (error) {

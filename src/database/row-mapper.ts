@@ -1,5 +1,6 @@
 import { joinsSql, type Scope } from '../access/visibility';
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { writeWithCommit } from './database';
 
 /** Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_BOUND_PARAMETERS = 30_000;
@@ -86,13 +87,14 @@ export class RowMapper<E extends ObjectLiteral> {
   /**
    * Rows that all set the same columns, in as few statements as the bound-parameter limit allows
    * (SQLite's is 32,766): an import's unit of work appends ten thousand audit entries at once.
+   * `withCommit`: as the unit of work's last statements, written with its COMMIT (writeWithCommit).
    */
-  async insertMany(manager: EntityManager, rows: Partial<E>[]): Promise<void> {
+  async insertMany(manager: EntityManager, rows: Partial<E>[], { withCommit = false } = {}): Promise<void> {
     if (rows.length === 0) return;
     const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / this.dehydrate(rows[0]).parameters.length));
     for (let first = 0; first < rows.length; first += perStatement) {
       const { sql, parameters } = this.insertStatement(rows.slice(first, first + perStatement));
-      await manager.query(sql, parameters);
+      await (withCommit ? writeWithCommit(manager, sql, parameters) : manager.query(sql, parameters));
     }
   }
 
