@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { Database, writeWithCommit } from '../src/database/database';
+import { Database, writeWithoutWaiting } from '../src/database/database';
 import { PreparingClient } from '../src/database/prepared-statements';
 import { SqliteCheckpointer } from '../src/database/sqlite-checkpointer';
 import { Metrics } from '../src/metrics/metrics';
@@ -164,7 +164,7 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
       await dataSource.query(`CREATE TABLE ${WITH_COMMIT_TABLE} (id integer PRIMARY KEY)`);
       db = new Database(dataSource, new SqliteCheckpointer(dataSource), new Metrics());
       // As the audit chain's hook does: the unit of work's last statement, written with its COMMIT.
-      db.register({ beforeCommit: (manager, _request, result) => writeWithCommit(manager, `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [result]) }, { last: true });
+      db.register({ beforeCommit: (manager, _request, result) => writeWithoutWaiting(manager, `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [result]) }, { last: true });
     });
 
     afterAll(async () => {
@@ -201,6 +201,36 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
       // The connection is ready for the next unit of work.
       await db.write(null, async () => 4);
       expect(await ids()).toEqual([1, 2, 4]);
+    });
+
+    onPostgresIt('fails the unit with its own error, not the "transaction is aborted" of the statements after it', async () => {
+      const insert = `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`;
+      await expect(
+        db.write(null, async (manager) => {
+          await writeWithoutWaiting(manager, insert, [1]);
+          await manager.query(insert, [5]);
+          return 6;
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await ids()).toEqual([1, 2, 4]);
+    });
+
+    onPostgresIt('fails only the part of a unit it was written in, which rolls back while the rest commits', async () => {
+      const insert = `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`;
+      const refused: unknown[] = [];
+      await db.write(null, async (manager) => {
+        await manager.query(insert, [7]);
+        await db.part(manager, () => writeWithoutWaiting(manager, insert, [8])).catch((error: unknown) => refused.push(error));
+        await db.part(manager, () => writeWithoutWaiting(manager, insert, [1])).catch((error: unknown) => refused.push(error));
+        await db.part(manager, async () => {
+          await writeWithoutWaiting(manager, insert, [9]);
+          await writeWithoutWaiting(manager, insert, [2]);
+          await manager.query(insert, [10]);
+        }).catch((error: unknown) => refused.push(error));
+        return 11;
+      });
+      expect(refused.map((error) => String(error))).toEqual([expect.stringMatching(/duplicate key/), expect.stringMatching(/duplicate key/)]);
+      expect(await ids()).toEqual([1, 2, 4, 7, 8, 11]);
     });
   });
 

@@ -69,7 +69,7 @@ function link<E extends AuditEntryFields>(head: { seq: number; hash: string }, e
 export async function appendToChain(manager: EntityManager, entries: AuditEntryFields[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = manager.connection.options.type === 'postgres' ? entries : link(await linkedHead(manager), entries);
-  await RowMapper.of(manager, AuditEntryEntity).insertMany(manager, rows, { withCommit: true });
+  await RowMapper.of(manager, AuditEntryEntity).insertMany(manager, rows, { unanswered: true });
 }
 
 /**

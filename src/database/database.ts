@@ -58,25 +58,38 @@ export function requestIdOf(manager: EntityManager): string | undefined {
   return unitOfWorkData(manager)?.requestId as string | undefined;
 }
 
-/** Where a unit of work keeps the answers to the statements written with its COMMIT. */
-const WITH_COMMIT = Symbol('written with the commit');
+/** Where a unit of work keeps the answers to the statements it wrote without waiting for them. */
+const UNANSWERED = Symbol('written without waiting');
 
 /**
- * Writes a statement whose answer nothing in the unit of work waits for, as its last before COMMIT
- * (a beforeCommit hook's). On PostgreSQL it is handed to the connection at once and not waited
- * for, so COMMIT follows it on the wire, a round trip sooner; Database.write waits for its answer
- * after COMMIT, and a failure fails the unit of work, which PostgreSQL has then rolled back
- * (answering COMMIT with ROLLBACK). On SQLite, where a failed statement aborts nothing, and outside
- * a unit of work, it is awaited here.
+ * Writes a statement whose answer nothing in the unit of work needs (an insert of notices, of
+ * audit entries). On PostgreSQL it is handed to the connection at once and not waited for: the
+ * unit's next statement, or its COMMIT, follows it on the wire, a round trip sooner. Its answer is
+ * awaited when the unit of work (or the part of it, Database.part) ends, and after COMMIT for the
+ * last ones; a failure fails the unit of work, which PostgreSQL has then rolled back (every later
+ * statement fails, and COMMIT is answered with ROLLBACK). On SQLite, where a failed statement
+ * aborts nothing, and outside a unit of work, it is awaited here.
  */
-export async function writeWithCommit(manager: EntityManager, sql: string, parameters: unknown[]): Promise<void> {
+export async function writeWithoutWaiting(manager: EntityManager, sql: string, parameters: unknown[]): Promise<void> {
   const data = unitOfWorkData(manager);
   const connection = (manager.queryRunner as { databaseConnection?: Client } | undefined)?.databaseConnection;
   if (manager.connection.options.type !== 'postgres' || !data || !connection) return void (await manager.query(sql, parameters));
   const answer = connection.query(sql, parameters);
-  // Waited for after COMMIT; until then a failure must not count as unhandled.
+  // Awaited later; until then a failure must not count as unhandled.
   answer.catch(() => undefined);
-  ((data[WITH_COMMIT] ??= []) as Promise<unknown>[]).push(answer);
+  unanswered(data).push(answer);
+}
+
+const unanswered = (data: Record<string | symbol, unknown>): Promise<unknown>[] => ((data[UNANSWERED] ??= []) as Promise<unknown>[]);
+
+/**
+ * Waits for the answers to the statements written without waiting since the `from`th; answers the
+ * first failure, if any, else null. Those before a statement that failed have all been answered.
+ */
+async function firstFailure(data: Record<string | symbol, unknown>, from = 0): Promise<unknown> {
+  const settled = await Promise.allSettled(unanswered(data).slice(from));
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  return failed ? (failed as PromiseRejectedResult).reason : null;
 }
 
 /** A unit of work's result, and its data for the hooks' afterCommit. */
@@ -155,7 +168,9 @@ export class Database implements OnApplicationShutdown {
         const { result, data } = this.serialised
           ? await this.inGroup(request, work)
           : await this.dataSource.transaction((manager) => this.unitOfWork(manager, request, work, hooks));
-        await Promise.all((data[WITH_COMMIT] ?? []) as Promise<unknown>[]);
+        // COMMIT was answered; the statements it followed are answered by now: had one failed, it rolled back.
+        const failure = await firstFailure(data);
+        if (failure) throw failure;
         for (const hook of hooks) hook.afterCommit?.(data);
         return result;
       } catch (error) {
@@ -176,9 +191,21 @@ export class Database implements OnApplicationShutdown {
   async part<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('Database.part runs only inside Database.write');
     const forgetters = this.allHooks().map((hook) => hook.beginPart?.(manager));
+    const data = unitOfWorkData(manager)!;
+    const written = unanswered(data).length;
     try {
-      return await manager.transaction(() => work());
+      return await manager.transaction(async () => {
+        const result = await work().catch(async (error: unknown) => {
+          throw (await firstFailure(data, written)) ?? error;
+        });
+        // The part stands or falls with what it wrote, before its savepoint is released.
+        const failure = await firstFailure(data, written);
+        if (failure) throw failure;
+        return result;
+      });
     } catch (error) {
+      // Rolled back to its savepoint: the part's failed statements no longer fail the unit of work.
+      unanswered(data).splice(written);
       for (const forget of forgetters) forget?.();
       throw error;
     }
@@ -187,11 +214,16 @@ export class Database implements OnApplicationShutdown {
   /** The work with every hook taking part; answers its result and its own copy of the unit of work's data, for afterCommit. */
   private async unitOfWork<T>(manager: EntityManager, request: RequestContext | null, work: (manager: EntityManager) => Promise<T>, hooks: UnitOfWorkHook[]): Promise<Committed<T>> {
     const data = Object.assign(unitOfWorkData(manager)!, { requestId: request?.requestId });
-    for (const hook of hooks) await hook.begin?.(manager, request);
-    const result = await work(manager);
-    for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
-    // A copy: the writes of a SQLite group share one connection, and with it one data object.
-    return { result, data: { ...data } };
+    try {
+      for (const hook of hooks) await hook.begin?.(manager, request);
+      const result = await work(manager);
+      for (const hook of hooks) await hook.beforeCommit?.(manager, request, result);
+      // A copy: the writes of a SQLite group share one connection, and with it one data object.
+      return { result, data: { ...data } };
+    } catch (error) {
+      // A statement written without waiting that failed is the cause; what failed after it only says the transaction was aborted.
+      throw (await firstFailure(data)) ?? error;
+    }
   }
 
   /** Queues a write for the next SQLite turn; settles once its group has committed. */

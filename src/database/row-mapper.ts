@@ -1,6 +1,6 @@
 import { joinsSql, type Scope } from '../access/visibility';
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { writeWithCommit } from './database';
+import { writeWithoutWaiting } from './database';
 
 /** Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_BOUND_PARAMETERS = 30_000;
@@ -50,9 +50,10 @@ export class RowMapper<E extends ObjectLiteral> {
     return raw ? this.hydrate(raw) : null;
   }
 
-  async deleteById(manager: EntityManager, id: string): Promise<void> {
+  /** `unanswered`, here and below: written without waiting for the answer (writeWithoutWaiting). */
+  async deleteById(manager: EntityManager, id: string, { unanswered = false } = {}): Promise<void> {
     const key = `"${this.metadata.primaryColumns[0].databaseName}"`;
-    await manager.query(`DELETE FROM ${this.table} WHERE ${key} = ${this.placeholder(1)}`, [id]);
+    await this.write(manager, `DELETE FROM ${this.table} WHERE ${key} = ${this.placeholder(1)}`, [id], unanswered);
   }
 
   async insert(manager: EntityManager, values: Partial<E>): Promise<void> {
@@ -60,11 +61,11 @@ export class RowMapper<E extends ObjectLiteral> {
   }
 
   /** Inserts the row, or overwrites the row with the same `key` column; one statement on both databases. */
-  async upsert(manager: EntityManager, values: Partial<E>, key: keyof E & string): Promise<void> {
+  async upsert(manager: EntityManager, values: Partial<E>, key: keyof E & string, { unanswered = false } = {}): Promise<void> {
     const { sql, parameters } = this.insertStatement([values]);
     const conflict = `"${this.metadata.findColumnWithPropertyName(key)!.databaseName}"`;
     const updates = this.dehydrate(values).columns.filter((column) => column !== conflict).map((column) => `${column} = excluded.${column}`);
-    await manager.query(`${sql} ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(', ')}`, parameters);
+    await this.write(manager, `${sql} ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(', ')}`, parameters, unanswered);
   }
 
   /**
@@ -87,15 +88,18 @@ export class RowMapper<E extends ObjectLiteral> {
   /**
    * Rows that all set the same columns, in as few statements as the bound-parameter limit allows
    * (SQLite's is 32,766): an import's unit of work appends ten thousand audit entries at once.
-   * `withCommit`: as the unit of work's last statements, written with its COMMIT (writeWithCommit).
    */
-  async insertMany(manager: EntityManager, rows: Partial<E>[], { withCommit = false } = {}): Promise<void> {
+  async insertMany(manager: EntityManager, rows: Partial<E>[], { unanswered = false } = {}): Promise<void> {
     if (rows.length === 0) return;
     const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / this.dehydrate(rows[0]).parameters.length));
     for (let first = 0; first < rows.length; first += perStatement) {
       const { sql, parameters } = this.insertStatement(rows.slice(first, first + perStatement));
-      await (withCommit ? writeWithCommit(manager, sql, parameters) : manager.query(sql, parameters));
+      await this.write(manager, sql, parameters, unanswered);
     }
+  }
+
+  private async write(manager: EntityManager, sql: string, parameters: unknown[], unanswered: boolean): Promise<void> {
+    await (unanswered ? writeWithoutWaiting(manager, sql, parameters) : manager.query(sql, parameters));
   }
 
   /** Rows matching `condition` (SQL after WHERE, named parameters), converted as TypeORM reads them. */

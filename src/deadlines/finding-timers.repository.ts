@@ -7,17 +7,18 @@ import { FindingTimerEntity } from './finding-timer.entity';
 
 @Injectable()
 export class FindingTimersRepository {
-  /** Sets the finding's next timer, or clears it. */
+  /** Sets the finding's next timer, or clears it; nothing in the transition waits for the answer. */
   async put(manager: EntityManager, findingId: string, timer: FindingTimer | null, now: Date): Promise<void> {
     const timers = RowMapper.of(manager, FindingTimerEntity);
     if (timer === null) {
-      await timers.deleteById(manager, findingId);
+      await timers.deleteById(manager, findingId, { unanswered: true });
       return;
     }
     await timers.upsert(
       manager,
       { findingId, event: timer.event, level: timer.level, dueAt: new Date(timer.dueAt), scheduledAt: now },
       'findingId',
+      { unanswered: true },
     );
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
+import { writeWithoutWaiting } from '../database/database';
 import { instantParameter } from '../database/row-mapper';
 import { Addressing } from '../access/addressees';
 import { visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
@@ -12,7 +13,7 @@ export class NotificationsRepository {
    * One notification for each active person addressed, but not `senderId`, in one statement:
    * each transition that notifies costs the same whoever and however many are told. A round notice
    * or announcement someone already has is skipped (unique round, type and recipient; unique
-   * announcement and recipient): exactly once across instances.
+   * announcement and recipient): exactly once across instances. Written without waiting for the answer.
    */
   async insertFor(manager: EntityManager, notice: Omit<NotificationEntity, 'id' | 'recipientId' | 'readAt'>, to: Addressing, senderId: string): Promise<void> {
     const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
@@ -22,7 +23,7 @@ export class NotificationsRepository {
        ON CONFLICT DO NOTHING`,
       { ...to.parameters, ...notice, detail: JSON.stringify(notice.detail), active: true, senderId },
     );
-    await manager.query(sql, values);
+    await writeWithoutWaiting(manager, sql, values);
   }
 
   /**

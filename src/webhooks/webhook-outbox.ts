@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { FindingContext, InboxNoticeType, RoundType } from '../../workflows';
 import { AppConfig } from '../config/app-config';
+import { writeWithoutWaiting } from '../database/database';
 import { instantParameter } from '../database/row-mapper';
 import type { FindingEntity } from '../findings/finding.entity';
 import { UserEntity } from '../identity/user.entity';
@@ -37,7 +38,7 @@ export interface OutgoingNotice {
 
 /**
  * Queues a notice for every active endpoint that takes it, in one statement inside the caller's
- * transaction. A round notice an endpoint already has is skipped (unique round, type and endpoint).
+ * transaction, written without waiting for the answer. A round notice an endpoint already has is skipped (unique round, type and endpoint).
  * With SMTP_URL set, it queues each person's own e-mail too (`enqueuePersonalEmails`).
  */
 @Injectable()
@@ -63,7 +64,7 @@ export class WebhookOutbox {
         ...Object.fromEntries((notice.roundTypes ?? []).map((type, i) => [`roundTypePattern${i}`, `%"${type}"%`])),
       },
     );
-    await manager.query(sql, values);
+    await writeWithoutWaiting(manager, sql, values);
     if (this.config.SMTP_URL) await this.enqueuePersonalEmails(manager, notice);
   }
 
