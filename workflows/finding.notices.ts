@@ -34,6 +34,15 @@ export const INBOX_NOTICE_TYPES = [...NOTICE_TYPES, ...ROUND_NOTICE_TYPES, ANNOU
 export type InboxNoticeType = (typeof INBOX_NOTICE_TYPES)[number];
 
 /**
+ * Notices nobody switches off on any channel: a deadline passing (the deadline's, `overdue`, and
+ * the receipt's, `receipt_late`) and the escalations that follow (`escalated`, `receipt_escalated`).
+ * Here, with the vocabulary, so the console's settings show them on and fixed by the service's own list.
+ */
+export const MANDATORY_NOTICE_TYPES = ['overdue', 'receipt_late', 'escalated', 'receipt_escalated'] as const satisfies readonly InboxNoticeType[];
+
+export const isMandatory = (type: InboxNoticeType): boolean => (MANDATORY_NOTICE_TYPES as readonly InboxNoticeType[]).includes(type);
+
+/**
  * Who hears of it: the responsible department's staff (and its responsible person), the lead
  * office's verifiers for the round type, the discipline office, or the finding's lead (`round_lead`:
  * its round lead, or the office that registered it). An escalation's audience is the level's, from

@@ -25,6 +25,9 @@ const SCREENS: Record<string, React.LazyExoticComponent<() => ReactNode>> = {
   '/verification': lazy(() => import('./pages/VerificationQueue')),
   '/follow-ups': lazy(() => import('./pages/FollowUps')),
 };
+/** One's own account: every signed-in person's, whatever their roles, so it sits in the header rather than the menu. */
+const MY_SETTINGS = '/my-settings';
+const MySettings = lazy(() => import('./pages/MySettings'));
 
 /** The signed-in person's console: sign-in, a required password change, then the pages their roles allow. */
 export function Console() {
@@ -42,8 +45,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const navigate = useNavigate();
   const pages = PAGES.filter((page) => mayOpen(me, page.roles));
   useEffect(() => {
-    const open = PAGES.find((page) => pathname.startsWith(page.path));
-    document.title = `${open ? `${t(open.title)} · ` : ''}${t('appName')}`;
+    const open = pathname.startsWith(MY_SETTINGS) ? 'mySettings' : PAGES.find((page) => pathname.startsWith(page.path))?.title;
+    document.title = `${open ? `${t(open)} · ` : ''}${t('appName')}`;
   }, [pathname, t]);
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -57,6 +60,9 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           <span>
             {me.displayName} · {me.roles.map((role) => label('role', role)).join('、')}
           </span>
+          <Link to={MY_SETTINGS} style={{ color: '#fff', textDecoration: 'underline' }}>
+            {t('mySettings')}
+          </Link>
           <Segmented<Lang>
             aria-label={t('language')}
             value={lang}
@@ -95,6 +101,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                   const Screen = SCREENS[page.path];
                   return <Route key={page.path} path={`${page.path}/*`} element={mayOpen(me, page.roles) ? <Screen /> : <Result status="403" title={t('notAllowed')} />} />;
                 })}
+                <Route path={MY_SETTINGS} element={<MySettings />} />
                 <Route path="*" element={<Result status="404" title={t('notFound')} extra={<Link to="/">{t('home')}</Link>} />} />
               </Routes>
             </Suspense>

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { INBOX_NOTICE_TYPES, type InboxNoticeType } from '../../workflows';
+import { INBOX_NOTICE_TYPES, type InboxNoticeType, isMandatory } from '../../workflows';
 
 /**
  * Each person's choice of what reaches them outside the inbox, and when. Pure: the settings are
@@ -9,12 +9,6 @@ import { INBOX_NOTICE_TYPES, type InboxNoticeType } from '../../workflows';
 /** The channels a person chooses notices for; the inbox is none of them: it always gets everything. */
 export const NOTIFICATION_CHANNELS = ['email', 'wecom', 'dingtalk'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-
-/**
- * Notices nobody switches off on any channel: a deadline passing (the deadline's, `overdue`, and
- * the receipt's, `receipt_late`) and the escalations that follow (`escalated`, `receipt_escalated`).
- */
-export const MANDATORY_NOTICE_TYPES = ['overdue', 'receipt_late', 'escalated', 'receipt_escalated'] as const satisfies readonly InboxNoticeType[];
 
 /** Wall-clock times in the service's TIME_ZONE, `HH:MM`; `end` may be earlier than `start` (over midnight), never equal. */
 export interface QuietHours {
@@ -35,8 +29,6 @@ export const defaultNotificationSettings = (): NotificationSettings => ({
   channels: { email: [...INBOX_NOTICE_TYPES], wecom: [...INBOX_NOTICE_TYPES], dingtalk: [...INBOX_NOTICE_TYPES] },
   quietHours: null,
 });
-
-export const isMandatory = (type: InboxNoticeType): boolean => (MANDATORY_NOTICE_TYPES as readonly InboxNoticeType[]).includes(type);
 
 /** Whether the person wants a notice of `type` on `channel`; the mandatory types always. */
 export function wants(settings: NotificationSettings, channel: NotificationChannel, type: InboxNoticeType): boolean {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { INBOX_NOTICE_TYPES, type InboxNoticeType, type PayloadProblem } from '../../workflows';
+import { INBOX_NOTICE_TYPES, MANDATORY_NOTICE_TYPES, type InboxNoticeType, type PayloadProblem } from '../../workflows';
 import { InvalidInputException } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { RowMapper } from '../database/row-mapper';
 import type { AuthUser } from '../identity/auth-user';
-import { MANDATORY_NOTICE_TYPES, NOTIFICATION_CHANNELS, NotificationSettings, defaultNotificationSettings } from './notification-preferences';
+import { NOTIFICATION_CHANNELS, NotificationSettings, defaultNotificationSettings } from './notification-preferences';
 import { NotificationSettingsDto } from './notification-settings.dto';
 import { NotificationSettingsEntity } from './notification-settings.entity';
 

@@ -1,17 +1,18 @@
 import { App, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Schemas, api, ok } from '../api';
+import { Contact, ContactFields, contactOf } from '../contact';
 import { FormDialog, PasswordInput } from '../forms';
 import { useT } from '../i18n';
 import { InUse, SearchBox, useServerList } from '../lists';
 import { PageHeading } from '../page-heading';
 
 type Person = Schemas['UserDto'];
-type Values = Schemas['CreateUserDto'] & { disabled?: boolean };
+type Values = Schemas['CreateUserDto'] & Contact & { disabled?: boolean };
 
 const ROLES: Schemas['CreateUserDto']['roles'] = ['inspector', 'round_lead', 'department_staff', 'verifier', 'discipline_office', 'admin', 'leadership'];
 
-/** People: created with roles and a department, edited, disabled, and their password reset (shown once). */
+/** People: created with roles and a department, edited (their contacts too), disabled, and their password reset (shown once). */
 export default function People() {
   const { t, label } = useT();
   const { modal, message } = App.useApp();
@@ -25,9 +26,11 @@ export default function People() {
   const departmentOptions = departments.map((department) => ({ value: department.id, label: `${department.name} (${department.code})` }));
   const departmentName = (id: string | null) => departments.find((department) => department.id === id)?.name ?? '—';
 
-  const save = ({ username, password, displayName, roles, departmentId, disabled }: Values) => {
+  const save = ({ username, password, displayName, roles, departmentId, disabled, ...contact }: Values) => {
     if (editing === 'new') return ok(api.POST('/users', { body: { username, password, displayName, roles, departmentId } }));
-    return ok(api.PATCH('/users/{id}', { params: { path: { id: (editing as Person).id } }, body: { displayName, roles, departmentId: departmentId ?? null, disabled } }));
+    return ok(
+      api.PATCH('/users/{id}', { params: { path: { id: (editing as Person).id } }, body: { displayName, roles, departmentId: departmentId ?? null, disabled, ...contactOf(contact) } }),
+    );
   };
 
   const resetPassword = (person: Person) =>
@@ -110,6 +113,10 @@ export default function People() {
                 roles: ROLES.filter((role) => editing.roles.includes(role)),
                 departmentId: editing.departmentId ?? undefined,
                 disabled: !editing.active,
+                email: editing.email,
+                mobile: editing.mobile,
+                wecomUserId: editing.wecomUserId,
+                dingtalkUserId: editing.dingtalkUserId,
               }
         }
         save={save}
@@ -145,9 +152,15 @@ export default function People() {
               />
             </Form.Item>
             {editing !== 'new' && (
-              <Form.Item name="disabled" label={t('disable')} valuePropName="checked">
-                <Switch />
-              </Form.Item>
+              <>
+                <Form.Item name="disabled" label={t('disable')} valuePropName="checked">
+                  <Switch />
+                </Form.Item>
+                <Typography.Title level={3} style={{ fontSize: 16 }}>
+                  {t('contact')}
+                </Typography.Title>
+                <ContactFields />
+              </>
             )}
           </>
         )}

@@ -1,4 +1,4 @@
-import { App, Button, Drawer, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Drawer, Form, Input, InputNumber, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, Me, Schemas, api, currentUser, ok } from '../api';
 import { FormDialog, PasswordInput } from '../forms';
@@ -11,6 +11,14 @@ type Webhook = Schemas['WebhookDto'];
 type Delivery = Schemas['WebhookDeliveryDto'];
 type Values = Schemas['CreateWebhookDto'];
 type Status = Delivery['status'];
+type Kind = Webhook['kind'];
+
+const KINDS: Record<Kind, Word> = { webhook: 'kindWebhook', wecom: 'kindWecom', dingtalk: 'kindDingtalk', email: 'kindEmail' };
+/** Kinds signed with a secret the administrator gives (a webhook's HMAC, DingTalk's 加签); WeCom and e-mail have none. */
+const SIGNED: Kind[] = ['webhook', 'dingtalk'];
+/** The rate a robot gets when none is given: the service's ROBOT_RATE_PER_MINUTE (src/channels/endpoint-kinds.ts). */
+const ROBOT_RATE_PER_MINUTE = 20;
+const isRobot = (kind: Kind) => kind === 'wecom' || kind === 'dingtalk';
 
 const NOTICE_TYPES: Values['events'] = [
   'assigned', 'receipt_late', 'disputed', 'evidence_submitted', 'closure_audit_requested', 'rejected', 'reopened', 'due_soon', 'overdue', 'escalated',
@@ -58,6 +66,19 @@ export default function Webhooks() {
       cancelText: t('cancel'),
       onOk: () => ok(api.DELETE('/webhooks/{id}', { params: { path: { id: webhook.id } } })).then(reload, refused),
     });
+  /** Only the fields the chosen kind takes: a field typed before the kind changed stays in the form but is not sent. */
+  const register = ({ kind, url, address, secret, ratePerMinute, ...filters }: Values) =>
+    ok(
+      api.POST('/webhooks', {
+        body: {
+          kind,
+          ...filters,
+          ...(kind === 'email' ? { address } : { url }),
+          ...(SIGNED.includes(kind!) && { secret }),
+          ...(kind !== 'webhook' && ratePerMinute != null && { ratePerMinute }),
+        },
+      }),
+    );
   const markIntegrity = (webhook: Webhook, marked: boolean) =>
     ok(api.PUT('/webhooks/{id}/integrity', { params: { path: { id: webhook.id } }, body: { marked } })).then(reload, refused);
 
@@ -76,7 +97,9 @@ export default function Webhooks() {
         dataSource={webhooks}
         pagination={false}
         columns={[
+          { title: t('endpointKind'), dataIndex: 'kind', render: (kind: Kind) => t(KINDS[kind]) },
           { title: t('url'), dataIndex: 'url', render: (url: string) => <Typography.Text style={{ wordBreak: 'break-all' }}>{url}</Typography.Text> },
+          { title: t('ratePerMinute'), dataIndex: 'ratePerMinute', render: (rate: number | null) => rate ?? t('noLimit') },
           { title: t('department'), dataIndex: 'departmentId', render: (id: string | null) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : t('anyDepartment')) },
           { title: t('roles'), dataIndex: 'role', render: (role: string | null) => (role ? label('role', role) : t('anyRole')) },
           {
@@ -116,7 +139,8 @@ export default function Webhooks() {
       <FormDialog<Values, Webhook>
         title={t('registerEndpoint')}
         open={registering}
-        save={(body) => ok(api.POST('/webhooks', { body }))}
+        initialValues={{ kind: 'webhook' }}
+        save={register}
         onSaved={() => {
           setRegistering(false);
           reload();
@@ -125,11 +149,36 @@ export default function Webhooks() {
       >
         {() => (
           <>
-            <Form.Item name="url" label={t('url')}>
-              <Input placeholder="https://" />
+            <Form.Item name="kind" label={t('endpointKind')}>
+              <Radio.Group optionType="button" buttonStyle="solid" options={(Object.keys(KINDS) as Kind[]).map((kind) => ({ value: kind, label: t(KINDS[kind]) }))} />
             </Form.Item>
-            <Form.Item name="secret" label={t('secret')}>
-              <PasswordInput autoComplete="new-password" />
+            <Form.Item noStyle dependencies={['kind']}>
+              {({ getFieldValue }) => {
+                const kind = getFieldValue('kind') as Kind;
+                return (
+                  <>
+                    {kind === 'email' ? (
+                      <Form.Item name="address" label={t('mailbox')}>
+                        <Input inputMode="email" autoComplete="off" />
+                      </Form.Item>
+                    ) : (
+                      <Form.Item name="url" label={t('url')}>
+                        <Input placeholder={kind === 'wecom' ? 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…' : kind === 'dingtalk' ? 'https://oapi.dingtalk.com/robot/send?access_token=…' : 'https://'} />
+                      </Form.Item>
+                    )}
+                    {SIGNED.includes(kind) && (
+                      <Form.Item name="secret" label={t(kind === 'dingtalk' ? 'dingtalkSecret' : 'secret')}>
+                        <PasswordInput autoComplete="new-password" />
+                      </Form.Item>
+                    )}
+                    {kind !== 'webhook' && (
+                      <Form.Item name="ratePerMinute" label={t('ratePerMinute')} extra={isRobot(kind) ? t('rateDefault', { n: ROBOT_RATE_PER_MINUTE }) : t('rateNone')}>
+                        <InputNumber min={1} max={600} precision={0} placeholder={isRobot(kind) ? String(ROBOT_RATE_PER_MINUTE) : t('noLimit')} style={{ width: 160 }} />
+                      </Form.Item>
+                    )}
+                  </>
+                );
+              }}
             </Form.Item>
             <Form.Item name="departmentId" label={t('department')}>
               <Select allowClear placeholder={t('anyDepartment')} options={departments.map((d) => ({ value: d.id, label: `${d.name} (${d.code})` }))} />
