@@ -42,6 +42,9 @@ export const MANDATORY_NOTICE_TYPES = ['overdue', 'receipt_late', 'escalated', '
 
 export const isMandatory = (type: InboxNoticeType): boolean => (MANDATORY_NOTICE_TYPES as readonly InboxNoticeType[]).includes(type);
 
+/** A WeCom or DingTalk robot's rate when none is given: they take about 20 messages a minute. */
+export const ROBOT_RATE_PER_MINUTE = 20;
+
 /**
  * Who hears of it: the responsible department's staff (and its responsible person), the lead
  * office's verifiers for the round type, the discipline office, or the finding's lead (`round_lead`:

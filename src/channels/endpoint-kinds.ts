@@ -1,4 +1,4 @@
-import type { PayloadProblem } from '../../workflows';
+import { ROBOT_RATE_PER_MINUTE, type PayloadProblem } from '../../workflows';
 import type { EndpointKind } from '../webhooks/webhook.entities';
 
 /** What an endpoint of a kind is registered with, after the DTO's checks of each field alone. */
@@ -15,9 +15,6 @@ const ROBOT_URLS: Partial<Record<EndpointKind, { origin: string; path: string; c
   wecom: { origin: 'https://qyapi.weixin.qq.com', path: '/cgi-bin/webhook/send', credential: 'key', example: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…' },
   dingtalk: { origin: 'https://oapi.dingtalk.com', path: '/robot/send', credential: 'access_token', example: 'https://oapi.dingtalk.com/robot/send?access_token=…' },
 };
-
-/** A robot's rate when none is given: WeCom and DingTalk take about 20 messages a minute. */
-export const ROBOT_RATE_PER_MINUTE = 20;
 
 /**
  * What is wrong with the fields for their kind, by field. A robot's URL must be the robot's own

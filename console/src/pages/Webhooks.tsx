@@ -6,6 +6,7 @@ import { Word, useT } from '../i18n';
 import { refusalText } from '../refusal';
 import { PageHeading } from '../page-heading';
 import { dateTime } from '../time';
+import { ROBOT_RATE_PER_MINUTE } from '../../../workflows/finding.notices';
 
 type Webhook = Schemas['WebhookDto'];
 type Delivery = Schemas['WebhookDeliveryDto'];
@@ -16,8 +17,6 @@ type Kind = Webhook['kind'];
 const KINDS: Record<Kind, Word> = { webhook: 'kindWebhook', wecom: 'kindWecom', dingtalk: 'kindDingtalk', email: 'kindEmail' };
 /** Kinds signed with a secret the administrator gives (a webhook's HMAC, DingTalk's 加签); WeCom and e-mail have none. */
 const SIGNED: Kind[] = ['webhook', 'dingtalk'];
-/** The rate a robot gets when none is given: the service's ROBOT_RATE_PER_MINUTE (src/channels/endpoint-kinds.ts). */
-const ROBOT_RATE_PER_MINUTE = 20;
 const isRobot = (kind: Kind) => kind === 'wecom' || kind === 'dingtalk';
 
 const NOTICE_TYPES: Values['events'] = [
