@@ -11,7 +11,7 @@ export const PASSWORD = 'bench-password-123';
 export const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 export const databaseName = onPostgres ? 'PostgreSQL' : 'SQLite';
 
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export class Api {
   private readonly pool: Pool;

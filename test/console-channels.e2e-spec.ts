@@ -4,7 +4,8 @@
  * which offers each kind only the fields it takes (a bad URL refused beside its field), and sees them
  * listed with their kind and rate; a person sets their own e-mail, switches an optional notice off
  * on one channel (the mandatory ones on and fixed) and sets quiet hours, kept over a reload and
- * agreed by the service; an administrator edits another person's contacts. axe-core checks every new
+ * agreed by the service; an administrator edits another person's contacts, and sees people's own
+ * e-mails, sending a dead one again. axe-core checks every new
  * dialog and page; screenshots go to docs/screenshots/console-*.png. Needs `npm run build`.
  */
 import { Browser, Page } from 'playwright-core';
@@ -25,7 +26,8 @@ describe('notification channels in the console', () => {
   const tokenOf = async (username: string) => (await service.api.expectOk('POST', '/auth/login', null, { username, password: PASSWORD })).accessToken as string;
 
   beforeAll(async () => {
-    service = await startService(2, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', SMTP_URL: 'smtp://127.0.0.1:9' });
+    // No mail server listens on port 9: a person's e-mail fails at its one try, and is dead-lettered.
+    service = await startService(2, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', SMTP_URL: 'smtp://127.0.0.1:9', WEBHOOK_MAX_ATTEMPTS: '1' });
     h = await seedHospital(service.api);
     browser = await launchChromium();
   });
@@ -194,6 +196,34 @@ describe('notification channels in the console', () => {
     await page.click('[aria-label="编辑 verifier"]');
     await page.waitForFunction((dialog) => (document.querySelector(`${dialog} #mobile`) as HTMLInputElement | null)?.value === '13800138000', DIALOG);
     expect(await page.inputValue(`${DIALOG} #wecomUserId`)).toBe('verifier.zhang');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows an administrator people\'s own e-mails, with whom each is for, and sends a dead one again', async () => {
+    const admin = await tokenOf('admin');
+    const verifier = await tokenOf('verifier');
+    await service.api.expectOk('PATCH', '/me/contact', verifier, { email: 'verifier@hospital.example' });
+    await service.api.expectOk('POST', '/announcements', admin, { title: '节前提醒', body: '请注意廉洁过节', audience: { roles: ['verifier'] }, publishAt: new Date().toISOString() });
+    // The announcement goes out at the scheduler's next run, and its e-mail fails at its one try.
+    const deadMail = async () => (await service.api.expectOk('GET', '/personal-emails?status=dead', admin)).items.find((d: { recipientId: string }) => d.recipientId === h.verifier.id);
+    for (let waited = 0; !(await deadMail()) && waited < 30_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    const dead = await deadMail();
+    expect(dead).toMatchObject({ type: 'announcement', status: 'dead', attempts: 1 });
+
+    const page = await signedInAs('admin');
+    await page.click('.ant-menu-item:has-text("通知端点")');
+    await page.waitForURL('**/console/webhooks');
+    await page.click('button:has-text("个人邮件")');
+    const row = page.locator(`.ant-drawer-open .ant-table-row:has-text("verifier")`);
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['verifier', '通知公告', '1']));
+    await expectAccessible(page);
+    await shot(page, 'personal-emails');
+    const [retried] = await Promise.all([page.waitForResponse((response) => response.url().endsWith(`/personal-emails/${dead.id}/retry`)), page.click(`[aria-label="重试 ${dead.id}"]`)]);
+    expect(retried.status()).toBe(200);
+    expect(await retried.json()).toMatchObject({ id: dead.id, status: 'pending', attempts: 0 });
+    const audit = await service.api.expectOk('GET', `/audit?entityId=${h.verifier.id}&event=PERSONAL_EMAIL_RETRIED`, admin);
+    expect(audit.items).toHaveLength(1);
     expect(problems).toEqual([]);
   });
 });

@@ -178,6 +178,8 @@ const WORDS = {
   remove: ['删除', 'Remove'],
   removeConfirm: ['删除端点 {url}？', 'Remove the endpoint {url}?'],
   deliveries: ['投递记录', 'Deliveries'],
+  personalEmails: ['个人邮件', 'People\'s e-mails'],
+  recipient: ['收件人', 'Recipient'],
   attempts: ['尝试次数', 'Tries'],
   nextAttemptAt: ['下次尝试', 'Next try'],
   deliveredAt: ['送达时间', 'Delivered'],

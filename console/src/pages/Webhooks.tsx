@@ -39,7 +39,8 @@ export default function Webhooks() {
   const [loading, setLoading] = useState(true);
   const [departments, setDepartments] = useState<Schemas['DepartmentDto'][]>([]);
   const [registering, setRegistering] = useState(false);
-  const [showing, setShowing] = useState<Webhook | null>(null);
+  /** The endpoint whose deliveries are open, or people's own e-mails. */
+  const [showing, setShowing] = useState<Webhook | typeof PERSONAL | null>(null);
   const isAdmin = me?.roles.includes('admin') ?? false;
   const isDisciplineOffice = me?.roles.includes('discipline_office') ?? false;
   const refused = (error: ApiError) => void message.error(refusalText(error, words));
@@ -85,9 +86,12 @@ export default function Webhooks() {
     <>
       <PageHeading title={t('webhooks')}>
       {isAdmin && (
-        <Button type="primary" onClick={() => setRegistering(true)}>
-          {t('registerEndpoint')}
-        </Button>
+        <Space>
+          <Button onClick={() => setShowing(PERSONAL)}>{t('personalEmails')}</Button>
+          <Button type="primary" onClick={() => setRegistering(true)}>
+            {t('registerEndpoint')}
+          </Button>
+        </Space>
       )}
       </PageHeading>
       <Table<Webhook>
@@ -191,31 +195,52 @@ export default function Webhooks() {
           </>
         )}
       </FormDialog>
-      <Drawer title={`${t('deliveries')} · ${showing?.url ?? ''}`} open={showing !== null} onClose={() => setShowing(null)} width={960} destroyOnHidden>
-        {showing && <Deliveries webhook={showing} />}
+      <Drawer
+        title={showing === PERSONAL ? t('personalEmails') : `${t('deliveries')} · ${showing?.url ?? ''}`}
+        open={showing !== null}
+        onClose={() => setShowing(null)}
+        width={960}
+        destroyOnHidden
+      >
+        {showing && <Deliveries of={showing} />}
       </Drawer>
     </>
   );
 }
 
-/** One endpoint's deliveries, paged and filtered by status on the service; a dead one may be tried again. */
-function Deliveries({ webhook }: { webhook: Webhook }) {
+/** What the deliveries drawer lists besides an endpoint's: each person's own e-mails, which belong to no endpoint. */
+const PERSONAL = 'personal';
+
+/**
+ * One endpoint's deliveries, or people's own e-mails (with whom each is for), paged and filtered
+ * by status on the service; a dead one may be tried again.
+ */
+function Deliveries({ of }: { of: Webhook | typeof PERSONAL }) {
   const words = useT();
   const { t, label } = words;
   const { message } = App.useApp();
+  const [people, setPeople] = useState(new Map<string, string>());
+  useEffect(() => {
+    if (of === PERSONAL) void ok(api.GET('/users', { params: { query: { limit: 500 } } })).then((found) => setPeople(new Map(found.items.map((p) => [p.id, p.displayName]))), () => undefined);
+  }, [of]);
   const [status, setStatus] = useState<Status | undefined>();
   const [page, setPage] = useState({ current: 1, size: 20 });
   const [deliveries, setDeliveries] = useState<{ items: Delivery[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(true);
   const reload = () => {
     setLoading(true);
-    ok(api.GET('/webhooks/{id}/deliveries', { params: { path: { id: webhook.id }, query: { status, limit: page.size, offset: (page.current - 1) * page.size } } }))
+    const query = { status, limit: page.size, offset: (page.current - 1) * page.size };
+    ok(of === PERSONAL ? api.GET('/personal-emails', { params: { query } }) : api.GET('/webhooks/{id}/deliveries', { params: { path: { id: of.id }, query } }))
       .then(setDeliveries, (error: ApiError) => void message.error(refusalText(error, words)))
       .finally(() => setLoading(false));
   };
   useEffect(reload, [status, page]);
   const retry = (delivery: Delivery) =>
-    ok(api.POST('/webhooks/{id}/deliveries/{deliveryId}/retry', { params: { path: { id: webhook.id, deliveryId: delivery.id } } })).then(
+    ok(
+      of === PERSONAL
+        ? api.POST('/personal-emails/{id}/retry', { params: { path: { id: delivery.id } } })
+        : api.POST('/webhooks/{id}/deliveries/{deliveryId}/retry', { params: { path: { id: of.id, deliveryId: delivery.id } } }),
+    ).then(
       () => {
         message.success(t('retried'));
         reload();
@@ -244,6 +269,7 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
         pagination={{ current: page.current, pageSize: page.size, total: deliveries.total, showTotal: (n) => t('total', { n }) }}
         onChange={(next) => setPage({ current: next.current ?? 1, size: next.pageSize ?? 20 })}
         columns={[
+          ...(of === PERSONAL ? [{ title: t('recipient'), dataIndex: 'recipientId', render: (id: string) => people.get(id) ?? id }] : []),
           { title: t('notice'), dataIndex: 'type', render: (type: string) => label('notice', type) },
           { title: t('status'), dataIndex: 'status', render: (value: Status) => <Tag color={STATUS_COLOURS[value]}>{t(value)}</Tag> },
           { title: t('attempts'), dataIndex: 'attempts' },
