@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 import { Client, Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Database, writeWithoutWaiting } from '../src/database/database';
 import { PreparingClient } from '../src/database/prepared-statements';
 import { SqliteCheckpointer } from '../src/database/sqlite-checkpointer';
@@ -215,6 +215,47 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
       expect(await ids()).toEqual([1, 2, 4]);
     });
 
+    onPostgresIt('fails as a QueryFailedError, so a deadlock it meets is retried like any other', async () => {
+      await dataSource.query('DROP TABLE IF EXISTS deadlock_probe');
+      await dataSource.query('CREATE TABLE deadlock_probe (id integer PRIMARY KEY, n integer NOT NULL)');
+      await dataSource.query('INSERT INTO deadlock_probe VALUES (1, 0), (2, 0)');
+      const other = new Client({ connectionString: databaseUrl });
+      await other.connect();
+      const bump = (id: number) => `UPDATE deadlock_probe SET n = n + 1 WHERE id = ${id}`;
+      let attempts = 0;
+      let otherDone: Promise<unknown> = Promise.resolve();
+      try {
+        await db.write(null, async (manager) => {
+          attempts++;
+          if (attempts === 1) {
+            await other.query('BEGIN');
+            await other.query(bump(2));
+          }
+          await manager.query(bump(1));
+          // Waits for the other session's row 2, which then waits for this unit's row 1.
+          await writeWithoutWaiting(manager, bump(2), []);
+          // Once this unit waits (so that its wait is the older, and PostgreSQL ends it, not the other).
+          if (attempts === 1) otherDone = new Promise((resolve) => setTimeout(resolve, 300)).then(() => other.query(bump(1))).then(() => other.query('COMMIT'));
+          return 60;
+        });
+        await otherDone;
+      } finally {
+        await other.end();
+      }
+      expect(attempts).toBe(2);
+      expect(await dataSource.query('SELECT id, n FROM deadlock_probe ORDER BY id')).toEqual([
+        { id: 1, n: 2 },
+        { id: 2, n: 2 },
+      ]);
+      await dataSource.query('DROP TABLE deadlock_probe');
+      expect(await ids()).toContain(60);
+    });
+
+    onPostgresIt('is awaited at once outside a unit of work of Database.write, its failure thrown there', async () => {
+      const insert = `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`;
+      await expect(dataSource.transaction((manager) => writeWithoutWaiting(manager, insert, [1]))).rejects.toBeInstanceOf(QueryFailedError);
+    });
+
     onPostgresIt('fails only the part of a unit it was written in, which rolls back while the rest commits', async () => {
       const insert = `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`;
       const refused: unknown[] = [];
@@ -230,7 +271,7 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
         return 11;
       });
       expect(refused.map((error) => String(error))).toEqual([expect.stringMatching(/duplicate key/), expect.stringMatching(/duplicate key/)]);
-      expect(await ids()).toEqual([1, 2, 4, 7, 8, 11]);
+      expect(await ids()).toEqual([1, 2, 4, 7, 8, 11, 60]);
     });
   });
 

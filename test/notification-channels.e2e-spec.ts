@@ -694,5 +694,38 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       expect((await own(findingId)).every((d) => MANDATORY.includes(d.type))).toBe(true);
       expect(mailsAbout(findingId).map((m) => m.subject)).toContainEqual(expect.stringMatching(/^已超期：/));
     });
+
+    it('keeps an integrity matter\'s e-mails out of the administrator\'s list altogether, and out of reach of a retry', async () => {
+      mailbox.refuse = true;
+      const { findingId } = await flow.assignedFinding('integrity');
+      for (const wait of [0, 1000, 2000]) {
+        later(wait);
+        await deliverDue();
+      }
+      const [dead] = await own(findingId);
+      expect(dead.status).toBe('dead');
+      const listed = (await admin().get('/personal-emails?limit=500').expect(200)).body;
+      expect(listed.items.map((d: { findingId: string | null }) => d.findingId)).not.toContain(findingId);
+      expect(listed.total).toBe(listed.items.length);
+      await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(404);
+    });
+
+    it('sends a dead e-mail again only while the person still wants it, and after their quiet hours', async () => {
+      mailbox.refuse = true;
+      const { findingId } = await flow.assignedFinding('administrative');
+      for (const wait of [0, 1000, 2000]) {
+        later(wait);
+        await deliverDue();
+      }
+      const [dead] = await own(findingId);
+      await settings({ channels: { email: MANDATORY, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null });
+      const unwanted = await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(409);
+      expect(unwanted.body.details).toEqual({ status: 'dead', reason: 'the person no longer wants this notice by e-mail' });
+      // 10:00 in Shanghai a day on, quiet until 11:00: sent again, it waits for their end.
+      now = new Date(`${new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)}T02:00:00.000Z`);
+      await settings({ channels: { email: ALL_TYPES, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: { start: '09:00', end: '11:00' } });
+      const retried = (await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(200)).body;
+      expect(retried).toMatchObject({ status: 'pending', recipientName: expect.any(String), nextAttemptAt: new Date(now.getTime() + 3_600_000).toISOString() });
+    });
   });
 });

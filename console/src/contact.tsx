@@ -24,5 +24,10 @@ export function ContactFields({ own = false }: { own?: boolean }) {
   );
 }
 
-/** The contacts in a form's values, every one sent: an emptied field clears it, as the service takes "". */
-export const contactOf = (values: Contact): Contact => Object.fromEntries(CONTACT_FIELDS.map((field) => [field, values[field] ?? null]));
+/**
+ * The contacts in a form's values, to send: an emptied field clears it, as the service takes "".
+ * With `shown` (what the form opened with), only those changed in it, so a save does not put back
+ * an address the person changed meanwhile.
+ */
+export const contactOf = (values: Contact, shown?: Contact): Contact =>
+  Object.fromEntries(CONTACT_FIELDS.filter((field) => !shown || (values[field] || null) !== (shown[field] || null)).map((field) => [field, values[field] ?? null]));

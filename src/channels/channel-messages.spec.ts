@@ -83,9 +83,13 @@ describe('robot and e-mail messages', () => {
     expect(shown).toBe('［点此处理］（https：//evil.\u200Bexample） ＜＠all＞ ＊＊紧急＊＊ ｀x｀ ＃ 标题 ＠13800000000 ＜font color="warning"＞！＜/font＞');
     // Bare addresses, which robot clients link, lose their scheme, and each dot before a name is broken, with or without `www.`.
     const bare = markdownText('登录 https://evil.example/sso 或 WWW.evil.example 或 http://www.evil.example/x 或 evil.example/sso 或 邮件 a@b.cn，版本 3.5');
-    expect(bare).not.toMatch(/:\/\/|[a-z0-9]\.[a-z]/i);
+    expect(bare).not.toMatch(/:\/\/|[a-z0-9]\.[a-z0-9]/i);
     expect(bare).toBe(
-      '登录 https：//evil.\u200Bexample/sso 或 WWW.\u200Bevil.\u200Bexample 或 http：//www.\u200Bevil.\u200Bexample/x 或 evil.\u200Bexample/sso 或 邮件 a＠b.\u200Bcn，版本 3.5',
+      '登录 https：//evil.\u200Bexample/sso 或 WWW.\u200Bevil.\u200Bexample 或 http：//www.\u200Bevil.\u200Bexample/x 或 evil.\u200Bexample/sso 或 邮件 a＠b.\u200Bcn，版本 3.\u200B5',
+    );
+    // An address by number, dots a browser reads as dots, and invisible characters hiding a dot's neighbours.
+    expect(markdownText('访问 10.0.0.1:8080/x 或 evil。example 或 evil．example 或 evil｡example 或 evil.\u00ADexample 或 evil\u200D.example 或 e\u0301vil\u0301.com')).toBe(
+      '访问 10.\u200B0.\u200B0.\u200B1:8080/x 或 evil。\u200Bexample 或 evil．\u200Bexample 或 evil｡\u200Bexample 或 evil.\u200Bexample 或 evil.\u200Bexample 或 e\u0301vil\u0301.\u200Bcom',
     );
     // Entities a client might decode, and Unicode's own line separator.
     expect(markdownText('&lt;@all&gt; &#91;x&#93;\u2028# 标题')).toBe('＆lt;＠all＆gt; ＆＃91;x＆＃93; ＃ 标题');

@@ -52,7 +52,7 @@ export class ChannelSender implements OnModuleDestroy {
 
   /** One person's own e-mail of one notice, in NOTIFY_LANGUAGE (no one's language is recorded). */
   async sendPersonalEmail(address: string | null, delivery: WebhookDeliveryEntity, context: MessageContext): Promise<SendResult> {
-    if (address === null) return { statusCode: null, error: 'the person has no e-mail address' };
+    if (address === null) return { statusCode: null, error: 'the person has no e-mail address, or their account is deactivated' };
     return this.sendEmail(address, emailContent(noticeMessage(JSON.parse(delivery.body) as NoticeBody, context), context.language));
   }
 

@@ -10,20 +10,23 @@ import type { Language } from '../../workflows';
  * paragraph separators too) become spaces unless `multiline`.
  *
  * Robot clients also link bare addresses and read some lines by how they start, so a URL's scheme
- * is broken (`https：//`), a dot between a word and the letters after it (`evil.example`, `www.`)
- * is followed by a zero-width space, each line's indentation is dropped (no code block), and a
- * line's leading `=`, `-`, `+` or `1.` (a heading's underline, a rule, a list) becomes full-width too.
+ * is broken (`https：//`), every dot (or full-width or ideographic dot) between letters or digits
+ * (`evil.example`, `www.`, `10.0.0.1`) is followed by a zero-width space, invisible format
+ * characters (joiners, soft hyphens, direction marks) are dropped first, each line's indentation
+ * is dropped (no code block), and a line's leading `=`, `-`, `+` or `1.` (a heading's underline, a
+ * rule, a list) becomes full-width too.
  */
 export function markdownText(text: string, multiline = false): string {
   const flat = multiline ? text.replace(/\r\n?|[\u2028\u2029]/g, '\n') : text.replace(/[\r\n\u2028\u2029]+/g, ' ');
   return flat
+    .replace(/\p{Cf}/gu, '')
     .split('\n')
     .map((line) =>
       line
         .replace(/^[ \t\u3000]+/, '')
         .replace(/[\\`*_[\]()<>#~|!@&]/g, (char) => FULL_WIDTH[char])
         .replace(/:\/\//g, '：//')
-        .replace(/([\p{L}\p{N}])\.(?=\p{L})/gu, '$1.\u200B')
+        .replace(/([\p{L}\p{N}\p{M}][.。．｡])(?=[\p{L}\p{N}\p{M}])/gu, '$1\u200B')
         .replace(/^[=+-]/, (char) => FULL_WIDTH[char])
         .replace(/^(\d+)\./, '$1．'),
     )

@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+// node-postgres's own conversion of a value it sends (not in its typings).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): unknown };
+import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import { Metrics } from '../metrics/metrics';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
@@ -63,31 +66,40 @@ const UNANSWERED = Symbol('written without waiting');
 
 /**
  * Writes a statement whose answer nothing in the unit of work needs (an insert of notices, of
- * audit entries). On PostgreSQL it is handed to the connection at once and not waited for: the
- * unit's next statement, or its COMMIT, follows it on the wire, a round trip sooner. Its answer is
- * awaited when the unit of work (or the part of it, Database.part) ends, and after COMMIT for the
- * last ones; a failure fails the unit of work, which PostgreSQL has then rolled back (every later
- * statement fails, and COMMIT is answered with ROLLBACK). On SQLite, where a failed statement
- * aborts nothing, and outside a unit of work, it is awaited here.
+ * audit entries). On PostgreSQL, inside Database.write's transaction, it is handed to the
+ * connection at once and not waited for: the unit's next statement, or its COMMIT, follows it on
+ * the wire, a round trip sooner. Its answer is awaited when the unit of work (or the part of it,
+ * Database.part) ends, and after COMMIT for the last ones; a failure fails the unit of work, which
+ * PostgreSQL has then rolled back (every later statement fails, and COMMIT is answered with
+ * ROLLBACK), as a QueryFailedError like any other (a deadlock is retried). Its values are
+ * converted here, so one node-postgres could not send fails now, not after a COMMIT that kept the
+ * rest. On SQLite, where a failed statement aborts nothing, and anywhere else, it is awaited here.
  */
 export async function writeWithoutWaiting(manager: EntityManager, sql: string, parameters: unknown[]): Promise<void> {
   const data = unitOfWorkData(manager);
-  const connection = (manager.queryRunner as { databaseConnection?: Client } | undefined)?.databaseConnection;
-  if (manager.connection.options.type !== 'postgres' || !data || !connection) return void (await manager.query(sql, parameters));
-  const answer = connection.query(sql, parameters);
+  const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: Client }) | undefined;
+  const pending = data?.[UNANSWERED] as Promise<unknown>[] | undefined;
+  if (manager.connection.options.type !== 'postgres' || !pending || !runner?.databaseConnection || !runner.isTransactionActive || runner.isReleased) {
+    return void (await manager.query(sql, parameters));
+  }
+  const values = parameters.map((value) => prepareValue(value));
+  const answer = runner.databaseConnection.query(sql, values).catch((error: unknown) => {
+    throw new QueryFailedError(sql, parameters, error as Error);
+  });
   // Awaited later; until then a failure must not count as unhandled.
   answer.catch(() => undefined);
-  unanswered(data).push(answer);
+  pending.push(answer);
 }
 
 const unanswered = (data: Record<string | symbol, unknown>): Promise<unknown>[] => ((data[UNANSWERED] ??= []) as Promise<unknown>[]);
 
 /**
- * Waits for the answers to the statements written without waiting since the `from`th; answers the
- * first failure, if any, else null. Those before a statement that failed have all been answered.
+ * Waits for the answers to the statements written without waiting, from the `from`th up to the
+ * `to`th; answers the first failure, if any, else null. Those before a statement that failed have
+ * all been answered.
  */
-async function firstFailure(data: Record<string | symbol, unknown>, from = 0): Promise<unknown> {
-  const settled = await Promise.allSettled(unanswered(data).slice(from));
+async function firstFailure(data: Record<string | symbol, unknown>, from = 0, to?: number): Promise<unknown> {
+  const settled = await Promise.allSettled(unanswered(data).slice(from, to));
   const failed = settled.find((outcome) => outcome.status === 'rejected');
   return failed ? (failed as PromiseRejectedResult).reason : null;
 }
@@ -164,16 +176,22 @@ export class Database implements OnApplicationShutdown {
   async write<T>(request: RequestContext | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const hooks = this.allHooks();
     for (let attempt = 1; ; attempt++) {
+      let unit: Record<string | symbol, unknown> | undefined;
       try {
         const { result, data } = this.serialised
           ? await this.inGroup(request, work)
-          : await this.dataSource.transaction((manager) => this.unitOfWork(manager, request, work, hooks));
+          : await this.dataSource.transaction((manager) => {
+              unit = unitOfWorkData(manager);
+              return this.unitOfWork(manager, request, work, hooks);
+            });
         // COMMIT was answered; the statements it followed are answered by now: had one failed, it rolled back.
         const failure = await firstFailure(data);
         if (failure) throw failure;
         for (const hook of hooks) hook.afterCommit?.(data);
         return result;
-      } catch (error) {
+      } catch (caught) {
+        // A statement written without waiting that failed is the cause, whatever failed after it (COMMIT itself, or a part's SAVEPOINT).
+        const error = (unit && (await firstFailure(unit))) || caught;
         for (const hook of hooks) await hook.afterFailure?.(error, request);
         // PostgreSQL broke a deadlock (a round and its finding locked in opposite orders) by rolling this one back.
         if (attempt < MAX_ATTEMPTS && isDeadlock(error)) continue;
@@ -204,6 +222,9 @@ export class Database implements OnApplicationShutdown {
         return result;
       });
     } catch (error) {
+      // A write before the part that failed aborted the whole transaction, savepoint and all: that is what failed.
+      const before = await firstFailure(data, 0, written);
+      if (before) throw before;
       // Rolled back to its savepoint: the part's failed statements no longer fail the unit of work.
       unanswered(data).splice(written);
       for (const forget of forgetters) forget?.();
@@ -213,7 +234,7 @@ export class Database implements OnApplicationShutdown {
 
   /** The work with every hook taking part; answers its result and its own copy of the unit of work's data, for afterCommit. */
   private async unitOfWork<T>(manager: EntityManager, request: RequestContext | null, work: (manager: EntityManager) => Promise<T>, hooks: UnitOfWorkHook[]): Promise<Committed<T>> {
-    const data = Object.assign(unitOfWorkData(manager)!, { requestId: request?.requestId });
+    const data = Object.assign(unitOfWorkData(manager)!, { requestId: request?.requestId, [UNANSWERED]: [] });
     try {
       for (const hook of hooks) await hook.begin?.(manager, request);
       const result = await work(manager);

@@ -130,11 +130,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return { claimed, due: ids.length };
   }
 
-  /** Each person's own e-mails, one message each, to the address they have now. */
+  /** Each person's own e-mails, one message each, to the address they have now; none to a deactivated account. */
   private async personalEmails(manager: EntityManager, deliveries: WebhookDeliveryEntity[]): Promise<Claimed[]> {
     if (deliveries.length === 0) return [];
-    const people = await manager.find(UserEntity, { where: { id: In([...new Set(deliveries.map((d) => d.recipientId!))]) }, select: { id: true, email: true } });
-    const addresses = new Map(people.map((person) => [person.id, person.email]));
+    const people = await manager.find(UserEntity, { where: { id: In([...new Set(deliveries.map((d) => d.recipientId!))]) }, select: { id: true, email: true, active: true } });
+    const addresses = new Map(people.map((person) => [person.id, person.active ? person.email : null]));
     return deliveries.map((delivery) => ({ endpoint: null, address: addresses.get(delivery.recipientId!) ?? null, deliveries: [delivery] }));
   }
 
@@ -176,7 +176,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const more = await this.dueIds(manager, now, DIGEST_LIMIT - own.length, endpoint.id, own.map((d) => d.id));
     const pending = [...own, ...(more.length > 0 ? await manager.findBy(WebhookDeliveryEntity, { id: In(more) }) : [])];
     const rate = endpoint.ratePerMinute!;
-    const recent = endpoint.recentSends.filter((sent) => now.getTime() - Date.parse(sent) < MINUTE_MS);
+    // A send logged by an instance whose clock runs ahead counts as sent now, not for as long as the skew.
+    const recent = endpoint.recentSends
+      .map((sent) => Math.min(Date.parse(sent), now.getTime()))
+      .filter((sent) => now.getTime() - sent < MINUTE_MS)
+      .sort((a, b) => a - b)
+      .map((sent) => new Date(sent).toISOString());
     const budget = rate - recent.length;
     if (budget <= 0) {
       // The moment the count of the last sixty seconds falls under the rate.

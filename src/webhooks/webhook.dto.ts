@@ -158,8 +158,9 @@ export class WebhookDeliveryDto {
   roundId: string | null;
   /** The announcement delivered; null otherwise. */
   announcementId: string | null;
-  /** The person a personal e-mail is owed to; null for an endpoint's delivery. */
+  /** The person a personal e-mail is owed to, and their name; null for an endpoint's delivery. */
   recipientId: string | null;
+  recipientName: string | null;
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status: DeliveryStatus;
   attempts: number;
@@ -173,7 +174,7 @@ export class WebhookDeliveryDto {
   withheld: boolean;
   attemptLog: WebhookAttemptDto[];
 
-  static from(entity: WebhookDeliveryEntity, attempts: WebhookAttemptEntity[], withheld: boolean): WebhookDeliveryDto {
+  static from(entity: WebhookDeliveryEntity, attempts: WebhookAttemptEntity[], withheld: boolean, recipientName: string | null = null): WebhookDeliveryDto {
     return {
       id: entity.id,
       noticeId: entity.noticeId,
@@ -182,6 +183,7 @@ export class WebhookDeliveryDto {
       roundId: entity.roundId,
       announcementId: entity.announcementId,
       recipientId: entity.recipientId,
+      recipientName,
       status: entity.status,
       attempts: entity.attempts,
       nextAttemptAt: entity.nextAttemptAt,

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, FindOptionsWhere, In, IsNull } from 'typeorm';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { visibleFindings, visibleRounds, visibleRowExists } from '../access/visibility';
 import { withheldDeliveryIds } from '../access/withheld';
 import { appendAudit } from '../audit/audit-writer';
 import { ApiException, InvalidInputException } from '../common/api-error';
@@ -11,6 +12,8 @@ import { Database } from '../database/database';
 import { AuthUser, primaryRole } from '../identity/auth-user';
 import { DepartmentEntity } from '../identity/department.entity';
 import { UserEntity } from '../identity/user.entity';
+import { releaseAt, wants } from '../notifications/notification-preferences';
+import { readNotificationSettings } from '../notifications/notification-settings.service';
 import { initialRate, kindProblems } from '../channels/endpoint-kinds';
 import { CreateWebhookDto, ListDeliveriesQuery, MarkIntegrityDto, WebhookDeliveryDto, WebhookDto, shownUrl } from './webhook.dto';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
@@ -106,65 +109,100 @@ export class WebhooksService {
       const delivery = await manager.findOneBy(WebhookDeliveryEntity, { id: deliveryId, endpointId: id });
       if (!delivery) throw new NotFoundException(`No delivery ${deliveryId} to webhook ${id}`);
       const refusal = endpoint.active ? null : 'the webhook was removed';
-      return this.sendAgain(manager, auth, delivery, refusal, { entityType: 'webhook', entityId: id, event: 'WEBHOOK_DELIVERY_RETRIED' });
+      return this.sendAgain(manager, auth, delivery, refusal, this.clock.now(), { entityType: 'webhook', entityId: id, event: 'WEBHOOK_DELIVERY_RETRIED' });
     });
   }
 
   deliveries(auth: AuthUser, id: string, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
     return this.db.read(async (manager) => {
       await this.findEndpoint(manager, id);
-      return this.deliveryPage(manager, auth, { endpointId: id }, query);
+      return this.deliveryPage(manager, auth, this.deliveriesOf(manager, id), query);
     });
   }
 
-  /** Every person's own e-mails, newest first: owed to a person rather than to an endpoint. */
+  /**
+   * People's own e-mails, newest first, about what the caller may see: one about an integrity
+   * matter is left out altogether, as its recipient, time and count would tell of the work.
+   */
   personalEmails(auth: AuthUser, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
-    return this.db.read((manager) => this.deliveryPage(manager, auth, { endpointId: IsNull() }, query));
+    return this.db.read((manager) => this.deliveryPage(manager, auth, this.visiblePersonalEmails(manager, auth), query));
   }
 
-  /** Sends a person's dead-lettered e-mail again, to their address as it is now; audited on their account. */
+  /**
+   * Sends a person's dead-lettered e-mail again, to their address as it is now, once their quiet
+   * hours allow; audited on their account. Refused while they are deactivated, have no address or
+   * no longer want the notice by e-mail.
+   */
   retryPersonalEmail(auth: AuthUser, deliveryId: string): Promise<WebhookDeliveryDto> {
     return this.db.write(auth.request, async (manager) => {
-      const delivery = await manager.findOneBy(WebhookDeliveryEntity, { id: deliveryId, endpointId: IsNull() });
+      const delivery = await this.visiblePersonalEmails(manager, auth).andWhere('delivery.id = :deliveryId', { deliveryId }).getOne();
       if (!delivery) throw new NotFoundException(`No personal e-mail ${deliveryId}`);
-      const person = await manager.findOne(UserEntity, { where: { id: delivery.recipientId! }, select: { id: true, active: true, email: true } });
-      const refusal = !person?.active ? 'the person\'s account is deactivated' : person.email === null ? 'the person has no e-mail address' : null;
-      return this.sendAgain(manager, auth, delivery, refusal, { entityType: 'user', entityId: delivery.recipientId!, event: 'PERSONAL_EMAIL_RETRIED' });
+      const person = await manager.findOne(UserEntity, { where: { id: delivery.recipientId! }, select: { id: true, active: true, email: true, displayName: true } });
+      const settings = (await readNotificationSettings(manager, [delivery.recipientId!])).get(delivery.recipientId!)!;
+      const refusal = !person?.active
+        ? 'the person\'s account is deactivated'
+        : person.email === null
+          ? 'the person has no e-mail address'
+          : !wants(settings, 'email', delivery.type)
+            ? 'the person no longer wants this notice by e-mail'
+            : null;
+      const release = releaseAt(settings, this.clock.now(), this.config.TIME_ZONE);
+      return this.sendAgain(manager, auth, delivery, refusal, release, { entityType: 'user', entityId: delivery.recipientId!, event: 'PERSONAL_EMAIL_RETRIED' }, person?.displayName);
     });
   }
 
-  /** A dead letter back in the queue with its tries counted afresh, unless `refusal` says why it would only fail again. */
+  /** A dead letter back in the queue, due `at`, with its tries counted afresh; unless `refusal` says why it would only fail again. */
   private async sendAgain(
     manager: EntityManager,
     auth: AuthUser,
     delivery: WebhookDeliveryEntity,
     refusal: string | null,
+    at: Date,
     audited: { entityType: 'webhook' | 'user'; entityId: string; event: string },
+    recipientName: string | null = null,
   ): Promise<WebhookDeliveryDto> {
     if (delivery.status !== 'dead' || refusal !== null) {
       throw new ApiException(HttpStatus.CONFLICT, refusal ?? 'Only a dead-lettered delivery can be sent again', { status: delivery.status, ...(refusal !== null && { reason: refusal }) });
     }
-    const changes = { status: 'pending' as const, attempts: 0, nextAttemptAt: this.clock.now(), leaseUntil: null, lastError: null };
+    const changes = { status: 'pending' as const, attempts: 0, nextAttemptAt: at, leaseUntil: null, lastError: null };
     await manager.update(WebhookDeliveryEntity, { id: delivery.id }, changes);
     appendAudit(manager, { at: this.clock.now(), actorId: auth.id, actorRole: primaryRole(auth), ...audited, payload: { deliveryId: delivery.id, noticeId: delivery.noticeId } });
     const attempts = await manager.findBy(WebhookAttemptEntity, { deliveryId: delivery.id });
     const withheld = await withheldDeliveryIds(manager, auth, [delivery]);
-    return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, withheld.has(delivery.id));
+    return WebhookDeliveryDto.from({ ...delivery, ...changes }, attempts, withheld.has(delivery.id), recipientName);
   }
 
-  private async deliveryPage(manager: EntityManager, auth: AuthUser, where: FindOptionsWhere<WebhookDeliveryEntity>, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
-    const [deliveries, total] = await manager.findAndCount(WebhookDeliveryEntity, {
-      where: { ...where, ...(query.status && { status: query.status }) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    const attempts = deliveries.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(deliveries.map((d) => d.id)) });
-    const withheld = await withheldDeliveryIds(manager, auth, deliveries);
+  private deliveriesOf(manager: EntityManager, endpointId: string): SelectQueryBuilder<WebhookDeliveryEntity> {
+    return manager.createQueryBuilder(WebhookDeliveryEntity, 'delivery').where('delivery.endpointId = :endpointId', { endpointId });
+  }
+
+  /** Personal e-mails about no finding or round, or about one the caller may see (the one rule in src/access/). */
+  private visiblePersonalEmails(manager: EntityManager, auth: AuthUser): SelectQueryBuilder<WebhookDeliveryEntity> {
+    const [findings, rounds] = [visibleFindings(auth), visibleRounds(auth)];
+    return manager
+      .createQueryBuilder(WebhookDeliveryEntity, 'delivery')
+      .where('delivery.endpointId IS NULL')
+      .andWhere(`("delivery"."findingId" IS NULL OR ${visibleRowExists(findings, 'findings', '"delivery"."findingId"')})`, findings.parameters)
+      .andWhere(`("delivery"."roundId" IS NULL OR ${visibleRowExists(rounds, 'rounds', '"delivery"."roundId"')})`, rounds.parameters);
+  }
+
+  private async deliveryPage(manager: EntityManager, auth: AuthUser, query: SelectQueryBuilder<WebhookDeliveryEntity>, paging: ListDeliveriesQuery): Promise<Page<WebhookDeliveryDto>> {
+    if (paging.status) query.andWhere('delivery.status = :status', { status: paging.status });
+    const [deliveries, total] = await query.orderBy('delivery.createdAt', 'DESC').addOrderBy('delivery.id', 'ASC').take(paging.limit).skip(paging.offset).getManyAndCount();
+    const ids = deliveries.map((d) => d.id);
+    const recipientIds = [...new Set(deliveries.flatMap((d) => (d.recipientId === null ? [] : [d.recipientId])))];
+    const [attempts, withheld, recipients] = [
+      ids.length === 0 ? [] : await manager.findBy(WebhookAttemptEntity, { deliveryId: In(ids) }),
+      await withheldDeliveryIds(manager, auth, deliveries),
+      recipientIds.length === 0 ? [] : await manager.find(UserEntity, { where: { id: In(recipientIds) }, select: { id: true, displayName: true } }),
+    ];
+    const names = new Map(recipients.map((person) => [person.id, person.displayName]));
     return page(
-      deliveries.map((delivery) => WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), withheld.has(delivery.id))),
+      deliveries.map((delivery) =>
+        WebhookDeliveryDto.from(delivery, attempts.filter((a) => a.deliveryId === delivery.id), withheld.has(delivery.id), names.get(delivery.recipientId ?? '') ?? null),
+      ),
       total,
-      query,
+      paging,
     );
   }
 

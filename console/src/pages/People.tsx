@@ -29,7 +29,7 @@ export default function People() {
   const save = ({ username, password, displayName, roles, departmentId, disabled, ...contact }: Values) => {
     if (editing === 'new') return ok(api.POST('/users', { body: { username, password, displayName, roles, departmentId } }));
     return ok(
-      api.PATCH('/users/{id}', { params: { path: { id: (editing as Person).id } }, body: { displayName, roles, departmentId: departmentId ?? null, disabled, ...contactOf(contact) } }),
+      api.PATCH('/users/{id}', { params: { path: { id: (editing as Person).id } }, body: { displayName, roles, departmentId: departmentId ?? null, disabled, ...contactOf(contact, editing as Person) } }),
     );
   };
 

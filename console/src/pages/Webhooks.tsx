@@ -219,10 +219,7 @@ function Deliveries({ of }: { of: Webhook | typeof PERSONAL }) {
   const words = useT();
   const { t, label } = words;
   const { message } = App.useApp();
-  const [people, setPeople] = useState(new Map<string, string>());
-  useEffect(() => {
-    if (of === PERSONAL) void ok(api.GET('/users', { params: { query: { limit: 500 } } })).then((found) => setPeople(new Map(found.items.map((p) => [p.id, p.displayName]))), () => undefined);
-  }, [of]);
+
   const [status, setStatus] = useState<Status | undefined>();
   const [page, setPage] = useState({ current: 1, size: 20 });
   const [deliveries, setDeliveries] = useState<{ items: Delivery[]; total: number }>({ items: [], total: 0 });
@@ -269,7 +266,7 @@ function Deliveries({ of }: { of: Webhook | typeof PERSONAL }) {
         pagination={{ current: page.current, pageSize: page.size, total: deliveries.total, showTotal: (n) => t('total', { n }) }}
         onChange={(next) => setPage({ current: next.current ?? 1, size: next.pageSize ?? 20 })}
         columns={[
-          ...(of === PERSONAL ? [{ title: t('recipient'), dataIndex: 'recipientId', render: (id: string) => people.get(id) ?? id }] : []),
+          ...(of === PERSONAL ? [{ title: t('recipient'), dataIndex: 'recipientName' }] : []),
           { title: t('notice'), dataIndex: 'type', render: (type: string) => label('notice', type) },
           { title: t('status'), dataIndex: 'status', render: (value: Status) => <Tag color={STATUS_COLOURS[value]}>{t(value)}</Tag> },
           { title: t('attempts'), dataIndex: 'attempts' },

@@ -2453,8 +2453,9 @@ export interface components {
             roundId: string | null;
             /** @description The announcement delivered; null otherwise. */
             announcementId: string | null;
-            /** @description The person a personal e-mail is owed to; null for an endpoint's delivery. */
+            /** @description The person a personal e-mail is owed to, and their name; null for an endpoint's delivery. */
             recipientId: string | null;
+            recipientName: string | null;
             attempts: number;
             /** Format: date-time */
             nextAttemptAt: string;
