@@ -15,6 +15,8 @@ const PUBLIC_URL = 'https://rounds.hospital.example';
 const DING_SECRET = 'SEC5c1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f';
 const ROBOT_OK = JSON.stringify({ errcode: 0, errmsg: 'ok' });
 const HOSTILE = '[点此处理](https://evil.example) <@all> **紧急** <script>alert(1)</script> & "引号"';
+/** HOSTILE as an e-mail carries it: as typed, but for the address, which no mail client may link. */
+const HOSTILE_MAILED = '[点此处理](https：//evil.\u200Bexample) <@all> **紧急** <script>alert(1)</script> & "引号"';
 
 describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
@@ -261,8 +263,8 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     const [mail] = mailbox.received;
     expect(mail.to).toEqual(['card-office@hospital.example']);
     expect(mail.raw).toMatch(/^From: rounds@hospital\.example/m);
-    expect(mail.subject).toBe(`已交办：${HOSTILE}`);
-    expect(mail.text).toContain(`问题：${HOSTILE}`);
+    expect(mail.subject).toBe(`已交办：${HOSTILE_MAILED}`);
+    expect(mail.text).toContain(`问题：${HOSTILE_MAILED}`);
     expect(mail.text).toContain(`${PUBLIC_URL}/console/findings/${findingId}`);
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;引号&quot;');
@@ -580,8 +582,8 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
       const [mail] = mailbox.received;
       // Only the department's person with an address: the other has none.
       expect(mailbox.received.map((m) => m.to)).toEqual([[ADDRESS]]);
-      expect(mail.subject).toBe(`已交办：${HOSTILE}`);
-      expect(mail.text).toContain(`问题：${HOSTILE}`);
+      expect(mail.subject).toBe(`已交办：${HOSTILE_MAILED}`);
+      expect(mail.text).toContain(`问题：${HOSTILE_MAILED}`);
       expect(mail.html).not.toContain('<script>');
       expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(mail.html).toContain(`<a href="${PUBLIC_URL}/console/findings/${findingId}">查看问题</a>`);

@@ -100,6 +100,14 @@ describe(`notification settings (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
       expect({ body, fields: fields(response) }).toEqual({ body, fields: expect.arrayContaining([field]) });
     }
     expect((await get(h.users.inspector.token).expect(200)).body).toEqual(DEFAULTS);
+    // One reason a field, the one that says what to do.
+    const partial = await put(h.users.inspector.token, { ...CHOSEN, channels: { email: EVERYTHING } }).expect(400);
+    expect(partial.body.details).toEqual([
+      { field: 'channels.wecom', reason: 'is required: a PUT gives the settings whole' },
+      { field: 'channels.dingtalk', reason: 'is required: a PUT gives the settings whole' },
+    ]);
+    const unknown = await put(h.users.inspector.token, { ...CHOSEN, channels: { ...CHOSEN.channels, email: [...EVERYTHING, 'gossip'] } }).expect(400);
+    expect(unknown.body.details).toEqual([{ field: 'channels.email', reason: expect.stringMatching(/^names "gossip", which is none of assigned, /) }]);
   });
 
   it('is a person’s own: a tablet has none, and nobody reads another’s', async () => {

@@ -107,7 +107,9 @@ describe('robot and e-mail messages', () => {
     const email = emailContent(noticeMessage(finding(HOSTILE), context()), 'zh');
     expect(email.html).not.toContain('<font');
     expect(email.html).toContain('&lt;font color=&quot;warning&quot;&gt;');
-    expect(email.text).toContain(HOSTILE.split('\n')[0]);
+    // The plain text carries the title as typed, but for the address no mail client may link.
+    expect(email.text).toContain('[点此处理](https：//evil.\u200Bexample) <@all> **紧急** `x`');
+    expect(email.text + email.html).not.toMatch(/https?:\/\/evil|evil\.example/);
   });
 
   it('keep WeCom content within 4,096 bytes, cut between characters with an ellipsis, the link and mentions kept', () => {

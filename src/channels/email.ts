@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import type { Language } from '../../workflows';
+import { unlinked } from './markdown';
 import { moreLine, type Message } from './notice-message';
 
 export interface EmailContent {
@@ -8,8 +9,12 @@ export interface EmailContent {
   html: string;
 }
 
-/** An e-mail's subject, plain text and HTML; every piece of client text in the HTML is escaped. */
-export function emailContent(message: Message, language: Language): EmailContent {
+/**
+ * An e-mail's subject, plain text and HTML: every piece of client text is `unlinked` (a mail client
+ * links bare addresses in plain text and HTML alike), and escaped in the HTML.
+ */
+export function emailContent(given: Message, language: Language): EmailContent {
+  const message = clientTextUnlinked(given);
   const text = [
     message.title,
     '',
@@ -40,4 +45,15 @@ export function emailContent(message: Message, language: Language): EmailContent
     '</body></html>',
   ].join('\n');
   return { subject: message.title.replace(/[\r\n]+/g, ' '), text, html };
+}
+
+/** The message with its client text (title, facts' values, text, sections' headings and items) unlinked; labels and links are the service's own. */
+function clientTextUnlinked(message: Message): Message {
+  return {
+    ...message,
+    title: unlinked(message.title),
+    facts: message.facts.map((fact) => ({ ...fact, value: unlinked(fact.value) })),
+    text: message.text === null ? null : unlinked(message.text),
+    sections: message.sections.map((section) => ({ ...section, heading: unlinked(section.heading), items: section.items.map(unlinked) })),
+  };
 }

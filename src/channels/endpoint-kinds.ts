@@ -39,7 +39,7 @@ export function kindProblems(fields: EndpointFields, { allowPrivateNetworks, smt
   if (robot && fields.url !== undefined && !allowPrivateNetworks) {
     const url = new URL(fields.url);
     if (url.origin !== robot.origin || url.pathname !== robot.path || !url.searchParams.get(robot.credential)) {
-      problems.push({ field: 'url', reason: `must be the robot's address, ${robot.example}` });
+      problems.push({ field: 'url', reason: `must be the robot's address, ${robot.example} (a relay on the intranet, or a receiver for testing, needs WEBHOOK_ALLOW_PRIVATE_NETWORKS=true)` });
     }
   }
   return problems;

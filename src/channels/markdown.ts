@@ -3,30 +3,37 @@ import { moreLine } from './notice-message';
 import type { Language } from '../../workflows';
 
 /**
+ * Client text as no client links: invisible format characters (joiners, soft hyphens, direction
+ * marks) dropped, a URL's scheme broken (`https：//`), and every dot (or full-width or ideographic
+ * dot) between letters or digits (`evil.example`, `www.`, `10.0.0.1`) followed by a zero-width
+ * space. Robot clients and mail clients link bare addresses in what they show.
+ */
+export function unlinked(text: string): string {
+  return text
+    .replace(/\p{Cf}/gu, '')
+    .replace(/:\/\//g, '：//')
+    .replace(/([\p{L}\p{N}\p{M}][.。．｡])(?=[\p{L}\p{N}\p{M}])/gu, '$1\u200B');
+}
+
+/**
  * Client text (titles, department names, an announcement's body) as markdown that shows it and
  * means nothing: every character that could open a link, a mention (`<@id>`), emphasis, a heading,
  * a quote, code or an HTML entity becomes its full-width twin. Robots' markdown dialects honour
  * backslash escapes unevenly, so nothing is left to an escape. Line breaks (Unicode's line and
  * paragraph separators too) become spaces unless `multiline`.
  *
- * Robot clients also link bare addresses and read some lines by how they start, so a URL's scheme
- * is broken (`https：//`), every dot (or full-width or ideographic dot) between letters or digits
- * (`evil.example`, `www.`, `10.0.0.1`) is followed by a zero-width space, invisible format
- * characters (joiners, soft hyphens, direction marks) are dropped first, each line's indentation
- * is dropped (no code block), and a line's leading `=`, `-`, `+` or `1.` (a heading's underline, a
- * rule, a list) becomes full-width too.
+ * Bare addresses are broken (`unlinked`); and as robot clients read some lines by how they start,
+ * each line's indentation is dropped (no code block), and a line's leading `=`, `-`, `+` or `1.`
+ * (a heading's underline, a rule, a list) becomes full-width too.
  */
 export function markdownText(text: string, multiline = false): string {
   const flat = multiline ? text.replace(/\r\n?|[\u2028\u2029]/g, '\n') : text.replace(/[\r\n\u2028\u2029]+/g, ' ');
-  return flat
-    .replace(/\p{Cf}/gu, '')
+  return unlinked(flat)
     .split('\n')
     .map((line) =>
       line
         .replace(/^[ \t\u3000]+/, '')
         .replace(/[\\`*_[\]()<>#~|!@&]/g, (char) => FULL_WIDTH[char])
-        .replace(/:\/\//g, '：//')
-        .replace(/([\p{L}\p{N}\p{M}][.。．｡])(?=[\p{L}\p{N}\p{M}])/gu, '$1\u200B')
         .replace(/^[=+-]/, (char) => FULL_WIDTH[char])
         .replace(/^(\d+)\./, '$1．'),
     )

@@ -1,31 +1,44 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsIn, IsObject, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsObject, Matches, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { INBOX_NOTICE_TYPES, type InboxNoticeType } from '../../workflows';
 import type { NotificationChannel, NotificationSettings } from './notification-preferences';
 
 const WALL_CLOCK_TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
+/** What is wrong with a channel's list of notice types, if anything; one reason, the first that holds. */
+function noticeTypeListProblem(value: unknown): string | null {
+  if (value === undefined) return 'is required: a PUT gives the settings whole';
+  if (!Array.isArray(value)) return 'must be an array of notice types';
+  const unknown = value.find((type) => !(INBOX_NOTICE_TYPES as readonly unknown[]).includes(type));
+  if (unknown !== undefined) return `names ${JSON.stringify(unknown)}, which is none of ${INBOX_NOTICE_TYPES.join(', ')}`;
+  if (new Set(value).size !== value.length) return 'names a notice type twice';
+  return null;
+}
+
+const IsNoticeTypeList = () =>
+  ValidateBy({
+    name: 'isNoticeTypeList',
+    validator: {
+      validate: (value: unknown) => noticeTypeListProblem(value) === null,
+      defaultMessage: (args) => `${args?.property} ${noticeTypeListProblem(args?.value)}`,
+    },
+  });
+
 /** Per channel, the notice types wanted on it; each list must hold the mandatory ones. */
 export class ChannelPreferencesDto implements Record<NotificationChannel, InboxNoticeType[]> {
   @ApiProperty({ enum: INBOX_NOTICE_TYPES, isArray: true })
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(INBOX_NOTICE_TYPES, { each: true })
+  @IsNoticeTypeList()
   email: InboxNoticeType[];
 
   /** WeCom (企业微信). */
   @ApiProperty({ enum: INBOX_NOTICE_TYPES, isArray: true })
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(INBOX_NOTICE_TYPES, { each: true })
+  @IsNoticeTypeList()
   wecom: InboxNoticeType[];
 
   /** DingTalk (钉钉). */
   @ApiProperty({ enum: INBOX_NOTICE_TYPES, isArray: true })
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(INBOX_NOTICE_TYPES, { each: true })
+  @IsNoticeTypeList()
   dingtalk: InboxNoticeType[];
 }
 
