@@ -562,6 +562,16 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     const settings = (body: object) => t.http.put('/me/notification-settings').set({ Authorization: `Bearer ${staff().token}` }).send(body).expect(200);
     const own = (findingId: string) => t.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { findingId, recipientId: staff().id }, order: { createdAt: 'ASC' } });
     const mailsAbout = (findingId: string) => mailbox.received.filter((m) => m.text.includes(`/console/findings/${findingId}`));
+    /** A finding assigned to the person's department whose e-mail the mail server refuses at each of its three tries: dead-lettered. */
+    const deadEmail = async (roundType: 'administrative' | 'integrity') => {
+      mailbox.refuse = true;
+      const { findingId } = await flow.assignedFinding(roundType);
+      for (const wait of [0, 1000, 2000]) {
+        later(wait);
+        await deliverDue();
+      }
+      return findingId;
+    };
 
     beforeAll(async () => {
       ALL_TYPES = (await flow.as('cardiologyStaff').get('/me/notification-settings').expect(200)).body.channels.email;
@@ -599,12 +609,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     });
 
     it('lists people\'s e-mails to an administrator, and sends a dead letter again only while the person has an address', async () => {
-      mailbox.refuse = true;
-      const { findingId } = await flow.assignedFinding('administrative');
-      for (const wait of [0, 1000, 2000]) {
-        later(wait);
-        await deliverDue();
-      }
+      const findingId = await deadEmail('administrative');
       const [dead] = (await admin().get('/personal-emails?status=dead&limit=500').expect(200)).body.items.filter((d: { findingId: string }) => d.findingId === findingId);
       expect(dead).toMatchObject({ recipientId: staff().id, status: 'dead', attempts: 3, withheld: false, body: { type: 'assigned' } });
       expect(dead.attemptLog).toHaveLength(3);
@@ -698,12 +703,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     });
 
     it('keeps an integrity matter\'s e-mails out of the administrator\'s list altogether, and out of reach of a retry', async () => {
-      mailbox.refuse = true;
-      const { findingId } = await flow.assignedFinding('integrity');
-      for (const wait of [0, 1000, 2000]) {
-        later(wait);
-        await deliverDue();
-      }
+      const findingId = await deadEmail('integrity');
       const [dead] = await own(findingId);
       expect(dead.status).toBe('dead');
       const listed = (await admin().get('/personal-emails?limit=500').expect(200)).body;
@@ -713,12 +713,7 @@ describe(`notification channels: WeCom, DingTalk, e-mail (${onPostgres ? 'Postgr
     });
 
     it('sends a dead e-mail again only while the person still wants it, and after their quiet hours', async () => {
-      mailbox.refuse = true;
-      const { findingId } = await flow.assignedFinding('administrative');
-      for (const wait of [0, 1000, 2000]) {
-        later(wait);
-        await deliverDue();
-      }
+      const findingId = await deadEmail('administrative');
       const [dead] = await own(findingId);
       await settings({ channels: { email: MANDATORY, wecom: ALL_TYPES, dingtalk: ALL_TYPES }, quietHours: null });
       const unwanted = await admin().post(`/personal-emails/${dead.id}/retry`, {}).expect(409);
