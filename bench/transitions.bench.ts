@@ -21,13 +21,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import { best, measureRawLimit, type RawLimit } from './raw-probe';
-import { Api, benchmark, cpuMs, databaseName, onPostgres, peakRssPerProcessMb, seedHospital, serviceProcesses, startedRound, startService } from './service';
+import { Api, benchmark, cpuMs, databaseName, hospitalDate, onPostgres, peakRssPerProcessMb, seedHospital, serviceProcesses, startedRound, startService } from './service';
 
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCY_CONCURRENCY = Number(process.env.BENCH_LATENCY_CONCURRENCY ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const FINDINGS_PER_ROUND = 50;
+/**
+ * The date the plans commit to: two weeks after the hospital's today, so no reminder falls due
+ * while the benchmark runs (bench:deadlines measures those) whatever day it runs on.
+ */
+const COMMITTED_DATE = hospitalDate(14);
 
 /** Runs `task(i)` for i in [0, count) on `clients` concurrent clients. */
 async function onClients(clients: number, count: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -74,7 +79,7 @@ async function benchRound(): Promise<RoundResult> {
     }
 
     const lifecycle = [
-      { token: staff.token, body: { type: 'SUBMIT_PLAN', measures: 'Weekly checks by the head nurse', committedDate: '2026-12-01' } },
+      { token: staff.token, body: { type: 'SUBMIT_PLAN', measures: 'Weekly checks by the head nurse', committedDate: COMMITTED_DATE } },
       { token: staff.token, body: { type: 'SUBMIT_EVIDENCE', note: 'Checklist photographed' } },
       { token: verifier.token, body: { type: 'VERIFY_REJECT', reason: 'The photo is unreadable' } },
       { token: staff.token, body: { type: 'SUBMIT_EVIDENCE', note: 'Clear photo attached' } },

@@ -9,7 +9,7 @@
  */
 import ExcelJS from 'exceljs';
 import { Browser, Page } from 'playwright-core';
-import { PASSWORD, RunningService, seedHospital, startedRound, startService } from '../bench/service';
+import { PASSWORD, RunningService, hospitalDate, seedHospital, startedRound, startService } from '../bench/service';
 import { launchChromium } from './support/chromium';
 import { DIALOG, expectAccessible, shot } from './support/console-browser';
 
@@ -34,7 +34,7 @@ describe('the console’s problem list', () => {
     }
     await service.api.expectOk('POST', `/rounds/${roundId}/events`, h.lead.token, { type: 'SUBMIT' });
     for (const id of findings) {
-      await service.api.expectOk('POST', `/findings/${id}/events`, h.staff.token, { type: 'SUBMIT_PLAN', measures: '每周检查', committedDate: '2026-12-20' });
+      await service.api.expectOk('POST', `/findings/${id}/events`, h.staff.token, { type: 'SUBMIT_PLAN', measures: '每周检查', committedDate: hospitalDate(14) });
       await service.api.expectOk('POST', `/findings/${id}/events`, h.staff.token, { type: 'SUBMIT_EVIDENCE', note: '已整改，见照片' });
     }
     browser = await launchChromium();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 import { Client, Pool } from 'pg';
@@ -57,6 +58,27 @@ async function slowProxy(holdMs: number): Promise<{ url: string; passages: Passa
   };
 }
 
+/**
+ * The writes the sockets to `port` make while `work` runs, each the bytes of one write to the
+ * kernel (node's net.Socket funnels its writes, single or gathered, through _writeGeneric).
+ */
+async function writesTo(port: number, work: () => Promise<unknown>): Promise<Buffer[]> {
+  const writes: Buffer[] = [];
+  type Chunks = Buffer | { chunk: Buffer }[] & { allBuffers?: boolean };
+  const prototype = Socket.prototype as unknown as { _writeGeneric(this: Socket, writev: boolean, data: Chunks, ...rest: unknown[]): unknown };
+  const original = prototype._writeGeneric;
+  const spy = jest.spyOn(prototype, '_writeGeneric').mockImplementation(function (this: Socket, writev, data, ...rest) {
+    if (this.remotePort === port) writes.push(writev ? Buffer.concat((data as { chunk: Buffer }[]).map((part) => part.chunk ?? part)) : (data as Buffer));
+    return original.call(this, writev, data, ...rest);
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return writes;
+}
+
 /** The service's client writes a transaction's BEGIN without waiting for its answer, and keeps its own pool for the throttle counters. */
 describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 'skipped: they need PostgreSQL; set TEST_DATABASE_URL'})`, () => {
   describe('a BEGIN written ahead of its first statement', () => {
@@ -84,8 +106,13 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
         await dataSource.initialize();
         await dataSource.query('SELECT 1');
         proxy.passages.length = 0;
-        const answer = await dataSource.transaction((manager) => manager.query('SELECT $1::text AS marker', ['first statement']));
+        let answer: unknown;
+        const writes = await writesTo(Number(new URL(proxy.url).port), async () => {
+          answer = await dataSource.transaction((manager) => manager.query('SELECT $1::text AS marker', ['first statement']));
+        });
         expect(answer).toEqual([{ marker: 'first statement' }]);
+        // One write: BEGIN waits in the socket's buffer for the statement. Then COMMIT.
+        expect(writes.map((bytes) => ['START TRANSACTION', 'SELECT $1::text', 'COMMIT'].filter((text) => bytes.includes(text)))).toEqual([['START TRANSACTION', 'SELECT $1::text'], ['COMMIT']]);
         const statementWritten = proxy.passages.findIndex((p) => p.from === 'client' && p.bytes.includes('SELECT $1::text AS marker'));
         // The command tag PostgreSQL answers START TRANSACTION with.
         const beginAnswered = proxy.passages.findIndex((p) => p.from === 'server' && p.bytes.includes('START TRANSACTION\0'));
@@ -178,15 +205,34 @@ describe(`the service's PostgreSQL connections (${onPostgres ? 'PostgreSQL' : 's
 
     onPostgresIt('goes down the wire with COMMIT, before its own answer comes back, and is kept with the rest', async () => {
       proxy.passages.length = 0;
-      await db.write(null, async (manager) => {
-        await manager.query(`INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [1]);
-        return 2;
-      });
+      const writes = await writesTo(Number(new URL(proxy.url).port), () =>
+        db.write(null, async (manager) => {
+          await manager.query(`INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`, [1]);
+          return 2;
+        }),
+      );
       const written = (text: string) => proxy.passages.findIndex((p) => p.from === 'client' && p.bytes.includes(text));
       const answered = (tag: string) => proxy.passages.map((p, i) => (p.from === 'server' && p.bytes.includes(tag) ? i : -1)).filter((i) => i >= 0);
       // The second INSERT's answer (the last "INSERT 0 1" tag) comes back after COMMIT was written.
       expect(written('COMMIT')).toBeGreaterThanOrEqual(0);
       expect(answered('INSERT 0 1\0').at(-1)).toBeGreaterThan(written('COMMIT'));
+      // Two writes: BEGIN with the first INSERT; the second INSERT (its prepared statement, by name), held in the socket's buffer, with COMMIT.
+      const statement = `s_${createHash('sha1').update(`INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`).digest('hex')}`;
+      expect(writes.map((bytes) => ['START TRANSACTION', statement, 'COMMIT'].filter((text) => bytes.includes(text)))).toEqual([
+        ['START TRANSACTION', statement],
+        [statement, 'COMMIT'],
+      ]);
+      expect(await ids()).toEqual([1, 2]);
+    });
+
+    onPostgresIt('is sent when the work fails after it, and rolls back with the rest', async () => {
+      const insert = `INSERT INTO ${WITH_COMMIT_TABLE} (id) VALUES ($1)`;
+      await expect(
+        db.write(null, async (manager) => {
+          await writeWithoutWaiting(manager, insert, [3]);
+          throw new Error('the work failed');
+        }),
+      ).rejects.toThrow('the work failed');
       expect(await ids()).toEqual([1, 2]);
     });
 

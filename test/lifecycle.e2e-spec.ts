@@ -208,10 +208,29 @@ describe(`finding lifecycle over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
           at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding', entityId: findingId,
           event: 'DISPUTE', payload: {}, from: 'assigned', to: 'disputed',
         });
-        expect(await findings.updateAtVersion(manager, stale, { state: 'disputed' })).toBe(0);
+        expect(await findings.updateAtVersion(manager, stale, { state: 'disputed' })).toBe(false);
         throw new Error('the finding changed meanwhile');
       });
       await expect(attempt).rejects.toThrow('the finding changed meanwhile');
+      expect(await t.counts()).toEqual(before);
+      expect((await flow.as('lead').get(`/findings/${findingId}`)).body).toMatchObject({ state: 'assigned', version: 2 });
+    });
+
+    it('fails the whole unit of work when an update written without waiting finds the version moved (PostgreSQL), as the answer does on SQLite', async () => {
+      const { findingId } = await flow.assignedFinding('administrative');
+      const before = await t.counts();
+      const attempt = t.app.get(Database).write(null, async (manager) => {
+        const findings = RowMapper.of(manager, FindingEntity);
+        const loaded = (await findings.findById(manager, findingId, { lock: true }))!;
+        // What the row's lock rules out: a version other than the one loaded.
+        const stale = Object.assign(new FindingEntity(), loaded, { version: loaded.version - 1 });
+        appendAudit(manager, {
+          at: new Date(), actorId: 'test', actorRole: 'system', entityType: 'finding', entityId: findingId,
+          event: 'DISPUTE', payload: {}, from: 'assigned', to: 'disputed',
+        });
+        if (!(await findings.updateAtVersion(manager, stale, { state: 'disputed' }, { locked: true }))) throw new Error('the finding changed meanwhile');
+      });
+      await expect(attempt).rejects.toThrow(onPostgres ? /division by zero/ : /the finding changed meanwhile/);
       expect(await t.counts()).toEqual(before);
       expect((await flow.as('lead').get(`/findings/${findingId}`)).body).toMatchObject({ state: 'assigned', version: 2 });
     });

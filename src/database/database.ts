@@ -9,6 +9,7 @@ const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknow
 import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import { Metrics } from '../metrics/metrics';
+import { PreparingClient } from './prepared-statements';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 /**
@@ -63,12 +64,14 @@ export function requestIdOf(manager: EntityManager): string | undefined {
 
 /** Where a unit of work keeps the answers to the statements it wrote without waiting for them. */
 const UNANSWERED = Symbol('written without waiting');
+/** The connection those statements may still be held on (PreparingClient.queryWithoutWaiting). */
+const HELD_ON = Symbol('held on');
 
 /**
  * Writes a statement whose answer nothing in the unit of work needs (an insert of notices, of
  * audit entries). On PostgreSQL, inside Database.write's transaction, it is handed to the
  * connection at once and not waited for: the unit's next statement, or its COMMIT, follows it on
- * the wire, a round trip sooner. Its answer is awaited when the unit of work (or the part of it,
+ * the wire, a round trip sooner, in the same write. Its answer is awaited when the unit of work (or the part of it,
  * Database.part) ends, and after COMMIT for the last ones; a failure fails the unit of work, which
  * PostgreSQL has then rolled back (every later statement fails, and COMMIT is answered with
  * ROLLBACK), as a QueryFailedError like any other (a deadlock is retried). Its values are
@@ -77,18 +80,19 @@ const UNANSWERED = Symbol('written without waiting');
  */
 export async function writeWithoutWaiting(manager: EntityManager, sql: string, parameters: unknown[]): Promise<void> {
   const data = unitOfWorkData(manager);
-  const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: Client }) | undefined;
-  const pending = data?.[UNANSWERED] as Promise<unknown>[] | undefined;
-  if (manager.connection.options.type !== 'postgres' || !pending || !runner?.databaseConnection || !runner.isTransactionActive || runner.isReleased) {
+  const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: unknown }) | undefined;
+  const connection = runner?.databaseConnection;
+  if (!data?.[UNANSWERED] || !(connection instanceof PreparingClient) || !runner?.isTransactionActive || runner.isReleased) {
     return void (await manager.query(sql, parameters));
   }
   const values = parameters.map((value) => prepareValue(value));
-  const answer = runner.databaseConnection.query(sql, values).catch((error: unknown) => {
+  data[HELD_ON] = connection;
+  const answer = connection.queryWithoutWaiting(sql, values).catch((error: unknown) => {
     throw new QueryFailedError(sql, parameters, error as Error);
   });
   // Awaited later; until then a failure must not count as unhandled.
   answer.catch(() => undefined);
-  pending.push(answer);
+  unanswered(data).push(answer);
 }
 
 const unanswered = (data: Record<string | symbol, unknown>): Promise<unknown>[] => ((data[UNANSWERED] ??= []) as Promise<unknown>[]);
@@ -99,6 +103,7 @@ const unanswered = (data: Record<string | symbol, unknown>): Promise<unknown>[] 
  * all been answered.
  */
 async function firstFailure(data: Record<string | symbol, unknown>, from = 0, to?: number): Promise<unknown> {
+  (data[HELD_ON] as PreparingClient | undefined)?.sendHeld();
   const settled = await Promise.allSettled(unanswered(data).slice(from, to));
   const failed = settled.find((outcome) => outcome.status === 'rejected');
   return failed ? (failed as PromiseRejectedResult).reason : null;

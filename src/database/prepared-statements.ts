@@ -33,11 +33,48 @@ export class PreparingClient extends Client {
    * name on this connection.
    */
   private readonly renamed = new Map<string, number>();
+  /** Whether the socket's buffer holds statements that wait for the next one to be written. */
+  private holding = false;
+  /** Whether the next statement is one to hold (set by queryWithoutWaiting). */
+  private holdNext = false;
+
+  /**
+   * Writes a statement whose answer is awaited later, held with the others until the next
+   * statement that is waited for, or `sendHeld`. Only in pipeline mode, where a statement is
+   * written as it is queried: otherwise it is written at once.
+   */
+  queryWithoutWaiting(text: string, values: unknown[]): Promise<QueryResult> {
+    this.holdNext = this.pipeline;
+    return this.query(text, values);
+  }
+
+  /** Writes what is held. Before waiting for the answer to a held statement, it must have been written. */
+  sendHeld(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.socket().uncork();
+  }
 
   override query(...args: unknown[]): never {
     const [text, values] = args;
+    const beginsAhead = text === BEGIN && isEmpty(values) && args.length <= 2 && this.pipeline && !this.begun && this.getTransactionStatus() === 'I';
+    const held = beginsAhead || this.holdNext;
+    this.holdNext = false;
+    if (held && !this.holding) {
+      this.socket().cork();
+      this.holding = true;
+    }
+    try {
+      return this.write(args, beginsAhead);
+    } finally {
+      if (!held) this.sendHeld();
+    }
+  }
+
+  private write(args: unknown[], beginsAhead: boolean): never {
+    const [text, values] = args;
     const query = super.query as (...a: unknown[]) => never;
-    if (text === BEGIN && isEmpty(values) && args.length <= 2 && this.pipeline && !this.begun && this.getTransactionStatus() === 'I') {
+    if (beginsAhead) {
       this.begun = query.call(this, BEGIN) as Promise<QueryResult>;
       // Answered through the next statement; COMMIT or ROLLBACK with nothing between still waits for it.
       this.begun.catch(() => undefined);
@@ -61,6 +98,11 @@ export class PreparingClient extends Client {
       throw error;
     });
     return (begun ? Promise.all([begun, answer]).then(([, result]) => result) : answer) as never;
+  }
+
+  /** The connection's socket (node-postgres's own, not in its typings). */
+  private socket(): { cork(): void; uncork(): void } {
+    return (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
   }
 
   private statementName(text: string): string {

@@ -276,8 +276,8 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     // A snapshot of an older version, read through its upgrade, is stored as the current version.
     const workflowVersion = currentWorkflow(row.workflowId).version;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, workflowVersion, updatedAt: new Date(event.at) } as Partial<E>;
-    const updated = await rows.updateAtVersion(manager, row, changes);
-    if (updated !== 1) {
+    // Loaded under its lock (load): on PostgreSQL the update goes with the transition's other writes.
+    if (!(await rows.updateAtVersion(manager, row, changes, { locked: true }))) {
       this.metrics.refusals.inc({ machine: row.workflowId, reason: 'changed_meanwhile' });
       throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);
     }
