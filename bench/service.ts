@@ -181,12 +181,12 @@ export async function seedHospital(api: Api) {
   };
 }
 
-/** A started administrative round at the ward with every checklist item passed, ready to log findings and be submitted. */
 /** The hospital's date `days` after today (in TIME_ZONE, as the service reckons it), for plans that must not lie in the past. */
 export function hospitalDate(days: number): string {
   return addDays(new Intl.DateTimeFormat('en-CA', { timeZone: process.env.TIME_ZONE ?? 'Asia/Shanghai' }).format(new Date()), days);
 }
 
+/** A started administrative round at the ward with every checklist item passed, ready to log findings and be submitted. */
 export async function startedRound(api: Api, h: Awaited<ReturnType<typeof seedHospital>>, scheduledFor = '2026-11-24'): Promise<string> {
   const round = await api.expectOk('POST', '/rounds', h.lead.token, {
     types: ['administrative'], departmentId: h.ward, scheduledFor, leadId: h.lead.id, teamMemberIds: [h.inspector.id],

@@ -64,7 +64,7 @@ export function requestIdOf(manager: EntityManager): string | undefined {
 
 /** Where a unit of work keeps the answers to the statements it wrote without waiting for them. */
 const UNANSWERED = Symbol('written without waiting');
-/** The connection those statements may still be held on (PreparingClient.queryWithoutWaiting). */
+/** The query runner whose connection those statements may still be held on (PreparingClient.queryWithoutWaiting). */
 const HELD_ON = Symbol('held on');
 
 /**
@@ -86,7 +86,7 @@ export async function writeWithoutWaiting(manager: EntityManager, sql: string, p
     return void (await manager.query(sql, parameters));
   }
   const values = parameters.map((value) => prepareValue(value));
-  data[HELD_ON] = connection;
+  data[HELD_ON] = runner;
   const answer = connection.queryWithoutWaiting(sql, values).catch((error: unknown) => {
     throw new QueryFailedError(sql, parameters, error as Error);
   });
@@ -103,7 +103,9 @@ const unanswered = (data: Record<string | symbol, unknown>): Promise<unknown>[] 
  * all been answered.
  */
 async function firstFailure(data: Record<string | symbol, unknown>, from = 0, to?: number): Promise<unknown> {
-  (data[HELD_ON] as PreparingClient | undefined)?.sendHeld();
+  // Once the runner is released its transaction has ended, COMMIT or ROLLBACK having sent all; its connection is another's now.
+  const runner = data[HELD_ON] as (QueryRunner & { databaseConnection: PreparingClient }) | undefined;
+  if (runner && !runner.isReleased) runner.databaseConnection.sendHeld();
   const settled = await Promise.allSettled(unanswered(data).slice(from, to));
   const failed = settled.find((outcome) => outcome.status === 'rejected');
   return failed ? (failed as PromiseRejectedResult).reason : null;

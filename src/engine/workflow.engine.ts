@@ -276,7 +276,9 @@ export class WorkflowEngine implements OnApplicationBootstrap {
     // A snapshot of an older version, read through its upgrade, is stored as the current version.
     const workflowVersion = currentWorkflow(row.workflowId).version;
     const changes = { ...kind.denormalise(next), snapshot: toStored(next), version, workflowVersion, updatedAt: new Date(event.at) } as Partial<E>;
-    // Loaded under its lock (load): on PostgreSQL the update goes with the transition's other writes.
+    // Loaded under its lock (load), so the version cannot have moved: on PostgreSQL the update goes
+    // with the transition's other writes and fails the unit of work itself should it have; this
+    // refusal is the check where the answer is awaited (SQLite).
     if (!(await rows.updateAtVersion(manager, row, changes, { locked: true }))) {
       this.metrics.refusals.inc({ machine: row.workflowId, reason: 'changed_meanwhile' });
       throw new ConflictException(`The ${kind.entityType} changed meanwhile; retry`);

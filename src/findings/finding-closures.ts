@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { findingStatus } from '../../workflows';
+import { RowMapper } from '../database/row-mapper';
 import { WorkflowEngine } from '../engine/workflow.engine';
 import { FindingClosureEntity } from './finding-closure.entity';
 import type { FindingEntity } from './finding.entity';
@@ -28,6 +29,8 @@ export class FindingClosures implements OnModuleInit {
 
   private async closed(manager: EntityManager, finding: FindingEntity): Promise<void> {
     const closedAt = finding.closedAt!;
-    await manager.insert(FindingClosureEntity, { id: randomUUID(), findingId: finding.id, closedAt, onTime: closedOnTime({ ...finding, closedAt }), reopenedAt: null });
+    // Nothing in the transition waits for the answer.
+    const closure = { id: randomUUID(), findingId: finding.id, closedAt, onTime: closedOnTime({ ...finding, closedAt }), reopenedAt: null };
+    await RowMapper.of(manager, FindingClosureEntity).insertMany(manager, [closure], { unanswered: true });
   }
 }
