@@ -52,12 +52,13 @@ import { PASSWORD, RunningService, onPostgres, seedHospital, startService, start
     expect(acknowledged.length).toBeGreaterThan(20);
 
     second = await startService(5, { DATABASE_URL: first.databaseUrl, ATTACHMENTS_DIR: first.attachmentsDir });
+    // Signing in writes an entry of its own, linked moments after it commits like any other: before the wait.
+    const token = (await second.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken as string;
     const started = Date.now();
     while ((await unlinked(first.databaseUrl)) > 0) {
       expect(Date.now() - started).toBeLessThan(5000);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const token = (await second.api.expectOk('POST', '/auth/login', null, { username: 'admin', password: PASSWORD })).accessToken as string;
     const client = new Client({ connectionString: first.databaseUrl });
     await client.connect();
     try {
